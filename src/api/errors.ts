@@ -1,0 +1,87 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { VigilError, toVigilError } from '../core/index.js';
+
+/** How a route family reports errors: AWS rest-json, AWS JSON 1.1 (Firehose), or Vigil's own. */
+export type ErrorStyle = 'aws-rest' | 'aws-json' | 'vigil';
+
+interface Mapping {
+  readonly status: number;
+  readonly awsType: string;
+}
+
+/** Exact codes first; then the code's last segment (`registry.not_found` → `not_found`). */
+const EXACT: Readonly<Record<string, Mapping>> = {
+  'auth.missing_credentials': { status: 401, awsType: 'MissingAuthenticationTokenException' },
+  'auth.invalid_token': { status: 401, awsType: 'UnrecognizedClientException' },
+  'auth.unknown_access_key': { status: 403, awsType: 'UnrecognizedClientException' },
+  'auth.signature_mismatch': { status: 403, awsType: 'InvalidSignatureException' },
+  'auth.malformed_signature': { status: 403, awsType: 'IncompleteSignatureException' },
+  'auth.request_expired': { status: 403, awsType: 'InvalidSignatureException' },
+  'auth.wrong_service': { status: 403, awsType: 'InvalidSignatureException' },
+  'auth.forbidden': { status: 403, awsType: 'AccessDeniedException' },
+  'api.route_not_found': { status: 404, awsType: 'ResourceNotFoundException' },
+  'api.body_too_large': { status: 413, awsType: 'InvalidRequestException' },
+};
+
+const BY_KIND: Readonly<Record<string, Mapping>> = {
+  not_found: { status: 404, awsType: 'ResourceNotFoundException' },
+  already_exists: { status: 409, awsType: 'ResourceAlreadyExistsException' },
+  delete_conflict: { status: 409, awsType: 'DeleteConflictException' },
+  version_conflict: { status: 409, awsType: 'VersionConflictException' },
+  conflict: { status: 409, awsType: 'ConflictException' },
+  limit_exceeded: { status: 410, awsType: 'LimitExceededException' },
+  task_already_exists: { status: 400, awsType: 'TaskAlreadyExistsException' },
+  throttled: { status: 429, awsType: 'ThrottlingException' },
+  unavailable: { status: 503, awsType: 'ServiceUnavailableException' },
+  invalid: { status: 400, awsType: 'InvalidRequestException' },
+  invalid_request: { status: 400, awsType: 'InvalidRequestException' },
+  validation: { status: 400, awsType: 'InvalidRequestException' },
+};
+
+const INTERNAL: Mapping = { status: 500, awsType: 'InternalFailureException' };
+
+/** The HTTP status and AWS error type of a Vigil error code: the API's one mapping table. */
+export function mapErrorCode(code: string): Mapping {
+  const exact = EXACT[code];
+  if (exact !== undefined) return exact;
+  const kind = code.slice(code.lastIndexOf('.') + 1);
+  const byKind = BY_KIND[kind];
+  if (byKind !== undefined) return byKind;
+  if (kind.startsWith('invalid')) return { status: 400, awsType: 'InvalidRequestException' };
+  return INTERNAL;
+}
+
+export function errorStyleFor(request: FastifyRequest): ErrorStyle {
+  const configured = (request.routeOptions.config as { errorStyle?: ErrorStyle } | undefined)?.errorStyle;
+  if (configured !== undefined) return configured;
+  const path = request.url;
+  if (path.startsWith('/api/v1') || path === '/metrics' || path.startsWith('/metrics?') || path === '/health') return 'vigil';
+  return 'aws-rest';
+}
+
+/** Writes an error in the style of the route it answers. Internal errors never leak their details. */
+export function sendError(reply: FastifyReply, error: VigilError, style: ErrorStyle): FastifyReply {
+  const mapping = mapErrorCode(error.code);
+  const internal = mapping.status >= 500 && mapping.status !== 503;
+  const message = internal ? 'internal error; see the server log' : error.message;
+  if (style === 'vigil') {
+    const body: Record<string, unknown> = { code: internal ? 'internal.error' : error.code, message };
+    if (error.hint !== undefined && !internal) body['hint'] = error.hint;
+    return reply.status(mapping.status).type('application/json').send(body);
+  }
+  reply.header('x-amzn-ErrorType', mapping.awsType);
+  const body = style === 'aws-json' ? { __type: mapping.awsType, message } : { message };
+  return reply.status(mapping.status).type(style === 'aws-json' ? 'application/x-amz-json-1.1' : 'application/json').send(body);
+}
+
+/** Turns fastify's own errors (validation, body limit, bad JSON) into VigilErrors with stable codes. */
+export function fromFastifyError(error: unknown): VigilError {
+  if (error instanceof VigilError) return error;
+  const candidate = error as { code?: string; statusCode?: number; validation?: unknown; message?: string };
+  if (candidate.validation !== undefined) return new VigilError('api.invalid_request', candidate.message ?? 'invalid request');
+  if (candidate.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new VigilError('api.body_too_large', 'request body is larger than api.body_limit_bytes');
+  if (candidate.statusCode !== undefined && candidate.statusCode >= 400 && candidate.statusCode < 500) {
+    return new VigilError('api.invalid_request', candidate.message ?? 'invalid request');
+  }
+  return toVigilError(error);
+}

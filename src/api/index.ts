@@ -1,0 +1,14 @@
+/**
+ * api: Vigil's HTTP surface on one fastify server: AWS IoT-compatible control plane, Firehose put
+ * API, Splunk search API, Vigil-native `/api/v1`, `/metrics`, `/health`. Bearer-token and AWS SigV4
+ * authentication, one error mapper (AWS-style or `{code, message, hint}`), OpenAPI, and a typed
+ * client of its own routes. Imports: every lower layer (core, model, config, telemetry, protocol,
+ * store, engines); never app or cli.
+ */
+export { createApiServer, connectHost, type ApiServer, type ApiConfig } from './server.js';
+export { apiConfigSchema } from './config.js';
+export type { ApiDeps } from './deps.js';
+export { VigilClient, type ClientOptions } from './client.js';
+export { generateAccessKey, createAccessKey } from './access-keys.js';
+export { mapErrorCode, type ErrorStyle } from './errors.js';
+export { verifySigV4, parseAuthorization, computeSignature } from './sigv4.js';

@@ -1,0 +1,99 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Static } from 'typebox';
+import { VigilError } from '../core/index.js';
+import { formatAuthority, parseListen } from '../config/index.js';
+import type { Component, Endpoint } from '../model/index.js';
+import { installAuth } from './auth.js';
+import type { apiConfigSchema } from './config.js';
+import type { ApiDeps } from './deps.js';
+import { errorStyleFor, fromFastifyError, sendError } from './errors.js';
+import { ROUTE_GROUPS } from './routes/index.js';
+
+export type ApiConfig = Static<typeof apiConfigSchema>;
+
+export interface ApiServer extends Component {
+  readonly app: FastifyInstance;
+  /** The bound address; available after start(). */
+  endpoint(): Endpoint;
+}
+
+/** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
+export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
+  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle' });
+
+  // Keep every body as received (SigV4 signs its hash); parse JSON for JSON content types.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    const buffer = body as Buffer;
+    request.rawBody = buffer;
+    const type = request.headers['content-type'] ?? '';
+    if (!/json/i.test(type) || buffer.length === 0) {
+      done(null, buffer.length === 0 ? undefined : buffer);
+      return;
+    }
+    try {
+      done(null, JSON.parse(buffer.toString('utf8')) as unknown);
+    } catch {
+      done(new VigilError('api.invalid_json', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Vigil API', version: '1', description: 'Vigil-native API. AWS IoT-compatible and Firehose-compatible routes follow the AWS service models.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  installAuth(app, deps, config.sigv4_max_skew_secs * 1000);
+
+  app.setErrorHandler((error, request, reply) => {
+    const vigilError = fromFastifyError(error);
+    const style = request.signed === true && vigilError.code.startsWith('auth.') ? (errorStyleFor(request) === 'vigil' ? 'aws-rest' : errorStyleFor(request)) : errorStyleFor(request);
+    if (vigilError.code.startsWith('auth.')) deps.telemetry.emit('api_auth_failed', { reason: vigilError.code }, { url: request.url, ip: request.ip });
+    else if (!vigilError.code.includes('.') || vigilError.code.startsWith('internal.')) deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
+    return sendError(reply, vigilError, style);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, new VigilError('api.route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`), errorStyleFor(request)));
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.telemetry.count('api_request', { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+  });
+
+  for (const register of ROUTE_GROUPS) register(app, deps);
+
+  let bound: Endpoint | undefined;
+  let stopped = false;
+  return {
+    name: 'api',
+    app,
+    async start() {
+      const { host, port } = parseListen(config.listen);
+      await app.listen({ host, port });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+      bound = { name: 'api', url: `http://${formatAuthority(connectHost(host), actualPort)}` };
+      deps.telemetry.emit('server_started', { component: 'api' }, { url: bound.url });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      deps.telemetry.emit('server_stopped', { component: 'api' });
+    },
+    endpoint() {
+      if (bound === undefined) throw new Error('api server not started');
+      return bound;
+    },
+  };
+}
+
+/** A wildcard bind address is reachable through loopback; endpoints.json names that. */
+export function connectHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '::1';
+  return host;
+}

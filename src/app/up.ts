@@ -1,0 +1,120 @@
+import { rmSync, writeFileSync, renameSync } from 'node:fs';
+import { VigilError, newSecret, systemClock, type Clock } from '../core/index.js';
+import type { Component, Endpoint } from '../model/index.js';
+import { createApiServer } from '../api/index.js';
+import {
+  accessKeyRepository,
+  ensureDataDir,
+  migrateDuckDb,
+  migrateRegistry,
+  openDuckDb,
+  openPostgresRegistry,
+  openSqliteRegistry,
+  readOrCreateSecret,
+  type DataDir,
+  type EventsDb,
+  type RegistryDb,
+} from '../store/index.js';
+import { Telemetry, createLogger } from '../telemetry/index.js';
+import type { LoadedVigilConfig } from './load.js';
+
+export interface UpOptions {
+  readonly loaded: LoadedVigilConfig;
+  readonly clock?: Clock;
+  /** Log destination override (tests); otherwise stderr. */
+  readonly logDestination?: { write(line: string): void };
+}
+
+/** A running Vigil: its endpoints, where its secrets are, and how to stop it. */
+export interface RunningVigil {
+  readonly endpoints: Readonly<Record<string, string>>;
+  readonly layout: DataDir;
+  readonly adminTokenPath: string;
+  /** True when this start created the admin token (first start). */
+  readonly adminTokenCreated: boolean;
+  readonly telemetry: Telemetry;
+  readonly stores: { readonly registry: RegistryDb; readonly events: EventsDb };
+  /** Stops accepting, drains in-flight work, closes stores; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** `vigil up`: opens the stores, starts every component, writes run/endpoints.json. */
+export async function startVigil(options: UpOptions): Promise<RunningVigil> {
+  const { config, dataDir } = options.loaded;
+  const clock = options.clock ?? systemClock;
+  const layout = ensureDataDir(dataDir);
+  const log = createLogger({ level: config.log.level, format: options.logDestination === undefined ? config.log.format : 'json', ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  const telemetry = new Telemetry(log);
+  telemetry.emit('config_loaded', {}, { path: options.loaded.path ?? '(defaults)', dataDir: layout.root });
+
+  const adminToken = readOrCreateSecret(layout, 'admin-token', () => newSecret(32));
+  if (adminToken.created) telemetry.emit('secret_created', { name: 'admin-token' }, { path: adminToken.path });
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const components: Component[] = [];
+  try {
+    const registry = config.store.registry.type === 'postgres'
+      ? await openPostgresRegistry(config.store.registry.url, { maxConnections: config.store.registry.max_connections })
+      : openSqliteRegistry(layout.registryPath);
+    cleanups.push(() => registry.close());
+    const migrated = await migrateRegistry(registry);
+    if (!migrated.ok) throw migrated.error;
+    for (const name of migrated.value) telemetry.emit('store_migrated', { store: 'registry' }, { migration: name });
+
+    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads });
+    if (!opened.ok) throw opened.error;
+    const events = opened.value;
+    cleanups.push(() => events.close());
+    const duckMigrated = await migrateDuckDb(events);
+    if (!duckMigrated.ok) throw duckMigrated.error;
+    for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
+
+    const api = await createApiServer(config.api, {
+      clock,
+      telemetry: telemetry.child('api'),
+      adminTokens: [adminToken.value],
+      accessKeys: accessKeyRepository(registry),
+      region: config.region,
+      accountId: config.account_id,
+    });
+    components.push(api);
+
+    for (const component of components) await component.start();
+    const endpoints = endpointMap([api.endpoint()]);
+    writeEndpoints(layout.endpointsPath, endpoints);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoints,
+      layout,
+      adminTokenPath: adminToken.path,
+      adminTokenCreated: adminToken.created,
+      telemetry,
+      stores: { registry, events },
+      stop() {
+        stopping ??= (async () => {
+          rmSync(layout.endpointsPath, { force: true });
+          for (const component of [...components].reverse()) await component.stop();
+          for (const cleanup of cleanups.reverse()) await cleanup();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    for (const component of components.reverse()) await component.stop().catch(() => undefined);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error instanceof VigilError ? error : new VigilError('internal.start_failed', `vigil up failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function endpointMap(list: readonly Endpoint[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const endpoint of list) map[endpoint.name] = endpoint.url;
+  return map;
+}
+
+function writeEndpoints(path: string, endpoints: Readonly<Record<string, string>>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o644 });
+  renameSync(temporary, path);
+}

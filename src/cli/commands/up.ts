@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { startVigil } from '../../app/index.js';
+import type { CliContext } from '../context.js';
+import { loadConfigOrThrow, withConfigOption } from '../common.js';
+
+export function registerUp(program: Command, context: CliContext): void {
+  withConfigOption(program.command('up'))
+    .description('start Vigil: stores, API and every component; writes <data_dir>/run/endpoints.json')
+    .action(async (options: { config?: string }) => {
+      const loaded = loadConfigOrThrow(options, context);
+      // Everything the server creates under the data directory (DuckDB WAL, SQLite side files) stays private.
+      process.umask(0o077);
+      const running = await startVigil({ loaded });
+      const { io } = context;
+      io.out(`Vigil is up (data in ${running.layout.root})\n`);
+      for (const [name, url] of Object.entries(running.endpoints)) io.out(`  ${name.padEnd(6)} ${url}\n`);
+      io.out(`  admin token: ${running.adminTokenPath}${running.adminTokenCreated ? ' (created now)' : ''}\n`);
+      io.out(`  endpoints:   ${running.layout.endpointsPath}\n`);
+      io.out('Press Ctrl-C to stop.\n');
+      await waitForShutdown(context, running.stop, loaded.config.shutdown_timeout_secs * 1000, (signal) => running.telemetry.emit('shutdown', { signal }));
+    });
+}
+
+/** Resolves after SIGINT/SIGTERM and a drained stop (or the timeout, whichever first). */
+async function waitForShutdown(context: CliContext, stop: () => Promise<void>, timeoutMs: number, onSignal: (signal: string) => void): Promise<void> {
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  onSignal(signal);
+  context.io.err(`${signal}: stopping (up to ${Math.round(timeoutMs / 1000)} s)…\n`);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    stop().then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    }),
+  ]);
+  if (timer !== undefined) clearTimeout(timer);
+  if (timedOut) context.io.err('in-flight work did not drain in time; exiting anyway\n');
+  else context.io.err('stopped\n');
+  // Lingering handles (keep-alive sockets, DuckDB threads) must not keep the process alive past stop.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();
+}
