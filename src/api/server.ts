@@ -20,7 +20,10 @@ export interface ApiServer extends Component {
 
 /** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
 export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
-  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
+    // Unknown body keys are errors, not silently dropped (fastify's default removes them).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
 
   // Keep every body as received (SigV4 signs its hash); parse JSON for JSON content types.
   app.removeAllContentTypeParsers();

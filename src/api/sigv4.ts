@@ -44,6 +44,10 @@ export function verifySigV4(request: SignedRequest, auth: ParsedAuthorization, s
     return err(new VigilError('auth.request_expired', `Signature expired: ${amzDate} is more than ${Math.round(maxSkewMs / 60000)} minutes from the server time`, { hint: "check the client's clock" }));
   }
   if (!auth.signedHeaders.includes('host')) return err(new VigilError('auth.signature_mismatch', 'the signature must cover the Host header'));
+  const declaredHash = header(request.headers, 'x-amz-content-sha256');
+  if (declaredHash !== undefined && declaredHash !== sha256Hex(request.body ?? new Uint8Array())) {
+    return err(new VigilError('auth.signature_mismatch', 'The provided x-amz-content-sha256 header does not match what was computed (unsigned payloads are not accepted).'));
+  }
   const expected = computeSignature(request, auth, secret, amzDate);
   if (!constantTimeEqual(expected, auth.signature)) {
     return err(new VigilError('auth.signature_mismatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'));
@@ -56,7 +60,8 @@ export function computeSignature(request: SignedRequest, auth: ParsedAuthorizati
   const rawPath = questionMark < 0 ? request.url : request.url.slice(0, questionMark);
   const rawQuery = questionMark < 0 ? '' : request.url.slice(questionMark + 1);
   const canonicalHeaders = auth.signedHeaders.map((name) => `${name}:${(header(request.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = header(request.headers, 'x-amz-content-sha256') ?? sha256Hex(request.body ?? new Uint8Array());
+  // The signed hash must be the body's real hash: a client-supplied header alone proves nothing.
+  const payloadHash = sha256Hex(request.body ?? new Uint8Array());
   const canonicalRequest = [request.method.toUpperCase(), canonicalPath(rawPath), canonicalQuery(rawQuery), canonicalHeaders, auth.signedHeaders.join(';'), payloadHash].join('\n');
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');

@@ -4,6 +4,6 @@
  * component's section. Imports: any lower layer; never cli.
  */
 export { startVigil, type RunningVigil, type UpOptions } from './up.js';
-export { loadVigilConfig, type LoadedVigilConfig } from './load.js';
+export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './load.js';
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { VigilError, err, ok, type Result } from '../core/index.js';
 import { applyEnv } from './env.js';
@@ -52,7 +51,7 @@ interface ValidateOptions {
 export function validateConfig<S extends TSchema>(schema: S, raw: Record<string, unknown>, options: ValidateOptions = {}): Result<Loaded<Static<S>>> {
   const working = structuredClone(raw);
   const envProblems = options.env === undefined ? [] : applyEnv(schema, working, options.env);
-  const withDefaults = Value.Default(schema, working) as unknown;
+  const withDefaults = fillDefaults(schema as unknown as JsonSchema, working);
   const problems = [...envProblems, ...findProblems(schema, withDefaults)].map((p) => withLine(p, options.lines));
   if (problems.length > 0) return err(configError(problems, options.path));
   return ok({ config: deepFreeze(withDefaults) as Static<S>, path: options.path });
@@ -96,7 +95,7 @@ function parseYaml(text: string, path: string): Result<{ data: Record<string, un
     const problems: ConfigProblem[] = document.errors.map((e) => ({
       path: '(yaml)',
       message: e.message.split('\n')[0] ?? e.message,
-      ...(e.linePos?.[0] === undefined ? {} : { line: e.linePos[0].line }),
+      line: counter.linePos(e.pos[0]).line,
     }));
     return err(configError(problems, path));
   }
@@ -134,4 +133,29 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Fills missing keys from schema defaults, descending into objects, arrays and the chosen branch of
+ * a tagged union (`type: …`), which typebox's own default filler does not enter.
+ */
+function fillDefaults(schema: JsonSchema, value: unknown): unknown {
+  let current = value === undefined && schema['default'] !== undefined ? structuredClone(schema['default']) : value;
+  const anyOf = schema['anyOf'];
+  if (Array.isArray(anyOf) && isRecord(current)) {
+    const tag = current['type'];
+    const branch = (anyOf as JsonSchema[]).find((b) => isRecord(b['properties']) && isRecord((b['properties'] as JsonSchema)['type']) && ((b['properties'] as Record<string, JsonSchema>)['type'] as JsonSchema)['const'] === tag);
+    return branch === undefined ? current : fillDefaults(branch, current);
+  }
+  if (isRecord(current) && isRecord(schema['properties'])) {
+    current = { ...current };
+    for (const [name, child] of Object.entries(schema['properties'] as Record<string, JsonSchema>)) {
+      const filled = fillDefaults(child, (current as Record<string, unknown>)[name]);
+      if (filled !== undefined) (current as Record<string, unknown>)[name] = filled;
+    }
+  }
+  if (Array.isArray(current) && isRecord(schema['items'])) current = current.map((item) => fillDefaults(schema['items'] as JsonSchema, item));
+  return current;
 }

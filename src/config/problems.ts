@@ -64,9 +64,14 @@ function describe(root: JsonSchema, value: unknown, error: SchemaError, all: rea
   if (error.keyword === 'const' && isTagPath(error)) return undefined;
   if (error.keyword === 'required') {
     const missing = (error.params['requiredProperties'] as string[] | undefined) ?? [];
-    return { path: [...segments, missing.join(',')].filter(Boolean).join('.'), message: 'is required' };
+    const current = valueAt(value, segments);
+    const absent = missing.filter((name) => !isRecord(current) || current[name] === undefined);
+    return { path: [...segments, (absent.length > 0 ? absent : missing).join(', ')].filter(Boolean).join('.'), message: 'is required' };
   }
   const target = schemaAt(root, error.schemaPath);
+  if (error.keyword === 'pattern') {
+    return { path, message: `${JSON.stringify(valueAt(value, segments))} is not in the expected form`, ...hintFor(target) };
+  }
   return { path, message: error.message, ...hintFor(target) };
 }
 

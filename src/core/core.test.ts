@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, err, formatBytes, isId, newId, ok, parseBytes, parseDuration, toVigilError, unwrap } from './index.js';
+
+describe('VigilError', () => {
+  it('keeps code, message and hint, and serializes them', () => {
+    const error = new VigilError('config.invalid', 'bad port', { hint: 'use 1..65535', span: { path: 'api.listen' } });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.toJSON()).toEqual({ code: 'config.invalid', message: 'bad port', hint: 'use 1..65535' });
+    expect(error.span?.path).toBe('api.listen');
+  });
+
+  it('wraps foreign throws but keeps VigilErrors as they are', () => {
+    const original = new VigilError('a.b', 'x');
+    expect(toVigilError(original)).toBe(original);
+    const wrapped = toVigilError(new TypeError('boom'));
+    expect(wrapped.code).toBe('internal.unexpected');
+    expect(wrapped.message).toBe('boom');
+  });
+});
+
+describe('Result', () => {
+  it('unwraps ok and throws err', () => {
+    expect(unwrap(ok(3))).toBe(3);
+    expect(() => unwrap(err(new VigilError('x.y', 'no')))).toThrow('no');
+  });
+
+  it('attempt turns a thrown VigilError into err and lets bugs propagate', () => {
+    const failed = attempt(() => {
+      throw new VigilError('x.invalid', 'nope');
+    });
+    expect(failed.ok).toBe(false);
+    expect(() =>
+      attempt(() => {
+        throw new RangeError('bug');
+      }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('FakeTime', () => {
+  it('fires timeouts and intervals in time order only when advanced', async () => {
+    const time = new FakeTime(1000);
+    const fired: string[] = [];
+    time.setTimeout(() => fired.push(`t300@${time.now()}`), 300);
+    const interval = time.setInterval(() => fired.push(`i200@${time.now()}`), 200);
+    time.setTimeout(() => fired.push(`t100@${time.now()}`), 100);
+    expect(fired).toEqual([]);
+    await time.advance(450);
+    expect(fired).toEqual(['t100@1100', 'i200@1200', 't300@1300', 'i200@1400']);
+    interval.cancel();
+    await time.advance(1000);
+    expect(fired).toHaveLength(4);
+    expect(time.now()).toBe(2450);
+  });
+
+  it('sleep resolves after the fake delay and rejects when aborted', async () => {
+    const time = new FakeTime(0);
+    let done = false;
+    const sleeping = time.sleep(500).then(() => (done = true));
+    await time.advance(499);
+    expect(done).toBe(false);
+    await time.advance(1);
+    await sleeping;
+    expect(done).toBe(true);
+    const controller = new AbortController();
+    const aborted = time.sleep(100, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    expect(time.pending()).toBe(0);
+  });
+
+  it('runs callbacks scheduled by callbacks within the same advance', async () => {
+    const time = new FakeTime(0);
+    const fired: number[] = [];
+    time.setTimeout(() => {
+      fired.push(time.now());
+      time.setTimeout(() => fired.push(time.now()), 50);
+    }, 100);
+    await time.advance(200);
+    expect(fired).toEqual([100, 150]);
+  });
+});
+
+describe('ids', () => {
+  it('are 32 lowercase hex characters and unique', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(isId(id)).toBe(true);
+    expect(isId('ABCDEF0123456789abcdef0123456789')).toBe(false);
+  });
+});
+
+describe('backoffDelay', () => {
+  const policy = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0 };
+  it('grows exponentially and caps at the maximum without jitter', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('spreads delays within [base*(1-jitter), base] with jitter', () => {
+    const jittered = { ...policy, jitter: 0.5 };
+    expect(backoffDelay(3, jittered, () => 0)).toBe(200);
+    expect(backoffDelay(3, jittered, () => 1)).toBe(400);
+    expect(backoffDelay(3, { ...policy, jitter: 1 }, () => 0.25)).toBe(100);
+  });
+});
+
+describe('units', () => {
+  it('parses byte sizes with SI and binary units', () => {
+    expect(parseBytes('128KiB')).toEqual(ok(131072));
+    expect(parseBytes('4 MiB')).toEqual(ok(4 * 1024 * 1024));
+    expect(parseBytes('1000')).toEqual(ok(1000));
+    expect(parseBytes('1.5kb')).toEqual(ok(1500));
+    const bad = parseBytes('12 parsecs');
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? '' : bad.error.code).toBe('units.invalid_bytes');
+  });
+
+  it('parses durations, including compound ones', () => {
+    expect(parseDuration('300s')).toEqual(ok(300_000));
+    expect(parseDuration('1h30m')).toEqual(ok(5_400_000));
+    expect(parseDuration('250ms')).toEqual(ok(250));
+    expect(parseDuration('7d').ok).toBe(true);
+    expect(parseDuration('5 minutes').ok).toBe(false);
+    expect(parseDuration('').ok).toBe(false);
+  });
+
+  it('formats bytes for humans', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+  });
+});
+
+describe('constantTimeEqual', () => {
+  it('compares contents, including different lengths', () => {
+    expect(constantTimeEqual('secret-token', 'secret-token')).toBe(true);
+    expect(constantTimeEqual('secret-token', 'secret-tokex')).toBe(false);
+    expect(constantTimeEqual('short', 'longer-value')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
+  });
+});
