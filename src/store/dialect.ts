@@ -7,6 +7,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface RegistryDb {
   readonly db: Kysely<RegistryDatabase>;
   readonly dialect: DialectName;
+  /** PostgreSQL schema the tables live in (`public` unless a test or deployment chose one). */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 

@@ -9,7 +9,14 @@ export async function migrateRegistry(registry: RegistryDb, migrations: readonly
   const dialect = registry.dialect;
   const table: Record<string, Migration> = {};
   for (const migration of migrations) table[migration.name] = { up: (k) => migration.up(k, dialect) };
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => table }, migrationTableName: 'vigil_migrations', migrationLockTableName: 'vigil_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => table },
+    migrationTableName: 'vigil_migrations',
+    migrationLockTableName: 'vigil_migrations_lock',
+    // Kysely looks for its tables across all schemas on PostgreSQL; pin it to ours.
+    ...(dialect === 'postgres' ? { migrationTableSchema: registry.schema ?? 'public' } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -33,6 +33,7 @@ export async function openPostgresRegistry(url: string, options: PostgresOptions
   return {
     db,
     dialect: 'postgres',
+    schema: schema ?? 'public',
     async close() {
       if (closed) return;
       closed = true;
