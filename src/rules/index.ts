@@ -1,0 +1,16 @@
+/**
+ * rules: Vigil's IoT rules engine. Topic rules in the AWS CreateTopicRule shape, a SQL subset
+ * (`SELECT … FROM 'filter' WHERE …`, JSON paths, operators, topic()/clientid()/timestamp()/newuuid())
+ * evaluated on every MQTT message, `$aws/rules/<rule>` basic ingest, and actions (firehose → stream
+ * put port, republish → MQTT publisher port, sns → notifier port) with AWS error-action payloads.
+ * Imports: core, model, telemetry.
+ */
+export { RulesEngine, type RulesEngineDeps } from './rules-engine.js';
+export { buildRule, compileRule, checkRuleName, type TopicRulePayload, type CompiledRule } from './topic-rule.js';
+export { parseRuleSql, parseSqlExpression } from './sql/parser.js';
+export { evaluateRule, parsePayload, type RuleOutput, type ParsedPayload } from './sql/evaluate.js';
+export { compileTemplate, type Template } from './sql/template.js';
+export { topicMatcher, checkTopicFilter } from './sql/topic-filter.js';
+export { FUNCTIONS, type SqlContext } from './sql/functions.js';
+export { RULE_ACTIONS, type ActionPorts } from './actions/index.js';
+export type { RuleStatement, SqlValue, Expr } from './sql/ast.js';
