@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { VigilError } from '../../core/index.js';
+import type { SearchResult } from '../../siem/index.js';
+import type { ApiDeps } from '../deps.js';
+import { requireSiem } from './siem-admin.js';
+
+/** Column-oriented form of a table result, ready for plotting (x = first column). */
+export function seriesOf(result: SearchResult): { x: string; xValues: Array<string | number>; series: Array<{ name: string; values: Array<number | null> }> } | undefined {
+  if (!result.transforming || result.columns.length < 2) return undefined;
+  const [x, ...rest] = result.columns as [string, ...string[]];
+  const xValues = result.rows.map((r) => {
+    const v = r[x];
+    const text = Array.isArray(v) ? v[0] ?? '' : v ?? '';
+    return x === '_time' ? Date.parse(text) / 1000 : text;
+  });
+  const series = rest.map((name) => ({
+    name,
+    values: result.rows.map((r) => {
+      const v = r[name];
+      const n = Number(Array.isArray(v) ? v[0] : v);
+      return v === undefined || Number.isNaN(n) ? null : n;
+    }),
+  }));
+  return { x, xValues, series: series.filter((s) => s.values.some((v) => v !== null)) };
+}
+
+/** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
+export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const running = new Map<string, AbortController>();
+  app.post(
+    '/api/v1/search',
+    {
+      schema: {
+        tags: ['siem'],
+        summary: 'Run an SPL search (rows, plus a series form for tables)',
+        body: Type.Object(
+          {
+            query: Type.String({ minLength: 1 }),
+            earliest: Type.Optional(Type.String()),
+            latest: Type.Optional(Type.String()),
+            maxRows: Type.Optional(Type.Integer({ minimum: 1 })),
+            timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+            explain: Type.Optional(Type.Boolean()),
+            id: Type.Optional(Type.String({ maxLength: 128 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string };
+      const siem = requireSiem(deps);
+      if (body.explain === true) return { explain: siem.explain(body.query, body.earliest, body.latest) };
+      const controller = new AbortController();
+      if (body.id !== undefined) running.set(body.id, controller);
+      const onClose = (): void => {
+        if (!request.raw.complete || request.raw.destroyed) controller.abort();
+      };
+      request.raw.socket.once('close', onClose);
+      try {
+        const result = await siem.search({ query: body.query, earliest: body.earliest, latest: body.latest, maxRows: body.maxRows, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) });
+        return {
+          columns: result.columns,
+          rows: result.rows,
+          transforming: result.transforming,
+          earliest: result.earliestMs === undefined ? null : new Date(result.earliestMs).toISOString(),
+          latest: result.latestMs === undefined ? null : new Date(result.latestMs).toISOString(),
+          series: seriesOf(result) ?? null,
+        };
+      } finally {
+        request.raw.socket.off('close', onClose);
+        if (body.id !== undefined) running.delete(body.id);
+      }
+    },
+  );
+  app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+    const controller = running.get((request.params as { id: string }).id);
+    if (controller === undefined) throw new VigilError('search.not_found', 'no running search with that id');
+    controller.abort();
+    return reply.status(204).send();
+  });
+}

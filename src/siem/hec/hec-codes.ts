@@ -1,0 +1,51 @@
+/** The HEC reply-code table (Splunk "Troubleshoot HEC", spec A.8): code → HTTP status and text. */
+export const HEC_CODES = {
+  0: { status: 200, text: 'Success' },
+  1: { status: 403, text: 'Token disabled' },
+  2: { status: 401, text: 'Token is required' },
+  3: { status: 401, text: 'Invalid authorization' },
+  4: { status: 403, text: 'Invalid token' },
+  5: { status: 400, text: 'No data' },
+  6: { status: 400, text: 'Invalid data format' },
+  7: { status: 400, text: 'Incorrect index' },
+  8: { status: 500, text: 'Internal server error' },
+  9: { status: 503, text: 'Server is busy' },
+  10: { status: 400, text: 'Data channel is missing' },
+  11: { status: 400, text: 'Invalid data channel' },
+  12: { status: 400, text: 'Event field is required' },
+  13: { status: 400, text: 'Event field cannot be blank' },
+  14: { status: 400, text: 'ACK is disabled' },
+  15: { status: 400, text: 'Error in handling indexed fields' },
+  16: { status: 400, text: 'Query string authorization is not enabled' },
+  17: { status: 200, text: 'HEC is healthy' },
+  18: { status: 503, text: 'HEC is unhealthy, queues are full' },
+  19: { status: 503, text: 'HEC is unhealthy, ack service unavailable' },
+  20: { status: 503, text: 'HEC is unhealthy, queues are full, ack service unavailable' },
+  21: { status: 400, text: 'Invalid token' },
+  22: { status: 400, text: 'Token disabled' },
+  23: { status: 503, text: 'Server is shutting down' },
+  24: { status: 200, text: 'HEC queue approaching capacity' },
+  25: { status: 200, text: 'HEC ACK approaching capacity' },
+  26: { status: 429, text: 'HEC queue at capacity' },
+  27: { status: 429, text: 'HEC ACK channel at capacity' },
+} as const satisfies Record<number, { status: number; text: string }>;
+
+export type HecCode = keyof typeof HEC_CODES;
+
+/** A HEC outcome: the code, plus `invalid-event-number` or `ackId` where they apply. */
+export interface HecReply {
+  readonly code: HecCode;
+  readonly invalidEventNumber?: number;
+  readonly ackId?: number;
+}
+
+export function hecBody(reply: HecReply): { status: number; body: Record<string, unknown> } {
+  const entry = HEC_CODES[reply.code];
+  const body: Record<string, unknown> = { text: entry.text, code: reply.code };
+  if (reply.invalidEventNumber !== undefined) body['invalid-event-number'] = reply.invalidEventNumber;
+  if (reply.ackId !== undefined) body['ackId'] = reply.ackId;
+  return { status: entry.status, body };
+}
+
+/** Splunk's body for an unknown path under the HEC port. */
+export const HEC_NOT_FOUND = { text: 'The requested URL was not found on this server.', code: 404 } as const;

@@ -1,0 +1,45 @@
+import { VigilError } from '../../../core/index.js';
+import type { EvalExpr } from '../ast.js';
+import { evalToSql } from '../eval-sql.js';
+import { parseEvalExpr } from '../parser.js';
+import { INTERNAL_PREFIX, quoteIdent } from '../relation.js';
+import { command } from './command.js';
+
+interface Assignment {
+  readonly field: string;
+  readonly expr: EvalExpr;
+}
+
+/** `eval f=<expr>[, g=<expr>]`: assignments run left to right; later ones see earlier results. */
+export const evalCommand = command<Assignment[]>({
+  name: 'eval',
+  summary: 'compute fields: eval f=expr, g=expr',
+  mode: 'eval',
+  parse(reader) {
+    const out: Assignment[] = [];
+    while (!reader.atEnd()) {
+      const field = reader.name('a field name to assign');
+      reader.expect('op', "'='", '=');
+      out.push({ field: field.value, expr: parseEvalExpr(reader) });
+      if (reader.isType('comma')) reader.next();
+      else reader.rejectRest();
+    }
+    if (out.length === 0) throw reader.error('spl.missing_argument', 'eval needs an assignment: eval f=expr', reader.endSpan());
+    return out;
+  },
+  plan(assignments, rel, ctx) {
+    for (const { field, expr } of assignments) {
+      if (field.startsWith(INTERNAL_PREFIX)) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`);
+      const value = evalToSql(expr, { rel, ctx });
+      if (value.kind === 'bool') {
+        throw new VigilError('spl.type_error', `eval cannot assign a boolean to ${field}`, { ...('span' in expr ? { span: expr.span } : {}), hint: `use if(): eval ${field}=if(<condition>, "yes", "no")` });
+      }
+      const kind = value.kind === 'null' ? 'str' : value.kind;
+      const sql = value.kind === 'null' ? 'CAST(NULL AS VARCHAR)' : value.sql;
+      if (rel.columns.has(field)) rel.push(`SELECT * REPLACE (${sql} AS ${quoteIdent(field)}) FROM {src}`);
+      else rel.push(`SELECT *, ${sql} AS ${quoteIdent(field)} FROM {src}`);
+      rel.columns.set(field, kind);
+      rel.dropped.delete(field);
+    }
+  },
+});

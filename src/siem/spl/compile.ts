@@ -1,0 +1,151 @@
+import { VigilError } from '../../core/index.js';
+import type { CommandNode, Pipeline, SearchExpr } from './ast.js';
+import { COMMANDS } from './commands/index.js';
+import { lex, type Token } from './lexer.js';
+import { ArgReader, splitPipeline } from './parser.js';
+import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
+import { searchToSql } from './search-sql.js';
+import { resolveTimeModifier } from './time-modifiers.js';
+
+export interface CompileOptions {
+  readonly nowMs: number;
+  /** Search range from the caller (API, CLI); inline earliest=/latest= override it. */
+  readonly earliest?: string | undefined;
+  readonly latest?: string | undefined;
+  readonly maxRows: number;
+  readonly dataRange?: { readonly minMs: number; readonly maxMs: number } | undefined;
+}
+
+/** Every stage of one compilation, printable for `--explain`. */
+export interface CompiledSearch {
+  readonly query: string;
+  readonly tokens: ReadonlyArray<{ readonly command: string; readonly tokens: readonly Token[] }>;
+  readonly pipeline: Pipeline;
+  /** The plan: one CTE per step. */
+  readonly steps: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
+  /** Final SQL (for chart/timechart: the long form before pivoting). */
+  readonly sql: string;
+  readonly pivot: PivotSpec | undefined;
+  /** Output columns of a non-pivot search. */
+  readonly columns: readonly string[];
+  readonly transforming: boolean;
+  readonly earliestMs: number | undefined;
+  readonly latestMs: number | undefined;
+  /** The executor must supply `dataRange` and compile again (default spans over all time). */
+  readonly needsDataRange: boolean;
+}
+
+/** Stage 1+2: lex and parse into the command pipeline. */
+export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledSearch['tokens'] } {
+  const text = query.replace(/^\s*search\s+/i, (m) => ' '.repeat(m.length));
+  const segments = splitPipeline(text);
+  const commands: CommandNode[] = [];
+  const tokens: Array<{ command: string; tokens: Token[] }> = [];
+  for (const segment of segments) {
+    const spec = COMMANDS[segment.command];
+    if (spec === undefined) {
+      throw new VigilError('spl.unknown_command', `unknown search command '${segment.command}'`, { span: segment.span, hint: `supported commands: ${Object.keys(COMMANDS).join(', ')}` });
+    }
+    const reader = new ArgReader(text, segment.argsStart, segment.argsEnd, spec.mode, segment.command);
+    tokens.push({ command: segment.command, tokens: lex(text, segment.argsStart, segment.argsEnd, spec.mode) });
+    commands.push({ command: segment.command, span: segment.span, args: spec.parse(reader as never) });
+  }
+  return { pipeline: { commands }, tokens };
+}
+
+const BASE_COLUMNS: ReadonlyArray<readonly [string, 'str' | 'num']> = [
+  ['_time', 'num'], ['host', 'str'], ['source', 'str'], ['sourcetype', 'str'], ['index', 'str'], ['_raw', 'str'], ['_indextime', 'num'],
+  ['__json', 'str'], ['__fields', 'str'], ['__serial', 'num'],
+];
+
+/** Stages 3+4: plan the pipeline into CTEs and render the SQL. */
+export function compileSpl(query: string, options: CompileOptions): CompiledSearch {
+  const { pipeline, tokens } = parseSpl(query);
+  const ctx: PlanContext = {
+    nowMs: options.nowMs,
+    earliestMs: options.earliest === undefined ? undefined : resolveTimeModifier(options.earliest, options.nowMs),
+    latestMs: options.latest === undefined ? undefined : resolveTimeModifier(options.latest, options.nowMs),
+    dataRange: options.dataRange,
+    needsDataRange: false,
+    maxRows: options.maxRows,
+  };
+  const rel = new Relation();
+  rel.columns = new Map(BASE_COLUMNS);
+  const [first, ...rest] = pipeline.commands;
+  const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
+  const where = searchToSql((first as CommandNode).args as SearchExpr, rel, time);
+  if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, options.nowMs);
+  if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, options.nowMs);
+  const prune: string[] = [];
+  // Time bounds on the stored column let DuckDB skip row groups by their min/max (zone maps).
+  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
+  if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
+  rel.ctes.push({
+    name: 'base',
+    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial" FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
+  });
+  rel.current = 'base';
+  if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+  rel.order = ['"_time" DESC', '"__serial" DESC'];
+  rel.orderColumns = new Set(['_time', '__serial']);
+
+  rest.forEach((node, i) => {
+    if (rel.pivot !== undefined) {
+      throw new VigilError('spl.unsupported', `'${node.command}' after chart/timechart is not supported yet`, { span: node.span, hint: 'end the search with chart or timechart' });
+    }
+    const spec = COMMANDS[node.command] as NonNullable<(typeof COMMANDS)[string]>;
+    spec.plan(node.args as never, rel, ctx);
+    void i;
+  });
+
+  let sql: string;
+  let columns: string[] = [];
+  const transforming = rel.pivot !== undefined || !rel.eventMode;
+  if (rel.pivot !== undefined) sql = rel.pivot.sql(undefined);
+  else {
+    const select: string[] = [];
+    if (rel.eventMode) {
+      const seen = new Set<string>();
+      for (const name of [...DEFAULT_EVENT_FIELDS, ...rel.visibleColumns(), ...rel.referenced]) {
+        if (seen.has(name) || name.startsWith(INTERNAL_PREFIX) || rel.dropped.has(name)) continue;
+        seen.add(name);
+        const value = rel.ref(name);
+        if (value.kind === 'null') continue;
+        select.push(`${value.sql} AS ${quoteIdent(name)}`);
+        columns.push(name);
+      }
+    } else {
+      columns = rel.visibleColumns();
+      select.push(...columns.map(quoteIdent));
+    }
+    const order = rel.order.length > 0 ? ` ORDER BY ${rel.order.join(', ')}` : '';
+    const body = `SELECT ${select.join(', ') || 'NULL AS "_empty"'} FROM ${rel.current}${order} LIMIT ${options.maxRows}`;
+    sql = `WITH ${rel.ctes.map((c) => `${c.name} AS (${c.sql})`).join(',\n  ')}\n${body}`;
+  }
+  return { query, tokens, pipeline, steps: rel.ctes, sql, pivot: rel.pivot, columns, transforming, earliestMs: ctx.earliestMs, latestMs: ctx.latestMs, needsDataRange: ctx.needsDataRange };
+}
+
+/** The base-range SQL used to find the data extent for default spans. */
+export function dataRangeSql(compiled: CompiledSearch): string {
+  const base = compiled.steps[0]?.sql ?? 'SELECT 0 AS "_time" FROM siem_events';
+  return `SELECT min("_time") * 1000 AS lo, max("_time") * 1000 AS hi FROM (${base})`;
+}
+
+/** A readable rendering of every stage. */
+export function explain(compiled: CompiledSearch): string {
+  const lines = ['== tokens'];
+  for (const t of compiled.tokens) lines.push(`${t.command}: ${t.tokens.map((k) => `${k.type}(${k.value})`).join(' ')}`);
+  lines.push('== ast', JSON.stringify(compiled.pipeline, null, 2), '== plan');
+  for (const step of compiled.steps) lines.push(`${step.name}: ${step.sql}`);
+  if (compiled.pivot !== undefined) lines.push(`pivot: row=${compiled.pivot.rowField ?? '-'} by=${compiled.pivot.byField ?? '-'} limit=${compiled.pivot.limit} series=${compiled.pivot.series.map((s) => s.name).join(',')}`);
+  lines.push('== sql', compiled.sql);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Renders an SPL error with the query and a caret under the offending token. */
+export function formatSplError(query: string, error: VigilError): string {
+  const span = error.span;
+  if (span?.offset === undefined) return `${error.message}${error.hint === undefined ? '' : `\nhint: ${error.hint}`}`;
+  const caret = `${' '.repeat(span.offset)}${'^'.repeat(Math.max(1, span.length ?? 1))}`;
+  return `${query}\n${caret}\n${error.message}${error.hint === undefined ? '' : `\nhint: ${error.hint}`}`;
+}

@@ -1,0 +1,96 @@
+import { VigilError } from '../../core/index.js';
+import type { EvalExpr } from './ast.js';
+import { EVAL_FUNCTIONS } from './eval-functions.js';
+import { asBool, asList, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
+
+export { asBool, type EvalScope };
+
+
+const NUMERIC_LITERAL = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
+
+/**
+ * Compiles an eval/where expression (spec C.5): numbers in strings count as numbers, comparisons are
+ * numeric when both sides are numeric and case-sensitive otherwise, null propagates through
+ * arithmetic and makes comparisons false, a multivalue compares true when any value matches.
+ */
+export function evalToSql(expr: EvalExpr, scope: EvalScope): Typed {
+  switch (expr.kind) {
+    case 'num':
+      return { sql: String(expr.value), kind: 'num' };
+    case 'str':
+      return { sql: quoteString(expr.value), kind: 'str' };
+    case 'field':
+      return scope.rel.ref(expr.name, expr.span);
+    case 'unary': {
+      const inner = evalToSql(expr.expr, scope);
+      if (expr.op === '-') return { sql: `(- ${asNum(inner)})`, kind: 'num' };
+      return { sql: `(NOT ${asBool(inner, expr)})`, kind: 'bool' };
+    }
+    case 'call': {
+      const fn = EVAL_FUNCTIONS[expr.name];
+      if (fn === undefined) {
+        throw new VigilError('spl.unknown_function', `unknown eval function '${expr.name}'`, { span: expr.span, hint: `supported: ${Object.keys(EVAL_FUNCTIONS).sort().join(', ')}` });
+      }
+      if (expr.args.length < fn.min || expr.args.length > fn.max) {
+        throw new VigilError('spl.invalid_arguments', `${expr.name}() takes ${fn.min === fn.max ? fn.min : `${fn.min} to ${fn.max === Infinity ? 'any number of' : fn.max}`} arguments, got ${expr.args.length}`, { span: expr.span });
+      }
+      return fn.compile(expr.args, { ...scope, compile: evalToSql }, expr);
+    }
+    case 'binary':
+      return binary(expr, scope);
+  }
+}
+
+
+function isNumericLiteral(expr: EvalExpr): boolean {
+  return expr.kind === 'num' || (expr.kind === 'str' && NUMERIC_LITERAL.test(expr.value));
+}
+
+function binary(expr: Extract<EvalExpr, { kind: 'binary' }>, scope: EvalScope): Typed {
+  const left = evalToSql(expr.left, scope);
+  const right = evalToSql(expr.right, scope);
+  switch (expr.op) {
+    case 'AND':
+    case 'OR':
+      return { sql: `(${asBool(left, expr.left)} ${expr.op} ${asBool(right, expr.right)})`, kind: 'bool' };
+    case 'XOR':
+      return { sql: `(${asBool(left, expr.left)} <> ${asBool(right, expr.right)})`, kind: 'bool' };
+    case '.':
+      return { sql: `(${asStr(left)} || ${asStr(right)})`, kind: 'str' };
+    case '+':
+      // `+` concatenates when an operand is a non-numeric string literal.
+      if ((expr.left.kind === 'str' && !isNumericLiteral(expr.left)) || (expr.right.kind === 'str' && !isNumericLiteral(expr.right))) {
+        return { sql: `(${asStr(left)} || ${asStr(right)})`, kind: 'str' };
+      }
+      return { sql: `(${asNum(left)} + ${asNum(right)})`, kind: 'num' };
+    case '-':
+    case '*':
+      return { sql: `(${asNum(left)} ${expr.op} ${asNum(right)})`, kind: 'num' };
+    case '/':
+      return { sql: `(${asNum(left)} / nullif(${asNum(right)}, 0))`, kind: 'num' };
+    case '%':
+      return { sql: `fmod(${asNum(left)}, nullif(${asNum(right)}, 0))`, kind: 'num' };
+    case 'LIKE':
+      return { sql: `(${asStr(left)} LIKE ${asStr(right)})`, kind: 'bool' };
+    default:
+      return { sql: compare(left, expr.op, right, isNumericLiteral(expr.left), isNumericLiteral(expr.right)), kind: 'bool' };
+  }
+}
+
+/** A comparison between two typed values (`=` `!=` `<` `>` `<=` `>=`). */
+export function compare(left: Typed, op: string, right: Typed, leftNumLit = false, rightNumLit = false): string {
+  if (left.kind === 'mv' || right.kind === 'mv') {
+    const [list, other, flipped] = left.kind === 'mv' ? [left, right, false] : [right, left, true];
+    const x: Typed = { sql: 'x', kind: 'str' };
+    const inner = flipped ? compare(other, op, x) : compare(x, op, other);
+    return `(len(list_filter(${asList(list)}, x -> ${inner})) > 0)`;
+  }
+  if (left.kind === 'null' || right.kind === 'null') return 'CAST(NULL AS BOOLEAN)';
+  if (left.kind === 'bool' || right.kind === 'bool') return `(${left.kind === 'bool' ? left.sql : asStr(left)} ${op === '!=' ? '<>' : op} ${right.kind === 'bool' ? right.sql : asStr(right)})`;
+  const sqlOp = op === '!=' ? '<>' : op;
+  if ((left.kind === 'num' || leftNumLit) && (right.kind === 'num' || rightNumLit)) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
+  if (left.kind === 'num' || leftNumLit) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
+  if (right.kind === 'num' || rightNumLit) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
+  if (left.sql.startsWith("'") || right.sql.startsWith("'")) return `(${asStr(left)} ${sqlOp} ${asStr(right)})`;
+  return `(CASE WHEN ${asNum(left)} IS NOT NULL AND ${asNum(right)} IS NOT NULL THEN ${asNum(left)} ${sqlOp} ${asNum(right)} ELSE ${asStr(left)} ${sqlOp} ${asStr(right)} END)`;
+}

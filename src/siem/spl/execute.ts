@@ -1,0 +1,116 @@
+import { VigilError, type Clock, type Timer } from '../../core/index.js';
+import type { EventsDb } from '../../store/index.js';
+import { compileSpl, dataRangeSql, type CompiledSearch } from './compile.js';
+import { needsSecondPass, pivotRows, type Cell } from './pivot.js';
+
+export interface SearchRequest {
+  readonly query: string;
+  readonly earliest?: string | undefined;
+  readonly latest?: string | undefined;
+  readonly maxRows?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+/** One result row as Splunk renders it: every value a string, multivalues as string arrays, nulls absent. */
+export type ResultRow = Record<string, string | string[]>;
+
+export interface SearchResult {
+  readonly columns: string[];
+  readonly rows: ResultRow[];
+  /** True for stats/chart/timechart/table output (a table rather than events). */
+  readonly transforming: boolean;
+  readonly compiled: CompiledSearch;
+  readonly earliestMs: number | undefined;
+  readonly latestMs: number | undefined;
+}
+
+export interface SearchDeps {
+  readonly db: EventsDb;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly maxRows: number;
+  readonly timeoutMs: number;
+}
+
+/** Compiles and runs one SPL search on its own DuckDB connection; abortable and time-bounded. */
+export async function runSearch(deps: SearchDeps, request: SearchRequest): Promise<SearchResult> {
+  const nowMs = deps.clock.now();
+  const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows) };
+  let compiled = compileSpl(request.query, options);
+  const connection = await deps.db.connect();
+  let cancelled: VigilError | undefined;
+  const cancel = (error: VigilError): void => {
+    cancelled = error;
+    connection.interrupt();
+  };
+  const onAbort = (): void => cancel(new VigilError('siem.search_cancelled', 'the search was cancelled'));
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const timeoutMs = request.timeoutMs ?? deps.timeoutMs;
+  const timer = deps.timer.setTimeout(() => cancel(new VigilError('siem.search_timeout', `the search ran longer than ${Math.round(timeoutMs / 1000)} s and was cancelled`, { hint: 'narrow the time range or raise siem.search_timeout_secs' })), timeoutMs);
+  const run = async (sql: string): Promise<Array<Record<string, unknown>>> => {
+    if (request.signal?.aborted === true) onAbort();
+    if (cancelled !== undefined) throw cancelled;
+    try {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
+    } catch (error) {
+      if (cancelled !== undefined) throw cancelled;
+      throw new VigilError('siem.search_failed', `search failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+    }
+  };
+  try {
+    if (compiled.needsDataRange) {
+      const [range] = await run(dataRangeSql(compiled));
+      const lo = range?.['lo'];
+      const hi = range?.['hi'];
+      compiled = compileSpl(request.query, { ...options, dataRange: lo === null || lo === undefined ? { minMs: nowMs, maxMs: nowMs } : { minMs: Number(lo), maxMs: Number(hi) } });
+    }
+    if (compiled.pivot !== undefined) {
+      let long = await run(compiled.sql);
+      const top = needsSecondPass(compiled.pivot, long);
+      if (top !== undefined) long = await run(compiled.pivot.sql(top));
+      const pivoted = pivotRows(compiled.pivot, long);
+      return { columns: pivoted.columns, rows: pivoted.rows.slice(0, options.maxRows).map((r) => formatRow(r, pivoted.columns)), transforming: true, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs };
+    }
+    const rows = await run(compiled.sql);
+    return { columns: [...compiled.columns], rows: rows.map((r) => formatRow(r as Record<string, Cell>, compiled.columns)), transforming: compiled.transforming, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs };
+  } finally {
+    timer.cancel();
+    request.signal?.removeEventListener('abort', onAbort);
+    connection.closeSync();
+  }
+}
+
+function formatRow(row: Readonly<Record<string, unknown>>, columns: readonly string[]): ResultRow {
+  const out: ResultRow = {};
+  for (const column of columns) {
+    const value = formatValue(row[column], column);
+    if (value !== undefined) out[column] = value;
+  }
+  return out;
+}
+
+/** Splunk renders `_time` as `2024-05-01T12:34:56.000+00:00`. */
+export function formatTime(epochSeconds: number): string {
+  return new Date(Math.round(epochSeconds * 1000)).toISOString().replace('Z', '+00:00');
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
+}
+
+function formatValue(value: unknown, column: string): string | string[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (column === '_time' && (typeof value === 'number' || typeof value === 'bigint')) return formatTime(Number(value));
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) {
+    const list = value.filter((v) => v !== null && v !== undefined).map((v) => (typeof v === 'number' ? formatNumber(v) : String(v)));
+    return list.length === 0 ? undefined : list;
+  }
+  if (typeof value === 'object' && 'toString' in value) return String(value);
+  return String(value);
+}

@@ -1,0 +1,99 @@
+import type { SearchExpr } from './ast.js';
+import { asList, asNum, asStr, quoteString, type Relation, type Typed } from './relation.js';
+
+// Splunk breakers: major (space, [](){}<>|!;,'" …) and minor (/ : = @ . - $ # % \ _).
+const BREAKERS = `\\s\\[\\]<>(){}|!;,'"&?+*/:=@.\\-$#%\\\\_`;
+const MAJOR = `\\s\\[\\]<>(){}|!;,'"&?+`;
+
+export interface SearchTimeBounds {
+  earliest: string | undefined;
+  latest: string | undefined;
+}
+
+/**
+ * Compiles a search expression to a SQL boolean over the relation (spec C.2): case-insensitive
+ * values with `*` wildcards, any-value matching on multivalue fields, `!=` excluding rows without
+ * the field while `NOT f=v` keeps them, and token-based term matching on `_raw`.
+ */
+export function searchToSql(expr: SearchExpr, rel: Relation, time: SearchTimeBounds): string {
+  switch (expr.kind) {
+    case 'true':
+      return 'true';
+    case 'and':
+      return `(${expr.items.map((e) => searchToSql(e, rel, time)).join(' AND ')})`;
+    case 'or':
+      return `(${expr.items.map((e) => searchToSql(e, rel, time)).join(' OR ')})`;
+    case 'not':
+      return `(NOT coalesce(${searchToSql(expr.expr, rel, time)}, false))`;
+    case 'time':
+      time[expr.bound] = expr.value;
+      return 'true';
+    case 'term':
+      return termSql(expr.value, expr.phrase, expr.mode, rel);
+    case 'indexed': {
+      const field: Typed = { sql: `json_extract_string("__fields", ${quoteString(`$."${expr.field.replace(/"/g, '\\"')}"`)})`, kind: 'str' };
+      return `coalesce(${matchValue(field, expr.value)}, false)`;
+    }
+    case 'in': {
+      const field = rel.ref(expr.field, expr.span);
+      return `coalesce(${expr.values.map((v) => matchValue(field, v)).join(' OR ')}, false)`;
+    }
+    case 'compare': {
+      const field = rel.ref(expr.field, expr.span);
+      if (expr.field === 'index' && !/[*]/.test(expr.value)) return `(${field.sql} = ${quoteString(expr.value.toLowerCase())})`;
+      if (expr.op === '=') return `coalesce(${matchValue(field, expr.value)}, false)`;
+      if (expr.op === '!=') return `coalesce(${exists(field)} AND NOT ${matchValue(field, expr.value)}, false)`;
+      return `coalesce(${compareSql(field, expr.op, expr.value)}, false)`;
+    }
+  }
+}
+
+function exists(field: Typed): string {
+  return field.kind === 'mv' ? `len(${field.sql}) > 0` : `${field.sql} IS NOT NULL`;
+}
+
+/** field=value, case-insensitive, `*` wildcards; multivalue: any value. */
+export function matchValue(field: Typed, value: string): string {
+  if (value === '*') return field.kind === 'mv' ? `len(${field.sql}) > 0` : `(${asStr(field)} IS NOT NULL AND ${asStr(field)} <> '')`;
+  const test = (x: string): string => {
+    if (value.includes('*')) return `lower(${x}) LIKE ${quoteString(likePattern(value.toLowerCase()))} ESCAPE '\\'`;
+    return /[A-Za-z]/.test(value) ? `lower(${x}) = ${quoteString(value.toLowerCase())}` : `${x} = ${quoteString(value)}`;
+  };
+  if (field.kind === 'mv') return `len(list_filter(${field.sql}, x -> ${test('x')})) > 0`;
+  if (field.kind === 'num' && /^-?\d+(\.\d+)?$/.test(value)) return `${field.sql} = ${Number(value)}`;
+  return test(asStr(field));
+}
+
+/** `<` `>` `<=` `>=`: numeric when both sides are numeric, else lexicographic. */
+function compareSql(field: Typed, op: string, value: string): string {
+  const numeric = /^-?\d+(\.\d+)?$/.test(value);
+  const one = (x: Typed): string => (numeric ? `${asNum(x)} ${op} ${Number(value)}` : `${asStr(x)} ${op} ${quoteString(value)}`);
+  if (field.kind === 'mv') return `len(list_filter(${field.sql}, x -> ${numeric ? `TRY_CAST(x AS DOUBLE) ${op} ${Number(value)}` : `x ${op} ${quoteString(value)}`})) > 0`;
+  if (!numeric || field.kind === 'num') return one(field);
+  return `CASE WHEN ${asNum(field)} IS NOT NULL THEN ${asNum(field)} ${op} ${Number(value)} ELSE ${asStr(field)} ${op} ${quoteString(value)} END`;
+}
+
+export function likePattern(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+function regexEscape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\\-/]/g, '\\$&');
+}
+
+/** Token match on `_raw`: bounded by breakers; `*` spans within a term; phrases allow any whitespace. */
+function termSql(value: string, phrase: boolean, mode: 'default' | 'case' | 'term', rel: Relation): string {
+  const raw = rel.ref('_raw');
+  const bound = mode === 'term' ? MAJOR : BREAKERS;
+  let body: string;
+  if (phrase) body = value.trim().split(/\s+/).map(regexEscape).join('\\s+');
+  else body = value.split('*').map(regexEscape).join(`[^${MAJOR}]*`);
+  const flags = mode === 'case' ? '' : '(?i)';
+  const pattern = `${flags}(?:^|[${bound}])${body}(?:$|[${bound}])`;
+  const literal = value.split('*').reduce((a, b) => (b.length > a.length ? b : a), '');
+  // A cheap substring test first: the regex only runs on rows that contain the longest literal part.
+  const pre = literal.length >= 3 && !phrase ? (mode === 'case' ? `contains(${asStr(raw)}, ${quoteString(literal)}) AND ` : `contains(lower(${asStr(raw)}), ${quoteString(literal.toLowerCase())}) AND `) : '';
+  return `coalesce(${pre}regexp_matches(${asStr(raw)}, ${quoteString(pattern)}), false)`;
+}
+
+export { asList };
