@@ -1,0 +1,45 @@
+import { VigilError } from '../core/index.js';
+
+/**
+ * Why a report is rejected, one row per cause: the Vigil error code, and the `ErrorCode` /
+ * `ErrorMessage` pair sent on `/rejected`. Only `InvalidPayload` / "Malformed metrics report" is
+ * AWS's published pair; the other rows are Vigil's decisions (docs/protocol.md).
+ */
+export const REJECTION_REASONS = {
+  invalid_payload: { code: 'report.invalid_payload', awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
+  too_large: { code: 'report.too_large', awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
+  invalid_thing_name: { code: 'report.invalid_thing_name', awsCode: 'InvalidPayload', awsMessage: 'Invalid thing name' },
+  stale_report_id: { code: 'report.stale_report_id', awsCode: 'DuplicateReportId', awsMessage: 'Report id is not greater than the last accepted report id' },
+  throttled: { code: 'report.throttled', awsCode: 'Throttled', awsMessage: 'Metrics report throttled' },
+} as const;
+
+export type RejectionReason = keyof typeof REJECTION_REASONS;
+
+/**
+ * A rejected report: a `VigilError` that also carries the AWS response fields, the offending path
+ * (long key names, e.g. `metrics.listening_tcp_ports.ports[3].port`) and the report id when it could
+ * be read.
+ */
+export class ReportRejection extends VigilError {
+  readonly reason: RejectionReason;
+  readonly awsCode: string;
+  readonly awsMessage: string;
+  readonly path: string | undefined;
+  readonly reportId: number | undefined;
+
+  constructor(reason: RejectionReason, detail: string, init: { path?: string | undefined; reportId?: number | undefined; hint?: string } = {}) {
+    const row = REJECTION_REASONS[reason];
+    const message = init.path === undefined || init.path === '' ? detail : `${init.path}: ${detail}`;
+    super(row.code, message, {
+      ...(init.hint === undefined ? {} : { hint: init.hint }),
+      ...(init.path === undefined ? {} : { span: { path: init.path } }),
+      details: { awsCode: row.awsCode, awsMessage: row.awsMessage, reportId: init.reportId },
+    });
+    this.name = 'ReportRejection';
+    this.reason = reason;
+    this.awsCode = row.awsCode;
+    this.awsMessage = row.awsMessage;
+    this.path = init.path;
+    this.reportId = init.reportId;
+  }
+}
