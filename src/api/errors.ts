@@ -21,6 +21,11 @@ const EXACT: Readonly<Record<string, Mapping>> = {
   'auth.forbidden': { status: 403, awsType: 'AccessDeniedException' },
   'api.route_not_found': { status: 404, awsType: 'ResourceNotFoundException' },
   'api.body_too_large': { status: 413, awsType: 'InvalidRequestException' },
+  // AWS IoT registry errors the SDK maps to their own exception classes.
+  'policy.malformed': { status: 400, awsType: 'MalformedPolicyException' },
+  'policy.versions_limit_exceeded': { status: 409, awsType: 'VersionsLimitExceededException' },
+  'certificate.state_conflict': { status: 406, awsType: 'CertificateStateException' },
+  'certificate.validation_failed': { status: 400, awsType: 'CertificateValidationException' },
 };
 
 const BY_KIND: Readonly<Record<string, Mapping>> = {

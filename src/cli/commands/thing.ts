@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { registryClient, type ThingSummary } from '../../api/index.js';
+import type { CliContext } from '../context.js';
+import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { UsageError, renderTable } from '../output.js';
+
+/** `--attr k=v` (repeatable) into an attributes map. */
+export function parseAttributes(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const index = pair.indexOf('=');
+    if (index <= 0) throw new UsageError(`--attr expects name=value, got "${pair}"`);
+    out[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return out;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerThing(program: Command, context: CliContext): void {
+  const group = program.command('thing').description('things (devices) in the registry');
+
+  withServerOptions(group.command('create <name>'))
+    .description('create a thing')
+    .option('--type <thingTypeName>', 'thing type name')
+    .option('--attr <name=value>', 'attribute (repeatable)', collect, [])
+    .option('--json', 'JSON output')
+    .action(async (name: string, options: ServerOptions & { type?: string; attr: string[]; json?: boolean }) => {
+      const created = await registryClient(clientFor(options, context)).createThing(name, { ...(options.type === undefined ? {} : { thingTypeName: options.type }), attributes: parseAttributes(options.attr) });
+      if (options.json === true) printJson(context, created);
+      else context.io.out(`created thing ${created.thingName} (${created.thingArn})\n`);
+    });
+
+  withServerOptions(group.command('list'))
+    .description('list things')
+    .option('--json', 'JSON output')
+    .action(async (options: ServerOptions & { json?: boolean }) => {
+      const registry = registryClient(clientFor(options, context));
+      const things: ThingSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await registry.listThings(token);
+        things.push(...page.things);
+        token = page.nextToken;
+      } while (token !== undefined);
+      if (options.json === true) printJson(context, { things });
+      else context.io.out(renderTable(['THING', 'TYPE', 'VERSION', 'ATTRIBUTES'], things.map((t) => [t.thingName, t.thingTypeName ?? '', t.version, Object.entries(t.attributes).map(([k, v]) => `${k}=${v}`).join(',')])));
+    });
+
+  withServerOptions(group.command('describe <name>'))
+    .description('show a thing, its certificates and its groups')
+    .action(async (name: string, options: ServerOptions) => {
+      const registry = registryClient(clientFor(options, context));
+      const [thing, principals, groups] = await Promise.all([registry.describeThing(name), registry.thingPrincipals(name), registry.thingGroups(name)]);
+      printJson(context, { ...thing, principals: principals.principals, thingGroups: groups.thingGroups.map((g) => g.groupName) });
+    });
+
+  withServerOptions(group.command('delete <name>'))
+    .description('delete a thing (detach its certificates first)')
+    .action(async (name: string, options: ServerOptions) => {
+      await registryClient(clientFor(options, context)).deleteThing(name);
+      context.io.out(`deleted thing ${name}\n`);
+    });
+}

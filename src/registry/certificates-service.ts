@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { VigilError } from '../core/index.js';
+import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
+import { parseTarget } from './arn.js';
+import { certificateFacts, type CertificateFacts } from './ca/x509.js';
+import type { Listed } from './things-service.js';
+import { pageRequest, tokenOf, type RegistryDeps } from './support.js';
+import type { ThingsService } from './things-service.js';
+
+const SETTABLE: ReadonlySet<string> = new Set(['ACTIVE', 'INACTIVE', 'REVOKED']);
+
+export type CertificatesService = ReturnType<typeof certificatesService>;
+
+/** Device certificates, CA certificates and thing principals; issuing goes through the built-in CA. */
+export function certificatesService(deps: RegistryDeps, thingsService: ThingsService) {
+  const { certificates, ca } = deps;
+  const changed = (resource: string, operation: string, fields: Record<string, unknown>) => deps.telemetry.emit('registry_changed', { resource, operation }, fields);
+
+  async function requireCertificate(certificateId: string): Promise<Certificate> {
+    const found = /^[0-9a-f]{64}$/.test(certificateId) ? await certificates.get(certificateId) : undefined;
+    if (found === undefined) throw new VigilError('certificate.not_found', `no certificate ${certificateId}`, { hint: 'list certificates with `vigil cert list`' });
+    return found;
+  }
+
+  async function requireCa(certificateId: string): Promise<CaCertificate> {
+    const found = /^[0-9a-f]{64}$/.test(certificateId) ? await certificates.getCa(certificateId) : undefined;
+    if (found === undefined) throw new VigilError('ca_certificate.not_found', `no CA certificate ${certificateId}`);
+    return found;
+  }
+
+  /** The registered CA that issued `facts`, if any (issuer name and signature both checked). */
+  async function issuingCa(facts: CertificateFacts): Promise<CaCertificate | undefined> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await certificates.listCa({ limit: 100, cursor });
+      for (const candidate of page.items) {
+        const caFacts = certificateFacts(candidate.certificatePem);
+        if (facts.node.checkIssued(caFacts.node) && facts.node.verify(caFacts.node.publicKey)) return candidate;
+      }
+      if (page.next === undefined) return undefined;
+      cursor = page.next;
+    }
+  }
+
+  async function store(pem: string, status: CertificateStatus, caCertificateId: string | undefined, operation: string): Promise<Certificate> {
+    const facts = certificateFacts(pem);
+    const now = deps.clock.now();
+    const certificate: Certificate = {
+      certificateId: facts.certificateId,
+      caCertificateId,
+      status,
+      certificatePem: facts.pem,
+      serialNumber: facts.serialNumber,
+      subject: facts.subject,
+      issuer: facts.issuer,
+      notBefore: facts.notBefore,
+      notAfter: facts.notAfter,
+      createdAt: now,
+      updatedAt: now,
+      customerVersion: 1,
+      generationId: randomUUID(),
+    };
+    if (!(await certificates.create(certificate))) {
+      throw new VigilError('certificate.already_exists', `certificate ${facts.certificateId} is already registered`, { details: { resourceId: facts.certificateId } });
+    }
+    changed('certificate', operation, { certificateId: certificate.certificateId, status });
+    return certificate;
+  }
+
+  async function refreshCrl(caCertificateId: string): Promise<void> {
+    if (caCertificateId !== ca.caCertificateId) return; // only the built-in CA's key is here
+    const now = deps.clock.now();
+    const crlPem = await ca.createCrl(await certificates.revokedBy(caCertificateId), now);
+    await certificates.updateCa(caCertificateId, { crlPem }, now);
+    deps.telemetry.emit('certificate_issued', { kind: 'crl' }, { caCertificateId });
+  }
+
+  return {
+    requireCertificate,
+    requireCa,
+
+    /** Registers the built-in CA (first start, or a fresh registry database). */
+    async ensureBuiltInCa(): Promise<CaCertificate> {
+      const existing = await certificates.getCa(ca.caCertificateId);
+      if (existing !== undefined) return existing;
+      const facts = certificateFacts(ca.caPem);
+      const now = deps.clock.now();
+      const row: CaCertificate = { certificateId: facts.certificateId, status: 'ACTIVE', certificatePem: facts.pem, autoRegistration: false, builtIn: true, notBefore: facts.notBefore, notAfter: facts.notAfter, createdAt: now, updatedAt: now, customerVersion: 1, generationId: randomUUID(), crlPem: await ca.createCrl([], now) };
+      await certificates.createCa(row);
+      changed('ca_certificate', 'register', { certificateId: row.certificateId, builtIn: true });
+      return row;
+    },
+
+    async createKeysAndCertificate(setAsActive: boolean, commonName = 'Vigil device certificate'): Promise<{ certificate: Certificate; publicKeyPem: string; privateKeyPem: string }> {
+      const issued = await ca.createKeysAndCertificate(`CN=${commonName.replace(/[,=+<>#;\\"]/g, '-')}`, deps.config.device_cert_days, deps.config.device_key_type, deps.clock.now());
+      deps.telemetry.emit('certificate_issued', { kind: 'device' });
+      const certificate = await store(issued.certificatePem, setAsActive ? 'ACTIVE' : 'INACTIVE', ca.caCertificateId, 'create');
+      return { certificate, publicKeyPem: issued.publicKeyPem, privateKeyPem: issued.privateKeyPem };
+    },
+
+    async createCertificateFromCsr(csrPem: string, setAsActive: boolean): Promise<Certificate> {
+      const signed = await ca.signCsr(csrPem, deps.config.device_cert_days, deps.clock.now());
+      if (!signed.ok) throw signed.error;
+      deps.telemetry.emit('certificate_issued', { kind: 'csr' });
+      return store(signed.value, setAsActive ? 'ACTIVE' : 'INACTIVE', ca.caCertificateId, 'create');
+    },
+
+    async registerCertificate(input: { certificatePem: string; caCertificatePem?: string | undefined; setAsActive?: boolean | undefined; status?: string | undefined }): Promise<Certificate> {
+      const facts = parsePem(input.certificatePem, 'certificatePem');
+      let issuer: CaCertificate | undefined;
+      if (input.caCertificatePem !== undefined) {
+        const caFacts = parsePem(input.caCertificatePem, 'caCertificatePem');
+        issuer = await certificates.getCa(caFacts.certificateId);
+        if (issuer === undefined) throw new VigilError('ca_certificate.not_found', 'the CA certificate is not registered', { hint: 'register it first (RegisterCACertificate)' });
+        if (!facts.node.checkIssued(caFacts.node) || !facts.node.verify(caFacts.node.publicKey)) throw new VigilError('certificate.validation_failed', 'the certificate was not issued by the given CA');
+      } else {
+        issuer = await issuingCa(facts);
+      }
+      if (issuer !== undefined && issuer.status !== 'ACTIVE') throw new VigilError('certificate.validation_failed', `the issuing CA ${issuer.certificateId} is not ACTIVE`);
+      if (facts.notAfter < deps.clock.now()) throw new VigilError('certificate.validation_failed', 'the certificate has expired');
+      const status = input.status ?? (input.setAsActive === true ? 'ACTIVE' : 'INACTIVE');
+      if (!['ACTIVE', 'INACTIVE', 'REVOKED', 'PENDING_TRANSFER', 'REGISTER_INACTIVE', 'PENDING_ACTIVATION'].includes(status)) throw new VigilError('certificate.invalid_status', `"${status}" is not a certificate status`);
+      return store(facts.pem, status as CertificateStatus, issuer?.certificateId, 'register');
+    },
+
+    async registerCaCertificate(input: { caCertificate: string; setAsActive?: boolean | undefined; allowAutoRegistration?: boolean | undefined }): Promise<CaCertificate> {
+      const facts = parsePem(input.caCertificate, 'caCertificate');
+      if (!facts.isCa) throw new VigilError('certificate.validation_failed', 'the certificate is not a CA certificate (basicConstraints CA:TRUE is missing)');
+      const now = deps.clock.now();
+      const row: CaCertificate = { certificateId: facts.certificateId, status: input.setAsActive === true ? 'ACTIVE' : 'INACTIVE', certificatePem: facts.pem, autoRegistration: input.allowAutoRegistration === true, builtIn: false, notBefore: facts.notBefore, notAfter: facts.notAfter, createdAt: now, updatedAt: now, customerVersion: 1, generationId: randomUUID(), crlPem: undefined };
+      if (!(await certificates.createCa(row))) throw new VigilError('ca_certificate.already_exists', `CA certificate ${facts.certificateId} is already registered`, { details: { resourceId: facts.certificateId } });
+      changed('ca_certificate', 'register', { certificateId: row.certificateId });
+      return row;
+    },
+
+    async listCertificates(query: { pageSize?: number | undefined; marker?: string | undefined; ascendingOrder?: boolean | undefined; caCertificateId?: string | undefined }): Promise<Listed<Certificate>> {
+      const page = await certificates.list({ ...pageRequest(query.marker, query.pageSize), ascending: query.ascendingOrder, caCertificateId: query.caCertificateId });
+      return { items: page.items, nextToken: tokenOf(page.next) };
+    },
+
+    async listCaCertificates(query: { pageSize?: number | undefined; marker?: string | undefined; ascendingOrder?: boolean | undefined }): Promise<Listed<CaCertificate>> {
+      const page = await certificates.listCa({ ...pageRequest(query.marker, query.pageSize), ascending: query.ascendingOrder });
+      return { items: page.items, nextToken: tokenOf(page.next) };
+    },
+
+    async updateCertificate(certificateId: string, newStatus: string): Promise<void> {
+      const certificate = await requireCertificate(certificateId);
+      if (!SETTABLE.has(newStatus)) throw new VigilError('certificate.invalid_status', `a certificate cannot be set to "${newStatus}"`, { hint: 'use ACTIVE, INACTIVE or REVOKED' });
+      if (certificate.status === 'REVOKED' && newStatus !== 'REVOKED') throw new VigilError('certificate.state_conflict', `certificate ${certificateId} is REVOKED; revocation is final`);
+      if (certificate.status === newStatus) return;
+      await certificates.updateStatus(certificateId, newStatus as CertificateStatus, deps.clock.now());
+      changed('certificate', 'update_status', { certificateId, status: newStatus });
+      if (newStatus === 'REVOKED' && certificate.caCertificateId !== undefined) await refreshCrl(certificate.caCertificateId);
+      deps.events.publish({ kind: 'certificate_status', certificateId, status: newStatus as CertificateStatus });
+    },
+
+    async updateCaCertificate(certificateId: string, input: { newStatus?: string | undefined; newAutoRegistrationStatus?: string | undefined }): Promise<void> {
+      await requireCa(certificateId);
+      if (input.newStatus !== undefined && input.newStatus !== 'ACTIVE' && input.newStatus !== 'INACTIVE') throw new VigilError('ca_certificate.invalid_status', `a CA certificate cannot be set to "${input.newStatus}"`);
+      if (input.newAutoRegistrationStatus !== undefined && input.newAutoRegistrationStatus !== 'ENABLE' && input.newAutoRegistrationStatus !== 'DISABLE') throw new VigilError('ca_certificate.invalid_request', 'newAutoRegistrationStatus must be ENABLE or DISABLE');
+      await certificates.updateCa(certificateId, { ...(input.newStatus === undefined ? {} : { status: input.newStatus as CaCertificateStatus }), ...(input.newAutoRegistrationStatus === undefined ? {} : { autoRegistration: input.newAutoRegistrationStatus === 'ENABLE' }) }, deps.clock.now());
+      changed('ca_certificate', 'update', { certificateId, ...input });
+      if (input.newStatus !== undefined) deps.events.publish({ kind: 'ca_status', caCertificateId: certificateId, status: input.newStatus as CaCertificateStatus });
+    },
+
+    async deleteCertificate(certificateId: string, forceDelete: boolean): Promise<void> {
+      const certificate = await requireCertificate(certificateId);
+      if (certificate.status === 'ACTIVE') throw new VigilError('certificate.state_conflict', `certificate ${certificateId} is ACTIVE`, { hint: 'deactivate or revoke it first' });
+      if ((await certificates.thingsOfPrincipal(certificateId, { limit: 1 })).items.length > 0) throw new VigilError('certificate.delete_conflict', `certificate ${certificateId} is attached to a thing`, { hint: 'detach it first (DetachThingPrincipal)' });
+      const attached = await deps.policies.policiesOf({ kind: 'cert', id: certificateId }, { limit: 1 });
+      if (attached.items.length > 0 && !forceDelete) throw new VigilError('certificate.delete_conflict', `certificate ${certificateId} has attached policies`, { hint: 'detach them or pass forceDelete' });
+      await deps.policies.detachTarget({ kind: 'cert', id: certificateId });
+      await certificates.delete(certificateId);
+      changed('certificate', 'delete', { certificateId });
+      deps.events.publish({ kind: 'certificate_status', certificateId, status: 'DELETED' });
+    },
+
+    async attachThingPrincipal(thingName: string, principal: string, type: string | undefined): Promise<void> {
+      await thingsService.requireThing(thingName);
+      const target = parseTarget(principal);
+      if (target.kind !== 'cert') throw new VigilError('registry.invalid_principal', 'a thing principal must be a certificate');
+      await requireCertificate(target.id);
+      const principalType = (type ?? 'NON_EXCLUSIVE_THING') as ThingPrincipalType;
+      if (principalType !== 'EXCLUSIVE_THING' && principalType !== 'NON_EXCLUSIVE_THING') throw new VigilError('registry.invalid_principal_type', 'thingPrincipalType must be EXCLUSIVE_THING or NON_EXCLUSIVE_THING');
+      if (principalType === 'EXCLUSIVE_THING') {
+        const others = (await certificates.thingsOfPrincipal(target.id, { limit: 2 })).items.filter((t) => t !== thingName);
+        if (others.length > 0) throw new VigilError('registry.invalid_exclusive', `certificate ${target.id} is already attached to ${others[0]}`);
+      }
+      if (await certificates.attachThing(thingName, target.id, principalType, deps.clock.now())) {
+        changed('thing_principal', 'attach', { thingName, certificateId: target.id });
+        deps.events.publish({ kind: 'attachment', thingName, certificateId: target.id });
+      }
+    },
+
+    async detachThingPrincipal(thingName: string, principal: string): Promise<void> {
+      await thingsService.requireThing(thingName);
+      const target = parseTarget(principal);
+      if (target.kind !== 'cert') throw new VigilError('registry.invalid_principal', 'a thing principal must be a certificate');
+      if (await certificates.detachThing(thingName, target.id)) {
+        changed('thing_principal', 'detach', { thingName, certificateId: target.id });
+        deps.events.publish({ kind: 'attachment', thingName, certificateId: target.id });
+      }
+    },
+
+    async listThingPrincipals(thingName: string, query: { nextToken?: string | undefined; maxResults?: number | undefined }): Promise<Listed<string>> {
+      await thingsService.requireThing(thingName);
+      const page = await certificates.principalsOfThing(thingName, pageRequest(query.nextToken, query.maxResults));
+      return { items: page.items, nextToken: tokenOf(page.next) };
+    },
+
+    async listPrincipalThings(principal: string, query: { nextToken?: string | undefined; maxResults?: number | undefined }): Promise<Listed<string>> {
+      const target = parseTarget(principal);
+      if (target.kind !== 'cert') throw new VigilError('registry.invalid_principal', 'a thing principal must be a certificate');
+      await requireCertificate(target.id);
+      const page = await certificates.thingsOfPrincipal(target.id, pageRequest(query.nextToken, query.maxResults));
+      return { items: page.items, nextToken: tokenOf(page.next) };
+    },
+  };
+}
+
+function parsePem(pem: string, field: string): CertificateFacts {
+  try {
+    return certificateFacts(pem);
+  } catch (error) {
+    throw new VigilError('certificate.invalid_pem', `${field} is not a PEM certificate: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,135 @@
+import type { ConnectionAuthorizer, ConnectionContext, DeviceAuth, DeviceIdentity } from '../model/index.js';
+import { certificateFacts, certificateIdOf } from './ca/x509.js';
+import { effectiveGroupsOf } from './groups.js';
+import type { PolicyContext } from './policy/context.js';
+import { compilePolicy, type CompiledPolicy } from './policy/document.js';
+import { evaluatePolicies } from './policy/evaluate.js';
+import type { RegistryDeps } from './support.js';
+
+/** Compiled policy versions are immutable, so they are shared by every connection (bounded). */
+const COMPILED_CACHE_MAX = 10_000;
+
+interface Loaded {
+  readonly generation: number;
+  readonly policies: readonly CompiledPolicy[];
+  readonly context: PolicyContext;
+  readonly active: boolean;
+  readonly thingName: string | undefined;
+}
+
+/**
+ * The ingress port: who a certificate is, and what one connection may do. Decisions are cached
+ * per connection and dropped whenever the registry publishes a change (policy, attachment,
+ * membership, certificate or CA status, thing).
+ */
+export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): number } {
+  const compiled = new Map<string, CompiledPolicy>();
+  let evaluations = 0;
+
+  function compiledVersion(policyName: string, versionId: string, document: string): CompiledPolicy | undefined {
+    const key = `${policyName}\n${versionId}`;
+    let found = compiled.get(key);
+    if (found === undefined) {
+      const result = compilePolicy(policyName, versionId, document);
+      // A stored document always validated once; a failure here means it is unusable: it grants nothing.
+      if (!result.ok) return undefined;
+      if (compiled.size >= COMPILED_CACHE_MAX) compiled.clear();
+      found = result.value;
+      compiled.set(key, found);
+    }
+    return found;
+  }
+
+  async function load(context: ConnectionContext): Promise<Loaded> {
+    const generation = deps.events.generation;
+    const certificate = await deps.certificates.get(context.certificateId);
+    if (certificate === undefined) return { generation, policies: [], context: { clientId: context.clientId }, active: false, thingName: undefined };
+    const ca = certificate.caCertificateId === undefined ? undefined : await deps.certificates.getCa(certificate.caCertificateId);
+    const active = certificate.status === 'ACTIVE' && (ca === undefined || ca.status === 'ACTIVE');
+    const attached = await deps.certificates.thingsOfPrincipal(certificate.certificateId, { limit: 250 });
+    // Thing policy variables exist only when the client id is the name of a thing attached to the certificate.
+    const thing = attached.items.includes(context.clientId) ? await deps.things.getThing(context.clientId) : undefined;
+    const groups = thing === undefined ? [] : await effectiveGroupsOf(deps.things, thing.thingName);
+    const documents = await deps.policies.effectivePolicies([{ kind: 'cert', id: certificate.certificateId }, ...groups.map((id) => ({ kind: 'thinggroup' as const, id }))]);
+    const policies = documents.map((d) => compiledVersion(d.policyName, d.versionId, d.document)).filter((p): p is CompiledPolicy => p !== undefined);
+    const policyContext: PolicyContext = {
+      clientId: context.clientId,
+      sourceIp: context.sourceIp,
+      thing: thing === undefined ? undefined : { thingName: thing.thingName, thingTypeName: thing.thingTypeName, attributes: thing.attributes },
+      certificate: certificateFacts(certificate.certificatePem).fields,
+      connectAttributes: context.connectAttributes,
+      lastWillTopic: context.lastWillTopic,
+    };
+    return { generation, policies, context: policyContext, active, thingName: thing?.thingName };
+  }
+
+  return {
+    events: deps.events,
+    evaluations: () => evaluations,
+
+    async authenticate(certificate): Promise<DeviceIdentity | undefined> {
+      const certificateId = typeof certificate === 'string' ? certificate.toLowerCase() : certificateIdOf(certificate);
+      const found = await deps.certificates.get(certificateId);
+      if (found === undefined) return undefined;
+      const ca = found.caCertificateId === undefined ? undefined : await deps.certificates.getCa(found.caCertificateId);
+      const things = await deps.certificates.thingsOfPrincipal(certificateId, { limit: 250 });
+      return { certificateId, status: found.status, caCertificateId: found.caCertificateId, caStatus: ca?.status, thingNames: things.items };
+    },
+
+    async openConnection(context): Promise<ConnectionAuthorizer> {
+      const arn = `arn:aws:iot:${deps.region}:${deps.accountId}`;
+      const decisions = new Map<string, boolean>();
+      let loaded = await load(context);
+      let loading: Promise<Loaded> | undefined;
+      let closed = false;
+
+      async function current(): Promise<Loaded> {
+        if (loaded.generation === deps.events.generation) return loaded;
+        loading ??= load(context).finally(() => (loading = undefined));
+        const fresh = await loading;
+        if (fresh.generation >= loaded.generation) {
+          loaded = fresh;
+          decisions.clear();
+        }
+        return loaded;
+      }
+
+      async function authorize(action: string, resource: string): Promise<boolean> {
+        if (closed) return false;
+        const key = `${action}\n${resource}`;
+        if (loaded.generation === deps.events.generation) {
+          const cached = decisions.get(key);
+          if (cached !== undefined) {
+            deps.telemetry.count('policy_decision', { action, decision: cached ? 'allow' : 'deny', cached: 'true' });
+            return cached;
+          }
+        }
+        const state = await current();
+        evaluations++;
+        const decision = state.active ? evaluatePolicies(state.policies, action, resource, state.context) : { allowed: false, reason: 'implicit_deny' as const };
+        if (state.generation === deps.events.generation) decisions.set(key, decision.allowed);
+        deps.telemetry.count('policy_decision', { action, decision: decision.reason, cached: 'false' });
+        return decision.allowed;
+      }
+
+      return {
+        context,
+        get thingName() {
+          return loaded.thingName;
+        },
+        authorize,
+        canConnect: () => authorize('iot:Connect', `${arn}:client/${context.clientId}`),
+        async canPublish(topic, retain = false) {
+          const publish = await authorize('iot:Publish', `${arn}:topic/${topic}`);
+          return publish && (!retain || (await authorize('iot:RetainPublish', `${arn}:topic/${topic}`)));
+        },
+        canSubscribe: (filter) => authorize('iot:Subscribe', `${arn}:topicfilter/${filter}`),
+        canReceive: (topic) => authorize('iot:Receive', `${arn}:topic/${topic}`),
+        close() {
+          closed = true;
+          decisions.clear();
+        },
+      };
+    },
+  };
+}
