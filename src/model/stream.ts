@@ -1,0 +1,61 @@
+import type { Result } from '../core/index.js';
+
+/** Firehose's `S3BackupMode` (HTTP-endpoint streams spell them `FailedDataOnly` / `AllData`; Vigil maps those). */
+export type BackupMode = 'FailedEventsOnly' | 'AllEvents';
+
+/** One record transformation step (Firehose `Processors[]`): a built-in transform or a user JavaScript module. */
+export interface ProcessorConfig {
+  /** A transform name from the stream module's transform table (`split-device-defender`, `javascript`, …). */
+  readonly type: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** A sink's settings: `type` picks the sink from the sink table; the rest is validated by that sink's schema. */
+export interface SinkConfig {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** Where a stream's failed (and, with `AllEvents`, all) records are written, as Firehose's S3 backup. */
+export interface BackupConfig {
+  readonly mode: BackupMode;
+  /** Firehose `Prefix`: may hold `!{timestamp:…}` / `!{firehose:random-string}`; `YYYY/MM/DD/HH/` is appended when it holds none. */
+  readonly prefix: string;
+  /** Firehose `ErrorOutputPrefix`; empty = `<prefix><error-output-type>/YYYY/MM/DD/HH/`. */
+  readonly errorOutputPrefix: string;
+}
+
+/** A delivery stream (Vigil's Firehose delivery stream). Plain data; `version` goes up with each update. */
+export interface StreamDefinition {
+  readonly name: string;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly sink: SinkConfig;
+  /** Buffering hints: a batch is sent at whichever is reached first. */
+  readonly buffering: { readonly sizeBytes: number; readonly intervalSecs: number };
+  /** Total retry budget after the first failed attempt (0 = no retry), as Firehose `RetryOptions`. */
+  readonly retryDurationSecs: number;
+  readonly processors: readonly ProcessorConfig[];
+  readonly backup: BackupConfig;
+}
+
+/** Storage port for stream definitions. */
+export interface StreamStore {
+  /** Returns false when a stream of that name exists. */
+  create(definition: StreamDefinition): Promise<boolean>;
+  get(name: string): Promise<StreamDefinition | undefined>;
+  list(): Promise<StreamDefinition[]>;
+  /** Replaces the definition if its stored version is `expectedVersion`; false otherwise (missing or changed). */
+  update(definition: StreamDefinition, expectedVersion: number): Promise<boolean>;
+  delete(name: string): Promise<boolean>;
+}
+
+/**
+ * Puts records into a delivery stream (used by rules and notify). Resolves only once the records are
+ * durable; the ids are in the order given. Errors: `stream.not_found`, `stream.unavailable` (outbox
+ * full), `stream.invalid_record` (over 1,000 KiB).
+ */
+export interface StreamPutter {
+  put(streamName: string, records: readonly Uint8Array[]): Promise<Result<readonly string[]>>;
+}

@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
+import { openSqliteFile } from '../store/index.js';
+
+/** A record as stored: `pretransformed` records (replayed from a failed-delivery backup) skip the processors. */
+export interface OutboxRecord {
+  readonly seq: number;
+  readonly data: Buffer;
+  readonly arrival: number;
+  readonly pretransformed: boolean;
+}
+
+export interface Appended {
+  readonly seqs: readonly number[];
+  readonly arrival: number;
+  readonly bytes: number;
+}
+
+interface Pending {
+  readonly stream: string;
+  readonly records: readonly Uint8Array[];
+  readonly bytes: number;
+  readonly pretransformed: boolean;
+  readonly resolve: (result: Result<Appended>) => void;
+}
+
+/**
+ * The durable buffer between puts and sinks: one SQLite file in WAL mode with `synchronous=FULL`.
+ * Concurrent appends are group-committed in one transaction (one fsync) and each resolves only after
+ * that commit. A record is removed only after its sink acknowledged it or it was written to backup.
+ */
+export class Outbox {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly readAfter: Database.Statement;
+  private readonly removeRange: Database.Statement;
+  private readonly statsOf: Database.Statement;
+  private readonly firstAfter: Database.Statement;
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private storedBytes: number;
+  private closed = false;
+  /** Called after each commit, per stream, with what was appended. */
+  onAppended: (stream: string, appended: Appended) => void = () => undefined;
+
+  constructor(path: string, private readonly maxBytes: number, private readonly clock: Clock) {
+    this.db = openSqliteFile(path, { synchronous: 'FULL' });
+    this.db.exec(`create table if not exists records (
+      seq integer primary key autoincrement, stream text not null, data blob not null,
+      arrival integer not null, bytes integer not null, pretransformed integer not null default 0)`);
+    this.db.exec('create index if not exists records_stream_seq on records (stream, seq)');
+    this.insert = this.db.prepare('insert into records (stream, data, arrival, bytes, pretransformed) values (?, ?, ?, ?, ?)');
+    this.readAfter = this.db.prepare('select seq, data, arrival, pretransformed from records where stream = ? and seq > ? order by seq limit ?');
+    this.removeRange = this.db.prepare('delete from records where stream = ? and seq >= ? and seq <= ?');
+    this.statsOf = this.db.prepare('select count(*) as records, coalesce(sum(bytes), 0) as bytes, min(arrival) as oldest from records where stream = ? and seq > ?');
+    this.firstAfter = this.db.prepare('select arrival from records where stream = ? and seq > ? order by seq limit 1');
+    this.storedBytes = Number((this.db.prepare('select coalesce(sum(bytes), 0) as b from records').get() as { b: number }).b);
+  }
+
+  /** Bytes held (committed and being committed), for the size cap. */
+  get bytes(): number {
+    return this.storedBytes + this.pendingBytes;
+  }
+
+  /** Appends records durably; refuses (`stream.unavailable`) when the outbox would pass its size cap. */
+  append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean } = {}): Promise<Result<Appended>> {
+    if (this.closed) return Promise.resolve(err(new VigilError('stream.unavailable', 'the stream outbox is closed (Vigil is stopping)')));
+    let bytes = 0;
+    for (const record of records) bytes += record.byteLength;
+    if (this.storedBytes + this.pendingBytes + bytes > this.maxBytes) {
+      return Promise.resolve(err(new VigilError('stream.unavailable', `the stream outbox is full (${this.storedBytes + this.pendingBytes} of ${this.maxBytes} bytes); the put was refused`, {
+        hint: 'a destination is down or slow: check `vigil stream status`; raise stream.outbox_max_bytes if this is a burst',
+        details: { reason: 'outbox_full' },
+      })));
+    }
+    this.pendingBytes += bytes;
+    return new Promise((resolve) => {
+      this.pending.push({ stream, records, bytes, pretransformed: options.pretransformed === true, resolve });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const arrival = this.clock.now();
+    const results: Appended[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          const seqs: number[] = [];
+          for (const record of item.records) {
+            const info = this.insert.run(item.stream, Buffer.from(record.buffer, record.byteOffset, record.byteLength), arrival, record.byteLength, item.pretransformed ? 1 : 0);
+            seqs.push(Number(info.lastInsertRowid));
+          }
+          results.push({ seqs, arrival, bytes: item.bytes });
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) {
+        this.pendingBytes -= item.bytes;
+        item.resolve(err(new VigilError('stream.unavailable', `the stream outbox could not store the records: ${error instanceof Error ? error.message : String(error)}`, { cause: error })));
+      }
+      return;
+    }
+    batch.forEach((item, index) => {
+      const appended = results[index] as Appended;
+      this.pendingBytes -= item.bytes;
+      this.storedBytes += item.bytes;
+      this.onAppended(item.stream, appended);
+      item.resolve(ok(appended));
+    });
+  }
+
+  /** Up to `maxRecords` records after `afterSeq`, stopping once `maxBytes` are gathered (at least one record). */
+  read(stream: string, afterSeq: number, maxBytes: number, maxRecords = 100_000): OutboxRecord[] {
+    const out: OutboxRecord[] = [];
+    let bytes = 0;
+    for (const row of this.readAfter.iterate(stream, afterSeq, maxRecords) as IterableIterator<{ seq: number; data: Buffer; arrival: number; pretransformed: number }>) {
+      if (out.length > 0 && bytes + row.data.length > maxBytes) break;
+      out.push({ seq: row.seq, data: row.data, arrival: row.arrival, pretransformed: row.pretransformed === 1 });
+      bytes += row.data.length;
+      if (bytes >= maxBytes) break;
+    }
+    return out;
+  }
+
+  /** Removes a delivered (or backed-up) batch: its records are a contiguous range of the stream's seqs. */
+  remove(stream: string, records: readonly OutboxRecord[]): void {
+    if (records.length === 0) return;
+    let bytes = 0;
+    for (const record of records) bytes += record.data.length;
+    const first = records[0] as OutboxRecord;
+    const last = records[records.length - 1] as OutboxRecord;
+    this.removeRange.run(stream, first.seq, last.seq);
+    this.storedBytes = Math.max(0, this.storedBytes - bytes);
+  }
+
+  /** Records, bytes and oldest arrival after `afterSeq` (0 = the whole stream). */
+  stats(stream: string, afterSeq = 0): { records: number; bytes: number; oldest: number | undefined } {
+    const row = this.statsOf.get(stream, afterSeq) as { records: number; bytes: number; oldest: number | null };
+    return { records: Number(row.records), bytes: Number(row.bytes), oldest: row.oldest ?? undefined };
+  }
+
+  /** Arrival time of the first record after `afterSeq`, if any. */
+  firstArrivalAfter(stream: string, afterSeq: number): number | undefined {
+    const row = this.firstAfter.get(stream, afterSeq) as { arrival: number } | undefined;
+    return row?.arrival;
+  }
+
+  /** Drops every record of a deleted stream. */
+  dropStream(stream: string): void {
+    const { bytes } = this.stats(stream);
+    this.db.prepare('delete from records where stream = ?').run(stream);
+    this.storedBytes = Math.max(0, this.storedBytes - bytes);
+  }
+
+  /** Commits what is queued, then closes the file. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+}

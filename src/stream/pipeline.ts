@@ -1,0 +1,276 @@
+import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import type { StreamDefinition } from '../model/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import type { Appended, Outbox, OutboxRecord } from './outbox.js';
+import type { BackupWriter, ErrorOutputType, FailedRecord } from './backup.js';
+import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
+import { runTransforms, type Transform } from './transforms/index.js';
+import type { ProcessingFailure } from './transforms/run-transforms.js';
+
+/** Counters of one stream since this process started (Firehose's CloudWatch metrics, B.8). */
+export interface StreamStats {
+  incomingRecords: number;
+  incomingBytes: number;
+  deliveredRecords: number;
+  deliveredBytes: number;
+  droppedRecords: number;
+  retries: number;
+  backedUp: Record<string, number>;
+  lastAckLatencyMs: number | undefined;
+  lastError: { code: string; message: string; at: number } | undefined;
+  probe: Probe | undefined;
+}
+
+export function emptyStats(): StreamStats {
+  return { incomingRecords: 0, incomingBytes: 0, deliveredRecords: 0, deliveredBytes: 0, droppedRecords: 0, retries: 0, backedUp: {}, lastAckLatencyMs: undefined, lastError: undefined, probe: undefined };
+}
+
+export interface PipelineDeps {
+  readonly outbox: Outbox;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly telemetry: Telemetry;
+  readonly backoff: BackoffPolicy;
+  readonly streamArn: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+type Attempted = { readonly kind: 'delivered'; readonly attempts: number } | { readonly kind: 'failed'; readonly attempts: number; readonly errorCode: string; readonly errorMessage: string } | { readonly kind: 'aborted' };
+
+const BACKUP_RETRY_MS = 5000;
+
+/**
+ * One stream's delivery loop: reads batches from the outbox by the buffering hints, transforms,
+ * delivers with up to `sink.maxInFlight` batches in flight, retries within the retry duration, backs
+ * up what fails, and removes a batch from the outbox only once it is delivered or backed up.
+ */
+export class StreamPipeline {
+  private cursor = 0;
+  private unreadRecords = 0;
+  private unreadBytes = 0;
+  private oldestUnread: number | undefined;
+  private readonly inFlight = new Map<number, number>();
+  private readonly running = new Set<Promise<void>>();
+  private nextBatch = 1;
+  private wake: TimerHandle | undefined;
+  private stopped = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly definition: StreamDefinition,
+    private readonly kind: SinkKind,
+    private readonly sink: Sink,
+    private readonly transforms: ReadonlyArray<{ readonly transform: Transform; readonly retries: number }>,
+    private readonly backup: BackupWriter,
+    readonly stats: StreamStats,
+    private readonly deps: PipelineDeps,
+  ) {}
+
+  start(): void {
+    const pending = this.deps.outbox.stats(this.definition.name);
+    this.unreadRecords = pending.records;
+    this.unreadBytes = pending.bytes;
+    this.oldestUnread = pending.oldest;
+    void this.sink.probe().then((probe) => {
+      this.stats.probe = probe;
+      this.deps.telemetry.emit('stream_probe', { stream: this.definition.name, result: probe.ok ? 'ok' : probe.errorCode }, { detail: probe.detail });
+    });
+    this.schedule();
+  }
+
+  /** The outbox committed records for this stream. */
+  appended(appended: Appended): void {
+    this.unreadRecords += appended.seqs.length;
+    this.unreadBytes += appended.bytes;
+    this.oldestUnread ??= appended.arrival;
+    this.stats.incomingRecords += appended.seqs.length;
+    this.stats.incomingBytes += appended.bytes;
+    this.schedule();
+  }
+
+  /** Age of the oldest record not yet delivered or backed up (Firehose DataFreshness), in ms. */
+  freshnessMs(): number {
+    let oldest = this.oldestUnread;
+    for (const arrival of this.inFlight.values()) oldest = oldest === undefined ? arrival : Math.min(oldest, arrival);
+    return oldest === undefined ? 0 : Math.max(0, this.deps.clock.now() - oldest);
+  }
+
+  get inFlightBatches(): number {
+    return this.inFlight.size;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.wake?.cancel();
+    this.wake = undefined;
+    const { sizeBytes, intervalSecs } = this.definition.buffering;
+    while (this.inFlight.size < this.sink.maxInFlight && this.unreadRecords > 0) {
+      const now = this.deps.clock.now();
+      const dueAt = (this.oldestUnread ?? now) + intervalSecs * 1000;
+      if (this.unreadBytes < sizeBytes && now < dueAt) {
+        this.wake = this.deps.timer.setTimeout(() => this.schedule(), dueAt - now);
+        return;
+      }
+      const records = this.deps.outbox.read(this.definition.name, this.cursor, sizeBytes);
+      const last = records[records.length - 1];
+      if (last === undefined) {
+        this.unreadRecords = 0;
+        this.unreadBytes = 0;
+        this.oldestUnread = undefined;
+        return;
+      }
+      this.cursor = last.seq;
+      let bytes = 0;
+      for (const record of records) bytes += record.data.length;
+      this.unreadRecords = Math.max(0, this.unreadRecords - records.length);
+      this.unreadBytes = Math.max(0, this.unreadBytes - bytes);
+      this.oldestUnread = this.unreadRecords > 0 ? this.deps.outbox.firstArrivalAfter(this.definition.name, this.cursor) : undefined;
+      this.launch(records);
+    }
+  }
+
+  private launch(records: readonly OutboxRecord[]): void {
+    const id = this.nextBatch++;
+    this.inFlight.set(id, records[0]?.arrival ?? this.deps.clock.now());
+    const work = this.process(records)
+      .catch((error: unknown) => {
+        this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.batch_failed', stage: 'deliver' }, { stream: this.definition.name, err: error });
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        this.running.delete(work);
+        this.schedule();
+      });
+    this.running.add(work);
+  }
+
+  private async process(records: readonly OutboxRecord[]): Promise<void> {
+    const name = this.definition.name;
+    const signal = this.abort.signal;
+    const toTransform = this.transforms.length === 0 ? [] : records.filter((r) => !r.pretransformed);
+    const ready: SinkRecord[] = records.filter((r) => this.transforms.length === 0 || r.pretransformed).map((r) => ({ id: String(r.seq), data: r.data, arrival: r.arrival }));
+    let processingFailed: readonly ProcessingFailure[] = [];
+    if (toTransform.length > 0) {
+      const outcome = await runTransforms(this.transforms, toTransform.map((r) => ({ id: String(r.seq), data: r.data, arrival: r.arrival })), { streamArn: this.deps.streamArn, region: this.deps.region });
+      ready.push(...outcome.ok);
+      ready.sort((a, b) => Number(a.id) - Number(b.id));
+      processingFailed = outcome.failed;
+      this.stats.droppedRecords += outcome.dropped;
+      for (const failure of outcome.failed.slice(0, 1)) {
+        this.deps.telemetry.emit('stream_transform_failed', { stream: name, error_code: failure.errorCode }, { records: outcome.failed.length, message: failure.errorMessage });
+      }
+    }
+    const oversize = ready.filter((r) => r.data.byteLength > this.sink.maxRecordBytes);
+    const sendable = oversize.length === 0 ? ready : ready.filter((r) => r.data.byteLength <= this.sink.maxRecordBytes);
+
+    if (this.definition.backup.mode === 'AllEvents' && sendable.length > 0) {
+      if (!(await this.writeBackup(() => this.backup.writeAll(sendable.map((r) => r.data), this.deps.clock.now()), 'all', sendable.length))) return;
+    }
+
+    const attempted: Attempted = sendable.length === 0 ? { kind: 'delivered', attempts: 0 } : await this.deliverWithRetry(sendable, signal);
+    if (attempted.kind === 'aborted') return;
+
+    const now = this.deps.clock.now();
+    if (processingFailed.length > 0) {
+      const lines = processingFailed.map((f): FailedRecord => ({
+        attemptsMade: f.attempts,
+        arrivalTimestamp: f.arrival,
+        errorCode: f.errorCode,
+        errorMessage: f.errorMessage,
+        attemptEndingTimestamp: now,
+        rawData: Buffer.from(f.data).toString('base64'),
+        lambdaArn: `arn:aws:lambda:${this.deps.region}:${this.deps.accountId}:function:${f.functionName}`,
+      }));
+      if (!(await this.writeFailed('processing-failed', lines))) return;
+    }
+    const sinkFailures: FailedRecord[] = oversize.map((r) => this.failedLine(r, 0, 'Vigil.RecordTooLarge', `the record is ${r.data.byteLength} bytes, over the sink's maxRecordBytes ${this.sink.maxRecordBytes}`, now));
+    if (attempted.kind === 'failed') {
+      for (const r of sendable) sinkFailures.push(this.failedLine(r, attempted.attempts, attempted.errorCode, attempted.errorMessage, now));
+      this.deps.telemetry.emit('stream_delivery_failed', { stream: name, error_code: attempted.errorCode }, { records: sendable.length, attempts: attempted.attempts, message: attempted.errorMessage });
+    }
+    if (sinkFailures.length > 0 && !(await this.writeFailed(this.kind.errorOutputType, sinkFailures))) return;
+
+    this.deps.outbox.remove(name, records);
+    if (attempted.kind === 'delivered' && sendable.length > 0) {
+      let bytes = 0;
+      for (const r of sendable) bytes += r.data.byteLength;
+      this.stats.deliveredRecords += sendable.length;
+      this.stats.deliveredBytes += bytes;
+      this.deps.telemetry.count('stream_records_delivered', { stream: name }, sendable.length);
+      this.deps.telemetry.count('stream_bytes_delivered', { stream: name }, bytes);
+    }
+  }
+
+  private failedLine(record: SinkRecord, attempts: number, errorCode: string, errorMessage: string, now: number): FailedRecord {
+    return { attemptsMade: attempts, arrivalTimestamp: record.arrival, errorCode, errorMessage, attemptEndingTimestamp: now, rawData: Buffer.from(record.data).toString('base64'), ...this.kind.failedIds(record.id) };
+  }
+
+  private async deliverWithRetry(records: readonly SinkRecord[], signal: AbortSignal): Promise<Attempted> {
+    const retryMs = this.definition.retryDurationSecs * 1000;
+    let attempts = 0;
+    let firstFailureAt: number | undefined;
+    let ackWaitMs = 0;
+    for (;;) {
+      attempts++;
+      const outcome: Delivery = await this.sink.deliver(records, signal);
+      if (signal.aborted) return { kind: 'aborted' };
+      if (outcome.ok) {
+        if (outcome.ackLatencyMs !== undefined) {
+          this.stats.lastAckLatencyMs = outcome.ackLatencyMs;
+          this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, outcome.ackLatencyMs / 1000);
+        }
+        return { kind: 'delivered', attempts };
+      }
+      const now = this.deps.clock.now();
+      this.stats.lastError = { code: outcome.errorCode, message: outcome.errorMessage, at: now };
+      if (!outcome.retryable) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
+      // Firehose: the retry clock starts at the first failure and does not count time spent waiting for acks.
+      if (firstFailureAt === undefined) firstFailureAt = now;
+      else ackWaitMs += outcome.ackWaitMs ?? 0;
+      const used = now - firstFailureAt - ackWaitMs;
+      if (retryMs === 0 || used >= retryMs) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
+      this.stats.retries++;
+      this.deps.telemetry.emit('stream_delivery_retried', { stream: this.definition.name, error_code: outcome.errorCode }, { attempt: attempts, message: outcome.errorMessage });
+      try {
+        await this.deps.timer.sleep(Math.min(backoffDelay(attempts, this.deps.backoff), retryMs - used), signal);
+      } catch {
+        return { kind: 'aborted' };
+      }
+    }
+  }
+
+  private writeFailed(type: ErrorOutputType, lines: readonly FailedRecord[]): Promise<boolean> {
+    return this.writeBackup(() => this.backup.writeFailed(type, lines, this.deps.clock.now()), type, lines.length);
+  }
+
+  /** Writes to backup, retrying until it works: a record leaves the outbox only once it is somewhere safe. */
+  private async writeBackup(write: () => Promise<string>, folder: string, count: number): Promise<boolean> {
+    for (;;) {
+      try {
+        const path = await write();
+        this.stats.backedUp[folder] = (this.stats.backedUp[folder] ?? 0) + count;
+        this.deps.telemetry.emit('stream_records_backed_up', { stream: this.definition.name, folder }, { records: count, path }, count);
+        return true;
+      } catch (error) {
+        this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.backup_failed', stage: 'backup' }, { stream: this.definition.name, err: error });
+        try {
+          await this.deps.timer.sleep(BACKUP_RETRY_MS, this.abort.signal);
+        } catch {
+          return false;
+        }
+      }
+    }
+  }
+
+  /** Stops reading, aborts in-flight deliveries (their records stay in the outbox) and waits for them. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake?.cancel();
+    this.abort.abort(new Error('stream stopping'));
+    await Promise.allSettled([...this.running]);
+    await this.sink.stop();
+    for (const { transform } of this.transforms) await transform.close();
+  }
+}

@@ -1,0 +1,283 @@
+import { join } from 'node:path';
+import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
+import type { Component, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { BackupWriter, findFailedObjects, markReplayed } from './backup.js';
+import type { StreamConfig } from './config.js';
+import { buildDefinition, redactDefinition } from './definition.js';
+import type { Outbox } from './outbox.js';
+import { emptyStats, StreamPipeline, type StreamStats } from './pipeline.js';
+import { sinkKind } from './sinks/index.js';
+import { transformKind } from './transforms/index.js';
+
+/** Firehose's per-record size limit (before base64). */
+export const MAX_RECORD_BYTES = 1_024_000;
+
+/** What `vigil stream status` and the API show for one stream. */
+export interface StreamStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly sink: string;
+  readonly incomingRecords: number;
+  readonly incomingBytes: number;
+  readonly deliveredRecords: number;
+  readonly deliveredBytes: number;
+  readonly droppedRecords: number;
+  readonly retries: number;
+  readonly backedUpRecords: Readonly<Record<string, number>>;
+  readonly outboxRecords: number;
+  readonly outboxBytes: number;
+  readonly inFlightBatches: number;
+  readonly dataFreshnessSecs: number;
+  readonly lastAckLatencyMs: number | null;
+  readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
+  readonly probe: { readonly ok: boolean; readonly detail: string } | null;
+}
+
+export interface ReplayResult {
+  readonly objects: number;
+  readonly records: number;
+}
+
+/** The stream engine as the API sees it. */
+export interface StreamService extends StreamPutter {
+  create(input: unknown): Promise<StreamDefinition>;
+  update(name: string, input: unknown, expectedVersion?: number): Promise<StreamDefinition>;
+  get(name: string): Promise<StreamDefinition>;
+  list(): Promise<StreamDefinition[]>;
+  delete(name: string): Promise<void>;
+  status(name: string): Promise<StreamStatus>;
+  replay(name: string): Promise<ReplayResult>;
+  arn(name: string): string;
+  /** Definition without secrets. */
+  redact(definition: StreamDefinition): StreamDefinition;
+}
+
+export interface StreamEngineDeps {
+  readonly store: StreamStore;
+  readonly outbox: Outbox;
+  readonly config: StreamConfig;
+  /** `<backup_dir>`; each stream writes under `<backupRoot>/<stream>/`. */
+  readonly backupRoot: string;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly telemetry: Telemetry;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const REDACTED = '********';
+
+/** Streams: CRUD over the store, one pipeline per stream, puts into the shared outbox, status, replay. */
+export class StreamEngine implements Component, StreamService {
+  readonly name = 'stream';
+  private readonly pipelines = new Map<string, StreamPipeline>();
+  private readonly stats = new Map<string, StreamStats>();
+  private gauges: TimerHandle | undefined;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: StreamEngineDeps) {
+    deps.outbox.onAppended = (stream, appended) => this.pipelines.get(stream)?.appended(appended);
+  }
+
+  async start(): Promise<void> {
+    for (const definition of await this.deps.store.list()) this.startPipeline(definition);
+    this.gauges = this.deps.timer.setInterval(() => this.refreshGauges(), this.deps.config.metrics_interval_secs * 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.gauges?.cancel();
+    await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
+    this.pipelines.clear();
+  }
+
+  arn(name: string): string {
+    return `arn:aws:firehose:${this.deps.region}:${this.deps.accountId}:deliverystream/${name}`;
+  }
+
+  redact(definition: StreamDefinition): StreamDefinition {
+    return redactDefinition(definition);
+  }
+
+  /** Serializes definition changes so a pipeline restart never races another. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  create(input: unknown): Promise<StreamDefinition> {
+    return this.exclusive(async () => {
+      const built = buildDefinition(input, this.deps.clock.now());
+      if (!built.ok) throw built.error;
+      if (!(await this.deps.store.create(built.value))) {
+        throw new VigilError('stream.already_exists', `delivery stream ${built.value.name} already exists`, { hint: 'use `vigil stream update`, or delete it first' });
+      }
+      this.deps.telemetry.emit('stream_changed', { stream: built.value.name, action: 'created' }, { sink: built.value.sink.type });
+      this.startPipeline(built.value);
+      return built.value;
+    });
+  }
+
+  update(name: string, input: unknown, expectedVersion?: number): Promise<StreamDefinition> {
+    return this.exclusive(async () => {
+      const previous = await this.get(name);
+      if (expectedVersion !== undefined && expectedVersion !== previous.version) {
+        throw new VigilError('stream.version_conflict', `stream ${name} is at version ${previous.version}, not ${expectedVersion}`, { hint: 'describe it again and retry' });
+      }
+      // A described definition can be edited and sent back: its read-only fields are ignored.
+      const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = (input ?? {}) as Record<string, unknown>;
+      const given: Record<string, unknown> = { ...rest, name };
+      const sink = given['sink'] as Record<string, unknown> | undefined;
+      // A describe → edit → update round trip carries the redacted secret: keep the stored one.
+      if (sink !== undefined) for (const key of ['token', 'accessKey']) if (sink[key] === REDACTED) sink[key] = previous.sink[key];
+      const built = buildDefinition(given, this.deps.clock.now(), previous);
+      if (!built.ok) throw built.error;
+      if (!(await this.deps.store.update(built.value, previous.version))) {
+        throw new VigilError('stream.version_conflict', `stream ${name} changed while it was being updated`, { hint: 'retry' });
+      }
+      await this.pipelines.get(name)?.stop();
+      this.pipelines.delete(name);
+      this.startPipeline(built.value);
+      this.deps.telemetry.emit('stream_changed', { stream: name, action: 'updated' }, { version: built.value.version });
+      return built.value;
+    });
+  }
+
+  async get(name: string): Promise<StreamDefinition> {
+    const definition = await this.deps.store.get(name);
+    if (definition === undefined) throw notFound(name);
+    return definition;
+  }
+
+  list(): Promise<StreamDefinition[]> {
+    return this.deps.store.list();
+  }
+
+  delete(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (!(await this.deps.store.delete(name))) throw notFound(name);
+      await this.pipelines.get(name)?.stop();
+      this.pipelines.delete(name);
+      this.stats.delete(name);
+      this.deps.outbox.dropStream(name);
+      this.deps.telemetry.emit('stream_changed', { stream: name, action: 'deleted' });
+    });
+  }
+
+  async put(streamName: string, records: readonly Uint8Array[]): Promise<Result<readonly string[]>> {
+    if (!this.pipelines.has(streamName)) return err(notFound(streamName));
+    for (const [index, record] of records.entries()) {
+      if (record.byteLength > MAX_RECORD_BYTES) {
+        return err(new VigilError('stream.invalid_record', `record ${index} is ${record.byteLength} bytes; the limit is ${MAX_RECORD_BYTES} (1,000 KiB)`));
+      }
+    }
+    const appended = await this.deps.outbox.append(streamName, records);
+    if (!appended.ok) {
+      this.deps.telemetry.emit('stream_put_refused', { stream: streamName, reason: String(appended.error.details?.['reason'] ?? 'outbox_error') }, { records: records.length, message: appended.error.message });
+      return appended;
+    }
+    this.deps.telemetry.count('stream_records_received', { stream: streamName }, records.length);
+    this.deps.telemetry.count('stream_bytes_received', { stream: streamName }, appended.value.bytes);
+    return ok(appended.value.seqs.map(recordId));
+  }
+
+  async status(name: string): Promise<StreamStatus> {
+    const definition = await this.get(name);
+    const pipeline = this.pipelines.get(name);
+    const stats = this.stats.get(name) ?? emptyStats();
+    const outbox = this.deps.outbox.stats(name);
+    return {
+      name,
+      version: definition.version,
+      sink: definition.sink.type,
+      incomingRecords: stats.incomingRecords,
+      incomingBytes: stats.incomingBytes,
+      deliveredRecords: stats.deliveredRecords,
+      deliveredBytes: stats.deliveredBytes,
+      droppedRecords: stats.droppedRecords,
+      retries: stats.retries,
+      backedUpRecords: { ...stats.backedUp },
+      outboxRecords: outbox.records,
+      outboxBytes: outbox.bytes,
+      inFlightBatches: pipeline?.inFlightBatches ?? 0,
+      dataFreshnessSecs: Math.round((pipeline?.freshnessMs() ?? 0) / 100) / 10,
+      lastAckLatencyMs: stats.lastAckLatencyMs ?? null,
+      lastError: stats.lastError === undefined ? null : { code: stats.lastError.code, message: stats.lastError.message, at: new Date(stats.lastError.at).toISOString() },
+      probe: stats.probe === undefined ? null : { ok: stats.probe.ok, detail: stats.probe.detail },
+    };
+  }
+
+  /** Re-puts every failed record found in the stream's backup, then moves those objects to `replayed/`. */
+  async replay(name: string): Promise<ReplayResult> {
+    await this.get(name);
+    const root = this.backupRootOf(name);
+    let objects = 0;
+    let records = 0;
+    for (const object of await findFailedObjects(root)) {
+      // processing-failed lines hold the original record (transform again); others hold transformed bytes.
+      const original = object.records.filter((r) => r.lambdaArn !== undefined).map((r) => Buffer.from(r.rawData, 'base64'));
+      const transformed = object.records.filter((r) => r.lambdaArn === undefined).map((r) => Buffer.from(r.rawData, 'base64'));
+      for (const [batch, pretransformed] of [[original, false], [transformed, true]] as const) {
+        if (batch.length === 0) continue;
+        const appended = await this.deps.outbox.append(name, batch, { pretransformed });
+        if (!appended.ok) throw appended.error;
+      }
+      await markReplayed(root, object.path);
+      objects++;
+      records += object.records.length;
+    }
+    this.deps.telemetry.emit('stream_replayed', { stream: name }, { objects, records });
+    return { objects, records };
+  }
+
+  private backupRootOf(name: string): string {
+    return join(this.deps.backupRoot, name);
+  }
+
+  private startPipeline(definition: StreamDefinition): void {
+    const kind = sinkKind(definition.sink.type);
+    if (kind === undefined) {
+      this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.unknown_sink', stage: 'start' }, { stream: definition.name, sink: definition.sink.type });
+      return;
+    }
+    const transforms = definition.processors.map((p) => {
+      const transform = (transformKind(p.type) as NonNullable<ReturnType<typeof transformKind>>).create(p.parameters, {
+        timeoutMs: this.deps.config.transform_timeout_secs * 1000,
+        memoryMb: this.deps.config.transform_memory_mb,
+      });
+      return { transform, retries: Number(p.parameters['NumberOfRetries'] ?? p.parameters['numberOfRetries'] ?? 3) };
+    });
+    const stats = this.stats.get(definition.name) ?? emptyStats();
+    this.stats.set(definition.name, stats);
+    const context = { stream: definition.name, streamArn: this.arn(definition.name), version: definition.version, clock: this.deps.clock };
+    const pipeline = new StreamPipeline(definition, kind, kind.create(definition.sink as Record<string, unknown>, context), transforms, new BackupWriter(this.backupRootOf(definition.name), definition.name, definition.version, definition.backup), stats, {
+      outbox: this.deps.outbox,
+      clock: this.deps.clock,
+      timer: this.deps.timer,
+      telemetry: this.deps.telemetry,
+      backoff: { initialMs: this.deps.config.retry_initial_ms, maxMs: this.deps.config.retry_max_ms, multiplier: 2, jitter: 1 },
+      streamArn: this.arn(definition.name),
+      region: this.deps.region,
+      accountId: this.deps.accountId,
+    });
+    this.pipelines.set(definition.name, pipeline);
+    pipeline.start();
+  }
+
+  private refreshGauges(): void {
+    for (const [name, pipeline] of this.pipelines) {
+      this.deps.telemetry.setGauge('stream_data_freshness_seconds', { stream: name }, pipeline.freshnessMs() / 1000);
+    }
+    this.deps.telemetry.setGauge('stream_outbox_bytes', {}, this.deps.outbox.bytes);
+  }
+}
+
+function notFound(name: string): VigilError {
+  return new VigilError('stream.not_found', `delivery stream ${name} not found`, { hint: 'list streams with `vigil stream list`' });
+}
+
+/** Firehose-looking record ids: the outbox sequence number, zero-padded. */
+function recordId(seq: number): string {
+  return String(seq).padStart(20, '0');
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Transform, TransformOutputRecord } from './transform.js';
+import { TransformInvocationError } from './javascript.js';
+
+export interface TransformInput {
+  readonly id: string;
+  readonly data: Uint8Array;
+  readonly arrival: number;
+}
+
+export interface ProcessingFailure extends TransformInput {
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly attempts: number;
+  readonly functionName: string;
+}
+
+export interface TransformOutcome {
+  /** Records to deliver, transformed, in input order. */
+  readonly ok: readonly TransformInput[];
+  /** Records for processing-failed/, with the ORIGINAL bytes. */
+  readonly failed: readonly ProcessingFailure[];
+  readonly dropped: number;
+}
+
+type Checked = { readonly ok: true; readonly records: ReadonlyMap<string, TransformOutputRecord> } | { readonly ok: false; readonly errorCode: string; readonly message: string };
+
+/** Checks a transform's output against B.6: every input recordId exactly once, a known result, base64 data. */
+export function checkTransformOutput(inputIds: readonly string[], output: unknown): Checked {
+  const records = (output as { records?: unknown } | null | undefined)?.records;
+  if (!Array.isArray(records)) return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: 'the transform output has no records array' };
+  const wanted = new Set(inputIds);
+  const seen = new Map<string, TransformOutputRecord>();
+  for (const item of records as unknown[]) {
+    const record = item as Partial<TransformOutputRecord> | null;
+    if (record === null || typeof record !== 'object' || typeof record.recordId !== 'string' || !['Ok', 'Dropped', 'ProcessingFailed'].includes(String(record.result))) {
+      return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: 'an output record lacks recordId or a result of Ok | Dropped | ProcessingFailed' };
+    }
+    if (record.result === 'Ok' && typeof record.data !== 'string') return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: `output record ${record.recordId} is Ok but has no base64 data` };
+    if (!wanted.has(record.recordId)) return { ok: false, errorCode: 'Lambda.MissingRecordId', message: `output record id ${record.recordId} was not in the input` };
+    if (seen.has(record.recordId)) return { ok: false, errorCode: 'Lambda.DuplicatedRecordId', message: `output record id ${record.recordId} appears twice` };
+    seen.set(record.recordId, record as TransformOutputRecord);
+  }
+  for (const id of inputIds) {
+    if (!seen.has(id)) return { ok: false, errorCode: 'Lambda.MissingRecordId', message: `input record ${id} is missing from the output` };
+  }
+  return { ok: true, records: seen };
+}
+
+/**
+ * Runs each transform over a batch in turn. A failed invocation (error, timeout, invalid output) is
+ * retried `retries` times, then the whole batch is processing-failed, as Firehose does.
+ */
+export async function runTransforms(
+  transforms: ReadonlyArray<{ readonly transform: Transform; readonly retries: number }>,
+  input: readonly TransformInput[],
+  context: { readonly streamArn: string; readonly region: string },
+): Promise<TransformOutcome> {
+  const originals = new Map(input.map((r) => [r.id, r.data]));
+  let current: readonly TransformInput[] = input;
+  const failed: ProcessingFailure[] = [];
+  let dropped = 0;
+  for (const { transform, retries } of transforms) {
+    if (current.length === 0) break;
+    const event = {
+      invocationId: randomUUID(),
+      deliveryStreamArn: context.streamArn,
+      region: context.region,
+      records: current.map((r) => ({ recordId: r.id, approximateArrivalTimestamp: r.arrival, data: Buffer.from(r.data).toString('base64') })),
+    };
+    let checked: Checked = { ok: false, errorCode: 'Lambda.FunctionError', message: 'not invoked' };
+    let attempts = 0;
+    while (attempts <= retries) {
+      attempts++;
+      try {
+        checked = checkTransformOutput(event.records.map((r) => r.recordId), await transform.invoke(event));
+      } catch (error) {
+        checked = error instanceof TransformInvocationError
+          ? { ok: false, errorCode: error.errorCode, message: error.message }
+          : { ok: false, errorCode: 'Lambda.FunctionError', message: error instanceof Error ? error.message : String(error) };
+      }
+      if (checked.ok) break;
+    }
+    if (!checked.ok) {
+      const { errorCode, message } = checked;
+      for (const r of current) failed.push({ ...r, data: originals.get(r.id) ?? r.data, errorCode, errorMessage: message, attempts, functionName: transform.functionName });
+      return { ok: [], failed, dropped };
+    }
+    const next: TransformInput[] = [];
+    for (const r of current) {
+      const out = checked.records.get(r.id) as TransformOutputRecord;
+      if (out.result === 'Ok') next.push({ id: r.id, arrival: r.arrival, data: Buffer.from(out.data, 'base64') });
+      else if (out.result === 'Dropped') dropped++;
+      else {
+        failed.push({
+          ...r,
+          data: originals.get(r.id) ?? r.data,
+          errorCode: out.errorCode ?? 'Lambda.ProcessingFailed',
+          errorMessage: out.errorMessage ?? 'the transform returned ProcessingFailed for this record',
+          attempts,
+          functionName: transform.functionName,
+        });
+      }
+    }
+    current = next;
+  }
+  return { ok: current, failed, dropped };
+}
