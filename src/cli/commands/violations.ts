@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { detectClient, type ViolationView } from '../../api/index.js';
+import type { CliContext } from '../context.js';
+import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { renderTable } from '../output.js';
+
+interface FilterOptions extends ServerOptions {
+  thing?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+function filters(command: Command): Command {
+  return withServerOptions(command).option('--thing <name>', 'only this thing').option('--profile <name>', 'only this security profile').option('--json', 'JSON output');
+}
+
+function query(options: FilterOptions): Record<string, string> {
+  return { ...(options.thing === undefined ? {} : { thingName: options.thing }), ...(options.profile === undefined ? {} : { securityProfileName: options.profile }) };
+}
+
+const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString());
+const valueOf = (v: ViolationView) => JSON.stringify(v.lastViolationValue ?? v.metricValue ?? {});
+
+export function registerViolations(program: Command, context: CliContext): void {
+  const group = program.command('violations').description('Device Defender Detect violations');
+
+  filters(group.command('list'))
+    .description('active violations')
+    .action(async (options: FilterOptions) => {
+      const client = detectClient(clientFor(options, context));
+      const all: ViolationView[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.listActive({ ...query(options), ...(token === undefined ? {} : { nextToken: token }) });
+        all.push(...page.activeViolations);
+        token = page.nextToken;
+      } while (token !== undefined);
+      if (options.json === true) printJson(context, { activeViolations: all });
+      else context.io.out(renderTable(['VIOLATION', 'THING', 'PROFILE', 'BEHAVIOR', 'VALUE', 'SINCE', 'VERIFICATION'], all.map((v) => [v.violationId, v.thingName, v.securityProfileName, v.behavior.name, valueOf(v), when(v.violationStartTime), v.verificationState ?? ''])));
+    });
+
+  filters(group.command('events'))
+    .description('violation events (in-alarm, alarm-cleared, alarm-invalidated) of a time window')
+    .option('--since <duration>', 'window start, as hours back', '24')
+    .action(async (options: FilterOptions & { since: string }) => {
+      const client = detectClient(clientFor(options, context));
+      const end = Date.now() / 1000;
+      const start = end - Number(options.since) * 3600;
+      const all: ViolationView[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.listEvents({ ...query(options), startTime: String(start), endTime: String(end + 1), ...(token === undefined ? {} : { nextToken: token }) });
+        all.push(...page.violationEvents);
+        token = page.nextToken;
+      } while (token !== undefined);
+      if (options.json === true) printJson(context, { violationEvents: all });
+      else context.io.out(renderTable(['TIME', 'EVENT', 'THING', 'PROFILE', 'BEHAVIOR', 'VALUE', 'VIOLATION'], all.map((v) => [when(v.violationEventTime), v.violationEventType ?? '', v.thingName, v.securityProfileName, v.behavior.name, valueOf(v), v.violationId])));
+    });
+}

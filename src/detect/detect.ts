@@ -1,0 +1,84 @@
+import type { Clock, Timer } from '../core/index.js';
+import type { Component, MetricHistory, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import type { DetectConfig } from './config.js';
+import { DetectEngine } from './engine.js';
+import { mitigationService, type MitigationService } from './mitigation.js';
+import { profilesService, type ProfilesService } from './profiles.js';
+import { ViolationRecorder } from './recorder.js';
+import { violationsService, type ViolationsService } from './violations.js';
+
+export interface DetectOptions {
+  readonly stores: { readonly profiles: ProfileStore; readonly violations: ViolationStore; readonly mitigation: MitigationStore; readonly history?: MetricHistory | undefined };
+  readonly directory: ThingDirectory;
+  readonly registryEvents?: RegistryEvents | undefined;
+  readonly notifier?: Notifier | undefined;
+  readonly publisher?: MqttPublisher | undefined;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly telemetry: Telemetry;
+  readonly config: DetectConfig;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
+export interface Detect extends Component {
+  readonly engine: DetectEngine;
+  readonly recorder: ViolationRecorder;
+  readonly profiles: ProfilesService;
+  readonly violations: ViolationsService;
+  readonly mitigation: MitigationService;
+  readonly arnPrefix: string;
+  /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
+  idle(): Promise<void>;
+}
+
+export function createDetect(options: DetectOptions): Detect {
+  const arnPrefix = `arn:aws:iot:${options.region}:${options.accountId}`;
+  const telemetry = options.telemetry;
+  const recorder = new ViolationRecorder(options.stores.violations, options.notifier, telemetry);
+  const history = options.stores.history;
+  const engine = new DetectEngine({
+    profiles: options.stores.profiles,
+    violations: options.stores.violations,
+    directory: options.directory,
+    registryEvents: options.registryEvents,
+    recorder,
+    publisher: options.publisher,
+    retain: history === undefined ? undefined : (data) => history.append(data),
+    expireRetained: history === undefined ? undefined : (before) => history.expire(before),
+    clock: options.clock,
+    timer: options.timer,
+    telemetry,
+    config: options.config,
+    arnPrefix,
+  });
+  let started = false;
+  const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arnPrefix, changed: () => (started ? engine.reload() : Promise.resolve()) });
+  const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
+  const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arnPrefix });
+  return {
+    name: 'detect',
+    engine,
+    recorder,
+    profiles,
+    violations,
+    mitigation,
+    arnPrefix,
+    async start() {
+      await engine.start();
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await mitigation.idle();
+      await engine.stop();
+    },
+    async idle() {
+      await mitigation.idle();
+      await engine.idle();
+    },
+  };
+}
