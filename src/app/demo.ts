@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { VigilClient } from '../api/index.js';
+import { systemClock, systemTimer } from '../core/index.js';
+import type { Simulator } from '../sim/index.js';
+import type { LoadedVigilConfig } from './load.js';
+import { validateVigilConfig } from './load.js';
+import { resourceVars } from './demo-vars.js';
+import { startSimulation } from './demo-simulation.js';
+import { applyContext, applyResources, parseResources, type Plan } from './resources/index.js';
+import type { RunningVigil } from './up.js';
+
+/** The seed deployment as resources; `vigil up --demo` applies it. */
+export const REFERENCE_RESOURCES = fileURLToPath(new URL('../../examples/reference-pipeline/resources.yaml', import.meta.url));
+
+export const DEMO_DEFAULTS = { devices: 20, speed: 30, scenario: 'ftp-port-21' } as const;
+
+const REPORT_INTERVAL_SECS = 300;
+
+export interface DemoOptions {
+  readonly devices?: number;
+  readonly speed?: number;
+  readonly scenario?: string;
+}
+
+/**
+ * The config `vigil up --demo` runs with: the broker's minimum report interval lowered to half the
+ * simulated devices' real interval (300 s / speed), and the detect export interval (when that engine
+ * is part of the build) to about one report interval, so the pipeline moves at the demo's pace.
+ */
+export function demoConfig(loaded: LoadedVigilConfig, speed: number): LoadedVigilConfig {
+  const raw = structuredClone(loaded.config) as unknown as Record<string, Record<string, unknown>>;
+  const realIntervalSecs = REPORT_INTERVAL_SECS / speed;
+  const mqtt = raw['mqtt'];
+  const reports = mqtt?.['reports'] as Record<string, unknown> | undefined;
+  if (reports !== undefined) reports['min_report_interval_secs'] = Math.floor(realIntervalSecs / 2);
+  const detect = raw['detect'];
+  if (detect !== undefined && 'export_interval_secs' in detect) detect['export_interval_secs'] = Math.max(1, Math.round(realIntervalSecs));
+  const validated = validateVigilConfig({ ...raw, data_dir: loaded.dataDir });
+  return { ...validated, path: loaded.path };
+}
+
+export interface RunningDemo {
+  readonly simulator: Simulator;
+  readonly plan: Plan;
+  /** Audit task started once at demo start (undefined when the audit engine is not part of the build). */
+  readonly auditTaskId: string | undefined;
+  readonly index: string;
+  readonly sourcetype: string;
+  stop(): Promise<void>;
+}
+
+/** Applies the reference resources to a running Vigil, runs one audit, and starts the simulated fleet in-process. */
+export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig, options: DemoOptions = {}): Promise<RunningDemo> {
+  const token = readFileSync(running.adminTokenPath, 'utf8').trim();
+  const client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token });
+  const vars = resourceVars(loaded.config, loaded.dataDir, running.endpoints['hec'] === undefined ? {} : { hec_url: running.endpoints['hec'] });
+  const document = parseResources(readFileSync(REFERENCE_RESOURCES, 'utf8'), REFERENCE_RESOURCES, { vars });
+  const plan = await applyResources(applyContext(client, vars), document, {
+    skipUnavailable: true,
+    onStep: (entry) => running.telemetry.emit('resources_applied', { kind: entry.kind.key, action: entry.action }, { name: entry.name }),
+  });
+  const auditTaskId = await startAudit(client);
+  const endpoint = running.endpoints['mqtt'] ?? running.endpoints['mqtts'];
+  if (endpoint === undefined) throw new Error('the demo needs the MQTT broker (ingress), which this build does not start');
+  const simulator = await startSimulation({
+    client,
+    endpoint,
+    devices: options.devices ?? DEMO_DEFAULTS.devices,
+    scenario: options.scenario ?? DEMO_DEFAULTS.scenario,
+    speed: options.speed ?? DEMO_DEFAULTS.speed,
+    certsDir: join(loaded.dataDir, 'sim', 'certs'),
+    policyName: 'DeviceDefenderAgentPolicy',
+    thingGroup: 'DeviceDefenderFleet',
+    clock: systemClock,
+    timer: systemTimer,
+    telemetry: running.telemetry.child('sim'),
+  });
+  return { simulator, plan, auditTaskId, index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', stop: () => simulator.stop() };
+}
+
+async function startAudit(client: VigilClient): Promise<string | undefined> {
+  try {
+    const configuration = await client.request<{ auditCheckConfigurations?: Record<string, { enabled?: boolean }> }>('GET', '/audit/configuration');
+    const checks = Object.entries(configuration.auditCheckConfigurations ?? {}).filter(([, c]) => c.enabled === true).map(([name]) => name);
+    const started = await client.request<{ taskId: string }>('POST', '/audit/tasks', { targetCheckNames: checks });
+    return started.taskId;
+  } catch {
+    // No audit engine in this build (or no enabled check): the demo goes on without an audit.
+    return undefined;
+  }
+}
+
+/** The four searches of reference-pipeline.md §7, filled in for the demo. */
+export function referenceQueries(index: string, sourcetype: string, thing: string): string[] {
+  const base = `index="${index}" sourcetype="${sourcetype}"`;
+  return [
+    base,
+    `${base} | spath name | search name="aws:num-listening-tcp-ports" | chart max(value.count) as tcp_count over _time by thing`,
+    `${base} | where thing="${thing}" | spath name | search name="aws:listening-tcp-ports" | spath value.ports{} output=open-ports | mvexpand open-ports | chart count(open-ports) over _time by open-ports`,
+    `${base} | where isnotnull(checkName)`,
+  ];
+}
+
+/** What `vigil up --demo` prints once everything runs. */
+export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPath: string): string {
+  const e = running.endpoints;
+  const queries = referenceQueries(demo.index, demo.sourcetype, demo.simulator.target);
+  const lines = [
+    '',
+    'Demo: the reference pipeline is running (examples/reference-pipeline/resources.yaml).',
+    `  API + console  ${e['api'] ?? '-'}  (console: ${e['api'] ?? ''}/ui/)`,
+    `  HEC            ${e['hec'] ?? '-'}`,
+    `  MQTT (TLS)     ${e['mqtt'] ?? e['mqtts'] ?? '-'}`,
+    `  admin token    ${running.adminTokenPath}`,
+    `  HEC token      ${hecTokenPath} (default token; the siem stream uses token "siem": vigil hec token list)`,
+    `  devices        ${demo.simulator.stats().devices} simulated, certificates under ${join(running.layout.root, 'sim', 'certs')}`,
+    `  scenario       ${demo.simulator.target} starts an FTP server (TCP/21) one simulated minute in`,
+    demo.plan.skippedKinds.length === 0 ? '' : `  not in this build: ${demo.plan.skippedKinds.join(', ')}`,
+    demo.auditTaskId === undefined ? '' : `  audit task     ${demo.auditTaskId}`,
+    '',
+    'Paste these into `vigil search` (results within about two minutes):',
+    ...queries.map((q, i) => `  ${i + 1}. vigil search '${q}'`),
+    '',
+  ];
+  return `${lines.filter((l, i) => l !== '' || i === 0 || lines[i - 1] !== '').join('\n')}\n`;
+}

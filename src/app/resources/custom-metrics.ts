@@ -1,0 +1,39 @@
+import { Type } from 'typebox';
+import { allPages, defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
+
+/** Custom metrics (Detect): type fixed at creation, display name changes in place. */
+export const customMetrics: ResourceKind = {
+  key: 'custom_metrics',
+  label: 'custom metric',
+  nameField: 'metricName',
+  schema: Type.Object(
+    {
+      metricName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      metricType: Type.Union([Type.Literal('number'), Type.Literal('number-list'), Type.Literal('string-list'), Type.Literal('ip-address-list')]),
+      displayName: Type.Optional(Type.String({ maxLength: 128 })),
+    },
+    { additionalProperties: false },
+  ),
+  async list({ client }) {
+    const names = await allPages(async (token) => {
+      const page = await client.request<{ metricNames: string[]; nextToken?: string }>('GET', `/custom-metrics?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
+      return { items: page.metricNames, next: page.nextToken };
+    });
+    const specs: Spec[] = [];
+    for (const name of names) {
+      const m = await client.request<{ metricName: string; metricType: string; displayName?: string }>('GET', `/custom-metric/${enc(name)}`);
+      specs.push(defined({ metricName: m.metricName, metricType: m.metricType, displayName: m.displayName === '' ? undefined : m.displayName }));
+    }
+    return specs;
+  },
+  async create({ client }, spec) {
+    await client.request('POST', `/custom-metric/${enc(spec['metricName'] as string)}`, defined({ metricType: spec['metricType'], displayName: spec['displayName'], clientRequestToken: `vigil-apply-${String(spec['metricName'])}` }));
+  },
+  updateBlocked: (desired, current) => (desired['metricType'] !== current['metricType'] ? 'a custom metric\'s type cannot change: delete it first' : undefined),
+  async update({ client }, desired) {
+    await client.request('PATCH', `/custom-metric/${enc(desired['metricName'] as string)}`, { displayName: desired['displayName'] ?? '' });
+  },
+  async delete({ client }, name) {
+    await client.request('DELETE', `/custom-metric/${enc(name)}`);
+  },
+};

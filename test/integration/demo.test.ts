@@ -1,0 +1,93 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VigilClient } from '../../src/api/index.js';
+import { streamClient } from '../../src/api/stream-client.js';
+import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
+import { tempDir } from '../support/temp.js';
+import { readFileSync } from 'node:fs';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Runs SPL through Splunk's REST export endpoint (output_mode=json: one `{"result": row}` per line). */
+async function exportSearch(api: string, token: string, query: string): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(new URL('/services/search/jobs/export', api), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ search: `search ${query}`, output_mode: 'json' }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`export ${response.status}: ${text}`);
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { result?: Record<string, unknown> }).flatMap((l) => (l.result === undefined ? [] : [l.result]));
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('vigil up --demo', () => {
+  it('on ephemeral ports at speed 150: 20 devices report through the broker; within 90 s queries 2–4 show the tcp_count step, port 21 and audit details, the violation is active and stream siem failed nothing', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const speed = 150; // a report every 2 s
+    const base = validateVigilConfig({ data_dir: dir.path, log: { level: 'warn' }, api: { listen: '127.0.0.1:0' }, hec: { listen: '127.0.0.1:0' }, mqtt: { listen: '127.0.0.1:0', plain_listen: '127.0.0.1:0' } });
+    const loaded = demoConfig(base, speed);
+    expect(loaded.config.mqtt.reports.min_report_interval_secs).toBe(1);
+    const running: RunningVigil = await startVigil({ loaded, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+    cleanups.push(() => running.stop());
+    const demo: RunningDemo = await startDemo(running, loaded, { speed });
+    cleanups.push(() => demo.stop());
+
+    expect(demo.plan.entries.filter((e) => e.action === 'create').map((e) => `${e.kind.key}/${e.name}`)).toEqual(expect.arrayContaining(['policies/DeviceDefenderAgentPolicy', 'thing_groups/DeviceDefenderFleet', 'streams/siem', 'topics/device-defender-audit', 'topic_rules/DeviceDefenderMetricsExport', 'hec_tokens/siem', 'indexes/aws_hfb']));
+    const target = demo.simulator.target;
+    const summary = demoSummary(running, demo, `${running.layout.secretsDir}/hec-token`);
+    expect(summary).toContain(running.endpoints['mqtt']);
+    expect(summary).toContain(`where thing="${target}"`);
+
+    // Every device connects with its own certificate through the ingress and its reports are accepted.
+    await until(() => {
+      const stats = demo.simulator.stats();
+      return stats.connected === 20 && Object.keys(stats.acceptedByThing).length === 20 && (stats.acceptedByThing[target] ?? 0) >= 2;
+    }, 60_000);
+    expect(demo.simulator.stats().rejected).toBe(0);
+
+    const client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token: readFileSync(running.adminTokenPath, 'utf8').trim() });
+    const things = await client.request<{ things: Array<{ thingName: string }> }>('GET', '/thing-groups/DeviceDefenderFleet/things?maxResults=250');
+    expect(things.things.length).toBe(20);
+
+    // The acceptance of issue 11, through Splunk's REST export endpoint, within 90 s.
+    const token = readFileSync(running.adminTokenPath, 'utf8').trim();
+    const api = running.endpoints['api'] as string;
+    const [, q2, q3, q4] = referenceQueries(demo.index, demo.sourcetype, target);
+    let counts: number[] = [];
+    let ports: string[] = [];
+    let audit: Array<Record<string, unknown>> = [];
+    await until(async () => {
+      counts = (await exportSearch(api, token, q2!)).map((row) => Number(row[target])).filter((n) => Number.isFinite(n) && n > 0);
+      ports = (await exportSearch(api, token, q3!)).flatMap((row) => Object.entries(row).filter(([k, v]) => k !== '_time' && Number(v) > 0).map(([k]) => k));
+      audit = await exportSearch(api, token, q4!);
+      return counts.length >= 2 && Math.max(...counts) === Math.min(...counts) + 1 && ports.includes('21') && audit.length > 0;
+    }, 90_000);
+    expect(Math.max(...counts) - Math.min(...counts)).toBe(1);
+    expect(counts[0]).toBe(Math.min(...counts));
+    expect(ports).toContain('21');
+    expect(audit.some((row) => typeof row['checkName'] === 'string')).toBe(true);
+
+    let violations: Array<{ thingName: string; behavior?: { name?: string } }> = [];
+    await until(async () => {
+      violations = (await client.request<{ activeViolations: typeof violations }>('GET', `/active-violations?thingName=${encodeURIComponent(target)}`)).activeViolations;
+      return violations.length > 0;
+    }, 30_000);
+    expect(violations[0]).toMatchObject({ thingName: target, behavior: { name: 'ListeningTcpPortsInExpectedSet' } });
+
+    const status = await streamClient(client).status('siem');
+    expect(Object.values(status.backedUpRecords).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(status.droppedRecords).toBe(0);
+  }, 180_000);
+});
