@@ -1,0 +1,27 @@
+import { Type, type Static } from 'typebox';
+import { listenAddress, section } from '../config/index.js';
+import { protocolLimitsSchema } from '../protocol/index.js';
+
+/** The `mqtt` section: listeners, hardening limits with safe defaults, report limits, history retention. */
+const LISTEN_PATTERN = '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([0-9]{1,5})$';
+
+export const ingressConfigSchema = section(
+  {
+    listen: listenAddress('0.0.0.0:8883', 'MQTT over TLS; devices must present a client certificate registered and ACTIVE, issued by a registered ACTIVE CA.'),
+    // No default: plain MQTT stays off unless this key is set (listenAddress() would add one).
+    plain_listen: Type.Optional(Type.String({ pattern: LISTEN_PATTERN, description: 'Plain MQTT without TLS, for local experiments only: off unless set. Clients on it are anonymous and may do anything; the audit flags it.', examples: ['127.0.0.1:1883'] })),
+    max_payload_bytes: Type.Integer({ minimum: 1, maximum: 268_435_455, default: 131_072, description: 'Largest MQTT packet a client may send (IoT Core: 128 KiB); a larger one closes the connection.' }),
+    keepalive_min_secs: Type.Integer({ minimum: 1, maximum: 65_535, default: 30, description: 'A keepalive below this is raised to it.' }),
+    keepalive_max_secs: Type.Integer({ minimum: 1, maximum: 65_535, default: 1200, description: 'A keepalive above this, or 0 ("none"), becomes this (IoT Core: 30..1200 s).' }),
+    max_inflight_messages: Type.Integer({ minimum: 1, maximum: 65_535, default: 100, description: 'Inbound QoS 2 messages a client may leave unreleased, and offline messages queued per client.' }),
+    max_connections: Type.Integer({ minimum: 1, default: 100_000, description: 'Most simultaneous connections across listeners; more are closed before the TLS handshake.' }),
+    max_connects_per_ip: Type.Integer({ minimum: 1, default: 1000, description: 'Connection attempts from one source IP within `connect_window_secs` before further ones are closed (flapping devices).' }),
+    connect_window_secs: Type.Integer({ minimum: 1, maximum: 3600, default: 10, description: 'Window of `max_connects_per_ip`.' }),
+    connect_timeout_secs: Type.Integer({ minimum: 1, maximum: 300, default: 30, description: 'Time a new connection has to send CONNECT.' }),
+    history_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 31, description: 'How long ended connections stay in the connection history (audit input).' }),
+    reports: protocolLimitsSchema,
+  },
+  'MQTT broker (ingress): certificate authentication, IoT-policy authorization, Device Defender reserved topics, cloud-side metrics.',
+);
+
+export type IngressConfig = Static<typeof ingressConfigSchema>;

@@ -1,0 +1,283 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import { VigilError, err, ok, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import { formatAuthority, parseListen } from '../config/index.js';
+import type { Component, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, Endpoint, MqttPublisher, RegistryChange, RulesSink, ServerCredentials } from '../model/index.js';
+import { protocolLimits, type MetricReport } from '../protocol/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { BrokerHooks } from './broker-hooks.js';
+import type { IngressConfig } from './config.js';
+import type { Connection } from './connection.js';
+import { ConnectionLimiter } from './connection-limiter.js';
+import { ReportHandler } from './report-handler.js';
+
+export interface IngressOptions {
+  readonly config: IngressConfig;
+  readonly deviceAuth: DeviceAuth;
+  readonly server: ServerCredentials;
+  readonly rules: RulesSink;
+  readonly datapoints: DatapointSink<MetricReport>;
+  readonly history: ConnectionHistoryStore;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly telemetry: Telemetry;
+}
+
+/** The MQTT broker as a component; its `publisher` is the `MqttPublisher` rules and notify use. */
+export interface Ingress extends Component {
+  readonly publisher: MqttPublisher;
+  /** `mqtt` → `mqtts://host:port` (valid after start). */
+  endpoint(): Endpoint;
+  /** `mqtt_plain` → `mqtt://host:port`, when `plain_listen` is set. */
+  plainEndpoint(): Endpoint | undefined;
+  /** Live authenticated connections. */
+  connections(): readonly Connection[];
+  /** Resolves once background writes (connection history) started so far have finished. */
+  settled(): Promise<void>;
+}
+
+const EXPIRY_INTERVAL_MS = 6 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+export function createIngress(options: IngressOptions): Ingress {
+  const { config, clock, telemetry } = options;
+  const plainSockets = new WeakSet<object>();
+  const pending = new Set<Promise<unknown>>();
+  let broker: Aedes | undefined;
+  let tlsServer: TlsServer | undefined;
+  let plainServer: NetServer | undefined;
+  let bound: Endpoint | undefined;
+  let plainBound: Endpoint | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let expiry: TimerHandle | undefined;
+  let stopping: Promise<void> | undefined;
+
+  function track(work: Promise<unknown>, stage: string): void {
+    const tracked = work.catch((error: unknown) => telemetry.emit('component_error', { component: 'ingress', code: `ingress.${stage}_failed`, stage }, { err: error })).finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
+
+  function brokerPublish(topic: string, payload: Uint8Array, qos: 0 | 1): Promise<Error | undefined> {
+    return new Promise((resolve) => {
+      if (broker === undefined || broker.closed) return resolve(new Error('the broker is not running'));
+      const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      broker.publish({ cmd: 'publish', topic, payload: buffer, qos, retain: false, dup: false }, (error) => resolve(error ?? undefined));
+    });
+  }
+
+  const reports = new ReportHandler({ limits: protocolLimits(config.reports), clock, sink: options.datapoints, telemetry });
+  const hooks = new BrokerHooks({
+    deviceAuth: options.deviceAuth,
+    rules: options.rules,
+    datapoints: options.datapoints,
+    history: options.history,
+    reports,
+    clock,
+    telemetry,
+    maxPayloadBytes: config.max_payload_bytes,
+    keepalive: { min: config.keepalive_min_secs, max: config.keepalive_max_secs },
+    isPlain: (socket) => typeof socket === 'object' && socket !== null && plainSockets.has(socket),
+    publish: (topic, payload, qos) => void brokerPublish(topic, payload, qos).then((error) => error && telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'answer' }, { err: error, topic })),
+    track,
+  });
+
+  const limiter = new ConnectionLimiter(
+    { maxConnections: config.max_connections, maxPerIp: config.max_connects_per_ip, windowMs: config.connect_window_secs * 1000 },
+    clock,
+    (limit) => telemetry.count('mqtt_limit_hit', { limit }),
+  );
+
+  /** Hands an admitted socket to Aedes, with a packet-size cap enforced while the length is parsed. */
+  function accept(socket: Socket | TLSSocket): void {
+    if (broker === undefined) return void socket.destroy();
+    const client = broker.handle(socket);
+    capPacketSize(client, config.max_payload_bytes, () => telemetry.count('mqtt_limit_hit', { limit: 'max_payload' }));
+  }
+
+  function close(connection: Connection, reason: DisconnectReason): void {
+    connection.closeReason ??= reason;
+    connection.client.close();
+  }
+
+  /** Certificate/CA status changes close at once; other changes re-check `iot:Connect` of the affected connections. */
+  function onRegistryChange(change: RegistryChange): void {
+    hooks.generation++;
+    const all = [...hooks.connections.values()];
+    for (const connection of all) {
+      connection.receive.clear();
+      connection.publish.clear();
+    }
+    switch (change.kind) {
+      case 'certificate_status':
+        if (change.status !== 'ACTIVE') for (const c of all) if (c.certificateId === change.certificateId) close(c, 'CREDENTIALS_REVOKED');
+        return;
+      case 'ca_status':
+        void refreshTrustedCas();
+        if (change.status !== 'ACTIVE') for (const c of all) if (c.caCertificateId === change.caCertificateId) close(c, 'CREDENTIALS_REVOKED');
+        return;
+      case 'attachment':
+        return void recheck(all.filter((c) => (change.certificateId === undefined || c.certificateId === change.certificateId) && (change.thingName === undefined || c.name === change.thingName)));
+      case 'membership':
+      case 'thing':
+        return void recheck(change.thingName === undefined ? all : all.filter((c) => c.name === change.thingName || c.clientId === change.thingName));
+      case 'policy':
+        return void recheck(all);
+    }
+  }
+
+  async function recheck(connections: readonly Connection[]): Promise<void> {
+    for (const connection of connections) {
+      if (connection.authorizer === undefined || connection.client.closed) continue;
+      try {
+        if (!(await connection.authorizer.canConnect())) {
+          hooks.authorizationFailure(connection, 'connect', undefined);
+          close(connection, 'CREDENTIALS_REVOKED');
+        }
+      } catch (error) {
+        telemetry.emit('component_error', { component: 'ingress', code: 'ingress.recheck_failed', stage: 'registry_change' }, { err: error });
+      }
+    }
+  }
+
+  async function refreshTrustedCas(): Promise<void> {
+    try {
+      const ca = await options.server.trustedCaPems();
+      tlsServer?.setSecureContext(tlsContext(ca));
+    } catch (error) {
+      telemetry.emit('component_error', { component: 'ingress', code: 'ingress.tls_refresh_failed', stage: 'registry_change' }, { err: error });
+    }
+  }
+
+  function tlsContext(ca: string[]) {
+    return { key: options.server.privateKeyPem, cert: options.server.certificatePem, ca: ca.length === 0 ? [options.server.caPem] : ca };
+  }
+
+  function expire(): void {
+    track(options.history.expire(clock.now() - config.history_retention_days * DAY_MS), 'history');
+  }
+
+  const publisher: MqttPublisher = {
+    async publish(topic, payload, publishOptions) {
+      const error = await brokerPublish(topic, payload, publishOptions.qos);
+      return error === undefined ? ok(undefined) : err(new VigilError('mqtt.unavailable', `publish to ${topic} failed: ${error.message}`));
+    },
+  };
+
+  return {
+    name: 'ingress',
+    publisher,
+    endpoint() {
+      if (bound === undefined) throw new VigilError('internal.not_started', 'the MQTT broker has not started');
+      return bound;
+    },
+    plainEndpoint: () => plainBound,
+    connections: () => [...hooks.connections.values()],
+    async settled() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+
+    async start() {
+      const now = clock.now();
+      await options.history.closeAllOpen(now, 'SERVER_SHUTDOWN');
+      expire();
+      broker = await Aedes.createBroker({
+        connectTimeout: config.connect_timeout_secs * 1000,
+        maxInflightInbound: config.max_inflight_messages,
+        queueLimit: config.max_inflight_messages,
+        preConnect: hooks.preConnect as never,
+        authenticate: hooks.authenticate,
+        authorizePublish: hooks.authorizePublish,
+        authorizeSubscribe: hooks.authorizeSubscribe,
+        authorizeForward: hooks.authorizeForward,
+        published: hooks.published,
+      });
+      hooks.broker = broker;
+      broker.on('clientReady', hooks.onClientReady);
+      broker.on('clientDisconnect', hooks.onClientDisconnect);
+      broker.on('keepaliveTimeout', hooks.onKeepaliveTimeout);
+      broker.on('clientError', hooks.onClientError);
+      broker.on('connectionError', () => undefined);
+
+      const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, accept);
+      server.prependListener('connection', (socket: Socket) => void limiter.admit(socket));
+      server.on('tlsClientError', () => telemetry.count('mqtt_connect_refused', { reason: 'tls_handshake' }));
+      tlsServer = server;
+      bound = { name: 'mqtt', url: `mqtts://${await listen(server, config.listen)}` };
+      telemetry.emit('server_started', { component: 'mqtt' }, { url: bound.url });
+
+      if (config.plain_listen !== undefined) {
+        const plain = createNetServer((socket) => {
+          if (!limiter.admit(socket)) return;
+          plainSockets.add(socket);
+          accept(socket);
+        });
+        plainServer = plain;
+        plainBound = { name: 'mqtt_plain', url: `mqtt://${await listen(plain, config.plain_listen)}` };
+        telemetry.emit('server_started', { component: 'mqtt_plain' }, { url: plainBound.url, warning: 'plain MQTT: clients are anonymous and may do anything' });
+      }
+      unsubscribe = options.deviceAuth.events.subscribe(onRegistryChange);
+      expiry = options.timer.setInterval(expire, EXPIRY_INTERVAL_MS);
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        hooks.stopping = true;
+        unsubscribe?.();
+        expiry?.cancel();
+        const closing = [tlsServer, plainServer].filter((s): s is NetServer => s !== undefined).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        if (broker !== undefined) {
+          const closingBroker = broker;
+          await new Promise<void>((resolve) => closingBroker.close(() => resolve()));
+        }
+        await Promise.all(closing);
+        while (pending.size > 0) await Promise.all([...pending]);
+        if (bound !== undefined) telemetry.emit('server_stopped', { component: 'mqtt' }, {});
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function listen(server: NetServer, address: string): Promise<string> {
+  const { host, port } = parseListen(address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  // A wildcard bind is reachable through loopback; endpoints.json names that.
+  const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return formatAuthority(connectHost, actual);
+}
+
+interface LengthParser {
+  packet: { length: number };
+  _parseLength(): boolean;
+  _emitError(error: Error): void;
+}
+
+/**
+ * mqtt-packet has no size limit for MQTT 3.1.1: check the remaining length as soon as it is
+ * parsed, so an oversized packet closes the connection before its body is buffered.
+ */
+function capPacketSize(client: Client, maxPayloadBytes: number, onLimit: () => void): void {
+  const parser = (client as unknown as { _parser?: LengthParser })._parser;
+  if (parser === undefined) return;
+  // The fixed header's remaining length includes the topic and packet id; allow for them.
+  const maxLength = maxPayloadBytes + 65_541;
+  const parseLength = parser._parseLength;
+  parser._parseLength = function cappedParseLength(this: LengthParser): boolean {
+    const done = parseLength.call(this);
+    if (done && this.packet.length > maxLength) {
+      onLimit();
+      this._emitError(new Error(`packet of ${this.packet.length} bytes exceeds the limit`));
+      return false;
+    }
+    return done;
+  };
+}

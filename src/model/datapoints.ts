@@ -1,0 +1,56 @@
+/**
+ * Cloud-side metrics the broker computes (device-defender.md §2.2). Counts are per event (value 1,
+ * or the byte size for `aws:message-byte-size`); the consumer (detect) sums them over its windows.
+ */
+export type CloudCountMetric =
+  | 'aws:num-authorization-failures'
+  | 'aws:num-connection-attempts'
+  | 'aws:message-byte-size'
+  | 'aws:num-messages-sent'
+  | 'aws:num-messages-received'
+  | 'aws:num-disconnects'
+  | 'aws:disconnect-duration';
+
+export type CloudMetricName = CloudCountMetric | 'aws:source-ip-address';
+
+interface CloudDatapointBase {
+  /** The thing bound to the connection, else the MQTT client id (unregistered things). */
+  readonly thingName: string;
+  /** True when `thingName` is a registered thing attached to the connection's certificate. */
+  readonly registered: boolean;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+}
+
+/**
+ * One cloud-side datapoint. `topic` is set on message metrics (and on authorization failures of a
+ * publish, subscribe or delivery) so `TOPIC_FILTER` dimensions can filter; for a denied subscribe
+ * it is the topic filter. `aws:disconnect-duration` is in seconds, emitted at reconnect.
+ */
+export type CloudDatapoint =
+  | (CloudDatapointBase & { readonly metric: CloudCountMetric; readonly value: number; readonly topic?: string | undefined })
+  | (CloudDatapointBase & { readonly metric: 'aws:source-ip-address'; readonly value: string });
+
+/**
+ * One accepted Device Defender report. `R` is the protocol's normalized `MetricReport` (the model
+ * layer cannot name it; engines use `DatapointSink<MetricReport>`).
+ */
+export interface DeviceDatapoint<R = unknown> {
+  /** The thing named in the report topic. */
+  readonly thingName: string;
+  /** Epoch milliseconds when the broker accepted the report. */
+  readonly timestamp: number;
+  readonly reportId: number;
+  readonly report: R;
+  /** The client that published it (a device may report for another thing). */
+  readonly clientId: string;
+}
+
+/**
+ * Where the ingress hands datapoints (detect consumes them). Calls are synchronous and must not
+ * block: a sink queues or aggregates and returns.
+ */
+export interface DatapointSink<R = unknown> {
+  device(datapoint: DeviceDatapoint<R>): void;
+  cloud(datapoint: CloudDatapoint): void;
+}
