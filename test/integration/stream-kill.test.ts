@@ -54,7 +54,7 @@ describe('at-least-once across kill -9 of vigil up', () => {
     await hec.start();
     const dataDir = join(dir.path, 'data');
     const config = join(dir.path, 'vigil.yaml');
-    writeFileSync(config, [`data_dir: ${dataDir}`, 'log:', '  level: warn', 'api:', '  listen: 127.0.0.1:0', 'hec:', '  listen: 127.0.0.1:0', ''].join('\n'));
+    writeFileSync(config, [`data_dir: ${dataDir}`, 'log:', '  level: warn', 'api:', '  listen: 127.0.0.1:0', 'hec:', '  listen: 127.0.0.1:0', 'mqtt:', '  listen: 127.0.0.1:0', ''].join('\n'));
 
     const first = startVigil(config, dataDir);
     child = first.child;

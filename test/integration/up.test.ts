@@ -22,7 +22,7 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
 describe('vigil up (as a process)', () => {
   it('starts on ephemeral ports, writes endpoints.json, serves /health and /metrics, and exits 0 on SIGTERM', async () => {
     const config = `${dir.path}/vigil.yaml`;
-    writeFileSync(config, 'data_dir: ./data\napi:\n  listen: 127.0.0.1:0\nlog:\n  format: json\n');
+    writeFileSync(config, 'data_dir: ./data\napi:\n  listen: 127.0.0.1:0\nhec:\n  listen: 127.0.0.1:0\nmqtt:\n  listen: 127.0.0.1:0\nlog:\n  format: json\n');
     const child = spawn(process.execPath, [bin, 'up', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -31,9 +31,11 @@ describe('vigil up (as a process)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const endpointsPath = `${dir.path}/data/run/endpoints.json`;
-      const endpoints = await waitFor(() => (existsSync(endpointsPath) ? (JSON.parse(readFileSync(endpointsPath, 'utf8')) as { api: string }) : undefined), 'endpoints.json');
+      const endpoints = await waitFor(() => (existsSync(endpointsPath) ? (JSON.parse(readFileSync(endpointsPath, 'utf8')) as { api: string; hec: string; mqtt: string }) : undefined), 'endpoints.json');
       expect(endpoints.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(endpoints.api).not.toMatch(/:0$/);
+      expect(endpoints.hec).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      expect(endpoints.mqtt).toMatch(/^mqtts:\/\/127\.0\.0\.1:[1-9]\d*$/);
       await waitFor(() => (stdout.includes(endpoints.api) ? true : undefined), 'the printed endpoints');
 
       expect((await fetch(`${endpoints.api}/health`)).status).toBe(200);
