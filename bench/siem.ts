@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { systemClock, systemTimer } from '../src/core/index.js';
 import { startVigil, validateVigilConfig } from '../src/app/index.js';
 import { runSearch } from '../src/siem/index.js';
@@ -19,6 +20,43 @@ const NAMES = ['aws:all-bytes-out', 'aws:all-packets-out', 'aws:destination-ip-a
 const THINGS = 100;
 const T0_MS = Date.UTC(2026, 0, 1);
 
+/** The HEC load generator (worker thread): 8 keep-alive senders, each on its own channel, posting 500-event batches, then polling acks until all read true. */
+const SENDERS = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const bodies = [];
+for (let b = 0; b < w.batches; b++) {
+  let body = '';
+  for (let i = 0; i < 500; i++) {
+    const n = b * 500 + i;
+    body += JSON.stringify({ time: (w.t0 + n * 10) / 1000, event: { name: w.names[n % 9], thing: 'thing-' + (n % w.things), value: { count: n % 7 }, version: '1.0', timestamp: w.t0 + n * 10 } });
+  }
+  bodies.push(body);
+}
+let next = 0;
+async function sender(s) {
+  const channel = '00000000-0000-4000-8000-' + String(s).padStart(12, '0');
+  const headers = { authorization: 'Splunk ' + w.token, 'x-splunk-request-channel': channel };
+  const pending = [];
+  while (next < w.batches) {
+    const body = bodies[next++];
+    const response = await fetch(w.hec + '/services/collector/event', { method: 'POST', headers, body });
+    const reply = await response.json();
+    if (reply.code !== 0) throw new Error('HEC answered ' + JSON.stringify(reply));
+    pending.push(reply.ackId);
+  }
+  while (pending.length > 0) {
+    const response = await fetch(w.hec + '/services/collector/ack', { method: 'POST', headers, body: JSON.stringify({ acks: pending }) });
+    const { acks } = await response.json();
+    for (const [id, done] of Object.entries(acks)) if (done) pending.splice(pending.indexOf(Number(id)), 1);
+    if (pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+}
+parentPort.once('message', () => {
+  Promise.all(Array.from({ length: 8 }, (_v, s) => sender(s))).then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+});
+parentPort.postMessage('ready');
+`;
+
 async function hecIngest(ctx: BenchContext, totalEvents: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-siem-'));
   const loaded = validateVigilConfig({ data_dir: dir, log: { level: 'warn' }, api: { listen: '127.0.0.1:0' }, hec: { listen: '127.0.0.1:0' } });
@@ -27,37 +65,18 @@ async function hecIngest(ctx: BenchContext, totalEvents: number): Promise<number
     await running.siem.createIndex('aws_hfb');
     const token = (await running.siem.createToken({ name: 'bench', index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', useAck: true })).token;
     const hec = running.endpoints['hec'] as string;
-    const batch = (b: number): string => {
-      let body = '';
-      for (let i = 0; i < 500; i++) {
-        const n = b * 500 + i;
-        body += JSON.stringify({ time: (T0_MS + n * 10) / 1000, event: { name: NAMES[n % 9], thing: `thing-${n % THINGS}`, value: { count: n % 7 }, version: '1.0', timestamp: T0_MS + n * 10 } });
-      }
-      return body;
-    };
     const batches = Math.ceil(totalEvents / 500);
-    const bodies = Array.from({ length: batches }, (_v, b) => batch(b));
-    let next = 0;
+    // The senders run on a worker thread: the load generator must not share the server's event loop.
+    const worker = new Worker(SENDERS, { eval: true, workerData: { hec, token, batches, t0: T0_MS, names: NAMES, things: THINGS } });
+    const ready = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const done = new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sender worker exited with ${code}`))));
+    });
+    await ready;
     const start = performance.now();
-    const sender = async (s: number): Promise<void> => {
-      const channel = `00000000-0000-4000-8000-${String(s).padStart(12, '0')}`;
-      const headers = { authorization: `Splunk ${token}`, 'x-splunk-request-channel': channel };
-      const pending: number[] = [];
-      while (next < batches) {
-        const body = bodies[next++] as string;
-        const response = await fetch(`${hec}/services/collector/event`, { method: 'POST', headers, body });
-        const reply = (await response.json()) as { code: number; ackId: number };
-        if (reply.code !== 0) throw new Error(`HEC answered ${JSON.stringify(reply)}`);
-        pending.push(reply.ackId);
-      }
-      while (pending.length > 0) {
-        const response = await fetch(`${hec}/services/collector/ack`, { method: 'POST', headers, body: JSON.stringify({ acks: pending }) });
-        const { acks } = (await response.json()) as { acks: Record<string, boolean> };
-        for (const [id, done] of Object.entries(acks)) if (done) pending.splice(pending.indexOf(Number(id)), 1);
-        if (pending.length > 0) await new Promise((r) => setTimeout(r, 5));
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, (_v, s) => sender(s)));
+    worker.postMessage('go');
+    await done;
     const ms = performance.now() - start;
     const stored = await running.siem.search({ query: 'index=aws_hfb | stats count' });
     if (stored.rows[0]?.['count'] !== String(batches * 500)) throw new Error(`stored ${JSON.stringify(stored.rows)} events, expected ${batches * 500}`);
@@ -105,7 +124,9 @@ export default async function siem(ctx: BenchContext): Promise<BenchReport> {
   const quick = ctx.args.includes('--quick');
   const rows: Array<Array<string | number>> = [];
   const notes: string[] = [];
-  const hecRate = await hecIngest(ctx, quick ? 50_000 : 200_000);
+  const hecRates: number[] = [];
+  for (let run = 0; run < 3; run++) hecRates.push(await hecIngest(ctx, quick ? 50_000 : 200_000));
+  const hecRate = median(hecRates);
   rows.push(['HEC ingest, acks, 500-event batches', quick ? '50,000 events' : '200,000 events', `${fmt(hecRate)} events/s`, '', '', hecRate >= 50_000 ? 'meets >= 50,000/s' : 'below 50,000/s']);
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-siem-store-'));
@@ -145,7 +166,7 @@ export default async function siem(ctx: BenchContext): Promise<BenchReport> {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  notes.push('HEC: 8 concurrent keep-alive senders on loopback, each on its own channel, polling acks until all read true; events/s counts only acknowledged (committed) events.');
+  notes.push('HEC: 8 concurrent keep-alive senders on loopback (on a worker thread, so the load generator does not share the server event loop), each on its own channel, polling acks until all read true; events/s counts only acknowledged (committed) events; median of 3 runs, each on a fresh server.');
   notes.push('Queries: medians of 3 runs after 1 warm-up; corpus = 100 things x 9 Device Defender metrics per 300 s round (JSON _raw), generated by INSERT … SELECT from range(); default span (1 h at 1 M, 1 d at 10 M). Hand-written SQL returns the long form (no pivot).');
   return { columns: ['measure', 'size', 'Vigil', 'hand-written SQL', 'ratio', 'target'], rows, notes };
 }

@@ -2,6 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilError, systemClock, systemTimer } from '../../src/core/index.js';
+import { validateVigilConfig } from '../../src/app/index.js';
+import { createHecServer } from '../../src/siem/index.js';
+import { hecTokenRepository } from '../../src/store/index.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 const CHANNEL = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
@@ -13,7 +17,7 @@ let qs: string;
 let disabled: string;
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${hec}${path}`, { method: 'POST', headers, body });
+  const response = await fetch(`${hec}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await response.text();
   return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
@@ -159,5 +163,78 @@ describe('HEC receiver (Splunk HEC conformance)', () => {
 
   it('a bad gzip body is code 6', async () => {
     expect(await post('/services/collector/event', Buffer.from('not gzip'), { ...auth(plain), 'content-encoding': 'gzip' })).toEqual({ status: 400, json: { text: 'Invalid data format', code: 6 } });
+  });
+});
+
+describe('HEC under pressure, failure and shutdown (codes 9, 18, 8, 23)', () => {
+  const event = JSON.stringify({ event: { msg: 'x' } });
+
+  it('codes 9 and 18: more events waiting for a commit than hec.max_pending_events', async () => {
+    const small = await startTestVigil({ hec: { max_pending_events: 2 } });
+    try {
+      const url = small.running.endpoints['hec'] as string;
+      const token = (await small.running.siem.createToken({ name: 'acked', useAck: true })).token;
+      const headers = { authorization: `Splunk ${token}`, 'x-splunk-request-channel': CHANNEL };
+      const health = async (): Promise<unknown> => {
+        const response = await fetch(`${url}/services/collector/health`);
+        return { status: response.status, json: await response.json() };
+      };
+      const release = small.running.siem.store.hold();
+      const send = async (): Promise<unknown> => {
+        const response = await fetch(`${url}/services/collector/event`, { method: 'POST', headers, body: event + event });
+        return { status: response.status, json: await response.json() };
+      };
+      expect(await send()).toEqual({ status: 200, json: { text: 'Success', code: 0, ackId: 0 } });
+      expect(small.running.siem.store.pendingCount()).toBe(2);
+      expect(await send()).toEqual({ status: 503, json: { text: 'Server is busy', code: 9 } });
+      expect(await health()).toEqual({ status: 503, json: { text: 'HEC is unhealthy, queues are full', code: 18 } });
+      release();
+      await small.running.siem.store.flush();
+      expect(await health()).toEqual({ status: 200, json: { text: 'HEC is healthy', code: 17 } });
+      expect(await send()).toEqual({ status: 200, json: { text: 'Success', code: 0, ackId: 1 } });
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('code 8: the store fails the commit of a non-ACK request', async () => {
+    const broken = createHecServer(
+      { ...validateVigilConfig({ data_dir: vigil.dataDir }).config.hec, listen: '127.0.0.1:0' },
+      {
+        tokens: hecTokenRepository(vigil.running.stores.registry),
+        indexExists: async () => true,
+        commit: async () => {
+          throw new VigilError('siem.write_failed', 'disk full');
+        },
+        pendingEvents: () => 0,
+        clock: systemClock,
+        timer: systemTimer,
+        telemetry: vigil.running.telemetry.child('hec'),
+      },
+    );
+    await broken.start();
+    try {
+      const response = await fetch(`${broken.endpoint().url}/services/collector/event`, { method: 'POST', headers: auth(plain), body: event });
+      expect({ status: response.status, json: await response.json() }).toEqual({ status: 500, json: { text: 'Internal server error', code: 8 } });
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('code 23: requests arriving while the server shuts down; the request in flight still completes', async () => {
+    const closing = await startTestVigil();
+    const url = closing.running.endpoints['hec'] as string;
+    const token = readFileSync(join(closing.dataDir, 'secrets', 'hec-token'), 'utf8').trim();
+    const release = closing.running.siem.store.hold();
+    // A non-ACK request waits for its commit, so it is in flight while the commit is held.
+    const inFlight = fetch(`${url}/services/collector/event`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: event });
+    while (closing.running.siem.store.pendingCount() === 0) await new Promise((r) => setTimeout(r, 5));
+    const stopped = closing.stop();
+    const late = await fetch(`${url}/services/collector/event`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: event });
+    expect({ status: late.status, json: await late.json() }).toEqual({ status: 503, json: { text: 'Server is shutting down', code: 23 } });
+    release();
+    const first = await inFlight;
+    expect({ status: first.status, json: await first.json() }).toEqual({ status: 200, json: { text: 'Success', code: 0 } });
+    await stopped;
   });
 });

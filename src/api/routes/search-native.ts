@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
-import type { SearchResult } from '../../siem/index.js';
+import { formatSplError, type SearchResult } from '../../siem/index.js';
 import type { ApiDeps } from '../deps.js';
 import { requireSiem } from './siem-admin.js';
 
@@ -23,6 +23,21 @@ export function seriesOf(result: SearchResult): { x: string; xValues: Array<stri
     }),
   }));
   return { x, xValues, series: series.filter((s) => s.values.some((v) => v !== null)) };
+}
+
+/**
+ * Search errors keep their own codes: SPL errors (400) carry the span and a caret rendering of the
+ * query; a cancelled search answers 409, a timed-out one 504. Anything else goes to the error mapper.
+ */
+function searchError(reply: FastifyReply, query: string, error: unknown): FastifyReply {
+  if (!(error instanceof VigilError)) throw error;
+  const status = error.code.startsWith('spl.') ? 400 : error.code === 'siem.search_cancelled' ? 409 : error.code === 'siem.search_timeout' ? 504 : undefined;
+  if (status === undefined) throw error;
+  const body: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error.hint !== undefined) body['hint'] = error.hint;
+  if (error.span?.offset !== undefined) body['span'] = { offset: error.span.offset, length: error.span.length ?? 1 };
+  if (error.code.startsWith('spl.')) body['caret'] = formatSplError(query, error);
+  return reply.status(status).type('application/json').send(body);
 }
 
 /** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
@@ -48,10 +63,16 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
         ),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string };
       const siem = requireSiem(deps);
-      if (body.explain === true) return { explain: siem.explain(body.query, body.earliest, body.latest) };
+      if (body.explain === true) {
+        try {
+          return { explain: siem.explain(body.query, body.earliest, body.latest) };
+        } catch (error) {
+          return searchError(reply, body.query, error);
+        }
+      }
       const controller = new AbortController();
       if (body.id !== undefined) running.set(body.id, controller);
       const onClose = (): void => {
@@ -68,6 +89,8 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
           latest: result.latestMs === undefined ? null : new Date(result.latestMs).toISOString(),
           series: seriesOf(result) ?? null,
         };
+      } catch (error) {
+        return searchError(reply, body.query, error);
       } finally {
         request.raw.socket.off('close', onClose);
         if (body.id !== undefined) running.delete(body.id);

@@ -3,8 +3,11 @@ import { VigilError, type Clock } from '../../core/index.js';
 import type { SiemEvent } from '../../model/index.js';
 import type { EventsDb } from '../../store/index.js';
 
+/** An event to store; `isJson` when the producer knows (HEC object bodies), else `raw` is checked. */
+export type StoredEvent = SiemEvent & { readonly isJson?: boolean };
+
 interface Pending {
-  readonly events: readonly SiemEvent[];
+  readonly events: readonly StoredEvent[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -36,7 +39,7 @@ export class EventStore {
   }
 
   /** Resolves once the events are committed (visible to searches and durable in the WAL). */
-  append(events: readonly SiemEvent[]): Promise<void> {
+  append(events: readonly StoredEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new VigilError('siem.unavailable', 'the event store is closed'));
     if (events.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -126,7 +129,7 @@ export class EventStore {
           appender.appendVarchar(event.source);
           appender.appendVarchar(event.host);
           appender.appendVarchar(event.raw);
-          appender.appendBoolean(looksLikeJson(event.raw));
+          appender.appendBoolean(event.isJson ?? looksLikeJson(event.raw));
           if (event.fields === undefined || Object.keys(event.fields).length === 0) appender.appendNull();
           else appender.appendVarchar(JSON.stringify(event.fields));
           appender.appendBigInt(now);

@@ -1,4 +1,5 @@
 import type { HecToken, SiemEvent } from '../../model/index.js';
+import type { StoredEvent } from '../events/event-store.js';
 import type { HecReply } from './hec-codes.js';
 
 /** Request facts that fill event metadata the envelope and token leave open. */
@@ -11,7 +12,7 @@ export interface IngestContext {
   readonly maxEventBytes: number;
 }
 
-export type Parsed = { readonly ok: true; readonly events: SiemEvent[] } | { readonly ok: false; readonly reply: HecReply };
+export type Parsed = { readonly ok: true; readonly events: StoredEvent[] } | { readonly ok: false; readonly reply: HecReply };
 
 /**
  * Splits a `/event` body into envelopes: concatenated JSON values with or without whitespace between
@@ -76,7 +77,7 @@ function isSpace(c: number): boolean {
  */
 export function eventsFromEnvelopes(text: string, context: IngestContext): Parsed {
   const { values, badIndex } = splitEnvelopes(text);
-  const events: SiemEvent[] = [];
+  const events: StoredEvent[] = [];
   for (let k = 0; k < values.length; k++) {
     const envelope = values[k];
     if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return fail(6, k);
@@ -85,7 +86,8 @@ export function eventsFromEnvelopes(text: string, context: IngestContext): Parse
     if (body === undefined || body === null) return fail(12, k);
     if (body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return fail(13, k);
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    if (Buffer.byteLength(raw) > context.maxEventBytes) return fail(6, k);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only long events need counting.
+    if (raw.length * 3 > context.maxEventBytes && Buffer.byteLength(raw) > context.maxEventBytes) return fail(6, k);
     const time = parseTime(e['time']);
     if (time === null) return fail(6, k);
     const fields = e['fields'];
@@ -102,7 +104,7 @@ export function eventsFromEnvelopes(text: string, context: IngestContext): Parse
       }
     }
     const meta = metadata(context, stringOr(e['index']), stringOr(e['sourcetype']), stringOr(e['source']), stringOr(e['host']));
-    events.push({ time: time ?? context.now, raw, ...meta, ...(indexed === undefined ? {} : { fields: indexed }) });
+    events.push({ time: time ?? context.now, raw, ...meta, ...(indexed === undefined ? {} : { fields: indexed }), ...(typeof body === 'object' ? { isJson: true } : {}) });
   }
   if (badIndex !== undefined) return fail(6, badIndex);
   return { ok: true, events };

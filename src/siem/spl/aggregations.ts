@@ -57,7 +57,8 @@ function aggregateScalar(agg: Aggregation, field: Typed, rel: Relation, orderBy:
     case 'min':
     case 'max':
       if (field.kind === 'num') return { sql: `${agg.fn}(${n})`, kind: 'num' };
-      return { sql: `CASE WHEN count(${n}) > 0 THEN spl_fmt(${agg.fn}(${n})) ELSE ${agg.fn}(${s}) END`, kind: 'str' };
+      // Numbers win when there are any; two aggregates, not three (a count to decide costs another pass).
+      return { sql: `coalesce(spl_fmt(${agg.fn}(${n})), ${agg.fn}(${s}))`, kind: 'str' };
     case 'range':
       return { sql: `(max(${n}) - min(${n}))`, kind: 'num' };
     case 'median':

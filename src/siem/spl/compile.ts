@@ -58,6 +58,9 @@ const BASE_COLUMNS: ReadonlyArray<readonly [string, 'str' | 'num']> = [
   ['__json', 'str'], ['__fields', 'str'], ['__serial', 'num'],
 ];
 
+/** Commands that leave every remaining field value as it was (so `rawDerived` stays true). */
+const VALUE_PRESERVING = new Set(['search', 'where', 'spath', 'head', 'sort', 'fields', 'table', 'mvexpand']);
+
 /** Stages 3+4: plan the pipeline into CTEs and render the SQL. */
 export function compileSpl(query: string, options: CompileOptions): CompiledSearch {
   const { pipeline, tokens } = parseSpl(query);
@@ -94,6 +97,7 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
       throw new VigilError('spl.unsupported', `'${node.command}' after chart/timechart is not supported yet`, { span: node.span, hint: 'end the search with chart or timechart' });
     }
     const spec = COMMANDS[node.command] as NonNullable<(typeof COMMANDS)[string]>;
+    if (!VALUE_PRESERVING.has(node.command)) rel.rawDerived.clear();
     spec.plan(node.args as never, rel, ctx);
     void i;
   });

@@ -1,4 +1,4 @@
-import { VigilError, type Clock, type Timer } from '../../core/index.js';
+import { VigilError, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import type { EventsDb } from '../../store/index.js';
 import { compileSpl, dataRangeSql, type CompiledSearch } from './compile.js';
 import { needsSecondPass, pivotRows, type Cell } from './pivot.js';
@@ -40,9 +40,13 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest): Promi
   let compiled = compileSpl(request.query, options);
   const connection = await deps.db.connect();
   let cancelled: VigilError | undefined;
+  let reinterrupt: TimerHandle | undefined;
   const cancel = (error: VigilError): void => {
+    if (cancelled !== undefined) return;
     cancelled = error;
     connection.interrupt();
+    // An interrupt that lands before DuckDB started the statement is lost: repeat it until the run ends.
+    reinterrupt = deps.timer.setInterval(() => connection.interrupt(), 50);
   };
   const onAbort = (): void => cancel(new VigilError('siem.search_cancelled', 'the search was cancelled'));
   request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -77,6 +81,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest): Promi
     return { columns: [...compiled.columns], rows: rows.map((r) => formatRow(r as Record<string, Cell>, compiled.columns)), transforming: compiled.transforming, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs };
   } finally {
     timer.cancel();
+    reinterrupt?.cancel();
     request.signal?.removeEventListener('abort', onAbort);
     connection.closeSync();
   }

@@ -92,6 +92,8 @@ export class Relation {
   /** Columns the order is defined on. */
   orderColumns = new Set<string>();
   pivot: PivotSpec | undefined;
+  /** Columns `spath` extracted from `_raw` whose values have not changed since (see rawPrefilter). */
+  rawDerived = new Set<string>();
   private counter = 0;
 
   /** Adds a CTE selecting from the current one; `body` uses `{src}` for the source name. */
@@ -128,6 +130,36 @@ export class Relation {
       `CASE WHEN "__json" THEN json_extract_string("_raw", ${p}) ELSE ${kv} END`,
     ];
     return { sql: `coalesce(${parts.join(', ')})`, kind: 'str' };
+  }
+
+  /**
+   * Projects event fields a transforming command reads into columns once, so each is extracted
+   * from `_raw` once per row rather than once per use (an aggregation may use its input 3 times).
+   */
+  materialize(names: ReadonlyArray<string | undefined>): void {
+    const items: string[] = [];
+    for (const name of new Set(names)) {
+      if (name === undefined || this.columns.has(name) || name.startsWith(INTERNAL_PREFIX) || name === 'splunk_server') continue;
+      const value = this.ref(name);
+      if (value.kind === 'null') continue;
+      items.push(`${value.sql} AS ${quoteIdent(name)}`);
+      this.columns.set(name, value.kind);
+    }
+    if (items.length > 0) this.push(`SELECT *, ${items.join(', ')} FROM {src}`);
+  }
+
+  /**
+   * A cheap necessary condition for `name` (case-sensitively) equal to `literal`: while the field's
+   * values come from `_raw` (auto-extraction, key=value, or a `spath` of `_raw`), such an event's
+   * `_raw` contains the literal, unless the value came from HEC indexed fields. A substring test is
+   * several times cheaper than parsing the JSON, so filters put it first. Only literals JSON
+   * encoders never escape qualify. Undefined when no such condition holds.
+   */
+  rawPrefilter(name: string, literal: string): string | undefined {
+    if (!this.eventMode || !/^[A-Za-z0-9 _.:@+-]+$/.test(literal) || !this.columns.has('_raw') || !this.columns.has('__fields')) return undefined;
+    const extracted = this.columns.has(name) ? this.rawDerived.has(name) : this.jsonInputs.length === 0 && !this.dropped.has(name) && !name.startsWith('_') && !DEFAULT_EVENT_FIELDS.includes(name);
+    if (!extracted) return undefined;
+    return `("__fields" IS NOT NULL OR contains("_raw", ${quoteString(literal)}))`;
   }
 
   /** Known, visible (non-internal) column names. */

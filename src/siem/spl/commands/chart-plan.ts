@@ -44,6 +44,7 @@ function searchRange(ctx: PlanContext): { from: number; to: number } {
  */
 export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions): void {
   const rowIsTime = options.row === '_time';
+  rel.materialize(options.aggs.map((a) => a.field));
   let rowSql = 'NULL';
   let spanSeconds = 0;
   if (rowIsTime) {

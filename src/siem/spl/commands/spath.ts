@@ -50,5 +50,7 @@ export const spath = command<SpathArgs>({
     else rel.push(`SELECT *, ${sql} AS ${quoteIdent(name)} FROM {src}`);
     rel.columns.set(name, multi ? 'mv' : 'str');
     rel.dropped.delete(name);
+    if (input === '_raw') rel.rawDerived.add(name);
+    else rel.rawDerived.delete(name);
   },
 });

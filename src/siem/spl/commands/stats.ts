@@ -21,6 +21,7 @@ export const stats = command<{ aggs: Aggregation[]; by: string[] }>({
     return { aggs, by };
   },
   plan({ aggs, by }, rel) {
+    rel.materialize(aggs.map((a) => a.field));
     const keys = groupKeys(rel, by);
     const outputs = aggs.map((agg) => ({ name: aggregationName(agg), value: aggregateSql(agg, rel) }));
     const select = [...by.map((name, i) => `${keys[i]} AS ${quoteIdent(name)}`), ...outputs.map((o) => `${o.value.sql} AS ${quoteIdent(o.name)}`)];

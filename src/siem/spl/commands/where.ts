@@ -3,6 +3,12 @@ import { asBool, evalToSql } from '../eval-sql.js';
 import { parseEvalExpr } from '../parser.js';
 import { command } from './command.js';
 
+const NUMERIC = /^\s*[-+.\d]/;
+
+function conjuncts(expr: EvalExpr): EvalExpr[] {
+  return expr.kind === 'binary' && expr.op === 'AND' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+}
+
 /** `where <eval-expr>`: keeps rows where the expression is true (null drops the row). */
 export const where = command<EvalExpr>({
   name: 'where',
@@ -15,6 +21,12 @@ export const where = command<EvalExpr>({
   },
   plan(expr, rel, ctx) {
     const condition = asBool(evalToSql(expr, { rel, ctx }), expr);
-    rel.push(`SELECT * FROM {src} WHERE coalesce(${condition}, false)`);
+    const prefilters = conjuncts(expr).flatMap((c) => {
+      if (c.kind !== 'binary' || (c.op !== '=' && c.op !== '==')) return [];
+      const [field, literal] = c.left.kind === 'field' ? [c.left, c.right] : [c.right, c.left];
+      if (field.kind !== 'field' || literal.kind !== 'str' || NUMERIC.test(literal.value)) return [];
+      return rel.rawPrefilter(field.name, literal.value) ?? [];
+    });
+    rel.push(`SELECT * FROM {src} WHERE ${[...prefilters, `coalesce(${condition}, false)`].join(' AND ')}`);
   },
 });
