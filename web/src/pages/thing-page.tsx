@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, enc, isMissingRoute } from '../api';
+import { certificateIdOf, violationEvents, type ViolationEvent } from '../aws';
+import { href } from '../router';
+import { INDEX, runSearch, SOURCETYPE, cell, type Row } from '../search';
+import { Empty, ErrorBox, JsonView, ObjectTable, formatTime } from '../components/common';
+
+interface CertInfo { certificateId: string; certificateArn: string; status: string; notAfter?: number }
+const QUARANTINE_GROUP = 'quarantine';
+
+function latestByMetric(rows: Row[]): Map<string, { time: string; value: unknown }> {
+  const latest = new Map<string, { time: string; value: unknown }>();
+  for (const row of rows) {
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(cell(row['_raw'])) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const name = String(event['name'] ?? '');
+    if (name === '' || latest.has(name)) continue;
+    latest.set(name, { time: cell(row['_time']), value: event['value'] });
+  }
+  return latest;
+}
+
+export function ThingPage({ name }: { name: string }) {
+  const [thing, setThing] = useState<Record<string, unknown> | undefined>();
+  const [certs, setCerts] = useState<CertInfo[]>([]);
+  const [groups, setGroups] = useState<string[]>([]);
+  const [report, setReport] = useState<Map<string, { time: string; value: unknown }> | undefined>();
+  const [timeline, setTimeline] = useState<ViolationEvent[] | 'missing' | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [message, setMessage] = useState('');
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    api<Record<string, unknown>>('GET', `/things/${enc(name)}`).then(setThing, setError);
+    api<{ thingGroups: Array<{ groupName: string }> }>('GET', `/things/${enc(name)}/thing-groups?maxResults=250`).then((r) => setGroups(r.thingGroups.map((g) => g.groupName)), () => setGroups([]));
+    api<{ principals: string[] }>('GET', `/things/${enc(name)}/principals?maxResults=250`)
+      .then((r) =>
+        Promise.all(
+          r.principals.filter((p) => p.includes(':cert/')).map(async (arn) => {
+            const d = await api<{ certificateDescription: { certificateId: string; certificateArn: string; status: string; validity?: { notAfter?: number } } }>('GET', `/certificates/${enc(certificateIdOf(arn))}`);
+            return { certificateId: d.certificateDescription.certificateId, certificateArn: d.certificateDescription.certificateArn, status: d.certificateDescription.status, notAfter: d.certificateDescription.validity?.notAfter };
+          }),
+        ),
+      )
+      .then(setCerts, setError);
+  }, [name, reload]);
+  useEffect(() => {
+    runSearch(`index="${INDEX}" sourcetype="${SOURCETYPE}" | where thing="${name.replace(/"/g, '\\"')}" | where isnotnull(name) | head 200`, { earliest: '-7d' }).then((r) => setReport(latestByMetric(r.rows)), () => setReport(new Map()));
+    violationEvents(30, name).then(setTimeline, (e: unknown) => setTimeline(isMissingRoute(e) ? 'missing' : []));
+  }, [name]);
+
+  const act = async (label: string, action: () => Promise<unknown>): Promise<void> => {
+    if (!confirm(`${label}?`)) return;
+    setError(undefined);
+    try {
+      await action();
+      setMessage(`${label}: done`);
+      setReload((n) => n + 1);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const quarantine = (): Promise<void> =>
+    act(`Quarantine ${name} (add it to thing group "${QUARANTINE_GROUP}")`, async () => {
+      await api('POST', `/thing-groups/${QUARANTINE_GROUP}`, { thingGroupProperties: { thingGroupDescription: 'Things isolated by an operator from the Vigil console' } }).catch(() => undefined);
+      await api('PUT', '/thing-groups/addThingToThingGroup', { thingGroupName: QUARANTINE_GROUP, thingName: name });
+    });
+
+  const ports = report?.get('aws:listening-tcp-ports')?.value as { ports?: Array<number | { port: number }> } | undefined;
+  const portList = (ports?.ports ?? []).map((p) => (typeof p === 'number' ? p : p.port));
+  const established = [...(report?.entries() ?? [])].filter(([metric]) => /established|connections/i.test(metric));
+  return (
+    <section aria-labelledby="thing-title">
+      <p>
+        <a {...href('/fleet')}>← Things</a>
+      </p>
+      <h1 id="thing-title">{name}</h1>
+      <ErrorBox error={error} />
+      {message === '' ? null : (
+        <p role="status" class="ok">
+          {message}
+        </p>
+      )}
+      <div class="toolbar">
+        <button type="button" onClick={() => void quarantine()} disabled={groups.includes(QUARANTINE_GROUP)}>
+          {groups.includes(QUARANTINE_GROUP) ? 'Quarantined' : 'Quarantine'}
+        </button>
+        <a {...href(`/dashboards/posture?thing=${enc(name)}`)}>Posture dashboard</a>
+        <a {...href(`/search?q=${enc(`index="${INDEX}" sourcetype="${SOURCETYPE}" | where thing="${name}"`)}`)}>Search events</a>
+      </div>
+      <div class="grid">
+        <section class="panel" aria-labelledby="t-attrs">
+          <h2 id="t-attrs">Thing</h2>
+          {thing === undefined ? <progress aria-label="loading" /> : <JsonView value={{ thingName: thing['thingName'], thingTypeName: thing['thingTypeName'], attributes: thing['attributes'], version: thing['version'] }} />}
+          <h3>Groups</h3>
+          <p>{groups.length === 0 ? <span class="muted">none</span> : groups.join(', ')}</p>
+        </section>
+        <section class="panel" aria-labelledby="t-certs">
+          <h2 id="t-certs">Certificates</h2>
+          {certs.length === 0 ? <Empty title="No certificate attached" /> : (
+            <ObjectTable
+              items={certs}
+              caption="Certificates of this thing"
+              columns={[
+                { label: 'Certificate', render: (c) => <code title={c.certificateId}>{c.certificateId.slice(0, 12)}…</code> },
+                { label: 'Status', render: (c) => <span class={`status status-${c.status.toLowerCase()}`}>{c.status}</span> },
+                { label: 'Expires', render: (c) => formatTime(c.notAfter) },
+                { label: 'Action', render: (c) => (c.status === 'ACTIVE' ? <button type="button" onClick={() => void act(`Deactivate certificate ${c.certificateId.slice(0, 12)}…`, () => api('PUT', `/certificates/${enc(c.certificateId)}?newStatus=INACTIVE`))}>Deactivate</button> : null) },
+              ]}
+            />
+          )}
+        </section>
+        <section class="panel" aria-labelledby="t-ports" data-state={report === undefined ? 'loading' : 'data'}>
+          <h2 id="t-ports">Open ports</h2>
+          {report === undefined ? <progress aria-label="loading" /> : portList.length === 0 ? <Empty title="No listening TCP ports reported" /> : (
+            <ul class="ports" aria-label="Listening TCP ports">
+              {portList.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          <h3>Established connections</h3>
+          {established.length === 0 ? <p class="muted">not reported in the exported metrics</p> : established.map(([metric, v]) => <p key={metric}>{metric}: {JSON.stringify(v.value)}</p>)}
+        </section>
+        <section class="panel" aria-labelledby="t-report">
+          <h2 id="t-report">Latest report</h2>
+          {report === undefined ? <progress aria-label="loading" /> : report.size === 0 ? <Empty title="No metrics received in the last 7 days" /> : (
+            <ObjectTable items={[...report.entries()]} caption="Latest metric values" columns={[{ label: 'Metric', render: ([m]) => m }, { label: 'Value', render: ([, v]) => <code>{JSON.stringify(v.value)}</code> }, { label: 'At', render: ([, v]) => formatTime(v.time) }]} />
+          )}
+        </section>
+        <section class="panel" aria-labelledby="t-violations">
+          <h2 id="t-violations">Violation timeline</h2>
+          {timeline === 'missing' ? <Empty title="Detect is not running on this server" /> : timeline === undefined ? <progress aria-label="loading" /> : timeline.length === 0 ? <Empty title="No violations in the last 30 days" /> : (
+            <ol class="timeline">
+              {[...timeline].sort((a, b) => b.violationEventTime - a.violationEventTime).map((v, i) => (
+                <li key={i} class={`ve ve-${v.violationEventType}`}>
+                  <time>{formatTime(v.violationEventTime)}</time> <strong>{v.violationEventType}</strong> {v.behavior?.name} <span class="muted">({v.securityProfileName})</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}
