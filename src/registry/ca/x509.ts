@@ -4,7 +4,7 @@ import * as x509 from '@peculiar/x509';
 import { DN_ATTRIBUTES, type CertificateFields } from '../policy/context.js';
 
 // @peculiar/x509 needs reflect-metadata loaded before it and a WebCrypto provider.
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as never);
 
 export type CryptoKey = webcrypto.CryptoKey;
 export type CryptoKeyPair = webcrypto.CryptoKeyPair;
