@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VigilClient } from '../../src/api/index.js';
 import { streamClient } from '../../src/api/stream-client.js';
+import { runCli } from '../support/cli.js';
 import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
 import { tempDir } from '../support/temp.js';
 import { readFileSync } from 'node:fs';
@@ -89,5 +90,11 @@ describe('vigil up --demo', () => {
     const status = await streamClient(client).status('siem');
     expect(Object.values(status.backedUpRecords).reduce((a, b) => a + b, 0)).toBe(0);
     expect(status.droppedRecords).toBe(0);
+
+    // The same through the command an operator runs: `vigil stream status siem`.
+    const cli = await runCli(['stream', 'status', 'siem', '--server', running.endpoints['api'] as string, '--token', readFileSync(running.adminTokenPath, 'utf8').trim()]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/dropped by transform\s+0\n/);
+    expect(cli.stdout).toMatch(/backed up\s+0\n/);
   }, 180_000);
 });
