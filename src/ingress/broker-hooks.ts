@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Aedes, AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { newId, type Clock } from '../core/index.js';
-import type { CloudCountMetric, ConnectionHistoryStore, DatapointSink, DeviceAuth, MqttMessage, RulesSink } from '../model/index.js';
+import type { CloudCountMetric, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, MqttMessage, RulesSink } from '../model/index.js';
 import { parseDefenderTopic, type MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { inferredReason, DECISION_CACHE_MAX, type Connection } from './connection.js';
@@ -56,7 +56,21 @@ export class BrokerHooks {
   /** Bumped on every registry change; a decision that started before a bump is not cached. */
   generation = 0;
 
+  /** Authenticated connections Aedes has not finished setting up, to be closed once it has. */
+  private readonly closeWhenReady = new WeakSet<Connection>();
+
   constructor(private readonly deps: HookDeps) {}
+
+  /**
+   * Closes a connection on purpose. Between a successful authenticate and `clientReady`, Aedes is
+   * still setting the client up (persistence, registration, CONNACK): a close then would leave it
+   * registered in the broker without a `clientDisconnect`, so it is closed as soon as it is ready.
+   */
+  disconnect(connection: Connection, reason: DisconnectReason): void {
+    connection.closeReason ??= reason;
+    if (connection.ready) connection.client.close();
+    else this.closeWhenReady.add(connection);
+  }
 
   preConnect = (_client: Client, packet: { keepalive: number }, callback: (error: Error | null, success: boolean) => void): void => {
     // IoT Core's bounds: 0 ("no keepalive") and anything above the maximum become the maximum.
@@ -91,6 +105,10 @@ export class BrokerHooks {
     }
     let name = clientId;
     let registered = false;
+    // A registry change reaches only the connections already in `connections`: one that arrives while
+    // this client is being checked must be applied to it here, or a revocation or a denied iot:Connect
+    // would be missed for as long as the connection lasts.
+    let checkedAt = this.generation;
     try {
       const der = socket.getPeerCertificate?.(false)?.raw;
       if (der === undefined || der.length === 0) throw new Refused('no_certificate');
@@ -104,15 +122,21 @@ export class BrokerHooks {
       name = authorizer.thingName ?? clientId;
       registered = authorizer.thingName !== undefined;
       const connection: Connection = { ...base, name, registered, certificateId: identity.certificateId, caCertificateId: identity.caCertificateId, authorizer };
-      if (!(await authorizer.canConnect())) {
-        this.authorizationFailure(connection, 'connect', undefined);
-        authorizer.close();
-        throw new Refused('connect_denied');
-      }
-      if (will !== undefined && !(await authorizer.canPublish(will.topic, will.retain === true))) {
-        this.authorizationFailure(connection, 'publish', will.topic);
-        authorizer.close();
-        throw new Refused('will_denied');
+      for (;;) {
+        if (!(await authorizer.canConnect())) {
+          this.authorizationFailure(connection, 'connect', undefined);
+          authorizer.close();
+          throw new Refused('connect_denied');
+        }
+        if (will !== undefined && !(await authorizer.canPublish(will.topic, will.retain === true))) {
+          this.authorizationFailure(connection, 'publish', will.topic);
+          authorizer.close();
+          throw new Refused('will_denied');
+        }
+        // No change since the checks began: the decisions stand, and later changes find the connection.
+        if (this.generation === checkedAt) break;
+        // The authorizer reloads on a new generation; its `active` covers certificate and CA status.
+        checkedAt = this.generation;
       }
       this.takeOver(clientId);
       this.connections.set(client, connection);
@@ -132,6 +156,10 @@ export class BrokerHooks {
     const connection = this.connections.get(client);
     if (connection === undefined) return;
     connection.ready = true;
+    if (this.closeWhenReady.has(connection)) {
+      // Ready first, so the connection is recorded (history, datapoints) like any other that ends.
+      queueMicrotask(() => connection.client.close());
+    }
     const { clock, telemetry } = this.deps;
     const now = clock.now();
     telemetry.emit('mqtt_client_connected', { listener: connection.certificateId === undefined ? 'plain' : 'tls' }, { clientId: connection.clientId, thing: connection.registered ? connection.name : undefined, ip: connection.sourceIp });

@@ -97,8 +97,7 @@ export function createIngress(options: IngressOptions): Ingress {
   }
 
   function close(connection: Connection, reason: DisconnectReason): void {
-    connection.closeReason ??= reason;
-    connection.client.close();
+    hooks.disconnect(connection, reason);
   }
 
   /** Certificate/CA status changes close at once; other changes re-check `iot:Connect` of the affected connections. */

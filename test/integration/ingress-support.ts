@@ -3,7 +3,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { validateVigilConfig } from '../../src/app/index.js';
 import type { Clock } from '../../src/core/index.js';
 import { createIngress, recordingDatapointSink, type Ingress, type RecordingDatapointSink } from '../../src/ingress/index.js';
-import type { DatapointSink, MqttMessage, RulesSink } from '../../src/model/index.js';
+import type { DatapointSink, DeviceAuth, MqttMessage, RulesSink } from '../../src/model/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { createRegistry, type Registry } from '../../src/registry/index.js';
 import { certificateRepository, connectionHistoryRepository, ensureDataDir, migrateRegistry, openSqliteRegistry, policyRepository, thingRepository, type RegistryDb } from '../../src/store/index.js';
@@ -35,7 +35,7 @@ export interface IngressFixture {
   close(): Promise<void>;
 }
 
-export async function startIngressFixture(options: { clock?: Clock; mqtt?: Record<string, unknown>; logLevel?: string; datapoints?: DatapointSink<MetricReport>; rules?: RulesSink } = {}): Promise<IngressFixture> {
+export async function startIngressFixture(options: { clock?: Clock; mqtt?: Record<string, unknown>; logLevel?: string; datapoints?: DatapointSink<MetricReport>; rules?: RulesSink; deviceAuth?: (auth: DeviceAuth) => DeviceAuth } = {}): Promise<IngressFixture> {
   const dir = tempDir('vigil-ingress-');
   const loaded = validateVigilConfig({ data_dir: dir.path, mqtt: { listen: '127.0.0.1:0', ...options.mqtt } });
   const { config } = loaded;
@@ -65,7 +65,7 @@ export async function startIngressFixture(options: { clock?: Clock; mqtt?: Recor
       ruled.push(message);
     },
   };
-  const ingress = createIngress({ config: config.mqtt, deviceAuth: registry.deviceAuth, server: registry.server, rules, datapoints: options.datapoints ?? datapoints, history: connectionHistoryRepository(db), clock, timer: systemTimer, telemetry: telemetry.child('ingress') });
+  const ingress = createIngress({ config: config.mqtt, deviceAuth: options.deviceAuth?.(registry.deviceAuth) ?? registry.deviceAuth, server: registry.server, rules, datapoints: options.datapoints ?? datapoints, history: connectionHistoryRepository(db), clock, timer: systemTimer, telemetry: telemetry.child('ingress') });
   await ingress.start();
   const clients: MqttClient[] = [];
 

@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeTime } from '../../src/core/index.js';
 import { decodeResponse, encodeReport, type MetricReport } from '../../src/protocol/index.js';
 import { createTestPki } from '../support/test-pki.js';
@@ -18,7 +18,11 @@ function report(reportId: number): MetricReport {
 const reportTopic = (thing: string, format: 'json' | 'cbor') => `$aws/things/${thing}/defender/metrics/${format}`;
 
 describe('ingress: the MQTT broker over TLS with certificate authentication and IoT policies', () => {
-  const time = new FakeTime(Date.now());
+  // The fake clock starts an hour behind the real one. Certificates are issued at `time.now()` (backdated
+  // 5 minutes), but the TLS handshake checks their validity against the real clock: a fake clock
+  // advanced past the real one by more than the backdate (this file advances it 302 s) issues
+  // certificates that are "not yet valid", and their handshakes fail ("connection closed before CONNACK").
+  const time = new FakeTime(Date.now() - 3_600_000);
   let fx: IngressFixture;
   let alpha: Device;
   let beta: Device;
@@ -49,9 +53,12 @@ describe('ingress: the MQTT broker over TLS with certificate authentication and 
 
     it('accepts an issued certificate with the reference-pipeline policy and binds the connection to its thing', async () => {
       const client = await fx.connect(alpha, 'alpha');
-      const connection = fx.ingress.connections().find((c) => c.clientId === 'alpha');
-      expect(connection).toMatchObject({ name: 'alpha', registered: true, certificateId: alpha.certificateId });
-      expect(fx.datapoints.cloudOf('aws:source-ip-address', 'alpha').at(-1)).toMatchObject({ value: '127.0.0.1', registered: true });
+      // Aedes marks a client ready (where the connection and its source-IP datapoint are recorded) just after CONNACK is written.
+      await vi.waitFor(() => {
+        const connection = fx.ingress.connections().find((c) => c.clientId === 'alpha');
+        expect(connection).toMatchObject({ name: 'alpha', registered: true, certificateId: alpha.certificateId });
+        expect(fx.datapoints.cloudOf('aws:source-ip-address', 'alpha').at(-1)).toMatchObject({ value: '127.0.0.1', registered: true });
+      }, { timeout: 2000 });
       await client.endAsync();
     });
 
