@@ -31,7 +31,7 @@ function planLine(stdout: string): string {
 describe('vigil apply / vigil export', () => {
   it('applying the reference file creates the pipeline; applying it again plans everything "unchanged"', async () => {
     const { vigil, config } = await server();
-    const first = await runCli(['apply', '-f', REFERENCE, '--config', config, '--skip-unavailable']);
+    const first = await runCli(['apply', '-f', REFERENCE, '--config', config]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('create    stream/siem');
@@ -50,7 +50,7 @@ describe('vigil apply / vigil export', () => {
     expect(policy.policyDocument).toContain('client/${iot:Connection.Thing.ThingName}');
     expect((await registryClient(vigil.client).listThingGroups()).thingGroups.map((g) => g.groupName)).toContain('DeviceDefenderFleet');
 
-    const second = await runCli(['apply', '-f', REFERENCE, '--config', config, '--skip-unavailable', '--verbose']);
+    const second = await runCli(['apply', '-f', REFERENCE, '--config', config, '--verbose']);
     expect(second.code).toBe(0);
     expect(planLine(second.stdout)).toMatch(/^Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\.$/);
     for (const line of second.stdout.split('\n').filter((l) => /^ {2}[a-z]/.test(l) && !l.includes('skipped'))) expect(line.trim()).toMatch(/^unchanged /);
@@ -58,7 +58,7 @@ describe('vigil apply / vigil export', () => {
 
   it('export then apply on a fresh data dir reproduces the same resources (the second export equals the first)', async () => {
     const a = await server();
-    expect((await runCli(['apply', '-f', REFERENCE, '--config', a.config, '--skip-unavailable'])).code).toBe(0);
+    expect((await runCli(['apply', '-f', REFERENCE, '--config', a.config])).code).toBe(0);
     const exported = await runCli(['export', '--config', a.config]);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toContain('token: ${hec_token:siem}');

@@ -1,0 +1,59 @@
+import type { Clock, Timer } from '../core/index.js';
+import { BLANK_POLICY_DOCUMENT, createAudit, type Audit } from '../audit/index.js';
+import type { AuditRegistryActions, ConnectionHistoryReader, Notifier } from '../model/index.js';
+import type { Registry } from '../registry/index.js';
+import { auditRepository, certificateRepository, detectMitigationRepository, policyRepository, type RegistryDb } from '../store/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import type { VigilConfig } from './config-schema.js';
+
+/**
+ * Builds the audit over the registry database. Mitigation actions change the registry through its
+ * services (so the broker hears certificate-status changes and drops connections); action
+ * definitions are read from the store detect's CRUD writes; the audit notification and
+ * PUBLISH_FINDING_TO_SNS go through `notifier`. `connections` is the broker's connection history.
+ */
+export function wireAudit(input: { config: VigilConfig; registry: RegistryDb; engine: Registry; notifier: Notifier; connections?: ConnectionHistoryReader | undefined; clock: Clock; timer: Timer; telemetry: Telemetry }): Audit {
+  const certificates = certificateRepository(input.registry);
+  return createAudit({
+    store: auditRepository(input.registry),
+    certificates,
+    policies: policyRepository(input.registry),
+    connections: input.connections,
+    notifier: input.notifier,
+    clock: input.clock,
+    timer: input.timer,
+    telemetry: input.telemetry.child('audit'),
+    config: input.config.audit,
+    region: input.config.region,
+    accountId: input.config.account_id,
+    mitigationActions: detectMitigationRepository(input.registry),
+    registryActions: registryActions(input.engine, certificates),
+  });
+}
+
+function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
+  return {
+    deactivateCertificate: (id) => registry.certificates.updateCertificate(id, 'INACTIVE'),
+    deactivateCaCertificate: (id) => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' }),
+    async thingsOfCertificate(id) {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await certificates.thingsOfPrincipal(id, { limit: 250, cursor });
+        out.push(...page.items);
+        cursor = page.next;
+      } while (cursor !== undefined);
+      return out;
+    },
+    addThingToGroup: (group, thing) => registry.things.addThingToGroup(group, thing),
+    async replaceDefaultPolicyVersionWithBlank(policyName) {
+      const { policy, versions } = await registry.policies.listPolicyVersions(policyName);
+      // A policy keeps at most 5 versions: make room by deleting the oldest non-default one.
+      if (versions.length >= 5) {
+        const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);
+        if (oldest !== undefined) await registry.policies.deletePolicyVersion(policyName, oldest.versionId);
+      }
+      await registry.policies.createPolicyVersion(policyName, BLANK_POLICY_DOCUMENT, true);
+    },
+  };
+}

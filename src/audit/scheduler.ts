@@ -1,0 +1,162 @@
+import { VigilError, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import type { AuditFrequency, AuditStore, Component, DayOfWeek, ScheduledAudit, Tag } from '../model/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { DAYS_OF_WEEK, nextRunAfter } from './schedule.js';
+
+export const MAX_SCHEDULED_AUDITS = 5;
+const NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+const FREQUENCIES: readonly AuditFrequency[] = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY'];
+/** Timers are re-armed at least this often (a month does not fit a 32-bit timeout). */
+const MAX_WAIT_MS = 6 * 3_600_000;
+
+export interface ScheduleInput {
+  readonly frequency?: string | undefined;
+  readonly dayOfWeek?: string | undefined;
+  readonly dayOfMonth?: string | undefined;
+  readonly targetCheckNames?: readonly string[] | undefined;
+  readonly tags?: readonly Tag[] | undefined;
+}
+
+export interface SchedulerDeps {
+  readonly store: AuditStore;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly telemetry: Telemetry;
+  readonly hourUtc: number;
+  requireEnabled(checkNames: readonly string[]): Promise<void>;
+  startScheduledTask(name: string, checkNames: readonly string[], previousRun: number | undefined, startTime: number): Promise<string>;
+}
+
+/** Scheduled audits (at most 5): CRUD, and a timer that starts each one's task on its days. */
+export class AuditScheduler implements Component {
+  readonly name = 'audit-scheduler';
+  private handle: TimerHandle | undefined;
+  private due = new Map<string, number>();
+  private audits: ScheduledAudit[] = [];
+  private started = false;
+  private firing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  async start(): Promise<void> {
+    this.started = true;
+    await this.arm();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.handle?.cancel();
+    this.handle = undefined;
+    await this.firing;
+  }
+
+  async create(name: string, input: ScheduleInput): Promise<ScheduledAudit> {
+    if (!NAME.test(name)) throw new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: '1..128 characters of [a-zA-Z0-9_-]' });
+    const existing = await this.deps.store.listScheduled();
+    if (existing.some((a) => a.name === name)) throw new VigilError('audit.already_exists', `scheduled audit ${name} already exists`);
+    if (existing.length >= MAX_SCHEDULED_AUDITS) throw new VigilError('audit.limit_exceeded', `at most ${MAX_SCHEDULED_AUDITS} scheduled audits`);
+    const audit = await this.validate({ name, frequency: 'DAILY', dayOfWeek: undefined, dayOfMonth: undefined, targetCheckNames: [], tags: [], createdAt: this.deps.clock.now(), lastRunAt: undefined }, input, true);
+    if (!(await this.deps.store.createScheduled(audit))) throw new VigilError('audit.already_exists', `scheduled audit ${name} already exists`);
+    this.deps.telemetry.emit('audit_schedule_changed', { action: 'create' }, { name });
+    await this.arm();
+    return audit;
+  }
+
+  async describe(name: string): Promise<ScheduledAudit> {
+    const audit = await this.deps.store.getScheduled(name);
+    if (audit === undefined) throw new VigilError('audit.not_found', `scheduled audit ${name} does not exist`);
+    return audit;
+  }
+
+  async update(name: string, input: ScheduleInput): Promise<ScheduledAudit> {
+    const audit = await this.validate(await this.describe(name), input, false);
+    await this.deps.store.updateScheduled(audit);
+    this.deps.telemetry.emit('audit_schedule_changed', { action: 'update' }, { name });
+    await this.arm();
+    return audit;
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!(await this.deps.store.deleteScheduled(name))) throw new VigilError('audit.not_found', `scheduled audit ${name} does not exist`);
+    this.deps.telemetry.emit('audit_schedule_changed', { action: 'delete' }, { name });
+    await this.arm();
+  }
+
+  async deleteAll(): Promise<void> {
+    for (const audit of await this.deps.store.listScheduled()) await this.delete(audit.name);
+  }
+
+  list(): Promise<ScheduledAudit[]> {
+    return this.deps.store.listScheduled();
+  }
+
+  async checksInUse(): Promise<Set<string>> {
+    return new Set((await this.deps.store.listScheduled()).flatMap((a) => a.targetCheckNames));
+  }
+
+  /** Resolves once a firing in progress has started its tasks. */
+  settled(): Promise<void> {
+    return this.firing;
+  }
+
+  /** When each scheduled audit runs next (epoch ms). */
+  nextRuns(): ReadonlyMap<string, number> {
+    return this.due;
+  }
+
+  private async validate(base: ScheduledAudit, input: ScheduleInput, creating: boolean): Promise<ScheduledAudit> {
+    const frequency = (input.frequency ?? base.frequency) as AuditFrequency;
+    if (creating && input.frequency === undefined) throw new VigilError('audit.invalid_request', 'frequency is required (DAILY, WEEKLY, BIWEEKLY, MONTHLY)');
+    if (!FREQUENCIES.includes(frequency)) throw new VigilError('audit.invalid_request', `frequency must be one of ${FREQUENCIES.join(', ')}`);
+    const weekly = frequency === 'WEEKLY' || frequency === 'BIWEEKLY';
+    const dayOfWeek = weekly ? ((input.dayOfWeek ?? base.dayOfWeek) as DayOfWeek | undefined) : undefined;
+    const dayOfMonth = frequency === 'MONTHLY' ? (input.dayOfMonth ?? base.dayOfMonth) : undefined;
+    if (weekly && (dayOfWeek === undefined || !DAYS_OF_WEEK.includes(dayOfWeek))) throw new VigilError('audit.invalid_request', `${frequency} audits need dayOfWeek (${DAYS_OF_WEEK.join(', ')})`);
+    if (frequency === 'MONTHLY' && (dayOfMonth === undefined || !(dayOfMonth === 'LAST' || /^([1-9]|[12][0-9]|3[01])$/.test(dayOfMonth)))) throw new VigilError('audit.invalid_request', 'MONTHLY audits need dayOfMonth "1".."31" or "LAST"');
+    if (!weekly && input.dayOfWeek !== undefined) throw new VigilError('audit.invalid_request', 'dayOfWeek applies to WEEKLY and BIWEEKLY audits only');
+    if (frequency !== 'MONTHLY' && input.dayOfMonth !== undefined) throw new VigilError('audit.invalid_request', 'dayOfMonth applies to MONTHLY audits only');
+    const targetCheckNames = input.targetCheckNames ?? base.targetCheckNames;
+    await this.deps.requireEnabled(targetCheckNames);
+    return { ...base, frequency, dayOfWeek, dayOfMonth, targetCheckNames: [...targetCheckNames], tags: input.tags ?? base.tags };
+  }
+
+  private async arm(): Promise<void> {
+    this.audits = await this.deps.store.listScheduled();
+    this.armNow();
+  }
+
+  // Synchronous from the cached list, so a fake clock that jumps days fires every run in order.
+  private armNow(): void {
+    this.handle?.cancel();
+    this.handle = undefined;
+    if (!this.started) return;
+    const now = this.deps.clock.now();
+    this.due = new Map(this.audits.map((a) => [a.name, nextRunAfter(a, now, this.deps.hourUtc)]));
+    if (this.due.size === 0) return;
+    const earliest = Math.min(...this.due.values());
+    this.handle = this.deps.timer.setTimeout(() => this.fire(), Math.max(0, Math.min(earliest - now, MAX_WAIT_MS)));
+  }
+
+  private fire(): void {
+    const now = this.deps.clock.now();
+    const runs: Array<{ audit: ScheduledAudit; at: number }> = [];
+    this.audits = this.audits.map((audit) => {
+      const at = this.due.get(audit.name);
+      if (at === undefined || at > now) return audit;
+      runs.push({ audit, at });
+      return { ...audit, lastRunAt: at };
+    });
+    this.armNow();
+    if (runs.length === 0) return;
+    this.firing = this.firing
+      .then(async () => {
+        for (const { audit, at } of runs) {
+          const stored = await this.deps.store.getScheduled(audit.name);
+          if (stored === undefined) continue;
+          await this.deps.store.updateScheduled({ ...stored, lastRunAt: at });
+          await this.deps.startScheduledTask(audit.name, stored.targetCheckNames, stored.lastRunAt, at);
+        }
+      })
+      .catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'audit', code: 'audit.schedule_failed', stage: 'fire' }, { err: error }));
+  }
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { tempDir } from '../support/temp.js';
+import { startTestVigil, type TestVigil } from '../support/vigil.js';
+
+let vigil: TestVigil;
+const dir = tempDir('vigil-audit-cli-');
+
+beforeAll(async () => {
+  vigil = await startTestVigil();
+});
+afterAll(async () => {
+  await vigil.stop();
+  dir.remove();
+});
+
+async function vigilCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), isTty: false };
+  const code = await run(['node', 'vigil', ...args, '--server', vigil.running.endpoints['api'] as string, '--token', vigil.adminToken], io, { HOME: dir.path });
+  return { code, out, err };
+}
+
+describe('vigil audit / vigil mitigation', () => {
+  it('configures, runs an audit with --wait, lists findings, schedules, suppresses and starts a mitigation task', async () => {
+    expect((await vigilCli('audit', 'configure', '--enable', 'LOGGING_DISABLED_CHECK,CA_CERTIFICATE_EXPIRING_CHECK')).code).toBe(0);
+    const ran = await vigilCli('audit', 'run', '--checks', 'LOGGING_DISABLED_CHECK,CA_CERTIFICATE_EXPIRING_CHECK', '--wait', '--json');
+    expect(ran.err).toBe('');
+    const task = JSON.parse(ran.out) as { taskId: string; taskStatus: string; auditDetails: Record<string, { checkRunStatus: string }> };
+    expect(task.taskStatus).toBe('COMPLETED');
+    expect(task.auditDetails['LOGGING_DISABLED_CHECK']?.checkRunStatus).toBe('COMPLETED_NON_COMPLIANT');
+    expect(task.auditDetails['CA_CERTIFICATE_EXPIRING_CHECK']?.checkRunStatus).toBe('COMPLETED_COMPLIANT');
+
+    const findings = await vigilCli('audit', 'findings', '--task', task.taskId);
+    expect(findings.out).toMatch(/LOGGING_DISABLED_CHECK\s+LOW\s+LOGGING_DISABLED/);
+
+    expect((await vigilCli('audit', 'schedule', 'create', 'nightly', '--frequency', 'DAILY', '--checks', 'LOGGING_DISABLED_CHECK')).out).toMatch(/scheduledaudit\/nightly/);
+    expect((await vigilCli('audit', 'schedule', 'list')).out).toMatch(/nightly\s+DAILY/);
+    expect((await vigilCli('audit', 'schedule', 'delete', 'nightly')).code).toBe(0);
+    const bad = await vigilCli('audit', 'schedule', 'create', 'weekly', '--frequency', 'WEEKLY', '--checks', 'LOGGING_DISABLED_CHECK');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/dayOfWeek/);
+
+    expect((await vigilCli('audit', 'suppress', 'LOGGING_DISABLED_CHECK', '--account', '000000000000', '--indefinitely', '--description', 'lab')).code).toBe(0);
+    expect((await vigilCli('audit', 'suppressions')).out).toMatch(/LOGGING_DISABLED_CHECK.*never\s+lab/);
+    const second = JSON.parse((await vigilCli('audit', 'run', '--checks', 'LOGGING_DISABLED_CHECK', '--wait', '--json')).out) as { taskId: string; auditDetails: Record<string, { checkRunStatus: string }> };
+    expect(second.auditDetails['LOGGING_DISABLED_CHECK']?.checkRunStatus).toBe('COMPLETED_COMPLIANT');
+    expect((await vigilCli('audit', 'findings', '--task', second.taskId, '--suppressed', 'yes')).out).toMatch(/LOGGING_DISABLED\s+\{"account":"000000000000"\}\s+yes/);
+
+    const missing = await vigilCli('mitigation', 'start', 'fix', '--audit-task', task.taskId, '--map', 'LOGGING_DISABLED_CHECK=no-such-action');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/no-such-action/);
+    expect((await vigilCli('mitigation', 'list')).code).toBe(0);
+  });
+});
