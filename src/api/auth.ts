@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError, constantTimeEqual } from '../core/index.js';
 import type { ApiDeps } from './deps.js';
 import { parseAuthorization, verifySigV4 } from './sigv4.js';
+import { authenticateSession, sessionsOf } from './session.js';
 
 /** Services whose SigV4 credential scope Vigil accepts. */
 const SIGNED_SERVICES = new Set(['iot', 'firehose']);
@@ -22,7 +23,7 @@ declare module 'fastify' {
   }
 }
 
-export type Principal = { readonly kind: 'token'; readonly name: string } | { readonly kind: 'access-key'; readonly accessKeyId: string };
+export type Principal = { readonly kind: 'token'; readonly name: string } | { readonly kind: 'access-key'; readonly accessKeyId: string } | { readonly kind: 'session' };
 
 /**
  * Installs authentication: `Authorization: Bearer <token>` is checked when the request arrives;
@@ -33,6 +34,11 @@ export function installAuth(app: FastifyInstance, deps: ApiDeps, maxSkewMs: numb
     if (request.routeOptions.config?.public === true) return;
     const header = request.headers.authorization;
     if (header === undefined || header.trim() === '') {
+      // The console's path: a session cookie (plus X-CSRF-Token on state-changing requests).
+      if (authenticateSession(request, sessionsOf(deps))) {
+        request.principal = { kind: 'session' };
+        return;
+      }
       throw new VigilError('auth.missing_credentials', 'this endpoint needs credentials', { hint: 'send Authorization: Bearer <token> (see secrets/admin-token) or sign the request with a Vigil access key (AWS SigV4)' });
     }
     if (/^AWS4-HMAC-SHA256\s/i.test(header)) {

@@ -9,6 +9,12 @@ export { createApiServer, connectHost, type ApiServer, type ApiConfig } from './
 export { apiConfigSchema } from './config.js';
 export type { ApiDeps } from './deps.js';
 export { VigilClient, type ClientOptions } from './client.js';
+export { registryClient, type RegistryClient, type ThingSummary, type CertificateDescription } from './registry-client.js';
 export { generateAccessKey, createAccessKey } from './access-keys.js';
 export { mapErrorCode, type ErrorStyle } from './errors.js';
 export { verifySigV4, parseAuthorization, computeSignature } from './sigv4.js';
+export { notifyClient, type TopicView, type SubscriptionView } from './notify-client.js';
+export { detectClient, type DetectClient, type ProfileDocument, type ViolationView } from './detect-client.js';
+export { siemClient, type SiemClient, type SearchView, type SearchOptions, type HecTokenView, type HecTokenRequest, type IndexView } from './siem-client.js';
+export { streamClient, type StreamClient } from './stream-client.js';
+export { auditClient, type AuditClient, type AuditFindingView, type AuditTaskView } from './audit-client.js';

@@ -1,7 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { apiConfigSchema } from '../api/index.js';
 import { storeConfigSchema } from '../store/index.js';
+import { registryConfigSchema } from '../registry/index.js';
+import { hecConfigSchema, siemConfigSchema } from '../siem/index.js';
 import { logConfigSchema } from '../telemetry/index.js';
+import { notifyConfigSchema } from '../notify/index.js';
+import { streamConfigSchema } from '../stream/index.js';
+import { detectConfigSchema, mlConfigSchema } from '../detect/index.js';
+import { auditConfigSchema } from '../audit/index.js';
+import { ingressConfigSchema } from '../ingress/index.js';
 
 /**
  * The whole `vigil.yaml`: top-level keys plus one section per component, each component's schema
@@ -16,6 +23,15 @@ export const vigilConfigSchema = Type.Object(
     log: logConfigSchema,
     api: apiConfigSchema,
     store: storeConfigSchema,
+    notify: notifyConfigSchema,
+    registry: registryConfigSchema,
+    hec: hecConfigSchema,
+    siem: siemConfigSchema,
+    stream: streamConfigSchema,
+    detect: detectConfigSchema,
+    ml: mlConfigSchema,
+    audit: auditConfigSchema,
+    mqtt: ingressConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,10 @@
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
-import { VigilError, newSecret, systemClock, type Clock } from '../core/index.js';
+import { VigilError, newSecret, systemClock, systemTimer, type Clock } from '../core/index.js';
 import type { Component, Endpoint } from '../model/index.js';
 import { createApiServer } from '../api/index.js';
 import {
   accessKeyRepository,
+  dashboardRepository,
   ensureDataDir,
   migrateDuckDb,
   migrateRegistry,
@@ -17,6 +18,19 @@ import {
 } from '../store/index.js';
 import { Telemetry, createLogger } from '../telemetry/index.js';
 import type { LoadedVigilConfig } from './load.js';
+import { wireRegistry } from './wire-registry.js';
+import type { Registry } from '../registry/index.js';
+import { wireSiem } from './wire-siem.js';
+import { wireNotifyRules } from './wire-notify-rules.js';
+import { deferredPublisher, wireIngress } from './wire-ingress.js';
+import { wireAudit } from './wire-audit.js';
+import type { Audit } from '../audit/index.js';
+import type { Detect } from '../detect/index.js';
+import { wireDetect } from './wire-detect.js';
+import { connectionHistoryRepository } from '../store/index.js';
+import type { Ingress } from '../ingress/index.js';
+import { wireStream } from './wire-stream.js';
+import type { SiemEngine } from '../siem/index.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -34,6 +48,16 @@ export interface RunningVigil {
   readonly adminTokenCreated: boolean;
   readonly telemetry: Telemetry;
   readonly stores: { readonly registry: RegistryDb; readonly events: EventsDb };
+  /** Things, certificates, the built-in CA and policies; `deviceAuth` and `server` are the ingress's port. */
+  readonly registry: Registry;
+  /** The embedded SIEM (HEC tokens, indexes, event store, search). */
+  readonly siem: SiemEngine;
+  /** The MQTT broker (devices, reserved topics, connection history). */
+  readonly ingress: Ingress;
+  /** Device Defender audit: configuration, tasks, findings, schedules, suppressions, mitigation. */
+  readonly audit: Audit;
+  /** Device Defender Detect: profiles, evaluation, violations, export, mitigation. */
+  readonly detect: Detect;
   /** Stops accepting, drains in-flight work, closes stores; idempotent. */
   stop(): Promise<void>;
 }
@@ -69,18 +93,43 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     if (!duckMigrated.ok) throw duckMigrated.error;
     for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
 
+    const siem = await wireSiem({ config, registry, events, layout, clock, timer: systemTimer, telemetry });
+    const registryEngine = await wireRegistry({ config, registry, layout, clock, telemetry });
+    const stream = wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry });
+    cleanups.push(stream.close);
+    components.push(stream.engine);
+    const mqtt = deferredPublisher();
+    const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
+    components.push(...notifyRules.components);
+    const detect = await wireDetect({ config, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry });
+    cleanups.push(detect.close);
+    components.push(detect.detect);
+    const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: detect.detect.engine });
+    mqtt.bind(ingress.publisher);
+    components.push(ingress);
+    const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
+    components.push(...audit.components);
     const api = await createApiServer(config.api, {
       clock,
       telemetry: telemetry.child('api'),
       adminTokens: [adminToken.value],
       accessKeys: accessKeyRepository(registry),
+      dashboards: dashboardRepository(registry),
       region: config.region,
       accountId: config.account_id,
+      notify: notifyRules.notify,
+      rules: notifyRules.rules,
+      registry: registryEngine,
+      siem: siem.engine,
+      streams: stream.engine,
+      audit,
+      detect: detect.detect,
     });
     components.push(api);
+    components.push(...siem.components);
 
     for (const component of components) await component.start();
-    const endpoints = endpointMap([api.endpoint()]);
+    const endpoints = endpointMap([api.endpoint(), siem.hec.endpoint(), ingress.endpoint(), ...[ingress.plainEndpoint()].filter((e) => e !== undefined)]);
     writeEndpoints(layout.endpointsPath, endpoints);
 
     let stopping: Promise<void> | undefined;
@@ -91,6 +140,11 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       adminTokenCreated: adminToken.created,
       telemetry,
       stores: { registry, events },
+      registry: registryEngine,
+      siem: siem.engine,
+      ingress,
+      audit,
+      detect: detect.detect,
       stop() {
         stopping ??= (async () => {
           rmSync(layout.endpointsPath, { force: true });

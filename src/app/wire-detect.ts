@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../core/index.js';
 import { createDetect, type Detect } from '../detect/index.js';
 import type { MqttPublisher, Notifier, ThingDirectory } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
-import { detectMetricHistory, detectMitigationRepository, detectProfileRepository, detectViolationRepository, type EventsDb, type RegistryDb } from '../store/index.js';
+import { detectMetricHistory, detectMitigationRepository, detectMlModelRepository, detectMlTrainingSource, detectProfileRepository, detectViolationRepository, type EventsDb, type RegistryDb } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
 
@@ -25,6 +25,7 @@ export async function wireDetect(input: { config: VigilConfig; registry: Registr
     config: input.config.detect,
     region: input.config.region,
     accountId: input.config.account_id,
+    ml: { store: detectMlModelRepository(input.registry), source: detectMlTrainingSource(input.events), config: input.config.ml },
   });
   return { detect, close: async () => history.close() };
 }

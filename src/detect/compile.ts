@@ -35,6 +35,9 @@ export interface CompiledProfile {
   readonly exportTopic: string | undefined;
 }
 
+/** Placeholder criterion of ML slots: the engine asks the behavior's model instead. */
+const ML_CRITERION: Criterion = () => true;
+
 /** Default window of a cloud-side counter without `durationSeconds` [INFER, docs/detect.md]. */
 export const DEFAULT_COUNTER_WINDOW_MS = 300_000;
 
@@ -74,8 +77,8 @@ export function compileProfile(profile: SecurityProfile, context: ValidationCont
       durationMs,
       behavior,
       criteriaType,
-      // ML behaviors are accepted and stored; without a trained model they never alarm (docs/detect.md).
-      criterion: criteriaType === 'MACHINE_LEARNING' ? undefined : compileCriterion(behavior, spec.kind),
+      // ML behaviors are judged by their model (engine.evaluate); without an ACTIVE model they never alarm (docs/ml.md).
+      criterion: criteriaType === 'MACHINE_LEARNING' ? ML_CRITERION : compileCriterion(behavior, spec.kind),
       threshold: staticThreshold(behavior.criteria?.value),
       fleet,
       toAlarm: behavior.criteria?.consecutiveDatapointsToAlarm ?? 1,

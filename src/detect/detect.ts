@@ -1,8 +1,10 @@
 import type { Clock, Timer } from '../core/index.js';
-import type { Component, MetricHistory, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
+import type { Component, MetricHistory, MlModelStore, MlTrainingSource, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { DetectConfig } from './config.js';
 import { DetectEngine } from './engine.js';
+import type { MlConfig } from './ml/config.js';
+import { MlDetect } from './ml/trainer.js';
 import { mitigationService, type MitigationService } from './mitigation.js';
 import { profilesService, type ProfilesService } from './profiles.js';
 import { ViolationRecorder } from './recorder.js';
@@ -20,6 +22,8 @@ export interface DetectOptions {
   readonly config: DetectConfig;
   readonly region: string;
   readonly accountId: string;
+  /** ML Detect (models of behaviors with mlDetectionConfig); absent = ML behaviors never alarm. */
+  readonly ml?: { readonly store: MlModelStore; readonly source: MlTrainingSource; readonly config: MlConfig } | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -30,6 +34,7 @@ export interface Detect extends Component {
   readonly violations: ViolationsService;
   readonly mitigation: MitigationService;
   readonly arnPrefix: string;
+  readonly ml: MlDetect | undefined;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
 }
@@ -39,6 +44,7 @@ export function createDetect(options: DetectOptions): Detect {
   const telemetry = options.telemetry;
   const recorder = new ViolationRecorder(options.stores.violations, options.notifier, telemetry);
   const history = options.stores.history;
+  const ml = options.ml === undefined ? undefined : new MlDetect({ ...options.ml, profiles: options.stores.profiles, clock: options.clock, timer: options.timer, telemetry });
   const engine = new DetectEngine({
     profiles: options.stores.profiles,
     violations: options.stores.violations,
@@ -53,9 +59,14 @@ export function createDetect(options: DetectOptions): Detect {
     telemetry,
     config: options.config,
     arnPrefix,
+    ml,
   });
   let started = false;
-  const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arnPrefix, changed: () => (started ? engine.reload() : Promise.resolve()) });
+  const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arnPrefix, changed: async () => {
+      if (!started) return;
+      await engine.reload();
+      await ml?.sync();
+    } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
   const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arnPrefix });
   return {
@@ -66,14 +77,17 @@ export function createDetect(options: DetectOptions): Detect {
     violations,
     mitigation,
     arnPrefix,
+    ml,
     async start() {
       await engine.start();
+      await ml?.start();
       started = true;
     },
     async stop() {
       if (!started) return;
       started = false;
       await mitigation.idle();
+      await ml?.stop();
       await engine.stop();
     },
     async idle() {

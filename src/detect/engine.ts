@@ -8,6 +8,7 @@ import type { DetectConfig } from './config.js';
 import { toMetricValue, topicMatches, type DatapointValue } from './criteria.js';
 import { deviceValue, MAX_WINDOW_MS, netSample, type NetSample } from './datapoints.js';
 import { ExportBuffer, exportPayloads } from './export.js';
+import type { MlJudge } from './ml/trainer.js';
 import { newEvent, ViolationRecorder } from './recorder.js';
 import { TargetIndex } from './targets.js';
 
@@ -49,6 +50,8 @@ export interface DetectEngineOptions {
   readonly telemetry: Telemetry;
   readonly config: DetectConfig;
   readonly arnPrefix: string;
+  /** Models of ML behaviors; absent = ML behaviors never alarm. */
+  readonly ml?: MlJudge | undefined;
 }
 
 const alarmKey = (profile: string, key: string, dimension: string): string => `${profile}\u0000${key}\u0000${dimension}`;
@@ -413,7 +416,6 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       if (fleet === undefined) return undefined;
       threshold = fleet;
     }
-    const compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
     let alarm = state.slotAlarms.get(slot);
     if (alarm === undefined) {
       const key = alarmKey(slot.profileName, slot.key, slot.dimensionKey);
@@ -424,6 +426,13 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       }
       state.slotAlarms.set(slot, alarm);
     }
+    let compliant: boolean;
+    const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
+    if (level !== undefined) {
+      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, alarm.violationId !== undefined) : undefined;
+      if (violates === undefined) return undefined;
+      compliant = !violates;
+    } else compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
     const metricValue = toMetricValue(value, slot.spec.kind);
     const event = stepAlarm(alarm, !compliant, metricValue, time, slot.toAlarm, slot.toClear);
     if (event !== undefined) {

@@ -21,7 +21,7 @@ export interface TestVigil {
 export async function startTestVigil(config: Record<string, unknown> = {}, options: { clock?: Clock; dataDir?: string } = {}): Promise<TestVigil> {
   const dir = options.dataDir === undefined ? tempDir() : undefined;
   const dataDir = options.dataDir ?? (dir as { path: string }).path;
-  const merged = deepMerge({ data_dir: dataDir, log: { level: 'debug' }, api: { listen: '127.0.0.1:0' } }, config);
+  const merged = deepMerge({ data_dir: dataDir, log: { level: 'debug' }, api: { listen: '127.0.0.1:0' }, hec: { listen: '127.0.0.1:0' }, mqtt: { listen: '127.0.0.1:0' } }, config);
   const loaded = validateVigilConfig(merged);
   const logs: string[] = [];
   const sink = new Writable({

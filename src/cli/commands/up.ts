@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
-import { startVigil } from '../../app/index.js';
+import { DEMO_DEFAULTS, demoConfig, demoSummary, startDemo, startVigil } from '../../app/index.js';
 import type { CliContext } from '../context.js';
 import { loadConfigOrThrow, withConfigOption } from '../common.js';
 
 export function registerUp(program: Command, context: CliContext): void {
   withConfigOption(program.command('up'))
     .description('start Vigil: stores, API and every component; writes <data_dir>/run/endpoints.json')
-    .action(async (options: { config?: string }) => {
-      const loaded = loadConfigOrThrow(options, context);
+    .option('--demo', 'also apply the reference pipeline (examples/reference-pipeline/resources.yaml), run an audit and start a simulated fleet (docs/demo.md)')
+    .option('--devices <n>', 'demo: simulated devices', String(DEMO_DEFAULTS.devices))
+    .option('--speed <x>', 'demo: simulated seconds per real second', String(DEMO_DEFAULTS.speed))
+    .action(async (options: { config?: string; demo?: boolean; devices: string; speed: string }) => {
+      const speed = Number(options.speed);
+      const loaded = options.demo === true ? demoConfig(loadConfigOrThrow(options, context), speed) : loadConfigOrThrow(options, context);
       // Everything the server creates under the data directory (DuckDB WAL, SQLite side files) stays private.
       process.umask(0o077);
       const running = await startVigil({ loaded });
@@ -16,8 +20,20 @@ export function registerUp(program: Command, context: CliContext): void {
       for (const [name, url] of Object.entries(running.endpoints)) io.out(`  ${name.padEnd(6)} ${url}\n`);
       io.out(`  admin token: ${running.adminTokenPath}${running.adminTokenCreated ? ' (created now)' : ''}\n`);
       io.out(`  endpoints:   ${running.layout.endpointsPath}\n`);
+      let stop = running.stop;
+      if (options.demo === true) {
+        const demo = await startDemo(running, loaded, { devices: Number(options.devices), speed }).catch(async (error: unknown) => {
+          await running.stop();
+          throw error;
+        });
+        io.out(demoSummary(running, demo, `${running.layout.secretsDir}/hec-token`));
+        stop = async () => {
+          await demo.stop();
+          await running.stop();
+        };
+      }
       io.out('Press Ctrl-C to stop.\n');
-      await waitForShutdown(context, running.stop, loaded.config.shutdown_timeout_secs * 1000, (signal) => running.telemetry.emit('shutdown', { signal }));
+      await waitForShutdown(context, stop, loaded.config.shutdown_timeout_secs * 1000, (signal) => running.telemetry.emit('shutdown', { signal }));
     });
 }
 
