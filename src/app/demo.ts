@@ -110,7 +110,8 @@ export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPa
   const lines = [
     '',
     'Demo: the reference pipeline is running (examples/reference-pipeline/resources.yaml).',
-    `  API + console  ${e['api'] ?? '-'}  (console: ${e['api'] ?? ''}/ui/)`,
+    `  API + console  ${e['api'] ?? '-'}`,
+    `  console        ${e['api'] ?? ''}/ui/?ticket=${running.sessions.createTicket()}  (one-time sign-in link, 15 minutes)`,
     `  HEC            ${e['hec'] ?? '-'}`,
     `  MQTT (TLS)     ${e['mqtt'] ?? e['mqtts'] ?? '-'}`,
     `  admin token    ${running.adminTokenPath}`,

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
 import { VigilError, newSecret, systemClock, systemTimer, type Clock } from '../core/index.js';
 import type { Component, Endpoint } from '../model/index.js';
-import { createApiServer } from '../api/index.js';
+import { createApiServer, createSessionStore, type SessionStore } from '../api/index.js';
 import {
   accessKeyRepository,
   dashboardRepository,
@@ -58,6 +58,8 @@ export interface RunningVigil {
   readonly audit: Audit;
   /** Device Defender Detect: profiles, evaluation, violations, export, mitigation. */
   readonly detect: Detect;
+  /** Console sessions: `createTicket()` makes the one-time sign-in link `vigil up --demo` prints. */
+  readonly sessions: SessionStore;
   /** Stops accepting, drains in-flight work, closes stores; idempotent. */
   stop(): Promise<void>;
 }
@@ -109,7 +111,9 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     components.push(ingress);
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
+    const sessions = createSessionStore({ clock });
     const api = await createApiServer(config.api, {
+      sessions,
       clock,
       telemetry: telemetry.child('api'),
       adminTokens: [adminToken.value],
@@ -145,6 +149,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       ingress,
       audit,
       detect: detect.detect,
+      sessions,
       stop() {
         stopping ??= (async () => {
           rmSync(layout.endpointsPath, { force: true });

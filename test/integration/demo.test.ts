@@ -50,6 +50,13 @@ describe('vigil up --demo', () => {
     const summary = demoSummary(running, demo, `${running.layout.secretsDir}/hec-token`);
     expect(summary).toContain(running.endpoints['mqtt']);
     expect(summary).toContain(`where thing="${target}"`);
+    // The printed one-time sign-in link opens a console session exactly once.
+    const ticket = /\/ui\/\?ticket=([A-Za-z0-9_-]+)/.exec(summary)?.[1] ?? '';
+    const signIn = (): Promise<Response> => fetch(`${running.endpoints['api']}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) });
+    const first = await signIn();
+    expect(first.status).toBeLessThan(300);
+    expect(first.headers.get('set-cookie')).toContain('HttpOnly');
+    expect((await signIn()).status).toBe(401);
 
     // Every device connects with its own certificate through the ingress and its reports are accepted.
     await until(() => {
