@@ -416,6 +416,13 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       if (fleet === undefined) return undefined;
       threshold = fleet;
     }
+    let compliant: boolean;
+    const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
+    if (level !== undefined) {
+      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, (state.slotAlarms.get(slot) ?? state.alarms.get(alarmKey(slot.profileName, slot.key, slot.dimensionKey)))?.violationId !== undefined) : undefined;
+      if (violates === undefined) return undefined;
+      compliant = !violates;
+    } else compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
     let alarm = state.slotAlarms.get(slot);
     if (alarm === undefined) {
       const key = alarmKey(slot.profileName, slot.key, slot.dimensionKey);
@@ -426,13 +433,6 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       }
       state.slotAlarms.set(slot, alarm);
     }
-    let compliant: boolean;
-    const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
-    if (level !== undefined) {
-      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, alarm.violationId !== undefined) : undefined;
-      if (violates === undefined) return undefined;
-      compliant = !violates;
-    } else compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
     const metricValue = toMetricValue(value, slot.spec.kind);
     const event = stepAlarm(alarm, !compliant, metricValue, time, slot.toAlarm, slot.toClear);
     if (event !== undefined) {

@@ -57,17 +57,31 @@ describe('ML model math', () => {
     expect(isAnomalous(model(), 't', Math.E ** 2.6 - 1, 0, 'HIGH')).toBe(false);
   });
 
+  it('keeps the first point of a tie: P(score >= s) of a repeated top score is its share (on the grid), not 1/n', () => {
+    const sorted = Float64Array.from({ length: 1000 }, (_, i) => (i < 990 ? 0 : 5));
+    const c = calibrate(sorted);
+    expect(tailProbability(c, 5)).toBeCloseTo(10 ** -2.25, 9); // the first grid quantile (4 per decade) at the tie
+    expect(tailProbability(c, 5.25)).toBeCloseTo(0.001, 9);
+  });
+
+  it('keeps a raised alarm violating down to HYSTERESIS × its threshold', () => {
+    const v = Math.E ** 2.6 - 1; // z = 3.2 against MEDIUM 3
+    expect(isAnomalous(model(), 't', Math.E ** 2.2 - 1, 0, 'MEDIUM')).toBe(false);
+    expect(isAnomalous(model(), 't', Math.E ** 2.2 - 1, 0, 'MEDIUM', true)).toBe(true);
+    expect(isAnomalous(model(), 't', v, 0, 'MEDIUM')).toBe(true);
+  });
+
   it('calibrates scores into log-spaced tail quantiles with an exponential tail', () => {
     const sorted = Float64Array.from({ length: 100 }, (_, i) => i);
     const c = calibrate(sorted);
     expect(c.points[0]).toEqual([0, 0]);
     expect(c.points[1]).toEqual([43, -0.25]);
-    expect(c.points[c.points.length - 1]).toEqual([99, -2]);
+    expect(c.points.slice(-2)).toEqual([[98, -1.75], [99.25, -2]]); // nothing above the max: 1/n a TAIL_STEP above it
     expect(c.beta).toBe(1);
     expect(tailProbability(c, 0)).toBe(1);
-    expect(tailProbability(c, 99)).toBeCloseTo(0.01, 12);
-    expect(tailProbability(c, 99 + Math.LN10)).toBeCloseTo(0.001, 12);
-    expect(scoreAt(c, 1e-3)).toBeCloseTo(99 + Math.LN10, 5);
+    expect(tailProbability(c, 99)).toBeCloseTo(10 ** -1.95, 12);
+    expect(tailProbability(c, 99.25 + Math.LN10)).toBeCloseTo(0.001, 12);
+    expect(scoreAt(c, 1e-3)).toBeCloseTo(99.25 + Math.LN10, 5);
     expect(scoreDatapoint(model({ calibration: c }), 't', Math.E ** 2 - 1, 0, 'LOW')).toEqual({ score: expect.closeTo(2, 9), p: expect.closeTo(10 ** (-0.25 * (2 / 43)), 9), violating: true });
   });
 
