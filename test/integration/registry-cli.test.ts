@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { cliFor } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
@@ -18,13 +18,7 @@ afterAll(async () => {
   dir.remove();
 });
 
-async function vigilCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), isTty: false };
-  const code = await run(['node', 'vigil', ...args, '--server', vigil.running.endpoints['api'] as string, '--token', vigil.adminToken], io, { HOME: dir.path });
-  return { code, out, err };
-}
+const vigilCli = (...args: string[]): Promise<{ code: number; out: string; err: string }> => cliFor(vigil, { HOME: dir.path })(...args);
 
 function openssl(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync('openssl', args, { encoding: 'utf8' });
