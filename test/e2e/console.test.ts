@@ -27,6 +27,11 @@ let things: string[];
 /** The `console <api>/ui/?ticket=…` link of what `vigil up --demo` prints. */
 let consoleLink: string;
 let queries: string[];
+/**
+ * Reference query 2 with `limit=0`: like Splunk, `chart … by thing` keeps the top 10 series and folds
+ * the rest into OTHER by default, so with the demo's 20 devices only `limit=0` gives a series per thing.
+ */
+let q2AllThings: string;
 let browser: Browser;
 let page: Page;
 
@@ -42,10 +47,12 @@ async function exportSearch(query: string): Promise<Array<Record<string, unknown
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { result?: Record<string, unknown> }).flatMap((l) => (l.result === undefined ? [] : [l.result]));
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Polls `condition`; on timeout the error names what was awaited and what was last seen (`seen`). */
+async function until(what: string, condition: (seen: (state: unknown) => void) => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not in ${timeoutMs} ms: ${what}`);
+  let last: unknown;
+  while (!(await condition((state) => (last = state)))) {
+    if (Date.now() > deadline) throw new Error(`not in ${timeoutMs} ms: ${what}; last seen ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -59,18 +66,22 @@ async function targetPorts(): Promise<string[]> {
 
 /** Waits for what the acceptance looks at: every device reporting, the step to port 21 on the target, the audit done, the violation raised. */
 async function demoSettled(): Promise<void> {
-  await until('20 devices connected and reporting', () => {
+  await until('20 devices connected and reporting', (seen) => {
     const stats = demo.simulator.stats();
+    seen(stats);
     return stats.connected === DEVICES && Object.keys(stats.acceptedByThing).length === DEVICES && (stats.acceptedByThing[target] ?? 0) >= 2;
   }, 60_000);
-  await until('the target reports port 21, query 2 shows its step and every thing', async () => {
-    const rows = await exportSearch(queries[1] as string);
+  await until('the target reports port 21, query 2 shows its step and every thing', async (seen) => {
+    const rows = await exportSearch(q2AllThings);
     const counts = rows.map((row) => Number(row[target])).filter((n) => Number.isFinite(n) && n > 0);
     const reporting = things.filter((t) => rows.some((row) => Number(row[t]) > 0));
-    return reporting.length === DEVICES && counts.length >= 2 && Math.max(...counts) === Math.min(...counts) + 1 && (await targetPorts()).includes('21');
+    const ports = await targetPorts();
+    seen({ target, counts, reporting: reporting.length, columns: Object.keys(rows[0] ?? {}), ports });
+    return reporting.length === DEVICES && counts.length >= 2 && Math.max(...counts) === Math.min(...counts) + 1 && ports.includes('21');
   }, 90_000);
-  await until(`audit task ${demo.auditTaskId ?? '(none)'} completed`, async () => {
+  await until(`audit task ${demo.auditTaskId ?? '(none)'} completed`, async (seen) => {
     const task = await client.request<{ taskStatus: string }>('GET', `/audit/tasks/${demo.auditTaskId ?? ''}`);
+    seen(task);
     return task.taskStatus === 'COMPLETED';
   }, 60_000);
   await until('audit details in the SIEM (query 4)', async () => (await exportSearch(queries[3] as string)).length > 0, 60_000);
@@ -104,11 +115,14 @@ beforeAll(async () => {
   adminToken = readFileSync(running.adminTokenPath, 'utf8').trim();
   client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token: adminToken });
   queries = referenceQueries(demo.index, demo.sourcetype, target);
+  q2AllThings = (queries[1] as string).replace('| chart max(', '| chart limit=0 max(');
+  expect(q2AllThings).not.toBe(queries[1]);
   const summary = demoSummary(running, demo, join(running.layout.secretsDir, 'hec-token'));
   consoleLink = /^\s*console\s+(\S+\/ui\/\?ticket=[A-Za-z0-9_-]+)/m.exec(summary)?.[1] ?? '';
   expect(consoleLink.startsWith(`${running.endpoints['api']}/ui/?ticket=`), summary).toBe(true);
-  const fleet = await client.request<{ things: Array<{ thingName: string }> }>('GET', '/thing-groups/DeviceDefenderFleet/things?maxResults=250');
-  things = fleet.things.map((t) => t.thingName).sort();
+  // ListThingsInThingGroup: thing names.
+  const fleet = await client.request<{ things: string[] }>('GET', '/thing-groups/DeviceDefenderFleet/things?maxResults=250');
+  things = [...fleet.things].sort();
   expect(things.length).toBe(DEVICES);
   expect(things).toContain(target);
   await demoSettled();
@@ -158,27 +172,59 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     }
   });
 
-  it('runs reference query 2: one series per simulated thing, and a step for the compromised thing', async () => {
-    await page.getByLabel('SPL query').fill(queries[1] as string);
+  /** Runs SPL in the search page and returns the chart's series and its data table (one array of cells per series). */
+  async function chartOf(query: string): Promise<{ series: string[]; columns: number[][] }> {
+    await page.getByLabel('SPL query').fill(query);
+    // A chart of the previous query may still be on the page: wait for this search to start and finish.
+    await page.evaluate(() => {
+      const w = window as unknown as { searchStarted: boolean };
+      w.searchStarted = false;
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('progress[aria-label="search running"]') === null) return;
+        w.searchStarted = true;
+        observer.disconnect();
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
     await page.getByLabel('SPL query').press('Control+Enter');
+    await page.waitForFunction(() => (window as unknown as { searchStarted: boolean }).searchStarted && document.querySelector('progress[aria-label="search running"]') === null, undefined, { timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('q')).toBe(query);
     const chart = page.locator('figure.chart');
     await chart.waitFor({ timeout: 60_000 });
-    expect(await chart.getAttribute('data-series')).toBe(things.join(','));
     expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
+    const series = (await chart.getAttribute('data-series'))?.split(',') ?? [];
     const values = await page.locator('figure.chart table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    const column = (i: number): number[] => values.map((r) => Number(r[i])).filter((v) => !Number.isNaN(v) && v > 0);
+    const columns = series.map((_, i) => values.map((r) => Number(r[i])).filter((v) => !Number.isNaN(v) && v > 0));
+    return { series, columns };
+  }
+
+  it('runs reference query 2 as printed: like Splunk, the top 10 things and OTHER', async () => {
+    // "Last 24 hours" charts _time in 30-minute bins, which folds the demo's first minutes (and the
+    // target's step) into one row; over all time each report is its own row, as in the export API.
+    await page.getByLabel('Time range').selectOption({ label: 'All time' });
+    const { series, columns } = await chartOf(queries[1] as string);
+    expect(series.length).toBe(11);
+    expect(series.at(-1)).toBe('OTHER');
+    expect(new Set(series.slice(0, 10)).size).toBe(10);
+    for (const name of series.slice(0, 10)) expect(things).toContain(name);
+    for (const [i, name] of series.entries()) expect(columns[i]?.length, name).toBeGreaterThan(0);
+    await shot('search-query-2-top10');
+  });
+
+  it('runs reference query 2 over every thing (limit=0): one series per simulated thing, and a step for the compromised thing', async () => {
+    const { series, columns } = await chartOf(q2AllThings);
+    expect(series).toEqual(things);
     for (const [i, thing] of things.entries()) {
-      const counts = column(i);
+      const counts = columns[i] ?? [];
       expect(counts.length, thing).toBeGreaterThan(0);
       if (thing === target) continue;
       // Every other device listens on the same ports throughout.
       expect(new Set(counts).size, thing).toBe(1);
     }
-    const stepped = column(things.indexOf(target));
+    const stepped = columns[things.indexOf(target)] ?? [];
     expect(stepped.length).toBeGreaterThanOrEqual(2);
     expect(stepped.at(-1)).toBe((stepped[0] as number) + 1);
     expect(Math.max(...stepped) - Math.min(...stepped)).toBe(1);
-    expect(page.url()).toContain('q=');
     await shot('search-query-2');
   });
 
@@ -192,7 +238,7 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await shot('search-error');
   });
 
-  it('opens the posture dashboard: every panel renders data, with the violation, the audit findings and port 21 on the compromised thing', async () => {
+  it('opens the posture dashboard: every panel renders its data (the violation, the audit findings, port 21 on the compromised thing)', async () => {
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByRole('link', { name: 'Fleet security posture' }).click();
     await page.getByLabel('Thing', { exact: true }).selectOption(target);
@@ -200,11 +246,18 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     // Live updates re-load panels as reports arrive; wait for a moment when every panel shows its data.
     await page.waitForFunction(() => {
       const panels = [...document.querySelectorAll('.panel')];
-      return panels.length > 0 && panels.every((p) => p.getAttribute('data-state') === 'data');
+      const state = (p: Element): string | null => (p.querySelector('h2')?.textContent === 'Authorization failures' && p.getAttribute('data-state') === 'empty' ? 'data' : p.getAttribute('data-state'));
+      return panels.length === 9 && panels.every((p) => state(p) === 'data');
     }, undefined, { timeout: 60_000 }).catch(() => undefined);
     const states = await page.locator('.panel').evaluateAll((panels) => panels.map((p) => [p.querySelector('h2')?.textContent ?? '', p.getAttribute('data-state')]));
     expect(states.length).toBe(9);
-    for (const [title, state] of states) expect({ title, state }).toEqual({ title, state: 'data' });
+    for (const [title, state] of states) {
+      // No simulated device fails authorization in the ftp-port-21 scenario, and detect exports a
+      // cloud-side counter only when it counted something: that panel's true state is "no results".
+      const expected = title === 'Authorization failures' ? 'empty' : 'data';
+      expect({ title, state }).toEqual({ title, state: expected });
+    }
+    expect(await exportSearch(`index="${demo.index}" sourcetype="${demo.sourcetype}" | spath name | search name="aws:num-authorization-failures"`)).toEqual([]);
     const panel = (title: string) => page.locator('section.panel', { has: page.getByRole('heading', { name: title, exact: true }) });
     // The demo raises a violation on the target and runs an audit: neither panel is an empty state.
     await panel('Active violations').getByRole('table').waitFor({ timeout: 30_000 });
