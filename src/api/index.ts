@@ -19,3 +19,4 @@ export { siemClient, type SiemClient, type SearchView, type SearchOptions, type 
 export { streamClient, type StreamClient } from './stream-client.js';
 export { auditClient, type AuditClient, type AuditFindingView, type AuditTaskView } from './audit-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
+export { hecTokenBodySchema } from './routes/siem-admin.js';

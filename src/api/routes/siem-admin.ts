@@ -10,7 +10,8 @@ export function requireSiem(deps: ApiDeps): SiemEngine {
   return deps.siem;
 }
 
-const TokenBody = Type.Object(
+/** The HEC token creation body; `vigil apply`'s hec_tokens kind extends it. */
+export const hecTokenBodySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 128 }),
     index: Type.Optional(Type.String()),
@@ -31,7 +32,7 @@ function tokenView(token: HecToken): Record<string, unknown> {
 
 /** `/api/v1/hec/tokens` and `/api/v1/indexes`: SIEM administration. */
 export function siemAdminRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/api/v1/hec/tokens', { schema: { tags: ['siem'], summary: 'Create a HEC token', body: TokenBody } }, async (request, reply) => {
+  app.post('/api/v1/hec/tokens', { schema: { tags: ['siem'], summary: 'Create a HEC token', body: hecTokenBodySchema } }, async (request, reply) => {
     const token = await requireSiem(deps).createToken(request.body as Parameters<SiemEngine['createToken']>[0]);
     return reply.status(201).send(tokenView(token));
   });

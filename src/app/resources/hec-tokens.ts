@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { siemClient } from '../../api/index.js';
+import { hecTokenBodySchema, siemClient } from '../../api/index.js';
 import { defined, type ResourceKind } from './resource-kind.js';
 
 /**
@@ -11,21 +11,8 @@ export const hecTokens: ResourceKind = {
   key: 'hec_tokens',
   label: 'hec token',
   nameField: 'name',
-  schema: Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 128 }),
-      index: Type.Optional(Type.String()),
-      indexes: Type.Optional(Type.Array(Type.String())),
-      sourcetype: Type.Optional(Type.String()),
-      source: Type.Optional(Type.String()),
-      host: Type.Optional(Type.String()),
-      useAck: Type.Optional(Type.Boolean()),
-      allowQueryStringAuth: Type.Optional(Type.Boolean()),
-      description: Type.Optional(Type.String({ maxLength: 1024 })),
-      disabled: Type.Optional(Type.Boolean()),
-    },
-    { additionalProperties: false },
-  ),
+  // The API's creation body plus `disabled`, so the two cannot drift apart.
+  schema: Type.Object({ ...hecTokenBodySchema.properties, disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
   normalize: (spec) => ({ ...spec, useAck: spec['useAck'] ?? false, allowQueryStringAuth: spec['allowQueryStringAuth'] ?? false, disabled: spec['disabled'] ?? false, indexes: [...((spec['indexes'] as string[] | undefined) ?? [])].sort() }),
   async list({ client }) {
     return (await siemClient(client).tokens.list()).tokens.map((t) =>
