@@ -20,6 +20,8 @@ export interface SimulationOptions {
   readonly timer: Timer;
   readonly telemetry?: Telemetry;
   readonly onProvisionProgress?: (done: number, total: number) => void;
+  /** Also run one misconfigured device (the fleet's last, never the target) that causes authorization failures. */
+  readonly misconfiguredDevice?: boolean;
 }
 
 /** Provisions the fleet through the API and starts the simulator (resolves once devices are connected). */
@@ -31,6 +33,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const fleet = buildFleet({ count: options.devices, seed: options.seed ?? 1, prefix: options.prefix ?? 'sim' });
   const target = fleet[targetIndex(fleet.length)]?.thingName as string;
   const twin = chosen.connection === 'shared-certificate' ? `${target}-twin` : undefined;
+  const last = fleet[fleet.length - 1]?.thingName;
+  const misconfigured = options.misconfiguredDevice === true && last !== undefined && last !== target ? last : undefined;
   const provisioned = await provisionFleet(options.client, fleet, {
     certsDir: options.certsDir,
     ...(options.policyName === undefined ? {} : { policyName: options.policyName }),
@@ -46,6 +50,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     scenario: chosen,
     target,
     ...(twin === undefined ? {} : { twin }),
+    ...(misconfigured === undefined ? {} : { misconfigured }),
     speed: options.speed,
     clock: options.clock,
     timer: options.timer,

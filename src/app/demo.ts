@@ -76,6 +76,8 @@ export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig
     clock: systemClock,
     timer: systemTimer,
     telemetry: running.telemetry.child('sim'),
+    // So the posture dashboard's authorization-failure panel has something to show.
+    misconfiguredDevice: true,
   });
   return { simulator, plan, auditTaskId, index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', stop: () => simulator.stop() };
 }
@@ -118,6 +120,7 @@ export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPa
     `  HEC token      ${hecTokenPath} (default token; the siem stream uses token "siem": vigil hec token list)`,
     `  devices        ${demo.simulator.stats().devices} simulated, certificates under ${join(running.layout.root, 'sim', 'certs')}`,
     `  scenario       ${demo.simulator.target} starts an FTP server (TCP/21) one simulated minute in`,
+    demo.simulator.misconfigured === undefined ? '' : `  noise          ${demo.simulator.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
     demo.plan.skippedKinds.length === 0 ? '' : `  not in this build: ${demo.plan.skippedKinds.join(', ')}`,
     demo.auditTaskId === undefined ? '' : `  audit task     ${demo.auditTaskId}`,
     '',

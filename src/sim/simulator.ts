@@ -27,6 +27,12 @@ export interface SimulatorOptions {
   readonly target?: string;
   /** `shared-certificate`: the second thing, holding the target's certificate. */
   readonly twin?: string;
+  /**
+   * A device (not the target) whose agent is misconfigured: after each of its reports it also
+   * publishes once to another thing's report topic, which its policy denies (one authorization
+   * failure per reporting interval; the broker then closes its connection and it reconnects).
+   */
+  readonly misconfigured?: string;
   /** Simulated seconds per real second (default 1). */
   readonly speed?: number;
   /** Simulated seconds between two reports of a device (default 300, the Device Defender minimum). */
@@ -81,6 +87,7 @@ export class Simulator implements Component {
   private readonly intervalSecs: number;
   private readonly format: ReportFormat;
   readonly target: string;
+  readonly misconfigured: string | undefined;
 
   constructor(private readonly options: SimulatorOptions) {
     this.speed = options.speed ?? 1;
@@ -88,6 +95,7 @@ export class Simulator implements Component {
     this.format = options.format ?? 'json';
     if (!(this.speed > 0)) throw new Error('speed must be positive');
     this.target = options.target ?? options.fleet[targetIndex(options.fleet.length)]?.thingName ?? '';
+    this.misconfigured = options.misconfigured === this.target ? undefined : options.misconfigured;
   }
 
   /** Simulated time now. */
@@ -226,13 +234,14 @@ export class Simulator implements Component {
     const payload = Buffer.from(encodeReport(sampleReport(sample, reportId, device.interface), { format: this.format, keys: 'long' }));
     this.counts.published++;
     client.publish(defenderTopic(device.thingName, this.format), payload, { qos: 1 }, () => {
-      if (device.thingName === this.target && since >= 0 && scenario.connection === 'unauthorized-publish') this.publishElsewhere(runner);
+      if (device.thingName === this.target && since >= 0 && scenario.connection === 'unauthorized-publish') this.publishElsewhere(runner, 3);
+      else if (device.thingName === this.misconfigured) this.publishElsewhere(runner, 1);
     });
   }
 
-  /** Credential stuffing: report on behalf of other things; the device policy denies each one. */
-  private publishElsewhere(runner: Runner): void {
-    const others = this.runners.filter((r) => r !== runner).slice(0, 3);
+  /** Report on behalf of `count` other things; the device policy denies each one. */
+  private publishElsewhere(runner: Runner, count: number): void {
+    const others = this.runners.filter((r) => r !== runner).slice(0, count);
     for (const other of others) runner.client.publish(defenderTopic(other.device.thingName, this.format), '{}', { qos: 0 });
   }
 

@@ -246,18 +246,15 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     // Live updates re-load panels as reports arrive; wait for a moment when every panel shows its data.
     await page.waitForFunction(() => {
       const panels = [...document.querySelectorAll('.panel')];
-      const state = (p: Element): string | null => (p.querySelector('h2')?.textContent === 'Authorization failures' && p.getAttribute('data-state') === 'empty' ? 'data' : p.getAttribute('data-state'));
-      return panels.length === 9 && panels.every((p) => state(p) === 'data');
+      return panels.length === 9 && panels.every((p) => p.getAttribute('data-state') === 'data');
     }, undefined, { timeout: 60_000 }).catch(() => undefined);
     const states = await page.locator('.panel').evaluateAll((panels) => panels.map((p) => [p.querySelector('h2')?.textContent ?? '', p.getAttribute('data-state')]));
     expect(states.length).toBe(9);
-    for (const [title, state] of states) {
-      // No simulated device fails authorization in the ftp-port-21 scenario, and detect exports a
-      // cloud-side counter only when it counted something: that panel's true state is "no results".
-      const expected = title === 'Authorization failures' ? 'empty' : 'data';
-      expect({ title, state }).toEqual({ title, state: expected });
-    }
-    expect(await exportSearch(`index="${demo.index}" sourcetype="${demo.sourcetype}" | spath name | search name="aws:num-authorization-failures"`)).toEqual([]);
+    for (const [title, state] of states) expect({ title, state }).toEqual({ title, state: 'data' });
+    // The demo's misconfigured device is the one with authorization failures.
+    const misconfigured = demo.simulator.misconfigured as string;
+    const failures = page.locator('section.panel', { has: page.getByRole('heading', { name: 'Authorization failures', exact: true }) });
+    expect((await failures.locator('figure.chart').getAttribute('data-series'))?.split(',')).toEqual([misconfigured]);
     const panel = (title: string) => page.locator('section.panel', { has: page.getByRole('heading', { name: title, exact: true }) });
     // The demo raises a violation on the target and runs an audit: neither panel is an empty state.
     await panel('Active violations').getByRole('table').waitFor({ timeout: 30_000 });

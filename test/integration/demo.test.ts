@@ -87,6 +87,17 @@ describe('vigil up --demo', () => {
     expect(ports).toContain('21');
     expect(audit.some((row) => typeof row['checkName'] === 'string')).toBe(true);
 
+    // The demo's misconfigured device: its denied publishes reach the SIEM as authorization failures (and only its).
+    const misconfigured = demo.simulator.misconfigured as string;
+    expect(misconfigured).not.toBe(target);
+    expect(summary).toContain(`${misconfigured} is misconfigured`);
+    let failures: Array<Record<string, unknown>> = [];
+    await until(async () => {
+      failures = await exportSearch(api, token, `index="${demo.index}" sourcetype="${demo.sourcetype}" | spath name | search name="aws:num-authorization-failures" | stats sum(value.count) as failures by thing | where failures > 0`);
+      return failures.length > 0;
+    }, 60_000);
+    expect(failures.map((row) => row['thing'])).toEqual([misconfigured]);
+
     let violations: Array<{ thingName: string; behavior?: { name?: string } }> = [];
     await until(async () => {
       violations = (await client.request<{ activeViolations: typeof violations }>('GET', `/active-violations?thingName=${encodeURIComponent(target)}`)).activeViolations;

@@ -2,7 +2,8 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Ends every run with the plain line `N passed, N failed, N skipped`, which CI reads (Vitest's own
- * summary is not a format CI recognises). Failed modules (a file that did not load) count as failed.
+ * summary is not a format CI recognises). A failed module with no failed test (a file that did not
+ * load, or a failing beforeAll that skipped its tests) counts as one failure.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -10,15 +11,14 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of modules) {
-      let tests = 0;
+      let failedHere = 0;
       for (const test of module.children.allTests()) {
-        tests++;
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedHere++;
         else skipped++;
       }
-      if (tests === 0 && module.state() === 'failed') failed++;
+      failed += failedHere === 0 && module.state() === 'failed' ? 1 : failedHere;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

@@ -43,7 +43,7 @@ export const REFERENCE_QUERIES = {
 };
 
 export function metricPerThing(metric: string, fn = 'max', as = 'value'): string {
-  return `${BASE} | spath name | search name="${metric}" | chart ${fn}(value.count) as ${as} over _time by thing`;
+  return `${BASE} | spath name | search name="${metric}" | chart limit=0 ${fn}(value.count) as ${as} over _time by thing`;
 }
 
 let counter = 0;

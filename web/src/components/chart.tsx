@@ -19,7 +19,8 @@ export function Chart({ data, kind, title, height = 260 }: { data: Series; kind:
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height,
-      scales: { x: { time: isTime } },
+      // One x value: uPlot would auto-range a time axis over years; pad it to a few minutes (or ±1 step) instead.
+      scales: { x: { time: isTime, range: (_u, min, max) => (min === max ? [min - (isTime ? 300 : 1), max + (isTime ? 300 : 1)] : [min, max]) } },
       axes: [isTime ? {} : { values: (_u, splits) => splits.map((s) => labels[s] ?? '') }, {}],
       series: [
         { label: data.x },
