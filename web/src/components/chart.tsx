@@ -19,9 +19,9 @@ export function Chart({ data, kind, title, height = 260 }: { data: Series; kind:
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height,
-      // One x value: uPlot would auto-range a time axis over years; pad it to a few minutes (or ±1 step) instead.
-      scales: { x: { time: isTime, range: (_u, min, max) => (min === max ? [min - (isTime ? 300 : 1), max + (isTime ? 300 : 1)] : [min, max]) } },
-      axes: [isTime ? {} : { values: (_u, splits) => splits.map((s) => labels[s] ?? '') }, {}],
+      scales: { x: { time: isTime } },
+      // The y axis grows with its longest label, so large byte counts are not cut off.
+      axes: [isTime ? {} : { values: (_u, splits) => splits.map((s) => labels[s] ?? '') }, { size: (_u, values) => Math.max(50, ...(values ?? []).map((v) => String(v).length * 7 + 18)) }],
       series: [
         { label: data.x },
         ...data.series.map((s, i) => {
@@ -32,6 +32,9 @@ export function Chart({ data, kind, title, height = 260 }: { data: Series; kind:
       legend: { live: true },
     };
     const plot = new uPlot(options, [xs, ...data.series.map((s) => s.values)] as uPlot.AlignedData, element);
+    // One x value: uPlot would auto-range a time axis over years; show a few minutes (or ±1 step) around it.
+    const only = xs.length === 1 ? xs[0] : undefined;
+    if (only !== undefined) plot.setScale('x', { min: only - (isTime ? 300 : 1), max: only + (isTime ? 300 : 1) });
     const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(element.clientWidth, 300), height }));
     observer.observe(element);
     return () => {
