@@ -6,7 +6,7 @@ import type { SessionStore } from './session.js';
 import type { NotifyEngine } from '../notify/index.js';
 import type { RulesEngine } from '../rules/index.js';
 import type { Registry } from '../registry/index.js';
-import type { SiemEngine } from '../siem/index.js';
+import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import type { StreamService } from '../stream/index.js';
 import type { Detect } from '../detect/index.js';
 
@@ -27,6 +27,8 @@ export interface ApiDeps {
   readonly registry?: Registry;
   /** The embedded SIEM (search, HEC tokens, indexes); absent in API-only tests. */
   readonly siem?: SiemEngine;
+  /** SIEM saved searches and alerts (`/api/v1/saved-searches`); absent in API-only tests. */
+  readonly alerts?: AlertEngine;
   /** Notify topics (`/api/v1/topics`); absent in API-only tests. */
   readonly notify?: NotifyEngine;
   /** Topic rules (AWS `/rules` routes); absent in API-only tests. */

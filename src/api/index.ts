@@ -18,5 +18,7 @@ export { detectClient, type DetectClient, type ProfileDocument, type ViolationVi
 export { siemClient, type SiemClient, type SearchView, type SearchOptions, type HecTokenView, type HecTokenRequest, type IndexView } from './siem-client.js';
 export { streamClient, type StreamClient } from './stream-client.js';
 export { auditClient, type AuditClient, type AuditFindingView, type AuditTaskView } from './audit-client.js';
+export { lookupClient, type LookupClient, type LookupView } from './lookup-client.js';
+export { alertsClient, type AlertsClient, type SavedSearchView, type SavedSearchRequest, type AlertRunView } from './alerts-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
 export { hecTokenBodySchema } from './routes/siem-admin.js';

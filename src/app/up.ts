@@ -30,7 +30,8 @@ import { wireDetect } from './wire-detect.js';
 import { connectionHistoryRepository } from '../store/index.js';
 import type { Ingress } from '../ingress/index.js';
 import { wireStream } from './wire-stream.js';
-import type { SiemEngine } from '../siem/index.js';
+import type { AlertEngine, SiemEngine } from '../siem/index.js';
+import { wireAlerts } from './wire-alerts.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -52,6 +53,8 @@ export interface RunningVigil {
   readonly registry: Registry;
   /** The embedded SIEM (HEC tokens, indexes, event store, search). */
   readonly siem: SiemEngine;
+  /** SIEM saved searches and alerts (schedule, dispatch, history, bundled detections). */
+  readonly alerts: AlertEngine;
   /** The MQTT broker (devices, reserved topics, connection history). */
   readonly ingress: Ingress;
   /** Device Defender audit: configuration, tasks, findings, schedules, suppressions, mitigation. */
@@ -111,6 +114,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     components.push(ingress);
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
+    const alerts = wireAlerts({ registry, siem: siem.engine, notifier: notifyRules.notify, clock, timer: systemTimer, telemetry });
     const sessions = createSessionStore({ clock });
     const api = await createApiServer(config.api, {
       sessions,
@@ -125,12 +129,14 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       rules: notifyRules.rules,
       registry: registryEngine,
       siem: siem.engine,
+      alerts,
       streams: stream.engine,
       audit,
       detect: detect.detect,
     });
     components.push(api);
     components.push(...siem.components);
+    components.push(alerts);
 
     for (const component of components) await component.start();
     const endpoints = endpointMap([api.endpoint(), siem.hec.endpoint(), ingress.endpoint(), ...[ingress.plainEndpoint()].filter((e) => e !== undefined)]);
@@ -146,6 +152,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       stores: { registry, events },
       registry: registryEngine,
       siem: siem.engine,
+      alerts,
       ingress,
       audit,
       detect: detect.detect,

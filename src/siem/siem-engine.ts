@@ -10,6 +10,7 @@ import type { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 import { compileSpl, explain } from './spl/compile.js';
 import { runSearch, type SearchRequest, type SearchResult } from './spl/execute.js';
 import { SPL_MACROS } from './spl/relation.js';
+import { lookupStoreFor, type LookupStore } from './lookups/index.js';
 
 export interface SiemDeps {
   readonly events: EventsDb;
@@ -42,7 +43,12 @@ const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 export class SiemEngine {
   private indexNames = new Set<string>();
 
-  private constructor(private readonly deps: SiemDeps, readonly store: EventStore) {}
+  /** CSV lookup files for `lookup` and `| inputlookup` (stored beside the events). */
+  readonly lookups: LookupStore;
+
+  private constructor(private readonly deps: SiemDeps, readonly store: EventStore) {
+    this.lookups = lookupStoreFor(deps.events, deps.clock);
+  }
 
   static async open(deps: SiemDeps): Promise<SiemEngine> {
     for (const macro of SPL_MACROS) await deps.events.connection.run(macro);

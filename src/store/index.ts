@@ -28,5 +28,6 @@ export { detectMetricHistory } from './repositories/detect-metric-values.js';
 export { detectMlModelRepository, detectMlTrainingSource } from './repositories/detect-ml-models.js';
 export { connectionHistoryRepository } from './repositories/connection-history.js';
 export { dashboardRepository } from './repositories/dashboards.js';
+export { savedSearchRepository } from './repositories/saved-searches.js';
 export { storeConfigSchema } from './config.js';
 export type { RegistryDatabase } from './schema.js';

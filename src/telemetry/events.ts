@@ -69,6 +69,9 @@ export const EVENTS = {
   audit_schedule_changed: { level: 'info', labels: ['action'], help: 'A scheduled audit was created, updated or deleted.' },
   audit_suppression_changed: { level: 'info', labels: ['action'], help: 'An audit finding suppression was created, updated or deleted.' },
   audit_mitigation_executed: { level: 'info', labels: ['action_type', 'status'], help: 'An audit mitigation action ran on one finding (COMPLETED, FAILED, SKIPPED, CANCELED).' },
+  saved_search_changed: { level: 'info', labels: ['action'], help: 'A SIEM saved search (or its alert) was created, updated, enabled, disabled, deleted or installed (bundled).' },
+  alert_run: { level: 'info', labels: ['status'], help: 'A saved search ran on its schedule or on dispatch (fired, not_fired, throttled, failed).' },
+  alert_action_failed: { level: 'warn', labels: ['type'], help: 'An alert action (webhook, topic) failed after its attempts; the outcome is in the alert history.' },
 } as const satisfies Record<string, EventSpec>;
 
 export interface EventSpec {

@@ -21,6 +21,8 @@ import { registerViolations } from './violations.js';
 import { registerMl } from './ml.js';
 import { registerAudit } from './audit.js';
 import { registerMitigation } from './mitigation.js';
+import { registerAlert } from './alert.js';
+import { registerLookup } from './lookup.js';
 
 /** Every command group, one file each; adding a group means adding a file and a row here. */
-export const COMMAND_GROUPS: ReadonlyArray<(program: Command, context: CliContext) => void> = [registerUp, registerConfig, registerAccessKey, registerAgent, registerTopic, registerThing, registerThingGroup, registerCert, registerPolicy, registerSearch, registerHec, registerIndex, registerStream, registerApply, registerExport, registerSimulate, registerProfile, registerViolations, registerAudit, registerMitigation, registerMl];
+export const COMMAND_GROUPS: ReadonlyArray<(program: Command, context: CliContext) => void> = [registerUp, registerConfig, registerAccessKey, registerAgent, registerTopic, registerThing, registerThingGroup, registerCert, registerPolicy, registerSearch, registerHec, registerIndex, registerStream, registerApply, registerExport, registerSimulate, registerProfile, registerViolations, registerAudit, registerMitigation, registerMl, registerAlert, registerLookup];

@@ -31,6 +31,8 @@ export type EvalExpr =
 /** An aggregation call in stats/chart/timechart: `max(value.count) AS tcp_count`. */
 export interface Aggregation {
   readonly fn: string;
+  /** The function as written when it is an alias (`p`, `distinct_count`, `c`): the default output name uses it. */
+  readonly written?: string;
   /** Percentile for perc<N>/p<N>. */
   readonly param?: number;
   readonly field: string | undefined;

@@ -2,9 +2,12 @@ import { VigilError } from '../../core/index.js';
 import type { CommandNode, Pipeline, SearchExpr } from './ast.js';
 import { COMMANDS } from './commands/index.js';
 import { lex, type Token } from './lexer.js';
+import type { LookupCatalog } from '../lookups/catalog.js';
+import type { LookupPlanContext } from './commands/lookup-table.js';
 import { ArgReader, splitPipeline } from './parser.js';
 import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
 import { searchToSql } from './search-sql.js';
+import { findSubsearches, shiftError } from './subsearch.js';
 import { resolveTimeModifier } from './time-modifiers.js';
 
 export interface CompileOptions {
@@ -14,6 +17,8 @@ export interface CompileOptions {
   readonly latest?: string | undefined;
   readonly maxRows: number;
   readonly dataRange?: { readonly minMs: number; readonly maxMs: number } | undefined;
+  /** Lookups `lookup`/`inputlookup` may name; the executor reads them before compiling. */
+  readonly lookups?: LookupCatalog | undefined;
 }
 
 /** Every stage of one compilation, printable for `--explain`. */
@@ -37,7 +42,7 @@ export interface CompiledSearch {
 
 /** Stage 1+2: lex and parse into the command pipeline. */
 export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledSearch['tokens'] } {
-  const text = query.replace(/^\s*search\s+/i, (m) => ' '.repeat(m.length));
+  const text = blankSubsearches(query.replace(/^\s*search\s+/i, (m) => ' '.repeat(m.length)));
   const segments = splitPipeline(text);
   const commands: CommandNode[] = [];
   const tokens: Array<{ command: string; tokens: Token[] }> = [];
@@ -46,6 +51,9 @@ export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledS
     if (spec === undefined) {
       throw new VigilError('spl.unknown_command', `unknown search command '${segment.command}'`, { span: segment.span, hint: `supported commands: ${Object.keys(COMMANDS).join(', ')}` });
     }
+    if (commands.length === 0 && segment.command !== 'search' && !GENERATING.has(segment.command)) {
+      throw new VigilError('spl.not_generating', `'${segment.command}' cannot start a search: it needs input`, { span: segment.span, hint: `start with a base search (index=main | ${segment.command} …) or a generating command: | ${[...GENERATING].join(', | ')}` });
+    }
     const reader = new ArgReader(text, segment.argsStart, segment.argsEnd, spec.mode, segment.command);
     tokens.push({ command: segment.command, tokens: lex(text, segment.argsStart, segment.argsEnd, spec.mode) });
     commands.push({ command: segment.command, span: segment.span, args: spec.parse(reader as never) });
@@ -53,10 +61,33 @@ export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledS
   return { pipeline: { commands }, tokens };
 }
 
+/**
+ * The executor runs subsearches and splices their results in before compiling, so a subsearch
+ * seen here is a compile-only check (CLI pre-check, `--explain`): its own syntax is checked, and it
+ * stands as `()` (no condition), padded so offsets after it stay right.
+ */
+function blankSubsearches(text: string): string {
+  let out = text;
+  for (const sub of findSubsearches(text)) {
+    const inner = text.slice(sub.start + 1, sub.end - 1);
+    if (inner.trim() === '') throw new VigilError('spl.missing_argument', 'the subsearch [ ] is empty', { span: { offset: sub.start, length: sub.end - sub.start }, hint: 'e.g. [ search index=main user=bob | fields src ]' });
+    try {
+      parseSpl(inner);
+    } catch (error) {
+      throw shiftError(error, sub.start + 1);
+    }
+    out = `${out.slice(0, sub.start)}()${' '.repeat(sub.end - sub.start - 2)}${out.slice(sub.end)}`;
+  }
+  return out;
+}
+
 const BASE_COLUMNS: ReadonlyArray<readonly [string, 'str' | 'num']> = [
   ['_time', 'num'], ['host', 'str'], ['source', 'str'], ['sourcetype', 'str'], ['index', 'str'], ['_raw', 'str'], ['_indextime', 'num'],
   ['__json', 'str'], ['__fields', 'str'], ['__serial', 'num'],
 ];
+
+/** Commands that make rows instead of reading events; after a leading `|` a search starts with one. */
+const GENERATING = new Set(['inputlookup', 'tstats']);
 
 /** Commands that leave every remaining field value as it was (so `rawDerived` stays true). */
 const VALUE_PRESERVING = new Set(['search', 'where', 'spath', 'head', 'sort', 'fields', 'table', 'mvexpand']);
@@ -64,7 +95,8 @@ const VALUE_PRESERVING = new Set(['search', 'where', 'spath', 'head', 'sort', 'f
 /** Stages 3+4: plan the pipeline into CTEs and render the SQL. */
 export function compileSpl(query: string, options: CompileOptions): CompiledSearch {
   const { pipeline, tokens } = parseSpl(query);
-  const ctx: PlanContext = {
+  const ctx: LookupPlanContext = {
+    lookups: options.lookups,
     nowMs: options.nowMs,
     earliestMs: options.earliest === undefined ? undefined : resolveTimeModifier(options.earliest, options.nowMs),
     latestMs: options.latest === undefined ? undefined : resolveTimeModifier(options.latest, options.nowMs),
@@ -73,33 +105,18 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     maxRows: options.maxRows,
   };
   const rel = new Relation();
-  rel.columns = new Map(BASE_COLUMNS);
   const [first, ...rest] = pipeline.commands;
-  const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
-  const where = searchToSql((first as CommandNode).args as SearchExpr, rel, time);
-  if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, options.nowMs);
-  if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, options.nowMs);
-  const prune: string[] = [];
-  // Time bounds on the stored column let DuckDB skip row groups by their min/max (zone maps).
-  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
-  if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
-  rel.ctes.push({
-    name: 'base',
-    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial" FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
-  });
-  rel.current = 'base';
-  if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
-  rel.order = ['"_time" DESC', '"__serial" DESC'];
-  rel.orderColumns = new Set(['_time', '__serial']);
+  if (first !== undefined && first.command !== 'search') {
+    (COMMANDS[first.command] as NonNullable<(typeof COMMANDS)[string]>).plan(first.args as never, rel, ctx);
+  } else planBaseSearch(first, rel, ctx, options);
 
-  rest.forEach((node, i) => {
+  rest.forEach((node) => {
     if (rel.pivot !== undefined) {
       throw new VigilError('spl.unsupported', `'${node.command}' after chart/timechart is not supported yet`, { span: node.span, hint: 'end the search with chart or timechart' });
     }
     const spec = COMMANDS[node.command] as NonNullable<(typeof COMMANDS)[string]>;
     if (!VALUE_PRESERVING.has(node.command)) rel.rawDerived.clear();
     spec.plan(node.args as never, rel, ctx);
-    void i;
   });
 
   let sql: string;
@@ -127,6 +144,27 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     sql = `WITH ${rel.ctes.map((c) => `${c.name} AS (${c.sql})`).join(',\n  ')}\n${body}`;
   }
   return { query, tokens, pipeline, steps: rel.ctes, sql, pivot: rel.pivot, columns, transforming, earliestMs: ctx.earliestMs, latestMs: ctx.latestMs, needsDataRange: ctx.needsDataRange };
+}
+
+/** The implicit first `search`: events from siem_events, filtered, newest first. */
+function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: PlanContext, options: CompileOptions): void {
+  rel.columns = new Map(BASE_COLUMNS);
+  const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
+  const where = searchToSql((first as CommandNode).args as SearchExpr, rel, time);
+  if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, options.nowMs);
+  if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, options.nowMs);
+  const prune: string[] = [];
+  // Time bounds on the stored column let DuckDB skip row groups by their min/max (zone maps).
+  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
+  if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
+  rel.ctes.push({
+    name: 'base',
+    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial" FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
+  });
+  rel.current = 'base';
+  if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+  rel.order = ['"_time" DESC', '"__serial" DESC'];
+  rel.orderColumns = new Set(['_time', '__serial']);
 }
 
 /** The base-range SQL used to find the data extent for default spans. */

@@ -1,10 +1,11 @@
 import { VigilError } from '../../core/index.js';
 import type { EvalExpr } from './ast.js';
+import { compare } from './eval-compare.js';
+import type { LambdaScope } from './eval-function.js';
 import { EVAL_FUNCTIONS } from './eval-functions.js';
-import { asBool, asList, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
+import { asBool, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
 
 export { asBool, type EvalScope };
-
 
 const NUMERIC_LITERAL = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 
@@ -20,7 +21,8 @@ export function evalToSql(expr: EvalExpr, scope: EvalScope): Typed {
     case 'str':
       return { sql: quoteString(expr.value), kind: 'str' };
     case 'field':
-      return scope.rel.ref(expr.name, expr.span);
+      // Inside mvfilter/mvmap the iterated field is the lambda variable.
+      return (scope as LambdaScope).bindings?.get(expr.name) ?? scope.rel.ref(expr.name, expr.span);
     case 'unary': {
       const inner = evalToSql(expr.expr, scope);
       if (expr.op === '-') return { sql: `(- ${asNum(inner)})`, kind: 'num' };
@@ -32,7 +34,7 @@ export function evalToSql(expr: EvalExpr, scope: EvalScope): Typed {
         throw new VigilError('spl.unknown_function', `unknown eval function '${expr.name}'`, { span: expr.span, hint: `supported: ${Object.keys(EVAL_FUNCTIONS).sort().join(', ')}` });
       }
       if (expr.args.length < fn.min || expr.args.length > fn.max) {
-        throw new VigilError('spl.invalid_arguments', `${expr.name}() takes ${fn.min === fn.max ? fn.min : `${fn.min} to ${fn.max === Infinity ? 'any number of' : fn.max}`} arguments, got ${expr.args.length}`, { span: expr.span });
+        throw new VigilError('spl.invalid_argument', `${expr.name}() takes ${fn.min === fn.max ? fn.min : `${fn.min} to ${fn.max === Infinity ? 'any number of' : fn.max}`} arguments, got ${expr.args.length}`, { span: expr.span });
       }
       return fn.compile(expr.args, { ...scope, compile: evalToSql }, expr);
     }
@@ -77,20 +79,4 @@ function binary(expr: Extract<EvalExpr, { kind: 'binary' }>, scope: EvalScope): 
   }
 }
 
-/** A comparison between two typed values (`=` `!=` `<` `>` `<=` `>=`). */
-export function compare(left: Typed, op: string, right: Typed, leftNumLit = false, rightNumLit = false): string {
-  if (left.kind === 'mv' || right.kind === 'mv') {
-    const [list, other, flipped] = left.kind === 'mv' ? [left, right, false] : [right, left, true];
-    const x: Typed = { sql: 'x', kind: 'str' };
-    const inner = flipped ? compare(other, op, x) : compare(x, op, other);
-    return `(len(list_filter(${asList(list)}, x -> ${inner})) > 0)`;
-  }
-  if (left.kind === 'null' || right.kind === 'null') return 'CAST(NULL AS BOOLEAN)';
-  if (left.kind === 'bool' || right.kind === 'bool') return `(${left.kind === 'bool' ? left.sql : asStr(left)} ${op === '!=' ? '<>' : op} ${right.kind === 'bool' ? right.sql : asStr(right)})`;
-  const sqlOp = op === '!=' ? '<>' : op;
-  if ((left.kind === 'num' || leftNumLit) && (right.kind === 'num' || rightNumLit)) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
-  if (left.kind === 'num' || leftNumLit) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
-  if (right.kind === 'num' || rightNumLit) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
-  if (left.sql.startsWith("'") || right.sql.startsWith("'")) return `(${asStr(left)} ${sqlOp} ${asStr(right)})`;
-  return `(CASE WHEN ${asNum(left)} IS NOT NULL AND ${asNum(right)} IS NOT NULL THEN ${asNum(left)} ${sqlOp} ${asNum(right)} ELSE ${asStr(left)} ${sqlOp} ${asStr(right)} END)`;
-}
+export { compare };

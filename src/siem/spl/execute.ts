@@ -1,7 +1,9 @@
 import { VigilError, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import type { EventsDb } from '../../store/index.js';
+import { readLookupCatalog } from '../lookups/catalog.js';
 import { compileSpl, dataRangeSql, type CompiledSearch } from './compile.js';
 import { needsSecondPass, pivotRows, type Cell } from './pivot.js';
+import { SUBSEARCH_MAXOUT, SUBSEARCH_MAXTIME_MS, SUBSEARCH_MAX_DEPTH, expandSubsearches, shiftError, type ExpandedQuery } from './subsearch.js';
 
 export interface SearchRequest {
   readonly query: string;
@@ -33,12 +35,28 @@ export interface SearchDeps {
   readonly timeoutMs: number;
 }
 
-/** Compiles and runs one SPL search on its own DuckDB connection; abortable and time-bounded. */
-export async function runSearch(deps: SearchDeps, request: SearchRequest): Promise<SearchResult> {
+/**
+ * Compiles and runs one SPL search on its own DuckDB connection; abortable and time-bounded.
+ * Subsearches run first (each with the outer time range, at most SUBSEARCH_MAXOUT rows and
+ * SUBSEARCH_MAXTIME_MS) and their results are spliced in; lookups are read before compiling.
+ */
+export async function runSearch(deps: SearchDeps, request: SearchRequest, depth = 0): Promise<SearchResult> {
   const nowMs = deps.clock.now();
+  const expanded = await expandSubsearches(request.query, (text, offset) => runSubsearch(deps, request, text, depth).catch((error: unknown) => {
+    throw shiftError(error, offset);
+  }));
   const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows) };
-  let compiled = compileSpl(request.query, options);
   const connection = await deps.db.connect();
+  let compiled: CompiledSearch;
+  let compileOptions: Parameters<typeof compileSpl>[1] = options;
+  try {
+    // Lookup metadata (tables, columns) is read up front: compiling is synchronous.
+    if (/lookup/i.test(expanded.query)) compileOptions = { ...options, lookups: await readLookupCatalog(connection) };
+    compiled = compileMapped(expanded, compileOptions);
+  } catch (error) {
+    connection.closeSync();
+    throw error;
+  }
   let cancelled: VigilError | undefined;
   let reinterrupt: TimerHandle | undefined;
   const cancel = (error: VigilError): void => {
@@ -68,7 +86,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest): Promi
       const [range] = await run(dataRangeSql(compiled));
       const lo = range?.['lo'];
       const hi = range?.['hi'];
-      compiled = compileSpl(request.query, { ...options, dataRange: lo === null || lo === undefined ? { minMs: nowMs, maxMs: nowMs } : { minMs: Number(lo), maxMs: Number(hi) } });
+      compiled = compileMapped(expanded, { ...compileOptions, dataRange: lo === null || lo === undefined ? { minMs: nowMs, maxMs: nowMs } : { minMs: Number(lo), maxMs: Number(hi) } });
     }
     if (compiled.pivot !== undefined) {
       let long = await run(compiled.sql);
@@ -84,6 +102,32 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest): Promi
     reinterrupt?.cancel();
     request.signal?.removeEventListener('abort', onAbort);
     connection.closeSync();
+  }
+}
+
+/** Compiles the expanded query; error spans point into the query as the user wrote it. */
+function compileMapped(expanded: ExpandedQuery, options: Parameters<typeof compileSpl>[1]): CompiledSearch {
+  try {
+    return compileSpl(expanded.query, options);
+  } catch (error) {
+    if (!(error instanceof VigilError) || error.span?.offset === undefined) throw error;
+    const span = expanded.mapSpan({ offset: error.span.offset, length: error.span.length ?? 1 });
+    if (span.offset === error.span.offset && span.length === (error.span.length ?? 1)) throw error;
+    throw new VigilError(error.code, error.message, { span, cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+  }
+}
+
+/** One subsearch: its own search over the outer time range, capped at maxout rows and maxtime. */
+async function runSubsearch(deps: SearchDeps, outer: SearchRequest, text: string, depth: number): Promise<SearchResult> {
+  if (depth + 1 > SUBSEARCH_MAX_DEPTH) throw new VigilError('spl.unsupported', `subsearches nest at most ${SUBSEARCH_MAX_DEPTH} deep`, { span: { offset: 0, length: text.length } });
+  const timeoutMs = Math.min(SUBSEARCH_MAXTIME_MS, outer.timeoutMs ?? deps.timeoutMs);
+  try {
+    return await runSearch({ ...deps, maxRows: SUBSEARCH_MAXOUT, timeoutMs }, { query: text, earliest: outer.earliest, latest: outer.latest, signal: outer.signal, timeoutMs }, depth + 1);
+  } catch (error) {
+    if (error instanceof VigilError && error.code === 'siem.search_timeout') {
+      throw new VigilError('siem.search_timeout', `a subsearch ran longer than ${Math.round(timeoutMs / 1000)} s (subsearch maxtime) and was cancelled`, { hint: 'narrow the subsearch (time range, index, filters)', cause: error });
+    }
+    throw error;
   }
 }
 

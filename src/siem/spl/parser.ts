@@ -1,5 +1,6 @@
 import { VigilError } from '../../core/index.js';
 import type { Aggregation, CommandNode, CompareOp, EvalExpr, Pipeline, SearchExpr, Span } from './ast.js';
+import { AGGREGATIONS } from './aggregations.js';
 import { lex, spanOf, type Token } from './lexer.js';
 
 /** Reads one command's arguments; each command's `parse` drives it. */
@@ -114,7 +115,8 @@ export function splitPipeline(text: string): Array<{ command: string; span: Span
     while (i < end && /\s/.test(text[i] as string)) i++;
     const nameMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, end));
     if (index === 0) {
-      if (i >= end && bounds.length > 1) throw new VigilError('spl.unsupported_command', 'a search cannot start with a generating command here', { span: { offset: start, length: 1 }, hint: 'start with a base search, e.g. index=main' });
+      // `| inputlookup …`: a leading pipe starts with a generating command instead of a base search.
+      if (i >= end && bounds.length > 1) return;
       const explicit = nameMatch !== null && nameMatch[0] === 'search' && /^\s|^$/.test(text.slice(i + 6, end).slice(0, 1));
       out.push({ command: 'search', span: { offset: i, length: explicit ? 6 : 0 }, argsStart: explicit ? i + 6 : i, argsEnd: end });
       return;
@@ -291,7 +293,7 @@ function parseUnary(reader: ArgReader): EvalExpr {
   }
 }
 
-const AGG_NAME = /^(?:(count|c|dc|distinct_count|sum|avg|mean|min|max|values|list|latest|earliest|first|last|median|mode|range|stdev|var)|(?:perc|p|exactperc|upperperc)(\d{1,2}(?:\.\d+)?))$/i;
+const AGG_NAME = /^(?:(count|c|dc|distinct_count|estdc|sum|sumsq|avg|mean|min|max|values|list|latest|earliest|latest_time|earliest_time|first|last|median|mode|range|stdev|stdevp|var|varp|rate|per_second|per_minute|per_hour|per_day)|(perc|p|exactperc|upperperc)(\d{1,2}(?:\.\d+)?|100))$/i;
 
 /** Aggregations (`count`, `max(x) AS y`, `perc95(x)`), up to `by`/`over` or the end. */
 export function parseAggregations(reader: ArgReader, stopWords: readonly string[]): Aggregation[] {
@@ -304,11 +306,12 @@ export function parseAggregations(reader: ArgReader, stopWords: readonly string[
     const token = reader.expect('word', 'an aggregation such as count or max(field)');
     const match = AGG_NAME.exec(token.value);
     if (match === null) {
-      throw reader.error('spl.unknown_function', `unknown aggregation '${token.value}'`, spanOf(token), 'supported: count, dc, sum, avg, min, max, values, list, latest, earliest, first, last, median, mode, range, stdev, var, perc<N>');
+      throw reader.error('spl.unknown_function', `unknown aggregation '${token.value}'`, spanOf(token), `supported: ${AGGREGATIONS.filter((a) => a !== 'perc').join(', ')}, perc<N>, p<N>, exactperc<N>, upperperc<N>`);
     }
-    let fn = (match[1] ?? 'perc').toLowerCase();
+    const written = (match[1] ?? match[2] as string).toLowerCase();
+    let fn = match[1] === undefined ? 'perc' : written;
     if (fn === 'c') fn = 'count';
-    if (fn === 'distinct_count') fn = 'dc';
+    if (fn === 'distinct_count' || fn === 'estdc') fn = 'dc';
     if (fn === 'mean') fn = 'avg';
     let field: string | undefined;
     let end = token.offset + token.length;
@@ -324,7 +327,7 @@ export function parseAggregations(reader: ArgReader, stopWords: readonly string[
       reader.next();
       as = reader.name('a name after AS').value;
     }
-    out.push({ fn, ...(match[2] === undefined ? {} : { param: Number(match[2]) }), field, as, span: { offset: token.offset, length: end - token.offset } });
+    out.push({ fn, ...(match[3] === undefined ? {} : { param: Number(match[3]) }), ...(written === fn ? {} : { written }), field, as, span: { offset: token.offset, length: end - token.offset } });
   }
   return out;
 }
@@ -332,7 +335,7 @@ export function parseAggregations(reader: ArgReader, stopWords: readonly string[
 /** The default output name of an aggregation (`count`, `max(value.count)`, `perc95(x)`). */
 export function aggregationName(agg: Aggregation): string {
   if (agg.as !== undefined) return agg.as;
-  const fn = agg.param === undefined ? agg.fn : `perc${agg.param}`;
+  const fn = `${agg.written ?? agg.fn}${agg.param ?? ''}`;
   return agg.field === undefined ? fn : `${fn}(${agg.field})`;
 }
 

@@ -8,9 +8,10 @@ import { detectMigration } from './007-detect.js';
 import { auditMigration } from './008-audit.js';
 import { consoleMigration } from './009-console.js';
 import { mlMigration } from './010-ml.js';
+import { alertsMigration } from './011-alerts.js';
 import type { RegistryMigration } from './types.js';
 
 /** Registry migrations in order. A new one is a new file and a new row; released rows never change. */
-export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration];
+export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration];
 
 export type { RegistryMigration } from './types.js';

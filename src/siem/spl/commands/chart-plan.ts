@@ -62,7 +62,7 @@ export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions
     rowSql = (groupKeys(rel, [options.row], '__r')[0] as string);
   }
   const colSql = options.col === undefined ? undefined : (groupKeys(rel, [options.col], '__c')[0] as string);
-  const series = options.aggs.map((agg) => ({ name: aggregationName(agg), fn: agg.fn, value: aggregateSql(agg, rel) }));
+  const series = options.aggs.map((agg) => ({ name: aggregationName(agg), fn: agg.fn, value: aggregateSql(agg, rel, rowIsTime ? { spanSeconds } : {}) }));
   const source = rel.current;
   const ctes = [...rel.ctes];
   let fill: { spanSeconds: number; fromSec?: number; toSec?: number } | undefined;

@@ -12,6 +12,19 @@ import { stats } from './stats.js';
 import { table } from './table.js';
 import { timechart } from './timechart.js';
 import { where } from './where.js';
+import { tail } from './tail.js';
+import { dedup } from './dedup.js';
+import { rare, top } from './top-rare.js';
+import { bin, bucket } from './bin.js';
+import { rex } from './rex.js';
+import { regex } from './regex.js';
+import { fillnull } from './fillnull.js';
+import { makemv } from './makemv.js';
+import { lookup } from './lookup.js';
+import { inputlookup } from './inputlookup.js';
+import { tstats } from './tstats.js';
+import { eventstats } from './eventstats.js';
+import { streamstats } from './streamstats.js';
 
 /** Every SPL command, one file each; adding a command means adding a file and a row here. */
 export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
@@ -28,6 +41,21 @@ export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
   stats,
   chart,
   timechart,
+  tail,
+  dedup,
+  top,
+  rare,
+  bin,
+  bucket,
+  rex,
+  regex,
+  fillnull,
+  makemv,
+  lookup,
+  inputlookup,
+  tstats,
+  eventstats,
+  streamstats,
 } as unknown as Record<string, SplCommand<never>>;
 
 export type { SplCommand } from './command.js';

@@ -1,0 +1,19 @@
+import type { Token } from '../lexer.js';
+import { spanOf } from '../lexer.js';
+import type { ArgReader } from '../parser.js';
+
+/** A `key=t|f` option: t, true, 1, yes / f, false, 0, no (case-insensitive); `fallback` when absent. */
+export function booleanOption(reader: ArgReader, key: string, token: Token | undefined, fallback: boolean): boolean {
+  if (token === undefined) return fallback;
+  if (/^(t|true|1|yes)$/i.test(token.value)) return true;
+  if (/^(f|false|0|no)$/i.test(token.value)) return false;
+  throw reader.error('spl.invalid_argument', `${key}= takes true or false, not '${token.value}'`, spanOf(token), `e.g. ${key}=${fallback ? 'f' : 't'}`);
+}
+
+/** A whole number at least `min` (a `key=N` option or a bare count). */
+export function integerOption(reader: ArgReader, what: string, token: Token, min = 0): number {
+  if (!/^\d+$/.test(token.value) || Number(token.value) < min) {
+    throw reader.error('spl.invalid_argument', `${what} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${token.value}'`, spanOf(token));
+  }
+  return Number(token.value);
+}

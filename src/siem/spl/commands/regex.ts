@@ -1,0 +1,45 @@
+import { spanOf, type Token } from '../lexer.js';
+import { INTERNAL_PREFIX, asStr, quoteString } from '../relation.js';
+import { command } from './command.js';
+import { re2Pattern } from './re2-pattern.js';
+
+interface RegexArgs {
+  readonly field: string;
+  readonly negate: boolean;
+  readonly pattern: string;
+}
+
+/**
+ * `regex [field=_raw] "re"` keeps rows whose field matches (unanchored; a multivalue matches when any
+ * value does; a missing field never matches); `regex field!="re"` keeps the others, including rows
+ * without the field.
+ */
+export const regex = command<RegexArgs>({
+  name: 'regex',
+  summary: 'keep rows matching a regex: regex [field=|field!=]"re"',
+  mode: 'search',
+  parse(reader) {
+    let field = '_raw';
+    let negate = false;
+    let pattern: Token;
+    if (reader.isType('op', 1, '=') || reader.isType('op', 1, '!=')) {
+      const name = reader.name('a field name');
+      if (name.value.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(name));
+      field = name.value;
+      negate = reader.next().value === '!=';
+      if (reader.atEnd()) throw reader.error('spl.missing_argument', `regex ${field}${negate ? '!=' : '='} needs a regex`, reader.endSpan(), `e.g. regex ${field}="^10\\."`);
+      pattern = reader.name('a regex');
+    } else {
+      if (reader.atEnd()) throw reader.error('spl.missing_argument', 'regex needs a regex', reader.endSpan(), 'e.g. regex _raw="fail(ed|ure)"');
+      pattern = reader.name('a regex');
+    }
+    reader.rejectRest();
+    return { field, negate, pattern: re2Pattern(pattern.value, spanOf(pattern)).pattern };
+  },
+  plan({ field, negate, pattern }, rel) {
+    const value = rel.ref(field);
+    const re = quoteString(pattern);
+    const matches = value.kind === 'mv' ? `len(list_filter(${value.sql}, x -> regexp_matches(x, ${re}))) > 0` : `regexp_matches(${asStr(value)}, ${re})`;
+    rel.push(`SELECT * FROM {src} WHERE ${negate ? `NOT coalesce(${matches}, false)` : `coalesce(${matches}, false)`}`);
+  },
+});

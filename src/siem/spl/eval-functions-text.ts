@@ -1,0 +1,111 @@
+import type { EvalExpr } from './ast.js';
+import { arg as c, fixed, invalid, literalString, type Call, type EvalFunction } from './eval-function.js';
+import { asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
+
+/** Splunk trims spaces and tabs by default. */
+function trimmer(fn: 'trim' | 'ltrim' | 'rtrim'): EvalFunction {
+  return fixed(1, 2, ([x, chars], s) => ({ sql: `${fn}(${asStr(c(x as EvalExpr, s))}, ${chars === undefined ? "' \t'" : asStr(c(chars, s))})`, kind: 'str' }));
+}
+
+function hash(fn: string): EvalFunction {
+  return fixed(1, 1, ([x], s) => ({ sql: `${fn}(${asStr(c(x as EvalExpr, s))})`, kind: 'str' }));
+}
+
+/**
+ * Splunk JSON-function paths (`a.b{0}.c`, 0-based; `{}` all elements) → a DuckDB JSON path.
+ * `spath()` shares the syntax but is 1-based (see docs/siem.md).
+ */
+function jsonFunctionPath(path: string, base: 0 | 1): { path: string; multi: boolean } {
+  let multi = false;
+  const steps = path
+    .split('.')
+    .filter((step) => step !== '')
+    .map((step) => {
+      const match = /^(.*?)((?:\{\d*\})*)$/.exec(step) as RegExpExecArray;
+      const key = match[1] as string;
+      const quoted = key === '' ? '' : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `."${key.replace(/"/g, '\\"')}"`;
+      const indexes = ((match[2] ?? '').match(/\{\d*\}/g) ?? []).map((ix) => {
+        if (ix === '{}') {
+          multi = true;
+          return '[*]';
+        }
+        return `[${Number(ix.slice(1, -1)) - base}]`;
+      });
+      return `${quoted}${indexes.join('')}`;
+    });
+  return { path: `$${steps.join('')}`, multi };
+}
+
+/** DuckDB printf with each argument cast to what its conversion expects. */
+function printfSql(args: readonly EvalExpr[], s: EvalScope, call: Call): Typed {
+  const format = literalString(args[0], 'a format such as "%s=%d"', call);
+  const conversions = [...format.matchAll(/%[-+ 0#]*(\d+|\*)?(?:\.(\d+|\*))?([a-zA-Z%])/g)].map((m) => m[3] as string).filter((k) => k !== '%');
+  if (format.includes('*')) throw invalid(call, 'printf() does not support * widths', 'write the width into the format');
+  const unknown = conversions.find((k) => !/^[sdiuxXofFeEgGc]$/.test(k));
+  if (unknown !== undefined) throw invalid(call, `printf() does not support %${unknown}`, 'use %s, %d, %i, %u, %x, %X, %o, %f, %e, %g or %c');
+  const values = args.slice(1);
+  if (values.length !== conversions.length) throw invalid(call, `printf() format has ${conversions.length} conversions but ${values.length} values were given`);
+  const casted = values.map((v, i) => {
+    const kind = conversions[i] as string;
+    const value = c(v, s);
+    if (/[diuxXoc]/.test(kind)) return `CAST(trunc(${asNum(value)}) AS BIGINT)`;
+    if (/[fFeEgG]/.test(kind)) return asNum(value);
+    return asStr(value);
+  });
+  // %i/%u are C spellings of %d for DuckDB's printf.
+  const normalized = format.replace(/%([-+ 0#]*\d*(?:\.\d+)?)[iu]/g, '%$1d');
+  // printf of a NULL argument is NULL in DuckDB, like Splunk's null propagation.
+  return { sql: `printf(${[quoteString(normalized), ...casted].join(', ')})`, kind: 'str' };
+}
+
+/** String, hashing, URL and JSON functions (spec C.5). */
+export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
+  len: fixed(1, 1, ([x], s) => ({ sql: `CAST(length(${asStr(c(x as EvalExpr, s))}) AS DOUBLE)`, kind: 'num' })),
+  lower: fixed(1, 1, ([x], s) => ({ sql: `lower(${asStr(c(x as EvalExpr, s))})`, kind: 'str' })),
+  upper: fixed(1, 1, ([x], s) => ({ sql: `upper(${asStr(c(x as EvalExpr, s))})`, kind: 'str' })),
+  trim: trimmer('trim'),
+  ltrim: trimmer('ltrim'),
+  rtrim: trimmer('rtrim'),
+  // 1-based; a negative start counts from the end; a start of 0 means 1.
+  substr: fixed(2, 3, ([x, start, n], s) => {
+    const str = asStr(c(x as EvalExpr, s));
+    const st = `CAST(trunc(${asNum(c(start as EvalExpr, s))}) AS BIGINT)`;
+    const from = `CASE WHEN ${st} < 0 THEN greatest(length(${str}) + ${st} + 1, 1) WHEN ${st} = 0 THEN 1 ELSE ${st} END`;
+    return { sql: n === undefined ? `substring(${str}, ${from})` : `substring(${str}, ${from}, greatest(CAST(trunc(${asNum(c(n, s))}) AS BIGINT), 0))`, kind: 'str' };
+  }),
+  // Regex replace-all; `\1` back-references work as in RE2.
+  replace: fixed(3, 3, ([x, re, repl], s) => ({
+    sql: `regexp_replace(${asStr(c(x as EvalExpr, s))}, ${asStr(c(re as EvalExpr, s))}, ${asStr(c(repl as EvalExpr, s))}, 'g')`,
+    kind: 'str',
+  })),
+  printf: fixed(1, Infinity, printfSql),
+  // `+` is a space in query strings; an undecodable input gives null.
+  urldecode: fixed(1, 1, ([x], s) => ({ sql: `try(url_decode(replace(${asStr(c(x as EvalExpr, s))}, '+', ' ')))`, kind: 'str' })),
+  md5: hash('md5'),
+  sha1: hash('sha1'),
+  sha256: hash('sha256'),
+  json_valid: fixed(1, 1, ([x], s) => ({ sql: `coalesce(json_valid(${asStr(c(x as EvalExpr, s))}), false)`, kind: 'bool' })),
+  json_keys: fixed(1, 1, ([x], s) => {
+    const input = asStr(c(x as EvalExpr, s));
+    return { sql: `CASE WHEN json_valid(${input}) AND json_type(${input}) = 'OBJECT' THEN CAST(to_json(json_keys(${input})) AS VARCHAR) END`, kind: 'str' };
+  }),
+  // Strings come back unquoted, objects and arrays as JSON text; several paths give a JSON array.
+  json_extract: fixed(1, Infinity, ([x, ...paths], s, call) => {
+    const input = asStr(c(x as EvalExpr, s));
+    if (paths.length === 0) return { sql: `CASE WHEN json_valid(${input}) THEN CAST(json(${input}) AS VARCHAR) END`, kind: 'str' };
+    const jps = paths.map((p) => jsonFunctionPath(literalString(p, 'a path such as "a.b{0}"', call), 0));
+    if (jps.length === 1) {
+      const jp = jps[0] as { path: string; multi: boolean };
+      const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : `json_extract_string(${input}, ${quoteString(jp.path)})`;
+      return { sql: `CASE WHEN json_valid(${input}) THEN ${value} END`, kind: 'str' };
+    }
+    const items = jps.map((jp) => `json_extract(${input}, ${quoteString(jp.path)})`);
+    return { sql: `CASE WHEN json_valid(${input}) THEN CAST(json_array(${items.join(', ')}) AS VARCHAR) END`, kind: 'str' };
+  }),
+  // Same path syntax as the spath command: `{N}` is 1-based, `{}` gives a multivalue.
+  spath: fixed(2, 2, ([x, p], s, call) => {
+    const jp = jsonFunctionPath(literalString(p, 'a path', call), 1);
+    const input = asStr(c(x as EvalExpr, s));
+    return { sql: `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${quoteString(jp.path)}) END`, kind: jp.multi ? 'mv' : 'str' };
+  }),
+};

@@ -1,0 +1,103 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliFor } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
+import { startTestVigil, type TestVigil } from '../support/vigil.js';
+
+const T0 = 1767225600; // 2026-01-01T00:00:00Z
+const files = tempDir('vigil-lookups-');
+let vigil: TestVigil;
+let cli: ReturnType<typeof cliFor>;
+let api: string;
+
+async function call(method: string, path: string, options: { body?: string; type?: string; auth?: boolean } = {}): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = {};
+  if (options.auth !== false) headers['authorization'] = `Bearer ${vigil.adminToken}`;
+  if (options.type !== undefined) headers['content-type'] = options.type;
+  const response = await fetch(`${api}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: options.body }) });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+function file(name: string, text: string): string {
+  const path = join(files.path, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+beforeAll(async () => {
+  vigil = await startTestVigil();
+  api = vigil.running.endpoints['api'] as string;
+  cli = cliFor(vigil);
+  const hec = vigil.running.endpoints['hec'] as string;
+  const token = readFileSync(join(vigil.dataDir, 'secrets', 'hec-token'), 'utf8').trim();
+  const events = ['alice', 'bob', 'alice', 'mallory'].map((user, i) => JSON.stringify({ time: T0 + i * 60, sourcetype: 'login', host: 'gw', event: { user, action: 'login' } })).join('\n');
+  const posted = await fetch(`${hec}/services/collector/event`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: events });
+  expect(await posted.json()).toEqual({ text: 'Success', code: 0 });
+});
+afterAll(async () => {
+  await vigil.stop();
+  files.remove();
+});
+
+describe('vigil lookup upload / list / delete, and lookups in searches on the running server', () => {
+  it('upload from a CSV file, then search with lookup, inputlookup and a subsearch', async () => {
+    const uploaded = await cli('lookup', 'upload', 'owners.csv', file('owners.csv', 'user,team\nalice,red\nbob,blue\n"carol, jr",red\n'));
+    expect(uploaded).toMatchObject({ code: 0, out: 'uploaded lookup owners.csv from owners.csv: 3 rows, columns user, team\n' });
+
+    const enriched = await cli('search', 'index=main sourcetype=login | lookup owners user OUTPUT team | stats count by team', '--earliest', '0', '--output', 'json');
+    expect(enriched.err).toBe('');
+    expect(enriched.code).toBe(0);
+    expect(JSON.parse(enriched.out)).toEqual([{ team: 'blue', count: '1' }, { team: 'red', count: '2' }]);
+
+    const rows = await call('POST', '/api/v1/search', { type: 'application/json', body: JSON.stringify({ query: '| inputlookup owners.csv WHERE team=red', earliest: '0' }) });
+    expect(rows.status).toBe(200);
+    expect(rows.json.rows).toEqual([{ user: 'alice', team: 'red' }, { user: 'carol, jr', team: 'red' }]);
+
+    const sub = await cli('search', 'index=main sourcetype=login NOT [ | inputlookup owners.csv | fields user ] | table user', '--earliest', '0', '--output', 'json');
+    expect(JSON.parse(sub.out)).toEqual([{ user: 'mallory' }]);
+  });
+
+  it('list shows name, rows, size and columns; --json gives the same', async () => {
+    const table = await cli('lookup', 'list');
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^NAME\s+ROWS\s+BYTES\s+COLUMNS\s+UPDATED$/m);
+    expect(table.out).toMatch(/^owners\.csv\s+3\s+45\s+user,team\s+\d{4}-/m);
+    const json = await cli('lookup', 'list', '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ lookups: [{ name: 'owners.csv', columns: ['user', 'team'], rows: 3, bytes: 45 }] });
+  });
+
+  it('a malformed CSV is rejected with its line number, and nothing is stored', async () => {
+    const ragged = await cli('lookup', 'upload', 'bad', file('bad.csv', 'user,team\nalice,red\nbob\n'));
+    expect(ragged.code).toBe(1);
+    expect(ragged.err).toContain('line 3: 1 fields, but the header has 2 columns');
+    const unclosed = await call('PUT', '/api/v1/lookups/bad', { type: 'text/csv', body: 'user,team\nalice,"red\n' });
+    expect(unclosed.status).toBe(400);
+    expect(unclosed.json).toMatchObject({ code: 'lookup.invalid_csv', message: 'line 2: a quoted field is not closed' });
+    const names = (await call('GET', '/api/v1/lookups')).json.lookups.map((l: { name: string }) => l.name);
+    expect(names).toEqual(['owners.csv']);
+  });
+
+  it('the API uploads a raw text/csv body and refuses calls without credentials', async () => {
+    const put = await call('PUT', '/api/v1/lookups/ips', { type: 'text/csv', body: 'ip,zone\r\n10.0.0.1,dmz\r\n' });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ name: 'ips', columns: ['ip', 'zone'], rows: 1 });
+    expect((await call('GET', '/api/v1/lookups', { auth: false })).status).toBe(401);
+    expect((await call('PUT', '/api/v1/lookups/x', { type: 'text/csv', body: 'a\n1\n', auth: false })).status).toBe(401);
+    expect((await call('DELETE', '/api/v1/lookups/ips', { auth: false })).status).toBe(401);
+    expect((await call('DELETE', '/api/v1/lookups/ips')).status).toBe(204);
+  });
+
+  it('delete removes the lookup; searches naming it then fail with a clear error', async () => {
+    const deleted = await cli('lookup', 'delete', 'owners.csv');
+    expect(deleted).toMatchObject({ code: 0, out: 'deleted lookup owners.csv\n' });
+    expect(JSON.parse((await cli('lookup', 'list', '--json')).out)).toEqual({ lookups: [] });
+    const search = await cli('search', 'index=main | lookup owners.csv user', '--earliest', '0');
+    expect(search.code).toBe(1);
+    expect(search.err).toContain("unknown lookup 'owners.csv'");
+    const again = await cli('lookup', 'delete', 'owners.csv');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('no lookup owners.csv');
+  });
+});
