@@ -22,7 +22,12 @@ export interface DemoOptions {
   readonly devices?: number;
   readonly speed?: number;
   readonly scenario?: string;
+  /** Where the demo's "new listening port" alert POSTs its result rows (besides its history). */
+  readonly alertWebhook?: string;
 }
+
+/** The bundled detection the demo enables: it fires once when the target starts listening on 21. */
+export const DEMO_ALERT = 'iot-new-listening-port';
 
 /**
  * The config `vigil up --demo` runs with: the broker's minimum report interval lowered to half the
@@ -48,6 +53,8 @@ export interface RunningDemo {
   readonly auditTaskId: string | undefined;
   readonly index: string;
   readonly sourcetype: string;
+  /** The saved search enabled as an alert (undefined when the build has no SIEM alerts). */
+  readonly alert: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,7 +86,19 @@ export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig
     // So the posture dashboard's authorization-failure panel has something to show.
     misconfiguredDevice: true,
   });
-  return { simulator, plan, auditTaskId, index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', stop: () => simulator.stop() };
+  const alert = await enableDemoAlert(running, options.alertWebhook);
+  return { simulator, plan, auditTaskId, index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', alert, stop: () => simulator.stop() };
+}
+
+/**
+ * Enables the bundled "new listening port" detection every minute (its per-result trigger and its
+ * 24 h throttle per thing and port stay), with a webhook action when one was given.
+ */
+async function enableDemoAlert(running: RunningVigil, webhook: string | undefined): Promise<string | undefined> {
+  const bundled = await running.alerts.get(DEMO_ALERT).catch(() => undefined);
+  if (bundled === undefined) return undefined;
+  await running.alerts.update(DEMO_ALERT, { enabled: true, cron: '* * * * *', alert: { actions: webhook === undefined ? [] : [{ type: 'webhook', url: webhook }] } });
+  return DEMO_ALERT;
 }
 
 async function startAudit(client: VigilClient): Promise<string | undefined> {
@@ -123,6 +142,7 @@ export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPa
     demo.simulator.misconfigured === undefined ? '' : `  noise          ${demo.simulator.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
     demo.plan.skippedKinds.length === 0 ? '' : `  not in this build: ${demo.plan.skippedKinds.join(', ')}`,
     demo.auditTaskId === undefined ? '' : `  audit task     ${demo.auditTaskId}`,
+    demo.alert === undefined ? '' : `  alert          ${demo.alert} runs every minute and fires once for port 21: vigil alert history ${demo.alert}`,
     '',
     'Paste these into `vigil search` (results within about two minutes):',
     ...queries.map((q, i) => `  ${i + 1}. vigil search '${q}'`),

@@ -6,6 +6,8 @@ import { runCli } from '../support/cli.js';
 import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
 import { tempDir } from '../support/temp.js';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -33,7 +35,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 describe('vigil up --demo', () => {
-  it('on ephemeral ports at speed 150: 20 devices report through the broker; within 90 s queries 2–4 show the tcp_count step, port 21 and audit details, the violation is active and stream siem failed nothing', async () => {
+  it('on ephemeral ports at speed 150: 20 devices report through the broker; within 90 s queries 2–4 show the tcp_count step, port 21 and audit details, the violation is active, stream siem failed nothing, and the new-listening-port alert fires once to its webhook', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const speed = 150; // a report every 2 s
@@ -42,7 +44,20 @@ describe('vigil up --demo', () => {
     expect(loaded.config.mqtt.reports.min_report_interval_secs).toBe(1);
     const running: RunningVigil = await startVigil({ loaded, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
     cleanups.push(() => running.stop());
-    const demo: RunningDemo = await startDemo(running, loaded, { speed });
+    // A webhook receiver for the demo's "new listening port" alert.
+    const hooks: Array<{ search_name: string; results: Array<Record<string, unknown>> }> = [];
+    const hook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => hook.close(() => resolve())));
+    const alertWebhook = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alert`;
+    const demo: RunningDemo = await startDemo(running, loaded, { speed, alertWebhook });
     cleanups.push(() => demo.stop());
 
     expect(demo.plan.entries.filter((e) => e.action === 'create').map((e) => `${e.kind.key}/${e.name}`)).toEqual(expect.arrayContaining(['policies/DeviceDefenderAgentPolicy', 'thing_groups/DeviceDefenderFleet', 'streams/siem', 'topics/device-defender-audit', 'topic_rules/DeviceDefenderMetricsExport', 'hec_tokens/siem', 'indexes/aws_hfb']));
@@ -114,5 +129,19 @@ describe('vigil up --demo', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/dropped by transform\s+0\n/);
     expect(cli.stdout).toMatch(/backed up\s+0\n/);
-  }, 180_000);
+
+    // The demo's alert: its first scheduled run (every minute) fires once, for the target's port 21, to the webhook.
+    expect(demo.alert).toBe('iot-new-listening-port');
+    expect(summary).toContain('vigil alert history iot-new-listening-port');
+    await until(() => hooks.length > 0, 75_000);
+    await running.alerts.idle();
+    expect(hooks.map((h) => [h.search_name, h.results.map((r) => `${String(r['thing'])}:${String(r['port'])}`)])).toEqual([['iot-new-listening-port', [`${target}:21`]]]);
+    // A later run sees the same new port and is throttled: the webhook is not called again.
+    const again = await running.alerts.dispatch('iot-new-listening-port');
+    expect(again).toMatchObject({ status: 'throttled', firedCount: 0 });
+    expect(again.suppressedCount).toBeGreaterThan(0);
+    expect(hooks.length).toBe(1);
+    const history = await running.alerts.history('iot-new-listening-port');
+    expect(history.map((run) => run.status).filter((status) => status === 'fired')).toEqual(['fired']);
+  }, 240_000);
 });

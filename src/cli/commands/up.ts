@@ -9,7 +9,8 @@ export function registerUp(program: Command, context: CliContext): void {
     .option('--demo', 'also apply the reference pipeline (examples/reference-pipeline/resources.yaml), run an audit and start a simulated fleet (docs/demo.md)')
     .option('--devices <n>', 'demo: simulated devices', String(DEMO_DEFAULTS.devices))
     .option('--speed <x>', 'demo: simulated seconds per real second', String(DEMO_DEFAULTS.speed))
-    .action(async (options: { config?: string; demo?: boolean; devices: string; speed: string }) => {
+    .option('--alert-webhook <url>', 'demo: also POST the "new listening port" alert\'s result rows to this URL')
+    .action(async (options: { config?: string; demo?: boolean; devices: string; speed: string; alertWebhook?: string }) => {
       const speed = Number(options.speed);
       const loaded = options.demo === true ? demoConfig(loadConfigOrThrow(options, context), speed) : loadConfigOrThrow(options, context);
       // Everything the server creates under the data directory (DuckDB WAL, SQLite side files) stays private.
@@ -22,7 +23,7 @@ export function registerUp(program: Command, context: CliContext): void {
       io.out(`  endpoints:   ${running.layout.endpointsPath}\n`);
       let stop = running.stop;
       if (options.demo === true) {
-        const demo = await startDemo(running, loaded, { devices: Number(options.devices), speed }).catch(async (error: unknown) => {
+        const demo = await startDemo(running, loaded, { devices: Number(options.devices), speed, ...(options.alertWebhook === undefined ? {} : { alertWebhook: options.alertWebhook }) }).catch(async (error: unknown) => {
           await running.stop();
           throw error;
         });
