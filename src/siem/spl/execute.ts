@@ -153,6 +153,8 @@ export function formatNumber(value: number): string {
 function formatValue(value: unknown, column: string): string | string[] | undefined {
   if (value === null || value === undefined) return undefined;
   if (column === '_time' && (typeof value === 'number' || typeof value === 'bigint')) return formatTime(Number(value));
+  // `stats … by _time` groups on the string form; Splunk still renders the column as a time.
+  if (column === '_time' && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return formatTime(Number(value));
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'true' : 'false';
