@@ -160,7 +160,8 @@ function formatValue(value: unknown, column: string): string | string[] | undefi
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) {
     const list = value.filter((v) => v !== null && v !== undefined).map((v) => (typeof v === 'number' ? formatNumber(v) : String(v)));
-    return list.length === 0 ? undefined : list;
+    // Splunk has no one-element multivalue: a field with one value is that value.
+    return list.length === 0 ? undefined : list.length === 1 ? list[0] : list;
   }
   if (typeof value === 'object' && 'toString' in value) return String(value);
   return String(value);
