@@ -12,6 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { systemClock, systemTimer } from '../src/core/index.js';
 import { startVigil, validateVigilConfig } from '../src/app/index.js';
 import { runSearch } from '../src/siem/index.js';
+import { STAGED_COLUMNS } from '../src/siem/events/event-store.js';
+import { FieldSlots } from '../src/siem/events/field-slots.js';
 import { SPL_MACROS } from '../src/siem/spl/relation.js';
 import { migrateDuckDb, openDuckDb, type EventsDb } from '../src/store/index.js';
 import { fmt, median, perSecond, type BenchContext, type BenchReport } from './types.js';
@@ -88,20 +90,30 @@ async function hecIngest(ctx: BenchContext, totalEvents: number): Promise<number
   }
 }
 
-/** The demo fleet at scale, generated inside DuckDB: 100 things x 9 metrics per 300 s round; thing-3 opens port 21 halfway. */
+/**
+ * The demo fleet at scale, generated inside DuckDB: 100 things x 9 metrics per 300 s round; thing-3
+ * opens port 21 halfway. Stored the way the event store stores a commit: staged rows, field slots
+ * discovered from a sample, then one INSERT … SELECT that extracts them.
+ */
 async function corpus(db: EventsDb, events: number): Promise<void> {
   const perRound = THINGS * 9;
   const half = Math.floor(events / 2);
   const names = `['${NAMES.join("','")}']`;
   await db.connection.run('delete from siem_events');
-  await db.connection.run(`insert into siem_events select
-      ${T0_MS} + (i // ${perRound}) * 300000 + (i % ${perRound} // 9) * 10 as time_ms, 'aws_hfb', 'aws-iot-device-defender', 'http:firehose', 'vigil',
+  await db.connection.run(`create or replace temp table corpus_staging as select
+      ${T0_MS} + (i // ${perRound}) * 300000 + (i % ${perRound} // 9) * 10 as time_ms, 'aws_hfb' as "index", 'aws-iot-device-defender' as sourcetype, 'http:firehose' as source, 'vigil' as host,
       '{"name":"' || (${names})[(i % 9) + 1] || '","thing":"thing-' || (i % ${perRound} // 9) || '","value":' ||
         case when i % 9 = 7 then '{"ports":[22,80' || case when i % ${perRound} // 9 = 3 and i > ${half} then ',21' else '' end || ']}'
              else '{"count":' || (2 + case when i % 9 = 5 and i % ${perRound} // 9 = 3 and i > ${half} then 1 else 0 end) || '}' end ||
-        ',"version":"1.0","timestamp":' || (${T0_MS} + (i // ${perRound}) * 300000) || '}',
-      true, null, ${T0_MS}, i + 1
+        ',"version":"1.0","timestamp":' || (${T0_MS} + (i // ${perRound}) * 300000) || '}' as raw,
+      true as is_json, null::varchar as fields, ${T0_MS}::bigint as indextime_ms, i + 1 as serial
     from range(${events}) t(i)`);
+  const slots = await FieldSlots.load(db.connection);
+  const found = new Set<string>();
+  for (const row of (await db.connection.runAndReadAll('select raw from corpus_staging limit 9')).getRowObjects()) slots.discover(String(row['raw']), found);
+  await slots.assign(db.connection, found);
+  await db.connection.run(slots.insertSql('corpus_staging', STAGED_COLUMNS));
+  await db.connection.run('drop table corpus_staging');
   await db.connection.run('checkpoint');
 }
 

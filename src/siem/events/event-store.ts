@@ -2,6 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { VigilError, type Clock } from '../../core/index.js';
 import type { SiemEvent } from '../../model/index.js';
 import type { EventsDb } from '../../store/index.js';
+import { FieldSlots } from './field-slots.js';
 
 /** An event to store; `isJson` when the producer knows (HEC object bodies), else `raw` is checked. */
 export type StoredEvent = SiemEvent & { readonly isJson?: boolean };
@@ -12,10 +13,33 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** Columns the appender fills (in order); the staging table has exactly these. */
+export const STAGED_COLUMNS = ['time_ms', 'index', 'sourcetype', 'source', 'host', 'raw', 'is_json', 'fields', 'indextime_ms', 'serial'] as const;
+
+/** Events of one commit sampled for new JSON fields (see FieldSlots). */
+const DISCOVERY_SAMPLE = 16;
+
+/** Calls `visit` on up to DISCOVERY_SAMPLE JSON-looking events spread evenly over the commit. */
+function sample(batch: readonly Pending[], visit: (event: StoredEvent) => void): void {
+  const total = batch.reduce((n, p) => n + p.events.length, 0);
+  const step = Math.max(1, Math.floor(total / DISCOVERY_SAMPLE));
+  let next = 0;
+  let offset = 0;
+  for (const pending of batch) {
+    for (; next < offset + pending.events.length; next += step) {
+      const event = pending.events[next - offset] as StoredEvent;
+      if (event.isJson !== false) visit(event);
+    }
+    offset += pending.events.length;
+  }
+}
+
 /**
  * The SIEM event store on DuckDB. Writes are batched: every `append` of the same tick joins one
- * appender flush (one commit), and its promise resolves only after that commit, which is what HEC
- * indexer acknowledgement waits for.
+ * commit, and its promise resolves only after that commit, which is what HEC indexer
+ * acknowledgement waits for. The appender fills a temporary staging table (no WAL); one
+ * `INSERT … SELECT` per commit moves the rows into `siem_events`, extracting the slotted JSON fields
+ * on DuckDB's threads rather than on the event loop.
  */
 export class EventStore {
   private writer: DuckDBConnection | undefined;
@@ -26,6 +50,8 @@ export class EventStore {
   private flushing: Promise<void> | undefined;
   private holds = 0;
   private closed = false;
+  private slots: FieldSlots | undefined;
+  private insertSql = '';
 
   private constructor(readonly db: EventsDb, private readonly clock: Clock) {}
 
@@ -34,7 +60,10 @@ export class EventStore {
     const reader = await db.connection.runAndReadAll('select coalesce(max(serial), 0) as s from siem_events');
     store.serial = BigInt(String(reader.getRowObjects()[0]?.['s'] ?? 0));
     store.writer = await db.connect();
-    store.appender = await store.writer.createAppender('siem_events');
+    store.slots = await FieldSlots.load(store.writer);
+    store.insertSql = store.slots.insertSql('siem_staging', STAGED_COLUMNS);
+    await store.writer.run(`create temp table siem_staging as select ${STAGED_COLUMNS.map((c) => `"${c}"`).join(', ')} from siem_events limit 0`);
+    store.appender = await store.writer.createAppender('siem_staging', 'main', 'temp');
     return store;
   }
 
@@ -119,6 +148,9 @@ export class EventStore {
       return;
     }
     const now = BigInt(this.clock.now());
+    const writer = this.writer as DuckDBConnection;
+    const slots = this.slots as FieldSlots;
+    let inTransaction = false;
     try {
       for (const pending of batch) {
         for (const event of pending.events) {
@@ -138,17 +170,33 @@ export class EventStore {
         }
       }
       appender.flushSync();
+      const fresh = new Set<string>();
+      if (!slots.full) sample(batch, (event) => slots.discover(event.raw, fresh));
+      await writer.run('begin transaction');
+      inTransaction = true;
+      if (fresh.size > 0 && (await slots.assign(writer, fresh)) > 0) this.insertSql = slots.insertSql('siem_staging', STAGED_COLUMNS);
+      await writer.run(this.insertSql);
+      await writer.run('delete from siem_staging');
+      await writer.run('commit');
+      inTransaction = false;
       for (const p of batch) p.resolve();
     } catch (error) {
       const failure = new VigilError('siem.write_failed', `event store write failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       for (const p of batch) p.reject(failure);
-      // An appender that failed mid-row is unusable: start a fresh one.
+      if (inTransaction) {
+        await writer.run('rollback').catch(() => undefined);
+        // Slots assigned in the rolled-back transaction are gone: reread them.
+        this.slots = await FieldSlots.load(writer).catch(() => this.slots);
+        this.insertSql = (this.slots as FieldSlots).insertSql('siem_staging', STAGED_COLUMNS);
+      }
+      // An appender that failed mid-row is unusable: start a fresh one on an empty staging table.
       try {
         this.appender?.closeSync();
       } catch {
         // already broken
       }
-      this.appender = this.writer === undefined ? undefined : await this.writer.createAppender('siem_events');
+      await writer.run('delete from siem_staging').catch(() => undefined);
+      this.appender = await writer.createAppender('siem_staging', 'main', 'temp');
     }
   }
 }

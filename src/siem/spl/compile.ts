@@ -5,7 +5,7 @@ import { lex, type Token } from './lexer.js';
 import type { LookupCatalog } from '../lookups/catalog.js';
 import type { LookupPlanContext } from './commands/lookup-table.js';
 import { ArgReader, splitPipeline } from './parser.js';
-import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
+import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, SLOT_FIELDS, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
 import { searchToSql } from './search-sql.js';
 import { findSubsearches, shiftError } from './subsearch.js';
 import { resolveTimeModifier } from './time-modifiers.js';
@@ -83,14 +83,14 @@ function blankSubsearches(text: string): string {
 
 const BASE_COLUMNS: ReadonlyArray<readonly [string, 'str' | 'num']> = [
   ['_time', 'num'], ['host', 'str'], ['source', 'str'], ['sourcetype', 'str'], ['index', 'str'], ['_raw', 'str'], ['_indextime', 'num'],
-  ['__json', 'str'], ['__fields', 'str'], ['__serial', 'num'],
+  ['__json', 'str'], ['__fields', 'str'], ['__serial', 'num'], ...SLOT_FIELDS.map((c) => [c, 'str'] as const),
 ];
 
 /** Commands that make rows instead of reading events; after a leading `|` a search starts with one. */
 const GENERATING = new Set(['inputlookup', 'tstats']);
 
 /** Commands that leave every remaining field value as it was (so `rawDerived` stays true). */
-const VALUE_PRESERVING = new Set(['search', 'where', 'spath', 'head', 'sort', 'fields', 'table', 'mvexpand']);
+const VALUE_PRESERVING = new Set(['search', 'where', 'spath', 'head', 'tail', 'sort', 'dedup', 'regex', 'fields', 'table', 'mvexpand']);
 
 /** Stages 3+4: plan the pipeline into CTEs and render the SQL. */
 export function compileSpl(query: string, options: CompileOptions): CompiledSearch {
@@ -159,7 +159,7 @@ function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: Plan
   if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
   rel.ctes.push({
     name: 'base',
-    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial" FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
+    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial", ${SLOT_FIELDS.map((c) => `${c.slice(2)} AS "${c}"`).join(', ')} FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
   });
   rel.current = 'base';
   if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);

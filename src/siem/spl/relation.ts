@@ -41,6 +41,11 @@ export interface PivotSpec {
 }
 
 export const INTERNAL_PREFIX = '__';
+/** Stored JSON field slots as base columns (`x<k>` AS `__x<k>`); see src/siem/events/field-slots.ts. */
+export const SLOT_FIELDS: readonly string[] = Array.from({ length: 16 }, (_v, i) => `__x${i}`);
+const SLOT_FIRST = SLOT_FIELDS[0] as string;
+const SLOT_REFS = SLOT_FIELDS.map((c) => `"${c}"`).join(', ');
+const RAW_EXTRACT = /json_extract_string\("_raw", '((?:[^']|'')*)'\)/g;
 export const DEFAULT_EVENT_FIELDS = ['_time', 'host', 'source', 'sourcetype', 'index', 'splunk_server', 'linecount', '_raw'];
 
 export function quoteIdent(name: string): string {
@@ -94,13 +99,33 @@ export class Relation {
   pivot: PivotSpec | undefined;
   /** Columns `spath` extracted from `_raw` whose values have not changed since (see rawPrefilter). */
   rawDerived = new Set<string>();
+  /** `_raw` was assigned by a command: it is no longer the stored text the field slots were extracted from. */
+  rawModified = false;
   private counter = 0;
 
   /** Adds a CTE selecting from the current one; `body` uses `{src}` for the source name. */
   push(body: string): void {
     const name = `s${this.counter++}`;
-    this.ctes.push({ name, sql: body.replaceAll('{src}', this.current) });
+    // Commands extract JSON from `_raw` themselves (spath, eval spath()): route those to the slots too.
+    let sql = body.replaceAll('{src}', this.current);
+    if (this.slotsUsable()) sql = sql.replace(RAW_EXTRACT, (whole, path: string) => (path.includes('[*]') ? whole : this.rawJson(`'${path}'`)));
+    if (sql.includes('AS "_raw"')) this.rawModified = true;
+    this.ctes.push({ name, sql });
     this.current = name;
+  }
+
+  /**
+   * `json_extract_string("_raw", path)` for a non-multivalue path, read from the ingest-time field
+   * slots where one holds that path (see src/siem/events/field-slots.ts): the same value, without
+   * parsing `_raw`. Only for the stored `_raw` (callers guard with `__json` or `json_valid`).
+   */
+  rawJson(pathLiteral: string): string {
+    if (!this.slotsUsable()) return `json_extract_string("_raw", ${pathLiteral})`;
+    return `spl_json_field("_raw", ${SLOT_REFS}, ${pathLiteral})`;
+  }
+
+  private slotsUsable(): boolean {
+    return !this.rawModified && this.eventMode && this.columns.has('_raw') && this.columns.has(SLOT_FIRST);
   }
 
   /** The SQL for an SPL field name in the current row shape. */
@@ -127,7 +152,7 @@ export class Relation {
     const parts = [
       `CASE WHEN "__fields" IS NOT NULL THEN json_extract_string("__fields", ${quoteString(jsonPath(name).path)}) END`,
       ...this.jsonInputs.map((input) => `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${p}) END`),
-      `CASE WHEN "__json" THEN json_extract_string("_raw", ${p}) ELSE ${kv} END`,
+      `CASE WHEN "__json" THEN ${this.rawJson(p)} ELSE ${kv} END`,
     ];
     return { sql: `coalesce(${parts.join(', ')})`, kind: 'str' };
   }
@@ -226,7 +251,13 @@ export const SPL_MACROS: readonly string[] = [
 /** Keeps the current row order alive before a projection drops the columns it is defined on. */
 export function keepOrder(rel: Relation, keptColumns: ReadonlySet<string>): void {
   if (rel.order.length === 0 || [...rel.orderColumns].every((c) => keptColumns.has(c))) return;
-  rel.push(`SELECT *, row_number() OVER (ORDER BY ${rel.order.join(', ')}) AS "__ord" FROM {src}`);
+  numberRows(rel);
+}
+
+/** Numbers the rows in the current order as `__ord` (replacing an earlier numbering) and orders by it. */
+export function numberRows(rel: Relation): void {
+  const ord = `row_number() OVER (ORDER BY ${rel.order.join(', ')})`;
+  rel.push(rel.columns.has('__ord') ? `SELECT * REPLACE (${ord} AS "__ord") FROM {src}` : `SELECT *, ${ord} AS "__ord" FROM {src}`);
   rel.columns.set('__ord', 'num');
   rel.order = ['"__ord"'];
   rel.orderColumns = new Set(['__ord']);
