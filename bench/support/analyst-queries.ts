@@ -5,6 +5,7 @@
  * 1 M events; `test/spl/analyst-queries.test.ts` runs every one over a small corpus.
  */
 import type { SiemEvent } from '../../src/model/index.js';
+import { seededRandom } from '../../src/sim/index.js';
 
 export const THING_COUNT = 200;
 const SITES = ['plant-north', 'plant-south', 'warehouse', 'office'] as const;
@@ -23,18 +24,6 @@ export function thingsCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A small deterministic PRNG (mulberry32), so every run stores the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ip = (r: () => number, external: boolean): string => (external ? `203.0.113.${Math.floor(r() * 250) + 1}` : `10.${Math.floor(r() * 4)}.${Math.floor(r() * 250)}.${Math.floor(r() * 250) + 1}`);
 
 /**
@@ -43,7 +32,7 @@ const ip = (r: () => number, external: boolean): string => (external ? `203.0.11
  * lines (key=value text), 5% audit findings (JSON).
  */
 export function* analystCorpus(count: number, nowMs: number, batchSize = 10_000): Generator<SiemEvent[]> {
-  const r = random(7);
+  const r = seededRandom(7);
   const spanMs = 7 * 86_400_000;
   let batch: SiemEvent[] = [];
   for (let n = 0; n < count; n++) {
