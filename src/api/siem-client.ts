@@ -7,6 +7,8 @@ export interface SearchView {
   readonly earliest: string | null;
   readonly latest: string | null;
   readonly series: { x: string; xValues: Array<string | number>; series: Array<{ name: string; values: Array<number | null> }> } | null;
+  /** How the search ran, e.g. a subsearch cut at maxout (absent from older servers). */
+  readonly messages?: ReadonlyArray<{ readonly type: 'INFO' | 'WARN'; readonly text: string }>;
 }
 
 export interface SearchOptions {

@@ -59,6 +59,25 @@ describe('vigil lookup upload / list / delete, and lookups in searches on the ru
     expect(JSON.parse(sub.out)).toEqual([{ user: 'mallory' }]);
   });
 
+  it('a subsearch cut at maxout says so: a warning from the CLI, messages from the native and Splunk APIs', async () => {
+    const numbers = Array.from({ length: 10_005 }, (_v, i) => String(i + 1)).join('\n');
+    expect((await cli('lookup', 'upload', 'numbers', file('numbers.csv', `n\n${numbers}\n`))).code).toBe(0);
+    const query = '| inputlookup numbers WHERE [ | inputlookup numbers | fields n ] | stats count';
+    const warning = 'a subsearch returned more than 10000 rows; only the first 10000 were used (subsearch maxout)';
+    const printed = await cli('search', query, '--output', 'json');
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.out)).toEqual([{ count: '10000' }]);
+    expect(printed.err).toBe(`warning: ${warning}\n`);
+    const native = await call('POST', '/api/v1/search', { type: 'application/json', body: JSON.stringify({ query }) });
+    expect(native.json.messages).toEqual([{ type: 'WARN', text: warning }]);
+    const job = await call('POST', '/services/search/jobs', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ search: query, exec_mode: 'oneshot', output_mode: 'json' }).toString() });
+    expect(job.status).toBe(200);
+    expect(job.json.messages).toEqual([{ type: 'WARN', text: warning }]);
+    // A subsearch that fits says nothing.
+    expect((await cli('search', '| inputlookup numbers WHERE [ | inputlookup numbers | head 3 | fields n ] | stats count', '--output', 'json')).err).toBe('');
+    expect((await cli('lookup', 'delete', 'numbers')).code).toBe(0);
+  });
+
   it('list shows name, rows, size and columns; --json gives the same', async () => {
     const table = await cli('lookup', 'list');
     expect(table.code).toBe(0);

@@ -41,6 +41,7 @@ describe('subsearches', () => {
   it('a subsearch contributes at most 10000 rows (maxout); the rest are dropped', async () => {
     const result = await store.search({ query: '| inputlookup big WHERE [ | inputlookup big | fields n ] | stats count, max(n) AS last' });
     expect(result.rows).toEqual([{ count: '10000', last: '10000' }]);
+    expect(result.messages).toEqual([{ type: 'WARN', text: 'a subsearch returned more than 10000 rows; only the first 10000 were used (subsearch maxout)' }]);
   });
 
   it('a subsearch running past maxtime (60 s) is cancelled and fails the search', async () => {

@@ -13,6 +13,8 @@ export interface SearchResult {
   earliest: string | null;
   latest: string | null;
   series: Series | null;
+  /** How the search ran, e.g. a subsearch cut at maxout. */
+  messages?: Array<{ type: 'INFO' | 'WARN'; text: string }>;
 }
 
 export interface TimeRange {

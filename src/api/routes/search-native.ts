@@ -88,6 +88,7 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
           earliest: result.earliestMs === undefined ? null : new Date(result.earliestMs).toISOString(),
           latest: result.latestMs === undefined ? null : new Date(result.latestMs).toISOString(),
           series: seriesOf(result) ?? null,
+          messages: result.messages,
         };
       } catch (error) {
         return searchError(reply, body.query, error);

@@ -67,7 +67,7 @@ function renderExport(result: SearchResult, mode: string): { type: string; body:
 
 function resultsBody(result: SearchResult, offset: number, count: number): Record<string, unknown> {
   const slice: ResultRow[] = count === 0 ? result.rows.slice(offset) : result.rows.slice(offset, offset + count);
-  return { preview: false, init_offset: offset, messages: [], fields: fieldsOf(result), results: slice, highlighted: {} };
+  return { preview: false, init_offset: offset, messages: result.messages.map((m) => ({ type: m.type, text: m.text })), fields: fieldsOf(result), results: slice, highlighted: {} };
 }
 
 /**

@@ -37,8 +37,9 @@ function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function render(context: CliContext, result: Pick<SearchView, 'columns' | 'rows'>, output: Output): void {
+function render(context: CliContext, result: Pick<SearchView, 'columns' | 'rows' | 'messages'>, output: Output): void {
   const { columns, rows } = result;
+  for (const message of result.messages ?? []) context.io.err(`${message.type === 'WARN' ? 'warning' : 'note'}: ${message.text}\n`);
   if (output === 'json') return printJson(context, rows);
   if (output === 'csv') {
     context.io.out([columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(cellText(r[c], '\n'))).join(','))].join('\n') + '\n');

@@ -17,6 +17,12 @@ export interface SearchRequest {
 /** One result row as Splunk renders it: every value a string, multivalues as string arrays, nulls absent. */
 export type ResultRow = Record<string, string | string[]>;
 
+/** A note about how a search ran (Splunk's search messages), e.g. a subsearch cut at maxout. */
+export interface SearchMessage {
+  readonly type: 'INFO' | 'WARN';
+  readonly text: string;
+}
+
 export interface SearchResult {
   readonly columns: string[];
   readonly rows: ResultRow[];
@@ -25,6 +31,7 @@ export interface SearchResult {
   readonly compiled: CompiledSearch;
   readonly earliestMs: number | undefined;
   readonly latestMs: number | undefined;
+  readonly messages: readonly SearchMessage[];
 }
 
 export interface SearchDeps {
@@ -42,9 +49,18 @@ export interface SearchDeps {
  */
 export async function runSearch(deps: SearchDeps, request: SearchRequest, depth = 0): Promise<SearchResult> {
   const nowMs = deps.clock.now();
-  const expanded = await expandSubsearches(request.query, (text, offset) => runSubsearch(deps, request, text, depth).catch((error: unknown) => {
-    throw shiftError(error, offset);
-  }));
+  const messages: SearchMessage[] = [];
+  const expanded = await expandSubsearches(request.query, (text, offset) =>
+    runSubsearch(deps, request, text, depth).then(
+      (sub) => {
+        messages.push(...sub.messages);
+        return sub;
+      },
+      (error: unknown) => {
+        throw shiftError(error, offset);
+      },
+    ),
+  );
   const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows) };
   const connection = await deps.db.connect();
   let compiled: CompiledSearch;
@@ -93,10 +109,10 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
       const top = needsSecondPass(compiled.pivot, long);
       if (top !== undefined) long = await run(compiled.pivot.sql(top));
       const pivoted = pivotRows(compiled.pivot, long);
-      return { columns: pivoted.columns, rows: pivoted.rows.slice(0, options.maxRows).map((r) => formatRow(r, pivoted.columns)), transforming: true, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs };
+      return { columns: pivoted.columns, rows: pivoted.rows.slice(0, options.maxRows).map((r) => formatRow(r, pivoted.columns)), transforming: true, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs, messages };
     }
     const rows = await run(compiled.sql);
-    return { columns: [...compiled.columns], rows: rows.map((r) => formatRow(r as Record<string, Cell>, compiled.columns)), transforming: compiled.transforming, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs };
+    return { columns: [...compiled.columns], rows: rows.map((r) => formatRow(r as Record<string, Cell>, compiled.columns)), transforming: compiled.transforming, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs, messages };
   } finally {
     timer.cancel();
     reinterrupt?.cancel();
@@ -122,7 +138,11 @@ async function runSubsearch(deps: SearchDeps, outer: SearchRequest, text: string
   if (depth + 1 > SUBSEARCH_MAX_DEPTH) throw new VigilError('spl.unsupported', `subsearches nest at most ${SUBSEARCH_MAX_DEPTH} deep`, { span: { offset: 0, length: text.length } });
   const timeoutMs = Math.min(SUBSEARCH_MAXTIME_MS, outer.timeoutMs ?? deps.timeoutMs);
   try {
-    return await runSearch({ ...deps, maxRows: SUBSEARCH_MAXOUT, timeoutMs }, { query: text, earliest: outer.earliest, latest: outer.latest, signal: outer.signal, timeoutMs }, depth + 1);
+    // One row past maxout tells a cut result from one that fits exactly.
+    const result = await runSearch({ ...deps, maxRows: SUBSEARCH_MAXOUT + 1, timeoutMs }, { query: text, earliest: outer.earliest, latest: outer.latest, signal: outer.signal, timeoutMs }, depth + 1);
+    if (result.rows.length <= SUBSEARCH_MAXOUT) return result;
+    const note: SearchMessage = { type: 'WARN', text: `a subsearch returned more than ${SUBSEARCH_MAXOUT} rows; only the first ${SUBSEARCH_MAXOUT} were used (subsearch maxout)` };
+    return { ...result, rows: result.rows.slice(0, SUBSEARCH_MAXOUT), messages: [...result.messages, note] };
   } catch (error) {
     if (error instanceof VigilError && error.code === 'siem.search_timeout') {
       throw new VigilError('siem.search_timeout', `a subsearch ran longer than ${Math.round(timeoutMs / 1000)} s (subsearch maxtime) and was cancelled`, { hint: 'narrow the subsearch (time range, index, filters)', cause: error });

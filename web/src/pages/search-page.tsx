@@ -142,6 +142,11 @@ export function SearchPage() {
       </div>
       {result === undefined ? null : (
         <div class="results">
+          {(result.messages ?? []).map((m) => (
+            <p key={m.text} class={m.type === 'WARN' ? 'search-warning' : 'search-note'} role="status">
+              {m.text}
+            </p>
+          ))}
           <div class="toolbar" role="toolbar" aria-label="Result view">
             <span class="muted" role="status">
               {result.rows.length} {result.transforming ? 'rows' : 'events'}
