@@ -77,7 +77,7 @@ export function compileProfile(profile: SecurityProfile, context: ValidationCont
       durationMs,
       behavior,
       criteriaType,
-      // ML behaviors are judged by their model (engine.evaluate); without an ACTIVE model they never alarm (docs/ml.md).
+      // ML behaviors are judged by their model (ThingEvaluator.evaluate in thing-evaluator.ts); without an ACTIVE model they never alarm (docs/ml.md).
       criterion: criteriaType === 'MACHINE_LEARNING' ? ML_CRITERION : compileCriterion(behavior, spec.kind),
       threshold: staticThreshold(behavior.criteria?.value),
       fleet,
