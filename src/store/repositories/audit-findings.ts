@@ -1,5 +1,6 @@
 import type { AuditFinding, AuditMitigationExecution, AuditMitigationTask, AuditStore } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
+import { decodeOffset, offsetPage } from '../page-cursor.js';
 
 type FindingsPart = Pick<AuditStore, 'addFindings' | 'getFinding' | 'listFindings' | 'deleteFindingsBefore' | 'createMitigationTask' | 'getMitigationTask' | 'updateMitigationTask' | 'listMitigationTasks' | 'putExecutions' | 'listExecutions'>;
 
@@ -96,12 +97,7 @@ function toExecution(document: string): AuditMitigationExecution {
   return { ...(e as unknown as AuditMitigationExecution), startTime: opt('startTime') as number | undefined, endTime: opt('endTime') as number | undefined, errorCode: opt('errorCode') as string | undefined, message: opt('message') as string | undefined };
 }
 
-/** Cursor = the offset of the next row (lists here are small or time-bounded). */
+/** Audit cursors are the offset of the next row (lists here are small or time-bounded). */
 export function offsetOf(cursor: string | undefined): number {
-  const n = cursor === undefined ? 0 : Number(cursor);
-  return Number.isInteger(n) && n >= 0 ? n : 0;
-}
-
-export function offsetPage<T>(rows: readonly T[], limit: number, offset: number): { items: T[]; next: string | undefined } {
-  return { items: rows.slice(0, limit), next: rows.length > limit ? String(offset + limit) : undefined };
+  return decodeOffset('audit.invalid_request', cursor);
 }

@@ -1,6 +1,7 @@
 import type { AuditConfiguration, AuditLoggingOptions, AuditStore, AuditSuppression, AuditTask, ScheduledAudit } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
-import { auditFindingsRepository, offsetOf, offsetPage } from './audit-findings.js';
+import { offsetPage } from '../page-cursor.js';
+import { auditFindingsRepository, offsetOf } from './audit-findings.js';
 
 /** Audit configuration, tasks, findings, schedules, suppressions and mitigation tasks in the registry database (both dialects). */
 export function auditRepository(registry: RegistryDb): AuditStore {

@@ -1,7 +1,10 @@
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, CertificateStore } from '../../model/index.js';
 import { toNumber, type RegistryDb } from '../dialect.js';
+import { afterKeyset, decodeKeyset, encodeKeyset, keysetPage, type KeysetFormat } from '../page-cursor.js';
 import type { CaCertificatesTable, CertificatesTable } from '../schema.js';
-import { page } from './things.js';
+
+/** `<created_at>:<certificate_id>`; the registry wraps it in its own `v1|` token. */
+const CERTIFICATE_CURSOR: KeysetFormat = { separator: ':', code: 'registry.invalid_token' };
 
 /**
  * Device certificates, CA certificates and thing ↔ certificate attachments (both dialects).
@@ -37,17 +40,13 @@ export function certificateRepository({ db }: RegistryDb): CertificateStore {
       return row === undefined ? undefined : toCertificate(row);
     },
     async list(query) {
-      const ascending = query.ascending !== false;
-      const direction = ascending ? 'asc' : 'desc';
+      const direction = query.ascending === false ? 'desc' : 'asc';
       let select = db.selectFrom('certificates').selectAll().orderBy('created_at', direction).orderBy('certificate_id', direction).limit(query.limit + 1);
       if (query.caCertificateId !== undefined) select = select.where('ca_certificate_id', '=', query.caCertificateId);
-      if (query.cursor !== undefined) {
-        const [at, id] = splitCursor(query.cursor);
-        const op = ascending ? '>' : '<';
-        select = select.where((eb) => eb.or([eb('created_at', op, at), eb.and([eb('created_at', '=', at), eb('certificate_id', op, id)])]));
-      }
+      const after = decodeKeyset(CERTIFICATE_CURSOR, query.cursor);
+      if (after !== undefined) select = select.where((eb) => afterKeyset(eb, ['created_at', 'certificate_id'], after, direction));
       const rows = await select.execute();
-      return page(rows.map(toCertificate), query.limit, (c) => `${c.createdAt}:${c.certificateId}`);
+      return keysetPage(rows.map(toCertificate), query.limit, (c) => encodeKeyset(CERTIFICATE_CURSOR, c.createdAt, c.certificateId));
     },
     async updateStatus(certificateId, status, now) {
       const result = await db
@@ -95,16 +94,12 @@ export function certificateRepository({ db }: RegistryDb): CertificateStore {
       return row === undefined ? undefined : toCa(row);
     },
     async listCa(query) {
-      const ascending = query.ascending !== false;
-      const direction = ascending ? 'asc' : 'desc';
+      const direction = query.ascending === false ? 'desc' : 'asc';
       let select = db.selectFrom('ca_certificates').selectAll().orderBy('created_at', direction).orderBy('certificate_id', direction).limit(query.limit + 1);
-      if (query.cursor !== undefined) {
-        const [at, id] = splitCursor(query.cursor);
-        const op = ascending ? '>' : '<';
-        select = select.where((eb) => eb.or([eb('created_at', op, at), eb.and([eb('created_at', '=', at), eb('certificate_id', op, id)])]));
-      }
+      const after = decodeKeyset(CERTIFICATE_CURSOR, query.cursor);
+      if (after !== undefined) select = select.where((eb) => afterKeyset(eb, ['created_at', 'certificate_id'], after, direction));
       const rows = await select.execute();
-      return page(rows.map(toCa), query.limit, (c) => `${c.createdAt}:${c.certificateId}`);
+      return keysetPage(rows.map(toCa), query.limit, (c) => encodeKeyset(CERTIFICATE_CURSOR, c.createdAt, c.certificateId));
     },
     async updateCa(certificateId, change, now) {
       const result = await db
@@ -137,23 +132,18 @@ export function certificateRepository({ db }: RegistryDb): CertificateStore {
       let select = db.selectFrom('thing_principals').select('certificate_id').where('thing_name', '=', thingName).orderBy('certificate_id').limit(request.limit + 1);
       if (request.cursor !== undefined) select = select.where('certificate_id', '>', request.cursor);
       const rows = await select.execute();
-      return page(rows.map((r) => r.certificate_id), request.limit, (id) => id);
+      return keysetPage(rows.map((r) => r.certificate_id), request.limit, (id) => id);
     },
     async thingsOfPrincipal(certificateId, request) {
       let select = db.selectFrom('thing_principals').select('thing_name').where('certificate_id', '=', certificateId).orderBy('thing_name').limit(request.limit + 1);
       if (request.cursor !== undefined) select = select.where('thing_name', '>', request.cursor);
       const rows = await select.execute();
-      return page(rows.map((r) => r.thing_name), request.limit, (name) => name);
+      return keysetPage(rows.map((r) => r.thing_name), request.limit, (name) => name);
     },
     async detachAllOfThing(thingName) {
       await db.deleteFrom('thing_principals').where('thing_name', '=', thingName).execute();
     },
   };
-}
-
-function splitCursor(cursor: string): [number, string] {
-  const index = cursor.indexOf(':');
-  return [Number(cursor.slice(0, index)), cursor.slice(index + 1)];
 }
 
 function toCertificate(row: CertificatesTable): Certificate {

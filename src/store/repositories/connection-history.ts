@@ -1,6 +1,10 @@
 import type { ConnectionHistoryEntry, ConnectionHistoryQuery, ConnectionHistoryStore, DisconnectReason, Page } from '../../model/index.js';
 import { toNumber, type RegistryDb } from '../dialect.js';
+import { afterKeyset, decodeKeyset, encodeKeyset, keysetPage, type KeysetFormat } from '../page-cursor.js';
 import type { ConnectionHistoryTable } from '../schema.js';
+
+/** `<connected_at>:<connection_id>`, newest first. */
+const CURSOR: KeysetFormat = { separator: ':', code: 'connection_history.invalid_token' };
 
 type Row = { [K in keyof ConnectionHistoryTable]: K extends 'connected_at' | 'disconnected_at' ? ConnectionHistoryTable[K] | string : ConnectionHistoryTable[K] };
 
@@ -48,14 +52,10 @@ export function connectionHistoryRepository({ db }: RegistryDb): ConnectionHisto
       let select = openIn(query.from, query.to);
       if (query.clientId !== undefined) select = select.where('client_id', '=', query.clientId);
       if (query.thingName !== undefined) select = select.where('thing_name', '=', query.thingName);
-      const after = decodeCursor(query.cursor);
-      if (after !== undefined) {
-        select = select.where((eb) => eb.or([eb('connected_at', '<', after.at), eb.and([eb('connected_at', '=', after.at), eb('connection_id', '<', after.id)])]));
-      }
+      const after = decodeKeyset(CURSOR, query.cursor);
+      if (after !== undefined) select = select.where((eb) => afterKeyset(eb, ['connected_at', 'connection_id'], after, 'desc'));
       const rows = await select.orderBy('connected_at', 'desc').orderBy('connection_id', 'desc').limit(query.limit + 1).execute();
-      const items = rows.slice(0, query.limit).map(toEntry);
-      const last = items.at(-1);
-      return { items, next: rows.length > query.limit && last !== undefined ? `${last.connectedAt}:${last.connectionId}` : undefined };
+      return keysetPage(rows.map(toEntry), query.limit, (e) => encodeKeyset(CURSOR, e.connectedAt, e.connectionId));
     },
 
     async listConnections(from, to) {
@@ -68,13 +68,6 @@ export function connectionHistoryRepository({ db }: RegistryDb): ConnectionHisto
       return toNumber(result.numDeletedRows);
     },
   };
-}
-
-function decodeCursor(cursor: string | undefined): { at: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  const index = cursor.indexOf(':');
-  const at = Number(cursor.slice(0, index));
-  return index > 0 && Number.isFinite(at) ? { at, id: cursor.slice(index + 1) } : undefined;
 }
 
 function toEntry(row: Row): ConnectionHistoryEntry {

@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { MetricDatum, MetricHistory, MetricValue } from '../../model/index.js';
 import type { EventsDb } from '../duckdb.js';
+import { decodeOffset, offsetPage } from '../page-cursor.js';
 
 /**
  * Retained metric values in DuckDB (`detect_metric_values`), for ListMetricValues. Writes go
@@ -33,7 +34,7 @@ export async function detectMetricHistory(events: EventsDb): Promise<MetricHisto
     },
     query(query) {
       return serialize(async () => {
-        const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+        const offset = decodeOffset('metric_values.invalid_request', query.cursor);
         const statement = await events.connection.prepare(
           'select thing_name, metric, dimension_name, dimension_operator, time_ms, value from detect_metric_values where thing_name = $1 and metric = $2 and dimension_name = $3 and dimension_operator = $4 and time_ms >= $5 and time_ms < $6 order by time_ms, value limit $7 offset $8',
         );
@@ -46,7 +47,7 @@ export async function detectMetricHistory(events: EventsDb): Promise<MetricHisto
         statement.bindBigInt(7, BigInt(query.limit + 1));
         statement.bindBigInt(8, BigInt(offset));
         const rows = (await statement.runAndReadAll()).getRowObjects();
-        const items: MetricDatum[] = rows.slice(0, query.limit).map((r) => ({
+        const data: MetricDatum[] = rows.map((r) => ({
           thingName: String(r['thing_name']),
           metric: String(r['metric']),
           dimensionName: r['dimension_name'] === '' ? undefined : String(r['dimension_name']),
@@ -54,7 +55,7 @@ export async function detectMetricHistory(events: EventsDb): Promise<MetricHisto
           time: Number(r['time_ms']),
           value: JSON.parse(String(r['value'])) as MetricValue,
         }));
-        return { items, next: rows.length > query.limit ? String(offset + query.limit) : undefined };
+        return offsetPage(data, query.limit, offset);
       });
     },
     expire(before) {

@@ -1,6 +1,6 @@
 import type { DetectExecutionStatus, DetectMitigationExecution, DetectMitigationTask, MitigationAction, MitigationActionType, MitigationStore, Tag } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
-import { paged } from './detect-profiles.js';
+import { decodeOffset, keysetPage, offsetPage } from '../page-cursor.js';
 
 /** Mitigation action definitions (shared by detect and audit), detect mitigation tasks and their executions (both dialects). */
 export function detectMitigationRepository({ db }: RegistryDb): MitigationStore {
@@ -21,7 +21,7 @@ export function detectMitigationRepository({ db }: RegistryDb): MitigationStore 
       let q = db.selectFrom('mitigation_actions').selectAll().orderBy('name').limit(query.limit + 1);
       if (query.actionType !== undefined) q = q.where('action_type', '=', query.actionType);
       if (query.cursor !== undefined) q = q.where('name', '>', query.cursor);
-      return paged((await q.execute()).map(toAction), query.limit, (a) => a.name);
+      return keysetPage((await q.execute()).map(toAction), query.limit, (a) => a.name);
     },
     async updateAction(action) {
       const result = await db.updateTable('mitigation_actions').set({ action_type: action.actionType, role_arn: action.roleArn, params: toJson(action.params), updated_at: action.updatedAt }).where('name', '=', action.name).executeTakeFirst();
@@ -52,7 +52,7 @@ export function detectMitigationRepository({ db }: RegistryDb): MitigationStore 
       if (query.cursor !== undefined) q = q.where('task_id', '<', query.cursor);
       const rows = await q.orderBy('task_id', 'desc').limit(query.limit + 1).execute();
       const tasks = rows.map((r) => fromJson<DetectMitigationTask>(r.document, undefined as unknown as DetectMitigationTask));
-      return paged(tasks, query.limit, (t) => t.taskId);
+      return keysetPage(tasks, query.limit, (t) => t.taskId);
     },
     async addExecution(execution) {
       const values = {
@@ -76,10 +76,9 @@ export function detectMitigationRepository({ db }: RegistryDb): MitigationStore 
       if (query.thingName !== undefined) q = q.where('thing_name', '=', query.thingName);
       if (query.from !== undefined) q = q.where('start_time', '>=', query.from);
       if (query.to !== undefined) q = q.where('start_time', '<', query.to);
-      const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+      const offset = decodeOffset('detect.invalid_request', query.cursor);
       const rows = await q.orderBy('start_time').orderBy('task_id').orderBy('violation_id').orderBy('action_name').offset(offset).limit(query.limit + 1).execute();
-      const items = rows.slice(0, query.limit).map(toExecution);
-      return { items, next: rows.length > query.limit ? String(offset + query.limit) : undefined };
+      return offsetPage(rows.map(toExecution), query.limit, offset);
     },
   };
 }

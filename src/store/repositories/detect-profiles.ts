@@ -1,5 +1,6 @@
 import type { CustomMetric, CustomMetricType, Dimension, ProfileStore, SecurityProfile, Tag } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
+import { keysetPage } from '../page-cursor.js';
 
 type ProfileDocument = Omit<SecurityProfile, 'name' | 'version' | 'createdAt' | 'updatedAt'>;
 
@@ -74,7 +75,7 @@ export function detectProfileRepository({ db }: RegistryDb): ProfileStore {
       let q = db.selectFrom('detect_custom_metrics').selectAll().orderBy('name').limit(page.limit + 1);
       if (page.cursor !== undefined) q = q.where('name', '>', page.cursor);
       const rows = (await q.execute()).map(toCustomMetric);
-      return paged(rows, page.limit, (m) => m.name);
+      return keysetPage(rows, page.limit, (m) => m.name);
     },
     async updateCustomMetric(metric) {
       const result = await db.updateTable('detect_custom_metrics').set({ display_name: metric.displayName ?? null, updated_at: metric.updatedAt }).where('name', '=', metric.name).executeTakeFirst();
@@ -101,7 +102,7 @@ export function detectProfileRepository({ db }: RegistryDb): ProfileStore {
       let q = db.selectFrom('detect_dimensions').selectAll().orderBy('name').limit(page.limit + 1);
       if (page.cursor !== undefined) q = q.where('name', '>', page.cursor);
       const rows = (await q.execute()).map(toDimension);
-      return paged(rows, page.limit, (d) => d.name);
+      return keysetPage(rows, page.limit, (d) => d.name);
     },
     async updateDimension(dimension) {
       const result = await db.updateTable('detect_dimensions').set({ string_values: toJson(dimension.stringValues), updated_at: dimension.updatedAt }).where('name', '=', dimension.name).executeTakeFirst();
@@ -112,13 +113,6 @@ export function detectProfileRepository({ db }: RegistryDb): ProfileStore {
       return toNumber(result.numDeletedRows) > 0;
     },
   };
-}
-
-/** A page from `limit + 1` fetched rows: the extra row only says there is more. */
-export function paged<T>(rows: readonly T[], limit: number, key: (item: T) => string): { items: T[]; next: string | undefined } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last !== undefined ? key(last) : undefined };
 }
 
 function toProfile(row: { name: string; document: string; version: number | string; created_at: number | string; updated_at: number | string }): SecurityProfile {

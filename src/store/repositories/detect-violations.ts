@@ -1,8 +1,12 @@
 import { newId } from '../../core/index.js';
 import type { AlarmRecord, Behavior, BehaviorCriteriaType, MetricValue, VerificationState, Violation, ViolationEvent, ViolationStore } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
+import { afterKeyset, decodeKeyset, encodeKeyset, keysetPage, type KeysetFormat } from '../page-cursor.js';
 
 type Row<T> = { [K in keyof T]: T[K] extends number | null ? number | string | null : T[K] };
+
+/** ListActiveViolations hands `<start_time>|<violation_id>` to clients as the nextToken. */
+const CURSOR: KeysetFormat = { separator: '|', code: 'violation.invalid_request' };
 
 /** Violations, their events and the alarm counters (both dialects). Pages are newest first; cursors are `time|id`. */
 export function detectViolationRepository({ db }: RegistryDb): ViolationStore {
@@ -60,12 +64,10 @@ export function detectViolationRepository({ db }: RegistryDb): ViolationStore {
       if (query.suppressed !== undefined) q = q.where('suppressed', '=', query.suppressed ? 1 : 0);
       if (query.verificationState === 'UNKNOWN') q = q.where((eb) => eb.or([eb('verification_state', 'is', null), eb('verification_state', '=', 'UNKNOWN')]));
       else if (query.verificationState !== undefined) q = q.where('verification_state', '=', query.verificationState);
-      const cursor = parseCursor(query.cursor);
-      if (cursor !== undefined) q = q.where((eb) => eb.or([eb('start_time', '<', cursor.time), eb.and([eb('start_time', '=', cursor.time), eb('violation_id', '<', cursor.id)])]));
-      const rows = (await q.orderBy('start_time', 'desc').orderBy('violation_id', 'desc').limit(query.limit + 1).execute()).map(toViolation);
-      const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
-      return { items, next: rows.length > query.limit && last !== undefined ? `${last.startTime}|${last.violationId}` : undefined };
+      const after = decodeKeyset(CURSOR, query.cursor);
+      if (after !== undefined) q = q.where((eb) => afterKeyset(eb, ['start_time', 'violation_id'], after, 'desc'));
+      const rows = await q.orderBy('start_time', 'desc').orderBy('violation_id', 'desc').limit(query.limit + 1).execute();
+      return keysetPage(rows.map(toViolation), query.limit, (v) => encodeKeyset(CURSOR, v.startTime, v.violationId));
     },
     async listEvents(query) {
       let q = db
@@ -151,12 +153,6 @@ export function detectViolationRepository({ db }: RegistryDb): ViolationStore {
       }));
     },
   };
-}
-
-function parseCursor(cursor: string | undefined): { time: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  const at = cursor.indexOf('|');
-  return at < 0 ? undefined : { time: Number(cursor.slice(0, at)), id: cursor.slice(at + 1) };
 }
 
 function toViolation(row: Row<{ violation_id: string; thing_name: string; profile_name: string; behavior: string; criteria_type: string; suppressed: number; start_time: number; last_value: string | null; last_time: number; verification_state: string | null; verification_description: string | null; end_time: number | null }>): Violation {

@@ -1,7 +1,10 @@
 import type { Policy, PolicyStore, PolicyTarget, PolicyVersion } from '../../model/index.js';
 import { toNumber, type RegistryDb } from '../dialect.js';
+import { afterKeyset, decodeTextKeyset, encodeKeyset, keysetPage, type KeysetFormat } from '../page-cursor.js';
 import type { PoliciesTable, PolicyVersionsTable } from '../schema.js';
-import { page } from './things.js';
+
+/** Attachment cursors are `<target_kind>/<target_id>`; the registry wraps them in its own `v1|` token. */
+const TARGET_CURSOR: KeysetFormat = { separator: '/', code: 'registry.invalid_token' };
 
 /** IoT policies, their numbered versions and their attachments (both dialects). Cursors are the last name. */
 export function policyRepository({ db }: RegistryDb): PolicyStore {
@@ -27,7 +30,7 @@ export function policyRepository({ db }: RegistryDb): PolicyStore {
       let select = db.selectFrom('policies').selectAll().orderBy('policy_name', ascending ? 'asc' : 'desc').limit(query.limit + 1);
       if (query.cursor !== undefined) select = select.where('policy_name', ascending ? '>' : '<', query.cursor);
       const rows = await select.execute();
-      return page(rows.map(toPolicy), query.limit, (p) => p.policyName);
+      return keysetPage(rows.map(toPolicy), query.limit, (p) => p.policyName);
     },
     async delete(policyName) {
       return db.transaction().execute(async (tx) => {
@@ -92,18 +95,16 @@ export function policyRepository({ db }: RegistryDb): PolicyStore {
     },
     async targetsOf(policyName, request) {
       let select = db.selectFrom('policy_targets').select(['target_kind', 'target_id']).where('policy_name', '=', policyName).orderBy('target_kind').orderBy('target_id').limit(request.limit + 1);
-      if (request.cursor !== undefined) {
-        const [kind, id] = [request.cursor.slice(0, request.cursor.indexOf('/')), request.cursor.slice(request.cursor.indexOf('/') + 1)];
-        select = select.where((eb) => eb.or([eb('target_kind', '>', kind), eb.and([eb('target_kind', '=', kind), eb('target_id', '>', id)])]));
-      }
+      const after = decodeTextKeyset(TARGET_CURSOR, request.cursor);
+      if (after !== undefined) select = select.where((eb) => afterKeyset(eb, ['target_kind', 'target_id'], after, 'asc'));
       const rows = await select.execute();
-      return page(rows.map((r) => ({ kind: r.target_kind, id: r.target_id }) as PolicyTarget), request.limit, (t) => `${t.kind}/${t.id}`);
+      return keysetPage(rows.map((r) => ({ kind: r.target_kind, id: r.target_id }) as PolicyTarget), request.limit, (t) => encodeKeyset(TARGET_CURSOR, t.kind, t.id));
     },
     async policiesOf(target, request) {
       let select = db.selectFrom('policy_targets').select('policy_name').where('target_kind', '=', target.kind).where('target_id', '=', target.id).orderBy('policy_name').limit(request.limit + 1);
       if (request.cursor !== undefined) select = select.where('policy_name', '>', request.cursor);
       const rows = await select.execute();
-      return page(rows.map((r) => r.policy_name), request.limit, (name) => name);
+      return keysetPage(rows.map((r) => r.policy_name), request.limit, (name) => name);
     },
     async effectivePolicies(targets) {
       if (targets.length === 0) return [];

@@ -1,5 +1,6 @@
-import type { Page, Thing, ThingGroup, ThingQuery, ThingStore } from '../../model/index.js';
+import type { Thing, ThingGroup, ThingQuery, ThingStore } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
+import { keysetPage } from '../page-cursor.js';
 import type { ThingGroupsTable, ThingsTable } from '../schema.js';
 
 /** Things, thing groups and memberships in the registry database (both dialects). Cursors are the last name returned. */
@@ -79,7 +80,7 @@ export function thingRepository({ db }: RegistryDb): ThingStore {
       if (query.namePrefix !== undefined) select = select.where('group_name', '>=', query.namePrefix).where('group_name', '<', `${query.namePrefix}\uffff`);
       if (parents !== undefined) select = select.where('parent_group_name', 'in', parents);
       const rows = await select.execute();
-      return page(rows.map(toGroup), query.limit, (g) => g.groupName);
+      return keysetPage(rows.map(toGroup), query.limit, (g) => g.groupName);
     },
     async deleteGroup(groupName) {
       return db.transaction().execute(async (tx) => {
@@ -110,7 +111,7 @@ export function thingRepository({ db }: RegistryDb): ThingStore {
       let select = db.selectFrom('thing_group_members').select('thing_name').distinct().where('group_name', 'in', [...groupNames]).orderBy('thing_name').limit(request.limit + 1);
       if (request.cursor !== undefined) select = select.where('thing_name', '>', request.cursor);
       const rows = await select.execute();
-      return page(rows.map((r) => r.thing_name), request.limit, (name) => name);
+      return keysetPage(rows.map((r) => r.thing_name), request.limit, (name) => name);
     },
   };
 }
@@ -127,13 +128,6 @@ export function descendants(root: string, pairs: ReadonlyArray<readonly [string,
     out.push(...frontier);
   }
   return out;
-}
-
-/** Trims a `limit + 1` fetch to a page, with the cursor when there is more. */
-export function page<T>(rows: readonly T[], limit: number, key: (row: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows, next: undefined };
-  const items = rows.slice(0, limit);
-  return { items, next: key(items[items.length - 1] as T) };
 }
 
 async function moreThings(db: RegistryDb['db'], after: string, query: ThingQuery): Promise<boolean> {
