@@ -271,6 +271,52 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await shot('dashboard-posture');
   });
 
+  it('lists the alerts (the demo\'s enabled, the other bundled ones disabled), runs the demo\'s now and shows the run with port 21 on the compromised thing', async () => {
+    const name = demo.alert as string;
+    expect(name).toBe('iot-new-listening-port');
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Saved searches' });
+    await table.waitFor({ timeout: 30_000 });
+    const row = (n: string) => table.locator('tbody > tr', { has: page.getByRole('link', { name: n, exact: true }) });
+    expect(await row(name).locator('td').nth(2).textContent()).toMatch(/^enabled/);
+    expect(await row(name).getByRole('button', { name: `Disable: ${name}`, exact: true }).count()).toBe(1);
+    // Bundled detections other than the demo's stay as installed: disabled, and marked bundled.
+    const other = row('iot-bytes-out-spike');
+    expect(await other.locator('td').nth(2).textContent()).toBe('disabledbundled');
+    expect(await other.getByRole('button', { name: 'Enable: iot-bytes-out-spike', exact: true }).count()).toBe(1);
+    await row(name).getByRole('button', { name: `Run now: ${name}`, exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: `${name}: ran now` });
+    await status.waitFor({ timeout: 60_000 });
+    expect(await status.textContent()).toMatch(/ran now, (fired|throttled): \d+ results?, /);
+    await shot('alerts');
+
+    await status.getByRole('link', { name: 'View history' }).click();
+    const runs = page.getByRole('table', { name: 'Alert runs' });
+    await runs.waitFor({ timeout: 30_000 });
+    const seen = await runs.locator(':scope > tbody > tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const cells = [...tr.children].map((td) => td as HTMLElement);
+        const sample = cells[7]?.querySelector('table');
+        const header = [...(sample?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent ?? '');
+        const rows = [...(sample?.querySelectorAll('tbody tr') ?? [])].map((r) => Object.fromEntries([...r.querySelectorAll('td')].map((td, i) => [header[i] ?? String(i), td.textContent ?? ''])));
+        return { cause: cells[1]?.textContent ?? '', status: cells[2]?.textContent ?? '', rows };
+      }),
+    );
+    // Newest first: the first dispatched run is the one "Run now" just made.
+    const dispatched = seen.find((r) => r.cause === 'dispatch');
+    expect(dispatched, JSON.stringify(seen)).toBeDefined();
+    expect(['fired', 'throttled']).toContain(dispatched?.status);
+    expect(dispatched?.rows.some((r) => r['thing'] === target && r['port'] === '21'), JSON.stringify(dispatched)).toBe(true);
+    expect((await client.request<{ runs: Array<{ cause: string }> }>('GET', `/api/v1/saved-searches/${name}/history`)).runs.filter((r) => r.cause === 'dispatch').length).toBe(1);
+    await shot('alerts-history');
+    // "Open in search" carries the saved search's SPL and time range to the search page.
+    const saved = await client.request<{ search: string; earliest: string }>('GET', `/api/v1/saved-searches/${name}`);
+    await page.getByRole('link', { name: `Open in search: ${name}`, exact: true }).click();
+    await page.getByLabel('SPL query').waitFor();
+    expect(await page.getByLabel('SPL query').inputValue()).toBe(saved.search);
+    expect(new URL(page.url()).searchParams.get('earliest')).toBe(saved.earliest);
+  });
+
   it('shows the fleet and the compromised thing with port 21 open', async () => {
     await page.getByRole('link', { name: 'Fleet' }).click();
     await page.getByLabel('Search things').fill(target);

@@ -34,6 +34,11 @@ const CONSOLE_ROUTES: ReadonlyArray<readonly [string, string, unknown?]> = [
   ['GET', '/policies?pageSize=250'],
   ['GET', '/active-violations?maxResults=250'],
   ['POST', '/audit/findings', { maxResults: 250 }],
+  ['GET', '/api/v1/saved-searches'],
+  ['GET', '/api/v1/saved-searches/x'],
+  ['PUT', '/api/v1/saved-searches/x', { enabled: true }],
+  ['POST', '/api/v1/saved-searches/x/dispatch'],
+  ['GET', '/api/v1/saved-searches/x/history?limit=1'],
 ];
 
 async function call(method: string, path: string, options: { body?: unknown; cookie?: string; csrf?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; text: string; json: () => any }> {

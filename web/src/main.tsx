@@ -12,6 +12,7 @@ import { ThingPage } from './pages/thing-page';
 import { DetectPage } from './pages/detect-page';
 import { AuditPage } from './pages/audit-page';
 import { StreamsPage } from './pages/streams-page';
+import { AlertHistoryPage, AlertsPage } from './pages/alerts-page';
 import './styles.css';
 
 const SECTIONS = [
@@ -19,6 +20,7 @@ const SECTIONS = [
   ['/dashboards', 'Dashboards'],
   ['/fleet', 'Fleet'],
   ['/detect', 'Detect'],
+  ['/alerts', 'Alerts'],
   ['/audit', 'Audit'],
   ['/streams', 'Streams'],
 ] as const;
@@ -76,6 +78,8 @@ function Page() {
       return <ThingsPage />;
     case 'detect':
       return <DetectPage />;
+    case 'alerts':
+      return second === undefined ? <AlertsPage /> : <AlertHistoryPage name={second} key={second} />;
     case 'audit':
       return <AuditPage />;
     case 'streams':
