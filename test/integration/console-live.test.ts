@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestVigil, type TestVigil } from '../support/vigil.js';
+
+/**
+ * The console's live updates (`/api/v1/events/stream`): an audit task that completes while a signed-in
+ * console listens arrives as an `audit-task` server-sent event. The source polls every 5 s (real time).
+ */
+let vigil: TestVigil;
+let api: string;
+
+beforeAll(async () => {
+  vigil = await startTestVigil();
+  api = vigil.running.endpoints['api'] as string;
+});
+afterAll(async () => {
+  await vigil.stop();
+});
+
+describe('console live updates', () => {
+  it('a completed audit task reaches a signed-in console as an audit-task event', async () => {
+    const session = await fetch(`${api}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: vigil.adminToken }) });
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const controller = new AbortController();
+    const response = await fetch(`${api}/api/v1/events/stream`, { headers: { cookie }, signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    expect(text).toContain(': connected');
+    // Let the first poll record what already exists, so the task below is new to it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vigil.client.request('PATCH', '/audit/configuration', { auditCheckConfigurations: { LOGGING_DISABLED_CHECK: { enabled: true } } });
+    const started = (await vigil.client.request<{ taskId: string }>('POST', '/audit/tasks', { targetCheckNames: ['LOGGING_DISABLED_CHECK'] })).taskId;
+    const deadline = Date.now() + 20_000;
+    // One read in flight at a time: a read that loses the race to the timer is awaited again, not dropped.
+    let pending = reader.read();
+    while (!text.includes(`"taskId":"${started}"`) && Date.now() < deadline) {
+      const chunk = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
+      if (chunk === undefined) continue;
+      if (chunk.value !== undefined) text += decoder.decode(chunk.value);
+      if (chunk.done) break;
+      pending = reader.read();
+    }
+    await reader.cancel();
+    controller.abort();
+    const event = text.split('\n\n').find((block) => block.includes(`"taskId":"${started}"`)) ?? '';
+    expect(event).toMatch(/^event: audit-task\ndata: /);
+    expect(JSON.parse(event.slice(event.indexOf('data: ') + 6))).toMatchObject({ taskId: started, taskStatus: 'COMPLETED' });
+  }, 30_000);
+});
