@@ -5,7 +5,7 @@
  * 1 M events; `test/spl/analyst-queries.test.ts` runs every one over a small corpus.
  */
 import type { SiemEvent } from '../../src/model/index.js';
-import { seededRandom } from '../../src/sim/index.js';
+import { seededRandom } from '../../src/core/index.js';
 
 export const THING_COUNT = 200;
 const SITES = ['plant-north', 'plant-south', 'warehouse', 'office'] as const;

@@ -1,4 +1,4 @@
-import { VigilError, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import { DueTimer, VigilError, type Clock, type Timer } from '../core/index.js';
 import type { AuditFrequency, AuditStore, Component, DayOfWeek, ScheduledAudit, Tag } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { DAYS_OF_WEEK, nextRunAfter } from './schedule.js';
@@ -30,13 +30,15 @@ export interface SchedulerDeps {
 /** Scheduled audits (at most 5): CRUD, and a timer that starts each one's task on its days. */
 export class AuditScheduler implements Component {
   readonly name = 'audit-scheduler';
-  private handle: TimerHandle | undefined;
+  private readonly timer: DueTimer;
   private due = new Map<string, number>();
   private audits: ScheduledAudit[] = [];
   private started = false;
   private firing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.timer = new DueTimer(deps.timer, MAX_WAIT_MS, () => this.fire());
+  }
 
   async start(): Promise<void> {
     this.started = true;
@@ -45,8 +47,7 @@ export class AuditScheduler implements Component {
 
   async stop(): Promise<void> {
     this.started = false;
-    this.handle?.cancel();
-    this.handle = undefined;
+    this.timer.cancel();
     await this.firing;
   }
 
@@ -127,14 +128,11 @@ export class AuditScheduler implements Component {
 
   // Synchronous from the cached list, so a fake clock that jumps days fires every run in order.
   private armNow(): void {
-    this.handle?.cancel();
-    this.handle = undefined;
+    this.timer.cancel();
     if (!this.started) return;
     const now = this.deps.clock.now();
     this.due = new Map(this.audits.map((a) => [a.name, nextRunAfter(a, now, this.deps.hourUtc)]));
-    if (this.due.size === 0) return;
-    const earliest = Math.min(...this.due.values());
-    this.handle = this.deps.timer.setTimeout(() => this.fire(), Math.max(0, Math.min(earliest - now, MAX_WAIT_MS)));
+    this.timer.arm(this.due.values(), now);
   }
 
   private fire(): void {

@@ -24,7 +24,7 @@ export function newAlarm(): AlarmState {
  * One datapoint: `toAlarm` consecutive violating datapoints raise the alarm (a new violation id),
  * `toClear` consecutive compliant ones clear it. Returns the event to emit, if any.
  */
-export function stepAlarm(alarm: AlarmState, violating: boolean, value: MetricValue, time: number, toAlarm: number, toClear: number): ViolationEventType | undefined {
+export function stepAlarm(alarm: AlarmState, violating: boolean, value: MetricValue, time: number, toAlarm: number, toClear: number): Exclude<ViolationEventType, 'alarm-invalidated'> | undefined {
   alarm.lastDatapointTime = time;
   alarm.dirty = true;
   if (violating) {

@@ -1,4 +1,5 @@
 import type { ConfidenceLevel } from '../../model/index.js';
+import { newAlarm, stepAlarm } from '../alarms.js';
 import type { MlConfig } from './config.js';
 import { scoreDatapoint, trainModel, type MlModel } from './model.js';
 
@@ -29,9 +30,7 @@ export function backtest(points: ReadonlyArray<{ time: number; value: number }>,
   const values: number[] = [];
   let model: MlModel | undefined;
   let lastAttempt = Number.NEGATIVE_INFINITY;
-  let violating = 0;
-  let compliant = 0;
-  let raised = false;
+  const alarm = newAlarm();
   const rows: BacktestRow[] = [];
   const thing = 'backtest';
   for (const { time, value } of points) {
@@ -48,26 +47,13 @@ export function backtest(points: ReadonlyArray<{ time: number; value: number }>,
     let score: number | undefined;
     let p: number | undefined;
     if (model !== undefined) {
-      const scored = scoreDatapoint(model, thing, value, time, options.level, raised);
+      const scored = scoreDatapoint(model, thing, value, time, options.level, alarm.violationId !== undefined);
       score = scored.score;
       p = scored.p;
-      if (scored.violating) {
-        violating += 1;
-        compliant = 0;
-        if (!raised && violating >= toAlarm) {
-          raised = true;
-          event = 'in-alarm';
-        }
-      } else {
-        compliant += 1;
-        violating = 0;
-        if (raised && compliant >= toClear) {
-          raised = false;
-          event = 'alarm-cleared';
-        }
-      }
+      event = stepAlarm(alarm, scored.violating, { number: value }, time, toAlarm, toClear);
+      if (event === 'alarm-cleared') alarm.violationId = undefined;
     }
-    rows.push({ time, value, score, p, modelStatus: model === undefined ? 'PENDING_BUILD' : 'ACTIVE', alarm: event, inAlarm: raised });
+    rows.push({ time, value, score, p, modelStatus: model === undefined ? 'PENDING_BUILD' : 'ACTIVE', alarm: event, inAlarm: alarm.violationId !== undefined });
     times.push(time);
     values.push(value);
   }

@@ -1,5 +1,5 @@
 import type { ConfidenceLevel } from '../../model/index.js';
-import { HYSTERESIS, rawScore, trainModel, type MlModel, type MlSeries } from './model.js';
+import { medianOf, rawScore, trainModel, violatesAt, type MlModel, type MlSeries } from './model.js';
 
 /** The 13 AWS metrics ML Detect supports (device-side then cloud-side). */
 export const ML_METRICS: readonly string[] = [
@@ -62,8 +62,8 @@ export interface EvaluationResult {
 /** Datapoints after an incident's end during which its alarms are still its own (not false alarms). */
 const GRACE_POINTS = 2;
 
-/** Trains one model per metric on the incident-free part and scores the rest at every level. */
 /**
+ * Trains one model per metric on the incident-free part and scores the rest at every level.
  * Alarms follow §3.4 with consecutiveDatapointsToAlarm 1 and `toClear` (default 1) compliant datapoints to clear,
  * with the model's hysteresis while raised (as in the engine).
  */
@@ -91,7 +91,6 @@ export function evaluateCorpus(corpus: MlCorpus, options: { readonly now?: () =>
   let evaluated = 0;
   for (const metric of ML_METRICS) {
     const model = models.get(metric) as MlModel;
-    const th = model.thresholds;
     for (const d of corpus.devices) {
       const values = d.series[metric];
       if (values === undefined) continue;
@@ -102,7 +101,7 @@ export function evaluateCorpus(corpus: MlCorpus, options: { readonly now?: () =>
         evaluated += 1;
         for (let l = 0; l < 3; l++) {
           const level = CONFIDENCE_LEVELS[l] as ConfidenceLevel;
-          if (s >= th[level] * (raised[l] === true ? HYSTERESIS : 1)) {
+          if (violatesAt(model, s, level, raised[l] === true)) {
             quiet[l] = 0;
             if (!raised[l]) {
               raised[l] = true;
@@ -175,9 +174,4 @@ export function evaluateCorpus(corpus: MlCorpus, options: { readonly now?: () =>
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
-function medianOrNull(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
+const medianOrNull = (values: readonly number[]): number | null => (values.length === 0 ? null : medianOf(Float64Array.from(values)));

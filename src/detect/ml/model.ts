@@ -1,3 +1,4 @@
+import { seededRandom } from '../../core/index.js';
 import type { ConfidenceLevel } from '../../model/index.js';
 
 /**
@@ -180,7 +181,7 @@ export function rawScore(model: MlModel, thingName: string, value: number, time:
 
 function calibrationScores(names: readonly string[], series: ReadonlyMap<string, MlSeries>, devices: Record<string, MlDeviceBaseline>, fleet: MlModel['fleet'], total: number, seed: number): Float64Array {
   const keep = total <= MAX_CALIBRATION_POINTS ? 1 : MAX_CALIBRATION_POINTS / total;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const out: number[] = [];
   const probe: MlModel = { version: 1, metric: '', trainedAt: 0, datapoints: 0, fleet, devices, calibration: { points: [], beta: BETA_FLOOR }, thresholds: { LOW: 0, MEDIUM: 0, HIGH: 0 } };
   for (const name of names) {
@@ -257,24 +258,18 @@ export function scoreAt(calibration: MlCalibration, p: number): number {
 /** Scores one datapoint: raw z-score, tail probability and whether it violates at `level`. */
 export function scoreDatapoint(model: MlModel, thingName: string, value: number, time: number, level: ConfidenceLevel, raised = false): { score: number; p: number; violating: boolean } {
   const score = rawScore(model, thingName, value, time);
-  return { score, p: tailProbability(model.calibration, score), violating: score >= model.thresholds[level] * (raised ? HYSTERESIS : 1) };
+  return { score, p: tailProbability(model.calibration, score), violating: violatesAt(model, score, level, raised) };
 }
 
 /**
- * True when the datapoint is anomalous at `level` (the hot path: no tail probability). While the
- * alarm is raised the bar is HYSTERESIS × the threshold, so a score hovering at it does not flap.
+ * True when a score violates at `level`. While the alarm is raised the bar is HYSTERESIS × the
+ * threshold, so a score hovering at it does not flap.
  */
-export function isAnomalous(model: MlModel, thingName: string, value: number, time: number, level: ConfidenceLevel, raised = false): boolean {
-  return rawScore(model, thingName, value, time) >= model.thresholds[level] * (raised ? HYSTERESIS : 1);
+export function violatesAt(model: MlModel, score: number, level: ConfidenceLevel, raised = false): boolean {
+  return score >= model.thresholds[level] * (raised ? HYSTERESIS : 1);
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** True when the datapoint is anomalous at `level` (the hot path: no tail probability). */
+export function isAnomalous(model: MlModel, thingName: string, value: number, time: number, level: ConfidenceLevel, raised = false): boolean {
+  return violatesAt(model, rawScore(model, thingName, value, time), level, raised);
 }

@@ -1,4 +1,4 @@
-import { VigilError, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
+import { DueTimer, VigilError, type Clock, type Timer } from '../../core/index.js';
 import type { AlertRun, Component, Notifier, SavedSearch, SavedSearchStore } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { SearchRequest, SearchResult } from '../spl/execute.js';
@@ -50,7 +50,7 @@ export class AlertEngine implements Component {
   private readonly options: AlertEngineOptions;
   private readonly runner: RunnerDeps;
   private readonly abort = new AbortController();
-  private handle: TimerHandle | undefined;
+  private readonly timer: DueTimer;
   private due = new Map<string, number>();
   private scheduled: SavedSearch[] = [];
   private started = false;
@@ -58,6 +58,7 @@ export class AlertEngine implements Component {
 
   constructor(private readonly deps: AlertEngineDeps) {
     this.options = { ...DEFAULT_OPTIONS, ...deps.options };
+    this.timer = new DueTimer(deps.timer, MAX_WAIT_MS, () => this.fire());
     this.runner = {
       store: deps.store,
       search: (request) => deps.search(request),
@@ -78,8 +79,7 @@ export class AlertEngine implements Component {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.handle?.cancel();
-    this.handle = undefined;
+    this.timer.cancel();
     this.abort.abort(new VigilError('alert.stopped', 'alerts are stopping'));
     await this.queue.catch(() => undefined);
   }
@@ -172,8 +172,7 @@ export class AlertEngine implements Component {
 
   // Synchronous from the cached list, so a fake clock that jumps ahead fires the runs in order.
   private armNow(): void {
-    this.handle?.cancel();
-    this.handle = undefined;
+    this.timer.cancel();
     if (!this.started) return;
     const now = this.deps.clock.now();
     const due = new Map<string, number>();
@@ -186,9 +185,7 @@ export class AlertEngine implements Component {
       else if (next !== undefined) due.set(search.name, next);
     }
     this.due = due;
-    if (due.size === 0) return;
-    const earliest = Math.min(...due.values());
-    this.handle = this.deps.timer.setTimeout(() => this.fire(), Math.max(0, Math.min(earliest - now, MAX_WAIT_MS)));
+    this.timer.arm(due.values(), now);
   }
 
   private fire(): void {
