@@ -1,48 +1,20 @@
+import type { AlertDefinition, AlertRun, SavedSearch } from '../model/index.js';
+import type { SavedSearchInput } from '../siem/index.js';
 import type { VigilClient } from './client.js';
 
-export type AlertTriggerView = { type: 'per_result' } | { type: 'number_of_results'; comparator: '>' | '<' | '=' | '!=' | '>=' | '<='; threshold: number };
-export type AlertActionView = { type: 'webhook'; url: string } | { type: 'topic'; topic: string };
-
-export interface SavedSearchView {
-  readonly name: string;
-  readonly description: string;
-  readonly search: string;
-  readonly earliest: string;
-  readonly latest: string;
-  readonly cron: string;
-  readonly enabled: boolean;
-  readonly bundled: boolean;
-  readonly alert?: { trigger: AlertTriggerView; triggerText: string; actions: AlertActionView[]; throttle?: { periodSecs: number; fields: string[] } };
+/** A saved search as the API shows it: times as ISO text, the trigger also as text, and the next scheduled run. */
+export type SavedSearchView = Omit<SavedSearch, 'alert' | 'createdAt' | 'updatedAt'> & {
+  readonly alert?: AlertDefinition & { readonly triggerText: string };
   readonly nextRunAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
-export interface SavedSearchRequest {
-  readonly name?: string | undefined;
-  readonly description?: string | undefined;
-  readonly search?: string | undefined;
-  readonly earliest?: string | undefined;
-  readonly latest?: string | undefined;
-  readonly cron?: string | undefined;
-  readonly enabled?: boolean | undefined;
-  readonly alert?: { trigger?: AlertTriggerView | string; actions?: AlertActionView[]; throttle?: { periodSecs: number; fields?: string[] } | null } | null | undefined;
-}
+/** The body of a create or update: what the alert engine validates (a trigger object or its text). */
+export type SavedSearchRequest = SavedSearchInput;
 
-export interface AlertRunView {
-  readonly id: string;
-  readonly searchName: string;
-  readonly time: string;
-  readonly cause: 'schedule' | 'dispatch';
-  readonly status: 'fired' | 'not_fired' | 'throttled' | 'failed';
-  readonly resultCount: number;
-  readonly firedCount: number;
-  readonly suppressedCount: number;
-  readonly rows: Array<Record<string, string | string[]>>;
-  readonly actions: Array<{ type: 'webhook' | 'topic'; target: string; ok: boolean; attempts: number; error?: string }>;
-  readonly error?: { code: string; message: string };
-  readonly durationMs: number;
-}
+/** One alert history entry as the API shows it: its time as ISO text. */
+export type AlertRunView = Omit<AlertRun, 'time'> & { readonly time: string };
 
 /** Typed calls of `/api/v1/saved-searches` (saved searches, alerts, dispatch, history). */
 export function alertsClient(client: VigilClient) {

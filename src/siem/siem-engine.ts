@@ -10,7 +10,7 @@ import type { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 import { compileSpl, explain } from './spl/compile.js';
 import { runSearch, type SearchRequest, type SearchResult } from './spl/execute.js';
 import { SPL_MACROS } from './spl/relation.js';
-import { lookupStoreFor, type LookupStore } from './lookups/index.js';
+import { LookupStore } from './lookups/index.js';
 
 export interface SiemDeps {
   readonly events: EventsDb;
@@ -47,7 +47,7 @@ export class SiemEngine {
   readonly lookups: LookupStore;
 
   private constructor(private readonly deps: SiemDeps, readonly store: EventStore) {
-    this.lookups = lookupStoreFor(deps.events, deps.clock);
+    this.lookups = new LookupStore(deps.events, deps.clock);
   }
 
   static async open(deps: SiemDeps): Promise<SiemEngine> {

@@ -60,8 +60,7 @@ export class EventStore {
     const reader = await db.connection.runAndReadAll('select coalesce(max(serial), 0) as s from siem_events');
     store.serial = BigInt(String(reader.getRowObjects()[0]?.['s'] ?? 0));
     store.writer = await db.connect();
-    store.slots = await FieldSlots.load(store.writer);
-    store.insertSql = store.slots.insertSql('siem_staging', STAGED_COLUMNS);
+    store.useSlots(await FieldSlots.load(store.writer));
     await store.writer.run(`create temp table siem_staging as select ${STAGED_COLUMNS.map((c) => `"${c}"`).join(', ')} from siem_events limit 0`);
     store.appender = await store.writer.createAppender('siem_staging', 'main', 'temp');
     return store;
@@ -125,6 +124,12 @@ export class EventStore {
     this.writer?.closeSync();
   }
 
+  /** The commit's INSERT follows the slots: rebuilt whenever they change, not per commit. */
+  private useSlots(slots: FieldSlots): void {
+    this.slots = slots;
+    this.insertSql = slots.insertSql('siem_staging', STAGED_COLUMNS);
+  }
+
   private schedule(): void {
     if (this.scheduled || this.flushing !== undefined || this.holds > 0 || this.queue.length === 0) return;
     this.scheduled = true;
@@ -174,7 +179,7 @@ export class EventStore {
       if (!slots.full) sample(batch, (event) => slots.discover(event.raw, fresh));
       await writer.run('begin transaction');
       inTransaction = true;
-      if (fresh.size > 0 && (await slots.assign(writer, fresh)) > 0) this.insertSql = slots.insertSql('siem_staging', STAGED_COLUMNS);
+      if (fresh.size > 0 && (await slots.assign(writer, fresh)) > 0) this.useSlots(slots);
       await writer.run(this.insertSql);
       await writer.run('delete from siem_staging');
       await writer.run('commit');
@@ -186,8 +191,7 @@ export class EventStore {
       if (inTransaction) {
         await writer.run('rollback').catch(() => undefined);
         // Slots assigned in the rolled-back transaction are gone: reread them.
-        this.slots = await FieldSlots.load(writer).catch(() => this.slots);
-        this.insertSql = (this.slots as FieldSlots).insertSql('siem_staging', STAGED_COLUMNS);
+        this.useSlots(await FieldSlots.load(writer).catch(() => slots));
       }
       // An appender that failed mid-row is unusable: start a fresh one on an empty staging table.
       try {

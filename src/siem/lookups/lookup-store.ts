@@ -108,15 +108,3 @@ function checkName(name: string): void {
 function notFound(name: string): VigilError {
   return new VigilError('lookup.not_found', `no lookup ${name}`, { hint: 'list them with `vigil lookup list`' });
 }
-
-const stores = new WeakMap<EventsDb, LookupStore>();
-
-/** The one lookup store of an event database (uploads on it are serialized). */
-export function lookupStoreFor(db: EventsDb, clock: Clock): LookupStore {
-  let store = stores.get(db);
-  if (store === undefined) {
-    store = new LookupStore(db, clock);
-    stores.set(db, store);
-  }
-  return store;
-}
