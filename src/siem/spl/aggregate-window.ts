@@ -1,7 +1,7 @@
 import type { Aggregation } from './ast.js';
 import { aggregateSql } from './aggregations.js';
 import { aggregationName } from './parser.js';
-import { asStr, quoteIdent, type Relation } from './relation.js';
+import { asStr, setColumns, type Kind, type Relation } from './relation.js';
 
 /** Aggregations whose result depends on the row order inside the group. */
 const ORDER_SENSITIVE = new Set(['first', 'last', 'list', 'mode']);
@@ -28,20 +28,13 @@ export function partitionKeys(rel: Relation, by: readonly string[]): { keys: str
  * replaced. Rows, their order and their other fields stay as they are.
  */
 export function addWindowAggregates(rel: Relation, aggs: readonly Aggregation[], over: string, present: string | undefined): void {
-  const outputs = new Map<string, { sql: string; kind: 'str' | 'num' | 'mv' | 'bool' }>();
+  // A later aggregation with the same output name wins.
+  const outputs = new Map<string, { name: string; sql: string; kind: Kind }>();
   for (const agg of aggs) {
     const value = aggregateSql(agg, rel, { over });
+    const name = aggregationName(agg);
     const sql = present === undefined ? value.sql : `CASE WHEN ${present} THEN ${value.sql} END`;
-    outputs.set(aggregationName(agg), { sql, kind: value.kind === 'null' ? 'str' : value.kind });
+    outputs.set(name, { name, sql, kind: value.kind === 'null' ? 'str' : value.kind });
   }
-  const replaced: string[] = [];
-  const added: string[] = [];
-  for (const [name, value] of outputs) {
-    (rel.columns.has(name) ? replaced : added).push(`${value.sql} AS ${quoteIdent(name)}`);
-  }
-  rel.push(`SELECT *${replaced.length > 0 ? ` REPLACE (${replaced.join(', ')})` : ''}${added.length > 0 ? `, ${added.join(', ')}` : ''} FROM {src}`);
-  for (const [name, value] of outputs) {
-    rel.columns.set(name, value.kind);
-    rel.dropped.delete(name);
-  }
+  setColumns(rel, [...outputs.values()]);
 }

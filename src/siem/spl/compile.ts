@@ -6,8 +6,8 @@ import type { LookupCatalog } from '../lookups/catalog.js';
 import type { LookupPlanContext } from './commands/lookup-table.js';
 import { ArgReader, splitPipeline } from './parser.js';
 import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, SLOT_FIELDS, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
-import { searchToSql } from './search-sql.js';
-import { findSubsearches, shiftError } from './subsearch.js';
+import { searchToSql, storedTimeFilter } from './search-sql.js';
+import { findSubsearches, shiftError, subsearchText } from './subsearch.js';
 import { resolveTimeModifier } from './time-modifiers.js';
 
 export interface CompileOptions {
@@ -69,8 +69,7 @@ export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledS
 function blankSubsearches(text: string): string {
   let out = text;
   for (const sub of findSubsearches(text)) {
-    const inner = text.slice(sub.start + 1, sub.end - 1);
-    if (inner.trim() === '') throw new VigilError('spl.missing_argument', 'the subsearch [ ] is empty', { span: { offset: sub.start, length: sub.end - sub.start }, hint: 'e.g. [ search index=main user=bob | fields src ]' });
+    const inner = subsearchText(text, sub);
     try {
       parseSpl(inner);
     } catch (error) {
@@ -108,7 +107,7 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
   const [first, ...rest] = pipeline.commands;
   if (first !== undefined && first.command !== 'search') {
     (COMMANDS[first.command] as NonNullable<(typeof COMMANDS)[string]>).plan(first.args as never, rel, ctx);
-  } else planBaseSearch(first, rel, ctx, options);
+  } else planBaseSearch(first, rel, ctx);
 
   rest.forEach((node) => {
     if (rel.pivot !== undefined) {
@@ -147,19 +146,13 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
 }
 
 /** The implicit first `search`: events from siem_events, filtered, newest first. */
-function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: PlanContext, options: CompileOptions): void {
+function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: PlanContext): void {
   rel.columns = new Map(BASE_COLUMNS);
   const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
   const where = searchToSql((first as CommandNode).args as SearchExpr, rel, time);
-  if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, options.nowMs);
-  if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, options.nowMs);
-  const prune: string[] = [];
-  // Time bounds on the stored column let DuckDB skip row groups by their min/max (zone maps).
-  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
-  if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
   rel.ctes.push({
     name: 'base',
-    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial", ${SLOT_FIELDS.map((c) => `${c.slice(2)} AS "${c}"`).join(', ')} FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`,
+    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial", ${SLOT_FIELDS.map((c) => `${c.slice(2)} AS "${c}"`).join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`,
   });
   rel.current = 'base';
   if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);

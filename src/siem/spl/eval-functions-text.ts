@@ -1,6 +1,6 @@
 import type { EvalExpr } from './ast.js';
 import { arg as c, fixed, invalid, literalString, type Call, type EvalFunction } from './eval-function.js';
-import { asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
+import { asNum, asStr, jsonPath, quoteString, type EvalScope, type Typed } from './relation.js';
 
 /** Splunk trims spaces and tabs by default. */
 function trimmer(fn: 'trim' | 'ltrim' | 'rtrim'): EvalFunction {
@@ -9,31 +9,6 @@ function trimmer(fn: 'trim' | 'ltrim' | 'rtrim'): EvalFunction {
 
 function hash(fn: string): EvalFunction {
   return fixed(1, 1, ([x], s) => ({ sql: `${fn}(${asStr(c(x as EvalExpr, s))})`, kind: 'str' }));
-}
-
-/**
- * Splunk JSON-function paths (`a.b{0}.c`, 0-based; `{}` all elements) → a DuckDB JSON path.
- * `spath()` shares the syntax but is 1-based (see docs/siem.md).
- */
-function jsonFunctionPath(path: string, base: 0 | 1): { path: string; multi: boolean } {
-  let multi = false;
-  const steps = path
-    .split('.')
-    .filter((step) => step !== '')
-    .map((step) => {
-      const match = /^(.*?)((?:\{\d*\})*)$/.exec(step) as RegExpExecArray;
-      const key = match[1] as string;
-      const quoted = key === '' ? '' : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `."${key.replace(/"/g, '\\"')}"`;
-      const indexes = ((match[2] ?? '').match(/\{\d*\}/g) ?? []).map((ix) => {
-        if (ix === '{}') {
-          multi = true;
-          return '[*]';
-        }
-        return `[${Number(ix.slice(1, -1)) - base}]`;
-      });
-      return `${quoted}${indexes.join('')}`;
-    });
-  return { path: `$${steps.join('')}`, multi };
 }
 
 /** DuckDB printf with each argument cast to what its conversion expects. */
@@ -93,7 +68,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   json_extract: fixed(1, Infinity, ([x, ...paths], s, call) => {
     const input = asStr(c(x as EvalExpr, s));
     if (paths.length === 0) return { sql: `CASE WHEN json_valid(${input}) THEN CAST(json(${input}) AS VARCHAR) END`, kind: 'str' };
-    const jps = paths.map((p) => jsonFunctionPath(literalString(p, 'a path such as "a.b{0}"', call), 0));
+    const jps = paths.map((p) => jsonPath(literalString(p, 'a path such as "a.b{0}"', call), 0));
     if (jps.length === 1) {
       const jp = jps[0] as { path: string; multi: boolean };
       const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : `json_extract_string(${input}, ${quoteString(jp.path)})`;
@@ -104,7 +79,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   }),
   // Same path syntax as the spath command: `{N}` is 1-based, `{}` gives a multivalue.
   spath: fixed(2, 2, ([x, p], s, call) => {
-    const jp = jsonFunctionPath(literalString(p, 'a path', call), 1);
+    const jp = jsonPath(literalString(p, 'a path', call));
     const input = asStr(c(x as EvalExpr, s));
     return { sql: `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${quoteString(jp.path)}) END`, kind: jp.multi ? 'mv' : 'str' };
   }),

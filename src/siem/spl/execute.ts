@@ -3,7 +3,7 @@ import type { EventsDb } from '../../store/index.js';
 import { readLookupCatalog } from '../lookups/catalog.js';
 import { compileSpl, dataRangeSql, type CompiledSearch } from './compile.js';
 import { needsSecondPass, pivotRows, type Cell } from './pivot.js';
-import { SUBSEARCH_MAXOUT, SUBSEARCH_MAXTIME_MS, SUBSEARCH_MAX_DEPTH, expandSubsearches, shiftError, type ExpandedQuery } from './subsearch.js';
+import { SUBSEARCH_MAXOUT, SUBSEARCH_MAXTIME_MS, SUBSEARCH_MAX_DEPTH, expandSubsearches, remapError, shiftError, type ExpandedQuery } from './subsearch.js';
 
 export interface SearchRequest {
   readonly query: string;
@@ -126,10 +126,7 @@ function compileMapped(expanded: ExpandedQuery, options: Parameters<typeof compi
   try {
     return compileSpl(expanded.query, options);
   } catch (error) {
-    if (!(error instanceof VigilError) || error.span?.offset === undefined) throw error;
-    const span = expanded.mapSpan({ offset: error.span.offset, length: error.span.length ?? 1 });
-    if (span.offset === error.span.offset && span.length === (error.span.length ?? 1)) throw error;
-    throw new VigilError(error.code, error.message, { span, cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+    throw remapError(error, (span) => expanded.mapSpan(span));
   }
 }
 

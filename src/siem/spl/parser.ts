@@ -73,6 +73,20 @@ export class ArgReader {
     return out;
   }
 
+  /** Reads `key=value` options at the current position into `into`; true when there were any. */
+  optionsInto(keys: readonly string[], into: Record<string, Token>): boolean {
+    const found = this.options(keys);
+    Object.assign(into, found);
+    return Object.keys(found).length > 0;
+  }
+
+  /** Steps over a comma at the current position; true when there was one. */
+  skipComma(): boolean {
+    if (!this.isType('comma')) return false;
+    this.pos++;
+    return true;
+  }
+
   rejectRest(): void {
     const token = this.peek();
     if (token !== undefined) throw this.error('spl.unexpected_token', `unexpected '${token.value}' in '${this.commandName}'`, spanOf(token));

@@ -56,8 +56,11 @@ export function quoteString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** C.1 naming → a DuckDB JSON path: `a.b` → `$.a.b`, `arr{}` → `$.arr[*]`, `arr{2}` → 1-based element 2. */
-export function jsonPath(name: string): { path: string; multi: boolean } {
+/**
+ * C.1 naming → a DuckDB JSON path: `a.b` → `$.a.b`, `arr{}` → `$.arr[*]`, `arr{2}` → 1-based element 2
+ * (0-based with `base` 0, as Splunk's json_* eval functions count).
+ */
+export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: boolean } {
   let multi = false;
   const parts = name.split('.').map((segment) => {
     const match = /^(.*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
@@ -70,7 +73,7 @@ export function jsonPath(name: string): { path: string; multi: boolean } {
           multi = true;
           return '[*]';
         }
-        return `[${Number(ix.slice(1, -1)) - 1}]`;
+        return `[${Number(ix.slice(1, -1)) - base}]`;
       })
       .join('');
     return key === '' ? suffix : `.${quoted}${suffix}`;
@@ -132,7 +135,7 @@ export class Relation {
   ref(name: string, span?: Span): Typed {
     const known = this.columns.get(name);
     if (known !== undefined) return { sql: quoteIdent(name), kind: known };
-    if (name.startsWith(INTERNAL_PREFIX)) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, span === undefined ? {} : { span });
+    rejectReserved(name, span);
     if (!this.eventMode || this.dropped.has(name) || !this.columns.has('_raw')) return { sql: 'NULL', kind: 'null' };
     this.referenced.add(name);
     if (name === 'splunk_server') return { sql: "'vigil'", kind: 'str' };
@@ -256,11 +259,36 @@ export function keepOrder(rel: Relation, keptColumns: ReadonlySet<string>): void
 
 /** Numbers the rows in the current order as `__ord` (replacing an earlier numbering) and orders by it. */
 export function numberRows(rel: Relation): void {
-  const ord = `row_number() OVER (ORDER BY ${rel.order.join(', ')})`;
-  rel.push(rel.columns.has('__ord') ? `SELECT * REPLACE (${ord} AS "__ord") FROM {src}` : `SELECT *, ${ord} AS "__ord" FROM {src}`);
-  rel.columns.set('__ord', 'num');
+  writeColumns(rel, [{ name: '__ord', sql: `row_number() OVER (ORDER BY ${rel.order.join(', ')})`, kind: 'num' }]);
   rel.order = ['"__ord"'];
   rel.orderColumns = new Set(['__ord']);
+}
+
+/**
+ * Sets columns in one step: existing ones are replaced in place, new ones added; `drop` helper
+ * columns are excluded. The columns become known (and no longer dropped) with their kinds. When the
+ * current order is defined on a replaced column, the rows are numbered in that order first, so a
+ * command that rewrites a field never reorders the rows (`sort x | eval x=…` keeps the sort).
+ */
+export function setColumns(rel: Relation, values: ReadonlyArray<{ readonly name: string; readonly sql: string; readonly kind: Kind }>, drop: readonly string[] = []): void {
+  if (rel.order.length > 0 && values.some((v) => rel.orderColumns.has(v.name))) numberRows(rel);
+  writeColumns(rel, values, drop);
+}
+
+function writeColumns(rel: Relation, values: ReadonlyArray<{ readonly name: string; readonly sql: string; readonly kind: Kind }>, drop: readonly string[] = []): void {
+  const replace = values.filter((v) => rel.columns.has(v.name)).map((v) => `${v.sql} AS ${quoteIdent(v.name)}`);
+  const added = values.filter((v) => !rel.columns.has(v.name)).map((v) => `, ${v.sql} AS ${quoteIdent(v.name)}`);
+  const exclude = drop.length > 0 ? ` EXCLUDE (${drop.map(quoteIdent).join(', ')})` : '';
+  rel.push(`SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM {src}`);
+  for (const v of values) {
+    rel.columns.set(v.name, v.kind);
+    rel.dropped.delete(v.name);
+  }
+}
+
+/** Fails for a name in the planner's own namespace (`__…`). */
+export function rejectReserved(name: string | undefined, span?: Span): void {
+  if (name?.startsWith(INTERNAL_PREFIX) === true) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, span === undefined ? {} : { span });
 }
 
 /** Matches a field name against an SPL wildcard pattern (`*` any run). */

@@ -1,5 +1,6 @@
 import type { SearchExpr } from './ast.js';
-import { asList, asNum, asStr, quoteString, type Relation, type Typed } from './relation.js';
+import { asList, asNum, asStr, quoteString, type PlanContext, type Relation, type Typed } from './relation.js';
+import { resolveTimeModifier } from './time-modifiers.js';
 
 // Splunk breakers: major (space, [](){}<>|!;,'" …) and minor (/ : = @ . - $ # % \ _).
 const BREAKERS = `\\s\\[\\]<>(){}|!;,'"&?+*/:=@.\\-$#%\\\\_`;
@@ -8,6 +9,20 @@ const MAJOR = `\\s\\[\\]<>(){}|!;,'"&?+`;
 export interface SearchTimeBounds {
   earliest: string | undefined;
   latest: string | undefined;
+}
+
+/**
+ * Applies a search's earliest=/latest= (as searchToSql collected them) to the plan context and
+ * returns the ` WHERE …` bounding siem_events' stored `time_ms` ('' when the range is open).
+ */
+export function storedTimeFilter(ctx: PlanContext, time: SearchTimeBounds): string {
+  if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, ctx.nowMs);
+  if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, ctx.nowMs);
+  const prune: string[] = [];
+  // Time bounds on the stored column let DuckDB skip row groups by their min/max (zone maps).
+  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
+  if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
+  return prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : '';
 }
 
 /**

@@ -112,9 +112,7 @@ export async function expandSubsearches(query: string, run: (text: string, offse
   let from = 0;
   const edits: Array<{ start: number; end: number; newStart: number; newEnd: number }> = [];
   for (const sub of found) {
-    const inner = query.slice(sub.start + 1, sub.end - 1);
-    if (inner.trim() === '') throw new VigilError('spl.missing_argument', 'the subsearch [ ] is empty', { span: { offset: sub.start, length: sub.end - sub.start }, hint: 'e.g. [ search index=main user=bob | fields src ]' });
-    const text = ` ${formatSubsearch(await run(inner, sub.start + 1))} `;
+    const text = ` ${formatSubsearch(await run(subsearchText(query, sub), sub.start + 1))} `;
     out += query.slice(from, sub.start);
     edits.push({ start: sub.start, end: sub.end, newStart: out.length, newEnd: out.length + text.length });
     out += text;
@@ -141,8 +139,23 @@ export async function expandSubsearches(query: string, run: (text: string, offse
   };
 }
 
+/** The text between a subsearch's brackets; an empty subsearch is an error. */
+export function subsearchText(query: string, sub: SubsearchSpan): string {
+  const inner = query.slice(sub.start + 1, sub.end - 1);
+  if (inner.trim() === '') throw new VigilError('spl.missing_argument', 'the subsearch [ ] is empty', { span: { offset: sub.start, length: sub.end - sub.start }, hint: 'e.g. [ search index=main user=bob | fields src ]' });
+  return inner;
+}
+
+/** An error with its span moved by `map` (unchanged when the span stays, or for errors without an offset). */
+export function remapError(error: unknown, map: (span: Span) => Span): unknown {
+  if (!(error instanceof VigilError) || error.span?.offset === undefined) return error;
+  const from = { offset: error.span.offset, length: error.span.length ?? 1 };
+  const span = map(from);
+  if (span.offset === from.offset && span.length === from.length) return error;
+  return new VigilError(error.code, error.message, { span, cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+}
+
 /** Shifts an error from a subsearch's own text to where that text sits in the outer query. */
 export function shiftError(error: unknown, offset: number): unknown {
-  if (!(error instanceof VigilError) || error.span?.offset === undefined) return error;
-  return new VigilError(error.code, error.message, { span: { offset: error.span.offset + offset, length: error.span.length ?? 1 }, cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+  return remapError(error, (span) => ({ offset: span.offset + offset, length: span.length }));
 }

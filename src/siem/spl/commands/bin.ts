@@ -1,11 +1,9 @@
-import { VigilError } from '../../../core/index.js';
 import { spanOf, type Token } from '../lexer.js';
 import type { ArgReader } from '../parser.js';
-import { INTERNAL_PREFIX, asNum, fmtNum, quoteIdent, type PlanContext, type Relation } from '../relation.js';
-import { parseSpan, resolveTimeModifier } from '../time-modifiers.js';
+import { asNum, fmtNum, rejectReserved, setColumns, type PlanContext, type Relation } from '../relation.js';
+import { resolveTimeModifier } from '../time-modifiers.js';
 import { command } from './command.js';
-import { keepOrderWhenChanging } from './order-guard.js';
-import { integerOption } from './option-values.js';
+import { NUMBER, integerOption, spanOption } from './option-values.js';
 
 type BinSpan = { readonly kind: 'time'; readonly seconds: number; readonly unit: string; readonly count: number } | { readonly kind: 'num'; readonly size: number };
 
@@ -20,7 +18,6 @@ interface BinArgs {
 }
 
 const OPTIONS = ['span', 'bins', 'start', 'end', 'aligntime'];
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Candidate spans for `bins=` on `_time` (as timechart's default span), then one month (0). */
 const TIME_SPANS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400];
 /** 1970-01-05 was a Monday: weeks start on Mondays. */
@@ -34,12 +31,7 @@ function parseBinSpan(reader: ArgReader, token: Token, field: string): BinSpan {
     return { kind: 'num', size: Number(token.value) };
   }
   if (NUMBER.test(token.value) && Number(token.value) > 0) return { kind: 'time', seconds: Number(token.value), unit: 's', count: Number(token.value) };
-  try {
-    return { kind: 'time', ...parseSpan(token.value) };
-  } catch (error) {
-    if (error instanceof VigilError) throw new VigilError(error.code, error.message, { span: spanOf(token), ...(error.hint === undefined ? {} : { hint: error.hint }) });
-    throw error;
-  }
+  return { kind: 'time', ...spanOption(token) };
 }
 
 /** Bucket start (epoch seconds) of a calendar span of `months` months, counted from 1970-01. */
@@ -91,9 +83,7 @@ export const bin = command<BinArgs>({
     let field: Token | undefined;
     let as: string | undefined;
     while (!reader.atEnd()) {
-      const found = reader.options(OPTIONS);
-      Object.assign(options, found);
-      if (Object.keys(found).length > 0) continue;
+      if (reader.optionsInto(OPTIONS, options)) continue;
       if (field !== undefined && reader.isWord('as')) {
         reader.next();
         as = reader.name('a new field name after AS').value;
@@ -105,7 +95,7 @@ export const bin = command<BinArgs>({
       field = token;
     }
     if (field === undefined) throw reader.error('spl.missing_argument', 'bin needs a field', reader.endSpan(), 'e.g. bin span=5m _time');
-    if (field.value.startsWith(INTERNAL_PREFIX) || as?.startsWith(INTERNAL_PREFIX) === true) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(field));
+    for (const name of [field.value, as]) rejectReserved(name, spanOf(field));
     const { span, bins, start, end, aligntime } = options;
     if (span !== undefined && bins !== undefined) throw reader.error('spl.invalid_argument', 'bin takes span= or bins=, not both', spanOf(bins));
     const isTime = field.value === '_time';
@@ -128,7 +118,6 @@ export const bin = command<BinArgs>({
     const target = args.as ?? args.field;
     const value = rel.ref(args.field);
     if (value.kind === 'null' && !rel.columns.has(target)) return;
-    keepOrderWhenChanging(rel, new Set([target]));
     const num = asNum(value);
     let sql: string;
     if (isTime) {
@@ -153,11 +142,7 @@ export const bin = command<BinArgs>({
       const original = value.kind === 'mv' ? `(${value.sql})[1]` : value.kind === 'num' ? fmtNum(value.sql) : value.sql;
       sql = `CASE WHEN ${num} IS NULL THEN ${original} ELSE ${rangeString(num, size)} END`;
     }
-    const exclude = sql.includes('"__bs"') ? ' EXCLUDE ("__bs")' : '';
-    if (rel.columns.has(target)) rel.push(`SELECT *${exclude} REPLACE (${sql} AS ${quoteIdent(target)}) FROM {src}`);
-    else rel.push(`SELECT *${exclude}, ${sql} AS ${quoteIdent(target)} FROM {src}`);
-    rel.columns.set(target, isTime ? 'num' : 'str');
-    rel.dropped.delete(target);
+    setColumns(rel, [{ name: target, sql, kind: isTime ? 'num' : 'str' }], sql.includes('"__bs"') ? ['__bs'] : []);
   },
 });
 

@@ -1,6 +1,5 @@
-import { VigilError } from '../../../core/index.js';
 import { spanOf, type Token } from '../lexer.js';
-import { INTERNAL_PREFIX } from '../relation.js';
+import { rejectReserved } from '../relation.js';
 import { command } from './command.js';
 import { booleanOption, integerOption } from './option-values.js';
 import { sort } from './sort.js';
@@ -34,13 +33,7 @@ export const dedup = command<DedupArgs>({
     const fields: string[] = [];
     let sortBy: SortArgs | undefined;
     while (!reader.atEnd()) {
-      const found = reader.options(OPTIONS);
-      Object.assign(options, found);
-      if (Object.keys(found).length > 0) continue;
-      if (reader.isType('comma')) {
-        reader.next();
-        continue;
-      }
+      if (reader.optionsInto(OPTIONS, options) || reader.skipComma()) continue;
       if (reader.isWord('sortby')) {
         const at = reader.next();
         if (reader.atEnd()) throw reader.error('spl.missing_argument', 'sortby needs a field', spanOf(at), 'e.g. dedup user sortby -_time');
@@ -64,7 +57,7 @@ export const dedup = command<DedupArgs>({
     };
   },
   plan({ keep, fields, keepEmpty, consecutive, sortBy }, rel, ctx) {
-    for (const f of fields) if (f.startsWith(INTERNAL_PREFIX)) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`);
+    for (const f of fields) rejectReserved(f);
     rel.materialize(fields);
     const keys = fields.map((f) => rel.ref(f));
     const missing = keys.map((k) => (k.kind === 'mv' ? `coalesce(len(${k.sql}), 0) = 0` : `${k.sql} IS NULL`));

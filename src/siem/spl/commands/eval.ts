@@ -2,7 +2,7 @@ import { VigilError } from '../../../core/index.js';
 import type { EvalExpr } from '../ast.js';
 import { evalToSql } from '../eval-sql.js';
 import { parseEvalExpr } from '../parser.js';
-import { INTERNAL_PREFIX, quoteIdent } from '../relation.js';
+import { rejectReserved, setColumns } from '../relation.js';
 import { command } from './command.js';
 
 interface Assignment {
@@ -29,17 +29,14 @@ export const evalCommand = command<Assignment[]>({
   },
   plan(assignments, rel, ctx) {
     for (const { field, expr } of assignments) {
-      if (field.startsWith(INTERNAL_PREFIX)) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`);
+      rejectReserved(field);
       const value = evalToSql(expr, { rel, ctx });
       if (value.kind === 'bool') {
         throw new VigilError('spl.type_error', `eval cannot assign a boolean to ${field}`, { ...('span' in expr ? { span: expr.span } : {}), hint: `use if(): eval ${field}=if(<condition>, "yes", "no")` });
       }
       const kind = value.kind === 'null' ? 'str' : value.kind;
       const sql = value.kind === 'null' ? 'CAST(NULL AS VARCHAR)' : value.sql;
-      if (rel.columns.has(field)) rel.push(`SELECT * REPLACE (${sql} AS ${quoteIdent(field)}) FROM {src}`);
-      else rel.push(`SELECT *, ${sql} AS ${quoteIdent(field)} FROM {src}`);
-      rel.columns.set(field, kind);
-      rel.dropped.delete(field);
+      setColumns(rel, [{ name: field, sql, kind }]);
     }
   },
 });

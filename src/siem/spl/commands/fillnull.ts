@@ -1,14 +1,12 @@
-import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, asStr, quoteIdent, quoteString, type Kind, type Typed } from '../relation.js';
-import { spanOf } from '../lexer.js';
+import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, asStr, quoteString, rejectReserved, setColumns, type Kind, type Typed } from '../relation.js';
+import { spanOf, type Token } from '../lexer.js';
 import { command } from './command.js';
-import { keepOrderWhenChanging } from './order-guard.js';
+import { NUMBER } from './option-values.js';
 
 interface FillnullArgs {
   readonly value: string;
   readonly fields: readonly string[];
 }
-
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function filled(value: Typed, fill: string): { sql: string; kind: Kind } {
   switch (value.kind) {
@@ -34,24 +32,16 @@ export const fillnull = command<FillnullArgs>({
   summary: 'replace missing values: fillnull [value=0] [f1 f2]',
   mode: 'search',
   parse(reader) {
-    let value = '0';
+    const options: Record<string, Token> = {};
     const fields: string[] = [];
     while (!reader.atEnd()) {
-      const option = reader.options(['value']);
-      if (option['value'] !== undefined) {
-        value = option['value'].value;
-        continue;
-      }
-      if (reader.isType('comma')) {
-        reader.next();
-        continue;
-      }
+      if (reader.optionsInto(['value'], options) || reader.skipComma()) continue;
       const name = reader.name('a field name');
       if (name.type === 'word' && reader.isType('op', 0, '=')) throw reader.error('spl.invalid_argument', `unknown fillnull option '${name.value}'`, spanOf(name), 'fillnull [value=<v>] [field ...]');
-      if (name.value.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(name));
+      rejectReserved(name.value, spanOf(name));
       fields.push(name.value);
     }
-    return { value, fields };
+    return { value: options['value']?.value ?? '0', fields };
   },
   plan({ value, fields }, rel) {
     let names = fields;
@@ -60,15 +50,6 @@ export const fillnull = command<FillnullArgs>({
       names = [...new Set(shown)].filter((n) => !n.startsWith(INTERNAL_PREFIX) && !rel.dropped.has(n) && n !== 'splunk_server' && n !== 'linecount');
     }
     const targets = new Set(names);
-    keepOrderWhenChanging(rel, targets);
-    const replace: string[] = [];
-    const added: string[] = [];
-    for (const name of new Set(names)) {
-      const next = filled(rel.ref(name), value);
-      (rel.columns.has(name) ? replace : added).push(`${next.sql} AS ${quoteIdent(name)}`);
-      rel.columns.set(name, next.kind);
-      rel.dropped.delete(name);
-    }
-    rel.push(`SELECT *${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.map((a) => `, ${a}`).join('')} FROM {src}`);
+    setColumns(rel, [...targets].map((name) => ({ name, ...filled(rel.ref(name), value) })));
   },
 });

@@ -7,6 +7,7 @@ import { asStr, quoteIdent, type Kind } from '../relation.js';
 import { searchToSql } from '../search-sql.js';
 import { command } from './command.js';
 import { resolveLookup } from './lookup-table.js';
+import { isTrue } from './option-values.js';
 
 interface InputLookupArgs {
   readonly append: boolean;
@@ -43,7 +44,7 @@ export const inputlookup = command<InputLookupArgs>({
       where = parseSearchExpr(reader);
     }
     reader.rejectRest();
-    const append = options['append'] !== undefined && /^(t|true|1|yes)$/i.test(options['append'].value);
+    const append = options['append'] !== undefined && isTrue(options['append'].value);
     return { append, start: count(options['start'], 'start', 0) as number, max: count(options['max'], 'max', undefined), table: table.value, span: spanOf(table), where };
   },
   plan(args, rel, ctx) {

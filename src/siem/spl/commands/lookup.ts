@@ -2,7 +2,7 @@ import { VigilError } from '../../../core/index.js';
 import { LOOKUP_ROW_COLUMN } from '../../lookups/catalog.js';
 import type { Span } from '../ast.js';
 import type { ArgReader } from '../parser.js';
-import { INTERNAL_PREFIX, asList, asStr, quoteIdent, type Kind, type Relation, type Typed } from '../relation.js';
+import { asList, asStr, quoteIdent, rejectReserved, setColumns, type Kind, type Relation, type Typed } from '../relation.js';
 import { spanOf } from '../lexer.js';
 import { command } from './command.js';
 import { lookupsResolved, requireColumn, resolveLookup } from './lookup-table.js';
@@ -80,7 +80,7 @@ export const lookup = command<LookupArgs>({
     for (const key of args.keys) requireColumn(table, key.column, key.span);
     for (const out of args.outputs) {
       requireColumn(table, out.column, out.span);
-      if (out.field.startsWith(INTERNAL_PREFIX)) throw new VigilError('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, { span: out.span });
+      rejectReserved(out.field, out.span);
     }
     const keyColumns = new Set(args.keys.map((k) => k.column));
     const outputs = args.outputs.length > 0 ? args.outputs : table.columns.filter((c) => !keyColumns.has(c)).map((c) => ({ column: c, field: c, span: args.tableSpan }));
@@ -105,23 +105,15 @@ export const lookup = command<LookupArgs>({
       rel.push(`SELECT s.*, m.* FROM {src} s LEFT JOIN LATERAL (SELECT ${lists.join(', ')} FROM (SELECT * FROM ${table.sql} l WHERE ${conditions} ORDER BY l."${LOOKUP_ROW_COLUMN}" LIMIT ${MAX_MATCHES}) l) m ON true`);
     }
     // 3. Assign the outputs and drop the helper columns.
-    const temp = [...args.keys.map((_, i) => `"__lkk${i}"`), ...outputs.map((_, i) => `"__lko${i}"`)];
-    const replace: string[] = [];
-    const added: string[] = [];
-    const kinds = new Map<string, Kind>();
+    const temp = [...args.keys.map((_, i) => `__lkk${i}`), ...outputs.map((_, i) => `__lko${i}`)];
+    const values = new Map<string, { name: string; sql: string; kind: Kind }>();
     outputs.forEach((o, i) => {
       let value: Typed = { sql: `"__lko${i}"`, kind: found };
       if (args.mode === 'outputnew') value = fillMissing(rel, o.field, value);
-      if (kinds.has(o.field)) return; // the first output naming a field wins
-      if (rel.columns.has(o.field)) replace.push(`${value.sql} AS ${quoteIdent(o.field)}`);
-      else added.push(`${value.sql} AS ${quoteIdent(o.field)}`);
-      kinds.set(o.field, value.kind);
+      // The first output naming a field wins.
+      if (!values.has(o.field)) values.set(o.field, { name: o.field, sql: value.sql, kind: value.kind });
     });
-    rel.push(`SELECT * EXCLUDE (${temp.join(', ')})${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.length > 0 ? `, ${added.join(', ')}` : ''} FROM {src}`);
-    for (const [field, kind] of kinds) {
-      rel.columns.set(field, kind);
-      rel.dropped.delete(field);
-    }
+    setColumns(rel, [...values.values()], temp);
   },
 });
 

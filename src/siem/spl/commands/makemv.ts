@@ -1,7 +1,6 @@
 import { spanOf, type Token } from '../lexer.js';
-import { INTERNAL_PREFIX, asList, quoteIdent, quoteString } from '../relation.js';
+import { asList, quoteString, rejectReserved, setColumns } from '../relation.js';
 import { command } from './command.js';
-import { keepOrderWhenChanging } from './order-guard.js';
 import { booleanOption } from './option-values.js';
 import { re2Pattern } from './re2-pattern.js';
 
@@ -30,16 +29,14 @@ export const makemv = command<MakemvArgs>({
     const options: Record<string, Token> = {};
     let field: Token | undefined;
     while (!reader.atEnd()) {
-      const found = reader.options(OPTIONS);
-      Object.assign(options, found);
-      if (Object.keys(found).length > 0) continue;
+      if (reader.optionsInto(OPTIONS, options)) continue;
       const token = reader.name('a field name');
       if (token.type === 'word' && reader.isType('op', 0, '=')) throw reader.error('spl.invalid_argument', `unknown makemv option '${token.value}'`, spanOf(token), `options: ${OPTIONS.join(', ')}`);
       if (field !== undefined) throw reader.error('spl.unexpected_token', `makemv takes one field; unexpected '${token.value}'`, spanOf(token));
       field = token;
     }
     if (field === undefined) throw reader.error('spl.missing_argument', 'makemv needs a field', reader.endSpan(), 'e.g. makemv delim="," recipients');
-    if (field.value.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(field));
+    rejectReserved(field.value, spanOf(field));
     const { delim, tokenizer } = options;
     if (delim !== undefined && tokenizer !== undefined) throw reader.error('spl.invalid_argument', 'makemv takes delim= or tokenizer=, not both', spanOf(tokenizer));
     if (delim !== undefined && delim.value === '') throw reader.error('spl.invalid_argument', 'delim= cannot be empty', spanOf(delim));
@@ -63,11 +60,6 @@ export const makemv = command<MakemvArgs>({
     let list = `flatten(list_transform(${asList(value)}, v -> ${split('v')}))`;
     if (!allowEmpty) list = `list_filter(${list}, x -> x <> '')`;
     const sql = setSv ? `nullif(array_to_string(${list}, ${quoteString(tokenizer === undefined ? delim : ' ')}), '')` : `nullif(${list}, CAST([] AS VARCHAR[]))`;
-    keepOrderWhenChanging(rel, new Set([field]));
-    const name = quoteIdent(field);
-    if (rel.columns.has(field)) rel.push(`SELECT * REPLACE (${sql} AS ${name}) FROM {src}`);
-    else rel.push(`SELECT *, ${sql} AS ${name} FROM {src}`);
-    rel.columns.set(field, setSv ? 'str' : 'mv');
-    rel.dropped.delete(field);
+    setColumns(rel, [{ name: field, sql, kind: setSv ? 'str' : 'mv' }]);
   },
 });

@@ -1,5 +1,5 @@
 import { spanOf, type Token } from '../lexer.js';
-import { INTERNAL_PREFIX, asStr, quoteString } from '../relation.js';
+import { asStr, quoteString, rejectReserved } from '../relation.js';
 import { command } from './command.js';
 import { re2Pattern } from './re2-pattern.js';
 
@@ -24,7 +24,7 @@ export const regex = command<RegexArgs>({
     let pattern: Token;
     if (reader.isType('op', 1, '=') || reader.isType('op', 1, '!=')) {
       const name = reader.name('a field name');
-      if (name.value.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(name));
+      rejectReserved(name.value, spanOf(name));
       field = name.value;
       negate = reader.next().value === '!=';
       if (reader.atEnd()) throw reader.error('spl.missing_argument', `regex ${field}${negate ? '!=' : '='} needs a regex`, reader.endSpan(), `e.g. regex ${field}="^10\\."`);

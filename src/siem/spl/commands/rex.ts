@@ -2,9 +2,8 @@ import { VigilError } from '../../../core/index.js';
 import type { Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import type { ArgReader } from '../parser.js';
-import { INTERNAL_PREFIX, asList, asStr, quoteIdent, quoteString, type Kind, type Relation } from '../relation.js';
+import { asList, asStr, quoteString, rejectReserved, setColumns, type Kind, type Relation } from '../relation.js';
 import { command } from './command.js';
-import { keepOrderWhenChanging } from './order-guard.js';
 import { integerOption } from './option-values.js';
 import { re2Pattern, type Re2Pattern } from './re2-pattern.js';
 
@@ -48,9 +47,7 @@ function parseRex(reader: ArgReader): RexArgs {
   const options: Record<string, Token> = {};
   let regex: Token | undefined;
   while (!reader.atEnd()) {
-    const found = reader.options(OPTIONS);
-    Object.assign(options, found);
-    if (Object.keys(found).length > 0) continue;
+    if (reader.optionsInto(OPTIONS, options)) continue;
     const token = reader.next();
     if (token.type === 'word' && reader.isType('op', 0, '=')) throw reader.error('spl.invalid_argument', `unknown rex option '${token.value}'`, spanOf(token), `options: ${OPTIONS.join(', ')}`);
     if (token.type !== 'string') throw reader.error('spl.unexpected_token', `expected the regex in double quotes, found '${token.value}'`, spanOf(token), 'e.g. rex field=_raw "user=(?<user>\\w+)"');
@@ -59,7 +56,7 @@ function parseRex(reader: ArgReader): RexArgs {
   }
   if (regex === undefined) throw reader.error('spl.missing_argument', 'rex needs a regex in double quotes', reader.endSpan(), 'e.g. rex "from (?<src>\\S+)"');
   const field = options['field']?.value ?? '_raw';
-  if (field.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(options['field'] as Token));
+  if (options['field'] !== undefined) rejectReserved(field, spanOf(options['field']));
   const mode = options['mode'];
   if (mode !== undefined) {
     if (mode.value.toLowerCase() !== 'sed') throw reader.error('spl.invalid_argument', `rex mode= only takes sed, not '${mode.value}'`, spanOf(mode));
@@ -69,24 +66,13 @@ function parseRex(reader: ArgReader): RexArgs {
   const re = re2Pattern(regex.value, spanOf(regex));
   if (re.named.length === 0) throw reader.error('spl.invalid_argument', 'the regex has no named group to extract', spanOf(regex), 'name a group: (?<field>...), or use mode=sed to replace text');
   const offsetField = options['offset_field']?.value;
-  for (const name of [...re.named.map((g) => g.name), offsetField]) {
-    if (name?.startsWith(INTERNAL_PREFIX) === true) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(regex));
-  }
+  for (const name of [...re.named.map((g) => g.name), offsetField]) rejectReserved(name, spanOf(regex));
   return { mode: 'extract', field, re, maxMatch: options['max_match'] === undefined ? 1 : integerOption(reader, 'max_match', options['max_match']), offsetField };
 }
 
-/** Sets or replaces columns in one step (dropping `drop` helper columns). */
+/** Sets or replaces columns in one step (dropping `drop` helper columns), keeping the row order. */
 function assign(rel: Relation, values: ReadonlyArray<{ name: string; sql: string; kind: Kind }>, drop: readonly string[]): void {
-  const changed = new Set(values.map((v) => v.name));
-  keepOrderWhenChanging(rel, changed);
-  const replace = values.filter((v) => rel.columns.has(v.name)).map((v) => `${v.sql} AS ${quoteIdent(v.name)}`);
-  const added = values.filter((v) => !rel.columns.has(v.name)).map((v) => `, ${v.sql} AS ${quoteIdent(v.name)}`);
-  const exclude = drop.length > 0 ? ` EXCLUDE (${drop.map(quoteIdent).join(', ')})` : '';
-  rel.push(`SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM {src}`);
-  for (const v of values) {
-    rel.columns.set(v.name, v.kind);
-    rel.dropped.delete(v.name);
-  }
+  setColumns(rel, values, drop);
 }
 
 function planExtract(args: Extract<RexArgs, { mode: 'extract' }>, rel: Relation): void {

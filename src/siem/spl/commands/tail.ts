@@ -1,3 +1,4 @@
+import { setColumns } from '../relation.js';
 import { command } from './command.js';
 import { integerOption } from './option-values.js';
 
@@ -16,10 +17,7 @@ export const tail = command<number>({
   },
   plan(n, rel) {
     // Number the rows in the current order, then read that numbering backwards.
-    const ord = `row_number() OVER (${rel.order.length > 0 ? `ORDER BY ${rel.order.join(', ')}` : ''})`;
-    if (rel.columns.has('__tail')) rel.push(`SELECT * REPLACE (${ord} AS "__tail") FROM {src}`);
-    else rel.push(`SELECT *, ${ord} AS "__tail" FROM {src}`);
-    rel.columns.set('__tail', 'num');
+    setColumns(rel, [{ name: '__tail', sql: `row_number() OVER (${rel.order.length > 0 ? `ORDER BY ${rel.order.join(', ')}` : ''})`, kind: 'num' }]);
     rel.push(`SELECT * FROM {src} ORDER BY "__tail" DESC LIMIT ${n}`);
     rel.order = ['"__tail" DESC'];
     rel.orderColumns = new Set(['__tail']);

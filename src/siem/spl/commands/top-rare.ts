@@ -1,7 +1,7 @@
 import { VigilError } from '../../../core/index.js';
 import type { ArgReader } from '../parser.js';
 import { spanOf, type Token } from '../lexer.js';
-import { INTERNAL_PREFIX, naturalOrder, quoteIdent, quoteString, type Kind, type Relation } from '../relation.js';
+import { naturalOrder, quoteIdent, quoteString, rejectReserved, type Kind, type Relation } from '../relation.js';
 import { command, type SplCommand } from './command.js';
 import { groupKeys } from './group-keys.js';
 import { booleanOption, integerOption } from './option-values.js';
@@ -28,13 +28,7 @@ function parseTop(reader: ArgReader): TopArgs {
   const by: string[] = [];
   let inBy = false;
   while (!reader.atEnd()) {
-    const found = reader.options(OPTIONS);
-    Object.assign(options, found);
-    if (Object.keys(found).length > 0) continue;
-    if (reader.isType('comma')) {
-      reader.next();
-      continue;
-    }
+    if (reader.optionsInto(OPTIONS, options) || reader.skipComma()) continue;
     if (reader.isWord('by') && !inBy) {
       const at = reader.next();
       inBy = true;
@@ -43,7 +37,7 @@ function parseTop(reader: ArgReader): TopArgs {
     }
     const token = reader.name('a field name');
     if (token.type === 'word' && reader.isType('op', 0, '=')) throw reader.error('spl.invalid_argument', `unknown ${reader.commandName} option '${token.value}'`, spanOf(token), `options: ${OPTIONS.join(', ')}`);
-    if (token.value.startsWith(INTERNAL_PREFIX)) throw reader.error('spl.invalid_field', `field names starting with ${INTERNAL_PREFIX} are reserved`, spanOf(token));
+    rejectReserved(token.value, spanOf(token));
     (inBy ? by : fields).push(token.value);
   }
   if (fields.length === 0) throw reader.error('spl.missing_argument', `${reader.commandName} needs at least one field`, reader.endSpan(), `e.g. ${reader.commandName} limit=5 user`);

@@ -3,10 +3,11 @@ import type { Aggregation, SearchExpr, Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import { ArgReader, parseAggregations, parseSearchExpr } from '../parser.js';
 import { naturalOrder, quoteIdent, quoteString, type Kind, type PlanContext } from '../relation.js';
-import { searchToSql } from '../search-sql.js';
-import { parseSpan, resolveTimeModifier } from '../time-modifiers.js';
+import { searchToSql, storedTimeFilter } from '../search-sql.js';
+import { parseSpan } from '../time-modifiers.js';
 import { defaultSpan } from './chart-plan.js';
 import { command } from './command.js';
+import { isTrue, spanOption } from './option-values.js';
 import { stats } from './stats.js';
 
 interface TstatsArgs {
@@ -73,12 +74,12 @@ export const tstats = command<TstatsArgs>({
     const options = reader.options(['prestats', 'append', ...IGNORED_OPTIONS]);
     for (const key of ['prestats', 'append']) {
       const value = options[key];
-      if (value !== undefined && /^(t|true|1|yes)$/i.test(value.value)) throw reader.error('spl.unsupported', `tstats ${key}=t is not supported`, spanOf(value), 'leave it out: tstats returns finished results');
+      if (value !== undefined && isTrue(value.value)) throw reader.error('spl.unsupported', `tstats ${key}=t is not supported`, spanOf(value), 'leave it out: tstats returns finished results');
     }
     const aggs = parseAggregations(reader, ['where', 'by', 'from', 'span']);
     if (aggs.length === 0) throw reader.error('spl.missing_argument', 'tstats needs an aggregation', reader.peek() === undefined ? reader.endSpan() : spanOf(reader.peek() as Token), 'e.g. | tstats count where index=main by sourcetype');
     if (reader.isWord('from')) throw reader.error('spl.unsupported', 'tstats FROM (data models) is not supported', spanOf(reader.peek() as Token), 'tstats reads the events\' default and indexed fields: drop the FROM clause');
-    let span = spanOption(reader);
+    let span = readSpan(reader);
     let where: SearchExpr | undefined;
     if (reader.isWord('where')) {
       const keyword = reader.next();
@@ -101,12 +102,12 @@ export const tstats = command<TstatsArgs>({
     if (reader.isWord('by')) {
       reader.next();
       while (!reader.atEnd()) {
-        if (reader.isType('comma')) reader.next();
-        else if (reader.isWord('span') && reader.isType('op', 1, '=')) span = spanOption(reader) ?? span;
+        if (reader.skipComma()) continue;
+        if (reader.isWord('span') && reader.isType('op', 1, '=')) span = readSpan(reader) ?? span;
         else by.push(reader.name('a field after by').value);
       }
     }
-    span = spanOption(reader) ?? span;
+    span = readSpan(reader) ?? span;
     reader.rejectRest();
     return { aggs, where, by, span, at };
   },
@@ -120,13 +121,8 @@ export const tstats = command<TstatsArgs>({
     rel.eventMode = false;
     const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
     const where = args.where === undefined ? 'true' : searchToSql(args.where, rel, time);
-    if (time.earliest !== undefined) ctx.earliestMs = resolveTimeModifier(time.earliest, ctx.nowMs);
-    if (time.latest !== undefined) ctx.latestMs = resolveTimeModifier(time.latest, ctx.nowMs);
-    const prune: string[] = [];
-    if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) prune.push(`time_ms >= ${Math.floor(ctx.earliestMs)}`);
-    if (ctx.latestMs !== undefined) prune.push(`time_ms < ${Math.ceil(ctx.latestMs)}`);
     const select = [...DEFAULT_FIELDS.map(([name, sql]) => `${sql} AS ${quoteIdent(name)}`), ...indexed.map((name) => `${indexedField(name)} AS ${quoteIdent(name)}`), 'fields AS "__fields"'];
-    rel.push(`SELECT ${select.join(', ')} FROM siem_events${prune.length > 0 ? ` WHERE ${prune.join(' AND ')}` : ''}`);
+    rel.push(`SELECT ${select.join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`);
     if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
     rel.order = [];
     rel.orderColumns = new Set();
@@ -149,16 +145,10 @@ export const tstats = command<TstatsArgs>({
   },
 });
 
-function spanOption(reader: ArgReader): { value: string; span: Span } | undefined {
-  const options = reader.options(['span']);
-  const token = options['span'];
+function readSpan(reader: ArgReader): { value: string; span: Span } | undefined {
+  const token = reader.options(['span'])['span'];
   if (token === undefined) return undefined;
-  try {
-    parseSpan(token.value);
-  } catch (error) {
-    if (error instanceof VigilError) throw new VigilError(error.code, error.message, { span: spanOf(token), ...(error.hint === undefined ? {} : { hint: error.hint }) });
-    throw error;
-  }
+  spanOption(token);
   return { value: token.value, span: spanOf(token) };
 }
 
