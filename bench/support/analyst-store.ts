@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeTime } from '../../src/core/index.js';
 import { EventStore, LookupStore, runSearch, type SearchRequest, type SearchResult } from '../../src/siem/index.js';
 import { SPL_MACROS } from '../../src/siem/spl/relation.js';
 import { migrateDuckDb, openDuckDb } from '../../src/store/index.js';
+import { tempDir } from '../../test/support/temp.js';
 import { analystCorpus, thingsCsv } from './analyst-queries.js';
 
 /** The analyst workload's "now": 2026-03-08T00:00:00Z, the end of the corpus' 7 days. */
@@ -20,8 +19,8 @@ export interface AnalystStore {
  * the `things` lookup, searched at a fixed "now" through the same runSearch the server uses.
  */
 export async function openAnalystStore(events: number, progress: (stored: number) => void = () => undefined): Promise<AnalystStore> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-analyst-'));
-  const opened = await openDuckDb(join(dir, 'events.duckdb'), {});
+  const dir = tempDir('vigil-analyst-');
+  const opened = await openDuckDb(join(dir.path, 'events.duckdb'), {});
   if (!opened.ok) throw opened.error;
   const db = opened.value;
   const migrated = await migrateDuckDb(db);
@@ -42,7 +41,7 @@ export async function openAnalystStore(events: number, progress: (stored: number
     async close() {
       await store.close();
       await db.close();
-      rmSync(dir, { recursive: true, force: true });
+      dir.remove();
     },
   };
 }

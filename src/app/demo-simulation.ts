@@ -33,8 +33,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const fleet = buildFleet({ count: options.devices, seed: options.seed ?? 1, prefix: options.prefix ?? 'sim' });
   const target = fleet[targetIndex(fleet.length)]?.thingName as string;
   const twin = chosen.connection === 'shared-certificate' ? `${target}-twin` : undefined;
-  const last = fleet[fleet.length - 1]?.thingName;
-  const misconfigured = options.misconfiguredDevice === true && last !== undefined && last !== target ? last : undefined;
+  // The Simulator ignores it when it is the target (a fleet of one).
+  const misconfigured = options.misconfiguredDevice === true ? fleet[fleet.length - 1]?.thingName : undefined;
   const provisioned = await provisionFleet(options.client, fleet, {
     certsDir: options.certsDir,
     ...(options.policyName === undefined ? {} : { policyName: options.policyName }),

@@ -2,7 +2,7 @@ import type { AlarmRecord, Violation, ViolationStore } from '../model/index.js';
 import { newAlarm, type AlarmState } from './alarms.js';
 import type { CompiledProfile } from './compile.js';
 import { violationOf } from './thing-evaluator.js';
-import { alarmKey, type ThingState } from './thing-state.js';
+import { alarmKey, alarmKeyParts, type ThingState } from './thing-state.js';
 
 /**
  * Store records of the alarms changed since the last call (marking them clean); each open violation
@@ -14,11 +14,11 @@ export function dirtyAlarmRecords(things: Iterable<ThingState>, compiled: Readon
     for (const [key, alarm] of state.alarms) {
       if (!alarm.dirty) continue;
       alarm.dirty = false;
-      const [profileName, behaviorName, dimension] = key.split('\u0000') as [string, string, string];
-      records.push({ thingName: state.name, profileName, behaviorName, dimension, violating: alarm.violating, compliant: alarm.compliant, violationId: alarm.violationId, lastDatapointTime: alarm.lastDatapointTime });
+      const parts = alarmKeyParts(state.name, key);
+      records.push({ ...parts, violating: alarm.violating, compliant: alarm.compliant, violationId: alarm.violationId, lastDatapointTime: alarm.lastDatapointTime });
       if (alarm.violationDirty && alarm.violationId !== undefined) {
         alarm.violationDirty = false;
-        const slot = compiled.get(profileName)?.slots.find((s) => s.key === behaviorName);
+        const slot = compiled.get(parts.profileName)?.slots.find((s) => s.key === parts.behaviorName);
         if (slot?.behavior !== undefined) update(violationOf(state.name, slot, alarm, undefined));
       }
     }

@@ -164,21 +164,21 @@ export class ThingEvaluator {
       if (fleet === undefined) return undefined;
       threshold = fleet;
     }
+    let alarm = state.slotAlarms.get(slot);
+    if (alarm === undefined) {
+      alarm = state.alarms.get(alarmKey(slot.profileName, slot.key, slot.dimensionKey));
+      if (alarm !== undefined) state.slotAlarms.set(slot, alarm);
+    }
     let compliant: boolean;
     const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
     if (level !== undefined) {
-      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, (state.slotAlarms.get(slot) ?? state.alarms.get(alarmKey(slot.profileName, slot.key, slot.dimensionKey)))?.violationId !== undefined) : undefined;
+      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, alarm?.violationId !== undefined) : undefined;
       if (violates === undefined) return undefined;
       compliant = !violates;
     } else compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
-    let alarm = state.slotAlarms.get(slot);
     if (alarm === undefined) {
-      const key = alarmKey(slot.profileName, slot.key, slot.dimensionKey);
-      alarm = state.alarms.get(key);
-      if (alarm === undefined) {
-        alarm = newAlarm();
-        state.alarms.set(key, alarm);
-      }
+      alarm = newAlarm();
+      state.alarms.set(alarmKey(slot.profileName, slot.key, slot.dimensionKey), alarm);
       state.slotAlarms.set(slot, alarm);
     }
     const metricValue = toMetricValue(value, slot.spec.kind);

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor } from '../support/cli.js';
-import { tempDir } from '../support/temp.js';
-import { startTestVigil, type TestVigil } from '../support/vigil.js';
+import { describe, expect, it } from 'vitest';
+import { cliTestServer } from '../support/cli.js';
 
-let vigil: TestVigil;
-const dir = tempDir('vigil-audit-cli-');
-
-beforeAll(async () => {
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil.stop();
-  dir.remove();
-});
-
-const vigilCli = (...args: string[]): Promise<{ code: number; out: string; err: string }> => cliFor(vigil, { HOME: dir.path })(...args);
+const { cli: vigilCli } = cliTestServer('vigil-audit-cli-');
 
 describe('vigil audit / vigil mitigation', () => {
   it('configures, runs an audit with --wait, lists findings, schedules, suppresses and starts a mitigation task', async () => {

@@ -1,29 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricReport } from '../../src/protocol/index.js';
-import { cliFor } from '../support/cli.js';
-import { tempDir } from '../support/temp.js';
-import { startTestVigil, type TestVigil } from '../support/vigil.js';
+import { cliTestServer } from '../support/cli.js';
 
-let vigil: TestVigil;
-const dir = tempDir('vigil-profile-');
-
-beforeAll(async () => {
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil.stop();
-  dir.remove();
-});
-
-const vigilCli = (...args: string[]): Promise<{ code: number; out: string; err: string }> => cliFor(vigil, { HOME: dir.path })(...args);
+const server = cliTestServer('vigil-profile-');
+const vigilCli = server.cli;
 
 describe('vigil profile and vigil violations', () => {
   it('validates, creates, lists, describes, updates and attaches a profile from YAML; lists violations and events', async () => {
-    const file = join(dir.path, 'ports.yaml');
+    const file = join(server.home, 'ports.yaml');
     writeFileSync(file, ['securityProfileName: ports', 'behaviors:', '  - name: tcp', "    metric: 'aws:num-listening-tcp-ports'", '    criteria: { comparisonOperator: less-than-equals, value: { count: 3 } }', ''].join('\n'));
-    const bad = join(dir.path, 'bad.json');
+    const bad = join(server.home, 'bad.json');
     writeFileSync(bad, JSON.stringify({ behaviors: [{ name: 'x', metric: 'aws:listening-tcp-ports', criteria: { comparisonOperator: 'less-than', value: { count: 1 } } }] }));
 
     expect(await vigilCli('profile', 'validate', '-f', file)).toMatchObject({ code: 0, out: 'valid\n' });
@@ -38,8 +26,8 @@ describe('vigil profile and vigil violations', () => {
     expect((await vigilCli('profile', 'attach', 'ports', 'all/things')).out).toContain('attached ports to arn:aws:iot:local:000000000000:all/things');
 
     const report: MetricReport = { header: { reportId: 1, version: '1.0' }, metrics: { listeningTcpPorts: { total: 5 } } };
-    vigil.running.detect.engine.device({ thingName: 'dev-1', timestamp: Date.now(), reportId: 1, report, clientId: 'dev-1' });
-    await vigil.running.detect.idle();
+    server.vigil.running.detect.engine.device({ thingName: 'dev-1', timestamp: Date.now(), reportId: 1, report, clientId: 'dev-1' });
+    await server.vigil.running.detect.idle();
     const listed = await vigilCli('violations', 'list', '--json');
     const active = (JSON.parse(listed.out) as { activeViolations: Array<{ thingName: string; lastViolationValue: unknown }> }).activeViolations;
     expect(active.map((v) => [v.thingName, v.lastViolationValue])).toEqual([['dev-1', { count: 5 }]]);

@@ -2,23 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor } from '../support/cli.js';
-import { tempDir } from '../support/temp.js';
-import { startTestVigil, type TestVigil } from '../support/vigil.js';
+import { describe, expect, it } from 'vitest';
+import { cliTestServer } from '../support/cli.js';
 
-let vigil: TestVigil;
-const dir = tempDir('vigil-cert-');
-
-beforeAll(async () => {
-  vigil = await startTestVigil();
-});
-afterAll(async () => {
-  await vigil.stop();
-  dir.remove();
-});
-
-const vigilCli = (...args: string[]): Promise<{ code: number; out: string; err: string }> => cliFor(vigil, { HOME: dir.path })(...args);
+const server = cliTestServer('vigil-cert-');
+const vigilCli = server.cli;
 
 function openssl(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -27,7 +15,7 @@ function openssl(...args: string[]): { status: number | null; output: string } {
 
 describe('vigil cert issue', () => {
   it('writes a certificate that `openssl verify` accepts against ca.pem, a 0600 key that matches it, and prints the agent command', async () => {
-    const out = join(dir.path, 'pump-7');
+    const out = join(server.home, 'pump-7');
     const result = await vigilCli('cert', 'issue', '--thing', 'pump-7', '--out', out);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
@@ -38,19 +26,19 @@ describe('vigil cert issue', () => {
     expect(verified.output.trim()).toBe(`${files.cert}: OK`);
     expect(verified.status).toBe(0);
     // The same check against a CA that did not issue it fails, so the assertion above can fail.
-    const other = join(dir.path, 'other-ca.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir.path, 'other.key'), '-out', other, '-subj', '/CN=Other CA', '-days', '1'], { stdio: 'ignore' });
+    const other = join(server.home, 'other-ca.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(server.home, 'other.key'), '-out', other, '-subj', '/CN=Other CA', '-days', '1'], { stdio: 'ignore' });
     expect(openssl('verify', '-CAfile', other, files.cert).status).not.toBe(0);
 
     expect(statSync(files.key).mode & 0o777).toBe(0o600);
     const cert = new X509Certificate(readFileSync(files.cert));
     expect(createPublicKey(createPrivateKey(readFileSync(files.key))).export({ type: 'spki', format: 'der' })).toEqual(cert.publicKey.export({ type: 'spki', format: 'der' }));
     expect(cert.subject).toBe('CN=pump-7');
-    expect(readFileSync(files.ca, 'utf8')).toBe(readFileSync(join(vigil.dataDir, 'secrets', 'ca.pem'), 'utf8'));
+    expect(readFileSync(files.ca, 'utf8')).toBe(readFileSync(join(server.vigil.dataDir, 'secrets', 'ca.pem'), 'utf8'));
   });
 
   it('created the thing, attached the certificate to it and to the built-in device policy, which lets the device report', async () => {
-    const registry = vigil.running.registry;
+    const registry = server.vigil.running.registry;
     const principals = await registry.certificates.listThingPrincipals('pump-7', {});
     expect(principals.items).toHaveLength(1);
     const certificateId = principals.items[0] as string;
@@ -68,12 +56,12 @@ describe('vigil cert issue', () => {
   });
 
   it('revoking puts the certificate on the CA\'s CRL, so `openssl verify -crl_check` refuses it', async () => {
-    const out = join(dir.path, 'pump-7');
-    const certificateId = (await vigil.running.registry.certificates.listThingPrincipals('pump-7', {})).items[0] as string;
+    const out = join(server.home, 'pump-7');
+    const certificateId = (await server.vigil.running.registry.certificates.listThingPrincipals('pump-7', {})).items[0] as string;
     const revoked = await vigilCli('cert', 'revoke', certificateId);
     expect(revoked.code).toBe(0);
-    const ca = await vigil.client.request<{ crlPem: string }>('GET', '/api/v1/registry/ca');
-    const crl = join(dir.path, 'ca.crl');
+    const ca = await server.vigil.client.request<{ crlPem: string }>('GET', '/api/v1/registry/ca');
+    const crl = join(server.home, 'ca.crl');
     writeFileSync(crl, ca.crlPem);
     const serial = new X509Certificate(readFileSync(join(out, 'cert.pem'))).serialNumber.toUpperCase();
     expect(openssl('crl', '-in', crl, '-noout', '-text').output.toUpperCase()).toContain(serial);
@@ -97,12 +85,12 @@ describe('vigil thing / thing-group / policy', () => {
     expect(described).toMatchObject({ thingTypeName: 'valve', thingGroups: ['line-z'] });
     expect((await vigilCli('thing-group', 'list')).out).toMatch(/line-z[\s\S]*plant-z/);
 
-    const file = join(dir.path, 'policy.json');
+    const file = join(server.home, 'policy.json');
     writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: 'arn:aws:iot:local:000000000000:topic/plant-z/*' }] }));
     const created = await vigilCli('policy', 'create', '--name', 'plant-z-publish', '--file', file);
     expect(created.out).toContain('created policy plant-z-publish version 1');
     expect((await vigilCli('policy', 'attach', 'plant-z-publish', '--group', 'plant-z')).code).toBe(0);
-    expect((await vigil.running.registry.policies.listAttachedPolicies('arn:aws:iot:local:000000000000:thinggroup/line-z', { recursive: true })).items).toEqual(['plant-z-publish']);
+    expect((await server.vigil.running.registry.policies.listAttachedPolicies('arn:aws:iot:local:000000000000:thinggroup/line-z', { recursive: true })).items).toEqual(['plant-z-publish']);
     expect((await vigilCli('policy', 'list')).out).toContain('vigil-device-defender');
 
     const failed = await vigilCli('thing', 'describe', 'nope');

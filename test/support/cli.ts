@@ -1,4 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import { run } from '../../src/cli/index.js';
+import { tempDir } from './temp.js';
+import { startTestVigil, type TestVigil } from './vigil.js';
 
 export interface CliResult {
   readonly code: number;
@@ -23,4 +26,29 @@ export function cliFor(
     const result = await runCli([...args, '--server', vigil.running.endpoints['api'] as string, '--token', vigil.adminToken], env);
     return { code: result.code, out: result.stdout, err: result.stderr };
   };
+}
+
+/**
+ * A test server for the calling test file (started in its beforeAll, stopped in its afterAll) and a
+ * `vigil …` runner bound to it whose HOME is a fresh temp directory (`home`, removed at the end).
+ */
+export function cliTestServer(homePrefix: string): { readonly vigil: TestVigil; readonly home: string; readonly cli: ReturnType<typeof cliFor> } {
+  const home = tempDir(homePrefix);
+  let vigil: TestVigil | undefined;
+  beforeAll(async () => {
+    vigil = await startTestVigil();
+  });
+  afterAll(async () => {
+    await vigil?.stop();
+    home.remove();
+  });
+  const server = {
+    get vigil(): TestVigil {
+      if (vigil === undefined) throw new Error('the test server starts in beforeAll');
+      return vigil;
+    },
+    home: home.path,
+    cli: (...args: string[]) => cliFor(server.vigil, { HOME: home.path })(...args),
+  };
+  return server;
 }

@@ -12,7 +12,8 @@ export function registerUp(program: Command, context: CliContext): void {
     .option('--alert-webhook <url>', 'demo: also POST the "new listening port" alert\'s result rows to this URL')
     .action(async (options: { config?: string; demo?: boolean; devices: string; speed: string; alertWebhook?: string }) => {
       const speed = Number(options.speed);
-      const loaded = options.demo === true ? demoConfig(loadConfigOrThrow(options, context), speed) : loadConfigOrThrow(options, context);
+      const base = loadConfigOrThrow(options, context);
+      const loaded = options.demo === true ? demoConfig(base, speed) : base;
       // Everything the server creates under the data directory (DuckDB WAL, SQLite side files) stays private.
       process.umask(0o077);
       const running = await startVigil({ loaded });

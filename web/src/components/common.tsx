@@ -23,20 +23,40 @@ export function Empty({ title, children }: { title: string; children?: Component
   );
 }
 
+/** A table's row of column headers. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th scope="col" key={c}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** A data table with a screen-reader caption and column headers; its children are the body rows. */
+export function Table({ caption, columns, wrapClass, children }: { caption: string; columns: readonly string[]; wrapClass?: string; children: ComponentChildren }) {
+  return (
+    <div class={wrapClass === undefined ? 'table-wrap' : `table-wrap ${wrapClass}`}>
+      <table class="data">
+        <caption class="sr-only">{caption}</caption>
+        <TableHead columns={columns} />
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function DataTable({ columns, rows, caption, limit = 500 }: { columns: string[]; rows: Row[]; caption?: string; limit?: number }) {
   return (
     <div class="table-wrap" tabIndex={0} role="region" aria-label={caption ?? 'results'}>
       <table class="data">
         {caption === undefined ? null : <caption class="sr-only">{caption}</caption>}
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th scope="col" key={c}>
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={columns} />
         <tbody>
           {rows.slice(0, limit).map((row, i) => (
             <tr key={i}>
@@ -55,29 +75,15 @@ export function DataTable({ columns, rows, caption, limit = 500 }: { columns: st
 /** A plain table of objects (API lists). */
 export function ObjectTable<T>({ items, columns, caption }: { items: T[]; caption: string; columns: Array<{ label: string; render: (item: T) => ComponentChildren }> }) {
   return (
-    <div class="table-wrap">
-      <table class="data">
-        <caption class="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th scope="col" key={c.label}>
-                {c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item, i) => (
-            <tr key={i}>
-              {columns.map((c) => (
-                <td key={c.label}>{c.render(item)}</td>
-              ))}
-            </tr>
+    <Table caption={caption} columns={columns.map((c) => c.label)}>
+      {items.map((item, i) => (
+        <tr key={i}>
+          {columns.map((c) => (
+            <td key={c.label}>{c.render(item)}</td>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc, isMissingRoute } from '../api';
 import { href } from '../router';
-import { DataTable, Empty, ErrorBox, formatTime } from '../components/common';
+import { DataTable, Empty, ErrorBox, Table, formatTime } from '../components/common';
 import type { Row } from '../search';
 
 /** `/api/v1/saved-searches` shapes (src/api/routes/saved-searches.ts). */
@@ -111,32 +111,40 @@ function useAlertActions(changed: () => void) {
   return { busy, outcome, error, toggle, run };
 }
 
-function OutcomeLine({ outcome, link }: { outcome: Outcome | undefined; link: boolean }) {
+type AlertActions = ReturnType<typeof useAlertActions>;
+
+/** What the last action did (and a failed action's error). */
+function ActionOutcome({ actions, link }: { actions: AlertActions; link: boolean }) {
+  const outcome = actions.outcome;
   return (
-    <p role="status" class={`outcome ${outcome?.kind ?? ''}`}>
-      {outcome === undefined ? null : (
-        <>
-          <strong>{outcome.name}</strong>: {outcome.text}
-          {link ? (
-            <>
-              {' '}
-              <a {...href(`/alerts/${enc(outcome.name)}`)}>View history</a>
-            </>
-          ) : null}
-        </>
-      )}
-    </p>
+    <>
+      <p role="status" class={`outcome ${outcome?.kind ?? ''}`}>
+        {outcome === undefined ? null : (
+          <>
+            <strong>{outcome.name}</strong>: {outcome.text}
+            {link ? (
+              <>
+                {' '}
+                <a {...href(`/alerts/${enc(outcome.name)}`)}>View history</a>
+              </>
+            ) : null}
+          </>
+        )}
+      </p>
+      <ErrorBox error={actions.error} />
+    </>
   );
 }
 
-function Actions({ s, busy, toggle, run }: { s: SavedSearch; busy: string; toggle: (s: SavedSearch) => void; run: (s: SavedSearch) => void }) {
+function Actions({ s, actions }: { s: SavedSearch; actions: AlertActions }) {
   const label = s.enabled ? 'Disable' : 'Enable';
+  const busy = actions.busy;
   return (
     <span class="actions">
-      <button type="button" onClick={() => toggle(s)} aria-disabled={busy !== ''} aria-label={`${label}: ${s.name}`}>
+      <button type="button" onClick={() => void actions.toggle(s)} aria-disabled={busy !== ''} aria-label={`${label}: ${s.name}`}>
         {label}
       </button>
-      <button type="button" onClick={() => run(s)} aria-disabled={busy !== ''} aria-label={`Run now: ${s.name}`}>
+      <button type="button" onClick={() => void actions.run(s)} aria-disabled={busy !== ''} aria-label={`Run now: ${s.name}`}>
         {busy === s.name ? 'Running…' : 'Run now'}
       </button>
       <a {...href(searchLink(s))} class="small" aria-label={`Open in search: ${s.name}`}>
@@ -194,55 +202,40 @@ export function AlertsPage() {
         </button>
         {bundledOff === 0 ? null : <span class="muted">{plural(bundledOff, 'bundled detection')} disabled</span>}
       </div>
-      <OutcomeLine outcome={actions.outcome} link />
-      <ErrorBox error={actions.error} />
+      <ActionOutcome actions={actions} link />
       {error !== undefined ? <Unavailable error={error} /> : null}
       {searches === undefined && error === undefined ? <progress aria-label="loading saved searches" /> : null}
       {searches !== undefined && searches.length === 0 ? <Empty title="No saved searches">Create one with `vigil alert create NAME --search SPL` or POST /api/v1/saved-searches.</Empty> : null}
       {searches !== undefined && searches.length > 0 ? (
-        <div class="table-wrap">
-          <table class="data">
-            <caption class="sr-only">Saved searches</caption>
-            <thead>
-              <tr>
-                {['Name', 'Description', 'Schedule (UTC)', 'State', 'Trigger', 'Throttle', 'Next run', 'Last run', 'Actions'].map((c) => (
-                  <th scope="col" key={c}>
-                    {c}
-                  </th>
-                ))}
+        <Table caption="Saved searches" columns={['Name', 'Description', 'Schedule (UTC)', 'State', 'Trigger', 'Throttle', 'Next run', 'Last run', 'Actions']}>
+          {searches.map((s) => {
+            const last = lastRuns[s.name];
+            return (
+              <tr key={s.name} class={s.enabled ? '' : 'disabled'}>
+                <th scope="row">
+                  <a {...href(`/alerts/${enc(s.name)}`)}>{s.name}</a>
+                </th>
+                <td class="desc">{s.description}</td>
+                <td>
+                  <code>{s.cron}</code>
+                </td>
+                <td>
+                  <Enabled s={s} />
+                </td>
+                <td>{s.alert?.triggerText ?? <span class="muted">no alert</span>}</td>
+                <td>{throttleText(s)}</td>
+                <td>{s.nextRunAt === undefined ? <span class="muted">not scheduled</span> : formatTime(s.nextRunAt)}</td>
+                <td>
+                  <RunStatus run={last} />
+                  {last === undefined ? null : <div class="muted">{formatTime(last.time)}</div>}
+                </td>
+                <td>
+                  <Actions s={s} actions={actions} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {searches.map((s) => {
-                const last = lastRuns[s.name];
-                return (
-                  <tr key={s.name} class={s.enabled ? '' : 'disabled'}>
-                    <th scope="row">
-                      <a {...href(`/alerts/${enc(s.name)}`)}>{s.name}</a>
-                    </th>
-                    <td class="desc">{s.description}</td>
-                    <td>
-                      <code>{s.cron}</code>
-                    </td>
-                    <td>
-                      <Enabled s={s} />
-                    </td>
-                    <td>{s.alert?.triggerText ?? <span class="muted">no alert</span>}</td>
-                    <td>{throttleText(s)}</td>
-                    <td>{s.nextRunAt === undefined ? <span class="muted">not scheduled</span> : formatTime(s.nextRunAt)}</td>
-                    <td>
-                      <RunStatus run={last} />
-                      {last === undefined ? null : <div class="muted">{formatTime(last.time)}</div>}
-                    </td>
-                    <td>
-                      <Actions s={s} busy={actions.busy} toggle={(x) => void actions.toggle(x)} run={(x) => void actions.run(x)} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       ) : null}
     </section>
   );
@@ -326,56 +319,41 @@ export function AlertHistoryPage({ name }: { name: string }) {
             <Detail label="Actions">{actionText(search)}</Detail>
           </dl>
           <div class="toolbar">
-            <Actions s={search} busy={actions.busy} toggle={(x) => void actions.toggle(x)} run={(x) => void actions.run(x)} />
+            <Actions s={search} actions={actions} />
             <button type="button" onClick={() => setReload((n) => n + 1)}>
               Refresh
             </button>
           </div>
         </>
       )}
-      <OutcomeLine outcome={actions.outcome} link={false} />
-      <ErrorBox error={actions.error} />
+      <ActionOutcome actions={actions} link={false} />
       <h2>Runs</h2>
       {runs === undefined && error === undefined ? <progress aria-label="loading alert history" /> : null}
       {runs !== undefined && runs.length === 0 ? <Empty title="No runs yet">Runs appear here after the schedule or "Run now" runs the search.</Empty> : null}
       {runs !== undefined && runs.length > 0 ? (
-        <div class="table-wrap runs">
-          <table class="data">
-            <caption class="sr-only">Alert runs</caption>
-            <thead>
-              <tr>
-                {['Time', 'Cause', 'Status', 'Results', 'Fired', 'Suppressed', 'Action outcomes', 'Rows (sample)'].map((c) => (
-                  <th scope="col" key={c}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => (
-                <tr key={run.id} data-run={run.id}>
-                  <td>
-                    {formatTime(run.time)}
-                    <div class="muted">{run.durationMs} ms</div>
-                  </td>
-                  <td>{run.cause}</td>
-                  <td>
-                    <RunStatus run={run} />
-                  </td>
-                  <td>{run.resultCount}</td>
-                  <td>{run.firedCount}</td>
-                  <td>{run.suppressedCount}</td>
-                  <td>
-                    <ActionOutcomes run={run} />
-                  </td>
-                  <td>
-                    <Sample run={run} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Alert runs" columns={['Time', 'Cause', 'Status', 'Results', 'Fired', 'Suppressed', 'Action outcomes', 'Rows (sample)']} wrapClass="runs">
+          {runs.map((run) => (
+            <tr key={run.id} data-run={run.id}>
+              <td>
+                {formatTime(run.time)}
+                <div class="muted">{run.durationMs} ms</div>
+              </td>
+              <td>{run.cause}</td>
+              <td>
+                <RunStatus run={run} />
+              </td>
+              <td>{run.resultCount}</td>
+              <td>{run.firedCount}</td>
+              <td>{run.suppressedCount}</td>
+              <td>
+                <ActionOutcomes run={run} />
+              </td>
+              <td>
+                <Sample run={run} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );
