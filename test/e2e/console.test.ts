@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilClient } from '../../src/api/index.js';
 import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
+import { exportSearch as splunkExport } from '../support/splunk-export.js';
 import { tempDir } from '../support/temp.js';
 
 const CHROMIUM = process.env['VIGIL_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -35,16 +36,9 @@ let q2AllThings: string;
 let browser: Browser;
 let page: Page;
 
-/** Runs SPL through Splunk's REST export endpoint (output_mode=json: one `{"result": row}` per line). */
-async function exportSearch(query: string): Promise<Array<Record<string, unknown>>> {
-  const response = await fetch(new URL('/services/search/jobs/export', running.endpoints['api']), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ search: `search ${query}`, output_mode: 'json' }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`export ${response.status}: ${text}`);
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { result?: Record<string, unknown> }).flatMap((l) => (l.result === undefined ? [] : [l.result]));
+/** Runs SPL through Splunk's REST export endpoint of the demo server. */
+function exportSearch(query: string): Promise<Array<Record<string, unknown>>> {
+  return splunkExport(running.endpoints['api'] as string, adminToken, query);
 }
 
 /** Polls `condition`; on timeout the error names what was awaited and what was last seen (`seen`). */

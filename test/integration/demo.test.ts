@@ -4,6 +4,7 @@ import { VigilClient } from '../../src/api/index.js';
 import { streamClient } from '../../src/api/stream-client.js';
 import { runCli } from '../support/cli.js';
 import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
+import { exportSearch } from '../support/splunk-export.js';
 import { tempDir } from '../support/temp.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,18 +14,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Runs SPL through Splunk's REST export endpoint (output_mode=json: one `{"result": row}` per line). */
-async function exportSearch(api: string, token: string, query: string): Promise<Array<Record<string, unknown>>> {
-  const response = await fetch(new URL('/services/search/jobs/export', api), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ search: `search ${query}`, output_mode: 'json' }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`export ${response.status}: ${text}`);
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { result?: Record<string, unknown> }).flatMap((l) => (l.result === undefined ? [] : [l.result]));
-}
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
