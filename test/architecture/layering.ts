@@ -21,7 +21,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   sim: 3,
   api: 4,
   app: 5,
-  cli: 6,
+  demo: 6,
+  cli: 7,
 };
 
 /** Modules with a narrower allow-list than their layer gives them. */

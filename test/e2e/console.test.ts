@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilClient } from '../../src/api/index.js';
-import { demoConfig, demoSummary, referenceQueries, startDemo, startVigil, validateVigilConfig, type RunningDemo, type RunningVigil } from '../../src/app/index.js';
+import { startVigil, validateVigilConfig, type RunningVigil } from '../../src/app/index.js';
+import { demoConfig, demoSummary, referenceQueries, startDemo, type RunningDemo } from '../../src/demo/index.js';
 import { exportSearch as splunkExport } from '../support/splunk-export.js';
 import { tempDir } from '../support/temp.js';
 

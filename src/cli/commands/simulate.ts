@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startSimulation } from '../../app/index.js';
+import { startSimulation } from '../../demo/index.js';
 import { systemClock, systemTimer } from '../../core/index.js';
 import { SCENARIOS } from '../../sim/index.js';
 import { dataDirLayout } from '../../store/index.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DEMO_DEFAULTS, demoConfig, demoSummary, startDemo, startVigil } from '../../app/index.js';
+import { startVigil } from '../../app/index.js';
+import { DEMO_DEFAULTS, demoConfig, demoSummary, startDemo } from '../../demo/index.js';
 import type { CliContext } from '../context.js';
 import { loadConfigOrThrow, withConfigOption } from '../common.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dataDirLayout } from '../store/index.js';
-import type { VigilConfig } from './config-schema.js';
+import type { VigilConfig } from '../app/index.js';
 
 /**
  * The placeholders a resources file may use without `--set`: `${region}`, `${account_id}` (from the

@@ -4,12 +4,9 @@ import { readFileSync } from 'node:fs';
 import { VigilClient } from '../api/index.js';
 import { systemClock, systemTimer } from '../core/index.js';
 import type { Simulator } from '../sim/index.js';
-import type { LoadedVigilConfig } from './load.js';
-import { validateVigilConfig } from './load.js';
+import { applyContext, applyResources, parseResources, validateVigilConfig, type LoadedVigilConfig, type Plan, type RunningVigil } from '../app/index.js';
 import { resourceVars } from './demo-vars.js';
 import { startSimulation } from './demo-simulation.js';
-import { applyContext, applyResources, parseResources, type Plan } from './resources/index.js';
-import type { RunningVigil } from './up.js';
 
 /** The seed deployment as resources; `vigil up --demo` applies it. */
 export const REFERENCE_RESOURCES = fileURLToPath(new URL('../../examples/reference-pipeline/resources.yaml', import.meta.url));
