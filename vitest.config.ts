@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**', 'test/e2e/**'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Tests that spawn bin/vigil.mjs run the compiled CLI: rebuild dist/ when src/ changed.
+    globalSetup: ['./test/support/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
 /**
  * core: the vocabulary every other module shares. Errors as values with stable codes, `Result`,
  * injectable time (`Clock`, `Timer`, and `FakeTime` for tests), ids, retry backoff, byte and
- * duration units, seeded random numbers. It imports nothing from the project and nothing from npm.
+ * duration units, seeded random numbers, where the package's own files are. It imports nothing from the project and nothing from npm.
  */
 export { VigilError, isVigilError, toVigilError, type ErrorSpan, type VigilErrorInit } from './errors.js';
 export { ok, err, unwrap, attempt, type Result, type Ok, type Err } from './result.js';
@@ -12,3 +12,4 @@ export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';
 export { hashSeed, seededRandom } from './random.js';
+export { packageRoot, packageFile, packageVersion } from './package-root.js';

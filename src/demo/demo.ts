@@ -1,15 +1,14 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { VigilClient } from '../api/index.js';
-import { systemClock, systemTimer } from '../core/index.js';
+import { packageFile, systemClock, systemTimer } from '../core/index.js';
 import type { Simulator } from '../sim/index.js';
 import { applyContext, applyResources, parseResources, validateVigilConfig, type LoadedVigilConfig, type Plan, type RunningVigil } from '../app/index.js';
 import { resourceVars } from './demo-vars.js';
 import { startSimulation } from './demo-simulation.js';
 
 /** The seed deployment as resources; `vigil up --demo` applies it. */
-export const REFERENCE_RESOURCES = fileURLToPath(new URL('../../examples/reference-pipeline/resources.yaml', import.meta.url));
+export const REFERENCE_RESOURCES = packageFile('examples', 'reference-pipeline', 'resources.yaml');
 
 export const DEMO_DEFAULTS = { devices: 20, speed: 30, scenario: 'ftp-port-21' } as const;
 

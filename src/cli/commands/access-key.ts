@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { createAccessKey, VigilClient } from '../../api/index.js';
-import { openStoresForCli } from '../../app/index.js';
+import { VigilClient } from '../../api/index.js';
+import type { CliStores } from '../../app/index.js';
 import { VigilError, systemClock } from '../../core/index.js';
-import { Telemetry, createLogger } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
 import { loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable } from '../output.js';
 
-type Target = { kind: 'server'; client: VigilClient } | { kind: 'local'; run<T>(fn: (stores: Awaited<ReturnType<typeof openStoresForCli>>) => Promise<T>): Promise<T> };
+type Target = { kind: 'server'; client: VigilClient } | { kind: 'local'; run<T>(fn: (stores: CliStores) => Promise<T>): Promise<T> };
 
 /** Talks to the running server when there is one; otherwise opens the registry directly. */
 async function target(options: ServerOptions, context: CliContext): Promise<Target> {
@@ -21,6 +20,8 @@ async function target(options: ServerOptions, context: CliContext): Promise<Targ
   return {
     kind: 'local',
     async run(fn) {
+      // Loaded only on this path: the stores and their drivers.
+      const { openStoresForCli } = await import('../lazy-offline.js');
       const stores = await openStoresForCli(loaded);
       try {
         return await fn(stores);
@@ -43,6 +44,7 @@ export function registerAccessKey(program: Command, context: CliContext): void {
       const key = t.kind === 'server'
         ? await t.client.accessKeys.create(options.description)
         : await t.run(async (stores) => {
+            const { createAccessKey, Telemetry, createLogger } = await import('../lazy-offline.js');
             const created = await createAccessKey({ clock: systemClock, accessKeys: stores.accessKeys, telemetry: new Telemetry(createLogger({ level: 'silent', format: 'json' })) }, options.description);
             return { ...created, createdAt: new Date(created.createdAt).toISOString() };
           });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addAgentOptions, agentOptionsFrom, runAgent } from '../../agent/index.js';
+import { addAgentOptions, agentOptionsFrom } from '../../agent/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../output.js';
 
@@ -9,6 +9,7 @@ export function registerAgent(program: Command, context: CliContext): void {
     async (raw: Record<string, unknown>) => {
       const options = agentOptionsFrom(raw);
       if (!options.ok) throw new UsageError(options.error.hint === undefined ? options.error.message : `${options.error.message} (${options.error.hint})`);
+      const { runAgent } = await import('../lazy-agent.js');
       const controller = new AbortController();
       const abort = (): void => controller.abort();
       process.once('SIGINT', abort);

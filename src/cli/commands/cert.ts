@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { registryClient, type VigilClient } from '../../api/index.js';
 import { VigilError } from '../../core/index.js';
-import { createKeyAndCsr } from '../../registry/index.js';
 import { dataDirLayout } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -30,6 +29,7 @@ export function registerCert(program: Command, context: CliContext): void {
       const registry = registryClient(client);
       await ensureThing(client, options.thing);
       // The key is generated here and never sent: the server signs a CSR.
+      const { createKeyAndCsr } = await import('../lazy-keys.js');
       const { privateKeyPem, csrPem } = await createKeyAndCsr(options.thing);
       const issued = await registry.createCertificateFromCsr(csrPem);
       await registry.attachThingPrincipal(options.thing, issued.certificateArn);

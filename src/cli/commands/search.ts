@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { siemClient, VigilClient, type SearchView } from '../../api/index.js';
-import { openOfflineSiem, type LoadedVigilConfig } from '../../app/index.js';
+import type { LoadedVigilConfig } from '../../app/index.js';
 import { VigilError, systemClock } from '../../core/index.js';
 import { compileSpl, formatSplError } from '../../siem/index.js';
 import type { CliContext } from '../context.js';
@@ -83,6 +83,7 @@ export function registerSearch(program: Command, context: CliContext): void {
         else render(context, await siem.search(query, { ...range, maxRows }), options.output as Output);
         return;
       }
+      const { openOfflineSiem } = await import('../lazy-offline.js');
       const offline = await openOfflineSiem(loaded);
       try {
         if (options.explain === true) context.io.out(offline.engine.explain(query, range.earliest, range.latest));

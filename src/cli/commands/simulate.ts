@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startSimulation } from '../../demo/index.js';
 import { systemClock, systemTimer } from '../../core/index.js';
 import { SCENARIOS } from '../../sim/index.js';
 import { dataDirLayout } from '../../store/index.js';
@@ -45,6 +44,7 @@ export function registerSimulate(program: Command, context: CliContext): void {
       const endpoint = options.endpoint ?? mqttEndpoint(layout.endpointsPath);
       if (endpoint === undefined) throw new UsageError(`no MQTT endpoint: ${layout.endpointsPath} names none; pass --endpoint mqtts://HOST:PORT`);
       const { io } = context;
+      const { startSimulation } = await import('../lazy-simulation.js');
       const simulator = await startSimulation({
         client: clientFor(options, context),
         endpoint,

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { startVigil } from '../../app/index.js';
-import { DEMO_DEFAULTS, demoConfig, demoSummary, startDemo } from '../../demo/index.js';
 import type { CliContext } from '../context.js';
 import { loadConfigOrThrow, withConfigOption } from '../common.js';
 
@@ -8,10 +6,11 @@ export function registerUp(program: Command, context: CliContext): void {
   withConfigOption(program.command('up'))
     .description('start Vigil: stores, API and every component; writes <data_dir>/run/endpoints.json')
     .option('--demo', 'also apply the reference pipeline (examples/reference-pipeline/resources.yaml), run an audit and start a simulated fleet (docs/demo.md)')
-    .option('--devices <n>', 'demo: simulated devices', String(DEMO_DEFAULTS.devices))
-    .option('--speed <x>', 'demo: simulated seconds per real second', String(DEMO_DEFAULTS.speed))
+    .option('--devices <n>', 'demo: simulated devices', '20')
+    .option('--speed <x>', 'demo: simulated seconds per real second', '30')
     .option('--alert-webhook <url>', 'demo: also POST the "new listening port" alert\'s result rows to this URL')
     .action(async (options: { config?: string; demo?: boolean; devices: string; speed: string; alertWebhook?: string }) => {
+      const { startVigil, demoConfig, demoSummary, startDemo } = await import('../lazy-up.js');
       const speed = Number(options.speed);
       const base = loadConfigOrThrow(options, context);
       const loaded = options.demo === true ? demoConfig(base, speed) : base;

@@ -1,0 +1,2 @@
+// Loaded with import() when `vigil simulate` runs: the simulator and the fleet provisioning.
+export { startSimulation } from '../demo/index.js';
