@@ -51,6 +51,15 @@ export function installAuth(app: FastifyInstance, deps: ApiDeps, maxSkewMs: numb
     // Check every token (no early exit) so timing does not reveal which one almost matched.
     let matched = false;
     for (const candidate of deps.adminTokens) matched = constantTimeEqual(candidate, token) || matched;
+    let metricsOnly = false;
+    for (const candidate of deps.metricsTokens ?? []) metricsOnly = constantTimeEqual(candidate, token) || metricsOnly;
+    if (!matched && metricsOnly) {
+      if (request.method === 'GET' && request.routeOptions.url === '/metrics') {
+        request.principal = { kind: 'token', name: 'metrics' };
+        return;
+      }
+      throw new VigilError('auth.invalid_token', 'the metrics token is valid only for GET /metrics', { hint: 'use the token in <data_dir>/secrets/admin-token for the rest of the API' });
+    }
     if (!matched) throw new VigilError('auth.invalid_token', 'the API token is not valid', { hint: 'use the token in <data_dir>/secrets/admin-token' });
     request.principal = { kind: 'token', name: 'admin' };
   });

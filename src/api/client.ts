@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VigilError } from '../core/index.js';
 import { dataDirLayout } from '../store/index.js';
+import { sendRequest, type ClientTls } from './client-transport.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
   readonly token: string;
   readonly timeoutMs?: number;
+  /** Trust for an https baseUrl (Vigil's built-in CA, a pinned fingerprint); the system roots always count. */
+  readonly tls?: ClientTls;
 }
 
 /**
@@ -20,8 +23,12 @@ export class VigilClient {
     return this.options.baseUrl;
   }
 
-  /** A client for the server running on `dataDir` (from run/endpoints.json and secrets/admin-token). */
-  static forDataDir(dataDir: string, overrides: { server?: string | undefined; token?: string | undefined } = {}): VigilClient {
+  /**
+   * A client for the server running on `dataDir` (from run/endpoints.json and secrets/admin-token).
+   * Over HTTPS it trusts the system roots, the data directory's built-in CA (secrets/ca.pem) and
+   * `caPem`, or exactly the certificate with `fingerprint`.
+   */
+  static forDataDir(dataDir: string, overrides: { server?: string | undefined; token?: string | undefined; caPem?: string | undefined; fingerprint?: string | undefined } = {}): VigilClient {
     const layout = dataDirLayout(dataDir);
     let baseUrl = overrides.server;
     if (baseUrl === undefined) {
@@ -38,34 +45,51 @@ export class VigilClient {
       if (!existsSync(path)) throw new VigilError('client.no_token', `no API token: ${path} does not exist`, { hint: 'pass --token or set VIGIL_TOKEN' });
       token = readFileSync(path, 'utf8').trim();
     }
-    return new VigilClient({ baseUrl, token });
+    const builtInCa = join(layout.secretsDir, 'ca.pem');
+    const ca = [...(existsSync(builtInCa) ? [readFileSync(builtInCa, 'utf8')] : []), ...(overrides.caPem === undefined ? [] : [overrides.caPem])];
+    return new VigilClient({ baseUrl, token, tls: { ca, ...(overrides.fingerprint === undefined || overrides.fingerprint === '' ? {} : { fingerprint: overrides.fingerprint }) } });
   }
 
   async request<T>(method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<T> {
-    let response: Response;
+    let response: { status: number; body: Buffer };
     try {
-      response = await fetch(new URL(path, this.options.baseUrl), {
+      response = await sendRequest(new URL(path, this.options.baseUrl), {
         method,
         headers: { ...headers, authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        ...(body === undefined ? {} : { body: Buffer.from(JSON.stringify(body)) }),
+        timeoutMs: this.options.timeoutMs ?? 60_000,
+        ...(this.options.tls === undefined ? {} : { tls: this.options.tls }),
       });
     } catch (error) {
+      if (error instanceof VigilError) throw error;
       throw new VigilError('client.unreachable', `cannot reach Vigil at ${this.options.baseUrl}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'is `vigil up` running?', cause: error });
     }
-    const text = await response.text();
+    const text = response.body.toString('utf8');
     const parsed = text === '' ? undefined : safeJson(text);
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       const problem = (parsed ?? {}) as { code?: string; message?: string; hint?: string };
       throw new VigilError(problem.code ?? `http.${response.status}`, problem.message ?? `HTTP ${response.status}`, problem.hint === undefined ? {} : { hint: problem.hint });
     }
     return (parsed ?? text) as T;
   }
 
+  /** Fetches a route's raw bytes (a backup archive): the same authentication and trust as `request`. */
+  async download(method: string, path: string, timeoutMs = 3_600_000): Promise<Buffer> {
+    const response = await sendRequest(new URL(path, this.options.baseUrl), { method, headers: { authorization: `Bearer ${this.options.token}` }, timeoutMs, ...(this.options.tls === undefined ? {} : { tls: this.options.tls }) }).catch((error: unknown) => {
+      if (error instanceof VigilError) throw error;
+      throw new VigilError('client.unreachable', `cannot reach Vigil at ${this.options.baseUrl}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'is `vigil up` running?', cause: error });
+    });
+    if (response.status < 200 || response.status > 299) {
+      const problem = (safeJson(response.body.toString('utf8')) ?? {}) as { code?: string; message?: string; hint?: string };
+      throw new VigilError(problem.code ?? `http.${response.status}`, problem.message ?? `HTTP ${response.status}`, problem.hint === undefined ? {} : { hint: problem.hint });
+    }
+    return response.body;
+  }
+
   async health(): Promise<boolean> {
     try {
-      const response = await fetch(new URL('/health', this.options.baseUrl), { signal: AbortSignal.timeout(2000) });
-      return response.ok;
+      const response = await sendRequest(new URL('/health', this.options.baseUrl), { method: 'GET', headers: {}, timeoutMs: 2000, ...(this.options.tls === undefined ? {} : { tls: this.options.tls }) });
+      return response.status === 200;
     } catch {
       return false;
     }

@@ -16,6 +16,8 @@ export interface ApiDeps {
   readonly telemetry: Telemetry;
   /** Bearer tokens accepted for the whole API (the admin token from secrets/admin-token). */
   readonly adminTokens: readonly string[];
+  /** Read-only bearer tokens (secrets/metrics-token) accepted for `GET /metrics` and nothing else. */
+  readonly metricsTokens?: readonly string[];
   readonly accessKeys: AccessKeyStore;
   /** Console sessions (cookie + CSRF); when absent the server keeps its own in memory. */
   readonly sessions?: SessionStore;

@@ -5,7 +5,7 @@
  * client of its own routes. Imports: every lower layer (core, model, config, telemetry, protocol,
  * store, engines); never app or cli.
  */
-export { createApiServer, connectHost, type ApiServer, type ApiConfig } from './server.js';
+export { createApiServer, connectHost, type ApiServer, type ApiConfig, type ApiServerOptions } from './server.js';
 export { apiConfigSchema } from './config.js';
 export type { ApiDeps } from './deps.js';
 export { VigilClient, type ClientOptions } from './client.js';

@@ -3,12 +3,13 @@ import swagger from '@fastify/swagger';
 import type { Static } from 'typebox';
 import { VigilError } from '../core/index.js';
 import { formatAuthority, parseListen } from '../config/index.js';
-import type { Component, Endpoint } from '../model/index.js';
+import type { Component, Endpoint, TlsCredentials } from '../model/index.js';
 import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { errorStyleFor, fromFastifyError, sendError } from './errors.js';
 import { ROUTE_GROUPS } from './routes/index.js';
+import { createMetricsListener, type MetricsListener } from './metrics-listener.js';
 
 export type ApiConfig = Static<typeof apiConfigSchema>;
 
@@ -16,11 +17,18 @@ export interface ApiServer extends Component {
   readonly app: FastifyInstance;
   /** The bound address; available after start(). */
   endpoint(): Endpoint;
+  /** The unauthenticated metrics listener's address (`api.metrics.listen`), when there is one. */
+  metricsEndpoint(): Endpoint | undefined;
+}
+
+export interface ApiServerOptions {
+  /** Serve HTTPS with this identity (`api.tls`, resolved by the caller). */
+  readonly tls?: TlsCredentials;
 }
 
 /** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
-export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
-  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
+export async function createApiServer(config: ApiConfig, deps: ApiDeps, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const app = Fastify({ logger: false, ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }), bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
@@ -69,6 +77,8 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   for (const register of ROUTE_GROUPS) register(app, deps);
 
   let bound: Endpoint | undefined;
+  let metricsBound: Endpoint | undefined;
+  const metrics: MetricsListener | undefined = config.metrics.listen === '' ? undefined : createMetricsListener(config.metrics.listen, () => deps.telemetry.renderPrometheus());
   let stopped = false;
   return {
     name: 'api',
@@ -78,18 +88,26 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
       await app.listen({ host, port });
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-      bound = { name: 'api', url: `http://${formatAuthority(connectHost(host), actualPort)}` };
+      bound = { name: 'api', url: `${options.tls === undefined ? 'http' : 'https'}://${formatAuthority(connectHost(host), actualPort)}` };
       deps.telemetry.emit('server_started', { component: 'api' }, { url: bound.url });
+      if (metrics !== undefined) {
+        metricsBound = await metrics.start();
+        deps.telemetry.emit('server_started', { component: 'metrics' }, { url: metricsBound.url });
+      }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await metrics?.stop();
       await app.close();
       deps.telemetry.emit('server_stopped', { component: 'api' });
     },
     endpoint() {
       if (bound === undefined) throw new Error('api server not started');
       return bound;
+    },
+    metricsEndpoint() {
+      return metricsBound;
     },
   };
 }

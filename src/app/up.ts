@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { VigilError, newSecret, systemClock, systemTimer, type Clock } from '../core/index.js';
 import type { Component, Endpoint } from '../model/index.js';
 import { createApiServer, createSessionStore, type SessionStore } from '../api/index.js';
@@ -16,7 +17,7 @@ import {
   type EventsDb,
   type RegistryDb,
 } from '../store/index.js';
-import { Telemetry, createLogger } from '../telemetry/index.js';
+import { RotatingFile, Telemetry, createLogger } from '../telemetry/index.js';
 import type { LoadedVigilConfig } from './load.js';
 import { wireRegistry } from './wire-registry.js';
 import type { Registry } from '../registry/index.js';
@@ -32,6 +33,7 @@ import type { Ingress } from '../ingress/index.js';
 import { wireStream } from './wire-stream.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
+import { listenerProblem, resolveTls } from './tls.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -63,6 +65,8 @@ export interface RunningVigil {
   readonly detect: Detect;
   /** Console sessions: `createTicket()` makes the one-time sign-in link `vigil up --demo` prints. */
   readonly sessions: SessionStore;
+  /** SHA-256 fingerprints of the API's and HEC's TLS certificates, for the listeners that speak HTTPS. */
+  readonly tls: { readonly api?: string; readonly hec?: string };
   /** Stops accepting, drains in-flight work, closes stores; idempotent. */
   stop(): Promise<void>;
 }
@@ -70,16 +74,21 @@ export interface RunningVigil {
 /** `vigil up`: opens the stores, starts every component, writes run/endpoints.json. */
 export async function startVigil(options: UpOptions): Promise<RunningVigil> {
   const { config, dataDir } = options.loaded;
+  const refused = listenerProblem(config);
+  if (refused !== undefined) throw refused;
   const clock = options.clock ?? systemClock;
   const layout = ensureDataDir(dataDir);
-  const log = createLogger({ level: config.log.level, format: options.logDestination === undefined ? config.log.format : 'json', ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  const logFile = config.log.file.path === '' ? undefined : new RotatingFile({ path: resolve(layout.root, config.log.file.path), maxBytes: config.log.file.max_bytes, maxFiles: config.log.file.max_files });
+  const log = createLogger({ level: config.log.level, format: config.log.format, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }), ...(logFile === undefined ? {} : { file: logFile }) });
   const telemetry = new Telemetry(log);
   telemetry.emit('config_loaded', {}, { path: options.loaded.path ?? '(defaults)', dataDir: layout.root });
 
   const adminToken = readOrCreateSecret(layout, 'admin-token', () => newSecret(32));
   if (adminToken.created) telemetry.emit('secret_created', { name: 'admin-token' }, { path: adminToken.path });
+  const metricsToken = config.api.metrics.token ? readOrCreateSecret(layout, 'metrics-token', () => newSecret(32)) : undefined;
+  if (metricsToken?.created === true) telemetry.emit('secret_created', { name: 'metrics-token' }, { path: metricsToken.path });
 
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => Promise<void>> = [async () => logFile?.close()];
   const components: Component[] = [];
   try {
     const registry = config.store.registry.type === 'postgres'
@@ -98,8 +107,11 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     if (!duckMigrated.ok) throw duckMigrated.error;
     for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
 
-    const siem = await wireSiem({ config, registry, events, layout, clock, timer: systemTimer, telemetry });
     const registryEngine = await wireRegistry({ config, registry, layout, clock, telemetry });
+    const configDir = options.loaded.path === undefined ? process.cwd() : dirname(options.loaded.path);
+    const apiTls = resolveTls('api', config.api.tls, registryEngine.server, configDir);
+    const hecTls = resolveTls('hec', config.hec.tls, registryEngine.server, configDir);
+    const siem = await wireSiem({ config, registry, events, layout, clock, timer: systemTimer, telemetry, ...(hecTls === undefined ? {} : { tls: hecTls.credentials }) });
     const stream = wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry });
     cleanups.push(stream.close);
     components.push(stream.engine);
@@ -121,6 +133,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       clock,
       telemetry: telemetry.child('api'),
       adminTokens: [adminToken.value],
+      ...(metricsToken === undefined ? {} : { metricsTokens: [metricsToken.value] }),
       accessKeys: accessKeyRepository(registry),
       dashboards: dashboardRepository(registry),
       region: config.region,
@@ -133,13 +146,13 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       streams: stream.engine,
       audit,
       detect: detect.detect,
-    });
+    }, apiTls === undefined ? {} : { tls: apiTls.credentials });
     components.push(api);
     components.push(...siem.components);
     components.push(alerts);
 
     for (const component of components) await component.start();
-    const endpoints = endpointMap([api.endpoint(), siem.hec.endpoint(), ingress.endpoint(), ...[ingress.plainEndpoint()].filter((e) => e !== undefined)]);
+    const endpoints = endpointMap([api.endpoint(), siem.hec.endpoint(), ingress.endpoint(), ...[ingress.plainEndpoint(), api.metricsEndpoint()].filter((e) => e !== undefined)]);
     writeEndpoints(layout.endpointsPath, endpoints);
 
     let stopping: Promise<void> | undefined;
@@ -157,6 +170,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       audit,
       detect: detect.detect,
       sessions,
+      tls: { ...(apiTls === undefined ? {} : { api: apiTls.fingerprint }), ...(hecTls === undefined ? {} : { hec: hecTls.fingerprint }) },
       stop() {
         stopping ??= (async () => {
           rmSync(layout.endpointsPath, { force: true });

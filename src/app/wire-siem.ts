@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../core/index.js';
-import type { Component } from '../model/index.js';
+import type { Component, TlsCredentials } from '../model/index.js';
 import { SiemEngine, type HecServer } from '../siem/index.js';
 import { hecTokenRepository, readOrCreateSecret, siemIndexRepository, type DataDir, type EventsDb, type RegistryDb } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -14,7 +14,7 @@ export interface WiredSiem {
 }
 
 /** Builds the embedded SIEM; the first start creates index `main` and the default HEC token (secrets/hec-token). */
-export async function wireSiem(options: { config: VigilConfig; registry: RegistryDb; events: EventsDb; layout: DataDir; clock: Clock; timer: Timer; telemetry: Telemetry }): Promise<WiredSiem> {
+export async function wireSiem(options: { config: VigilConfig; registry: RegistryDb; events: EventsDb; layout: DataDir; clock: Clock; timer: Timer; telemetry: Telemetry; tls?: TlsCredentials }): Promise<WiredSiem> {
   const { config, telemetry } = options;
   const engine = await SiemEngine.open({
     events: options.events,
@@ -26,7 +26,7 @@ export async function wireSiem(options: { config: VigilConfig; registry: Registr
     config: config.siem,
   });
   await ensureDefaults(engine, config, options.layout, telemetry);
-  const hec = engine.hecServer(config.hec);
+  const hec = engine.hecServer(config.hec, options.tls);
   return { engine, components: [engine.component(), hec], hec };
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { VigilClient } from '../api/index.js';
 import { loadVigilConfig, type LoadedVigilConfig } from '../app/index.js';
@@ -10,6 +11,8 @@ export interface ConfigOptions {
 export interface ServerOptions extends ConfigOptions {
   readonly server?: string;
   readonly token?: string;
+  readonly caFile?: string;
+  readonly fingerprint?: string;
 }
 
 /** `--config FILE` (else VIGIL_CONFIG, else defaults). */
@@ -21,7 +24,14 @@ export function withConfigOption(command: Command): Command {
 export function withServerOptions(command: Command): Command {
   return withConfigOption(command)
     .addOption(new Option('--server <url>', 'API base URL (default: from <data_dir>/run/endpoints.json)').env('VIGIL_SERVER'))
-    .addOption(new Option('--token <token>', 'API token (default: <data_dir>/secrets/admin-token)').env('VIGIL_TOKEN'));
+    .addOption(new Option('--token <token>', 'API token (default: <data_dir>/secrets/admin-token)').env('VIGIL_TOKEN'))
+    .addOption(new Option('--ca-file <pem>', 'HTTPS: also trust this CA (the built-in CA, <data_dir>/secrets/ca.pem, is trusted already)').env('VIGIL_CA_FILE'))
+    .addOption(new Option('--fingerprint <sha256>', 'HTTPS: accept exactly the server certificate with this SHA-256 fingerprint (as `vigil up` prints it)').env('VIGIL_TLS_FINGERPRINT'));
+}
+
+/** How `--server`, `--token`, `--ca-file` and `--fingerprint` reach `VigilClient.forDataDir`. */
+export function clientOverrides(options: ServerOptions): { server: string | undefined; token: string | undefined; caPem: string | undefined; fingerprint: string | undefined } {
+  return { server: options.server, token: options.token, caPem: options.caFile === undefined ? undefined : readFileSync(options.caFile, 'utf8'), fingerprint: options.fingerprint };
 }
 
 export function loadConfigOrThrow(options: ConfigOptions, context: CliContext): LoadedVigilConfig {
@@ -33,7 +43,7 @@ export function loadConfigOrThrow(options: ConfigOptions, context: CliContext): 
 /** A client for the running server named by the options (or found through the data directory). */
 export function clientFor(options: ServerOptions, context: CliContext): VigilClient {
   const loaded = loadConfigOrThrow(options, context);
-  return VigilClient.forDataDir(loaded.dataDir, { server: options.server, token: options.token });
+  return VigilClient.forDataDir(loaded.dataDir, clientOverrides(options));
 }
 
 export function printJson(context: CliContext, value: unknown): void {

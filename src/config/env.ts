@@ -24,6 +24,8 @@ export function envOverrides(schema: TSchema): EnvOverride[] {
 
 function walk(schema: JsonSchema, path: string[], out: EnvOverride[]): void {
   const objects = Array.isArray(schema['anyOf']) ? (schema['anyOf'] as JsonSchema[]).filter((s) => s['type'] === 'object') : schema['type'] === 'object' ? [schema] : [];
+  // A union of literals and objects (`tls: auto` or `tls: {cert_file, key_file}`) is settable as a whole too.
+  if (path.length > 0 && objects.length > 0 && Array.isArray(schema['anyOf']) && (schema['anyOf'] as JsonSchema[]).some((s) => 'const' in s)) out.push({ variable: `VIGIL_${path.join('_').toUpperCase()}`, path });
   if (objects.length === 0 || path.length > 0 && objects.every((o) => o['properties'] === undefined)) {
     if (path.length > 0) out.push({ variable: `VIGIL_${path.join('_').toUpperCase()}`, path });
     return;

@@ -62,6 +62,10 @@ function describe(root: JsonSchema, value: unknown, error: SchemaError, all: rea
     return { path: `${path === '(root)' ? '' : `${path}.`}type`, message: tag === undefined ? 'is required' : `"${String(tag)}" is not a known type`, hint: `one of: ${tags.join(', ')}` };
   }
   if (error.keyword === 'const' && isTagPath(error)) return undefined;
+  if (error.keyword === 'const' && /\/anyOf\/\d+$/.test(error.schemaPath)) {
+    const union = schemaAt(root, error.schemaPath.replace(/\/anyOf\/\d+$/, ''));
+    if (mixedUnion(union)) return { path, message: `${JSON.stringify(valueAt(value, segments))} is not allowed`, hint: `one of: ${unionForms(union as JsonSchema)}` };
+  }
   if (error.keyword === 'required') {
     const missing = (error.params['requiredProperties'] as string[] | undefined) ?? [];
     const current = valueAt(value, segments);
@@ -110,6 +114,10 @@ function inChosenBranches(root: JsonSchema, value: unknown, schemaPath: string):
       if (tags !== undefined) {
         const tag = isRecord(current) ? current['type'] : undefined;
         if (tags[index] !== tag) return false;
+      } else if (mixedUnion(schema)) {
+        // `off | auto | {cert_file, key_file}`: a mapping chose the object branch, anything else a literal.
+        const branch = (schema['anyOf'] as JsonSchema[])[index];
+        if ((branch?.['type'] === 'object') !== isRecord(current)) return false;
       }
       schema = (schema['anyOf'] as JsonSchema[] | undefined)?.[index];
       i++;
@@ -121,6 +129,16 @@ function inChosenBranches(root: JsonSchema, value: unknown, schemaPath: string):
     }
   }
   return true;
+}
+
+/** A union of literals and (untagged) objects, such as a listener's `tls`. */
+function mixedUnion(schema: JsonSchema | undefined): boolean {
+  const anyOf = schema?.['anyOf'];
+  return Array.isArray(anyOf) && unionTags(schema) === undefined && anyOf.some((b) => isRecord(b) && 'const' in b) && anyOf.some((b) => isRecord(b) && b['type'] === 'object');
+}
+
+function unionForms(union: JsonSchema): string {
+  return (union['anyOf'] as JsonSchema[]).map((b) => ('const' in b ? String(b['const']) : `a mapping with ${Object.keys((b['properties'] as JsonSchema | undefined) ?? {}).join(', ')}`)).join(', ');
 }
 
 /** The `type` literals of a tagged union, in branch order; undefined when the union is not tagged. */

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dataDirLayout } from '../store/index.js';
 import type { VigilConfig } from '../app/index.js';
 
 /**
  * The placeholders a resources file may use without `--set`: `${region}`, `${account_id}` (from the
- * config) and `${hec_url}`, `${mqtt_url}` (from the running server's run/endpoints.json).
+ * config), `${hec_url}`, `${mqtt_url}` (from the running server's run/endpoints.json) and
+ * `${hec_ca_file}`: the built-in CA when HEC serves `tls: auto`, else empty (the system roots).
  */
 export function resourceVars(config: VigilConfig, dataDir: string, overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const vars: Record<string, string> = { region: config.region, account_id: config.account_id };
-  const path = dataDirLayout(dataDir).endpointsPath;
+  const layout = dataDirLayout(dataDir);
+  const vars: Record<string, string> = { region: config.region, account_id: config.account_id, hec_ca_file: config.hec.tls === 'auto' ? join(layout.secretsDir, 'ca.pem') : '' };
+  const path = layout.endpointsPath;
   if (existsSync(path)) {
     try {
       const endpoints = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;

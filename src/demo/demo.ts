@@ -57,7 +57,7 @@ export interface RunningDemo {
 /** Applies the reference resources to a running Vigil, runs one audit, and starts the simulated fleet in-process. */
 export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig, options: DemoOptions = {}): Promise<RunningDemo> {
   const token = readFileSync(running.adminTokenPath, 'utf8').trim();
-  const client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token });
+  const client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token, tls: { ca: [running.registry.server.caPem] } });
   const vars = resourceVars(loaded.config, loaded.dataDir, running.endpoints['hec'] === undefined ? {} : { hec_url: running.endpoints['hec'] });
   const document = parseResources(readFileSync(REFERENCE_RESOURCES, 'utf8'), REFERENCE_RESOURCES, { vars });
   const plan = await applyResources(applyContext(client, vars), document, {
@@ -120,29 +120,71 @@ export function referenceQueries(index: string, sourcetype: string, thing: strin
   ];
 }
 
-/** What `vigil up --demo` prints once everything runs. */
-export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPath: string): string {
-  const e = running.endpoints;
-  const queries = referenceQueries(demo.index, demo.sourcetype, demo.simulator.target);
+/** What a running demo is, as plain data: `vigil up --demo` writes it to run/demo.json for `vigil demo info`. */
+export interface DemoInfo {
+  readonly endpoints: Readonly<Record<string, string>>;
+  readonly adminTokenPath: string;
+  readonly hecTokenPath: string;
+  readonly certsDir: string;
+  readonly devices: number;
+  readonly target: string;
+  readonly misconfigured?: string;
+  readonly skippedKinds: readonly string[];
+  readonly auditTaskId?: string;
+  readonly alert?: string;
+  readonly index: string;
+  readonly sourcetype: string;
+  /** TLS certificate fingerprint of the API/HEC, when they speak HTTPS. */
+  readonly fingerprint?: string;
+}
+
+export function demoInfo(running: RunningVigil, demo: RunningDemo, hecTokenPath: string): DemoInfo {
+  return {
+    endpoints: running.endpoints,
+    adminTokenPath: running.adminTokenPath,
+    hecTokenPath,
+    certsDir: join(running.layout.root, 'sim', 'certs'),
+    devices: demo.simulator.stats().devices,
+    target: demo.simulator.target,
+    ...(demo.simulator.misconfigured === undefined ? {} : { misconfigured: demo.simulator.misconfigured }),
+    skippedKinds: demo.plan.skippedKinds,
+    ...(demo.auditTaskId === undefined ? {} : { auditTaskId: demo.auditTaskId }),
+    ...(demo.alert === undefined ? {} : { alert: demo.alert }),
+    index: demo.index,
+    sourcetype: demo.sourcetype,
+    ...(running.tls.api === undefined ? {} : { fingerprint: running.tls.api }),
+  };
+}
+
+/** The demo's summary with a one-time console sign-in `ticket`: `vigil up --demo` prints it last, `vigil demo info` again. */
+export function renderDemoInfo(info: DemoInfo, ticket: string): string {
+  const e = info.endpoints;
+  const queries = referenceQueries(info.index, info.sourcetype, info.target);
   const lines = [
     '',
     'Demo: the reference pipeline is running (examples/reference-pipeline/resources.yaml).',
     `  API + console  ${e['api'] ?? '-'}`,
-    `  console        ${e['api'] ?? ''}/ui/?ticket=${running.sessions.createTicket()}  (one-time sign-in link, 15 minutes)`,
+    `  console        ${e['api'] ?? ''}/ui/?ticket=${ticket}  (one-time sign-in link, 15 minutes; \`vigil demo info\` prints a new one)`,
     `  HEC            ${e['hec'] ?? '-'}`,
     `  MQTT (TLS)     ${e['mqtt'] ?? e['mqtts'] ?? '-'}`,
-    `  admin token    ${running.adminTokenPath}`,
-    `  HEC token      ${hecTokenPath} (default token; the siem stream uses token "siem": vigil hec token list)`,
-    `  devices        ${demo.simulator.stats().devices} simulated, certificates under ${join(running.layout.root, 'sim', 'certs')}`,
-    `  scenario       ${demo.simulator.target} starts an FTP server (TCP/21) one simulated minute in`,
-    demo.simulator.misconfigured === undefined ? '' : `  noise          ${demo.simulator.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
-    demo.plan.skippedKinds.length === 0 ? '' : `  not in this build: ${demo.plan.skippedKinds.join(', ')}`,
-    demo.auditTaskId === undefined ? '' : `  audit task     ${demo.auditTaskId}`,
-    demo.alert === undefined ? '' : `  alert          ${demo.alert} runs every minute and fires once for port 21: vigil alert history ${demo.alert}`,
+    info.fingerprint === undefined ? '' : `  TLS            certificate SHA-256 ${info.fingerprint}`,
+    `  admin token    ${info.adminTokenPath}`,
+    `  HEC token      ${info.hecTokenPath} (default token; the siem stream uses token "siem": vigil hec token list)`,
+    `  devices        ${info.devices} simulated, certificates under ${info.certsDir}`,
+    `  scenario       ${info.target} starts an FTP server (TCP/21) one simulated minute in`,
+    info.misconfigured === undefined ? '' : `  noise          ${info.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
+    info.skippedKinds.length === 0 ? '' : `  not in this build: ${info.skippedKinds.join(', ')}`,
+    info.auditTaskId === undefined ? '' : `  audit task     ${info.auditTaskId}`,
+    info.alert === undefined ? '' : `  alert          ${info.alert} runs every minute and fires once for port 21: vigil alert history ${info.alert}`,
     '',
     'Paste these into `vigil search` (results within about two minutes):',
     ...queries.map((q, i) => `  ${i + 1}. vigil search '${q}'`),
     '',
   ];
   return `${lines.filter((l, i) => l !== '' || i === 0 || lines[i - 1] !== '').join('\n')}\n`;
+}
+
+/** What `vigil up --demo` prints once everything runs. */
+export function demoSummary(running: RunningVigil, demo: RunningDemo, hecTokenPath: string): string {
+  return renderDemoInfo(demoInfo(running, demo, hecTokenPath), running.sessions.createTicket());
 }

@@ -4,7 +4,7 @@
  * engines implement them, and `app` wires them together. Imports: core only.
  */
 export type { AccessKey, AccessKeyStore } from './access-key.js';
-export type { Component, Endpoint } from './lifecycle.js';
+export type { Component, Endpoint, TlsCredentials } from './lifecycle.js';
 export type { BackupMode, BackupConfig, ProcessorConfig, SinkConfig, StreamDefinition, StreamStore, StreamPutter } from './stream.js';
 export type { Thing, ThingGroup, Certificate, CertificateStatus, CaCertificate, CaCertificateStatus, Policy, PolicyVersion, PolicyTarget, ThingPrincipalType, Page, PageRequest, ThingQuery, ThingGroupQuery, ThingStore, CertificateQuery, CertificateStore, PolicyStore } from './registry.js';
 export type { RegistryChange, RegistryEvents, DeviceIdentity, ConnectionContext, IotAction, ConnectionAuthorizer, DeviceAuth, ServerCredentials } from './device-auth.js';

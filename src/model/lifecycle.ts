@@ -12,3 +12,9 @@ export interface Endpoint {
   readonly name: string;
   readonly url: string;
 }
+
+/** A TLS server identity in PEM, for a listener that speaks HTTPS. */
+export interface TlsCredentials {
+  readonly cert: string;
+  readonly key: string;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import { VigilError, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { Component, HecToken, HecTokenStore, SiemIndex, SiemIndexStore } from '../model/index.js';
+import type { Component, HecToken, HecTokenStore, SiemIndex, SiemIndexStore, TlsCredentials } from '../model/index.js';
 import type { EventsDb } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { EventStore } from './events/event-store.js';
@@ -163,9 +163,10 @@ export class SiemEngine {
     return total;
   }
 
-  /** The HEC listener, committing into this engine's store. */
-  hecServer(config: Static<typeof hecConfigSchema>): HecServer {
+  /** The HEC listener, committing into this engine's store; HTTPS with `tls` (resolved from `hec.tls` by the caller). */
+  hecServer(config: Static<typeof hecConfigSchema>, tls?: TlsCredentials): HecServer {
     return createHecServer(config, {
+      ...(tls === undefined ? {} : { tls }),
       tokens: this.deps.tokens,
       indexExists: async (name) => this.indexNames.has(name),
       commit: (events) => this.store.append(events),

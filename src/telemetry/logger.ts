@@ -1,13 +1,16 @@
+import { writeSync } from 'node:fs';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import { humanLine } from './human-line.js';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface LoggerOptions {
   readonly level: string;
   readonly format: LogFormat;
-  /** Where lines go; stderr by default so that command output on stdout stays clean. */
+  /** Where lines go (JSON, whatever the format); stderr by default so that command output on stdout stays clean. */
   readonly destination?: DestinationStream;
+  /** Also append every line, as JSON, here (`log.file`); the caller opens and closes it. */
+  readonly file?: { write(line: string): void };
 }
 
 /** Keys whose values never reach a log line, at any depth we know of. */
@@ -28,12 +31,22 @@ export const REDACTED_PATHS = [
   'headers.authorization',
 ];
 
-/** JSON lines, or human-readable lines when `format` is `pretty` (or `auto` on a TTY). */
+/** `auto` is readable lines when a person is watching (stdout and stderr are terminals), JSON otherwise. */
+export function resolveLogFormat(format: LogFormat): 'json' | 'pretty' {
+  if (format !== 'auto') return format;
+  return process.stdout.isTTY === true && process.stderr.isTTY === true ? 'pretty' : 'json';
+}
+
+/** JSON lines on stderr, or one readable line per event when `format` resolves to `pretty`; plus the log file. */
 export function createLogger(options: LoggerOptions): Logger {
-  const usePretty = options.format === 'pretty' || (options.format === 'auto' && options.destination === undefined && process.stderr.isTTY === true);
   const base = { level: options.level, base: { pid: process.pid }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
-  if (usePretty) {
-    return pino(base, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
-  }
-  return pino(base, options.destination ?? pino.destination({ dest: 2, sync: true }));
+  const console = options.destination ?? stderrDestination(resolveLogFormat(options.format));
+  const file = options.file;
+  return pino(base, file === undefined ? console : { write: (line: string) => void (console.write(line), file.write(line)) });
+}
+
+function stderrDestination(format: 'json' | 'pretty'): DestinationStream {
+  if (format === 'json') return pino.destination({ dest: 2, sync: true });
+  const colour = process.stderr.isTTY === true && process.stderr.hasColors();
+  return { write: (line: string) => void writeSync(2, humanLine(line, colour)) };
 }

@@ -14,14 +14,15 @@ export class Telemetry {
   private readonly counters = new Map<string, Map<string, Series>>();
   private readonly gauges = new Map<string, Map<string, Series>>();
 
-  constructor(readonly log: Logger) {}
+  /** `bindings` go into every log line (a child's `component`); later keys win, so no line repeats a key. */
+  constructor(readonly log: Logger, private readonly bindings: Readonly<Record<string, string>> = {}) {}
 
   /** Counts one `name` event with its labels and writes its log line with any extra fields. */
   emit<N extends EventName>(name: N, labels: EventLabels<N>, fields: Readonly<Record<string, unknown>> = {}, count = 1): void {
     const spec = EVENTS[name];
     const stringLabels = toStrings(labels as Record<string, string | number>);
     bump(this.counters, name, stringLabels, count);
-    if (this.log.isLevelEnabled(spec.level)) this.log[spec.level]({ event: name, ...stringLabels, ...fields }, name.replace(/_/g, ' '));
+    if (this.log.isLevelEnabled(spec.level)) this.log[spec.level](lineObject({ ...this.bindings, event: name, ...stringLabels, ...fields }), name.replace(/_/g, ' '));
   }
 
   /** Counts without a log line: for hot paths where the line would be noise (use sparingly). */
@@ -61,13 +62,23 @@ export class Telemetry {
     return `${lines.join('\n')}\n`;
   }
 
-  /** A telemetry sharing these counters whose log lines carry `component`. */
+  /** A telemetry sharing these counters whose log lines carry `component` (a child's child: the inner name). */
   child(component: string): Telemetry {
-    const child = new Telemetry(this.log.child({ component }));
+    const child = new Telemetry(this.log, { ...this.bindings, component });
     (child as unknown as { counters: unknown }).counters = this.counters;
     (child as unknown as { gauges: unknown }).gauges = this.gauges;
     return child;
   }
+}
+
+/** Keys pino writes itself: a field with one of these names is renamed, never written twice. */
+const RESERVED_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+function lineObject(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(fields).some((key) => RESERVED_KEYS.has(key))) return fields;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) out[RESERVED_KEYS.has(key) ? `field_${key}` : key] = value;
+  return out;
 }
 
 function bump(store: Map<string, Map<string, Series>>, name: string, labels: Record<string, string>, count: number): void {

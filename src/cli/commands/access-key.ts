@@ -3,7 +3,7 @@ import { VigilClient } from '../../api/index.js';
 import type { CliStores } from '../../app/index.js';
 import { VigilError, systemClock } from '../../core/index.js';
 import type { CliContext } from '../context.js';
-import { loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { clientOverrides, loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable } from '../output.js';
 
 type Target = { kind: 'server'; client: VigilClient } | { kind: 'local'; run<T>(fn: (stores: CliStores) => Promise<T>): Promise<T> };
@@ -12,7 +12,7 @@ type Target = { kind: 'server'; client: VigilClient } | { kind: 'local'; run<T>(
 async function target(options: ServerOptions, context: CliContext): Promise<Target> {
   const loaded = loadConfigOrThrow(options, context);
   try {
-    const client = VigilClient.forDataDir(loaded.dataDir, { server: options.server, token: options.token });
+    const client = VigilClient.forDataDir(loaded.dataDir, clientOverrides(options));
     if (options.server !== undefined || (await client.health())) return { kind: 'server', client };
   } catch (error) {
     if (options.server !== undefined || !(error instanceof VigilError) || error.code !== 'client.no_server') throw error;

@@ -4,7 +4,7 @@ import type { LoadedVigilConfig } from '../../app/index.js';
 import { VigilError, systemClock } from '../../core/index.js';
 import { compileSpl, formatSplError } from '../../siem/index.js';
 import type { CliContext } from '../context.js';
-import { loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { clientOverrides, loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable, UsageError } from '../output.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
@@ -21,7 +21,7 @@ interface SearchOptions extends ServerOptions {
 /** The running server's client, or undefined when none answers (then the store is opened directly). */
 async function serverClient(options: ServerOptions, loaded: LoadedVigilConfig): Promise<VigilClient | undefined> {
   try {
-    const client = VigilClient.forDataDir(loaded.dataDir, { server: options.server, token: options.token });
+    const client = VigilClient.forDataDir(loaded.dataDir, clientOverrides(options));
     if (options.server !== undefined || (await client.health())) return client;
   } catch (error) {
     if (options.server !== undefined || !(error instanceof VigilError) || error.code !== 'client.no_server') throw error;

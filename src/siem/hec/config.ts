@@ -1,16 +1,11 @@
 import { Type } from 'typebox';
-import { listenAddress, section } from '../../config/index.js';
+import { listenAddress, section, tlsSetting } from '../../config/index.js';
 
 export const hecConfigSchema = section(
   {
     listen: listenAddress('127.0.0.1:8088', 'HEC listener (Splunk HTTP Event Collector protocol; token auth).'),
-    tls: section(
-      {
-        cert_file: Type.String({ default: '', description: 'PEM certificate; with key_file set, HEC serves HTTPS.' }),
-        key_file: Type.String({ default: '', description: 'PEM private key for cert_file.' }),
-      },
-      'Optional TLS for the HEC listener.',
-    ),
+    tls: tlsSetting('the HEC listener'),
+    allow_insecure_http: Type.Boolean({ default: false, description: 'Serve plain HTTP on a non-loopback listen address anyway (only behind a TLS-terminating proxy): HEC tokens travel in every request.' }),
     max_content_bytes: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024, description: 'Largest request body, after gzip decompression (answers 413 above it).' }),
     max_event_bytes: Type.Integer({ minimum: 64, default: 5 * 1024 * 1024, description: 'Largest single event (Splunk maxEventSize); larger → code 6.' }),
     max_pending_events: Type.Integer({ minimum: 1, default: 1_000_000, description: 'Events waiting for a commit before HEC answers 503 code 9 (server busy).' }),

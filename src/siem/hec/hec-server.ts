@@ -1,12 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Static } from 'typebox';
 import { type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import { formatAuthority, parseListen } from '../../config/index.js';
-import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent } from '../../model/index.js';
+import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent, TlsCredentials } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
 import { HEC_NOT_FOUND, hecBody, type HecReply } from './hec-codes.js';
@@ -28,6 +27,8 @@ export interface HecDeps {
   readonly clock: Clock;
   readonly timer: Timer;
   readonly telemetry: Telemetry;
+  /** PEM certificate and key: the listener speaks HTTPS. */
+  readonly tls?: TlsCredentials;
 }
 
 export interface HecServer extends Component {
@@ -52,7 +53,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map([
 /** The Splunk HTTP Event Collector on its own listener (spec A). */
 export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
   const acks = new AckChannels(config.max_ack_channels);
-  const tls = config.tls.cert_file !== '' && config.tls.key_file !== '';
+  const tls = deps.tls;
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -239,7 +240,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     acks,
     async start() {
       const { host, port } = parseListen(config.listen);
-      server = tls ? createHttpsServer({ cert: readFileSync(config.tls.cert_file), key: readFileSync(config.tls.key_file) }, handler) : createHttpServer(handler);
+      server = tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
       server.keepAliveTimeout = 60_000;
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
@@ -248,7 +249,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
       const address = server.address();
       const actual = typeof address === 'object' && address !== null ? address.port : port;
       const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-      bound = { name: 'hec', url: `${tls ? 'https' : 'http'}://${formatAuthority(connectHost, actual)}` };
+      bound = { name: 'hec', url: `${tls === undefined ? 'http' : 'https'}://${formatAuthority(connectHost, actual)}` };
       sweeper = deps.timer.setInterval(() => acks.sweep(deps.clock.now(), config.ack_idle_secs * 1000), Math.min(60_000, config.ack_idle_secs * 1000));
       deps.telemetry.emit('server_started', { component: 'hec' }, { url: bound.url });
     },
