@@ -29,7 +29,6 @@ export function sendRequest(url: URL, init: { method: string; headers: Record<st
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
       path: `${url.pathname}${url.search}`,
       headers: { ...init.headers, ...(init.body === undefined ? {} : { 'content-length': String(init.body.length) }) },
-      agent: false as const,
     };
     const fail = (error: Error): void => {
       reject(error);
@@ -42,23 +41,25 @@ export function sendRequest(url: URL, init: { method: string; headers: Record<st
       response.on('error', reject);
     };
     const request = !https
-      ? httpRequest(common, onResponse)
+      ? httpRequest({ ...common, agent: false }, onResponse)
       : httpsRequest(
           {
             ...common,
             ...(pin === undefined
-              ? { ca: [...rootCertificates, ...(init.tls?.ca ?? [])] }
+              ? { ca: [...rootCertificates, ...(init.tls?.ca ?? [])], agent: false }
               : {
+                  // No agent: an agent would open its own connection and ignore createConnection.
                   // The chain is not checked, the pinned certificate is: verified before the request is written.
                   createConnection: (_options: ClientRequestArgs, done: (error: Error | null, socket: Duplex) => void) => {
                     const socket: TLSSocket = tlsConnect({ host: common.hostname, port: common.port, ...(isIP(common.hostname) === 0 ? { servername: common.hostname } : {}), rejectUnauthorized: false });
                     socket.once('secureConnect', () => {
-                      const actual = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
-                      if (actual === pin) done(null, socket);
-                      else {
-                        socket.destroy();
-                        fail(new VigilError('client.tls_fingerprint_mismatch', `the server's certificate has SHA-256 fingerprint ${socket.getPeerCertificate().fingerprint256 ?? '(none)'}, not the one expected`, { hint: 'compare with the fingerprint `vigil up` printed; if the certificate changed on purpose, pass the new one' }));
+                      const presented = socket.getPeerCertificate().fingerprint256 ?? '(none)';
+                      if (normalizeFingerprint(presented) === pin) {
+                        done(null, socket);
+                        return;
                       }
+                      socket.destroy();
+                      fail(new VigilError('client.tls_fingerprint_mismatch', `the server's certificate has SHA-256 fingerprint ${presented}, not the one expected`, { hint: 'compare with the fingerprint `vigil up` printed; if the certificate changed on purpose, pass the new one' }));
                     });
                     socket.once('error', (error) => fail(error));
                     return undefined;
