@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { VigilError, newSecret, systemClock, systemTimer, type Clock } from '../core/index.js';
+import { VigilError, newSecret, packageVersion, systemClock, systemTimer, type Clock } from '../core/index.js';
 import type { Component, Endpoint } from '../model/index.js';
 import { createApiServer, createSessionStore, type SessionStore } from '../api/index.js';
 import {
@@ -17,7 +17,7 @@ import {
   type EventsDb,
   type RegistryDb,
 } from '../store/index.js';
-import { RotatingFile, Telemetry, createLogger } from '../telemetry/index.js';
+import { RotatingFile, Telemetry, createLogger, startProcessMetrics } from '../telemetry/index.js';
 import type { LoadedVigilConfig } from './load.js';
 import { wireRegistry } from './wire-registry.js';
 import type { Registry } from '../registry/index.js';
@@ -88,7 +88,9 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
   const metricsToken = config.api.metrics.token ? readOrCreateSecret(layout, 'metrics-token', () => newSecret(32)) : undefined;
   if (metricsToken?.created === true) telemetry.emit('secret_created', { name: 'metrics-token' }, { path: metricsToken.path });
 
-  const cleanups: Array<() => Promise<void>> = [async () => logFile?.close()];
+  const processMetrics = startProcessMetrics(packageVersion());
+  telemetry.addCollector(() => processMetrics.render());
+  const cleanups: Array<() => Promise<void>> = [async () => logFile?.close(), async () => processMetrics.stop()];
   const components: Component[] = [];
   try {
     const registry = config.store.registry.type === 'postgres'

@@ -51,6 +51,8 @@ function isUndeliverable(topic: string): boolean {
 export class BrokerHooks {
   readonly connections = new Map<Client, Connection>();
   private readonly lastDisconnect = new Map<string, number>();
+  /** Connections set up by the broker (`ready`), for the connected-clients gauge. */
+  private readyConnections = 0;
   broker: Aedes | undefined;
   stopping = false;
   /** Bumped on every registry change; a decision that started before a bump is not cached. */
@@ -162,6 +164,7 @@ export class BrokerHooks {
     }
     const { clock, telemetry } = this.deps;
     const now = clock.now();
+    telemetry.setGauge('mqtt_connected_clients', {}, ++this.readyConnections);
     telemetry.emit('mqtt_client_connected', { listener: connection.certificateId === undefined ? 'plain' : 'tls' }, { clientId: connection.clientId, thing: connection.registered ? connection.name : undefined, ip: connection.sourceIp });
     if (connection.sourceIp !== undefined) this.deps.datapoints.cloud({ metric: 'aws:source-ip-address', thingName: connection.name, registered: connection.registered, timestamp: now, value: connection.sourceIp });
     const lastDown = this.lastDisconnect.get(connection.name);
@@ -191,6 +194,7 @@ export class BrokerHooks {
     const connection = this.connections.get(client);
     if (connection === undefined) return;
     this.connections.delete(client);
+    if (connection.ready) this.deps.telemetry.setGauge('mqtt_connected_clients', {}, --this.readyConnections);
     connection.authorizer?.close();
     const now = this.deps.clock.now();
     const reason = connection.closeReason ?? (this.stopping ? 'SERVER_SHUTDOWN' : inferredReason(client, false));

@@ -37,17 +37,20 @@ export class ReportHandler {
   ) {}
 
   handle(topic: DefenderTopic, payload: Uint8Array, clientId: string): ReportAnswer {
+    const handled = this.deps.telemetry.startTimer('report_handling_seconds');
     const now = this.deps.clock.now();
     const thingName = topic.thingName;
     const checked = this.check(topic, payload, now);
     if (!checked.ok) {
       this.deps.telemetry.count('defender_report_answered', { status: 'rejected', reason: checked.error.reason });
+      handled({ status: 'rejected' });
       return this.answer(topic, 'rejected', rejectedResponse(thingName, checked.error, now));
     }
     const report = checked.value;
     this.last.set(thingName, { reportId: report.header.reportId, acceptedAtMs: now });
     this.deps.sink.device({ thingName, timestamp: now, reportId: report.header.reportId, report, clientId });
     this.deps.telemetry.count('defender_report_answered', { status: 'accepted', reason: 'none' });
+    handled({ status: 'accepted' });
     return this.answer(topic, 'accepted', acceptedResponse(thingName, report.header.reportId, now));
   }
 

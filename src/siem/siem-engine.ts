@@ -59,13 +59,17 @@ export class SiemEngine {
   }
 
   search(request: SearchRequest): Promise<SearchResult> {
+    const searched = this.deps.telemetry.startTimer('search_seconds');
     return runSearch({ db: this.deps.events, clock: this.deps.clock, timer: this.deps.timer, maxRows: this.deps.config.max_result_rows, timeoutMs: this.deps.config.search_timeout_secs * 1000 }, request).then(
       (result) => {
         this.deps.telemetry.count('siem_search', { status: 'ok' });
+        searched({ status: 'ok' });
         return result;
       },
       (error: unknown) => {
-        this.deps.telemetry.count('siem_search', { status: error instanceof VigilError && error.code === 'siem.search_cancelled' ? 'cancelled' : 'error' });
+        const status = error instanceof VigilError && error.code === 'siem.search_cancelled' ? 'cancelled' : 'error';
+        this.deps.telemetry.count('siem_search', { status });
+        searched({ status });
         throw error;
       },
     );

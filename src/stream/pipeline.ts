@@ -198,7 +198,7 @@ export class StreamPipeline {
       this.stats.deliveredRecords += sendable.length;
       this.stats.deliveredBytes += bytes;
       this.deps.telemetry.count('stream_records_delivered', { stream: name }, sendable.length);
-      this.deps.telemetry.count('stream_bytes_delivered', { stream: name }, bytes);
+      this.deps.telemetry.count('stream_delivered_bytes', { stream: name }, bytes);
     }
   }
 
@@ -213,7 +213,9 @@ export class StreamPipeline {
     let ackWaitMs = 0;
     for (;;) {
       attempts++;
+      const delivered = this.deps.telemetry.startTimer('stream_delivery_seconds');
       const outcome: Delivery = await this.sink.deliver(records, signal);
+      delivered({ stream: this.definition.name, result: outcome.ok ? 'ok' : 'error' });
       if (signal.aborted) return { kind: 'aborted' };
       if (outcome.ok) {
         if (outcome.ackLatencyMs !== undefined) {

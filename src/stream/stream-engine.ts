@@ -178,7 +178,7 @@ export class StreamEngine implements Component, StreamService {
       return appended;
     }
     this.deps.telemetry.count('stream_records_received', { stream: streamName }, records.length);
-    this.deps.telemetry.count('stream_bytes_received', { stream: streamName }, appended.value.bytes);
+    this.deps.telemetry.count('stream_received_bytes', { stream: streamName }, appended.value.bytes);
     return ok(appended.value.seqs.map(recordId));
   }
 

@@ -26,9 +26,9 @@ export const EVENTS = {
   siem_search: { level: 'debug', labels: ['status'], help: 'An SPL search finished (ok, error, cancelled).' },
   stream_changed: { level: 'info', labels: ['stream', 'action'], help: 'A delivery stream was created, updated or deleted.' },
   stream_records_received: { level: 'debug', labels: ['stream'], help: 'Records put into a delivery stream and durable in the outbox (Firehose IncomingRecords).' },
-  stream_bytes_received: { level: 'debug', labels: ['stream'], help: 'Bytes put into a delivery stream (Firehose IncomingBytes).' },
+  stream_received_bytes: { level: 'debug', labels: ['stream'], help: 'Bytes put into a delivery stream (Firehose IncomingBytes).' },
   stream_records_delivered: { level: 'debug', labels: ['stream'], help: 'Records the sink acknowledged (HEC: ack true).' },
-  stream_bytes_delivered: { level: 'debug', labels: ['stream'], help: 'Bytes the sink acknowledged.' },
+  stream_delivered_bytes: { level: 'debug', labels: ['stream'], help: 'Bytes the sink acknowledged.' },
   stream_delivery_retried: { level: 'info', labels: ['stream', 'error_code'], help: 'A batch delivery failed and will be retried.' },
   stream_delivery_failed: { level: 'warn', labels: ['stream', 'error_code'], help: 'A batch was given up (retry duration spent or a non-retried error) and goes to backup.' },
   stream_records_backed_up: { level: 'info', labels: ['stream', 'folder'], help: 'Records written to the backup directory (splunk-failed, http-endpoint-failed, processing-failed, all).' },
@@ -85,7 +85,7 @@ export type EventLabels<N extends EventName> = { readonly [K in (typeof EVENTS)[
 
 /** Point-in-time values (`vigil_<name>`), set rather than counted. */
 export const GAUGES = {
-  uptime_seconds: { labels: [], help: 'Seconds since this process started serving.' },
+  mqtt_connected_clients: { labels: [], help: 'MQTT clients (devices) connected now: authenticated and set up by the broker.' },
   stream_data_freshness_seconds: { labels: ['stream'], help: 'Age of the oldest record of a stream not yet delivered or backed up (Firehose DataFreshness).' },
   stream_ack_latency_seconds: { labels: ['stream'], help: 'Time from send to HEC acknowledgement of the latest batch (Firehose DataAckLatency).' },
   stream_outbox_bytes: { labels: [], help: 'Bytes held in the stream outbox.' },
@@ -93,3 +93,17 @@ export const GAUGES = {
 
 export type GaugeName = keyof typeof GAUGES;
 export type GaugeLabels<N extends GaugeName> = { readonly [K in (typeof GAUGES)[N]['labels'][number]]: string | number };
+
+/** Latency buckets (seconds) shared by every histogram: 1 ms to 1 min. */
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+
+/** Durations (`vigil_<name>`, Prometheus histograms in seconds), observed with a monotonic clock. */
+export const HISTOGRAMS = {
+  report_handling_seconds: { labels: ['status'], help: 'Handling one Device Defender report: decode, checks, hand-off to detect, the answer (accepted, rejected).' },
+  hec_commit_seconds: { labels: ['result'], help: 'From a HEC request\'s events being parsed to their commit in the event store (ok, error).' },
+  stream_delivery_seconds: { labels: ['stream', 'result'], help: 'One batch delivery attempt to a stream\'s sink, send to acknowledgement (ok, error).' },
+  search_seconds: { labels: ['status'], help: 'One SPL search, compile to last row (ok, error, cancelled).' },
+} as const satisfies Record<string, { labels: readonly string[]; help: string }>;
+
+export type HistogramName = keyof typeof HISTOGRAMS;
+export type HistogramLabels<N extends HistogramName> = { readonly [K in (typeof HISTOGRAMS)[N]['labels'][number]]: string | number };

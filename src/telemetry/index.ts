@@ -4,7 +4,8 @@
  * event on a terminal, plus an optional rotating file); secrets are redacted. Imports: core and npm only.
  */
 export { Telemetry } from './telemetry.js';
-export { EVENTS, GAUGES, type EventName, type EventLabels, type GaugeName } from './events.js';
+export { EVENTS, GAUGES, HISTOGRAMS, LATENCY_BUCKETS_SECONDS, type EventName, type EventLabels, type GaugeName, type HistogramName } from './events.js';
+export { startProcessMetrics, type ProcessMetrics } from './process-metrics.js';
 export { createLogger, resolveLogFormat, REDACTED_PATHS, type LogFormat, type LoggerOptions } from './logger.js';
 export { humanLine } from './human-line.js';
 export { RotatingFile, type RotatingFileOptions } from './rotating-file.js';

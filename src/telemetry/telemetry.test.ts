@@ -30,11 +30,11 @@ describe('Telemetry', () => {
   it('renders Prometheus text with HELP, TYPE, escaped labels and gauges', () => {
     const telemetry = new Telemetry(createLogger({ level: 'silent', format: 'json' }));
     telemetry.count('api_request', { method: 'GET', route: '/a"b', status: 200 }, 2);
-    telemetry.setGauge('uptime_seconds', {}, 12.5);
+    telemetry.setGauge('stream_outbox_bytes', {}, 12.5);
     const text = telemetry.renderPrometheus();
     expect(text).toContain('# TYPE vigil_api_request_total counter');
     expect(text).toContain('vigil_api_request_total{method="GET",route="/a\\"b",status="200"} 2');
-    expect(text).toContain('# TYPE vigil_uptime_seconds gauge\nvigil_uptime_seconds 12.5');
+    expect(text).toContain('# TYPE vigil_stream_outbox_bytes gauge\nvigil_stream_outbox_bytes 12.5');
   });
 
   it('children share counters and tag their lines with the component', () => {

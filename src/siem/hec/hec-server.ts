@@ -144,15 +144,25 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
       const ackId = acks.open(channel as string, deps.clock.now());
       if (ackId === undefined) return reply(response, { code: 9 });
       const ch = channel as string;
+      const committed = deps.telemetry.startTimer('hec_commit_seconds');
       deps.commit(parsed.events).then(
-        () => acks.complete(ch, ackId),
-        (error: unknown) => deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error }),
+        () => {
+          committed({ result: 'ok' });
+          acks.complete(ch, ackId);
+        },
+        (error: unknown) => {
+          committed({ result: 'error' });
+          deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
+        },
       );
       return reply(response, { code: 0, ackId });
     }
+    const committed = deps.telemetry.startTimer('hec_commit_seconds');
     try {
       await deps.commit(parsed.events);
+      committed({ result: 'ok' });
     } catch (error) {
+      committed({ result: 'error' });
       deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
       return reply(response, { code: 8 });
     }
