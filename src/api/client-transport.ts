@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequestArgs, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Duplex, Writable } from 'node:stream';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import { VigilError } from '../core/index.js';
@@ -19,7 +20,7 @@ export interface HttpAnswer {
 }
 
 /** One HTTP(S) request with a buffered answer. With a pinned fingerprint, nothing is sent before the certificate matched. */
-export function sendRequest(url: URL, init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number; tls?: ClientTls }): Promise<HttpAnswer> {
+export function sendRequest(url: URL, init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number; tls?: ClientTls; sink?: Writable }): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const https = url.protocol === 'https:';
     const pin = init.tls?.fingerprint === undefined ? undefined : normalizeFingerprint(init.tls.fingerprint);
@@ -35,6 +36,12 @@ export function sendRequest(url: URL, init: { method: string; headers: Record<st
       setImmediate(() => request.destroy());
     };
     const onResponse = (response: IncomingMessage): void => {
+      const status = response.statusCode ?? 0;
+      if (init.sink !== undefined && status >= 200 && status < 300) {
+        // Streamed: an answer cut short (the server failed midway) rejects here.
+        pipeline(response, init.sink).then(() => resolve({ status, body: Buffer.alloc(0) }), reject);
+        return;
+      }
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));

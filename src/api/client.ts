@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VigilError } from '../core/index.js';
 import { dataDirLayout } from '../store/index.js';
@@ -73,17 +73,29 @@ export class VigilClient {
     return (parsed ?? text) as T;
   }
 
-  /** Fetches a route's raw bytes (a backup archive): the same authentication and trust as `request`. */
-  async download(method: string, path: string, timeoutMs = 3_600_000): Promise<Buffer> {
-    const response = await sendRequest(new URL(path, this.options.baseUrl), { method, headers: { authorization: `Bearer ${this.options.token}` }, timeoutMs, ...(this.options.tls === undefined ? {} : { tls: this.options.tls }) }).catch((error: unknown) => {
+  /**
+   * Streams a route's answer into `file` (mode 0600, written as `<file>.partial` and renamed when
+   * complete): the same authentication and trust as `request`. For backups, which hold secrets.
+   */
+  async downloadToFile(method: string, path: string, file: string, timeoutMs = 6 * 3_600_000): Promise<void> {
+    const partial = `${file}.partial`;
+    const out = createWriteStream(partial, { mode: 0o600, flags: 'w' });
+    let response: { status: number; body: Buffer };
+    try {
+      response = await sendRequest(new URL(path, this.options.baseUrl), { method, headers: { authorization: `Bearer ${this.options.token}` }, timeoutMs, sink: out, ...(this.options.tls === undefined ? {} : { tls: this.options.tls }) });
+    } catch (error) {
+      out.destroy();
+      rmSync(partial, { force: true });
       if (error instanceof VigilError) throw error;
-      throw new VigilError('client.unreachable', `cannot reach Vigil at ${this.options.baseUrl}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'is `vigil up` running?', cause: error });
-    });
+      throw new VigilError('client.transfer_failed', `the transfer from ${this.options.baseUrl}${path} failed: ${error instanceof Error ? error.message : String(error)}`, { hint: 'see the server log for why; nothing was kept', cause: error });
+    }
     if (response.status < 200 || response.status > 299) {
+      out.destroy();
+      rmSync(partial, { force: true });
       const problem = (safeJson(response.body.toString('utf8')) ?? {}) as { code?: string; message?: string; hint?: string };
       throw new VigilError(problem.code ?? `http.${response.status}`, problem.message ?? `HTTP ${response.status}`, problem.hint === undefined ? {} : { hint: problem.hint });
     }
-    return response.body;
+    renameSync(partial, file);
   }
 
   async health(): Promise<boolean> {

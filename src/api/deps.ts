@@ -1,6 +1,6 @@
 import type { Clock } from '../core/index.js';
 import type { Audit } from '../audit/index.js';
-import type { AccessKeyStore, DashboardStore } from '../model/index.js';
+import type { AccessKeyStore, BackupSource, DashboardStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { SessionStore } from './session.js';
 import type { NotifyEngine } from '../notify/index.js';
@@ -16,6 +16,8 @@ export interface ApiDeps {
   readonly telemetry: Telemetry;
   /** Bearer tokens accepted for the whole API (the admin token from secrets/admin-token). */
   readonly adminTokens: readonly string[];
+  /** The online backup (`POST /api/v1/backup`); absent in API-only tests. */
+  readonly backup?: BackupSource;
   /** Read-only bearer tokens (secrets/metrics-token) accepted for `GET /metrics` and nothing else. */
   readonly metricsTokens?: readonly string[];
   readonly accessKeys: AccessKeyStore;

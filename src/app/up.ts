@@ -34,6 +34,7 @@ import { wireStream } from './wire-stream.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
 import { listenerProblem, resolveTls } from './tls.js';
+import { backupSource } from './backup.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -136,6 +137,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       telemetry: telemetry.child('api'),
       adminTokens: [adminToken.value],
       ...(metricsToken === undefined ? {} : { metricsTokens: [metricsToken.value] }),
+      backup: backupSource({ registry, events, outbox: { snapshot: stream.snapshotOutbox }, layout, streamBackupDir: stream.backupRoot, version: packageVersion(), clock }),
       accessKeys: accessKeyRepository(registry),
       dashboards: dashboardRepository(registry),
       region: config.region,

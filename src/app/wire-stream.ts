@@ -9,22 +9,27 @@ export interface WiredStream {
   readonly engine: StreamEngine;
   /** Closes the outbox (after the engine stopped). */
   close(): Promise<void>;
+  /** A consistent copy of the outbox (backup). */
+  snapshotOutbox(path: string): void;
+  /** Where failed records are backed up. */
+  readonly backupRoot: string;
 }
 
 /** Delivery streams: the outbox in `<data_dir>/outbox.sqlite`, definitions in the registry, backup under `stream.backup_dir`. */
 export function wireStream(options: { config: VigilConfig; layout: DataDir; registry: RegistryDb; clock: Clock; timer: Timer; telemetry: Telemetry }): WiredStream {
   const { config, layout } = options;
   const outbox = new Outbox(join(layout.root, 'outbox.sqlite'), config.stream.outbox_max_bytes, options.clock);
+  const backupRoot = config.stream.backup_dir === '' ? join(layout.root, 'stream-backup') : config.stream.backup_dir;
   const engine = new StreamEngine({
     store: streamRepository(options.registry),
     outbox,
     config: config.stream,
-    backupRoot: config.stream.backup_dir === '' ? join(layout.root, 'stream-backup') : config.stream.backup_dir,
+    backupRoot,
     clock: options.clock,
     timer: options.timer,
     telemetry: options.telemetry.child('stream'),
     region: config.region,
     accountId: config.account_id,
   });
-  return { engine, close: async () => outbox.close() };
+  return { engine, close: async () => outbox.close(), snapshotOutbox: (path) => outbox.snapshot(path), backupRoot };
 }

@@ -30,4 +30,7 @@ export { connectionHistoryRepository } from './repositories/connection-history.j
 export { dashboardRepository } from './repositories/dashboards.js';
 export { savedSearchRepository } from './repositories/saved-searches.js';
 export { storeConfigSchema } from './config.js';
+export { snapshotRegistry, snapshotSqliteFile, snapshotEvents } from './snapshot.js';
+export { TarWriter, extractTar, type ExtractedFile, type Placement } from './tar.js';
+export { writeBackupArchive, restoreBackupArchive, verifyBackupArchive, type BackupContent } from './backup-archive.js';
 export type { RegistryDatabase } from './schema.js';

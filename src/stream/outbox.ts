@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
-import { openSqliteFile } from '../store/index.js';
+import { openSqliteFile, snapshotSqliteFile } from '../store/index.js';
 
 /** A record as stored: `pretransformed` records (replayed from a failed-delivery backup) skip the processors. */
 export interface OutboxRecord {
@@ -162,6 +162,12 @@ export class Outbox {
   }
 
   /** Commits what is queued, then closes the file. */
+  /** A consistent copy of the outbox at `path` (backup): every committed record, none half-written. */
+  snapshot(path: string): void {
+    if (this.closed) throw new VigilError('stream.outbox_closed', 'the outbox is closed');
+    snapshotSqliteFile(this.db, path);
+  }
+
   close(): void {
     if (this.closed) return;
     this.flush();

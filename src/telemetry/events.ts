@@ -18,6 +18,7 @@ export const EVENTS = {
   policy_decision: { level: 'debug', labels: ['action', 'decision', 'cached'], help: 'An IoT policy authorization decision (allow, explicit_deny, implicit_deny).' },
   component_error: { level: 'error', labels: ['component', 'code', 'stage'], help: 'A component hit an error it could not handle in place.' },
   shutdown: { level: 'info', labels: ['signal'], help: 'Shutdown began.' },
+  backup_written: { level: 'info', labels: ['registry'], help: 'An online backup was written (registry: included for SQLite, external for PostgreSQL).' },
   hec_request: { level: 'debug', labels: ['code'], help: 'A HEC request was answered with this HEC code.' },
   hec_events_received: { level: 'debug', labels: ['route'], help: 'HEC accepted a request of events (event or raw endpoint).' },
   hec_token_created: { level: 'info', labels: [], help: 'A HEC token was created.' },
