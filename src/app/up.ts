@@ -10,7 +10,6 @@ import {
   migrateDuckDb,
   migrateRegistry,
   openDuckDb,
-  openPostgresRegistry,
   openSqliteRegistry,
   readOrCreateSecret,
   type DataDir,
@@ -94,8 +93,9 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
   const cleanups: Array<() => Promise<void>> = [async () => logFile?.close(), async () => processMetrics.stop()];
   const components: Component[] = [];
   try {
+    // The PostgreSQL driver is loaded only when the registry lives there.
     const registry = config.store.registry.type === 'postgres'
-      ? await openPostgresRegistry(config.store.registry.url, { maxConnections: config.store.registry.max_connections })
+      ? await (await import('./lazy-postgres.js')).openPostgresRegistry(config.store.registry.url, { maxConnections: config.store.registry.max_connections })
       : openSqliteRegistry(layout.registryPath);
     cleanups.push(() => registry.close());
     const migrated = await migrateRegistry(registry);

@@ -2,7 +2,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVigil, type RunningVigil } from '../app/index.js';
-import { demoConfig, demoInfo, renderDemoInfo, startDemo } from '../demo/index.js';
 import type { CliContext } from './context.js';
 import { loadConfigOrThrow } from './common.js';
 import { UsageError } from './output.js';
@@ -27,7 +26,8 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
   const env = { ...context.env, ...(options.logFormat === undefined ? {} : { VIGIL_LOG_FORMAT: options.logFormat }), ...(options.logLevel === undefined ? {} : { VIGIL_LOG_LEVEL: options.logLevel }) };
   const speed = Number(options.speed);
   const base = loadConfigOrThrow(options, { ...context, env });
-  const loaded = options.demo === true ? demoConfig(base, speed) : base;
+  const demoModule = options.demo === true ? await import('./lazy-demo.js') : undefined;
+  const loaded = demoModule === undefined ? base : demoModule.demoConfig(base, speed);
   // Everything the server creates under the data directory (DuckDB WAL, SQLite side files) stays private.
   process.umask(0o077);
   // Watched from the first moment: a signal during start-up stops what has started, then exits.
@@ -36,7 +36,8 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
   const { io } = context;
   io.out(upSummary(running));
   let stop = running.stop;
-  if (options.demo === true) {
+  if (demoModule !== undefined) {
+    const { demoInfo, renderDemoInfo, startDemo } = demoModule;
     const demoPath = join(running.layout.runDir, 'demo.json');
     const demo = await startDemo(running, loaded, { devices: Number(options.devices), speed, ...(options.alertWebhook === undefined ? {} : { alertWebhook: options.alertWebhook }) }).catch(async (error: unknown) => {
       await running.stop();

@@ -7,4 +7,5 @@
 export { resourceVars } from './demo-vars.js';
 export { provisionFleet, type ProvisionedFleet } from './demo-fleet.js';
 export { startSimulation, type SimulationOptions } from './demo-simulation.js';
-export { startDemo, demoConfig, demoSummary, demoInfo, renderDemoInfo, referenceQueries, REFERENCE_RESOURCES, DEMO_DEFAULTS, type RunningDemo, type DemoOptions, type DemoInfo } from './demo.js';
+export { startDemo, demoConfig, demoSummary, demoInfo, REFERENCE_RESOURCES, DEMO_DEFAULTS, type RunningDemo, type DemoOptions } from './demo.js';
+export { renderDemoInfo, referenceQueries, type DemoInfo } from './demo-info.js';

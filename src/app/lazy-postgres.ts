@@ -1,0 +1,2 @@
+// Loaded with import() only when the registry lives in PostgreSQL: the pg driver.
+export { openPostgresRegistry } from '../store/index.js';
