@@ -1,5 +1,5 @@
-// Preloaded with `node --import` by tests: appends every package a process imports (ESM resolution
-// of a bare specifier) to the file named by VIGIL_TRACE_IMPORTS, one per line.
+// Preloaded with `node --import` by tests: appends every module a process loads through ESM
+// resolution (its resolved URL) to the file named by VIGIL_TRACE_IMPORTS, one per line.
 import { register } from 'node:module';
 
 const out = process.env.VIGIL_TRACE_IMPORTS;
@@ -8,8 +8,9 @@ if (out !== undefined && out !== '') {
     `data:text/javascript,${encodeURIComponent(`
 import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
-  if (!/^(\\.|\\/|node:|file:|data:)/.test(specifier)) appendFileSync(${JSON.stringify(out)}, specifier + '\\n');
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  if (!resolved.url.startsWith('node:')) appendFileSync(${JSON.stringify(out)}, resolved.url + '\\n');
+  return resolved;
 }`)}`,
   );
 }
