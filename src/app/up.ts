@@ -102,15 +102,24 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     if (!migrated.ok) throw migrated.error;
     for (const name of migrated.value) telemetry.emit('store_migrated', { store: 'registry' }, { migration: name });
 
-    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads });
-    if (!opened.ok) throw opened.error;
-    const events = opened.value;
-    cleanups.push(() => events.close());
+    // Opening DuckDB and making the CA's keys both wait on worker threads: done side by side.
+    const [eventsOpened, registryWired] = await Promise.allSettled([
+      openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads }),
+      wireRegistry({ config, registry, layout, clock, telemetry }),
+    ]);
+    if (eventsOpened.status === 'fulfilled' && eventsOpened.value.ok) {
+      const opened = eventsOpened.value.value;
+      cleanups.push(() => opened.close());
+    }
+    if (eventsOpened.status === 'rejected') throw eventsOpened.reason;
+    if (!eventsOpened.value.ok) throw eventsOpened.value.error;
+    if (registryWired.status === 'rejected') throw registryWired.reason;
+    const events = eventsOpened.value.value;
+    const registryEngine = registryWired.value;
     const duckMigrated = await migrateDuckDb(events);
     if (!duckMigrated.ok) throw duckMigrated.error;
     for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
 
-    const registryEngine = await wireRegistry({ config, registry, layout, clock, telemetry });
     const configDir = options.loaded.path === undefined ? process.cwd() : dirname(options.loaded.path);
     const apiTls = resolveTls('api', config.api.tls, registryEngine.server, configDir);
     const hecTls = resolveTls('hec', config.hec.tls, registryEngine.server, configDir);
