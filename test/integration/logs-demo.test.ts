@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStrictJson } from '../support/strict-json.js';
@@ -61,11 +62,11 @@ describe('logs of a real `vigil up --demo`', () => {
     }
   }, 240_000);
 
-  it('with --log-format pretty writes one readable line per event, with provisioning (registry changes, certificates, migrations) only at debug', async () => {
+  it('with --log-format pretty writes one readable line per event, with provisioning (registry changes, certificates, migrations) only at debug; log.file gets the same events as JSON, 0600', async () => {
     const cwd = join(dir.path, 'pretty');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(cwd);
-    const vigil = spawnVigil(['up', '--demo', '--devices', '3', '--speed', '100', '--log-format', 'pretty'], { cwd, env: EPHEMERAL_LISTENERS });
+    const vigil = spawnVigil(['up', '--demo', '--devices', '3', '--speed', '100', '--log-format', 'pretty'], { cwd, env: { ...EPHEMERAL_LISTENERS, VIGIL_LOG_FILE_PATH: 'log/vigil.log' } });
     try {
       await vigil.waitFor(() => (vigil.stdout().includes('Press Ctrl-C to stop.') ? true : undefined), 'the end of start-up', 120_000);
       vigil.child.kill('SIGTERM');
@@ -76,6 +77,11 @@ describe('logs of a real `vigil up --demo`', () => {
       expect(lines.some((l) => / api +server started +url=http:\/\/127\.0\.0\.1:\d+$/.test(l))).toBe(true);
       for (const quiet of ['registry changed', 'certificate issued', 'store migrated', 'resources applied']) expect(lines.filter((l) => l.includes(quiet))).toEqual([]);
       expect(vigil.stderr()).not.toContain('\u001b[');
+      const logFile = join(cwd, 'vigil-data', 'log', 'vigil.log');
+      expect(statSync(logFile).mode & 0o777).toBe(0o600);
+      const fileLines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => parseStrictJson(l) as Record<string, unknown>);
+      expect(fileLines.length).toBe(lines.length);
+      expect(fileLines.filter((l) => l['event'] === 'server_started').map((l) => l['component']).sort()).toEqual(['api', 'hec', 'mqtt']);
     } finally {
       vigil.kill();
     }
