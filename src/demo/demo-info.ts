@@ -40,19 +40,20 @@ export function renderDemoInfo(info: DemoInfo, ticket: string): string {
     `  console        ${e['api'] ?? ''}/ui/?ticket=${ticket}  (one-time sign-in link, 15 minutes; \`vigil demo info\` prints a new one)`,
     `  HEC            ${e['hec'] ?? '-'}`,
     `  MQTT (TLS)     ${e['mqtt'] ?? e['mqtts'] ?? '-'}`,
-    info.fingerprint === undefined ? '' : `  TLS            certificate SHA-256 ${info.fingerprint}`,
+    info.fingerprint === undefined ? undefined : `  TLS            certificate SHA-256 ${info.fingerprint}`,
     `  admin token    ${info.adminTokenPath}`,
     `  HEC token      ${info.hecTokenPath} (default token; the siem stream uses token "siem": vigil hec token list)`,
     `  devices        ${info.devices} simulated, certificates under ${info.certsDir}`,
     `  scenario       ${info.target} starts an FTP server (TCP/21) one simulated minute in`,
-    info.misconfigured === undefined ? '' : `  noise          ${info.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
-    info.skippedKinds.length === 0 ? '' : `  not in this build: ${info.skippedKinds.join(', ')}`,
-    info.auditTaskId === undefined ? '' : `  audit task     ${info.auditTaskId}`,
-    info.alert === undefined ? '' : `  alert          ${info.alert} runs every minute and fires once for port 21: vigil alert history ${info.alert}`,
+    info.misconfigured === undefined ? undefined : `  noise          ${info.misconfigured} is misconfigured: each report is followed by a denied publish (authorization failures)`,
+    info.skippedKinds.length === 0 ? undefined : `  not in this build: ${info.skippedKinds.join(', ')}`,
+    info.auditTaskId === undefined ? undefined : `  audit task     ${info.auditTaskId}`,
+    info.alert === undefined ? undefined : `  alert          ${info.alert} runs every minute and fires once for port 21: vigil alert history ${info.alert}`,
     '',
     'Paste these into `vigil search` (results within about two minutes):',
     ...queries.map((q, i) => `  ${i + 1}. vigil search '${q}'`),
     '',
   ];
-  return `${lines.filter((l, i) => l !== '' || i === 0 || lines[i - 1] !== '').join('\n')}\n`;
+  // Lines that do not apply are undefined: left out, not printed as blank lines.
+  return `${lines.filter((l) => l !== undefined).join('\n')}\n`;
 }
