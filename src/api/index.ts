@@ -13,12 +13,12 @@ export { registryClient, type RegistryClient, type ThingSummary, type Certificat
 export { generateAccessKey, createAccessKey } from './access-keys.js';
 export { mapErrorCode, type ErrorStyle } from './errors.js';
 export { verifySigV4, parseAuthorization, computeSignature } from './sigv4.js';
-export { notifyClient, type TopicView, type SubscriptionView } from './notify-client.js';
+export { notifyClient } from './notify-client.js';
 export { detectClient, type DetectClient, type ProfileDocument, type ViolationView } from './detect-client.js';
-export { siemClient, type SiemClient, type SearchView, type SearchOptions, type HecTokenView, type HecTokenRequest, type IndexView } from './siem-client.js';
+export { siemClient, type SiemClient, type SearchOptions } from './siem-client.js';
 export { streamClient, type StreamClient } from './stream-client.js';
 export { auditClient, type AuditClient, type AuditFindingView, type AuditTaskView } from './audit-client.js';
-export { lookupClient, type LookupClient, type LookupView } from './lookup-client.js';
-export { alertsClient, type AlertsClient, type SavedSearchView, type SavedSearchRequest, type AlertRunView } from './alerts-client.js';
+export { lookupClient, type LookupClient } from './lookup-client.js';
+export { alertsClient, type AlertsClient } from './alerts-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
-export { hecTokenBodySchema } from './routes/siem-admin.js';
+export * from './contract/index.js';

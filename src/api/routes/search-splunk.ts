@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError, constantTimeEqual, newSecret } from '../../core/index.js';
 import { formatSplError, type ResultRow, type SearchResult } from '../../siem/index.js';
 import type { ApiDeps } from '../deps.js';
-import { requireSiem } from './siem-admin.js';
 
 interface Job {
   readonly sid: string;
@@ -118,7 +117,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     request.raw.socket.once('close', () => controller.abort());
     let result: SearchResult;
     try {
-      result = await requireSiem(deps).search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
+      result = await deps.siem.search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
     } catch (error) {
       return fatal(reply, query, error);
     }
@@ -135,7 +134,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const job: Job = { sid, search: query, createdAt: deps.clock.now(), state: 'RUNNING', controller: new AbortController() };
     jobs.set(sid, job);
     const maxCount = p.get('max_count');
-    const done = requireSiem(deps)
+    const done = deps.siem
       .search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: job.controller.signal, ...(maxCount === null ? {} : { maxRows: Number(maxCount) || undefined }) })
       .then(
         (result) => {
