@@ -11,3 +11,4 @@ export * from './notify.js';
 export * from './streams.js';
 export * from './siem.js';
 export * from './saved-searches.js';
+export * from './registry.js';
