@@ -32,6 +32,9 @@ export function Open<P extends TProperties>(properties: P, description?: string)
   return Type.Unsafe<Static<ReturnType<typeof Type.Object<P>>> & { [key: string]: unknown }>(Type.Object(properties, { additionalProperties: true, ...(description === undefined ? {} : { description }) }));
 }
 
+/** A JSON object answered as stored (an AWS shape Vigil keeps verbatim); statically any object. */
+export const Stored = (description?: string): TUnsafe<object> => Type.Unsafe<object>(Type.Object({}, { additionalProperties: true, ...(description === undefined ? {} : { description }) }));
+
 /** Any JSON object. */
 export const OpenObject = (description?: string): TUnsafe<{ [key: string]: unknown }> => Open({}, description);
 

@@ -12,3 +12,4 @@ export * from './streams.js';
 export * from './siem.js';
 export * from './saved-searches.js';
 export * from './registry.js';
+export * from './detect.js';
