@@ -13,3 +13,4 @@ export * from './siem.js';
 export * from './saved-searches.js';
 export * from './registry.js';
 export * from './detect.js';
+export * from './audit.js';
