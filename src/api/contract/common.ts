@@ -22,7 +22,7 @@ export function List<T extends TSchema>(items: T, options?: TArrayOptions): TImm
 export const Empty = Type.Object({}, { additionalProperties: false });
 
 /** No body (204, or an AWS 200 without output). */
-export const NoBody = Type.Null({ description: 'no body' });
+export const NoBody: TUnsafe<undefined> = Type.Unsafe<undefined>(Type.Null({ description: 'no body' }));
 
 /**
  * An object with the given members and any others (passed through as stored, e.g. AWS shapes Vigil

@@ -14,3 +14,5 @@ export * from './saved-searches.js';
 export * from './registry.js';
 export * from './detect.js';
 export * from './audit.js';
+export * from './rules.js';
+export * from './firehose.js';

@@ -26,6 +26,6 @@ export function accessKeyRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'c
       throw new VigilError('access_key.not_found', `no access key ${accessKeyId}`, { hint: 'list keys with `vigil access-key list`' });
     }
     deps.telemetry.emit('access_key_deleted', {}, { accessKeyId });
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 }

@@ -68,7 +68,7 @@ export function consoleRoutesFor(webDir: string): (app: FastifyInstance, deps: C
       const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
       if (cookie !== undefined) sessions.delete(cookie);
       reply.header('set-cookie', sessionCookie('', 0, request.protocol === 'https'));
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     });
 
     app.post('/api/v1/session/tickets', { schema: { tags: ['console'], summary: 'Create a one-time sign-in link (valid 15 minutes)', ...c.createTicket } }, async () => {

@@ -40,6 +40,6 @@ export function dashboardRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'c
   app.delete('/api/v1/dashboards/:id', { schema: { tags, summary: 'Delete a dashboard', ...c.deleteDashboard } }, async (request, reply) => {
     const { id } = request.params;
     if (!(await store.delete(id))) throw new VigilError('dashboard.not_found', `no dashboard ${id}`);
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 }

@@ -35,6 +35,6 @@ export function lookupRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem
   });
   app.delete('/api/v1/lookups/:name', { schema: { tags, summary: 'Delete a lookup', ...c.deleteLookup } }, async (request, reply) => {
     await lookups.delete(request.params.name);
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 }

@@ -49,7 +49,7 @@ export function savedSearchRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 
 
   app.delete('/api/v1/saved-searches/:name', { schema: { tags, summary: 'Delete a saved search with its history', ...c.delete } }, async (request, reply) => {
     await alerts.delete(request.params.name);
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 
   app.post('/api/v1/saved-searches/:name/enable', { schema: { tags, summary: 'Enable the schedule', ...c.setEnabled } }, async (request) => view(await alerts.setEnabled(request.params.name, true)));

@@ -95,6 +95,6 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
     const controller = running.get(request.params.id);
     if (controller === undefined) throw new VigilError('search.not_found', 'no running search with that id');
     controller.abort();
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 }

@@ -17,12 +17,12 @@ export function siemAdminRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 's
   app.get('/api/v1/hec/tokens', { schema: { tags, summary: 'List HEC tokens', ...c.listTokens } }, async () => ({ tokens: (await siem.listTokens()).map(tokenView) }));
   app.delete('/api/v1/hec/tokens/:name', { schema: { tags, summary: 'Delete a HEC token', ...c.deleteToken } }, async (request, reply) => {
     await siem.deleteToken(request.params.name);
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
   app.post('/api/v1/hec/tokens/:name/:action', { schema: { tags, summary: 'Enable or disable a HEC token', ...c.setTokenState } }, async (request, reply) => {
     const { name, action } = request.params;
     await siem.setTokenDisabled(name, action === 'disable');
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 
   app.post('/api/v1/indexes', { schema: { tags, summary: 'Create an index', ...c.createIndex } }, async (request, reply) => {

@@ -25,7 +25,7 @@ export function streamRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'stre
 
   app.delete('/api/v1/streams/:name', { schema: { tags, summary: 'Delete a delivery stream and its buffered records', ...c.delete } }, async (request, reply) => {
     await streams.delete(request.params.name);
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 
   app.get('/api/v1/streams/:name/status', { schema: { tags, summary: 'Delivery metrics of a stream', ...c.status } }, async (request) => streams.status(request.params.name));

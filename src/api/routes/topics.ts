@@ -44,7 +44,7 @@ export function topicRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'notif
 
   app.delete('/api/v1/topics/:topic', { schema: { tags, summary: 'Delete a topic and its subscriptions', ...c.delete } }, async (request, reply) => {
     unwrap(await notify.deleteTopic(request.params.topic));
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 
   app.post('/api/v1/topics/:topic/subscriptions', { schema: { tags, summary: 'Subscribe an endpoint: stream name, webhook URL (https/http) or MQTT topic', ...c.subscribe } }, async (request, reply) => {
@@ -59,7 +59,7 @@ export function topicRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'notif
 
   app.delete('/api/v1/subscriptions/:subscriptionArn', { schema: { tags, summary: 'Unsubscribe (the subscription ARN, URL-encoded)', ...c.unsubscribe } }, async (request, reply) => {
     unwrap(await notify.unsubscribe(request.params.subscriptionArn));
-    return reply.status(204).send(null);
+    return reply.status(204).send();
   });
 
   app.post('/api/v1/topics/:topic/publish', { schema: { tags, summary: 'Publish a message to every subscription', ...c.publish } }, async (request) => {
