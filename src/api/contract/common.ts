@@ -11,7 +11,8 @@ export const VigilErrorBody = Type.Object({ code: Type.String(), message: Type.S
 
 /** Every error status an AWS rest-json route can answer (validation, auth, not found, conflict, limits, internal). */
 export const awsErrors = { '4xx': AwsErrorBody, '5xx': AwsErrorBody } as const;
-export const vigilErrors = { '4xx': VigilErrorBody, '5xx': VigilErrorBody } as const;
+/** Vigil-native routes answer `{code, message, hint}`; an auth failure of a SigV4-signed request is answered AWS's way. */
+export const vigilErrors = { '4xx': Type.Union([VigilErrorBody, AwsErrorBody]), '5xx': VigilErrorBody } as const;
 
 /** A JSON array whose static type is readonly, so domain objects' readonly arrays fit it. */
 export function List<T extends TSchema>(items: T, options?: TArrayOptions): TImmutable<TArray<T>> {

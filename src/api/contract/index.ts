@@ -16,3 +16,5 @@ export * from './detect.js';
 export * from './audit.js';
 export * from './rules.js';
 export * from './firehose.js';
+export * from './splunk.js';
+export * from './system.js';
