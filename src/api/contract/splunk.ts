@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { AwsErrorBody, List, NoBody, Open, OpenObject } from './common.js';
 
 // Splunk's REST search surface (spec C.8). Parameters come from the query string and a form-encoded
@@ -20,7 +20,7 @@ const SearchParams = Open({
 });
 const Sid = Type.Object({ sid: Type.String() });
 const errors = { 400: SplunkMessages, 401: SplunkMessages, '4xx': AwsErrorBody, '5xx': AwsErrorBody };
-const Results = Type.Object(
+export const SplunkResults = Type.Object(
   { preview: Type.Boolean(), init_offset: Type.Integer(), messages: List(Type.Object({ type: Type.String(), text: Type.String() }, strict)), fields: List(Type.Object({ name: Type.String() }, strict)), results: List(OpenObject('a result row')), highlighted: Type.Object({}, strict) },
   strict,
 );
@@ -30,9 +30,11 @@ export const splunkContract = {
   login: { querystring: Open({ username: Type.Optional(Type.String()), password: Type.Optional(Type.String()), output_mode: Type.Optional(Type.String()) }), body: Form, response: { 200: Type.Union([Text, Type.Object({ sessionKey: Type.String() }, strict)]), ...errors } },
   export: { querystring: SearchParams, body: Form, response: { 200: Type.Union([Text, OpenObject('JSON lines when output_mode=json')]), ...errors } },
   exportGet: { querystring: SearchParams, response: { 200: Type.Union([Text, OpenObject('JSON lines when output_mode=json')]), ...errors } },
-  createJob: { querystring: SearchParams, body: Form, response: { 200: Type.Union([Text, Results]), 201: Type.Union([Text, Type.Object({ sid: Type.String() }, strict)]), ...errors } },
+  createJob: { querystring: SearchParams, body: Form, response: { 200: Type.Union([Text, SplunkResults]), 201: Type.Union([Text, Type.Object({ sid: Type.String() }, strict)]), ...errors } },
   job: { params: Sid, response: { 200: Type.Object({ entry: List(Type.Object({ name: Type.String(), content: OpenObject('Splunk job properties') }, strict)) }, strict), ...errors } },
-  results: { params: Sid, querystring: Open({ offset: Type.Optional(Type.String()), count: Type.Optional(Type.String()), output_mode: Type.Optional(Type.String()) }), response: { 200: Results, 204: NoBody, ...errors } },
+  results: { params: Sid, querystring: Open({ offset: Type.Optional(Type.String()), count: Type.Optional(Type.String()), output_mode: Type.Optional(Type.String()) }), response: { 200: SplunkResults, 204: NoBody, ...errors } },
   cancel: { params: Sid, response: { 200: SplunkMessages, ...errors } },
   control: { params: Sid, querystring: Open({ action: Type.Optional(Type.String()) }), body: Form, response: { 200: SplunkMessages, ...errors } },
 } as const;
+
+export type SplunkResults = Static<typeof SplunkResults>;

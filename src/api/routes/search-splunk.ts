@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError, constantTimeEqual, newSecret } from '../../core/index.js';
 import { formatSplError, type ResultRow, type SearchResult } from '../../siem/index.js';
-import { splunkContract as c } from '../contract/index.js';
+import { splunkContract as c, type SplunkResults } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 
 interface Job {
@@ -66,7 +66,7 @@ function renderExport(result: SearchResult, mode: string): { type: string; body:
   return { type: 'text/xml', body: `<?xml version='1.0' encoding='UTF-8'?>\n<results preview='0'>\n${xmlRows.join('\n')}\n</results>\n` };
 }
 
-function resultsBody(result: SearchResult, offset: number, count: number): Record<string, unknown> {
+function resultsBody(result: SearchResult, offset: number, count: number): SplunkResults {
   const slice: ResultRow[] = count === 0 ? result.rows.slice(offset) : result.rows.slice(offset, offset + count);
   return { preview: false, init_offset: offset, messages: result.messages.map((m) => ({ type: m.type, text: m.text })), fields: fieldsOf(result), results: slice, highlighted: {} };
 }
