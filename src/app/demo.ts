@@ -8,7 +8,7 @@ import type { LoadedVigilConfig } from './load.js';
 import { validateVigilConfig } from './load.js';
 import { resourceVars } from './demo-vars.js';
 import { startSimulation } from './demo-simulation.js';
-import { applyContext, applyResources, parseResources, type Plan } from './resources/index.js';
+import { applyContext, applyResources, parseResources, type Plan } from '../resources/index.js';
 import type { RunningVigil } from './up.js';
 
 /** The seed deployment as resources; `vigil up --demo` applies it. */

@@ -20,8 +20,9 @@ export const LAYERS: Readonly<Record<string, number>> = {
   agent: 3,
   sim: 3,
   api: 4,
-  app: 5,
-  cli: 6,
+  resources: 5,
+  app: 6,
+  cli: 7,
 };
 
 /** Modules with a narrower allow-list than their layer gives them. */

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
-import { VigilError } from '../../core/index.js';
-import type { VigilClient } from '../../api/index.js';
+import { VigilError } from '../core/index.js';
+import type { VigilClient } from '../api/index.js';
 
 /** One resource as written in a resources file (the API's own shape for that kind). */
 export type Spec = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { HecTokenBody, siemClient } from '../../api/index.js';
+import { HecTokenBody, siemClient } from '../api/index.js';
 import { defined, type ResourceKind } from './resource-kind.js';
 
 /**

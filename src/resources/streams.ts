@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { streamClient, type StreamBody } from '../../api/index.js';
-import { buildDefinition, streamInputSchema } from '../../stream/index.js';
+import { streamClient, type StreamBody } from '../api/index.js';
+import { buildDefinition, streamInputSchema } from '../stream/index.js';
 import { defined, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
 const SECRET_KEYS = ['token', 'accessKey'];
