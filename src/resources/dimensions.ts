@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { detectClient } from '../api/index.js';
+import { allPages, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** TOPIC_FILTER dimensions (Detect). */
 export const dimensions: ResourceKind = {
@@ -12,24 +13,25 @@ export const dimensions: ResourceKind = {
   ),
   normalize: (spec) => ({ ...spec, type: spec['type'] ?? 'TOPIC_FILTER' }),
   async list({ client }) {
+    const detect = detectClient(client);
     const names = await allPages(async (token) => {
-      const page = await client.request<{ dimensionNames: string[]; nextToken?: string }>('GET', `/dimensions?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
-      return { items: page.dimensionNames, next: page.nextToken };
+      const page = await detect.listDimensions(token);
+      return { items: [...page.dimensionNames], next: page.nextToken };
     });
     const specs: Spec[] = [];
     for (const name of names) {
-      const d = await client.request<{ name: string; type: string; stringValues: string[] }>('GET', `/dimensions/${enc(name)}`);
-      specs.push({ name: d.name, type: d.type, stringValues: d.stringValues });
+      const d = await detect.describeDimension(name);
+      specs.push({ name: d.name, type: d.type, stringValues: [...d.stringValues] });
     }
     return specs;
   },
   async create({ client }, spec) {
-    await client.request('POST', `/dimensions/${enc(spec['name'] as string)}`, { type: spec['type'] ?? 'TOPIC_FILTER', stringValues: spec['stringValues'], clientRequestToken: `vigil-apply-${String(spec['name'])}` });
+    await detectClient(client).createDimension(spec['name'] as string, { type: (spec['type'] as string | undefined) ?? 'TOPIC_FILTER', stringValues: spec['stringValues'] as string[], clientRequestToken: `vigil-apply-${String(spec['name'])}` });
   },
   async update({ client }, desired) {
-    await client.request('PATCH', `/dimensions/${enc(desired['name'] as string)}`, { stringValues: desired['stringValues'] });
+    await detectClient(client).updateDimension(desired['name'] as string, desired['stringValues'] as string[]);
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/dimensions/${enc(name)}`);
+    await detectClient(client).deleteDimension(name);
   },
 };

@@ -48,9 +48,6 @@ export interface ResourceKind {
   exportSpec?(spec: Spec, ctx: ApplyContext): Spec;
 }
 
-const enc = encodeURIComponent;
-export { enc };
-
 /** True for the error of a route the server does not have (an engine not wired in this build). */
 export function isMissingRoute(error: unknown): boolean {
   return error instanceof VigilError && (error.code === 'api.route_not_found' || (error.code === 'http.404' && error.message.startsWith('no route ')));

@@ -61,3 +61,8 @@ export interface RouteContract {
 export function contract<T extends Record<string, RouteContract>>(routes: T): T {
   return routes;
 }
+
+/** The 200 answer of a route, as its contract types it (clients use this). */
+export type Ok<R extends { readonly response: { readonly 200: TSchema } }> = Static<R['response'][200]>;
+/** The body a route takes, as its contract types it. */
+export type Body<R extends { readonly body: TSchema }> = Static<R['body']>;

@@ -18,7 +18,7 @@ const TaskId = Type.Object({ taskId: Type.String() });
 const TargetArn = Type.String({ minLength: 1, description: 'a thing group ARN, or arn:…:all/things, all/registered-things, all/unregistered-things' });
 
 const Behavior = OpenObject('AWS Behavior: name, metric, metricDimension, criteria, suppressAlerts, exportMetric');
-const StoredBehavior = Stored('AWS Behavior');
+const StoredBehavior = Type.Unsafe<{ readonly name: string }>(OpenObject('AWS Behavior'));
 const AlertTarget = Type.Object({ alertTargetArn: Type.String(), roleArn: Type.String() }, { additionalProperties: true });
 const MetricsExportConfig = Type.Object({ mqttTopic: Type.String(), roleArn: Type.String() }, { additionalProperties: true });
 const ProfileFields = {
