@@ -6,7 +6,7 @@ import { contract, Open, List, NoBody, OpenObject, vigilErrors } from './common.
  * the rest (buffering, retry, processors, backup, and the sink's own settings, which depend on its
  * type) is checked by the stream engine, which reports every problem with its path.
  */
-export const StreamBody = Type.Object(
+export const StreamBody = Open(
   {
     name: Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,64}$', description: 'Stream name (Firehose DeliveryStreamName).' }),
     sink: Open({ type: Type.String() }, 'Destination: splunk-hec, http, file, … with its settings (checked against the sink type).'),
@@ -15,7 +15,7 @@ export const StreamBody = Type.Object(
     processors: Type.Optional(List(OpenObject('type, parameters'))),
     backup: Type.Optional(OpenObject('mode, prefix, errorOutputPrefix')),
   },
-  { additionalProperties: false },
+  'Other members (a definition read back: version, createdAt, updatedAt) are passed to the engine, which ignores or refuses them.',
 );
 /** A stored definition; sink secrets are never returned. */
 export const StreamView = Type.Object(
