@@ -1,9 +1,11 @@
 /**
  * api: Vigil's HTTP surface on one fastify server: AWS IoT-compatible control plane, Firehose put
  * API, Splunk search API, Vigil-native `/api/v1`, `/metrics`, `/health`. Bearer-token and AWS SigV4
- * authentication, one error mapper (AWS-style or `{code, message, hint}`), OpenAPI, and a typed
- * client of its own routes. Imports: every lower layer (core, model, config, telemetry, protocol,
- * store, engines); never app or cli.
+ * authentication, one error mapper (AWS-style or `{code, message, hint}`), the HTTP contract
+ * (`contract/`: one typebox schema per route input and answer, from which fastify validates and the
+ * OpenAPI document is generated), and typed clients of its own routes that use the contract's
+ * types. Imports: every lower layer (core, model, config, telemetry, protocol, store, engines);
+ * never resources, app or cli. `contract/` itself imports only typebox (the console imports it).
  */
 export { createApiServer, connectHost, type ApiServer, type ApiConfig } from './server.js';
 export { apiConfigSchema } from './config.js';
