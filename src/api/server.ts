@@ -9,6 +9,7 @@ import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { errorStyleFor, fromFastifyError, sendError } from './errors.js';
+import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 import { createMetricsListener, type MetricsListener } from './metrics-listener.js';
 
@@ -33,7 +34,9 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps, options:
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: { buildValidator: lazyValidators } },
+    schemaErrorFormatter: formatValidationErrors,
   });
+  app.setSerializerCompiler(responseSerializerCompiler(validateResponses()));
 
   // Keep every body as received (SigV4 signs its hash); parse JSON for JSON content types.
   app.removeAllContentTypeParsers();

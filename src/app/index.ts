@@ -8,5 +8,4 @@ export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
-export { RESOURCE_KINDS, applyContext, applyResources, planResources, parseResources, renderPlan, exportResources, type ResourceKind, type Plan, type PlanEntry, type ResourceDocument } from './resources/index.js';
 export { generateCorpus, writeCorpus, readCorpus, INCIDENT_KINDS, CORPUS_START, type CorpusOptions } from './ml-corpus.js';

@@ -1,6 +1,7 @@
 import { createGzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../core/index.js';
+import { systemContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 
 /**
@@ -8,8 +9,8 @@ import type { ApiDeps } from '../deps.js';
  * store, secrets, CA) as a gzip-compressed tar stream. The archive holds secrets, so the route takes
  * the admin token only (no console session, no SigV4 key); `vigil backup` calls it.
  */
-export function backupRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/api/v1/backup', { schema: { tags: ['operations'], summary: 'Write an online backup (tar.gz; holds secrets)' } }, async (request, reply) => {
+export function backupRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'backup' | 'telemetry' | 'clock'>): void {
+  app.post('/api/v1/backup', { schema: { tags: ['operations'], summary: 'Write an online backup (tar.gz; holds secrets)', ...c.backup } }, async (request, reply) => {
     const backup = deps.backup;
     if (backup === undefined) throw new VigilError('backup.unavailable', 'this process cannot write backups');
     if (request.principal?.kind !== 'token' || request.principal.name !== 'admin') {

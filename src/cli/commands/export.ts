@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { applyContext, exportResources } from '../../app/index.js';
 import { resourceVars } from '../../demo/index.js';
+import { applyContext, exportResources } from '../../resources/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, loadConfigOrThrow, withServerOptions, type ServerOptions } from '../common.js';
 
