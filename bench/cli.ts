@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- cli [RUNS]`: how fast the compiled `vigil` starts (issue 18). Each case runs
  * RUNS times (default 10) as a whole process, alternating with `node -e 0` so that both see the same
- * machine; medians and the median of the paired differences are reported.
+ * machine; medians and the medians of the paired differences and ratios are reported.
  *
  *   vigil --help                                       target ≤ 0.25 s
  *   vigil search '…' against a running server           target ≤ 0.4 s
@@ -87,10 +87,10 @@ const cli: Benchmark = async ({ args, progress }) => {
         b.push(await node0());
       }
       const med = median(a);
-      rows.push([c.name, fmt(med, 3), fmt(median(b), 3), fmt(median(a.map((x, i) => x - (b[i] as number))), 3), fmt(Math.min(...a), 3), fmt(Math.max(...a), 3), `≤ ${c.target}`, med <= c.target ? 'yes' : 'no']);
+      rows.push([c.name, fmt(med, 3), fmt(median(b), 3), fmt(median(a.map((x, i) => x - (b[i] as number))), 3), fmt(median(a.map((x, i) => x / (b[i] as number))), 1), fmt(Math.min(...a), 3), fmt(Math.max(...a), 3), `≤ ${c.target}`, med <= c.target ? 'yes' : 'no']);
     }
     return {
-      columns: ['case', 'median s', 'node -e 0 median s', 'median of (case − node -e 0) s', 'min s', 'max s', 'target', 'met'],
+      columns: ['case', 'median s', 'node -e 0 median s', 'median of (case − node -e 0) s', 'median of (case / node -e 0)', 'min s', 'max s', 'target', 'met'],
       rows,
       notes: [
         `${runs} runs per case, each followed by one \`node -e 0\` (the floor: starting Node itself); whole processes from spawn to exit (for \`vigil up\`, to the moment run/endpoints.json exists).`,
