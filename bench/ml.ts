@@ -5,7 +5,7 @@
  * false alarms per 100 incident-free device-days, alarms raised, window score. Speed, one core:
  * training 50 devices × 14 days × 13 metrics (13 models), and scoring datapoints per second.
  */
-import { generateCorpus } from '../src/app/index.js';
+import { generateCorpus } from '../src/sim/index.js';
 import { CONFIDENCE_LEVELS, evaluateCorpus, isAnomalous, ML_METRICS, trainModel, type MlModel, type MlSeries } from '../src/detect/index.js';
 import { fmt, median, perSecond, type BenchContext, type BenchReport } from './types.js';
 

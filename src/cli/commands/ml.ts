@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { generateCorpus, readCorpus, writeCorpus } from '../../app/index.js';
+import { generateCorpus, readCorpus, writeCorpus } from '../../sim/index.js';
 import { backtest, CONFIDENCE_LEVELS, evaluateCorpus, parseSeriesCsv, type EvaluationResult } from '../../detect/index.js';
 import type { ConfidenceLevel } from '../../model/index.js';
 import type { CliContext } from '../context.js';

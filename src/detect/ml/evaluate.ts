@@ -1,4 +1,4 @@
-import type { ConfidenceLevel } from '../../model/index.js';
+import type { ConfidenceLevel, MlCorpus, MlIncident } from '../../model/index.js';
 import { medianOf, rawScore, trainModel, violatesAt, type MlModel, type MlSeries } from './model.js';
 
 /** The 13 AWS metrics ML Detect supports (device-side then cloud-side). */
@@ -7,30 +7,9 @@ export const ML_METRICS: readonly string[] = [
   'aws:num-messages-sent', 'aws:num-messages-received', 'aws:message-byte-size', 'aws:num-authorization-failures', 'aws:num-connection-attempts', 'aws:num-disconnects',
 ];
 
+export type { MlCorpus, MlIncident };
+
 export const CONFIDENCE_LEVELS: readonly ConfidenceLevel[] = ['LOW', 'MEDIUM', 'HIGH'];
-
-/** One injected incident: which device, which metrics, when (datapoint indexes, end exclusive). */
-export interface MlIncident {
-  readonly id: string;
-  readonly type: string;
-  readonly thingName: string;
-  readonly metrics: readonly string[];
-  readonly onset: number;
-  readonly end: number;
-  /** Datapoints after onset within which a detection counts (2, or a day for the slow ramp). */
-  readonly window: number;
-}
-
-/** A labelled corpus: every device has a value per metric at `start + (i + 1) * period`. */
-export interface MlCorpus {
-  readonly start: number;
-  readonly periodSecs: number;
-  readonly points: number;
-  /** Datapoints of the incident-free training part at the beginning. */
-  readonly trainPoints: number;
-  readonly devices: ReadonlyArray<{ readonly thingName: string; readonly model: string; readonly series: Readonly<Record<string, ArrayLike<number>>> }>;
-  readonly incidents: readonly MlIncident[];
-}
 
 export interface IncidentTypeResult {
   readonly incidents: number;

@@ -1,8 +1,14 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MlCorpus, MlIncident } from '../detect/index.js';
-import { ML_METRICS } from '../detect/index.js';
-import { activity, buildFleet, deviceModel, deviceSample, noise, type SimDevice } from '../sim/index.js';
+import type { MlCorpus, MlIncident } from '../model/index.js';
+import { activity, buildFleet, deviceModel, deviceSample, type SimDevice } from './device-model.js';
+import { noise } from './random.js';
+
+/** The metrics of the scenario corpus: the 13 AWS metrics ML Detect supports (device-side, then cloud-side). */
+export const SCENARIO_METRICS: readonly string[] = [
+  'aws:all-bytes-out', 'aws:all-bytes-in', 'aws:all-packets-out', 'aws:all-packets-in', 'aws:num-listening-tcp-ports', 'aws:num-listening-udp-ports', 'aws:num-established-tcp-connections',
+  'aws:num-messages-sent', 'aws:num-messages-received', 'aws:message-byte-size', 'aws:num-authorization-failures', 'aws:num-connection-attempts', 'aws:num-disconnects',
+];
 
 /** Monday 2026-01-05 00:00 UTC: the corpus starts on a week boundary. */
 export const CORPUS_START = Date.UTC(2026, 0, 5);
@@ -101,7 +107,7 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
   const incidentDevices = INCIDENT_KINDS.length * Math.floor(count / 10);
   const incidents: MlIncident[] = [];
   const devices = fleet.map((device, index) => {
-    const series: Record<string, Float64Array> = Object.fromEntries(ML_METRICS.map((m) => [m, new Float64Array(points)]));
+    const series: Record<string, Float64Array> = Object.fromEntries(SCENARIO_METRICS.map((m) => [m, new Float64Array(points)]));
     const kind = index < incidentDevices ? INCIDENT_KINDS[index % INCIDENT_KINDS.length] : undefined;
     let incident: MlIncident | undefined;
     if (kind !== undefined) {
@@ -115,7 +121,7 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
       const at = CORPUS_START + (i + 1) * periodSecs * 1000;
       const values = cloudAndDeviceValues(device, at, periodSecs);
       if (kind !== undefined && incident !== undefined && i >= incident.onset && i < incident.end) kind.apply(values, i - incident.onset, noise(seed, 'incident', index, i));
-      for (const m of ML_METRICS) (series[m] as Float64Array)[i] = values[m] ?? 0;
+      for (const m of SCENARIO_METRICS) (series[m] as Float64Array)[i] = values[m] ?? 0;
     }
     return { thingName: device.thingName, model: device.model, series };
   });
@@ -126,7 +132,7 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
 export async function writeCorpus(dir: string, corpus: MlCorpus): Promise<void> {
   await mkdir(join(dir, 'devices'), { recursive: true });
   const { devices, ...manifest } = corpus;
-  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, metrics: ML_METRICS, devices: devices.map((d) => ({ thingName: d.thingName, model: d.model })) }, null, 2)}\n`);
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, metrics: SCENARIO_METRICS, devices: devices.map((d) => ({ thingName: d.thingName, model: d.model })) }, null, 2)}\n`);
   for (const d of devices) {
     const series = Object.fromEntries(Object.entries(d.series).map(([m, v]) => [m, Array.from(v)]));
     await writeFile(join(dir, 'devices', `${d.thingName}.json`), JSON.stringify({ thingName: d.thingName, model: d.model, series }));
