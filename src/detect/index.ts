@@ -18,7 +18,7 @@ export { FleetPercentile } from './fleet-percentile.js';
 export { exportPayloads, type ExportItem } from './export.js';
 export { AWS_METRICS } from './metrics.js';
 export { parseProfileTarget } from './targets.js';
-export { trainModel, scoreDatapoint, isAnomalous, rawScore, tailProbability, LEVEL_TAIL_PROBABILITY, type MlModel, type MlSeries } from './ml/model.js';
+export { trainModel, scoreDatapoint, isAnomalous, rawScore, tailProbability, LEVEL_TAIL_PROBABILITY, type MlModel, type MlSeries } from './ml/baselines/legacy-median-mad.js';
 export { evaluateCorpus, ML_METRICS, CONFIDENCE_LEVELS, type MlCorpus, type MlIncident, type EvaluationResult } from './ml/evaluate.js';
 export { MlDetect, type MlJudge, type MlDetectOptions } from './ml/trainer.js';
 export { mlConfigSchema, type MlConfig } from './ml/config.js';

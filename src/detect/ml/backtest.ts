@@ -1,7 +1,7 @@
 import type { ConfidenceLevel } from '../../model/index.js';
 import { newAlarm, stepAlarm } from '../alarms.js';
 import type { MlConfig } from './config.js';
-import { scoreDatapoint, trainModel, type MlModel } from './model.js';
+import { scoreDatapoint, trainModel, type MlModel } from './baselines/legacy-median-mad.js';
 
 export interface BacktestRow {
   readonly time: number;

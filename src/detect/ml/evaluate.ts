@@ -1,5 +1,5 @@
 import type { ConfidenceLevel, MlCorpus, MlIncident } from '../../model/index.js';
-import { medianOf, rawScore, trainModel, violatesAt, type MlModel, type MlSeries } from './model.js';
+import { medianOf, rawScore, trainModel, violatesAt, type MlModel, type MlSeries } from './baselines/legacy-median-mad.js';
 
 /** The 13 AWS metrics ML Detect supports (device-side then cloud-side). */
 export const ML_METRICS: readonly string[] = [

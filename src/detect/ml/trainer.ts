@@ -2,7 +2,7 @@ import type { Clock, Timer, TimerHandle } from '../../core/index.js';
 import type { Behavior, ConfidenceLevel, MlModelRecord, MlModelStore, MlTrainingSource, ProfileStore } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { MlConfig } from './config.js';
-import { isAnomalous, trainModel, type MlModel } from './model.js';
+import { isAnomalous, trainModel, type MlModel } from './baselines/legacy-median-mad.js';
 
 /** What the evaluation engine asks: does this datapoint violate the behavior's model? undefined = no ACTIVE model. */
 export interface MlJudge {
