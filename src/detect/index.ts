@@ -23,7 +23,7 @@ export { evaluateCorpus, ML_METRICS, CONFIDENCE_LEVELS, type MlCorpus, type MlIn
 export { generateLabelledCorpus, FAMILIES, KINDS, type LabelledCorpus, type LabelledSeries, type LabelledCorpusOptions } from './ml/evaluation/labelled-corpus.js';
 export { evaluateLabelled, type LabelledEvaluation, type DetectorEvaluation, type ThresholdResult } from './ml/evaluation/evaluate-labelled.js';
 export { NAB_PROFILES, NAB_PROFILE_NAMES, addNabScore, normalised, scaledSigmoid, probationOf, emptyRaw, type NabProfile, type NabProfileName, type NabRaw, type ScoredSeries } from './ml/evaluation/nab-score.js';
-export { DETECTORS, detectorKind, EnsembleFleet, LEVEL_SCORES, HYSTERESIS_SCORE, type DetectorKind, type FleetDetector, type SeriesScorer } from './ml/detectors.js';
+export { DETECTORS, detectorKind, EnsembleFleet, levelScore, LEVEL_ALARMS_PER_DAY, HYSTERESIS_SCORE, type DetectorKind, type FleetDetector, type SeriesScorer } from './ml/detectors.js';
 export { StreamDetector, GENERIC_PRIOR, type DetectorPrior } from './ml/detector/stream-detector.js';
 export { trainFleetModel, priorOf, type FleetModel, type DeviceBaseline, type TrainingSeries } from './ml/detector/fleet-model.js';
 export { MlDetect, type MlJudge, type MlDetectOptions } from './ml/trainer.js';

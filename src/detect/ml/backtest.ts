@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { err, ok, VigilError, type Result } from '../../core/index.js';
 import type { ConfidenceLevel } from '../../model/index.js';
 import type { MlConfig } from './config.js';
-import { detectorKind, HYSTERESIS_SCORE, LEVEL_SCORES } from './detectors.js';
+import { detectorKind, HYSTERESIS_SCORE, levelScore } from './detectors.js';
 
 /** One datapoint of a CSV series: time (epoch ms), value, and the timestamp as written. */
 export interface SeriesPoint {
@@ -58,7 +58,7 @@ export function backtestSeries(points: readonly SeriesPoint[], options: Backtest
   let windowStart = 0;
   let trainedAt = n;
   let raised = false;
-  const threshold = (kind.levels ?? LEVEL_SCORES)[options.level];
+  const threshold = (kind.levels ?? levelScore)(options.level, cadenceOf(points));
   for (let i = 0; i < n; i++) {
     const p = points[i] as SeriesPoint;
     if (p.time >= nextTrain && times.length > 0) {
@@ -77,6 +77,15 @@ export function backtestSeries(points: readonly SeriesPoint[], options: Backtest
     raised = violating;
   }
   return { scores, alarms, trainedAt };
+}
+
+/** The cadence of a series: the median step between consecutive datapoints (of at most the first 10,000). */
+function cadenceOf(points: readonly SeriesPoint[]): number {
+  const steps: number[] = [];
+  for (let i = 1; i < Math.min(points.length, 10_001); i++) steps.push((points[i] as SeriesPoint).time - (points[i - 1] as SeriesPoint).time);
+  if (steps.length === 0) return 300_000;
+  steps.sort((a, b) => a - b);
+  return steps[steps.length >> 1] as number;
 }
 
 /** Parses `timestamp,value` CSV (epoch seconds, epoch ms or ISO 8601; an optional header line); sorted by time. */

@@ -26,16 +26,27 @@ export interface FleetDetector {
 export interface DetectorKind {
   readonly name: string;
   readonly description: string;
-  /** Score thresholds of the confidence levels; undefined for a baseline that has none. */
-  readonly levels: Readonly<Record<ConfidenceLevel, number>> | undefined;
+  /** Score threshold of a confidence level for a series at a cadence; undefined for a baseline that has none. */
+  readonly levels: ((level: ConfidenceLevel, cadenceMs: number) => number) | undefined;
   create(config: MlConfig, metric: string): FleetDetector;
 }
 
 /**
- * Score thresholds of the confidence levels: a datapoint violates when P(score | normal) is below
- * 1e-4 (LOW), 1e-6 (MEDIUM), 1e-8 (HIGH); the score is −log10(p)/12.
+ * The confidence levels as expected false alarms per device-day of one behavior: LOW 3e-2, MEDIUM
+ * 3e-4, HIGH 3e-6. A datapoint violates when its p (P(score ≥ s | normal)) is below that rate times
+ * the stream's cadence in days — 1e-4 / 1e-6 / 1e-8 at 300 s, 12 times those at 1 h, a fifth at
+ * 60 s: a level means the same alarm rate whatever the cadence.
  */
-export const LEVEL_SCORES: Readonly<Record<ConfidenceLevel, number>> = { LOW: 4 / 12, MEDIUM: 6 / 12, HIGH: 8 / 12 };
+export const LEVEL_ALARMS_PER_DAY: Readonly<Record<ConfidenceLevel, number>> = { LOW: 3e-2, MEDIUM: 3e-4, HIGH: 3e-6 };
+
+/** The score a datapoint of a stream at `cadenceMs` must reach to violate at `level`. */
+export function levelScore(level: ConfidenceLevel, cadenceMs: number): number {
+  const p = Math.min(1e-3, (LEVEL_ALARMS_PER_DAY[level] * Math.max(1000, cadenceMs)) / 86_400_000);
+  return scoreOfLog10P(Math.log10(p));
+}
+
+/** The previous model's fixed levels (tail probability 1e-5 / 1e-7 / 1e-9 per datapoint). */
+const LEGACY_LEVELS: Readonly<Record<ConfidenceLevel, number>> = { LOW: 5 / 12, MEDIUM: 7 / 12, HIGH: 9 / 12 };
 /** While an alarm is raised, a datapoint keeps violating down to one decade of p below the level. */
 export const HYSTERESIS_SCORE = 1 / 12;
 
@@ -168,11 +179,11 @@ class LegacyFleet implements FleetDetector {
 
 /** The detectors `vigil ml evaluate` runs side by side (the first is the one ML Detect uses). Adding one is adding a row. */
 export const DETECTORS: readonly DetectorKind[] = [
-  { name: 'vigil', description: 'streaming ensemble: seasonal robust baseline, point/CUSUM/variance/count/relation tests, silence, Cauchy combination', levels: LEVEL_SCORES, create: (config, metric) => new EnsembleFleet(config, metric) },
-  { name: 'vigil+rcf', description: 'the ensemble with a random cut forest on its residual shingles as one more test', levels: LEVEL_SCORES, create: (config, metric) => new EnsembleFleet(config, metric, true) },
-  { name: 'rcf', description: 'random cut forest alone (40 trees × 256 samples, shingle 4 of log1p values), calibrated scores', levels: LEVEL_SCORES, create: () => new ForestFleet() },
+  { name: 'vigil', description: 'streaming ensemble: seasonal robust baseline, point/CUSUM/variance/count/relation tests, silence, Cauchy combination', levels: levelScore, create: (config, metric) => new EnsembleFleet(config, metric) },
+  { name: 'vigil+rcf', description: 'the ensemble with a random cut forest on its residual shingles as one more test', levels: levelScore, create: (config, metric) => new EnsembleFleet(config, metric, true) },
+  { name: 'rcf', description: 'random cut forest alone (40 trees × 256 samples, shingle 4 of log1p values), calibrated scores', levels: levelScore, create: () => new ForestFleet() },
   { name: 'windowed-gaussian', description: 'NAB baseline: normal tail of the z-score against the last 1000 raw values', levels: undefined, create: () => new GaussianFleet() },
-  { name: 'legacy-median-mad', description: 'the previous ML Detect model: per-device median/MAD with hour/weekday offsets, upward only, retrained daily', levels: { LOW: 5 / 12, MEDIUM: 7 / 12, HIGH: 9 / 12 }, create: (_config, metric) => new LegacyFleet(metric) },
+  { name: 'legacy-median-mad', description: 'the previous ML Detect model: per-device median/MAD with hour/weekday offsets, upward only, retrained daily', levels: (level) => LEGACY_LEVELS[level], create: (_config, metric) => new LegacyFleet(metric) },
 ];
 
 export function detectorKind(name: string): DetectorKind | undefined {

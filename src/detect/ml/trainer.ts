@@ -2,7 +2,7 @@ import type { Clock, Timer, TimerHandle } from '../../core/index.js';
 import type { Behavior, ConfidenceLevel, MlModelRecord, MlModelStore, MlTrainingSource, ProfileStore } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { MlConfig } from './config.js';
-import { collectionPercentage, EnsembleFleet, HYSTERESIS_SCORE, LEVEL_SCORES } from './detectors.js';
+import { collectionPercentage, EnsembleFleet, HYSTERESIS_SCORE, levelScore } from './detectors.js';
 import { trainFleetModel, type FleetModel } from './detector/fleet-model.js';
 import { relatedMetrics } from './related-metrics.js';
 
@@ -102,9 +102,10 @@ export class MlDetect implements MlJudge {
       peers = b.peerValues;
       for (let i = 0; i < b.peers.length; i++) peers[i] = peer(b.peers[i] as string) ?? Number.NaN;
     }
-    const score = b.fleet.stream(thingName).observe(time, value, peers);
+    const stream = b.fleet.stream(thingName);
+    const score = stream.observe(time, value, peers);
     if (!b.fleet.active) return undefined;
-    return score >= LEVEL_SCORES[level] - (raised ? HYSTERESIS_SCORE : 0);
+    return score >= levelScore(level, stream.cadence) - (raised ? HYSTERESIS_SCORE : 0);
   }
 
   overdue(profileName: string, behaviorName: string, level: ConfidenceLevel, thingName: string, now: number, raised: boolean): boolean | undefined {
@@ -114,7 +115,7 @@ export class MlDetect implements MlJudge {
     if (stream === undefined) return undefined;
     const score = stream.overdue(now);
     if (score === undefined) return undefined;
-    return score >= LEVEL_SCORES[level] - (raised ? HYSTERESIS_SCORE : 0);
+    return score >= levelScore(level, stream.cadence) - (raised ? HYSTERESIS_SCORE : 0);
   }
 
   forget(thingName: string): void {

@@ -20,6 +20,8 @@ export interface DeviceBaseline {
   readonly seasonality?: Seasonality;
   /** Levels the device switches between and the share of time at each, when it has regimes. */
   readonly regimes?: ReadonlyArray<readonly [number, number]>;
+  /** Time of the last datapoint of the window: `level` is the level then. */
+  readonly at?: number;
 }
 
 /**
@@ -38,19 +40,14 @@ export interface FleetModel {
 
 const DAY = 86_400_000;
 const MAD_TO_SIGMA = 1.4826;
-/** Most residuals pooled for the tail calibration. */
-const TAIL_SAMPLE = 50_000;
 
 /** Trains the model of one behavior from every device's series of the trailing window. Deterministic. */
 export function trainFleetModel(series: ReadonlyMap<string, TrainingSeries>, options: { readonly metric: string; readonly now: number; readonly previous?: FleetModel | undefined }): FleetModel {
   const names = [...series.keys()].sort();
   const devices: Record<string, DeviceBaseline> = {};
   const gapCounts = new Float64Array(GAP_EDGES.length);
-  const residuals: number[] = [];
+  const shares: Array<[number, number, number]> = [];
   let datapoints = 0;
-  let totalPoints = 0;
-  for (const name of names) totalPoints += (series.get(name) as TrainingSeries).values.length;
-  const keepEvery = Math.max(1, Math.ceil(totalPoints / TAIL_SAMPLE));
   for (const name of names) {
     const s = series.get(name) as TrainingSeries;
     if (s.values.length < 2) continue;
@@ -58,7 +55,7 @@ export function trainFleetModel(series: ReadonlyMap<string, TrainingSeries>, opt
     devices[name] = fitted.baseline;
     datapoints += s.values.length;
     for (let i = 0; i < GAP_EDGES.length; i++) gapCounts[i] = (gapCounts[i] as number) + (fitted.gaps[i] as number);
-    for (let i = 0; i < fitted.z.length; i += keepEvery) residuals.push(fitted.z[i] as number);
+    if (fitted.z.length >= 500) shares.push(tailShares(fitted.z));
   }
   const baselines = Object.values(devices);
   const levels = baselines.map((b) => b.level);
@@ -73,7 +70,8 @@ export function trainFleetModel(series: ReadonlyMap<string, TrainingSeries>, opt
     slopePerDay: 0,
     devices: baselines.length,
     gapTail: gapTailOf(gapCounts),
-    tail: tailShares(residuals),
+    // The device-wise median of each share: devices with an incident in the window do not make the fleet's tail.
+    tail: shares.length === 0 ? tailShares([]) : ([0, 1, 2].map((k) => medianOf(shares.map((s) => s[k] as number))) as [number, number, number]),
     ...fleetSeasonality(baselines),
   };
   return { version: 2, metric: options.metric, trainedAt: options.now, datapoints, fleet, devices };
@@ -84,7 +82,7 @@ export function priorOf(model: FleetModel, thingName: string): DetectorPrior {
   const f = model.fleet;
   const own = model.devices[thingName];
   const b = own ?? f;
-  return { n: own?.n ?? 0, level: b.level, levelSpread: own === undefined ? f.between : 0, scale: b.scale, cadenceMs: b.cadenceMs, slopePerDay: b.slopePerDay, seasonality: b.seasonality, regimes: own?.regimes, gapTail: f.gapTail, tail: f.tail };
+  return { n: own?.n ?? 0, level: b.level, levelSpread: own === undefined ? f.between : 0, scale: b.scale, cadenceMs: b.cadenceMs, slopePerDay: b.slopePerDay, seasonality: b.seasonality, regimes: own?.regimes, gapTail: f.gapTail, tail: f.tail, levelAt: own?.at };
 }
 
 interface Fitted {
@@ -115,19 +113,22 @@ export function fitDevice(s: TrainingSeries, previous?: DeviceBaseline): Fitted 
   let slopePerDay = trendOf(times, x);
   const detrended = new Float64Array(n);
   for (let i = 0; i < n; i++) detrended[i] = (x[i] as number) - (slopePerDay * ((times[i] as number) - tEnd)) / DAY;
-  // Regimes hide a seasonal pattern and a seasonal pattern blurs regimes: a first, loose look at
-  // regimes takes their levels out before the seasonality is looked for, then regimes are judged strictly.
+  // Regimes hide a seasonal pattern and a seasonal pattern blurs regimes. The seasonality is looked
+  // for on the series as it is, and on the series with the levels of loosely found regimes taken
+  // out; the stronger wins. Then regimes are judged strictly on what the seasonality leaves.
+  const previousPeriod = previous?.seasonality?.periodMs;
+  let seasonality = detectSeasonality(times, detrended, cadenceMs, previousPeriod);
   const rough = regimesOf(detrended, 3);
-  let forSeason: Float64Array = detrended;
   if (rough !== undefined) {
-    forSeason = new Float64Array(n);
+    const forSeason = new Float64Array(n);
     const [major, minor] = rough.levels;
     for (let i = 0; i < n; i++) {
       const v = detrended[i] as number;
       forSeason[i] = Math.abs(v - minor) < Math.abs(v - major) ? v - minor + major : v;
     }
+    const adjusted = detectSeasonality(times, forSeason, cadenceMs, previousPeriod);
+    if (adjusted !== undefined && (seasonality === undefined || adjusted.strength > seasonality.strength)) seasonality = adjusted;
   }
-  let seasonality = detectSeasonality(times, forSeason, cadenceMs, previous?.seasonality?.periodMs);
   if (seasonality?.slopePerDay !== undefined) {
     // A trend the longer cycle hid from trendOf: take it out and keep it.
     const extra = seasonality.slopePerDay;
@@ -168,6 +169,7 @@ export function fitDevice(s: TrainingSeries, previous?: DeviceBaseline): Fitted 
     scale: round(scale),
     cadenceMs: Math.round(cadenceMs),
     slopePerDay: round(slopePerDay),
+    at: tEnd,
     ...(seasonality === undefined ? {} : { seasonality }),
     ...(regimes === undefined ? {} : { regimes: regimes.levels.map((l, i) => [round(l), round(regimes.shares[i] as number)] as const) }),
   };

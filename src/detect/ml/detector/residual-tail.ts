@@ -2,8 +2,9 @@
 export const GAUSSIAN_TAIL: readonly [number, number, number] = [0.0455, 0.0027, 6.334e-5];
 export const RESIDUAL_KNOTS: readonly [number, number, number] = [2, 3, 4];
 
-/** Weight of the prior tail, in datapoints. */
-const PRIOR_POINTS = 500;
+/** Weight of the prior tail: two days of datapoints, at least 100. */
+const PRIOR_MS = 2 * 86_400_000;
+const MIN_PRIOR_POINTS = 100;
 const LN10 = Math.LN10;
 
 /**
@@ -21,6 +22,7 @@ export class EmpiricalTail {
   private readonly logs = [0, 0, 0];
   private rate: number;
   private stale = 0;
+  private priorPoints = 500;
 
   constructor(
     private readonly knots: readonly [number, number, number],
@@ -32,9 +34,15 @@ export class EmpiricalTail {
     this.refresh();
   }
 
-  /** A newer prior (the fleet's pooled shares from the latest model). */
-  setPrior(prior: readonly [number, number, number]): void {
+  /** A newer prior (the fleet's shares from the latest model), weighing two days of datapoints at `cadenceMs`. */
+  setPrior(prior: readonly [number, number, number], cadenceMs: number): void {
     this.prior = prior;
+    this.weighFor(cadenceMs);
+  }
+
+  /** The prior weighs two days of datapoints at this cadence (at least 100). */
+  weighFor(cadenceMs: number): void {
+    if (cadenceMs > 0) this.priorPoints = Math.max(MIN_PRIOR_POINTS, PRIOR_MS / cadenceMs);
     this.refresh();
   }
 
@@ -60,10 +68,10 @@ export class EmpiricalTail {
 
   private refresh(): void {
     this.stale = 0;
-    const total = this.count + PRIOR_POINTS;
+    const total = this.count + this.priorPoints;
     let previous = 0.5;
     for (let i = 0; i < 3; i++) {
-      const share = Math.min(previous, ((this.over[i] as number) + PRIOR_POINTS * (this.prior[i] as number)) / total);
+      const share = Math.min(previous, ((this.over[i] as number) + this.priorPoints * (this.prior[i] as number)) / total);
       this.logs[i] = Math.log10(share);
       previous = share;
     }
@@ -85,7 +93,7 @@ export function cusumTail(theta: number): EmpiricalTail {
   return new EmpiricalTail([2 / theta, 4 / theta, 6 / theta], [2 * Math.exp(-2), 2 * Math.exp(-4), 2 * Math.exp(-6)], theta / 2, theta);
 }
 
-/** Shares of |z| beyond 2, 3 and 4 in a sample of standardized residuals (the normal law's below 500 of them). */
+/** Shares of |z| beyond 2, 3 and 4 in a sample of standardized residuals (the normal law's below 500 of them, and as a floor). */
 export function tailShares(residuals: ArrayLike<number>): [number, number, number] {
   const n = residuals.length;
   if (n < 500) return [...GAUSSIAN_TAIL];

@@ -135,7 +135,7 @@ export function gridStrength(grid: Grid, periodMs: number, bins: number): number
  * short periods), detrended, and its autocorrelation (via FFT) searched for the highest peak that
  * repeats at least 3 times — the shortest lag within 10 % of the best, as a period's multiples
  * correlate too. The peak is refined to the period whose phase means explain most of the grid's
- * variance, a round period (whole days, hours, minutes) winning when it explains nearly as much.
+ * variance, a round period (whole days, hours, minutes) winning when it explains at least 90 % as much (clocks drive devices).
  * The profile (median per phase bin) must then agree between the two halves of the data, so that
  * noise or random regime switches are not taken for a cycle. Undefined when nothing periodic stands out.
  */
@@ -170,8 +170,9 @@ function findSeasonality(times: ArrayLike<number>, x: ArrayLike<number>, cadence
     const binsOf = (p: number): number => Math.max(MIN_BINS, Math.min(MAX_BINS, Math.round(p / Math.max(cadenceMs, bin))));
     let local = 0;
     let localStrength = -1;
-    for (let k = -8; k <= 8; k++) {
-      const p = p0 * (1 + k * 0.004);
+    // ±4 % around the peak in 0.1 % steps (an ACF peak on a coarse grid is a few percent off).
+    for (let k = -40; k <= 40; k++) {
+      const p = p0 * (1 + k * 0.001);
       const st = gridStrength(grid, p, binsOf(p));
       if (st > localStrength) {
         localStrength = st;
@@ -181,7 +182,7 @@ function findSeasonality(times: ArrayLike<number>, x: ArrayLike<number>, cadence
     const round = roundPeriod(local, cadenceMs);
     if (round !== local) {
       const st = gridStrength(grid, round, binsOf(round));
-      if (st >= 0.97 * localStrength) {
+      if (st >= 0.9 * localStrength) {
         local = round;
         localStrength = st;
       }

@@ -24,6 +24,8 @@ export interface DetectorPrior {
   readonly gapTail: readonly number[] | undefined;
   /** Shares of standardized residuals beyond 2, 3 and 4 (fleet-wide), the prior of the residual tail. */
   readonly tail: readonly [number, number, number];
+  /** When `level` was measured (the end of the device's training window); undefined for the fleet's prior. */
+  readonly levelAt?: number | undefined;
 }
 
 /** Which components a detector runs: the full ensemble, or parts of it (ablations, baselines). */
@@ -53,6 +55,10 @@ const TAU_GAPS = 14 * DAY;
 const TAU_SPARSE = 7 * DAY;
 const TAU_TAIL = 7 * DAY;
 const TAU_RELATION = DAY;
+/** The drift test's spread of the online level around the trained one: learned over ~3 days, starting at a quarter of the scale. */
+const TAU_DRIFT = 3 * DAY;
+const DRIFT_SPREAD = 0.25;
+const DRIFT_PRIOR_POINTS = 50;
 /** Seasonal profiles remember about this many periods. */
 const SEASON_MEMORY_PERIODS = 8;
 /** Smallest scale (transformed units): a constant series still scores a change as a finite, large z. */
@@ -85,14 +91,14 @@ const VAR_DOWN_K = 1;
 const VAR_CLIP = 4;
 /** A level is an established regime once the device spent this share of its recent time there. */
 const MODE_SHARE = 0.05;
-/** A datapoint this many scales from every established regime starts or feeds a candidate regime. */
-const MODE_DISTANCE = 6;
 const MODES = 4;
 /** Datapoints before regimes, variance and relation components speak. */
 const WARMUP = 8;
 const RELATION_WARMUP = 24;
 /** A series repeating its previous value more often than this is quantized: flatness is normal for it. */
 const QUANTIZED_REPEATS = 0.2;
+/** Largest lag-1 autocorrelation of residuals the CUSUMs allow for (their increments shrink by √((1−ρ)/(1+ρ))). */
+const MAX_RHO = 0.75;
 /** A count repeating its previous value less often than this does change (its quantization matters). */
 const VARIED_REPEATS = 0.97;
 
@@ -148,7 +154,7 @@ class Relation {
  * per normal regime, the seasonal profile of the detected period with its longer cycle, a trend —
  * learns online with bounded influence (clipped residuals; anomalous datapoints weigh a tenth). On
  * its standardized residuals an ensemble of tests each gives a p-value: point (two-sided, empirical
- * tail), level CUSUM (up and down), variance CUSUM (up and down), flatline (a value stuck), count
+ * tail), level CUSUM (up and down), drift (online level against the trained one), variance CUSUM (up and down), flatline (a value stuck), count
  * tail for sparse counters, log ratio to peer metrics (point and CUSUM), optionally a random cut
  * forest; the Cauchy combination of those p-values is the datapoint's p, its score −log10(p)/12.
  * A missing report is scored by the law of gaps between reports (silence). Every datapoint gets a
@@ -171,9 +177,6 @@ export class StreamDetector {
   private readonly modeWeight = new Float64Array(MODES);
   private mode = 0;
   private absDev: number;
-  /** Mean absolute difference of consecutive deseasonalized values: a scale blind to regime switches. */
-  private diffDev: number;
-  private lastY = Number.NaN;
   private levelVar: number;
   private seasonPeriod = 0;
   private profile: Float64Array | undefined;
@@ -198,6 +201,12 @@ export class StreamDetector {
   private repeatN = 10;
   private readonly tail: EmpiricalTail;
   private readonly levelTail = cusumTail(LEVEL_THETA / CUSUM_MISFIT);
+  /** The trained level of the main regime and when it held: the reference of the drift test. */
+  private reference: { readonly level: number; readonly at: number } | undefined;
+  private driftVar = 0;
+  private driftN = 0;
+  private driftZ = Number.NaN;
+  private readonly driftTail = residualTail();
   private readonly varTail = cusumTail(1 / CUSUM_MISFIT);
   private readonly gaps = new Float64Array(GAP_EDGES.length);
   private gapTotal = 0;
@@ -218,9 +227,12 @@ export class StreamDetector {
     this.modeWeight[0] = TAU_MODE;
     this.adoptRegimes(prior.regimes, Math.max(SCALE_FLOOR, prior.scale));
     this.absDev = Math.max(SCALE_FLOOR, prior.scale) / 1.2533;
-    this.diffDev = (Math.max(SCALE_FLOOR, prior.scale) * Math.SQRT2) / 1.2533;
     this.levelVar = prior.n > 0 ? (prior.scale * prior.scale) / Math.max(1, Math.min(prior.n, 200)) : prior.levelSpread * prior.levelSpread;
     this.tail = residualTail(prior.tail);
+    this.tail.setPrior(prior.tail, prior.cadenceMs);
+    this.setReference(prior);
+    this.levelTail.weighFor(prior.cadenceMs);
+    this.varTail.weighFor(prior.cadenceMs);
     this.adoptSeasonality(prior.seasonality);
     this.forest = parts.forest?.();
   }
@@ -245,7 +257,17 @@ export class StreamDetector {
     }
     this.adoptRegimes(prior.regimes, this.scale());
     this.slope = prior.slopePerDay / DAY;
-    this.tail.setPrior(prior.tail);
+    this.tail.setPrior(prior.tail, prior.cadenceMs);
+    this.setReference(prior);
+    this.levelTail.weighFor(prior.cadenceMs);
+    this.varTail.weighFor(prior.cadenceMs);
+  }
+
+  /** A device's own trained level becomes the drift test's reference (its spread starts at a quarter of the scale). */
+  private setReference(prior: DetectorPrior): void {
+    if (prior.n <= 0 || prior.levelAt === undefined) return;
+    this.reference = { level: prior.level, at: prior.levelAt };
+    if (this.driftN === 0) this.driftVar = (DRIFT_SPREAD * Math.max(SCALE_FLOOR, prior.scale)) ** 2;
   }
 
   private adoptSeasonality(s: Seasonality | undefined): void {
@@ -345,6 +367,15 @@ export class StreamDetector {
       this.levelDown = Math.max(0, this.levelDown - u - CUSUM_K);
       lp[count++] = this.levelTail.log10p(Math.max(this.levelUp, this.levelDown));
     }
+    this.driftZ = Number.NaN;
+    const reference = this.reference;
+    // Not for counts that sit on a few values (sparse counters, small gauges): their level moves in quanta.
+    if (this.parts.level && warm && reference !== undefined && nearest === 0 && repeatRate < QUANTIZED_REPEATS) {
+      // Drift: the online level against the trained one (extrapolated by the trained trend). The
+      // online level follows a slow drift; the level trained on two weeks does not.
+      this.driftZ = (level - reference.level - this.slope * (time - reference.at)) / Math.sqrt(this.driftVar);
+      lp[count++] = this.driftTail.log10p(Math.abs(this.driftZ));
+    }
     if (this.parts.variance && warm) {
       // Against the scale alone: the level's uncertainty is not noise.
       const w = (Math.min(Math.abs(r / sigma), VAR_CLIP) - ABS_MEAN) / ABS_SD;
@@ -426,20 +457,10 @@ export class StreamDetector {
     const rc = clamp(r, -HUBER * predictive, HUBER * predictive);
     const young = this.n < WARMUP;
     const level = this.modeLevel[nearest] as number;
-    // Far from the regime: judged against the smaller of the two scales, so that regime switches
-    // that inflated the residual scale still start a candidate regime.
-    const diffScale = (1.2533 * this.diffDev) / Math.SQRT2;
-    const far = Math.abs(r) > MODE_DISTANCE * Math.max(SCALE_FLOOR, Math.min(predictive, diffScale));
-    if (!Number.isNaN(this.lastY) && !first) {
-      const d = Math.abs(y - this.lastY);
-      this.diffDev += aScaleOf(dt, this.n) * weight * (Math.min(d, 4 * this.diffDev + SCALE_FLOOR) - this.diffDev);
-    }
-    this.lastY = y;
-    if (!far || young) {
-      const a = Math.max(first ? 1 : -Math.expm1(-dt / TAU_LEVEL), 1 / (this.n + 1)) * weight;
-      this.modeLevel[nearest] = level + a * (young ? r : rc);
-      this.modeWeight[nearest] = (this.modeWeight[nearest] as number) + dt;
-    } else this.candidate(y, dt, sigma);
+    // Once an anomaly persists (a new normal), the level follows it unclipped; before, residuals are clipped.
+    const a = Math.max(first ? 1 : -Math.expm1(-dt / TAU_LEVEL), 1 / (this.n + 1)) * weight;
+    this.modeLevel[nearest] = level + a * (young || (anomalous && weight === 1) ? r : rc);
+    this.modeWeight[nearest] = (this.modeWeight[nearest] as number) + dt;
     const aScale = aScaleOf(dt, this.n) * weight;
     this.absDev += aScale * (Math.min(Math.abs(r), 4 * predictive) - this.absDev);
     if (this.prior.n > 0 || this.n > 0) this.levelVar = Math.min(this.levelVar, (sigma * sigma) / Math.max(1, Math.min(this.n + 1, TAU_LEVEL / Math.max(this.cadence, 1))));
@@ -450,11 +471,17 @@ export class StreamDetector {
       this.levelTail.learn(Math.max(this.levelUp, this.levelDown), keep, tailWeight);
       this.varTail.learn(Math.max(VAR_UP_THETA * this.varUp, VAR_DOWN_THETA * this.varDown), keep, tailWeight);
     }
+    if (!Number.isNaN(this.driftZ)) {
+      const d2 = this.driftZ * this.driftZ * this.driftVar;
+      const aDrift = Math.max(-Math.expm1(-dt / TAU_DRIFT), 1 / (++this.driftN + DRIFT_PRIOR_POINTS)) * tailWeight;
+      this.driftVar += aDrift * (Math.min(d2, 16 * this.driftVar) - this.driftVar);
+      this.driftTail.learn(Math.abs(this.driftZ), keep, tailWeight);
+    }
     if (!young || first) {
       const aAr = -Math.expm1(-dt / TAU_AR);
       const zc = clamp(z, -CUSUM_CLIP, CUSUM_CLIP);
-      this.arCross += aAr * (zc * this.prevZ - this.arCross);
-      this.arSquare += aAr * (zc * zc - this.arSquare);
+      this.arCross += aAr * tailWeight * (zc * this.prevZ - this.arCross);
+      this.arSquare += aAr * tailWeight * (zc * zc - this.arSquare);
       this.prevZ = zc;
     }
     const keepSparse = Math.exp(-dt / TAU_SPARSE);
@@ -519,28 +546,8 @@ export class StreamDetector {
   }
 
   private arFactor(): number {
-    const rho = clamp(this.arCross / Math.max(1e-9, this.arSquare), 0, 0.9);
+    const rho = clamp(this.arCross / Math.max(1e-9, this.arSquare), 0, MAX_RHO);
     return Math.sqrt((1 + rho) / (1 - rho));
-  }
-
-  /** A datapoint far from every established regime: it feeds the nearest candidate regime or starts one. */
-  private candidate(y: number, dt: number, sigma: number): void {
-    let slot = -1;
-    const current = this.modeLevel[this.mode] as number;
-    for (let i = 0; i < MODES; i++) {
-      if (i === this.mode || (this.modeWeight[i] as number) <= 0) continue;
-      const at = this.modeLevel[i] as number;
-      // Far regimes are matched loosely: a seasonal swing on top of a regime is still that regime.
-      if (Math.abs(y - at) <= Math.max(3 * sigma, 0.35 * Math.abs(at - current))) slot = i;
-    }
-    if (slot < 0) {
-      slot = this.mode === 1 ? 2 : 1;
-      for (let i = 0; i < MODES; i++) if (i !== this.mode && (this.modeWeight[i] as number) < (this.modeWeight[slot] as number)) slot = i;
-      this.modeLevel[slot] = y;
-      this.modeWeight[slot] = 0;
-    }
-    this.modeLevel[slot] = (this.modeLevel[slot] as number) + 0.2 * (y - (this.modeLevel[slot] as number));
-    this.modeWeight[slot] = (this.modeWeight[slot] as number) + dt;
   }
 
   private learnSeason(time: number, rc: number, weight: number): void {
@@ -602,14 +609,14 @@ export class StreamDetector {
     return Math.min(0, lp);
   }
 
-  /** log10 p of each component of the last datapoint, in order: point, level, variance, flatline, relations, forest. */
+  /** log10 p of each component of the last datapoint, in order: point, level, drift, variance, flatline, relations, forest. */
   components(): number[] {
     return Array.from(this.log10p.subarray(0, this.count));
   }
 
   /** Internal state, for diagnostics. */
   debug(): Record<string, unknown> {
-    return { n: this.n, scale: this.scale(), diffScale: (1.2533 * this.diffDev) / Math.SQRT2, levelVar: this.levelVar, modes: Array.from(this.modeLevel, (l, i) => [Math.round(l * 100) / 100, Math.round((this.modeWeight[i] as number) / 3.6e6)]), mode: this.mode, period: this.seasonPeriod / 3.6e6, cycles: this.cycles?.length, ar: this.arFactor(), cadence: this.cadence, repeat: this.repeats / this.repeatN };
+    return { n: this.n, scale: this.scale(), levelVar: this.levelVar, modes: Array.from(this.modeLevel, (l, i) => [Math.round(l * 100) / 100, Math.round((this.modeWeight[i] as number) / 3.6e6)]), mode: this.mode, period: this.seasonPeriod / 3.6e6, cycles: this.cycles?.length, ar: this.arFactor(), cadence: this.cadence, repeat: this.repeats / this.repeatN };
   }
 }
 

@@ -7,6 +7,7 @@ import { addNabScore, emptyRaw, NAB_PROFILE_NAMES, NAB_PROFILES, normalised, typ
 
 /** Scores of one detector over the corpus at one threshold. */
 export interface ThresholdResult {
+  /** The score threshold (a level's, of the first series: it depends on the cadence). */
   readonly threshold: number;
   /** Normalised NAB score per profile, over every series (normal series add their false positives). */
   readonly scores: Readonly<Record<NabProfileName, number>>;
@@ -70,8 +71,9 @@ export function evaluateLabelled(corpus: LabelledCorpus, config: MlConfig, optio
     for (const fleet of fleets.values()) all.push(...scoreFleet(kind, fleet, config));
     const scoringMs = now() - t0;
     const levels: Partial<Record<ConfidenceLevel, ThresholdResult>> = {};
-    for (const [level, threshold] of Object.entries(kind.levels ?? {})) levels[level as ConfidenceLevel] = scoreAt(all, threshold, families, normalDays);
-    const sweep = THRESHOLDS.map((t) => scoreAt(all, t, families, normalDays));
+    const levelOf = kind.levels;
+    if (levelOf !== undefined) for (const level of ['LOW', 'MEDIUM', 'HIGH'] as const) levels[level] = scoreAt(all, (s) => levelOf(level, s.cadenceSecs * 1000), families, normalDays);
+    const sweep = THRESHOLDS.map((t) => scoreAt(all, () => t, families, normalDays));
     const best = {} as Record<NabProfileName, ThresholdResult>;
     for (const profile of NAB_PROFILE_NAMES) best[profile] = sweep.reduce((a, b) => (b.scores[profile] > a.scores[profile] ? b : a));
     detectors.push({ name: kind.name, description: kind.description, levels, best, scoringMs: Math.round(scoringMs), datapoints });
@@ -160,13 +162,14 @@ export function alarmOnsets(scores: Float32Array, missing: Uint8Array, threshold
   return out;
 }
 
-function scoreAt(all: readonly SeriesScores[], threshold: number, families: readonly string[], normalDays: number): ThresholdResult {
+/** Scores at a threshold (per series: a level's threshold depends on the cadence; a swept one does not). */
+function scoreAt(all: readonly SeriesScores[], thresholdOf: (series: LabelledSeries) => number, families: readonly string[], normalDays: number): ThresholdResult {
   const totals = Object.fromEntries(NAB_PROFILE_NAMES.map((p) => [p, emptyRaw()])) as Record<NabProfileName, NabRaw>;
   const perFamily = new Map<string, NabRaw>(families.map((f) => [f, emptyRaw()]));
   let normalAlarms = 0;
   const onsets: number[] = [];
   for (const r of all) {
-    alarmOnsets(r.scores, r.missing, threshold, onsets);
+    alarmOnsets(r.scores, r.missing, thresholdOf(r.series), onsets);
     const scored = { length: r.series.values.length, windows: r.series.windows, probation: r.series.probation };
     for (const p of NAB_PROFILE_NAMES) addNabScore(totals[p], scored, onsets, NAB_PROFILES[p]);
     if (r.series.family === 'normal') {
@@ -176,7 +179,7 @@ function scoreAt(all: readonly SeriesScores[], threshold: number, families: read
   const byFamily: Record<string, ThresholdResult['byFamily'][string]> = {};
   for (const [family, raw] of perFamily) byFamily[family] = { score: round1(normalised(raw)), windows: raw.truePositives + raw.missed, detected: raw.truePositives, falsePositives: raw.falsePositives };
   return {
-    threshold,
+    threshold: all.length === 0 ? 0 : round3(thresholdOf((all[0] as SeriesScores).series)),
     scores: { standard: round1(normalised(totals.standard)), lowFp: round1(normalised(totals.lowFp)), lowFn: round1(normalised(totals.lowFn)) },
     byFamily,
     normalFalseAlarmsPer100DeviceDays: normalDays <= 0 ? 0 : Math.round((normalAlarms / normalDays) * 100 * 1000) / 1000,
@@ -185,3 +188,4 @@ function scoreAt(all: readonly SeriesScores[], threshold: number, families: read
 }
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;

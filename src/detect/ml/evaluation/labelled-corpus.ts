@@ -177,7 +177,7 @@ function generateSeries(spec: SeriesSpec): LabelledSeries {
     }
     case 'drop-to-zero':
     case 'silence':
-      anomalies.push([onset, large ? n : Math.min(n, onset + Math.max(6, slotsPer(2 * HOUR)))]);
+      anomalies.push([onset, large ? n : Math.min(n, onset + Math.max(24, slotsPer(2 * HOUR)))]);
       break;
     default:
       anomalies.push([onset, n]);

@@ -1,6 +1,6 @@
 import type { ConfidenceLevel, MlCorpus, MlIncident } from '../../../model/index.js';
 import { DEFAULT_ML_CONFIG, type MlConfig } from '../config.js';
-import { EnsembleFleet, HYSTERESIS_SCORE, LEVEL_SCORES } from '../detectors.js';
+import { EnsembleFleet, HYSTERESIS_SCORE, levelScore } from '../detectors.js';
 import type { TrainingSeries } from '../detector/fleet-model.js';
 import { medianOf } from '../detector/math.js';
 
@@ -89,7 +89,7 @@ export function evaluateCorpus(corpus: MlCorpus, options: { readonly config?: Ml
         for (let l = 0; l < 3; l++) {
           const level = CONFIDENCE_LEVELS[l] as ConfidenceLevel;
           const raised = d.raised[l] === true;
-          const violating = score >= LEVEL_SCORES[level] - (raised ? HYSTERESIS_SCORE : 0);
+          const violating = score >= levelScore(level, d.stream.cadence) - (raised ? HYSTERESIS_SCORE : 0);
           if (violating) {
             d.quiet[l] = 0;
             if (!raised) {
