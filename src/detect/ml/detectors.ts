@@ -114,7 +114,7 @@ class ForestFleet implements FleetDetector {
   stream(thingName: string): SeriesScorer {
     let s = this.streams.get(thingName);
     if (s === undefined) {
-      const forest = new RandomCutForest({ trees: 40, sampleSize: 256, shingle: 4, seed: hash(thingName) });
+      const forest = new RandomCutForest({ trees: 30, sampleSize: 128, shingle: 4, seed: hash(thingName) });
       const calibration = new ScoreCalibrator(256, 5000);
       s = {
         observe: (_time, value) => {
@@ -181,7 +181,7 @@ class LegacyFleet implements FleetDetector {
 export const DETECTORS: readonly DetectorKind[] = [
   { name: 'vigil', description: 'streaming ensemble: seasonal robust baseline, point/CUSUM/variance/count/relation tests, silence, Cauchy combination', levels: levelScore, create: (config, metric) => new EnsembleFleet(config, metric) },
   { name: 'vigil+rcf', description: 'the ensemble with a random cut forest on its residual shingles as one more test', levels: levelScore, create: (config, metric) => new EnsembleFleet(config, metric, true) },
-  { name: 'rcf', description: 'random cut forest alone (40 trees × 256 samples, shingle 4 of log1p values), calibrated scores', levels: levelScore, create: () => new ForestFleet() },
+  { name: 'rcf', description: 'random cut forest alone (30 trees × 128 samples, shingle 4 of log1p values), calibrated scores', levels: levelScore, create: () => new ForestFleet() },
   { name: 'windowed-gaussian', description: 'NAB baseline: normal tail of the z-score against the last 1000 raw values', levels: undefined, create: () => new GaussianFleet() },
   { name: 'legacy-median-mad', description: 'the previous ML Detect model: per-device median/MAD with hour/weekday offsets, upward only, retrained daily', levels: (level) => LEGACY_LEVELS[level], create: (_config, metric) => new LegacyFleet(metric) },
 ];

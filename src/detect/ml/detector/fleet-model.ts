@@ -146,7 +146,8 @@ export function fitDevice(s: TrainingSeries, previous?: DeviceBaseline): Fitted 
     }
     residual[i] = (detrended[i] as number) - season;
   }
-  const regimes = regimesOf(residual);
+  // Without a seasonal model (too little data for one yet) a daily swing blurs the regimes: 4 scales apart suffice then.
+  const regimes = regimesOf(residual) ?? (seasonality === undefined ? regimesOf(residual, 4) : undefined);
   let level: number;
   let scale: number;
   const z = new Float64Array(n);

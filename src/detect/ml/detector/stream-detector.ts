@@ -97,6 +97,8 @@ const WARMUP = 8;
 const RELATION_WARMUP = 24;
 /** A series repeating its previous value more often than this is quantized: flatness is normal for it. */
 const QUANTIZED_REPEATS = 0.2;
+const YOUNG_MODEL_MS = 3 * DAY;
+const WEEK_MS = 7 * DAY;
 /** Largest lag-1 autocorrelation of residuals the CUSUMs allow for (their increments shrink by √((1−ρ)/(1+ρ))). */
 const MAX_RHO = 0.75;
 /** A count repeating its previous value less often than this does change (its quantization matters). */
@@ -243,7 +245,16 @@ export class StreamDetector {
    */
   refresh(prior: DetectorPrior): void {
     const before = this.seasonPeriod;
+    const firstOwn = this.prior.n === 0 && prior.n > 0;
     this.prior = { ...prior, level: this.prior.level, levelSpread: this.prior.levelSpread };
+    if (firstOwn) {
+      // The device's first own model: better than what the stream learned from a generic or fleet
+      // prior, so its level and scale are taken, and statistics accumulated before are dropped.
+      this.modeLevel[this.mode] = prior.level;
+      this.absDev = Math.max(SCALE_FLOOR, prior.scale) / 1.2533;
+      this.levelVar = (prior.scale * prior.scale) / Math.max(1, Math.min(prior.n, 200));
+      this.levelUp = this.levelDown = this.varUp = this.varDown = 0;
+    }
     // A model that saw too little data to confirm the stream's seasonality does not remove it.
     const confirmable = prior.n * prior.cadenceMs >= 3 * this.seasonPeriod;
     if (prior.seasonality !== undefined || confirmable) this.adoptSeasonality(prior.seasonality);
@@ -402,7 +413,12 @@ export class StreamDetector {
       lp[count++] = raw === undefined ? 0 : this.forestCalibration.observe(raw);
     }
     this.count = count;
-    const combined = count === 0 ? 0 : count === 1 ? (lp[0] as number) : cauchyCombineLog10(lp, count);
+    let combined = count === 0 ? 0 : count === 1 ? (lp[0] as number) : cauchyCombineLog10(lp, count);
+    // A baseline of less than three days knows no daily pattern yet: its p-values are taken ten times
+    // less seriously; one that has not covered a week knows no weekly pattern: √10 times.
+    const history = this.prior.n * this.prior.cadenceMs;
+    if (history < YOUNG_MODEL_MS) combined = Math.min(0, combined + 1);
+    else if (history < WEEK_MS) combined = Math.min(0, combined + 0.5);
     this.lastLog10p = combined;
 
     this.learn(time, dt, value, y, nearest, r, z, predictive, sigma, combined, repeated, first);

@@ -69,8 +69,11 @@ export const NOISES: Readonly<Record<string, number>> = { low: 0.05, high: 0.2 }
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** Monday 2026-01-05 00:00 UTC. */
-export const LABELLED_START = Date.UTC(2026, 0, 5);
+/**
+ * Saturday 2026-01-03 00:00 UTC: the probation period (NAB's first 15 %, at most 750 records) then
+ * holds the first weekend, so a weekly cycle is seen once before scoring starts.
+ */
+export const LABELLED_START = Date.UTC(2026, 0, 3);
 
 /** Days per series by cadence: enough for the longest period to repeat. */
 function daysOf(cadenceSecs: number): number {
