@@ -8,4 +8,3 @@ export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
-export { generateCorpus, writeCorpus, readCorpus, INCIDENT_KINDS, CORPUS_START, type CorpusOptions } from './ml-corpus.js';
