@@ -41,7 +41,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { command: 'violations', summary: 'Device Defender Detect violations', load: async () => (await import('./violations.js')).registerViolations },
   { command: 'audit', summary: 'Device Defender audit: configure checks, run audits, list findings, schedule, suppress', load: async () => (await import('./audit.js')).registerAudit },
   { command: 'mitigation', summary: 'audit mitigation tasks: apply mitigation actions to audit findings', load: async () => (await import('./mitigation.js')).registerMitigation },
-  { command: 'ml', summary: 'ML Detect: labelled scenario corpus, quality evaluation, backtest of a series', load: async () => (await import('./ml.js')).registerMl },
+  { command: 'ml', summary: 'ML Detect: labelled evaluation corpus and NAB-style scores, security scenario corpus, backtest of CSV series', load: async () => (await import('./ml.js')).registerMl },
   { command: 'alert', summary: 'SIEM saved searches on a cron schedule, with alerts (trigger, webhook/topic actions, throttling) and history', load: async () => (await import('./alert.js')).registerAlert },
   { command: 'lookup', summary: 'CSV lookup files for SPL (lookup, | inputlookup)', load: async () => (await import('./lookup.js')).registerLookup },
 ];
