@@ -10,7 +10,7 @@ describe('VigilError', () => {
   });
 
   it('wraps foreign throws but keeps VigilErrors as they are', () => {
-    const original = new VigilError('a.b', 'x');
+    const original = new VigilError('thing.not_found', 'x');
     expect(toVigilError(original)).toBe(original);
     const wrapped = toVigilError(new TypeError('boom'));
     expect(wrapped.code).toBe('internal.unexpected');
@@ -21,12 +21,12 @@ describe('VigilError', () => {
 describe('Result', () => {
   it('unwraps ok and throws err', () => {
     expect(unwrap(ok(3))).toBe(3);
-    expect(() => unwrap(err(new VigilError('x.y', 'no')))).toThrow('no');
+    expect(() => unwrap(err(new VigilError('thing.not_found', 'no')))).toThrow('no');
   });
 
   it('attempt turns a thrown VigilError into err and lets bugs propagate', () => {
     const failed = attempt(() => {
-      throw new VigilError('x.invalid', 'nope');
+      throw new VigilError('thing.invalid_request', 'nope');
     });
     expect(failed.ok).toBe(false);
     expect(() =>

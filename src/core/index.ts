@@ -4,6 +4,19 @@
  * duration units, seeded random numbers. It imports nothing from the project and nothing from npm.
  */
 export { VigilError, isVigilError, toVigilError, type ErrorSpan, type VigilErrorInit } from './errors.js';
+export {
+  ERROR_CODES,
+  ERROR_KINDS,
+  ERROR_MODULES,
+  REPORT_REJECTION_ERRORS,
+  errorKind,
+  isErrorCode,
+  type ErrorCode,
+  type ErrorKind,
+  type ErrorModule,
+  type ModuleErrorCode,
+  type ReportRejectionCode,
+} from './error-codes/index.js';
 export { ok, err, unwrap, attempt, type Result, type Ok, type Err } from './result.js';
 export { systemClock, systemTimer, FakeTime, type Clock, type Timer, type TimerHandle } from './clock.js';
 export { DueTimer } from './due-timer.js';

@@ -22,7 +22,7 @@ export type {
 } from './metric-report.js';
 export { CUSTOM_METRIC_KEYS } from './metric-report.js';
 export { REPORT_KEYS } from './report-keys.js';
-export { ReportRejection, REJECTION_REASONS, type RejectionReason } from './report-rejection.js';
+export { ReportRejection, REJECTION_ANSWERS, REJECTION_REASONS, type RejectionReason } from './report-rejection.js';
 export { protocolLimitsSchema, protocolLimits, defaultProtocolLimits, type ProtocolLimits, type ProtocolLimitsConfig } from './config.js';
 export { decodeReport } from './decode-report.js';
 export { validateReport, isRemoteAddr } from './validate-report.js';

@@ -42,7 +42,7 @@ export function webhookProtocol(scheme: 'https:' | 'http:'): SubscriptionProtoco
       if (response.ok) return ok(undefined);
       // A 4xx other than 408/429 is the subscriber refusing the message: retrying cannot help.
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      return err({ error: new VigilError(`notify.http_${response.status}`, `POST ${subscription.endpoint} answered HTTP ${response.status}`), retryable });
+      return err({ error: new VigilError('notify.http_error', `POST ${subscription.endpoint} answered HTTP ${response.status}`), retryable });
     },
   };
 }

@@ -1,3 +1,5 @@
+import { errorKind, isVigilError, type ErrorKind } from '../../core/index.js';
+
 /** The HEC reply-code table (Splunk "Troubleshoot HEC", spec A.8): code → HTTP status and text. */
 export const HEC_CODES = {
   0: { status: 200, text: 'Success' },
@@ -31,6 +33,36 @@ export const HEC_CODES = {
 } as const satisfies Record<number, { status: number; text: string }>;
 
 export type HecCode = keyof typeof HEC_CODES;
+
+/**
+ * The HEC answer to an error the receiver cannot handle in place (a failed commit, a token store
+ * that throws): a store that is closed or busy is "Server is busy" (9), which senders retry; anything
+ * else is "Internal server error" (8).
+ */
+export const HEC_CODE_BY_KIND = {
+  invalid: 8,
+  not_found: 8,
+  already_exists: 8,
+  conflict: 8,
+  delete_conflict: 8,
+  version_conflict: 8,
+  limit_exceeded: 8,
+  too_large: 8,
+  throttled: 9,
+  unauthenticated: 8,
+  forbidden: 8,
+  cancelled: 8,
+  timeout: 9,
+  unavailable: 9,
+  upstream: 8,
+  fault: 8,
+  internal: 8,
+} as const satisfies Record<ErrorKind, HecCode>;
+
+/** The HEC code for anything thrown while answering a request. */
+export function hecCodeForError(error: unknown): HecCode {
+  return isVigilError(error) ? HEC_CODE_BY_KIND[errorKind(error.code)] : 8;
+}
 
 /** A HEC outcome: the code, plus `invalid-event-number` or `ackId` where they apply. */
 export interface HecReply {
