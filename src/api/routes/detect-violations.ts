@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { unwrap } from '../../core/index.js';
 import type { Violation } from '../../model/index.js';
 import type { ListedEvent } from '../../detect/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -52,25 +53,25 @@ export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void
     });
 
   app.get('/active-violations', { schema: { tags, summary: 'ListActiveViolations' } }, async (request) => {
-    const listed = await detect.violations.listActive(filter(query(request)));
+    const listed = unwrap(await detect.violations.listActive(filter(query(request))));
     return compact({ activeViolations: listed.items.map(active), nextToken: listed.nextToken });
   });
 
   app.get('/violation-events', { schema: { tags, summary: 'ListViolationEvents' } }, async (request) => {
     const q = query(request);
-    const listed = await detect.violations.listEvents({ ...filter(q), startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime') });
+    const listed = unwrap(await detect.violations.listEvents({ ...filter(q), startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime') }));
     return compact({ violationEvents: listed.items.map(event), nextToken: listed.nextToken });
   });
 
   app.post('/violations/verification-state/:violationId', { schema: { tags, summary: 'PutVerificationStateOnViolation' } }, async (request) => {
     const b = body(request);
-    await detect.violations.putVerificationState(params(request)['violationId'] as string, str(b, 'verificationState'), str(b, 'verificationStateDescription'));
+    unwrap(await detect.violations.putVerificationState(params(request)['violationId'] as string, str(b, 'verificationState'), str(b, 'verificationStateDescription')));
     return {};
   });
 
   app.get('/metric-values', { schema: { tags, summary: 'ListMetricValues' } }, async (request) => {
     const q = query(request);
-    const listed = await detect.violations.listMetricValues({
+    const listed = unwrap(await detect.violations.listMetricValues({
       thingName: q['thingName'],
       metricName: q['metricName'],
       dimensionName: q['dimensionName'],
@@ -79,7 +80,7 @@ export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void
       endTime: queryTime(q['endTime'], 'endTime'),
       nextToken: q['nextToken'],
       maxResults: int(q['maxResults'], 'maxResults'),
-    });
+    }));
     return compact({ metricDatumList: listed.items.map((d) => ({ timestamp: seconds(d.time), value: d.value })), nextToken: listed.nextToken });
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { unwrap } from '../../core/index.js';
 import type { DetectMitigationTask, MitigationAction } from '../../model/index.js';
 import type { ApiDeps } from '../deps.js';
 import { array, bodyTime, object, queryTime } from './detect-support.js';
@@ -28,62 +29,62 @@ export function mitigationRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'CreateMitigationAction' } }, async (request) => {
     const b = body(request);
-    const action = await mitigation.createAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'], tags: array(b, 'tags') });
+    const action = unwrap(await mitigation.createAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'], tags: array(b, 'tags') }));
     return { actionArn: mitigation.actionArn(action.name), actionId: action.id };
   });
 
   app.get('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DescribeMitigationAction' } }, async (request) => {
-    const a = await mitigation.describeAction(params(request)['actionName'] as string);
+    const a = unwrap(await mitigation.describeAction(params(request)['actionName'] as string));
     return { actionName: a.name, actionType: a.actionType, actionArn: mitigation.actionArn(a.name), actionId: a.id, roleArn: a.roleArn, actionParams: a.params, creationDate: seconds(a.createdAt), lastModifiedDate: seconds(a.updatedAt) };
   });
 
   app.patch('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'UpdateMitigationAction' } }, async (request) => {
     const b = body(request);
-    const a = await mitigation.updateAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'] });
+    const a = unwrap(await mitigation.updateAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'] }));
     return { actionArn: mitigation.actionArn(a.name), actionId: a.id };
   });
 
   app.delete('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DeleteMitigationAction' } }, async (request) => {
-    await mitigation.deleteAction(params(request)['actionName'] as string);
+    unwrap(await mitigation.deleteAction(params(request)['actionName'] as string));
     return {};
   });
 
   app.get('/mitigationactions/actions', { schema: { tags, summary: 'ListMitigationActions' } }, async (request) => {
     const q = query(request);
-    const listed = await mitigation.listActions({ actionType: q['actionType'], nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+    const listed = unwrap(await mitigation.listActions({ actionType: q['actionType'], nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') }));
     return compact({ actionIdentifiers: listed.items.map((a) => ({ actionName: a.name, actionArn: mitigation.actionArn(a.name), creationDate: seconds(a.createdAt) })), nextToken: listed.nextToken });
   });
 
   app.put('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'StartDetectMitigationActionsTask' } }, async (request) => {
     const b = body(request);
     const range = object<Record<string, unknown>>(b, 'violationEventOccurrenceRange');
-    const taskId = await mitigation.startTask(params(request)['taskId'] as string, {
+    const taskId = unwrap(await mitigation.startTask(params(request)['taskId'] as string, {
       target: object(b, 'target'),
       actions: array<string>(b, 'actions'),
       violationEventOccurrenceRange: range === undefined ? undefined : { startTime: bodyTime(range['startTime'], 'startTime') ?? 0, endTime: bodyTime(range['endTime'], 'endTime') ?? 0 },
       includeOnlyActiveViolations: optionalBool(b, 'includeOnlyActiveViolations'),
       includeSuppressedAlerts: optionalBool(b, 'includeSuppressedAlerts'),
       clientRequestToken: str(b, 'clientRequestToken'),
-    });
+    }));
     return { taskId };
   });
 
-  app.get('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeDetectMitigationActionsTask' } }, async (request) => ({ taskSummary: summary(await mitigation.describeTask(params(request)['taskId'] as string)) }));
+  app.get('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeDetectMitigationActionsTask' } }, async (request) => ({ taskSummary: summary(unwrap(await mitigation.describeTask(params(request)['taskId'] as string))) }));
 
   app.put('/detect/mitigationactions/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelDetectMitigationActionsTask' } }, async (request) => {
-    await mitigation.cancelTask(params(request)['taskId'] as string);
+    unwrap(await mitigation.cancelTask(params(request)['taskId'] as string));
     return {};
   });
 
   app.get('/detect/mitigationactions/tasks', { schema: { tags, summary: 'ListDetectMitigationActionsTasks' } }, async (request) => {
     const q = query(request);
-    const listed = await mitigation.listTasks({ startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+    const listed = unwrap(await mitigation.listTasks({ startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') }));
     return compact({ tasks: listed.items.map(summary), nextToken: listed.nextToken });
   });
 
   app.get('/detect/mitigationactions/executions', { schema: { tags, summary: 'ListDetectMitigationActionsExecutions' } }, async (request) => {
     const q = query(request);
-    const listed = await mitigation.listExecutions({ taskId: q['taskId'], violationId: q['violationId'], thingName: q['thingName'], startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+    const listed = unwrap(await mitigation.listExecutions({ taskId: q['taskId'], violationId: q['violationId'], thingName: q['thingName'], startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') }));
     return compact({
       actionsExecutions: listed.items.map((e) => compact({ taskId: e.taskId, violationId: e.violationId, actionName: e.actionName, thingName: e.thingName, executionStartDate: seconds(e.startTime), executionEndDate: e.endTime === undefined ? undefined : seconds(e.endTime), status: e.status, errorCode: e.errorCode, message: e.message })),
       nextToken: listed.nextToken,

@@ -1,4 +1,4 @@
-import { VigilError, err, ok } from '../../core/index.js';
+import { VigilError, err, errorKind, ok } from '../../core/index.js';
 import type { SubscriptionProtocolSpec } from './protocol.js';
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
@@ -17,6 +17,7 @@ export const streamProtocol: SubscriptionProtocolSpec = {
   async deliver(subscription, delivery, ports) {
     const put = await ports.putter.put(subscription.endpoint, [encoder.encode(`${delivery.body}\n`)]);
     if (put.ok) return ok(undefined);
-    return err({ error: put.error, retryable: put.error.code.endsWith('.unavailable') || put.error.code.endsWith('.throttled') });
+    const kind = errorKind(put.error.code);
+    return err({ error: put.error, retryable: kind === 'unavailable' || kind === 'throttled' });
   },
 };
