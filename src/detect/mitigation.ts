@@ -127,7 +127,7 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
       } catch (error) {
         // A store or directory that throws: the execution fails and the task goes on.
         stats.actionsFailed += 1;
-        outcome = { ...base, endTime: deps.clock.now(), status: 'FAILED', errorCode: 'internal.error', message: error instanceof Error ? error.message : String(error) };
+        outcome = { ...base, endTime: deps.clock.now(), status: 'FAILED', errorCode: error instanceof VigilError ? error.code : 'internal.error', message: error instanceof Error ? error.message : String(error) };
       }
       await store.addExecution(outcome);
       return outcome.status === 'SUCCESSFUL';

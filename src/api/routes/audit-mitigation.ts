@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { seconds } from '../../audit/index.js';
 import type { AuditMitigationExecutionStatus, AuditMitigationTaskStatus } from '../../model/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -20,7 +20,7 @@ export function auditMitigationRoutes(app: FastifyInstance, deps: ApiDeps): void
     const target = (input['target'] ?? {}) as Record<string, unknown>;
     if (typeof target !== 'object' || Array.isArray(target)) throw new VigilError('audit.invalid_request', 'target must be an object');
     const mapping = stringMap(input['auditCheckToActionsMapping'], 'auditCheckToActionsMapping', list) ?? {};
-    const taskId = await mitigation.start(params(request)['taskId'] as string, {
+    const taskId = unwrap(await mitigation.start(params(request)['taskId'] as string, {
       target: {
         ...(target['auditTaskId'] === undefined ? {} : { auditTaskId: str(target, 'auditTaskId') as string }),
         ...(target['findingIds'] === undefined ? {} : { findingIds: list(target['findingIds'], 'target.findingIds') }),
@@ -28,12 +28,12 @@ export function auditMitigationRoutes(app: FastifyInstance, deps: ApiDeps): void
       },
       auditCheckToActionsMapping: mapping,
       clientRequestToken: str(input, 'clientRequestToken') ?? '',
-    });
+    }));
     return { taskId };
   });
 
   app.get('/audit/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditMitigationActionsTask' } }, async (request) => {
-    const { task, statistics } = await mitigation.describe(params(request)['taskId'] as string);
+    const { task, statistics } = unwrap(await mitigation.describe(params(request)['taskId'] as string));
     return {
       taskStatus: task.taskStatus,
       startTime: seconds(task.startTime),
@@ -46,7 +46,7 @@ export function auditMitigationRoutes(app: FastifyInstance, deps: ApiDeps): void
   });
 
   app.put('/audit/mitigationactions/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditMitigationActionsTask' } }, async (request) => {
-    await mitigation.cancel(params(request)['taskId'] as string);
+    unwrap(await mitigation.cancel(params(request)['taskId'] as string));
     return {};
   });
 

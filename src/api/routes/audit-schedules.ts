@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { unwrap } from '../../core/index.js';
 import type { AuditSuppression, ScheduledAudit, Tag } from '../../model/index.js';
 import type { ApiDeps } from '../deps.js';
 import { body, params, query, str } from './iot-registry-support.js';
@@ -24,13 +25,13 @@ export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const scheduleInput = (input: Record<string, unknown>) => ({ frequency: str(input, 'frequency'), dayOfWeek: str(input, 'dayOfWeek'), dayOfMonth: str(input, 'dayOfMonth'), targetCheckNames: strings(input['targetCheckNames'], 'targetCheckNames'), tags: input['tags'] as Tag[] | undefined });
 
   app.post('/audit/scheduledaudits/:name', { schema: { tags, summary: 'CreateScheduledAudit' } }, async (request) => {
-    const created = await scheduler.create(params(request)['name'] as string, scheduleInput(body(request)));
+    const created = unwrap(await scheduler.create(params(request)['name'] as string, scheduleInput(body(request))));
     return { scheduledAuditArn: arn(created.name) };
   });
-  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit' } }, async (request) => describe(await scheduler.describe(params(request)['name'] as string)));
-  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit' } }, async (request) => ({ scheduledAuditArn: arn((await scheduler.update(params(request)['name'] as string, scheduleInput(body(request)))).name) }));
+  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit' } }, async (request) => describe(unwrap(await scheduler.describe(params(request)['name'] as string))));
+  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit' } }, async (request) => ({ scheduledAuditArn: arn((unwrap(await scheduler.update(params(request)['name'] as string, scheduleInput(body(request))))).name) }));
   app.delete('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DeleteScheduledAudit' } }, async (request) => {
-    await scheduler.delete(params(request)['name'] as string);
+    unwrap(await scheduler.delete(params(request)['name'] as string));
     return {};
   });
   app.get('/audit/scheduledaudits', { schema: { tags, summary: 'ListScheduledAudits' } }, async (request) => {
@@ -60,20 +61,20 @@ export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/audit/suppressions/create', { schema: { tags, summary: 'CreateAuditSuppression' } }, async (request) => {
-    await suppressions.create(suppressionInput(body(request)));
+    unwrap(await suppressions.create(suppressionInput(body(request))));
     return {};
   });
   app.post('/audit/suppressions/describe', { schema: { tags, summary: 'DescribeAuditSuppression' } }, async (request) => {
     const input = body(request);
-    return suppressionJson(await suppressions.describe(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier'])));
+    return suppressionJson(unwrap(await suppressions.describe(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier']))));
   });
   app.patch('/audit/suppressions/update', { schema: { tags, summary: 'UpdateAuditSuppression' } }, async (request) => {
-    await suppressions.update(suppressionInput(body(request)));
+    unwrap(await suppressions.update(suppressionInput(body(request))));
     return {};
   });
   app.post('/audit/suppressions/delete', { schema: { tags, summary: 'DeleteAuditSuppression' } }, async (request) => {
     const input = body(request);
-    await suppressions.delete(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier']));
+    unwrap(await suppressions.delete(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier'])));
     return {};
   });
   app.post('/audit/suppressions/list', { schema: { tags, summary: 'ListAuditSuppressions' } }, async (request) => {

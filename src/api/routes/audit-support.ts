@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { parseResourceIdentifier } from '../../audit/index.js';
 import type { AuditResourceIdentifier } from '../../model/index.js';
 
@@ -34,11 +34,11 @@ export function stringMap<T>(value: unknown, name: string, each: (v: unknown, ke
 }
 
 export function identifier(value: unknown): AuditResourceIdentifier {
-  return parseResourceIdentifier(value);
+  return unwrap(parseResourceIdentifier(value));
 }
 
 export function optionalIdentifier(value: unknown): AuditResourceIdentifier | undefined {
-  return value === undefined || value === null ? undefined : parseResourceIdentifier(value);
+  return value === undefined || value === null ? undefined : unwrap(parseResourceIdentifier(value));
 }
 
 export function boolOf(value: unknown, name: string): boolean | undefined {

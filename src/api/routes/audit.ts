@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { findingJson, relatedJson, resourceKey, taskJson } from '../../audit/index.js';
 import type { AuditLoggingOptions, AuditTaskStatus, AuditTaskType } from '../../model/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -22,11 +22,11 @@ export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const c = (v ?? {}) as Record<string, unknown>;
       return { enabled: boolOf(c['enabled'], `${name}.enabled`), configuration: stringMap(c['configuration'], `${name}.configuration`, (x, n) => { if (typeof x !== 'string') throw new VigilError('audit.invalid_request', `${n} must be a string`); return x; }) };
     });
-    await engine.updateConfiguration({
+    unwrap(await engine.updateConfiguration({
       roleArn: str(input, 'roleArn'),
       target: sns === undefined ? undefined : { targetArn: str(sns, 'targetArn'), roleArn: str(sns, 'roleArn'), enabled: boolOf(sns['enabled'], 'SNS.enabled') },
       checks,
-    });
+    }));
     return {};
   });
 
@@ -40,13 +40,13 @@ export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.delete('/audit/configuration', { schema: { tags, summary: 'DeleteAccountAuditConfiguration' } }, async (request) => {
-    await audit.deleteConfiguration(boolOf(query(request)['deleteScheduledAudits'], 'deleteScheduledAudits') === true);
+    unwrap(await audit.deleteConfiguration(boolOf(query(request)['deleteScheduledAudits'], 'deleteScheduledAudits') === true));
     return {};
   });
 
   app.post('/audit/tasks', { schema: { tags, summary: 'StartOnDemandAuditTask' } }, async (request) => {
     const names = strings(body(request)['targetCheckNames'], 'targetCheckNames') ?? [];
-    return { taskId: await engine.startOnDemandTask(names) };
+    return { taskId: unwrap(await engine.startOnDemandTask(names)) };
   });
 
   app.get('/audit/tasks', { schema: { tags, summary: 'ListAuditTasks' } }, async (request) => {
@@ -58,17 +58,17 @@ export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { tasks: page.items.map((t) => ({ taskId: t.taskId, taskStatus: t.taskStatus, taskType: t.taskType })), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask' } }, async (request) => taskJson(await engine.describeTask(params(request)['taskId'] as string)));
+  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask' } }, async (request) => taskJson(unwrap(await engine.describeTask(params(request)['taskId'] as string))));
 
   app.put('/audit/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditTask' } }, async (request) => {
-    await engine.cancelTask(params(request)['taskId'] as string);
+    unwrap(await engine.cancelTask(params(request)['taskId'] as string));
     return {};
   });
 
   app.post('/audit/findings', { schema: { tags, summary: 'ListAuditFindings' } }, async (request) => {
     const input = body(request);
     const resource = optionalIdentifier(input['resourceIdentifier']);
-    const page = await engine.listFindings({
+    const page = unwrap(await engine.listFindings({
       taskId: str(input, 'taskId'),
       checkName: str(input, 'checkName'),
       resourceKey: resource === undefined ? undefined : resourceKey(resource),
@@ -77,17 +77,17 @@ export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
       suppressed: boolOf(input['listSuppressedFindings'], 'listSuppressedFindings'),
       limit: pageSize(input['maxResults']),
       cursor: str(input, 'nextToken'),
-    });
+    }));
     return { findings: page.items.map((f) => findingJson(f)), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding' } }, async (request) => ({ finding: findingJson(await engine.describeFinding(params(request)['findingId'] as string)) }));
+  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding' } }, async (request) => ({ finding: findingJson(unwrap(await engine.describeFinding(params(request)['findingId'] as string))) }));
 
   app.get('/audit/relatedResources', { schema: { tags, summary: 'ListRelatedResourcesForAuditFinding' } }, async (request) => {
     const q = query(request);
     const findingId = q['findingId'];
     if (findingId === undefined || findingId === '') throw new VigilError('audit.invalid_request', 'findingId is required');
-    const finding = await engine.describeFinding(findingId);
+    const finding = unwrap(await engine.describeFinding(findingId));
     const limit = pageSize(q['maxResults']);
     const offset = q['nextToken'] === undefined ? 0 : Number(q['nextToken']);
     if (!Number.isInteger(offset) || offset < 0) throw new VigilError('audit.invalid_request', 'nextToken is not one this server issued');
