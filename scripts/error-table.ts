@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { mapErrorCode, HTTP_BY_KIND } from '../src/api/index.js';
 import { EXIT_BY_KIND } from '../src/cli/index.js';
 import { ERROR_KINDS, ERROR_MODULES, type ErrorCode, type ErrorKind } from '../src/core/index.js';
-import { REJECTION_ANSWERS } from '../src/protocol/index.js';
-import { HEC_CODE_BY_KIND } from '../src/siem/index.js';
+import { HEC_CODE_BY_KIND, REJECTION_ANSWERS } from '../src/protocol/index.js';
 
 /** Where the generated table lives. */
 export const ERRORS_DOC = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'errors.md');

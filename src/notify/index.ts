@@ -8,6 +8,5 @@
  */
 export { NotifyEngine, topicName, type NotifyEngineDeps, type NotifyConfig, type SubscribeRequest } from './notify-engine.js';
 export { notifyConfigSchema } from './config.js';
-export { snsEnvelope, deliveryBody, type PublishedMessage } from './envelope.js';
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.js';
 export { SUBSCRIPTION_PROTOCOLS } from './protocols/index.js';

@@ -4,7 +4,7 @@ import { VigilError, backoffDelay, err, newSecret, ok, type Clock, type Result, 
 import type { Component, MqttPublisher, Notifier, NotifyStore, NotifySubscription, NotifyTopic, StreamPutter, SubscriptionProtocol } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { notifyConfigSchema } from './config.js';
-import { deliveryBody, type PublishedMessage } from './envelope.js';
+import { deliveryBody, type PublishedMessage } from '../protocol/index.js';
 import { SUBSCRIPTION_PROTOCOLS, type DeliveryPorts } from './protocols/index.js';
 
 export type NotifyConfig = Static<typeof notifyConfigSchema>;

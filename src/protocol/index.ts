@@ -30,3 +30,8 @@ export { encodeReport, reportDocument, type EncodeOptions } from './encode-repor
 export { acceptedResponse, rejectedResponse, encodeResponse, decodeResponse, type DefenderResponse } from './responses.js';
 export { defenderTopic, parseDefenderTopic, checkThingName, type DefenderTopic, type DefenderTopicKind } from './topics.js';
 export { checkReportRate, nextReportId, type LastAccepted } from './rate.js';
+export { HEC_CODES, HEC_CODE_BY_KIND, HEC_NOT_FOUND, hecBody, hecCodeForError, type HecCode, type HecReply } from './hec/hec-codes.js';
+export { ACK_TIMEOUT_MESSAGE, parseHecReply, splunkErrorCode, transportErrorCode } from './firehose/splunk-errors.js';
+export { streamInputFromCreate, describeStream } from './firehose/delivery-stream.js';
+export { snsEnvelope, deliveryBody, type PublishedMessage } from './sns/envelope.js';
+export { arns, parseTarget, nameFromArn, type Arns } from './aws/arns.js';

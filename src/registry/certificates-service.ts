@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
-import { parseTarget } from './arn.js';
+import { parseTarget } from '../protocol/index.js';
 import { certificateFacts, type CertificateFacts } from './ca/x509.js';
 import type { Listed } from './things-service.js';
 import { pageRequest, tokenOf, type RegistryDeps } from './support.js';

@@ -7,7 +7,6 @@
  */
 export { createRegistry, type Registry, type RegistryOptions } from './registry.js';
 export { registryConfigSchema, type RegistryConfig } from './config.js';
-export { arns, parseTarget, nameFromArn, type Arns } from './arn.js';
 export { defaultDevicePolicy, MAX_POLICY_VERSIONS } from './policies-service.js';
 export type { Listed, AttributePayload, ThingsService } from './things-service.js';
 export type { CertificatesService } from './certificates-service.js';

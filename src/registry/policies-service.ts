@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Policy, PolicyTarget, PolicyVersion } from '../model/index.js';
-import { parseTarget } from './arn.js';
+import { parseTarget } from '../protocol/index.js';
 import { compilePolicy } from './policy/document.js';
 import type { CertificatesService } from './certificates-service.js';
 import { pageRequest, tokenOf, checkPolicyName, type RegistryDeps } from './support.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/index.js';
 import type { CertificateStore, DeviceAuth, PolicyStore, RegistryEvents, ServerCredentials, ThingStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { arns, type Arns } from './arn.js';
+import { arns, type Arns } from '../protocol/index.js';
 import { loadOrCreateCa, loadOrIssueServerCertificate, serverSans, type CertificateAuthority } from './ca/certificate-authority.js';
 import { certificatesService, type CertificatesService } from './certificates-service.js';
 import type { RegistryConfig } from './config.js';

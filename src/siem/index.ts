@@ -11,7 +11,6 @@
 export { SiemEngine, type SiemDeps, type TokenRequest } from './siem-engine.js';
 export { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 export { createHecServer, type HecServer, type HecConfig, type HecDeps } from './hec/hec-server.js';
-export { HEC_CODES, HEC_CODE_BY_KIND, hecBody, type HecCode, type HecReply } from './hec/hec-codes.js';
 export { EventStore } from './events/event-store.js';
 export { LookupStore, LOOKUP_LIMITS, LOOKUP_NAME, type LookupInfo } from './lookups/index.js';
 export { compileSpl, explain, formatSplError, parseSpl, type CompiledSearch, type CompileOptions } from './spl/compile.js';

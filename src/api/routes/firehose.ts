@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError, isVigilError } from '../../core/index.js';
-import { describeStream, streamInputFromCreate, MAX_RECORD_BYTES, type StreamService } from '../../stream/index.js';
+import { describeStream, streamInputFromCreate } from '../../protocol/index.js';
+import { MAX_RECORD_BYTES, type StreamService } from '../../stream/index.js';
 import type { ApiDeps } from '../deps.js';
 
 type Json = Record<string, unknown>;

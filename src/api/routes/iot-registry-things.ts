@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Thing, ThingGroup } from '../../model/index.js';
-import { nameFromArn } from '../../registry/index.js';
+import { nameFromArn } from '../../protocol/index.js';
 import type { ApiDeps } from '../deps.js';
 import { attributes, body, bool, compact, int, optionalBool, params, query, required, seconds, str } from './iot-registry-support.js';
 

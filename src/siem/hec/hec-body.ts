@@ -1,6 +1,6 @@
 import type { HecToken, SiemEvent } from '../../model/index.js';
 import type { StoredEvent } from '../events/event-store.js';
-import type { HecReply } from './hec-codes.js';
+import type { HecReply } from '../../protocol/index.js';
 
 /** Request facts that fill event metadata the envelope and token leave open. */
 export interface IngestContext {

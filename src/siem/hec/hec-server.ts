@@ -9,7 +9,7 @@ import { formatAuthority, parseListen } from '../../config/index.js';
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
-import { HEC_NOT_FOUND, hecBody, hecCodeForError, type HecReply } from './hec-codes.js';
+import { HEC_NOT_FOUND, hecBody, hecCodeForError, type HecReply } from '../../protocol/index.js';
 import { eventsFromEnvelopes, eventsFromRaw, type IngestContext } from './hec-body.js';
 import type { hecConfigSchema } from './config.js';
 

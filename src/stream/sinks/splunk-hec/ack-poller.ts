@@ -1,5 +1,5 @@
 import type { HttpClient } from '../../http-request.js';
-import { parseHecReply } from './codes.js';
+import { parseHecReply } from '../../../protocol/index.js';
 
 export type AckResult = 'acked' | 'timeout' | 'aborted' | 'reset';
 

@@ -4,7 +4,7 @@ import { gzip } from 'node:zlib';
 import type { SinkKind, Sink, Delivery, Probe } from '../sink.js';
 import { HttpClient } from '../../http-request.js';
 import { AckPoller } from './ack-poller.js';
-import { ACK_TIMEOUT_MESSAGE, parseHecReply, splunkErrorCode, transportErrorCode } from './codes.js';
+import { ACK_TIMEOUT_MESSAGE, parseHecReply, splunkErrorCode, transportErrorCode } from '../../../protocol/index.js';
 import { splunkHecSinkSchema, type SplunkHecSinkConfig } from './config.js';
 
 const gzipAsync = promisify(gzip);

@@ -1,5 +1,5 @@
-import { VigilError } from '../core/index.js';
-import type { PolicyTarget } from '../model/index.js';
+import { VigilError } from '../../core/index.js';
+import type { PolicyTarget } from '../../model/index.js';
 
 /** AWS-form ARNs with the configured region and account (`arn:aws:iot:<region>:<account>:<type>/<name>`). */
 export interface Arns {

@@ -1,5 +1,5 @@
-import { VigilError, err, ok, type Result } from '../core/index.js';
-import type { ProcessorConfig, StreamDefinition } from '../model/index.js';
+import { VigilError, err, ok, type Result } from '../../core/index.js';
+import type { ProcessorConfig, StreamDefinition } from '../../model/index.js';
 
 type Json = Record<string, unknown>;
 const MIB = 1024 * 1024;
