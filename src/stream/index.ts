@@ -10,5 +10,5 @@ export { Outbox, type OutboxRecord, type Appended } from './outbox.js';
 export { streamConfigSchema, type StreamConfig } from './config.js';
 export { buildDefinition, redactDefinition, streamInputSchema, type StreamInput } from './definition.js';
 export { SINKS, sinkKind, type SinkKind, type Sink, type SinkRecord, type Delivery, type Probe, type SinkContext } from './sinks/index.js';
-export { TRANSFORMS, transformKind, splitDeviceDefender, runTransforms, type Transform, type TransformEvent, type TransformKind, type TransformOutputRecord } from './transforms/index.js';
-export { BackupWriter, evaluatePrefix, backupFolder, objectName, findFailedObjects, type FailedRecord, type ErrorOutputType } from './backup.js';
+export { TRANSFORMS, transformKind, splitDeviceDefender, runTransforms, type Transform, type TransformKind } from './transforms/index.js';
+export { BackupWriter, findFailedObjects } from './backup.js';

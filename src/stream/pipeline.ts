@@ -2,7 +2,8 @@ import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHan
 import type { StreamDefinition } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { Appended, Outbox, OutboxRecord } from './outbox.js';
-import type { BackupWriter, ErrorOutputType, FailedRecord } from './backup.js';
+import type { ErrorOutputType, FailedRecord } from '../protocol/index.js';
+import type { BackupWriter } from './backup.js';
 import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
 import { runTransforms, type Transform } from './transforms/index.js';
 import type { ProcessingFailure } from './transforms/run-transforms.js';

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
 import type { Clock } from '../../core/index.js';
-import type { ErrorOutputType, FailedRecord } from '../backup.js';
+import type { ErrorOutputType, FailedRecord } from '../../protocol/index.js';
 
 /** A record handed to a sink: `id` is the outbox sequence number as text. */
 export interface SinkRecord {

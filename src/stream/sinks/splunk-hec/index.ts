@@ -4,7 +4,8 @@ import { gzip } from 'node:zlib';
 import type { SinkKind, Sink, Delivery, Probe } from '../sink.js';
 import { HttpClient } from '../../http-request.js';
 import { AckPoller } from './ack-poller.js';
-import { ACK_TIMEOUT_MESSAGE, parseHecReply, splunkErrorCode, transportErrorCode } from '../../../protocol/index.js';
+import { isRetryableStatus } from '../../../core/index.js';
+import { ACK_TIMEOUT_MESSAGE, HEC_NO_DATA, isHecCode, parseHecReply, splunkErrorCode, transportErrorCode } from '../../../protocol/index.js';
 import { splunkHecSinkSchema, type SplunkHecSinkConfig } from './config.js';
 
 const gzipAsync = promisify(gzip);
@@ -52,7 +53,7 @@ class SplunkHecSink implements Sink {
       return { ok: false, errorCode, detail: errorMessage };
     }
     const reply = parseHecReply(exchange.response.body);
-    if (exchange.response.status === 400 && reply?.code === 5) return { ok: true, detail: 'HEC answered 400 code 5 (No data) to the empty probe' };
+    if (exchange.response.status === 400 && reply?.code === HEC_NO_DATA) return { ok: true, detail: 'HEC answered 400 code 5 (No data) to the empty probe' };
     return { ok: false, errorCode: splunkErrorCode(reply?.code, exchange.response.status), detail: `empty-body probe expected 400 code 5, got HTTP ${exchange.response.status} ${reply?.code === undefined ? '' : `code ${reply.code} `}${reply?.text ?? ''}`.trim() };
   }
 
@@ -70,7 +71,8 @@ class SplunkHecSink implements Sink {
     const reply = parseHecReply(exchange.response.body);
     if (status !== 200 || reply?.code !== 0) {
       const code = reply?.code;
-      const retryable = code !== undefined && this.nonRetried.has(code) ? false : status >= 500 || status === 408 || status === 429 || (code !== undefined && code >= 0 && code <= 27);
+      // Firehose retries every HEC error reply, except the codes configured as not retried.
+      const retryable = code !== undefined && this.nonRetried.has(code) ? false : isRetryableStatus(status) || isHecCode(code);
       const text = reply?.text ?? exchange.response.body.toString('utf8').slice(0, 200);
       return { ok: false, retryable, errorCode: splunkErrorCode(code, status), errorMessage: `HEC answered HTTP ${status}${code === undefined ? '' : ` code ${code}`}: ${text}` };
     }
