@@ -19,7 +19,7 @@ export function errorTable(): string {
     'Every error Vigil reports carries one of these codes (`VigilError.code` takes no other). Each code',
     'has a kind; each edge maps every kind: the HTTP error mapper (`src/api/errors.ts`, with a few',
     'AWS-specific exceptions per code), the CLI exit-code formatter (`src/cli/output.ts`), the HEC',
-    'receiver (`src/siem/hec/hec-codes.ts`) and the MQTT `/rejected` builder',
+    'receiver (`src/protocol/hec/hec-codes.ts`) and the MQTT `/rejected` builder',
     '(`src/protocol/report-rejection.ts`). An answer with status 500 says only `internal error; see the',
     'server log` (code `internal.error` on `/api/v1` routes).',
     '',

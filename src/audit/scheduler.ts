@@ -1,10 +1,10 @@
 import { DueTimer, VigilError, err, ok, type Clock, type Result, type Timer } from '../core/index.js';
 import type { AuditFrequency, AuditStore, Component, DayOfWeek, ScheduledAudit, Tag } from '../model/index.js';
+import { ACTION_NAME } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { DAYS_OF_WEEK, nextRunAfter } from './schedule.js';
 
 export const MAX_SCHEDULED_AUDITS = 5;
-const NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const FREQUENCIES: readonly AuditFrequency[] = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY'];
 /** Timers are re-armed at least this often (a month does not fit a 32-bit timeout). */
 const MAX_WAIT_MS = 6 * 3_600_000;
@@ -52,7 +52,7 @@ export class AuditScheduler implements Component {
   }
 
   async create(name: string, input: ScheduleInput): Promise<Result<ScheduledAudit>> {
-    if (!NAME.test(name)) return err(new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
+    if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
     const existing = await this.deps.store.listScheduled();
     if (existing.some((a) => a.name === name)) return err(new VigilError('audit.already_exists', `scheduled audit ${name} already exists`));
     if (existing.length >= MAX_SCHEDULED_AUDITS) return err(new VigilError('audit.limit_exceeded', `at most ${MAX_SCHEDULED_AUDITS} scheduled audits`));

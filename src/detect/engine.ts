@@ -28,7 +28,6 @@ export interface DetectEngineOptions {
   readonly timer: Timer;
   readonly telemetry: Telemetry;
   readonly config: DetectConfig;
-  readonly arnPrefix: string;
   /** Models of ML behaviors; absent = ML behaviors never alarm. */
   readonly ml?: MlJudge | undefined;
 }
@@ -40,7 +39,7 @@ export interface DetectEngineOptions {
  */
 export class DetectEngine implements DatapointSink<MetricReport> {
   private compiled = new Map<string, CompiledProfile>();
-  private targets = new TargetIndex('');
+  private targets = new TargetIndex();
   private version = 0;
   private readonly things = new Map<string, ThingState>();
   private readonly exports = new ExportBuffer();
@@ -51,7 +50,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private readonly pendingLoads = new Set<Promise<void>>();
 
   constructor(private readonly o: DetectEngineOptions) {
-    this.targets = new TargetIndex(o.arnPrefix);
+    this.targets = new TargetIndex();
     this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget });
   }
 
@@ -86,7 +85,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     for (const profile of profiles) next.set(profile.name, compileProfile(profile, context, this.compiled.get(profile.name)));
     for (const name of this.compiled.keys()) if (!next.has(name)) this.exports.forget(name);
     this.compiled = next;
-    this.targets = new TargetIndex(this.o.arnPrefix, targets, next);
+    this.targets = new TargetIndex(targets, next);
     this.version += 1;
     const now = this.o.clock.now();
     for (const state of this.things.values()) if (state.loaded) this.resolveProfiles(state, now);

@@ -4,7 +4,7 @@
  * reports, cloud-side counters in windows, static and statistical thresholds, the alarm state
  * machine), violations and their events with alerts to a notify topic, retained metric values,
  * metrics export to MQTT, and detect mitigation tasks. Meets the registry, the broker and notify
- * through model ports. Imports: core, model, config, telemetry, protocol (report types).
+ * through model ports. Imports: core, model, config, telemetry, protocol (report types, ARNs, names).
  */
 export { createDetect, type Detect, type DetectOptions } from './detect.js';
 export { detectConfigSchema, type DetectConfig } from './config.js';
@@ -17,7 +17,6 @@ export { validateBehaviors, type ValidationContext } from './validation.js';
 export { FleetPercentile } from './fleet-percentile.js';
 export { exportPayloads, type ExportItem } from './export.js';
 export { AWS_METRICS } from './metrics.js';
-export { parseProfileTarget } from './targets.js';
 export { trainModel, scoreDatapoint, isAnomalous, rawScore, tailProbability, LEVEL_TAIL_PROBABILITY, type MlModel, type MlSeries } from './ml/model.js';
 export { evaluateCorpus, ML_METRICS, CONFIDENCE_LEVELS, type MlCorpus, type MlIncident, type EvaluationResult } from './ml/evaluate.js';
 export { MlDetect, type MlJudge, type MlDetectOptions } from './ml/trainer.js';

@@ -1,6 +1,7 @@
 import { VigilError, err, newId, ok, type Clock, type Result } from '../core/index.js';
 import type { DetectMitigationExecution, DetectMitigationTask, MitigationAction, MitigationActionType, MitigationStore, Tag, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { ACTION_NAME, type Arns } from '../protocol/index.js';
 import { limitOf, type Paged } from './profiles.js';
 
 /** `actionParams` member → action type (§7.1). */
@@ -12,7 +13,6 @@ const PARAM_TYPES: Readonly<Record<string, MitigationActionType>> = {
   enableIoTLoggingParams: 'ENABLE_IOT_LOGGING',
   publishFindingToSnsParams: 'PUBLISH_FINDING_TO_SNS',
 };
-const ACTION_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 
 export interface StartTaskInput {
   readonly target?: { readonly violationIds?: readonly string[]; readonly securityProfileName?: string; readonly behaviorName?: string } | undefined;
@@ -26,11 +26,11 @@ export interface StartTaskInput {
 export type MitigationService = ReturnType<typeof mitigationService>;
 
 /** Mitigation action definitions (shared with audit) and detect mitigation tasks (§7.1, §7.3). */
-export function mitigationService(deps: { store: MitigationStore; violations: ViolationStore; directory: ThingDirectory; clock: Clock; telemetry: Telemetry; arnPrefix: string }) {
+export function mitigationService(deps: { store: MitigationStore; violations: ViolationStore; directory: ThingDirectory; clock: Clock; telemetry: Telemetry; arns: Arns }) {
   const { store } = deps;
   const running = new Set<Promise<void>>();
   const canceled = new Set<string>();
-  const actionArn = (name: string) => `${deps.arnPrefix}:mitigationaction/${name}`;
+  const actionArn = (name: string) => deps.arns.mitigationAction(name);
 
   function typeOf(params: unknown): Result<MitigationActionType> {
     if (typeof params !== 'object' || params === null) return err(new VigilError('mitigation_action.invalid_request', 'actionParams is required'));
@@ -153,7 +153,7 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
     actionArn,
 
     async createAction(name: string, input: { roleArn?: string | undefined; actionParams?: unknown; tags?: readonly Tag[] | undefined }): Promise<Result<MitigationAction>> {
-      if (!ACTION_NAME.test(name)) return err(new VigilError('mitigation_action.invalid_request', 'actionName must be 1..128 characters of [a-zA-Z0-9_-]'));
+      if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('mitigation_action.invalid_request', 'actionName must be 1..128 characters of [a-zA-Z0-9_-]'));
       if (typeof input.roleArn !== 'string' || input.roleArn.length < 20) return err(new VigilError('mitigation_action.invalid_request', 'roleArn is required (20..2048 characters)'));
       const actionType = typeOf(input.actionParams);
       if (!actionType.ok) return actionType;
@@ -193,7 +193,7 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
     },
 
     async startTask(taskId: string, input: StartTaskInput): Promise<Result<string>> {
-      if (!/^[a-zA-Z0-9_-]{1,128}$/.test(taskId)) return err(new VigilError('detect_mitigation.invalid_request', 'taskId must be 1..128 characters of [a-zA-Z0-9_-]'));
+      if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('detect_mitigation.invalid_request', 'taskId must be 1..128 characters of [a-zA-Z0-9_-]'));
       const existing = await store.getTask(taskId);
       if (existing !== undefined) {
         if (input.clientRequestToken !== undefined && existing.clientRequestToken === input.clientRequestToken) return ok(taskId);

@@ -1,8 +1,8 @@
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
 import type { AlertTarget, Behavior, CustomMetric, CustomMetricType, Dimension, MetricToRetain, MetricsExportConfig, ProfileStore, SecurityProfile, Tag, ThingDirectory } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { parseProfileTarget } from './targets.js';
-import { NAME_PATTERN, validateBehaviors, validateRetained, type ValidationContext } from './validation.js';
+import { IOT_NAME, parseProfileTarget, type Arns } from '../protocol/index.js';
+import { validateBehaviors, validateRetained, type ValidationContext } from './validation.js';
 
 /** AWS: at most 5 security profiles per target. */
 export const MAX_PROFILES_PER_TARGET = 5;
@@ -35,7 +35,7 @@ export interface ProfilesDeps {
   readonly directory: ThingDirectory;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
-  readonly arnPrefix: string;
+  readonly arns: Arns;
   /** Called after every change that alters evaluation (the engine reloads). */
   readonly changed: () => Promise<void>;
 }
@@ -47,9 +47,9 @@ export function profilesService(deps: ProfilesDeps) {
   const { store } = deps;
   const emit = (resource: string, action: string, fields: Record<string, unknown>) => deps.telemetry.emit('detect_profile_changed', { resource, action }, fields);
   const arn = {
-    profile: (name: string) => `${deps.arnPrefix}:securityprofile/${name}`,
-    customMetric: (name: string) => `${deps.arnPrefix}:custommetric/${name}`,
-    dimension: (name: string) => `${deps.arnPrefix}:dimension/${name}`,
+    profile: (name: string) => deps.arns.securityProfile(name),
+    customMetric: (name: string) => deps.arns.customMetric(name),
+    dimension: (name: string) => deps.arns.dimension(name),
   };
 
   async function context(): Promise<ValidationContext> {
@@ -100,7 +100,7 @@ export function profilesService(deps: ProfilesDeps) {
     arn,
 
     async createProfile(name: string, input: ProfileInput): Promise<Result<SecurityProfile>> {
-      if (!NAME_PATTERN.test(name)) return err(new VigilError('security_profile.invalid_request', 'securityProfileName must be 1..128 characters of [a-zA-Z0-9:_-]'));
+      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('security_profile.invalid_request', 'securityProfileName must be 1..128 characters of [a-zA-Z0-9:_-]'));
       const now = deps.clock.now();
       const profile: SecurityProfile = {
         name,
@@ -224,7 +224,7 @@ export function profilesService(deps: ProfilesDeps) {
     },
 
     async createCustomMetric(name: string, input: { metricType?: string | undefined; displayName?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<Result<CustomMetric>> {
-      if (!NAME_PATTERN.test(name) || name.startsWith('aws:')) return err(new VigilError('custom_metric.invalid_request', 'metricName must be 1..128 characters of [a-zA-Z0-9:_-] and must not start with aws:'));
+      if (!IOT_NAME.pattern.test(name) || name.startsWith('aws:')) return err(new VigilError('custom_metric.invalid_request', 'metricName must be 1..128 characters of [a-zA-Z0-9:_-] and must not start with aws:'));
       if (!['number', 'number-list', 'string-list', 'ip-address-list'].includes(input.metricType ?? '')) return err(new VigilError('custom_metric.invalid_request', 'metricType must be one of number, number-list, string-list, ip-address-list'));
       if (input.displayName !== undefined && input.displayName.length > 128) return err(new VigilError('custom_metric.invalid_request', 'displayName is at most 128 characters'));
       const now = deps.clock.now();
@@ -264,7 +264,7 @@ export function profilesService(deps: ProfilesDeps) {
     },
 
     async createDimension(name: string, input: { type?: string | undefined; stringValues?: readonly string[] | undefined; tags?: readonly Tag[] | undefined }): Promise<Result<Dimension>> {
-      if (!NAME_PATTERN.test(name)) return err(new VigilError('dimension.invalid_request', 'name must be 1..128 characters of [a-zA-Z0-9:_-]'));
+      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('dimension.invalid_request', 'name must be 1..128 characters of [a-zA-Z0-9:_-]'));
       if (input.type !== 'TOPIC_FILTER') return err(new VigilError('dimension.invalid_request', 'type must be TOPIC_FILTER'));
       const values = checkValues(input.stringValues);
       if (!values.ok) return values;

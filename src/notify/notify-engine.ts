@@ -4,7 +4,7 @@ import { VigilError, backoffDelay, err, newSecret, ok, type Clock, type Result, 
 import type { Component, MqttPublisher, Notifier, NotifyStore, NotifySubscription, NotifyTopic, StreamPutter, SubscriptionProtocol } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { notifyConfigSchema } from './config.js';
-import { deliveryBody, type PublishedMessage } from '../protocol/index.js';
+import { TOPIC_NAME, arns, deliveryBody, snsTopicName, type PublishedMessage } from '../protocol/index.js';
 import { SUBSCRIPTION_PROTOCOLS, type DeliveryPorts } from './protocols/index.js';
 
 export type NotifyConfig = Static<typeof notifyConfigSchema>;
@@ -32,7 +32,6 @@ export interface SubscribeRequest {
   readonly rawMessageDelivery?: boolean;
 }
 
-const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Vigil's SNS: topics, subscriptions and publish. A publish is accepted once its subscriptions are
@@ -65,12 +64,12 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   topicArn(name: string): string {
-    return `arn:aws:sns:${this.deps.region}:${this.deps.accountId}:${name}`;
+    return arns(this.deps.region, this.deps.accountId).snsTopic(name);
   }
 
   /** Creates a topic; like SNS CreateTopic, creating an existing name returns the existing topic. */
   async createTopic(name: string, displayName = ''): Promise<Result<NotifyTopic>> {
-    if (!TOPIC_NAME.test(name)) return err(new VigilError('notify.invalid_name', `topic name "${name}" must be 1-256 characters of [A-Za-z0-9_-]`));
+    if (!TOPIC_NAME.pattern.test(name)) return err(new VigilError('notify.invalid_name', `topic name "${name}" must be 1-256 characters of [A-Za-z0-9_-]`));
     const topic: NotifyTopic = { name, arn: this.topicArn(name), displayName, createdAt: this.deps.clock.now() };
     if (await this.deps.store.createTopic(topic)) {
       this.deps.telemetry.emit('notify_topic_changed', { action: 'topic_created' }, { topic: name });
@@ -81,7 +80,7 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   async getTopic(ref: string): Promise<Result<NotifyTopic>> {
-    const name = topicName(ref);
+    const name = snsTopicName(ref);
     const topic = await this.deps.store.getTopic(name);
     return topic === undefined ? err(topicNotFound(ref)) : ok(topic);
   }
@@ -91,7 +90,7 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   async deleteTopic(ref: string): Promise<Result<void>> {
-    if (!(await this.deps.store.deleteTopic(topicName(ref)))) return err(topicNotFound(ref));
+    if (!(await this.deps.store.deleteTopic(snsTopicName(ref)))) return err(topicNotFound(ref));
     this.deps.telemetry.emit('notify_topic_changed', { action: 'topic_deleted' }, { topic: ref });
     return ok(undefined);
   }
@@ -187,11 +186,6 @@ export class NotifyEngine implements Notifier, Component {
       }
     }
   }
-}
-
-/** A topic name from a name or an `arn:aws:sns:<region>:<account>:<name>` ARN. */
-export function topicName(ref: string): string {
-  return ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf(':') + 1) : ref;
 }
 
 function topicNotFound(ref: string): VigilError {

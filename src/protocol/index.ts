@@ -42,4 +42,5 @@ export { snsEnvelope, deliveryBody, type PublishedMessage } from './sns/envelope
 export { checkTransformOutput, type TransformCheck, type TransformEvent, type TransformOutputRecord, type TransformResult } from './firehose/transform-contract.js';
 export { httpEndpointRequest, parseHttpEndpointReply, type HttpEndpointRequestInput } from './firehose/http-endpoint.js';
 export { evaluatePrefix, backupFolder, objectName, encodeFailedRecords, decodeFailedRecords, type FailedRecord, type ErrorOutputType } from './firehose/failed-records.js';
-export { arns, parseTarget, nameFromArn, type Arns } from './aws/arns.js';
+export { arns, parseArn, parseTarget, nameFromArn, parseProfileTarget, iotResource, snsTopicName, isSnsTopicRef, deliveryStreamName, lambdaFunctionName, type Arns, type ParsedArn, type ProfileTargetKind } from './aws/arns.js';
+export { IOT_NAME, ACTION_NAME, RULE_NAME, STREAM_NAME, TOPIC_NAME, ATTRIBUTE_NAME, POLICY_NAME, type NameRule } from './aws/names.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Policy, PolicyTarget, PolicyVersion } from '../model/index.js';
-import { parseTarget } from '../protocol/index.js';
+import { arns, parseTarget } from '../protocol/index.js';
 import { compilePolicy } from './policy/document.js';
 import type { CertificatesService } from './certificates-service.js';
 import { pageRequest, tokenOf, checkPolicyName, type RegistryDeps } from './support.js';
@@ -14,16 +14,16 @@ export type PoliciesService = ReturnType<typeof policiesService>;
 
 /** The built-in device policy: reference-pipeline.md §1, with this server's region and account. */
 export function defaultDevicePolicy(region: string, accountId: string): string {
-  const arn = `arn:aws:iot:${region}:${accountId}`;
+  const iot = arns(region, accountId).iot;
   const thing = '${iot:Connection.Thing.ThingName}';
   return JSON.stringify(
     {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: 'iot:Connect', Resource: `${arn}:client/${thing}` },
-        { Effect: 'Allow', Action: 'iot:Publish', Resource: `${arn}:topic/$aws/things/${thing}/defender/*` },
-        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${arn}:topicfilter/$aws/things/${thing}/defender/*` },
-        { Effect: 'Allow', Action: 'iot:Receive', Resource: `${arn}:topic/$aws/things/${thing}/defender/*` },
+        { Effect: 'Allow', Action: 'iot:Connect', Resource: iot(`client/${thing}`) },
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: iot(`topic/$aws/things/${thing}/defender/*`) },
+        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: iot(`topicfilter/$aws/things/${thing}/defender/*`) },
+        { Effect: 'Allow', Action: 'iot:Receive', Resource: iot(`topic/$aws/things/${thing}/defender/*`) },
       ],
     },
     null,

@@ -5,7 +5,8 @@
  * plan → DuckDB SQL, one file per command in `spl/commands/`) and its executor; `alerts/` saved
  * searches on a cron schedule with alerts (trigger, throttle, webhook and notify-topic actions, history)
  * and the bundled IoT detections.
- * Imports: core, model, config, telemetry, store (the EventsDb handle) and npm; no other engine
+ * Imports: core, model, config, telemetry, protocol (HEC codes and envelope), store (the EventsDb
+ * handle) and npm; no other engine
  * (notify topics are reached through the model's `Notifier` port).
  */
 export { SiemEngine, type SiemDeps, type TokenRequest } from './siem-engine.js';

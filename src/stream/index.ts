@@ -3,7 +3,8 @@
  * (WAL, synchronous=FULL); one pipeline per stream batches by buffering hints, runs transforms with
  * the Firehose contract (built-in or user JavaScript in a worker), delivers through a sink from the
  * sink table (splunk-hec, http, file) with retry, and writes what fails to a backup directory with
- * Firehose's key layout. Imports: core, model, config, telemetry, store and npm.
+ * Firehose's key layout (the formats themselves are protocol's). Imports: core, model, config,
+ * telemetry, protocol, store and npm.
  */
 export { StreamEngine, MAX_RECORD_BYTES, type StreamService, type StreamStatus, type ReplayResult, type StreamEngineDeps } from './stream-engine.js';
 export { Outbox, type OutboxRecord, type Appended } from './outbox.js';

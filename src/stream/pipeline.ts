@@ -2,7 +2,7 @@ import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHan
 import type { StreamDefinition } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { Appended, Outbox, OutboxRecord } from './outbox.js';
-import type { ErrorOutputType, FailedRecord } from '../protocol/index.js';
+import { arns, type ErrorOutputType, type FailedRecord } from '../protocol/index.js';
 import type { BackupWriter } from './backup.js';
 import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
 import { runTransforms, type Transform } from './transforms/index.js';
@@ -181,7 +181,7 @@ export class StreamPipeline {
         errorMessage: f.errorMessage,
         attemptEndingTimestamp: now,
         rawData: Buffer.from(f.data).toString('base64'),
-        lambdaArn: `arn:aws:lambda:${this.deps.region}:${this.deps.accountId}:function:${f.functionName}`,
+        lambdaArn: arns(this.deps.region, this.deps.accountId).lambdaFunction(f.functionName),
       }));
       if (!(await this.writeFailed('processing-failed', lines))) return;
     }

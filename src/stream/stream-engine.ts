@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { Component, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BackupWriter, findFailedObjects, markReplayed } from './backup.js';
 import type { StreamConfig } from './config.js';
@@ -92,7 +93,7 @@ export class StreamEngine implements Component, StreamService {
   }
 
   arn(name: string): string {
-    return `arn:aws:firehose:${this.deps.region}:${this.deps.accountId}:deliverystream/${name}`;
+    return arns(this.deps.region, this.deps.accountId).deliveryStream(name);
   }
 
   redact(definition: StreamDefinition): StreamDefinition {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { unwrap } from '../../core/index.js';
+import { arns } from '../../protocol/index.js';
 import type { AuditSuppression, ScheduledAudit, Tag } from '../../model/index.js';
 import type { ApiDeps } from '../deps.js';
 import { body, params, query, str } from './iot-registry-support.js';
@@ -13,7 +14,7 @@ export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const audit = deps.audit;
   if (audit === undefined) return;
   const { scheduler, suppressions } = audit;
-  const arn = (name: string) => `arn:aws:iot:${deps.region}:${deps.accountId}:scheduledaudit/${name}`;
+  const arn = arns(deps.region, deps.accountId).scheduledAudit;
   const describe = (a: ScheduledAudit) => ({
     frequency: a.frequency,
     ...(a.dayOfMonth === undefined ? {} : { dayOfMonth: a.dayOfMonth }),

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { arns, iotResource } from '../../protocol/index.js';
 import { allPages, defined, enc, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface ProfileDescription {
@@ -10,15 +11,13 @@ interface ProfileDescription {
   metricsExportConfig?: Record<string, unknown>;
 }
 
-const ARN_PREFIX = /^arn:aws:iot:[^:]*:[^:]*:/;
-
 /** `thinggroup/NAME`, `all/things`, … (the ARN without its `arn:aws:iot:<region>:<account>:` prefix). */
 function shortTarget(arn: string): string {
-  return arn.replace(ARN_PREFIX, '');
+  return iotResource(arn);
 }
 
 function targetArn(ctx: ApplyContext, target: string): string {
-  return target.startsWith('arn:') ? target : `arn:aws:iot:${ctx.vars['region'] ?? 'local'}:${ctx.vars['account_id'] ?? '000000000000'}:${target}`;
+  return target.startsWith('arn:') ? target : arns(ctx.vars['region'] ?? 'local', ctx.vars['account_id'] ?? '000000000000').iot(target);
 }
 
 const body = (spec: Spec): Spec =>

@@ -1,10 +1,10 @@
 import { VigilError, err, ok, toVigilError, type Clock, type Result } from '../../core/index.js';
 import type { AuditFinding, AuditMitigationExecution, AuditMitigationTarget, AuditMitigationTask, AuditMitigationTaskStatus, AuditRegistryActions, AuditStore, MitigationAction, MitigationActionReader, MitigationActionType, Notifier, Page } from '../../model/index.js';
+import { ACTION_NAME } from '../../protocol/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { findCheck } from '../checks/index.js';
 import { ACTION_EXECUTORS } from './actions.js';
 
-const TASK_ID = /^[a-zA-Z0-9_-]{1,128}$/;
 
 /** Action types a check's findings accept (device-defender.md §6.2 last column; SNS for every check). */
 export function allowedActions(checkName: string): ReadonlySet<MitigationActionType> {
@@ -42,7 +42,7 @@ export class AuditMitigation {
   constructor(private readonly deps: AuditMitigationDeps) {}
 
   async start(taskId: string, input: StartMitigationInput): Promise<Result<string>> {
-    if (!TASK_ID.test(taskId)) return err(new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
+    if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
     const existing = await this.deps.store.getMitigationTask(taskId);
     if (existing !== undefined) {
       if (existing.clientRequestToken === input.clientRequestToken) return ok(taskId);

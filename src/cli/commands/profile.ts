@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { detectClient } from '../../api/index.js';
+import { arns } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { arnsFor, clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError, renderTable } from '../output.js';
 
 const ARN_TARGETS: Readonly<Record<string, string>> = { 'all/things': 'all/things', 'all/registered-things': 'all/registered-things', 'all/unregistered-things': 'all/unregistered-things' };
@@ -67,10 +68,11 @@ export function registerProfile(program: Command, context: CliContext): void {
 
   withServerOptions(group.command('attach <name> <target>'))
     .description('attach a profile to a target: a thing-group name, all/things, all/registered-things, all/unregistered-things, or a full target ARN')
-    .option('--region <region>', 'region in the target ARN', 'local')
-    .option('--account <id>', 'account id in the target ARN', '000000000000')
-    .action(async (name: string, target: string, options: ServerOptions & { region: string; account: string }) => {
-      const arn = target.startsWith('arn:') ? target : `arn:aws:iot:${options.region}:${options.account}:${ARN_TARGETS[target] ?? `thinggroup/${target}`}`;
+    .option('--region <region>', 'region in the target ARN (default: the configured region)')
+    .option('--account <id>', 'account id in the target ARN (default: the configured account_id)')
+    .action(async (name: string, target: string, options: ServerOptions & { region?: string; account?: string }) => {
+      const configured = arnsFor(options, context);
+      const arn = target.startsWith('arn:') ? target : arns(options.region ?? configured.region, options.account ?? configured.accountId).iot(ARN_TARGETS[target] ?? `thinggroup/${target}`);
       await detectClient(clientFor(options, context)).attach(name, arn);
       context.io.out(`attached ${name} to ${arn}\n`);
     });
