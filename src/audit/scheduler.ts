@@ -52,7 +52,7 @@ export class AuditScheduler implements Component {
   }
 
   async create(name: string, input: ScheduleInput): Promise<Result<ScheduledAudit>> {
-    if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
+    if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: ACTION_NAME.rule }));
     const existing = await this.deps.store.listScheduled();
     if (existing.some((a) => a.name === name)) return err(new VigilError('audit.already_exists', `scheduled audit ${name} already exists`));
     if (existing.length >= MAX_SCHEDULED_AUDITS) return err(new VigilError('audit.limit_exceeded', `at most ${MAX_SCHEDULED_AUDITS} scheduled audits`));

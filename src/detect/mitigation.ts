@@ -153,7 +153,7 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
     actionArn,
 
     async createAction(name: string, input: { roleArn?: string | undefined; actionParams?: unknown; tags?: readonly Tag[] | undefined }): Promise<Result<MitigationAction>> {
-      if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('mitigation_action.invalid_request', 'actionName must be 1..128 characters of [a-zA-Z0-9_-]'));
+      if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('mitigation_action.invalid_request', `actionName must be ${ACTION_NAME.rule}`));
       if (typeof input.roleArn !== 'string' || input.roleArn.length < 20) return err(new VigilError('mitigation_action.invalid_request', 'roleArn is required (20..2048 characters)'));
       const actionType = typeOf(input.actionParams);
       if (!actionType.ok) return actionType;
@@ -193,7 +193,7 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
     },
 
     async startTask(taskId: string, input: StartTaskInput): Promise<Result<string>> {
-      if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('detect_mitigation.invalid_request', 'taskId must be 1..128 characters of [a-zA-Z0-9_-]'));
+      if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('detect_mitigation.invalid_request', `taskId must be ${ACTION_NAME.rule}`));
       const existing = await store.getTask(taskId);
       if (existing !== undefined) {
         if (input.clientRequestToken !== undefined && existing.clientRequestToken === input.clientRequestToken) return ok(taskId);

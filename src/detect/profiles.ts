@@ -100,7 +100,7 @@ export function profilesService(deps: ProfilesDeps) {
     arn,
 
     async createProfile(name: string, input: ProfileInput): Promise<Result<SecurityProfile>> {
-      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('security_profile.invalid_request', 'securityProfileName must be 1..128 characters of [a-zA-Z0-9:_-]'));
+      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('security_profile.invalid_request', `securityProfileName must be ${IOT_NAME.rule}`));
       const now = deps.clock.now();
       const profile: SecurityProfile = {
         name,
@@ -224,7 +224,7 @@ export function profilesService(deps: ProfilesDeps) {
     },
 
     async createCustomMetric(name: string, input: { metricType?: string | undefined; displayName?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<Result<CustomMetric>> {
-      if (!IOT_NAME.pattern.test(name) || name.startsWith('aws:')) return err(new VigilError('custom_metric.invalid_request', 'metricName must be 1..128 characters of [a-zA-Z0-9:_-] and must not start with aws:'));
+      if (!IOT_NAME.pattern.test(name) || name.startsWith('aws:')) return err(new VigilError('custom_metric.invalid_request', `metricName must be ${IOT_NAME.rule} and must not start with aws:`));
       if (!['number', 'number-list', 'string-list', 'ip-address-list'].includes(input.metricType ?? '')) return err(new VigilError('custom_metric.invalid_request', 'metricType must be one of number, number-list, string-list, ip-address-list'));
       if (input.displayName !== undefined && input.displayName.length > 128) return err(new VigilError('custom_metric.invalid_request', 'displayName is at most 128 characters'));
       const now = deps.clock.now();
@@ -264,7 +264,7 @@ export function profilesService(deps: ProfilesDeps) {
     },
 
     async createDimension(name: string, input: { type?: string | undefined; stringValues?: readonly string[] | undefined; tags?: readonly Tag[] | undefined }): Promise<Result<Dimension>> {
-      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('dimension.invalid_request', 'name must be 1..128 characters of [a-zA-Z0-9:_-]'));
+      if (!IOT_NAME.pattern.test(name)) return err(new VigilError('dimension.invalid_request', `name must be ${IOT_NAME.rule}`));
       if (input.type !== 'TOPIC_FILTER') return err(new VigilError('dimension.invalid_request', 'type must be TOPIC_FILTER'));
       const values = checkValues(input.stringValues);
       if (!values.ok) return values;

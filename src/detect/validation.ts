@@ -31,7 +31,7 @@ export function validateBehaviors(behaviors: readonly Behavior[], context: Valid
       errors.push(`${at}: must be an object`);
       continue;
     }
-    if (typeof behavior.name !== 'string' || !IOT_NAME.pattern.test(behavior.name)) errors.push(`${at}: name must be 1..128 characters of [a-zA-Z0-9:_-]`);
+    if (typeof behavior.name !== 'string' || !IOT_NAME.pattern.test(behavior.name)) errors.push(`${at}: name must be ${IOT_NAME.rule}`);
     else if (names.has(behavior.name)) errors.push(`${at}: behavior name ${behavior.name} is used twice in the profile`);
     else names.add(behavior.name);
     elements += valueElements(behavior.criteria?.value);

@@ -237,7 +237,7 @@ function customMetrics(value: unknown, limits: ProtocolLimits): Record<string, C
   let n = 0;
   for (const name in value) {
     if (++n > limits.maxListEntries) fail(`has more than the limit of ${limits.maxListEntries} metrics`);
-    if (!IOT_NAME.pattern.test(name)) fail('name must be 1..128 characters of [a-zA-Z0-9:_-]', name);
+    if (!IOT_NAME.pattern.test(name)) fail(`name must be ${IOT_NAME.rule}`, name);
     if (name.startsWith('aws:')) fail('name must not start with "aws:"', name);
     // cbor-x decodes a `__proto__` map key as `__proto_`, so this one name cannot cross CBOR intact.
     if (name === '__proto__') fail('name "__proto__" is reserved', name);

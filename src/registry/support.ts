@@ -44,11 +44,11 @@ export function tokenOf(cursor: string | undefined): string | undefined {
 
 
 export function checkThingName(name: string, what = 'thing name'): void {
-  if (!IOT_NAME.pattern.test(name)) throw new VigilError('registry.invalid_name', `"${name}" is not a valid ${what}`, { hint: '1..128 characters of [a-zA-Z0-9:_-]' });
+  if (!IOT_NAME.pattern.test(name)) throw new VigilError('registry.invalid_name', `"${name}" is not a valid ${what}`, { hint: IOT_NAME.rule });
 }
 
 export function checkPolicyName(name: string): void {
-  if (!POLICY_NAME.pattern.test(name)) throw new VigilError('policy.invalid_name', `"${name}" is not a valid policy name`, { hint: '1..128 characters of [A-Za-z0-9_+=,.@-]' });
+  if (!POLICY_NAME.pattern.test(name)) throw new VigilError('policy.invalid_name', `"${name}" is not a valid policy name`, { hint: POLICY_NAME.rule });
 }
 
 export function checkAttributes(attributes: Readonly<Record<string, string>>): void {

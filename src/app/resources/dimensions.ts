@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { IOT_NAME } from '../../protocol/index.js';
 import { allPages, enc, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** TOPIC_FILTER dimensions (Detect). */
@@ -7,7 +8,7 @@ export const dimensions: ResourceKind = {
   label: 'dimension',
   nameField: 'name',
   schema: Type.Object(
-    { name: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }), type: Type.Optional(Type.Literal('TOPIC_FILTER')), stringValues: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 100 }) },
+    { name: Type.String({ pattern: IOT_NAME.source }), type: Type.Optional(Type.Literal('TOPIC_FILTER')), stringValues: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 100 }) },
     { additionalProperties: false },
   ),
   normalize: (spec) => ({ ...spec, type: spec['type'] ?? 'TOPIC_FILTER' }),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { arns, iotResource } from '../../protocol/index.js';
+import { arns, IOT_NAME, iotResource } from '../../protocol/index.js';
 import { allPages, defined, enc, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface ProfileDescription {
@@ -37,7 +37,7 @@ export const securityProfiles: ResourceKind = {
   nameField: 'securityProfileName',
   schema: Type.Object(
     {
-      securityProfileName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      securityProfileName: Type.String({ pattern: IOT_NAME.source }),
       securityProfileDescription: Type.Optional(Type.String({ maxLength: 1000 })),
       behaviors: Type.Optional(Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true }), { maxItems: 100 })),
       alertTargets: Type.Optional(Type.Record(Type.String(), Type.Object({ alertTargetArn: Type.String(), roleArn: Type.String() }))),

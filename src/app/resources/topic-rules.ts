@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { RULE_NAME } from '../../protocol/index.js';
 import { defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface RuleView {
@@ -23,7 +24,7 @@ export const topicRules: ResourceKind = {
   nameField: 'ruleName',
   schema: Type.Object(
     {
-      ruleName: Type.String({ pattern: '^[a-zA-Z0-9_]{1,128}$' }),
+      ruleName: Type.String({ pattern: RULE_NAME.source }),
       sql: Type.String({ minLength: 1 }),
       description: Type.Optional(Type.String()),
       actions: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10 }),

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { notifyClient } from '../../api/index.js';
-import { deliveryStreamName } from '../../protocol/index.js';
+import { deliveryStreamName, TOPIC_NAME } from '../../protocol/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface Subscription {
@@ -24,7 +24,7 @@ export const topics: ResourceKind = {
   nameField: 'name',
   schema: Type.Object(
     {
-      name: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,256}$' }),
+      name: Type.String({ pattern: TOPIC_NAME.source }),
       displayName: Type.Optional(Type.String({ maxLength: 100 })),
       subscriptions: Type.Optional(Type.Array(Type.Object({ protocol: Type.Union([Type.Literal('stream'), Type.Literal('https'), Type.Literal('http'), Type.Literal('mqtt')]), endpoint: Type.String({ minLength: 1 }), rawMessageDelivery: Type.Optional(Type.Boolean()) }, { additionalProperties: false }))),
     },

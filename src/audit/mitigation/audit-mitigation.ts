@@ -42,7 +42,7 @@ export class AuditMitigation {
   constructor(private readonly deps: AuditMitigationDeps) {}
 
   async start(taskId: string, input: StartMitigationInput): Promise<Result<string>> {
-    if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: '1..128 characters of [a-zA-Z0-9_-]' }));
+    if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: ACTION_NAME.rule }));
     const existing = await this.deps.store.getMitigationTask(taskId);
     if (existing !== undefined) {
       if (existing.clientRequestToken === input.clientRequestToken) return ok(taskId);
