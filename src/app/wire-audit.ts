@@ -1,4 +1,4 @@
-import { attemptAsync, type Clock, type Timer } from '../core/index.js';
+import { attemptAsync, pages, type Clock, type Timer } from '../core/index.js';
 import { BLANK_POLICY_DOCUMENT, createAudit, type Audit } from '../audit/index.js';
 import type { AuditRegistryActions, ConnectionHistoryReader, Notifier } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
@@ -35,16 +35,7 @@ function registryActions(registry: Registry, certificates: ReturnType<typeof cer
   return {
     deactivateCertificate: (id) => attemptAsync(() => registry.certificates.updateCertificate(id, 'INACTIVE')),
     deactivateCaCertificate: (id) => attemptAsync(() => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' })),
-    async thingsOfCertificate(id) {
-      const out: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await certificates.thingsOfPrincipal(id, { limit: 250, cursor });
-        out.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
-      return out;
-    },
+    thingsOfCertificate: (id) => pages((cursor) => certificates.thingsOfPrincipal(id, { limit: 250, cursor })),
     addThingToGroup: (group, thing) => attemptAsync(() => registry.things.addThingToGroup(group, thing)),
     replaceDefaultPolicyVersionWithBlank: (policyName) =>
       attemptAsync(async () => {

@@ -1,4 +1,4 @@
-import { VigilError, err, newId, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
+import { VigilError, err, newId, ok, pages, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { AuditCheckDetail, AuditCheckSetting, AuditConfiguration, AuditFinding, AuditFindingQuery, AuditStore, AuditTask, AuditTaskStatus, AuditTaskType, CertificateStore, Component, ConnectionHistoryReader, Notifier, Page, PolicyStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type WeakKeyBlocklist, type Window } from './checks/index.js';
@@ -244,12 +244,9 @@ export class AuditEngine implements Component {
   private async activeSuppressions(checkName: string): Promise<Set<string>> {
     const now = this.options.clock.now();
     const out = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.store.listSuppressions({ checkName, limit: 250, cursor });
-      for (const s of page.items) if (s.suppressIndefinitely || (s.expirationDate !== undefined && s.expirationDate > now)) out.add(s.resourceKey);
-      cursor = page.next;
-    } while (cursor !== undefined);
+    for (const s of await pages((cursor) => this.options.store.listSuppressions({ checkName, limit: 250, cursor }))) {
+      if (s.suppressIndefinitely || (s.expirationDate !== undefined && s.expirationDate > now)) out.add(s.resourceKey);
+    }
     return out;
   }
 

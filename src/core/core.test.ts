@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, err, formatBytes, isId, newId, ok, parseBytes, parseDuration, toVigilError, unwrap } from './index.js';
+import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, newId, ok, pages, parseBytes, parseDuration, toVigilError, unwrap } from './index.js';
 
 describe('VigilError', () => {
   it('keeps code, message and hint, and serializes them', () => {
@@ -136,5 +136,30 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('secret-token', 'secret-tokex')).toBe(false);
     expect(constantTimeEqual('short', 'longer-value')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
+  });
+});
+
+describe('pages', () => {
+  it('drains a listing page by page until a page names no next cursor', async () => {
+    const rows = ['a', 'b', 'c', 'd', 'e'];
+    const asked: Array<string | undefined> = [];
+    const listing = async (cursor: string | undefined) => {
+      asked.push(cursor);
+      const from = cursor === undefined ? 0 : Number(cursor);
+      return { items: rows.slice(from, from + 2), next: from + 2 < rows.length ? String(from + 2) : undefined };
+    };
+    expect(await pages(listing)).toEqual(rows);
+    expect(asked).toEqual([undefined, '2', '4']);
+  });
+
+  it('asks once for an empty listing, and stops early when the caller stops reading', async () => {
+    let calls = 0;
+    expect(await pages(async () => (calls++, { items: [], next: undefined }))).toEqual([]);
+    expect(calls).toBe(1);
+    let fetched = 0;
+    for await (const items of eachPage(async (cursor) => (fetched++, { items: [cursor ?? 'first'], next: 'more' }))) {
+      if (items[0] === 'more') break;
+    }
+    expect(fetched).toBe(2);
   });
 });

@@ -23,6 +23,7 @@ export { DueTimer } from './due-timer.js';
 export { newId, isId, newSecret } from './ids.js';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 export { isRetryableStatus } from './retry.js';
+export { pages, eachPage, type CursorPage } from './pages.js';
 export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';
 export { hashSeed, seededRandom } from './random.js';

@@ -1,4 +1,4 @@
-import type { Clock, Timer, TimerHandle } from '../core/index.js';
+import { pages, type Clock, type Timer, type TimerHandle } from '../core/index.js';
 import type { CloudDatapoint, DatapointSink, DeviceDatapoint, Dimension, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -79,7 +79,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
 
   /** Re-reads profiles, targets, custom metrics and dimensions; invalidates alarms that lost their behavior or target. */
   async reload(): Promise<void> {
-    const [profiles, targets, customMetrics, dimensions] = await Promise.all([this.o.profiles.listProfiles(), this.o.profiles.listTargets(), allPages((c) => this.o.profiles.listCustomMetrics({ limit: 250, cursor: c })), allPages((c) => this.o.profiles.listDimensions({ limit: 250, cursor: c }))]);
+    const [profiles, targets, customMetrics, dimensions] = await Promise.all([this.o.profiles.listProfiles(), this.o.profiles.listTargets(), pages((c) => this.o.profiles.listCustomMetrics({ limit: 250, cursor: c })), pages((c) => this.o.profiles.listDimensions({ limit: 250, cursor: c }))]);
     const context = { customMetrics: new Map(customMetrics.map((m) => [m.name, m.metricType] as const)), dimensions: new Set(dimensions.map((d) => d.name)), dimensionValues: new Map<string, Dimension>(dimensions.map((d) => [d.name, d])) };
     const next = new Map<string, CompiledProfile>();
     for (const profile of profiles) next.set(profile.name, compileProfile(profile, context, this.compiled.get(profile.name)));
@@ -262,16 +262,5 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private evaluateCloud(state: ThingState, dp: CloudDatapoint): void {
     if (state.profilesVersion !== this.version) this.resolveProfiles(state, dp.timestamp);
     this.evaluator.cloud(state, dp);
-  }
-}
-
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (p.next === undefined) return out;
-    cursor = p.next;
   }
 }

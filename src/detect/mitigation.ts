@@ -1,4 +1,4 @@
-import { VigilError, err, newId, ok, type Clock, type Result } from '../core/index.js';
+import { VigilError, err, newId, ok, pages, type Clock, type Result } from '../core/index.js';
 import type { DetectMitigationExecution, DetectMitigationTask, MitigationAction, MitigationActionType, MitigationStore, Tag, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { ACTION_NAME, type Arns } from '../protocol/index.js';
@@ -75,21 +75,10 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
         if (v !== undefined) found.push(v);
       }
     } else if (task.onlyActive) {
-      let cursor: string | undefined;
-      do {
-        const page = await deps.violations.listActive({ limit: 250, cursor, profileName: task.target.securityProfileName });
-        found.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
+      found.push(...(await pages((cursor) => deps.violations.listActive({ limit: 250, cursor, profileName: task.target.securityProfileName }))));
     } else {
-      const ids = new Set<string>();
-      let cursor: string | undefined;
-      do {
-        const page = await deps.violations.listEvents({ limit: 250, cursor, profileName: task.target.securityProfileName, from: task.range?.startTime ?? 0, to: (task.range?.endTime ?? task.startTime) + 1 });
-        for (const e of page.items) ids.add(e.violationId);
-        cursor = page.next;
-      } while (cursor !== undefined);
-      for (const id of ids) {
+      const events = await pages((cursor) => deps.violations.listEvents({ limit: 250, cursor, profileName: task.target.securityProfileName, from: task.range?.startTime ?? 0, to: (task.range?.endTime ?? task.startTime) + 1 }));
+      for (const id of new Set(events.map((e) => e.violationId))) {
         const v = await deps.violations.getViolation(id);
         if (v !== undefined) found.push(v);
       }

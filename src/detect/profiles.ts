@@ -1,4 +1,4 @@
-import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
+import { VigilError, err, ok, pages, type Clock, type Result } from '../core/index.js';
 import type { AlertTarget, Behavior, CustomMetric, CustomMetricType, Dimension, MetricToRetain, MetricsExportConfig, ProfileStore, SecurityProfile, Tag, ThingDirectory } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { IOT_NAME, parseProfileTarget, type Arns } from '../protocol/index.js';
@@ -53,8 +53,8 @@ export function profilesService(deps: ProfilesDeps) {
   };
 
   async function context(): Promise<ValidationContext> {
-    const metrics = await allOf((cursor) => store.listCustomMetrics({ limit: 250, cursor }));
-    const dimensions = await allOf((cursor) => store.listDimensions({ limit: 250, cursor }));
+    const metrics = await pages((cursor) => store.listCustomMetrics({ limit: 250, cursor }));
+    const dimensions = await pages((cursor) => store.listDimensions({ limit: 250, cursor }));
     return { customMetrics: new Map(metrics.map((m) => [m.name, m.metricType] as const)), dimensions: new Set(dimensions.map((d) => d.name)) };
   }
 
@@ -330,15 +330,4 @@ function page<T>(all: readonly T[], query: { nextToken?: string | undefined; max
   const items = rest.slice(0, limit.value);
   const last = items[items.length - 1];
   return ok({ items, nextToken: rest.length > limit.value && last !== undefined ? key(last) : undefined });
-}
-
-async function allOf<T>(fetch: (cursor: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const p = await fetch(cursor);
-    out.push(...p.items);
-    if (p.next === undefined) return out;
-    cursor = p.next;
-  }
 }

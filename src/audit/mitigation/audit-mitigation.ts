@@ -1,4 +1,4 @@
-import { VigilError, err, ok, toVigilError, type Clock, type Result } from '../../core/index.js';
+import { VigilError, err, ok, pages, toVigilError, type Clock, type Result } from '../../core/index.js';
 import type { AuditFinding, AuditMitigationExecution, AuditMitigationTarget, AuditMitigationTask, AuditMitigationTaskStatus, AuditRegistryActions, AuditStore, MitigationAction, MitigationActionReader, MitigationActionType, Notifier, Page } from '../../model/index.js';
 import { ACTION_NAME } from '../../protocol/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
@@ -114,12 +114,7 @@ export class AuditMitigation {
       }
     } else {
       const taskId = target.auditTaskId as string;
-      let cursor: string | undefined;
-      do {
-        const page = await this.deps.store.listFindings({ taskId, limit: 250, cursor });
-        findings.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
+      findings = await pages((cursor) => this.deps.store.listFindings({ taskId, limit: 250, cursor }));
       const filter = target.auditCheckToReasonCodeFilter;
       if (filter !== undefined) findings = findings.filter((f) => filter[f.checkName]?.includes(f.reasonForNonComplianceCode) ?? false);
     }
@@ -183,15 +178,8 @@ export class AuditMitigation {
     return ok({ task, statistics });
   }
 
-  private async allExecutions(taskId: string): Promise<AuditMitigationExecution[]> {
-    const out: AuditMitigationExecution[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.listExecutions({ taskId, limit: 1000, cursor });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor !== undefined);
-    return out;
+  private allExecutions(taskId: string): Promise<AuditMitigationExecution[]> {
+    return pages((cursor) => this.deps.store.listExecutions({ taskId, limit: 1000, cursor }));
   }
 
   list(query: Parameters<AuditStore['listMitigationTasks']>[0]): Promise<Page<AuditMitigationTask>> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registryClient } from '../../api/index.js';
-import { VigilError } from '../../core/index.js';
+import { VigilError, pages } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 import { arnsFor, clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError, renderTable } from '../output.js';
@@ -43,13 +43,10 @@ export function registerPolicy(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const registry = registryClient(clientFor(options, context));
-      const policies: Array<{ policyName: string; policyArn: string }> = [];
-      let marker: string | undefined;
-      do {
+      const policies = await pages(async (marker) => {
         const page = await registry.listPolicies(marker);
-        policies.push(...page.policies);
-        marker = page.nextMarker;
-      } while (marker !== undefined);
+        return { items: page.policies, next: page.nextMarker };
+      });
       if (options.json === true) printJson(context, { policies });
       else context.io.out(renderTable(['POLICY', 'ARN'], policies.map((p) => [p.policyName, p.policyArn])));
     });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { parse } from 'yaml';
 import { detectClient } from '../../api/index.js';
 import { arns } from '../../protocol/index.js';
@@ -55,13 +56,10 @@ export function registerProfile(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const client = detectClient(clientFor(options, context));
-      const all: Array<{ name: string; arn: string }> = [];
-      let token: string | undefined;
-      do {
+      const all = await pages(async (token) => {
         const page = await client.listProfiles(token);
-        all.push(...page.securityProfileIdentifiers);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.securityProfileIdentifiers, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { securityProfileIdentifiers: all });
       else context.io.out(renderTable(['PROFILE', 'ARN'], all.map((p) => [p.name, p.arn])));
     });
