@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, newId, ok, pages, parseBytes, parseDuration, toVigilError, unwrap } from './index.js';
+import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, isRetryableStatus, newId, ok, pages, parseBytes, parseDuration, retry, toVigilError, unwrap } from './index.js';
 
 describe('VigilError', () => {
   it('keeps code, message and hint, and serializes them', () => {
@@ -161,5 +161,55 @@ describe('pages', () => {
       if (items[0] === 'more') break;
     }
     expect(fetched).toBe(2);
+  });
+});
+
+describe('retry', () => {
+  const policy = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0 };
+
+  it('waits the backoff between attempts and stops at maxAttempts', async () => {
+    const time = new FakeTime(0);
+    const at: number[] = [];
+    const running = retry(async () => (at.push(time.now()), { ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, maxAttempts: 4 });
+    await time.advance(10_000);
+    expect(await running).toEqual({ ok: false, error: 'busy', attempts: 4, reason: 'exhausted' });
+    expect(at).toEqual([0, 100, 300, 700]);
+  });
+
+  it('stops at once on a permanent error, and returns the value of the first success', async () => {
+    const time = new FakeTime(0);
+    expect(await retry(async () => ({ ok: false as const, error: 'refused', retryable: false }), { timer: time, backoff: policy })).toEqual({ ok: false, error: 'refused', attempts: 1, reason: 'permanent' });
+    let calls = 0;
+    const running = retry(async () => (++calls < 3 ? { ok: false as const, error: 'busy', retryable: true } : { ok: true as const, value: 'done' }), { timer: time, backoff: policy });
+    await time.advance(1000);
+    expect(await running).toEqual({ ok: true, value: 'done', attempts: 3 });
+  });
+
+  it('caps each wait at the time left and ends when no time is left', async () => {
+    const time = new FakeTime(0);
+    const at: number[] = [];
+    const running = retry(async () => (at.push(time.now()), { ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, timeLeftMs: () => 250 - time.now() });
+    await time.advance(1000);
+    expect(await running).toMatchObject({ ok: false, reason: 'exhausted' });
+    expect(at).toEqual([0, 100, 250]);
+  });
+
+  it('tells an abort at the failure from one during the wait', async () => {
+    const time = new FakeTime(0);
+    const before = new AbortController();
+    before.abort();
+    expect(await retry(async () => ({ ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, signal: before.signal })).toMatchObject({ reason: 'aborted', attempts: 1 });
+    const during = new AbortController();
+    const running = retry(async () => ({ ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, signal: during.signal });
+    await time.advance(50);
+    during.abort(new Error('stop'));
+    expect(await running).toMatchObject({ reason: 'stopped', attempts: 1 });
+  });
+});
+
+describe('isRetryableStatus', () => {
+  it('retries server errors, 408 and 429 and nothing else (the peer refused)', () => {
+    expect([500, 502, 503, 504, 408, 429].every(isRetryableStatus)).toBe(true);
+    expect([200, 400, 401, 403, 404, 409, 413].some(isRetryableStatus)).toBe(false);
   });
 });

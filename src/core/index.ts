@@ -22,7 +22,7 @@ export { systemClock, systemTimer, FakeTime, type Clock, type Timer, type TimerH
 export { DueTimer } from './due-timer.js';
 export { newId, isId, newSecret } from './ids.js';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-export { isRetryableStatus } from './retry.js';
+export { isRetryableStatus, retry, type Attempt, type RetryOptions, type RetryOutcome } from './retry.js';
 export { pages, eachPage, type CursorPage } from './pages.js';
 export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';

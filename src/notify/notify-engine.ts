@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import { VigilError, backoffDelay, err, newSecret, ok, type Clock, type Result, type Timer } from '../core/index.js';
+import { VigilError, err, newSecret, ok, retry, type Clock, type Result, type Timer } from '../core/index.js';
 import type { Component, MqttPublisher, Notifier, NotifyStore, NotifySubscription, NotifyTopic, StreamPutter, SubscriptionProtocol } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { notifyConfigSchema } from './config.js';
@@ -164,27 +164,27 @@ export class NotifyEngine implements Notifier, Component {
       nowSecs: () => Math.floor(this.deps.clock.now() / 1000),
       signal,
     };
-    const policy = { initialMs: config.min_delay_ms, maxMs: config.max_delay_ms, multiplier: 2, jitter: 0.5 };
-    for (let attempt = 1; ; attempt++) {
-      const result = await protocol.deliver(subscription, { body, messageId: message.messageId, topicArn: message.topicArn }, ports);
-      if (result.ok) {
-        telemetry.count('notify_delivered', { protocol: subscription.protocol });
-        return;
-      }
-      const fields = { subscription: subscription.arn, messageId: message.messageId, attempt, code: result.error.error.code, error: result.error.error.message };
-      if (!result.error.retryable || attempt >= config.delivery_attempts || signal.aborted) {
-        const reason = signal.aborted ? 'shutdown' : result.error.retryable ? 'attempts_exhausted' : 'permanent_error';
-        telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason }, fields);
-        return;
-      }
-      telemetry.emit('notify_delivery_retried', { protocol: subscription.protocol }, fields);
-      try {
-        await timer.sleep(backoffDelay(attempt, policy, this.deps.random), signal);
-      } catch {
-        telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason: 'shutdown' }, fields);
-        return;
-      }
+    const fields = (attempt: number, error: VigilError) => ({ subscription: subscription.arn, messageId: message.messageId, attempt, code: error.code, error: error.message });
+    const outcome = await retry(
+      async () => {
+        const result = await protocol.deliver(subscription, { body, messageId: message.messageId, topicArn: message.topicArn }, ports);
+        return result.ok ? ok(undefined) : { ok: false, error: result.error.error, retryable: result.error.retryable };
+      },
+      {
+        timer,
+        backoff: { initialMs: config.min_delay_ms, maxMs: config.max_delay_ms, multiplier: 2, jitter: 0.5 },
+        random: this.deps.random,
+        signal,
+        maxAttempts: config.delivery_attempts,
+        onRetry: (attempt, error) => telemetry.emit('notify_delivery_retried', { protocol: subscription.protocol }, fields(attempt, error)),
+      },
+    );
+    if (outcome.ok) {
+      telemetry.count('notify_delivered', { protocol: subscription.protocol });
+      return;
     }
+    const reason = outcome.reason === 'permanent' ? 'permanent_error' : outcome.reason === 'exhausted' ? 'attempts_exhausted' : 'shutdown';
+    telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason }, fields(outcome.attempts, outcome.error));
   }
 }
 

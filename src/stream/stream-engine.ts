@@ -251,7 +251,7 @@ export class StreamEngine implements Component, StreamService {
     });
     const stats = this.stats.get(definition.name) ?? emptyStats();
     this.stats.set(definition.name, stats);
-    const context = { stream: definition.name, streamArn: this.arn(definition.name), version: definition.version, clock: this.deps.clock };
+    const context = { stream: definition.name, streamArn: this.arn(definition.name), version: definition.version, clock: this.deps.clock, timer: this.deps.timer };
     const pipeline = new StreamPipeline(definition, kind, kind.create(definition.sink as Record<string, unknown>, context), transforms, new BackupWriter(this.backupRootOf(definition.name), definition.name, definition.version, definition.backup), stats, {
       outbox: this.deps.outbox,
       clock: this.deps.clock,

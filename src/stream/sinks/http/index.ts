@@ -37,7 +37,7 @@ export const httpSink: SinkKind = {
   create(raw, context) {
     const config = raw as unknown as HttpSinkConfig;
     const url = new URL(config.url);
-    const client = new HttpClient(url, { caFile: config.caFile, maxSockets: config.maxInFlight + 1 });
+    const client = new HttpClient(url, context.timer, { caFile: config.caFile, maxSockets: config.maxInFlight + 1 });
     const sink: Sink = {
       maxInFlight: config.maxInFlight,
       maxRecordBytes: config.maxRecordBytes,

@@ -4,7 +4,7 @@ import { gzip } from 'node:zlib';
 import type { SinkKind, Sink, Delivery, Probe } from '../sink.js';
 import { HttpClient } from '../../http-request.js';
 import { AckPoller } from './ack-poller.js';
-import { isRetryableStatus } from '../../../core/index.js';
+import { isRetryableStatus, type Timer } from '../../../core/index.js';
 import { ACK_TIMEOUT_MESSAGE, HEC_NO_DATA, isHecCode, parseHecReply, splunkErrorCode, transportErrorCode } from '../../../protocol/index.js';
 import { splunkHecSinkSchema, type SplunkHecSinkConfig } from './config.js';
 
@@ -19,7 +19,7 @@ export const splunkHecSink: SinkKind = {
   failedIds: (recordId) => ({ EventId: `${recordId}.0` }),
   create(raw, context) {
     const config = raw as unknown as SplunkHecSinkConfig;
-    return new SplunkHecSink(config, context.clock.now.bind(context.clock));
+    return new SplunkHecSink(config, context.clock.now.bind(context.clock), context.timer);
   },
 };
 
@@ -32,13 +32,13 @@ class SplunkHecSink implements Sink {
   private readonly path: string;
   private readonly nonRetried: ReadonlySet<number>;
 
-  constructor(private readonly config: SplunkHecSinkConfig, private readonly now: () => number) {
+  constructor(private readonly config: SplunkHecSinkConfig, private readonly now: () => number, timer: Timer) {
     this.maxInFlight = config.maxInFlight;
     this.maxRecordBytes = config.maxRecordBytes;
-    this.client = new HttpClient(new URL(config.endpoint), { caFile: config.caFile, maxSockets: config.maxInFlight + 2 });
+    this.client = new HttpClient(new URL(config.endpoint), timer, { caFile: config.caFile, maxSockets: config.maxInFlight + 2 });
     const channel = config.channel === '' ? randomUUID() : config.channel;
     this.headers = { authorization: `Splunk ${config.token}`, 'x-splunk-request-channel': channel };
-    this.poller = new AckPoller(this.client, this.headers, config.ackPollIntervalMs, config.requestTimeoutSecs * 1000);
+    this.poller = new AckPoller(this.client, timer, this.headers, config.ackPollIntervalMs, config.requestTimeoutSecs * 1000);
     this.nonRetried = new Set(config.nonRetriedCodes);
     const query = new URLSearchParams(Object.entries(config.rawQuery).filter((e): e is [string, string] => typeof e[1] === 'string'));
     this.path = config.endpointType === 'Event' ? '/services/collector/event' : `/services/collector/raw${query.size > 0 ? `?${query.toString()}` : ''}`;
