@@ -40,6 +40,7 @@ export class AuditEngine implements Component {
   private readonly weakKeys: WeakKeyBlocklist;
   private readonly running = new Map<string, { cancelled: boolean; done: Promise<void> }>();
   private sweepTimer: TimerHandle | undefined;
+  private readonly finishedListeners = new Set<(task: AuditTask) => void>();
   /** Called by the scheduler to refuse disabling checks that a scheduled audit uses. */
   scheduledChecks: () => Promise<ReadonlySet<string>> = async () => new Set();
 
@@ -57,6 +58,16 @@ export class AuditEngine implements Component {
     this.sweepTimer = undefined;
     for (const run of this.running.values()) run.cancelled = true;
     await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Calls `listener` with each task that ends (completed, failed or canceled); returns the unsubscribe. */
+  onTaskFinished(listener: (task: AuditTask) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => void this.finishedListeners.delete(listener);
+  }
+
+  private finished(task: AuditTask): void {
+    for (const listener of this.finishedListeners) listener(task);
   }
 
   /** Resolves when every task in progress has ended. */
@@ -231,6 +242,7 @@ export class AuditEngine implements Component {
     }
     await this.options.store.updateTask(task);
     this.options.telemetry.emit('audit_task_finished', { task_type: task.taskType, status: task.taskStatus }, { taskId: task.taskId });
+    this.finished(task);
     await this.notify(task);
   }
 
@@ -275,6 +287,7 @@ export class AuditEngine implements Component {
     const details = Object.fromEntries(task.checkNames.map((n) => [n, task.details[n]?.checkRunStatus === 'IN_PROGRESS' ? { checkRunStatus: 'CANCELED' as const } : task.details[n]]));
     const canceled: AuditTask = { ...task, taskStatus: 'CANCELED', taskEndTime: this.options.clock.now(), details: details as AuditTask['details'] };
     await this.options.store.updateTask(canceled);
+    this.finished(canceled);
     await this.notify(canceled);
     return ok(undefined);
   }

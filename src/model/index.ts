@@ -18,3 +18,4 @@ export type { PanelVisualization, DashboardPanel, Dashboard, DashboardStore } fr
 export type { DisconnectReason, ConnectionHistoryEntry, ConnectionHistoryQuery, ConnectionHistoryStore } from './connection-history.js';
 export type { AlertComparator, AlertTrigger, AlertAction, AlertThrottle, AlertDefinition, SavedSearch, AlertRunStatus, AlertActionOutcome, AlertRun, SavedSearchStore } from './saved-search.js';
 export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource } from './detect-ml.js';
+export type { EngineEvent, EngineEvents } from './engine-events.js';

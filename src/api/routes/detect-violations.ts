@@ -8,6 +8,27 @@ import { body, bool, compact, int, params, query, seconds, str } from './iot-reg
 
 const tags = ['AWS IoT Device Defender: Detect'];
 
+function additional(v: { behavior: Violation['behavior'] }): { confidenceLevel: string } | undefined {
+  const confidence = v.behavior.criteria?.mlDetectionConfig?.confidenceLevel;
+  return confidence === undefined ? undefined : { confidenceLevel: confidence };
+}
+
+/** An active violation as ListActiveViolations answers it (also the console's live `violation` event). */
+export function activeViolationJson(v: Violation): Record<string, unknown> {
+  return compact({
+    violationId: v.violationId,
+    thingName: v.thingName,
+    securityProfileName: v.profileName,
+    behavior: v.behavior,
+    lastViolationValue: v.lastValue,
+    violationEventAdditionalInfo: additional(v),
+    verificationState: v.verificationState ?? 'UNKNOWN',
+    verificationStateDescription: v.verificationDescription,
+    lastViolationTime: seconds(v.lastTime),
+    violationStartTime: seconds(v.startTime),
+  });
+}
+
 /** ListActiveViolations, ListViolationEvents, PutVerificationStateOnViolation, ListMetricValues (§3.5). */
 export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { detect } = deps;
@@ -21,23 +42,6 @@ export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void
     nextToken: q['nextToken'],
     maxResults: int(q['maxResults'], 'maxResults'),
   });
-  const additional = (v: { behavior: Violation['behavior'] }) => {
-    const confidence = v.behavior.criteria?.mlDetectionConfig?.confidenceLevel;
-    return confidence === undefined ? undefined : { confidenceLevel: confidence };
-  };
-  const active = (v: Violation) =>
-    compact({
-      violationId: v.violationId,
-      thingName: v.thingName,
-      securityProfileName: v.profileName,
-      behavior: v.behavior,
-      lastViolationValue: v.lastValue,
-      violationEventAdditionalInfo: additional(v),
-      verificationState: v.verificationState ?? 'UNKNOWN',
-      verificationStateDescription: v.verificationDescription,
-      lastViolationTime: seconds(v.lastTime),
-      violationStartTime: seconds(v.startTime),
-    });
   const event = (e: ListedEvent) =>
     compact({
       violationId: e.violationId,
@@ -54,7 +58,7 @@ export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void
 
   app.get('/active-violations', { schema: { tags, summary: 'ListActiveViolations' } }, async (request) => {
     const listed = unwrap(await detect.violations.listActive(filter(query(request))));
-    return compact({ activeViolations: listed.items.map(active), nextToken: listed.nextToken });
+    return compact({ activeViolations: listed.items.map(activeViolationJson), nextToken: listed.nextToken });
   });
 
   app.get('/violation-events', { schema: { tags, summary: 'ListViolationEvents' } }, async (request) => {

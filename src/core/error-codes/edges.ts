@@ -15,6 +15,7 @@ export const API_ERRORS = {
   'auth.wrong_service': 'unauthenticated',
   'auth.forbidden': 'forbidden',
   'access_key.not_found': 'not_found',
+  'api.live_listener_failed': 'internal',
 } as const satisfies CodeTable;
 
 /**
