@@ -1,7 +1,8 @@
 /**
- * core: the vocabulary every other module shares. Errors as values with stable codes, `Result`,
- * injectable time (`Clock`, `Timer`, and `FakeTime` for tests), ids, retry backoff, byte and
- * duration units, seeded random numbers. It imports nothing from the project and nothing from npm.
+ * core: the vocabulary every other module shares. Errors as values with stable codes (the closed
+ * code tables of every module, `error-codes/`), `Result`, injectable time (`Clock`, `Timer`, and
+ * `FakeTime` for tests), ids, retries with backoff, page draining, byte and duration units, seeded
+ * random numbers. It imports nothing from the project and nothing from npm.
  */
 export { VigilError, isVigilError, toVigilError, type ErrorSpan, type VigilErrorInit } from './errors.js';
 export {

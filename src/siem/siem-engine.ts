@@ -51,6 +51,7 @@ export class SiemEngine {
   }
 
   static async open(deps: SiemDeps): Promise<SiemEngine> {
+    for (const name of await EventStore.migrate(deps.events)) deps.telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
     for (const macro of SPL_MACROS) await deps.events.connection.run(macro);
     const store = await EventStore.open(deps.events, deps.clock);
     const engine = new SiemEngine(deps, store);
@@ -96,9 +97,8 @@ export class SiemEngine {
   }
 
   /** Counts of stored events per index. */
-  async eventCounts(): Promise<Record<string, number>> {
-    const reader = await this.deps.events.connection.runAndReadAll('select "index" as name, count(*) as n from siem_events group by 1');
-    return Object.fromEntries(reader.getRowObjectsJS().map((r) => [String(r['name']), Number(r['n'])]));
+  eventCounts(): Promise<Record<string, number>> {
+    return this.store.countsByIndex();
   }
 
   /** Deletes the index and its events. */

@@ -7,7 +7,6 @@
  * telemetry, protocol, store and npm.
  */
 export { StreamEngine, MAX_RECORD_BYTES, type StreamService, type StreamStatus, type ReplayResult, type StreamEngineDeps } from './stream-engine.js';
-export { Outbox, type OutboxRecord, type Appended } from './outbox.js';
 export { streamConfigSchema, type StreamConfig } from './config.js';
 export { buildDefinition, redactDefinition, streamInputSchema, type StreamInput } from './definition.js';
 export { SINKS, sinkKind, type SinkKind, type Sink, type SinkRecord, type Delivery, type Probe, type SinkContext } from './sinks/index.js';

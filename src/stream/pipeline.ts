@@ -1,7 +1,6 @@
 import { retry, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { StreamDefinition } from '../model/index.js';
+import type { Outbox, OutboxAppended, OutboxRecord, StreamDefinition } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import type { Appended, Outbox, OutboxRecord } from './outbox.js';
 import { arns, type ErrorOutputType, type FailedRecord } from '../protocol/index.js';
 import type { BackupWriter } from './backup.js';
 import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
@@ -81,7 +80,7 @@ export class StreamPipeline {
   }
 
   /** The outbox committed records for this stream. */
-  appended(appended: Appended): void {
+  appended(appended: OutboxAppended): void {
     this.unreadRecords += appended.seqs.length;
     this.unreadBytes += appended.bytes;
     this.oldestUnread ??= appended.arrival;

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
-import type { Component, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import type { Component, Outbox, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
 import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BackupWriter, findFailedObjects, markReplayed } from './backup.js';
 import type { StreamConfig } from './config.js';
 import { buildDefinition, redactDefinition } from './definition.js';
-import type { Outbox } from './outbox.js';
 import { emptyStats, StreamPipeline, type StreamStats } from './pipeline.js';
 import { sinkKind } from './sinks/index.js';
 import { transformKind } from './transforms/index.js';
@@ -78,7 +77,7 @@ export class StreamEngine implements Component, StreamService {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: StreamEngineDeps) {
-    deps.outbox.onAppended = (stream, appended) => this.pipelines.get(stream)?.appended(appended);
+    deps.outbox.onAppended((stream, appended) => this.pipelines.get(stream)?.appended(appended));
   }
 
   async start(): Promise<void> {
