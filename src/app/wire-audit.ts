@@ -37,15 +37,6 @@ function registryActions(registry: Registry, certificates: ReturnType<typeof cer
     deactivateCaCertificate: (id) => attemptAsync(() => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' })),
     thingsOfCertificate: (id) => pages((cursor) => certificates.thingsOfPrincipal(id, { limit: 250, cursor })),
     addThingToGroup: (group, thing) => attemptAsync(() => registry.things.addThingToGroup(group, thing)),
-    replaceDefaultPolicyVersionWithBlank: (policyName) =>
-      attemptAsync(async () => {
-        const { policy, versions } = await registry.policies.listPolicyVersions(policyName);
-        // A policy keeps at most 5 versions: make room by deleting the oldest non-default one.
-        if (versions.length >= 5) {
-          const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);
-          if (oldest !== undefined) await registry.policies.deletePolicyVersion(policyName, oldest.versionId);
-        }
-        await registry.policies.createPolicyVersion(policyName, BLANK_POLICY_DOCUMENT, true);
-      }),
+    replaceDefaultPolicyVersionWithBlank: (policyName) => attemptAsync(async () => void (await registry.policies.replaceDefaultVersion(policyName, BLANK_POLICY_DOCUMENT))),
   };
 }

@@ -102,6 +102,19 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
       return { version, isDefault: setAsDefault };
     },
 
+    /**
+     * Creates `document` as the new default version; a policy already at its version limit first
+     * loses its oldest non-default version (audit mitigation REPLACE_DEFAULT_POLICY_VERSION).
+     */
+    async replaceDefaultVersion(policyName: string, document: string): Promise<{ version: PolicyVersion; isDefault: boolean }> {
+      const { policy, versions } = await this.listPolicyVersions(policyName);
+      if (versions.length >= MAX_POLICY_VERSIONS) {
+        const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);
+        if (oldest !== undefined) await this.deletePolicyVersion(policyName, oldest.versionId);
+      }
+      return this.createPolicyVersion(policyName, document, true);
+    },
+
     async getPolicyVersion(policyName: string, versionId: string): Promise<{ policy: Policy; version: PolicyVersion }> {
       const policy = await requirePolicy(policyName);
       return { policy, version: await requireVersion(policyName, versionId) };

@@ -13,6 +13,7 @@ export { SiemEngine, type SiemDeps, type TokenRequest } from './siem-engine.js';
 export { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 export { createHecServer, type HecServer, type HecConfig, type HecDeps } from './hec/hec-server.js';
 export { EventStore } from './events/event-store.js';
+export { ensureSiemDefaults } from './defaults.js';
 export { LookupStore, LOOKUP_LIMITS, LOOKUP_NAME, type LookupInfo } from './lookups/index.js';
 export { compileSpl, explain, formatSplError, parseSpl, type CompiledSearch, type CompileOptions } from './spl/compile.js';
 export { runSearch, formatTime, type SearchRequest, type SearchResult, type ResultRow } from './spl/execute.js';
