@@ -1,4 +1,4 @@
-import { VigilError, err, newId, ok, pages, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
+import { VigilError, err, newId, ok, pages, present, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { AuditCheckDetail, AuditCheckSetting, AuditConfiguration, AuditFinding, AuditFindingQuery, AuditStore, AuditTask, AuditTaskStatus, AuditTaskType, CertificateStore, Component, ConnectionHistoryReader, Notifier, Page, PolicyStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type WeakKeyBlocklist, type Window } from './checks/index.js';
@@ -263,9 +263,7 @@ export class AuditEngine implements Component {
   }
 
   async describeTask(taskId: string): Promise<Result<AuditTask>> {
-    const task = await this.options.store.getTask(taskId);
-    if (task === undefined) return err(new VigilError('audit.not_found', `audit task ${taskId} does not exist`));
-    return ok(task);
+    return present(await this.options.store.getTask(taskId), () => new VigilError('audit.not_found', `audit task ${taskId} does not exist`));
   }
 
   async listTasks(query: { from: number; to: number; taskType?: AuditTaskType | undefined; taskStatus?: AuditTaskStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<AuditTask>> {
@@ -302,8 +300,6 @@ export class AuditEngine implements Component {
   }
 
   async describeFinding(findingId: string): Promise<Result<AuditFinding>> {
-    const finding = await this.options.store.getFinding(findingId);
-    if (finding === undefined) return err(new VigilError('audit.not_found', `audit finding ${findingId} does not exist`));
-    return ok(finding);
+    return present(await this.options.store.getFinding(findingId), () => new VigilError('audit.not_found', `audit finding ${findingId} does not exist`));
   }
 }

@@ -1,4 +1,4 @@
-import { DueTimer, VigilError, err, ok, type Clock, type Result, type Timer } from '../core/index.js';
+import { DueTimer, VigilError, err, ok, present, type Clock, type Result, type Timer } from '../core/index.js';
 import type { AuditFrequency, AuditStore, Component, DayOfWeek, ScheduledAudit, Tag } from '../model/index.js';
 import { ACTION_NAME } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -65,9 +65,7 @@ export class AuditScheduler implements Component {
   }
 
   async describe(name: string): Promise<Result<ScheduledAudit>> {
-    const audit = await this.deps.store.getScheduled(name);
-    if (audit === undefined) return err(new VigilError('audit.not_found', `scheduled audit ${name} does not exist`));
-    return ok(audit);
+    return present(await this.deps.store.getScheduled(name), () => new VigilError('audit.not_found', `scheduled audit ${name} does not exist`));
   }
 
   async update(name: string, input: ScheduleInput): Promise<Result<ScheduledAudit>> {

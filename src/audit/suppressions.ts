@@ -1,4 +1,4 @@
-import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
+import { VigilError, err, ok, present, type Clock, type Result } from '../core/index.js';
 import type { AuditResourceIdentifier, AuditStore, AuditSuppression, Page } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { findCheck } from './checks/index.js';
@@ -37,9 +37,7 @@ export class AuditSuppressions {
   }
 
   async describe(checkName: string, identifier: AuditResourceIdentifier): Promise<Result<AuditSuppression>> {
-    const found = await this.deps.store.getSuppression(checkName, resourceKey(identifier));
-    if (found === undefined) return err(new VigilError('audit.not_found', `no suppression of ${checkName} for this resource`));
-    return ok(found);
+    return present(await this.deps.store.getSuppression(checkName, resourceKey(identifier)), () => new VigilError('audit.not_found', `no suppression of ${checkName} for this resource`));
   }
 
   async update(input: SuppressionInput): Promise<Result<void>> {

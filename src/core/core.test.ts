@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, isRetryableStatus, newId, ok, pages, parseBytes, parseDuration, retry, toVigilError, unwrap } from './index.js';
+import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, isRetryableStatus, newId, ok, pages, parseBytes, parseDuration, present, retry, toVigilError, unwrap } from './index.js';
 
 describe('VigilError', () => {
   it('keeps code, message and hint, and serializes them', () => {
@@ -211,5 +211,13 @@ describe('isRetryableStatus', () => {
   it('retries server errors, 408 and 429 and nothing else (the peer refused)', () => {
     expect([500, 502, 503, 504, 408, 429].every(isRetryableStatus)).toBe(true);
     expect([200, 400, 401, 403, 404, 409, 413].some(isRetryableStatus)).toBe(false);
+  });
+});
+
+describe('present', () => {
+  it('is the value when there is one, else the error the caller names', () => {
+    expect(present(0, () => new VigilError('thing.not_found', 'none'))).toEqual(ok(0));
+    const missing = present<string>(undefined, () => new VigilError('thing.not_found', 'no thing named t'));
+    expect(missing.ok ? undefined : missing.error.code).toBe('thing.not_found');
   });
 });

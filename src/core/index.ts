@@ -18,7 +18,7 @@ export {
   type ModuleErrorCode,
   type ReportRejectionCode,
 } from './error-codes/index.js';
-export { ok, err, unwrap, attempt, attemptAsync, type Result, type Ok, type Err } from './result.js';
+export { ok, err, unwrap, attempt, attemptAsync, present, type Result, type Ok, type Err } from './result.js';
 export { systemClock, systemTimer, FakeTime, type Clock, type Timer, type TimerHandle } from './clock.js';
 export { DueTimer } from './due-timer.js';
 export { newId, isId, newSecret } from './ids.js';

@@ -46,3 +46,8 @@ export async function attemptAsync<T>(fn: () => Promise<T>): Promise<Result<T>> 
     throw error;
   }
 }
+
+/** `value` when it is there, else the error `missing()` builds: a lookup whose miss is an expected failure. */
+export function present<T>(value: T | undefined, missing: () => VigilError): Result<T> {
+  return value === undefined ? err(missing()) : ok(value);
+}

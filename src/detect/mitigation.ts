@@ -1,4 +1,4 @@
-import { VigilError, err, newId, ok, pages, type Clock, type Result } from '../core/index.js';
+import { VigilError, err, newId, ok, pages, present, type Clock, type Result } from '../core/index.js';
 import type { DetectMitigationExecution, DetectMitigationTask, MitigationAction, MitigationActionType, MitigationStore, Tag, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { ACTION_NAME, type Arns } from '../protocol/index.js';
@@ -45,15 +45,11 @@ export function mitigationService(deps: { store: MitigationStore; violations: Vi
   }
 
   async function requireAction(name: string): Promise<Result<MitigationAction>> {
-    const action = await store.getAction(name);
-    if (action === undefined) return err(new VigilError('mitigation_action.not_found', `no mitigation action named ${name}`));
-    return ok(action);
+    return present(await store.getAction(name), () => new VigilError('mitigation_action.not_found', `no mitigation action named ${name}`));
   }
 
   async function requireTask(taskId: string): Promise<Result<DetectMitigationTask>> {
-    const task = await store.getTask(taskId);
-    if (task === undefined) return err(new VigilError('detect_mitigation.not_found', `no detect mitigation task with id ${taskId}`));
-    return ok(task);
+    return present(await store.getTask(taskId), () => new VigilError('detect_mitigation.not_found', `no detect mitigation task with id ${taskId}`));
   }
 
   /** One action on one violation: only ADD_THINGS_TO_THING_GROUP is a detect mitigation action. */

@@ -1,4 +1,4 @@
-import { VigilError, err, ok, pages, type Clock, type Result } from '../core/index.js';
+import { VigilError, err, ok, pages, present, type Clock, type Result } from '../core/index.js';
 import type { AlertTarget, Behavior, CustomMetric, CustomMetricType, Dimension, MetricToRetain, MetricsExportConfig, ProfileStore, SecurityProfile, Tag, ThingDirectory } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { IOT_NAME, parseProfileTarget, type Arns } from '../protocol/index.js';
@@ -59,9 +59,7 @@ export function profilesService(deps: ProfilesDeps) {
   }
 
   async function requireProfile(name: string): Promise<Result<SecurityProfile>> {
-    const profile = await store.getProfile(name);
-    if (profile === undefined) return err(new VigilError('security_profile.not_found', `no security profile named ${name}`));
-    return ok(profile);
+    return present(await store.getProfile(name), () => new VigilError('security_profile.not_found', `no security profile named ${name}`));
   }
 
   async function check(profile: Omit<SecurityProfile, 'version' | 'createdAt' | 'updatedAt'>): Promise<Result<void>> {
@@ -85,15 +83,11 @@ export function profilesService(deps: ProfilesDeps) {
   }
 
   async function describeCustomMetric(name: string): Promise<Result<CustomMetric>> {
-    const metric = await store.getCustomMetric(name);
-    if (metric === undefined) return err(new VigilError('custom_metric.not_found', `no custom metric named ${name}`));
-    return ok(metric);
+    return present(await store.getCustomMetric(name), () => new VigilError('custom_metric.not_found', `no custom metric named ${name}`));
   }
 
   async function describeDimension(name: string): Promise<Result<Dimension>> {
-    const dimension = await store.getDimension(name);
-    if (dimension === undefined) return err(new VigilError('dimension.not_found', `no dimension named ${name}`));
-    return ok(dimension);
+    return present(await store.getDimension(name), () => new VigilError('dimension.not_found', `no dimension named ${name}`));
   }
 
   return {
