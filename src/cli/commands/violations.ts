@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pages } from '../../core/index.js';
-import { detectClient, type ViolationView } from '../../api/index.js';
+import { detectClient, type ActiveViolation, type ViolationEvent, type ViolationView } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable } from '../output.js';
@@ -20,7 +20,7 @@ function query(options: FilterOptions): Record<string, string> {
 }
 
 const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString());
-const valueOf = (v: ViolationView) => JSON.stringify(v.lastViolationValue ?? v.metricValue ?? {});
+const valueOf = (v: ViolationView) => JSON.stringify(('lastViolationValue' in v ? v.lastViolationValue : 'metricValue' in v ? v.metricValue : undefined) ?? {});
 
 export function registerViolations(program: Command, context: CliContext): void {
   const group = program.command('violations').description('Device Defender Detect violations');
@@ -29,7 +29,7 @@ export function registerViolations(program: Command, context: CliContext): void 
     .description('active violations')
     .action(async (options: FilterOptions) => {
       const client = detectClient(clientFor(options, context));
-      const all: ViolationView[] = await pages(async (token) => {
+      const all: ActiveViolation[] = await pages(async (token) => {
         const page = await client.listActive({ ...query(options), ...(token === undefined ? {} : { nextToken: token }) });
         return { items: page.activeViolations, next: page.nextToken };
       });
@@ -44,7 +44,7 @@ export function registerViolations(program: Command, context: CliContext): void 
       const client = detectClient(clientFor(options, context));
       const end = Date.now() / 1000;
       const start = end - Number(options.since) * 3600;
-      const all: ViolationView[] = await pages(async (token) => {
+      const all: ViolationEvent[] = await pages(async (token) => {
         const page = await client.listEvents({ ...query(options), startTime: String(start), endTime: String(end + 1), ...(token === undefined ? {} : { nextToken: token }) });
         return { items: page.violationEvents, next: page.nextToken };
       });

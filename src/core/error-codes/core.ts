@@ -6,6 +6,8 @@ export const CORE_ERRORS = {
   'internal.error': 'internal',
   'internal.not_started': 'internal',
   'internal.start_failed': 'internal',
+  /** A response its route's contract does not allow (checked under test): a bug in the route. */
+  'internal.response_contract': 'internal',
   'units.invalid_bytes': 'invalid',
   'units.invalid_duration': 'invalid',
 } as const satisfies CodeTable;

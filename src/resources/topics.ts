@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { notifyClient } from '../../api/index.js';
-import { deliveryStreamName, TOPIC_NAME } from '../../protocol/index.js';
+import { notifyClient } from '../api/index.js';
+import { deliveryStreamName, TOPIC_NAME } from '../protocol/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface Subscription {
