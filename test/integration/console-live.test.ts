@@ -1,4 +1,6 @@
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_EVENTS, type LiveEventType } from '../../src/api/contract/index.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 /**
@@ -8,6 +10,14 @@ import { startTestVigil, type TestVigil } from '../support/vigil.js';
  */
 let vigil: TestVigil;
 let api: string;
+
+/** The data of one `event: NAME` block, checked against the live feed's contract for NAME. */
+function eventData(block: string, type: LiveEventType): unknown {
+  expect(block.split('\n')[0]).toBe(`event: ${type}`);
+  const data: unknown = JSON.parse(block.slice(block.indexOf('data: ') + 6));
+  expect([...Value.Errors(LIVE_EVENTS[type], data)].map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  return data;
+}
 
 beforeAll(async () => {
   vigil = await startTestVigil();
@@ -45,7 +55,7 @@ describe('console live updates', () => {
     controller.abort();
     const event = text.split('\n\n').find((block) => block.includes(`"taskId":"${started}"`)) ?? '';
     expect(event).toMatch(/^event: audit-task\ndata: /);
-    expect(JSON.parse(event.slice(event.indexOf('data: ') + 6))).toMatchObject({ taskId: started, taskStatus: 'COMPLETED' });
+    expect(eventData(event, 'audit-task')).toMatchObject({ taskId: started, taskStatus: 'COMPLETED' });
   }, 30_000);
 
   it('a violation that starts reaches a signed-in console as a violation event, shaped like ListActiveViolations', async () => {
@@ -74,6 +84,6 @@ describe('console live updates', () => {
     const event = text.split('\n\n').find((block) => block.includes('"thingName":"live-dev"')) ?? '';
     expect(event).toMatch(/^event: violation\ndata: /);
     const listed = await vigil.client.request<{ activeViolations: unknown[] }>('GET', '/active-violations?thingName=live-dev');
-    expect(JSON.parse(event.slice(event.indexOf('data: ') + 6))).toEqual(listed.activeViolations[0]);
+    expect(eventData(event, 'violation')).toEqual(listed.activeViolations[0]);
   }, 30_000);
 });

@@ -1,13 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EngineEvent } from '../../model/index.js';
+import { liveContract as c, type LiveEvent } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { typed } from '../route-app.js';
 import { activeViolationJson } from './detect-violations.js';
-
-/** One live update for the console. */
-export interface LiveEvent {
-  readonly type: 'violation' | 'audit-task' | 'stream-health';
-  readonly data: unknown;
-}
 
 const STREAM_POLL_MS = 5000;
 const HEARTBEAT_MS = 15_000;
@@ -17,7 +13,7 @@ const HEARTBEAT_MS = 15_000;
  * them (`deps.live`), and stream health, sampled from the stream engine every 5 s (freshness moves
  * with time, so there is nothing to be told). One source serves every connected client.
  */
-function liveSource(app: FastifyInstance, deps: ApiDeps): { subscribe(send: (event: LiveEvent) => void): () => void } {
+function liveSource(app: FastifyInstance, deps: Pick<ApiDeps, 'live' | 'streams'>): { subscribe(send: (event: LiveEvent) => void): () => void } {
   const listeners = new Set<(event: LiveEvent) => void>();
   let timer: NodeJS.Timeout | undefined;
   let stopEngineEvents: (() => void) | undefined;
@@ -32,11 +28,10 @@ function liveSource(app: FastifyInstance, deps: ApiDeps): { subscribe(send: (eve
   };
 
   const pollStreams = async (): Promise<void> => {
-    if (deps.streams === undefined) return;
     for (const stream of await deps.streams.list().catch(() => [])) {
       const status = await deps.streams.status(stream.name).catch(() => undefined);
       if (status === undefined) continue;
-      const health = { name: status.name, deliveredRecords: status.deliveredRecords, failed: Object.values(status.backedUpRecords).reduce((a, b) => a + b, 0), dataFreshnessSecs: status.dataFreshnessSecs, outboxRecords: status.outboxRecords, lastError: status.lastError };
+      const health: Extract<LiveEvent, { type: 'stream-health' }>['data'] = { name: status.name, deliveredRecords: status.deliveredRecords, failed: Object.values(status.backedUpRecords).reduce((a, b) => a + b, 0), dataFreshnessSecs: status.dataFreshnessSecs, outboxRecords: status.outboxRecords, lastError: status.lastError };
       const key = JSON.stringify(health);
       if (streamState.get(status.name) !== key) publish({ type: 'stream-health', data: health });
       streamState.set(status.name, key);
@@ -67,7 +62,7 @@ function liveSource(app: FastifyInstance, deps: ApiDeps): { subscribe(send: (eve
     subscribe(send) {
       listeners.add(send);
       if (timer === undefined) {
-        stopEngineEvents = deps.live?.subscribe(fromEngine);
+        stopEngineEvents = deps.live.subscribe(fromEngine);
         timer = setInterval(tick, STREAM_POLL_MS);
         timer.unref();
         tick();
@@ -81,14 +76,15 @@ function liveSource(app: FastifyInstance, deps: ApiDeps): { subscribe(send: (eve
 }
 
 /** `GET /api/v1/events/stream`: server-sent events for the console (violation, audit-task, stream-health). */
-export function liveEventRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const source = liveSource(app, deps);
+export function liveEventRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'live' | 'streams'>): void {
+  const app = typed(fastify);
+  const source = liveSource(fastify, deps);
   const open = new Set<() => void>();
   // SSE responses never go idle: end them before the server waits for connections to finish.
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
-  app.get('/api/v1/events/stream', { schema: { tags: ['console'], summary: 'Live updates as server-sent events' } }, async (request, reply: FastifyReply) => {
+  app.get('/api/v1/events/stream', { schema: { tags: ['console'], summary: 'Live updates as server-sent events', ...c.events } }, async (request, reply: FastifyReply) => {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
