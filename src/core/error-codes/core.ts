@@ -8,6 +8,8 @@ export const CORE_ERRORS = {
   'internal.start_failed': 'internal',
   /** A response its route's contract does not allow (checked under test): a bug in the route. */
   'internal.response_contract': 'internal',
+  /** A detector name the caller did not check against the detector table: a bug in the caller. */
+  'internal.unknown_detector': 'internal',
   'units.invalid_bytes': 'invalid',
   'units.invalid_duration': 'invalid',
 } as const satisfies CodeTable;
