@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { Static } from 'typebox';
-import { VigilError } from '../core/index.js';
+import { VigilError, errorKind } from '../core/index.js';
 import { formatAuthority, parseListen } from '../config/index.js';
 import type { Component, Endpoint, TlsCredentials } from '../model/index.js';
 import { installAuth } from './auth.js';
@@ -70,7 +70,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps, options:
     const vigilError = fromFastifyError(error);
     const style = request.signed === true && vigilError.code.startsWith('auth.') ? (errorStyleFor(request) === 'vigil' ? 'aws-rest' : errorStyleFor(request)) : errorStyleFor(request);
     if (vigilError.code.startsWith('auth.')) deps.telemetry.emit('api_auth_failed', { reason: vigilError.code }, { url: request.url, ip: request.ip });
-    else if (!vigilError.code.includes('.') || vigilError.code.startsWith('internal.')) deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
+    else if (errorKind(vigilError.code) === 'internal' || errorKind(vigilError.code) === 'fault') deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
     return sendError(reply, vigilError, style);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new VigilError('api.route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`), errorStyleFor(request)));

@@ -8,3 +8,4 @@ export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
+export { thingDirectory } from './wire-detect.js';

@@ -5,7 +5,7 @@
  * machine), violations and their events with alerts to a notify topic, retained metric values,
  * metrics export to MQTT, detect mitigation tasks, and ML Detect (`ml/`: the streaming detector, its
  * fleet models and training, the labelled evaluation corpus with NAB's windowed score, baselines, backtest). Meets the registry, the broker and notify
- * through model ports. Imports: core, model, config, telemetry, protocol (report types).
+ * through model ports. Imports: core, model, config, telemetry, protocol (report types, ARNs, names).
  */
 export { createDetect, type Detect, type DetectOptions } from './detect.js';
 export { detectConfigSchema, type DetectConfig } from './config.js';
@@ -18,7 +18,6 @@ export { validateBehaviors, type ValidationContext } from './validation.js';
 export { FleetPercentile } from './fleet-percentile.js';
 export { exportPayloads, type ExportItem } from './export.js';
 export { AWS_METRICS } from './metrics.js';
-export { parseProfileTarget } from './targets.js';
 export { evaluateCorpus, ML_METRICS, CONFIDENCE_LEVELS, type MlCorpus, type MlIncident, type EvaluationResult } from './ml/evaluation/scenario-evaluation.js';
 export { generateLabelledCorpus, FAMILIES, KINDS, type LabelledCorpus, type LabelledSeries, type LabelledCorpusOptions } from './ml/evaluation/labelled-corpus.js';
 export { evaluateLabelled, type LabelledEvaluation, type DetectorEvaluation, type ThresholdResult } from './ml/evaluation/evaluate-labelled.js';

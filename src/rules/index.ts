@@ -3,7 +3,7 @@
  * (`SELECT … FROM 'filter' WHERE …`, JSON paths, operators, topic()/clientid()/timestamp()/newuuid())
  * evaluated on every MQTT message, `$aws/rules/<rule>` basic ingest, and actions (firehose → stream
  * put port, republish → MQTT publisher port, sns → notifier port) with AWS error-action payloads.
- * Imports: core, model, telemetry.
+ * Imports: core, model, telemetry, protocol (ARNs, name rules).
  */
 export { RulesEngine, type RulesEngineDeps } from './rules-engine.js';
 export { buildRule, compileRule, checkRuleName, type TopicRulePayload, type CompiledRule } from './topic-rule.js';

@@ -1,8 +1,8 @@
-import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { StreamDefinition } from '../model/index.js';
+import { retry, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import type { Outbox, OutboxAppended, OutboxRecord, StreamDefinition } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import type { Appended, Outbox, OutboxRecord } from './outbox.js';
-import type { BackupWriter, ErrorOutputType, FailedRecord } from './backup.js';
+import { arns, type ErrorOutputType, type FailedRecord } from '../protocol/index.js';
+import type { BackupWriter } from './backup.js';
 import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
 import { runTransforms, type Transform } from './transforms/index.js';
 import type { ProcessingFailure } from './transforms/run-transforms.js';
@@ -80,7 +80,7 @@ export class StreamPipeline {
   }
 
   /** The outbox committed records for this stream. */
-  appended(appended: Appended): void {
+  appended(appended: OutboxAppended): void {
     this.unreadRecords += appended.seqs.length;
     this.unreadBytes += appended.bytes;
     this.oldestUnread ??= appended.arrival;
@@ -180,7 +180,7 @@ export class StreamPipeline {
         errorMessage: f.errorMessage,
         attemptEndingTimestamp: now,
         rawData: Buffer.from(f.data).toString('base64'),
-        lambdaArn: `arn:aws:lambda:${this.deps.region}:${this.deps.accountId}:function:${f.functionName}`,
+        lambdaArn: arns(this.deps.region, this.deps.accountId).lambdaFunction(f.functionName),
       }));
       if (!(await this.writeFailed('processing-failed', lines))) return;
     }
@@ -208,38 +208,47 @@ export class StreamPipeline {
 
   private async deliverWithRetry(records: readonly SinkRecord[], signal: AbortSignal): Promise<Attempted> {
     const retryMs = this.definition.retryDurationSecs * 1000;
-    let attempts = 0;
     let firstFailureAt: number | undefined;
     let ackWaitMs = 0;
-    for (;;) {
-      attempts++;
-      const delivered = this.deps.telemetry.startTimer('stream_delivery_seconds');
-      const outcome: Delivery = await this.sink.deliver(records, signal);
-      delivered({ stream: this.definition.name, result: outcome.ok ? 'ok' : 'error' });
-      if (signal.aborted) return { kind: 'aborted' };
-      if (outcome.ok) {
-        if (outcome.ackLatencyMs !== undefined) {
-          this.stats.lastAckLatencyMs = outcome.ackLatencyMs;
-          this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, outcome.ackLatencyMs / 1000);
+    type Failure = Extract<Delivery, { ok: false }> & { readonly at: number };
+    const outcome = await retry<undefined, Failure | undefined>(
+      async () => {
+        const delivered = this.deps.telemetry.startTimer('stream_delivery_seconds');
+        const delivery = await this.sink.deliver(records, signal);
+        delivered({ stream: this.definition.name, result: delivery.ok ? 'ok' : 'error' });
+        // Stopping wins over the answer: the records stay in the outbox.
+        if (signal.aborted) return { ok: false, error: undefined, retryable: false };
+        if (delivery.ok) {
+          if (delivery.ackLatencyMs !== undefined) {
+            this.stats.lastAckLatencyMs = delivery.ackLatencyMs;
+            this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, delivery.ackLatencyMs / 1000);
+          }
+          return { ok: true, value: undefined };
         }
-        return { kind: 'delivered', attempts };
-      }
-      const now = this.deps.clock.now();
-      this.stats.lastError = { code: outcome.errorCode, message: outcome.errorMessage, at: now };
-      if (!outcome.retryable) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
-      // Firehose: the retry clock starts at the first failure and does not count time spent waiting for acks.
-      if (firstFailureAt === undefined) firstFailureAt = now;
-      else ackWaitMs += outcome.ackWaitMs ?? 0;
-      const used = now - firstFailureAt - ackWaitMs;
-      if (retryMs === 0 || used >= retryMs) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
-      this.stats.retries++;
-      this.deps.telemetry.emit('stream_delivery_retried', { stream: this.definition.name, error_code: outcome.errorCode }, { attempt: attempts, message: outcome.errorMessage });
-      try {
-        await this.deps.timer.sleep(Math.min(backoffDelay(attempts, this.deps.backoff), retryMs - used), signal);
-      } catch {
-        return { kind: 'aborted' };
-      }
-    }
+        const at = this.deps.clock.now();
+        this.stats.lastError = { code: delivery.errorCode, message: delivery.errorMessage, at };
+        return { ok: false, error: { ...delivery, at }, retryable: delivery.retryable };
+      },
+      {
+        timer: this.deps.timer,
+        backoff: this.deps.backoff,
+        signal,
+        // Firehose: the retry clock starts at the first failure and does not count time spent waiting for acks.
+        timeLeftMs: (failure) => {
+          const at = failure?.at ?? this.deps.clock.now();
+          if (firstFailureAt === undefined) firstFailureAt = at;
+          else ackWaitMs += failure?.ackWaitMs ?? 0;
+          return retryMs === 0 ? 0 : retryMs - (at - firstFailureAt - ackWaitMs);
+        },
+        onRetry: (attempt, failure) => {
+          this.stats.retries++;
+          this.deps.telemetry.emit('stream_delivery_retried', { stream: this.definition.name, error_code: failure?.errorCode ?? '' }, { attempt, message: failure?.errorMessage });
+        },
+      },
+    );
+    if (outcome.ok) return { kind: 'delivered', attempts: outcome.attempts };
+    if (outcome.reason === 'aborted' || outcome.reason === 'stopped' || outcome.error === undefined) return { kind: 'aborted' };
+    return { kind: 'failed', attempts: outcome.attempts, errorCode: outcome.error.errorCode, errorMessage: outcome.error.errorMessage };
   }
 
   private writeFailed(type: ErrorOutputType, lines: readonly FailedRecord[]): Promise<boolean> {

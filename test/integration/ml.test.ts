@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeTime } from '../../src/core/index.js';
+import { FakeTime, unwrap } from '../../src/core/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
@@ -38,8 +38,8 @@ describe('ML Detect end to end', () => {
     const detect = vigil.running.detect;
     const ml = detect.ml;
     if (ml === undefined) throw new Error('ML Detect is not wired');
-    await detect.profiles.createProfile('ml', { behaviors: [{ name: 'bytes-out', metric: 'aws:all-bytes-out', criteria: { mlDetectionConfig: { confidenceLevel: 'MEDIUM' }, consecutiveDatapointsToAlarm: 1, consecutiveDatapointsToClear: 1 } }] });
-    await detect.profiles.attach('ml', 'arn:aws:iot:local:000000000000:all/things');
+    unwrap(await detect.profiles.createProfile('ml', { behaviors: [{ name: 'bytes-out', metric: 'aws:all-bytes-out', criteria: { mlDetectionConfig: { confidenceLevel: 'MEDIUM' }, consecutiveDatapointsToAlarm: 1, consecutiveDatapointsToClear: 1 } }] }));
+    unwrap(await detect.profiles.attach('ml', 'arn:aws:iot:local:000000000000:all/things'));
 
     const summaries = async (): Promise<Summary[]> => (await vigil?.client.request<{ summaries: Summary[] }>('GET', '/behavior-model-training/summaries?securityProfileName=ml'))?.summaries ?? [];
     expect(await summaries()).toEqual([{ securityProfileName: 'ml', behaviorName: 'bytes-out', trainingDataCollectionStartDate: T0 / 1000, modelStatus: 'PENDING_BUILD', datapointsCollectionPercentage: 0 }]);

@@ -8,7 +8,7 @@ import { formatAuthority, parseListen } from '../../config/index.js';
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent, TlsCredentials } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
-import { HEC_NOT_FOUND, hecBody, type HecReply } from './hec-codes.js';
+import { HEC_NOT_FOUND, hecBody, hecCodeForError, type HecReply } from '../../protocol/index.js';
 import { eventsFromEnvelopes, eventsFromRaw, type IngestContext } from './hec-body.js';
 import type { hecConfigSchema } from './config.js';
 
@@ -65,8 +65,8 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     inFlight++;
     handle(request, response)
       .catch((error: unknown) => {
-        deps.telemetry.emit('component_error', { component: 'hec', code: 'hec.internal', stage: 'request' }, { err: error });
-        if (!response.headersSent) send(response, hecBody({ code: 8 }));
+        deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.hec_failed', stage: 'request' }, { err: error });
+        if (!response.headersSent) send(response, hecBody({ code: hecCodeForError(error) }));
       })
       .finally(() => {
         inFlight--;
@@ -164,7 +164,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     } catch (error) {
       committed({ result: 'error' });
       deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
-      return reply(response, { code: 8 });
+      return reply(response, { code: hecCodeForError(error) });
     }
     return reply(response, { code: 0 });
   }
