@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { registryClient, siemClient } from '../../src/api/index.js';
 import { DUCK_MIGRATIONS, REGISTRY_MIGRATIONS, migrateDuckDb, migrateRegistry, openDuckDb, openSqliteRegistry } from '../../src/store/index.js';
+import { EVENT_MIGRATIONS } from '../../src/siem/events/event-schema.js';
 import { signedFetch } from '../support/sigv4.js';
 import { tempDir } from '../support/temp.js';
 import { startTestVigil } from '../support/vigil.js';
@@ -52,6 +53,9 @@ function readSqlite(path: string, table: string, columns: readonly string[]): Ro
   }
 }
 
+/** Every DuckDB migration of the event store file: the store's own and the SIEM event table's (applied when its event store opens), in the order their names give. */
+const EVENTS_FILE_MIGRATIONS = [...DUCK_MIGRATIONS, ...EVENT_MIGRATIONS].sort((a, b) => a.name.localeCompare(b.name));
+
 describe('upgrades: migrations run forward from every earlier schema version and lose nothing', () => {
   it('registry (SQLite): a data dir at each earlier version, with rows in every table, migrates to the latest with every row and column value intact', async () => {
     const dir = tempDir('vigil-upgrade-registry-');
@@ -85,14 +89,14 @@ describe('upgrades: migrations run forward from every earlier schema version and
   it('event store (DuckDB): a store at each earlier version, with rows in every table, migrates to the latest with every row intact', async () => {
     const dir = tempDir('vigil-upgrade-events-');
     try {
-      for (let version = 1; version < DUCK_MIGRATIONS.length; version++) {
+      for (let version = 1; version < EVENTS_FILE_MIGRATIONS.length; version++) {
         const path = join(dir.path, `events-v${version}.duckdb`);
         const seeded = new Map<string, Row[]>();
         for (let step = 1; step <= version; step++) {
           const opened = await openDuckDb(path);
           if (!opened.ok) throw opened.error;
           const events = opened.value;
-          expect((await migrateDuckDb(events, DUCK_MIGRATIONS.slice(0, step))).ok).toBe(true);
+          expect((await migrateDuckDb(events, EVENTS_FILE_MIGRATIONS.slice(0, step))).ok).toBe(true);
           const tables = (await events.connection.runAndReadAll("select table_name from information_schema.tables where table_schema = 'main' and table_name <> 'vigil_duck_migrations' order by table_name")).getRowObjects().map((r) => String(r['table_name']));
           for (const table of tables) {
             const columns = (await events.connection.runAndReadAll(`select column_name, data_type from information_schema.columns where table_name = '${table}' order by ordinal_position`)).getRowObjects();
@@ -115,9 +119,9 @@ describe('upgrades: migrations run forward from every earlier schema version and
         }
         const opened = await openDuckDb(path);
         if (!opened.ok) throw opened.error;
-        const upgraded = await migrateDuckDb(opened.value);
+        const upgraded = await migrateDuckDb(opened.value, EVENTS_FILE_MIGRATIONS);
         if (!upgraded.ok) throw upgraded.error;
-        expect(upgraded.value, `from version ${version}`).toEqual(DUCK_MIGRATIONS.slice(version).map((m) => m.name));
+        expect(upgraded.value, `from version ${version}`).toEqual(EVENTS_FILE_MIGRATIONS.slice(version).map((m) => m.name));
         for (const [table, rows] of seeded) {
           const columns = Object.keys(rows[0] as Row);
           const read = (await opened.value.connection.runAndReadAll(`select ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" order by ${columns.includes('serial') ? 'serial, ' : ''}"${columns[0]}"`)).getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
@@ -173,7 +177,7 @@ describe('upgrades: migrations run forward from every earlier schema version and
       // Event store at version 002.
       const opened = await openDuckDb(join(dataDir, 'events.duckdb'));
       if (!opened.ok) throw opened.error;
-      expect((await migrateDuckDb(opened.value, DUCK_MIGRATIONS.slice(0, 2))).ok).toBe(true);
+      expect((await migrateDuckDb(opened.value, EVENTS_FILE_MIGRATIONS.slice(0, 2))).ok).toBe(true);
       for (let seq = 1; seq <= 3; seq++) {
         await opened.value.connection.run(`insert into siem_events (time_ms, "index", sourcetype, source, host, raw, is_json, fields, indextime_ms, serial) values (${now - 60_000 + seq}, 'main', 'old', 'seed', 'h', '{"seq":${seq},"msg":"before the upgrade"}', true, null, ${now}, ${seq})`);
       }
