@@ -150,12 +150,8 @@ function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: Plan
   rel.columns = new Map(BASE_COLUMNS);
   const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
   const where = searchToSql((first as CommandNode).args as SearchExpr, rel, time);
-  rel.ctes.push({
-    name: 'base',
-    sql: `SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial", ${SLOT_FIELDS.map((c) => `${c.slice(2)} AS "${c}"`).join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`,
-  });
-  rel.current = 'base';
-  if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+  rel.start(`SELECT time_ms / 1000.0 AS "_time", host, source, sourcetype, "index", raw AS "_raw", indextime_ms / 1000.0 AS "_indextime", is_json AS "__json", fields AS "__fields", serial AS "__serial", ${SLOT_FIELDS.map((c) => `${c.slice(2)} AS "${c}"`).join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`, 'siem_events', 'base');
+  if (where !== 'true') rel.push((src) => `SELECT * FROM ${src} WHERE ${where}`);
   rel.order = ['"_time" DESC', '"__serial" DESC'];
   rel.orderColumns = new Set(['_time', '__serial']);
 }

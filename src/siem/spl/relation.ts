@@ -45,7 +45,6 @@ export const INTERNAL_PREFIX = '__';
 export const SLOT_FIELDS: readonly string[] = Array.from({ length: 16 }, (_v, i) => `__x${i}`);
 const SLOT_FIRST = SLOT_FIELDS[0] as string;
 const SLOT_REFS = SLOT_FIELDS.map((c) => `"${c}"`).join(', ');
-const RAW_EXTRACT = /json_extract_string\("_raw", '((?:[^']|'')*)'\)/g;
 export const DEFAULT_EVENT_FIELDS = ['_time', 'host', 'source', 'sourcetype', 'index', 'splunk_server', 'linecount', '_raw'];
 
 export function quoteIdent(name: string): string {
@@ -81,9 +80,23 @@ export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: 
   return { path: `$${parts.join('')}`, multi };
 }
 
-/** The planner's state: the CTE chain so far and what is known about the current row shape. */
+/** One step of the plan: a named SELECT over the step before it (`input`). Frozen once made. */
+export interface PlanStep {
+  readonly name: string;
+  readonly input: string;
+  readonly sql: string;
+}
+
+/** Builds one step's SELECT from the name of the step it reads. */
+export type StepBody = (input: string) => string;
+
+/**
+ * The planner's state: the chain of steps so far (each immutable, rendered once from the name of
+ * its input) and what is known about the current row shape.
+ */
 export class Relation {
-  readonly ctes: Array<{ name: string; sql: string }> = [];
+  private readonly steps: PlanStep[] = [];
+  /** The name of the last step ('' before the first). */
   current = '';
   /** Known columns of `current`, in output order. */
   columns = new Map<string, Kind>();
@@ -106,15 +119,36 @@ export class Relation {
   rawModified = false;
   private counter = 0;
 
-  /** Adds a CTE selecting from the current one; `body` uses `{src}` for the source name. */
-  push(body: string): void {
+  /**
+   * Adds a step reading the current one. `writes` names the fields the step assigns (`_raw` among
+   * them means later JSON extraction can no longer use the ingest-time field slots).
+   */
+  push(body: StepBody, writes: readonly string[] = []): void {
     const name = `s${this.counter++}`;
-    // Commands extract JSON from `_raw` themselves (spath, eval spath()): route those to the slots too.
-    let sql = body.replaceAll('{src}', this.current);
-    if (this.slotsUsable()) sql = sql.replace(RAW_EXTRACT, (whole, path: string) => (path.includes('[*]') ? whole : this.rawJson(`'${path}'`)));
-    if (sql.includes('AS "_raw"')) this.rawModified = true;
-    this.ctes.push({ name, sql });
+    this.steps.push(Object.freeze({ name, input: this.current, sql: body(this.current) }));
     this.current = name;
+    if (writes.includes('_raw')) this.rawModified = true;
+  }
+
+  /** The plan so far: every step, oldest first. */
+  get ctes(): readonly PlanStep[] {
+    return this.steps;
+  }
+
+  /** Starts the plan with a first step reading a table (`siem_events`, a lookup, generated rows). */
+  start(sql: string, input: string, name = `s${this.counter++}`): void {
+    this.steps.push(Object.freeze({ name, input, sql }));
+    this.current = name;
+  }
+
+  /**
+   * `json_extract_string(<text>, <path>)` for a field value read out of JSON text. When the text is
+   * the stored `_raw` and the path has no `{}` (one value), the ingest-time slot for the path is
+   * read instead (same value, no parse). `guarded`: callers test `__json`/`json_valid` themselves.
+   */
+  jsonString(text: string, pathLiteral: string): string {
+    if (text === '"_raw"' && !pathLiteral.includes('[*]')) return this.rawJson(pathLiteral);
+    return `json_extract_string(${text}, ${pathLiteral})`;
   }
 
   /**
@@ -173,7 +207,7 @@ export class Relation {
       items.push(`${value.sql} AS ${quoteIdent(name)}`);
       this.columns.set(name, value.kind);
     }
-    if (items.length > 0) this.push(`SELECT *, ${items.join(', ')} FROM {src}`);
+    if (items.length > 0) this.push((src) => `SELECT *, ${items.join(', ')} FROM ${src}`);
   }
 
   /**
@@ -279,7 +313,7 @@ function writeColumns(rel: Relation, values: ReadonlyArray<{ readonly name: stri
   const replace = values.filter((v) => rel.columns.has(v.name)).map((v) => `${v.sql} AS ${quoteIdent(v.name)}`);
   const added = values.filter((v) => !rel.columns.has(v.name)).map((v) => `, ${v.sql} AS ${quoteIdent(v.name)}`);
   const exclude = drop.length > 0 ? ` EXCLUDE (${drop.map(quoteIdent).join(', ')})` : '';
-  rel.push(`SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM {src}`);
+  rel.push((src) => `SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM ${src}`, values.map((v) => v.name));
   for (const v of values) {
     rel.columns.set(v.name, v.kind);
     rel.dropped.delete(v.name);

@@ -24,12 +24,12 @@ export const fields = command<{ remove: boolean; names: string[] }>({
         for (const name of [...rel.referenced]) {
           if (rel.columns.has(name) || rel.dropped.has(name)) continue;
           const value = rel.ref(name);
-          rel.push(`SELECT *, ${value.sql} AS ${quoteIdent(name)} FROM {src}`);
+          rel.push((src) => `SELECT *, ${value.sql} AS ${quoteIdent(name)} FROM ${src}`);
           rel.columns.set(name, value.kind === 'null' ? 'str' : value.kind);
         }
       }
       keepOrder(rel, new Set([...rel.columns.keys()].filter((c) => !gone.includes(c))));
-      rel.push(`SELECT * EXCLUDE (${gone.map(quoteIdent).join(', ')}) FROM {src}`);
+      rel.push((src) => `SELECT * EXCLUDE (${gone.map(quoteIdent).join(', ')}) FROM ${src}`);
       for (const c of gone) rel.columns.delete(c);
       return;
     }
@@ -47,7 +47,7 @@ export const fields = command<{ remove: boolean; names: string[] }>({
     const internals = [...rel.columns.keys()].filter((c) => c.startsWith(INTERNAL_PREFIX));
     keepOrder(rel, new Set([...keep.map(([n]) => n), ...internals]));
     const internalsNow = [...rel.columns.keys()].filter((c) => c.startsWith(INTERNAL_PREFIX));
-    rel.push(`SELECT ${[...keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`), ...internalsNow.map(quoteIdent)].join(', ')} FROM {src}`);
+    rel.push((src) => `SELECT ${[...keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`), ...internalsNow.map(quoteIdent)].join(', ')} FROM ${src}`);
     const kinds = new Map(rel.columns);
     rel.columns = new Map([...keep.map(([n, , k]) => [n, k] as const), ...internalsNow.map((c) => [c, kinds.get(c) ?? 'str'] as const)]);
     rel.eventMode = false;

@@ -40,6 +40,6 @@ export const regex = command<RegexArgs>({
     const value = rel.ref(field);
     const re = quoteString(pattern);
     const matches = value.kind === 'mv' ? `len(list_filter(${value.sql}, x -> regexp_matches(x, ${re}))) > 0` : `regexp_matches(${asStr(value)}, ${re})`;
-    rel.push(`SELECT * FROM {src} WHERE ${negate ? `NOT coalesce(${matches}, false)` : `coalesce(${matches}, false)`}`);
+    rel.push((src) => `SELECT * FROM ${src} WHERE ${negate ? `NOT coalesce(${matches}, false)` : `coalesce(${matches}, false)`}`);
   },
 });

@@ -42,7 +42,7 @@ export const rename = command<Array<{ from: string; to: string }>>({
         const remaining = new Set([...rel.columns.keys()].filter((c) => c !== a && c !== b));
         keepOrder(rel, new Set([...remaining, b]));
         const exclude = [a, b].filter((c) => rel.columns.has(c));
-        rel.push(`SELECT ${exclude.length > 0 ? `* EXCLUDE (${exclude.map(quoteIdent).join(', ')})` : '*'}, ${value.sql} AS ${quoteIdent(b)} FROM {src}`);
+        rel.push((src) => `SELECT ${exclude.length > 0 ? `* EXCLUDE (${exclude.map(quoteIdent).join(', ')})` : '*'}, ${value.sql} AS ${quoteIdent(b)} FROM ${src}`, [b]);
         rel.columns.delete(a);
         rel.columns.delete(b);
         rel.columns.set(b, value.kind);

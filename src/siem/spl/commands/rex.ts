@@ -83,7 +83,7 @@ function planExtract(args: Extract<RexArgs, { mode: 'extract' }>, rel: Relation)
   const values: Array<{ name: string; sql: string; kind: Kind }> = [];
   const last = Math.max(...args.re.named.map((g) => g.index));
   // One regex run for every group: a struct with fields g1…gN (an empty capture means no value).
-  if (args.maxMatch === 1) rel.push(`SELECT *, regexp_extract(${text}, ${pattern}, [${Array.from({ length: last }, (_, i) => `'g${i + 1}'`).join(', ')}]) AS "__rx" FROM {src}`);
+  if (args.maxMatch === 1) rel.push((src) => `SELECT *, regexp_extract(${text}, ${pattern}, [${Array.from({ length: last }, (_, i) => `'g${i + 1}'`).join(', ')}]) AS "__rx" FROM ${src}`);
   for (const { name, index } of args.re.named) {
     const existing = rel.ref(name);
     if (args.maxMatch === 1) {

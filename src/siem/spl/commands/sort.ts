@@ -62,7 +62,7 @@ export const sort = command<{ limit: number; keys: SortKey[]; reverse: boolean }
       else if (key.as === 'str') items.push(`${asStr(value)}${desc ? ' DESC' : ''} NULLS LAST`);
       else items.push(...naturalOrder(value.sql, value.kind, desc));
     }
-    rel.push(`SELECT * FROM {src} ORDER BY ${items.join(', ')}${limit > 0 ? ` LIMIT ${limit}` : ''}`);
+    rel.push((src) => `SELECT * FROM ${src} ORDER BY ${items.join(', ')}${limit > 0 ? ` LIMIT ${limit}` : ''}`);
     rel.order = items;
     rel.orderColumns = new Set([...columns].filter((c) => rel.columns.has(c)).concat(rel.eventMode ? ['_raw'] : []));
   },

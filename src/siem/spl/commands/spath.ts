@@ -44,10 +44,10 @@ export const spath = command<SpathArgs>({
     const { path: jp, multi } = jsonPath(path);
     const text = asStr(source);
     const guard = input === '_raw' && rel.columns.has('__json') ? '"__json"' : `json_valid(${text})`;
-    const sql = `CASE WHEN ${guard} THEN json_extract_string(${text}, ${quoteString(jp)}) END`;
+    const sql = `CASE WHEN ${guard} THEN ${rel.jsonString(text, quoteString(jp))} END`;
     const name = output ?? path;
-    if (rel.columns.has(name)) rel.push(`SELECT * REPLACE (${sql} AS ${quoteIdent(name)}) FROM {src}`);
-    else rel.push(`SELECT *, ${sql} AS ${quoteIdent(name)} FROM {src}`);
+    if (rel.columns.has(name)) rel.push((src) => `SELECT * REPLACE (${sql} AS ${quoteIdent(name)}) FROM ${src}`, [name]);
+    else rel.push((src) => `SELECT *, ${sql} AS ${quoteIdent(name)} FROM ${src}`, [name]);
     rel.columns.set(name, multi ? 'mv' : 'str');
     rel.dropped.delete(name);
     if (input === '_raw') rel.rawDerived.add(name);

@@ -27,7 +27,7 @@ export const stats = command<{ aggs: Aggregation[]; by: string[] }>({
     const select = [...by.map((name, i) => `${keys[i]} AS ${quoteIdent(name)}`), ...outputs.map((o) => `${o.value.sql} AS ${quoteIdent(o.name)}`)];
     const where = keys.length > 0 ? ` WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}` : '';
     const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
-    rel.push(`SELECT ${select.join(', ')} FROM {src}${where}${group}`);
+    rel.push((src) => `SELECT ${select.join(', ')} FROM ${src}${where}${group}`);
     rel.columns = new Map<string, Kind>([...by.map((n) => [n, 'str'] as const), ...outputs.map((o) => [o.name, o.value.kind] as const)]);
     rel.order = by.flatMap((n) => naturalOrder(quoteIdent(n), 'str'));
     rel.orderColumns = new Set(by);

@@ -26,7 +26,7 @@ export const table = command<string[]>({
     }
     keepOrder(rel, new Set(keep.map(([n]) => n)));
     const ord = rel.columns.has('__ord') ? ', "__ord"' : '';
-    rel.push(`SELECT ${keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ')}${ord} FROM {src}`);
+    rel.push((src) => `SELECT ${keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ')}${ord} FROM ${src}`);
     rel.columns = new Map(keep.map(([n, , k]) => [n, k] as const));
     if (ord !== '') rel.columns.set('__ord', 'num');
     for (const c of [...rel.columns.keys()]) if (c.startsWith(INTERNAL_PREFIX) && c !== '__ord') rel.columns.delete(c);

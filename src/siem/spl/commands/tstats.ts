@@ -122,8 +122,8 @@ export const tstats = command<TstatsArgs>({
     const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
     const where = args.where === undefined ? 'true' : searchToSql(args.where, rel, time);
     const select = [...DEFAULT_FIELDS.map(([name, sql]) => `${sql} AS ${quoteIdent(name)}`), ...indexed.map((name) => `${indexedField(name)} AS ${quoteIdent(name)}`), 'fields AS "__fields"'];
-    rel.push(`SELECT ${select.join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`);
-    if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+    rel.start(`SELECT ${select.join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`, 'siem_events');
+    if (where !== 'true') rel.push((src) => `SELECT * FROM ${src} WHERE ${where}`);
     rel.order = [];
     rel.orderColumns = new Set();
     if (args.by.includes('_time')) {
@@ -131,14 +131,14 @@ export const tstats = command<TstatsArgs>({
       const bucket = span.unit === 'mon' || span.unit === 'q' || span.unit === 'y'
         ? `epoch(date_trunc('${span.unit === 'mon' ? 'month' : span.unit === 'q' ? 'quarter' : 'year'}', make_timestamp(CAST("_time" * 1000000 AS BIGINT))))`
         : `floor("_time" / ${span.seconds}) * ${span.seconds}`;
-      rel.push(`SELECT * REPLACE (${bucket} AS "_time") FROM {src}`);
+      rel.push((src) => `SELECT * REPLACE (${bucket} AS "_time") FROM ${src}`);
     } else if (args.span !== undefined) {
       throw new VigilError('spl.invalid_argument', 'span= needs by _time', { span: args.span.span, hint: 'e.g. | tstats count where index=main by _time span=1h' });
     }
     stats.plan({ aggs: args.aggs, by: args.by }, rel, ctx);
     if (args.by.includes('_time')) {
       // stats groups on strings; _time goes back to a number so it renders as a time.
-      rel.push(`SELECT * REPLACE (CAST("_time" AS DOUBLE) AS "_time") FROM {src}`);
+      rel.push((src) => `SELECT * REPLACE (CAST("_time" AS DOUBLE) AS "_time") FROM ${src}`);
       rel.columns.set('_time', 'num');
       rel.order = args.by.flatMap((name) => naturalOrder(quoteIdent(name), rel.columns.get(name) ?? 'str'));
     }

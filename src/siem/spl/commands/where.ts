@@ -27,6 +27,6 @@ export const where = command<EvalExpr>({
       if (field.kind !== 'field' || literal.kind !== 'str' || NUMERIC.test(literal.value)) return [];
       return rel.rawPrefilter(field.name, literal.value) ?? [];
     });
-    rel.push(`SELECT * FROM {src} WHERE ${[...prefilters, `coalesce(${condition}, false)`].join(' AND ')}`);
+    rel.push((src) => `SELECT * FROM ${src} WHERE ${[...prefilters, `coalesce(${condition}, false)`].join(' AND ')}`);
   },
 });
