@@ -3,6 +3,7 @@ import type { EvalExpr } from './ast.js';
 import { compare } from './eval-compare.js';
 import type { LambdaScope } from './eval-function.js';
 import { EVAL_FUNCTIONS } from './eval-functions.js';
+import { numberLiteral } from './eval-number.js';
 import { asBool, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
 
 export { asBool, type EvalScope };
@@ -17,7 +18,7 @@ const NUMERIC_LITERAL = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 export function evalToSql(expr: EvalExpr, scope: EvalScope): Typed {
   switch (expr.kind) {
     case 'num':
-      return { sql: String(expr.value), kind: 'num' };
+      return { sql: numberLiteral(expr.value), kind: 'num' };
     case 'str':
       return { sql: quoteString(expr.value), kind: 'str' };
     case 'field':
