@@ -238,9 +238,10 @@ describe('POST /api/v1/search', () => {
     expect(explained.json()).toMatchObject({ code: 'spl.unknown_function' });
   });
 
-  it('is time-bounded: timeoutSecs cancels the search with siem.search_timeout (504)', async () => {
+  it('is time-bounded: timeoutSecs stops the search with siem.search_timeout (422), saying no complete results were available', async () => {
     const reply = await call('POST', '/api/v1/search', { json: { query: ENDLESS, timeoutSecs: 1 } });
-    expect(reply.status).toBe(504);
+    expect(reply.status).toBe(422);
+    expect(reply.json().message).toMatch(/budget of 1 s[\s\S]*no complete results/);
     expect(reply.json()).toMatchObject({ code: 'siem.search_timeout' });
   });
 

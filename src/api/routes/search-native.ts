@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
 import { formatSplError, type SearchResult } from '../../siem/index.js';
@@ -25,14 +25,37 @@ export function seriesOf(result: SearchResult): { x: string; xValues: Array<stri
   return { x, xValues, series: series.filter((s) => s.values.some((v) => v !== null)) };
 }
 
+/** The HTTP status of a search failure the user can act on; undefined for an internal error. */
+export function searchErrorStatus(error: unknown): number | undefined {
+  if (!(error instanceof VigilError)) return undefined;
+  if (error.code.startsWith('spl.')) return 400;
+  if (error.code === 'siem.search_cancelled') return 409;
+  if (error.code === 'siem.search_timeout' || error.code === 'siem.search_out_of_memory') return 422;
+  return undefined;
+}
+
+/**
+ * Logs a search that failed inside Vigil (not the query's fault) once, with the query and the
+ * request id; the reply names the request id so the log line can be found.
+ */
+export function logSearchFailure(deps: ApiDeps, request: FastifyRequest, query: string, error: unknown): string {
+  const code = error instanceof VigilError ? error.code : 'internal.error';
+  deps.telemetry.emit('component_error', { component: 'siem', code, stage: 'search' }, { requestId: request.id, query, err: error });
+  return request.id;
+}
+
 /**
  * Search errors keep their own codes: SPL errors (400) carry the span and a caret rendering of the
- * query; a cancelled search answers 409, a timed-out one 504. Anything else goes to the error mapper.
+ * query; a cancelled search answers 409; a search over its time or memory budget 422. Anything
+ * else is an internal error: logged with the query and request id, answered 500 naming the id.
  */
-function searchError(reply: FastifyReply, query: string, error: unknown): FastifyReply {
-  if (!(error instanceof VigilError)) throw error;
-  const status = error.code.startsWith('spl.') ? 400 : error.code === 'siem.search_cancelled' ? 409 : error.code === 'siem.search_timeout' ? 504 : undefined;
-  if (status === undefined) throw error;
+function searchError(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, query: string, error: unknown): FastifyReply {
+  const status = searchErrorStatus(error);
+  if (status === undefined || !(error instanceof VigilError)) {
+    if (error instanceof VigilError && error.code === 'siem.unavailable') throw error;
+    const id = logSearchFailure(deps, request, query, error);
+    return reply.status(500).type('application/json').send({ code: 'internal.error', message: `internal error while running the search; the server log has it under request id ${id}`, requestId: id });
+  }
   const body: Record<string, unknown> = { code: error.code, message: error.message };
   if (error.hint !== undefined) body['hint'] = error.hint;
   if (error.span?.offset !== undefined) body['span'] = { offset: error.span.offset, length: error.span.length ?? 1 };
@@ -70,7 +93,7 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
         try {
           return { explain: siem.explain(body.query, body.earliest, body.latest) };
         } catch (error) {
-          return searchError(reply, body.query, error);
+          return searchError(deps, request, reply, body.query, error);
         }
       }
       const controller = new AbortController();
@@ -91,7 +114,7 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
           messages: result.messages,
         };
       } catch (error) {
-        return searchError(reply, body.query, error);
+        return searchError(deps, request, reply, body.query, error);
       } finally {
         request.raw.socket.off('close', onClose);
         if (body.id !== undefined) running.delete(body.id);

@@ -1,9 +1,10 @@
 import { VigilError } from '../../core/index.js';
-import type { CommandNode, Pipeline, SearchExpr } from './ast.js';
+import type { CommandNode, Pipeline, SearchExpr, Span } from './ast.js';
 import { COMMANDS } from './commands/index.js';
 import { lex, type Token } from './lexer.js';
 import type { LookupCatalog } from '../lookups/catalog.js';
 import type { LookupPlanContext } from './commands/lookup-table.js';
+import type { Facts } from './facts.js';
 import { ArgReader, splitPipeline } from './parser.js';
 import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, SLOT_FIELDS, quoteIdent, type PlanContext, type PivotSpec } from './relation.js';
 import { searchToSql, storedTimeFilter } from './search-sql.js';
@@ -16,7 +17,8 @@ export interface CompileOptions {
   readonly earliest?: string | undefined;
   readonly latest?: string | undefined;
   readonly maxRows: number;
-  readonly dataRange?: { readonly minMs: number; readonly maxMs: number } | undefined;
+  /** Facts the executor resolved so far; undefined for a compile-only check (fallbacks stand in). */
+  readonly facts?: Facts | undefined;
   /** Lookups `lookup`/`inputlookup` may name; the executor reads them before compiling. */
   readonly lookups?: LookupCatalog | undefined;
 }
@@ -36,8 +38,8 @@ export interface CompiledSearch {
   readonly transforming: boolean;
   readonly earliestMs: number | undefined;
   readonly latestMs: number | undefined;
-  /** The executor must supply `dataRange` and compile again (default spans over all time). */
-  readonly needsDataRange: boolean;
+  /** Regular expressions the query wrote, for the executor's RE2 check. */
+  readonly regexes: ReadonlyArray<{ readonly pattern: string; readonly span: Span | undefined }>;
 }
 
 /** Stage 1+2: lex and parse into the command pipeline. */
@@ -99,8 +101,7 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     nowMs: options.nowMs,
     earliestMs: options.earliest === undefined ? undefined : resolveTimeModifier(options.earliest, options.nowMs),
     latestMs: options.latest === undefined ? undefined : resolveTimeModifier(options.latest, options.nowMs),
-    dataRange: options.dataRange,
-    needsDataRange: false,
+    facts: options.facts,
     maxRows: options.maxRows,
   };
   const rel = new Relation();
@@ -142,7 +143,7 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     const body = `SELECT ${select.join(', ') || 'NULL AS "_empty"'} FROM ${rel.current}${order} LIMIT ${options.maxRows}`;
     sql = `WITH ${rel.ctes.map((c) => `${c.name} AS (${c.sql})`).join(',\n  ')}\n${body}`;
   }
-  return { query, tokens, pipeline, steps: rel.ctes, sql, pivot: rel.pivot, columns, transforming, earliestMs: ctx.earliestMs, latestMs: ctx.latestMs, needsDataRange: ctx.needsDataRange };
+  return { query, tokens, pipeline, steps: rel.ctes, sql, pivot: rel.pivot, columns, transforming, earliestMs: ctx.earliestMs, latestMs: ctx.latestMs, regexes: rel.regexes };
 }
 
 /** The implicit first `search`: events from siem_events, filtered, newest first. */
@@ -154,12 +155,6 @@ function planBaseSearch(first: CommandNode | undefined, rel: Relation, ctx: Plan
   if (where !== 'true') rel.push((src) => `SELECT * FROM ${src} WHERE ${where}`);
   rel.order = ['"_time" DESC', '"__serial" DESC'];
   rel.orderColumns = new Set(['_time', '__serial']);
-}
-
-/** The base-range SQL used to find the data extent for default spans. */
-export function dataRangeSql(compiled: CompiledSearch): string {
-  const base = compiled.steps[0]?.sql ?? 'SELECT 0 AS "_time" FROM siem_events';
-  return `SELECT min("_time") * 1000 AS lo, max("_time") * 1000 AS hi FROM (${base})`;
 }
 
 /** A readable rendering of every stage. */

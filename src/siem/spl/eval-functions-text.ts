@@ -1,5 +1,5 @@
 import type { EvalExpr } from './ast.js';
-import { arg as c, fixed, invalid, literalString, type Call, type EvalFunction } from './eval-function.js';
+import { arg as c, fixed, invalid, literalString, userRegex, type Call, type EvalFunction } from './eval-function.js';
 import { asNum, asStr, jsonPath, quoteString, type EvalScope, type Typed } from './relation.js';
 
 /** Splunk trims spaces and tabs by default. */
@@ -23,7 +23,7 @@ function printfSql(args: readonly EvalExpr[], s: EvalScope, call: Call): Typed {
   const casted = values.map((v, i) => {
     const kind = conversions[i] as string;
     const value = c(v, s);
-    if (/[diuxXoc]/.test(kind)) return `CAST(trunc(${asNum(value)}) AS BIGINT)`;
+    if (/[diuxXoc]/.test(kind)) return `TRY_CAST(trunc(${asNum(value)}) AS BIGINT)`;
     if (/[fFeEgG]/.test(kind)) return asNum(value);
     return asStr(value);
   });
@@ -44,13 +44,13 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   // 1-based; a negative start counts from the end; a start of 0 means 1.
   substr: fixed(2, 3, ([x, start, n], s) => {
     const str = asStr(c(x as EvalExpr, s));
-    const st = `CAST(trunc(${asNum(c(start as EvalExpr, s))}) AS BIGINT)`;
+    const st = `TRY_CAST(trunc(${asNum(c(start as EvalExpr, s))}) AS BIGINT)`;
     const from = `CASE WHEN ${st} < 0 THEN greatest(length(${str}) + ${st} + 1, 1) WHEN ${st} = 0 THEN 1 ELSE ${st} END`;
-    return { sql: n === undefined ? `substring(${str}, ${from})` : `substring(${str}, ${from}, greatest(CAST(trunc(${asNum(c(n, s))}) AS BIGINT), 0))`, kind: 'str' };
+    return { sql: n === undefined ? `substring(${str}, ${from})` : `substring(${str}, ${from}, greatest(TRY_CAST(trunc(${asNum(c(n, s))}) AS BIGINT), 0))`, kind: 'str' };
   }),
   // Regex replace-all; `\1` back-references work as in RE2.
-  replace: fixed(3, 3, ([x, re, repl], s) => ({
-    sql: `regexp_replace(${asStr(c(x as EvalExpr, s))}, ${asStr(c(re as EvalExpr, s))}, ${asStr(c(repl as EvalExpr, s))}, 'g')`,
+  replace: fixed(3, 3, ([x, re, repl], s, call) => ({
+    sql: userRegex(s, re as EvalExpr, call, (p) => `regexp_replace(${asStr(c(x as EvalExpr, s))}, ${p}, ${asStr(c(repl as EvalExpr, s))}, 'g')`),
     kind: 'str',
   })),
   printf: fixed(1, Infinity, printfSql),

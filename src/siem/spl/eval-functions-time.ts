@@ -43,7 +43,7 @@ export const TIME_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
 function relativeTimeSql(epoch: string, modifier: string, call: Call): string {
   const match = /^([+-]\d*[a-z]+)?(?:@([a-z]+))?$/i.exec(modifier.trim());
   if (match === null) throw invalidTime(call, `invalid time modifier "${modifier}"`);
-  let ts = `try(make_timestamp(CAST(${epoch} * 1000000 AS BIGINT)))`;
+  let ts = `try(make_timestamp(TRY_CAST(${epoch} * 1000000 AS BIGINT)))`;
   if (match[1] !== undefined) {
     const rel = /^([+-])(\d*)([a-z]+)$/i.exec(match[1]) as RegExpExecArray;
     const unit = normalizeUnit(rel[3] as string);
@@ -58,7 +58,8 @@ function relativeTimeSql(epoch: string, modifier: string, call: Call): string {
     if (unit === undefined) throw invalidTime(call, `invalid snap unit in "${modifier}"`);
     ts = unit === 'w' ? `(date_trunc('day', ${ts}) - to_days(CAST(dayofweek(${ts}) AS INTEGER)))` : `date_trunc('${names[unit]}', ${ts})`;
   }
-  return `epoch(${ts})`;
+  // An offset past the timestamp range gives null, not an error.
+  return `try(epoch(${ts}))`;
 }
 
 function invalidTime(call: Call, message: string): VigilError {

@@ -2,6 +2,7 @@ import { VigilError } from '../../core/index.js';
 import type { Aggregation, CommandNode, CompareOp, EvalExpr, Pipeline, SearchExpr, Span } from './ast.js';
 import { AGGREGATIONS } from './aggregations.js';
 import { lex, spanOf, type Token } from './lexer.js';
+import { exprDepth } from './limits.js';
 
 /** Reads one command's arguments; each command's `parse` drives it. */
 export class ArgReader {
@@ -175,12 +176,15 @@ function parseOr(reader: ArgReader): SearchExpr {
   return items.length === 1 ? (items[0] as SearchExpr) : { kind: 'or', items };
 }
 
+/** `NOT NOT x` is `x`: a run of NOTs folds to one or none (no recursion, however long the run). */
 function parseNot(reader: ArgReader): SearchExpr {
-  if (reader.isWord('NOT', 0, true)) {
+  let nots = 0;
+  while (reader.isWord('NOT', 0, true)) {
     reader.next();
-    return { kind: 'not', expr: parseNot(reader) };
+    nots++;
   }
-  return parsePrimary(reader);
+  const inner = parsePrimary(reader);
+  return nots % 2 === 1 ? { kind: 'not', expr: inner } : nots > 0 ? { kind: 'not', expr: { kind: 'not', expr: inner } } : inner;
 }
 
 function parsePrimary(reader: ArgReader): SearchExpr {
@@ -234,9 +238,18 @@ function parsePrimary(reader: ArgReader): SearchExpr {
   return { kind: 'term', value: token.value, phrase: false, mode: 'default', span: spanOf(token) };
 }
 
+/** Eval expressions nest at most this deep (AND/OR chains count once): the SQL they become must stay within DuckDB's expression depth. */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 /** Parses one eval/where expression from eval-mode tokens, stopping at a top-level comma or the end. */
 export function parseEvalExpr(reader: ArgReader): EvalExpr {
-  return parseBinary(reader, 0);
+  const start = reader.peek();
+  const expr = parseBinary(reader, 0);
+  const depth = exprDepth(expr);
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    throw reader.error('spl.too_deep', `this expression nests ${depth} operations deep; the limit is ${MAX_EXPRESSION_DEPTH}`, start === undefined ? reader.endSpan() : spanOf(start), 'split it into several eval steps (eval a=…, b=a+…)');
+  }
+  return expr;
 }
 
 const LEVELS: ReadonlyArray<ReadonlyArray<string>> = [['OR'], ['XOR'], ['AND'], ['NOT'], ['=', '==', '!=', '<', '>', '<=', '>=', 'LIKE'], ['+', '-', '.'], ['*', '/', '%']];
@@ -252,11 +265,12 @@ function opAt(reader: ArgReader, level: number): Token | undefined {
 
 function parseBinary(reader: ArgReader, level: number): EvalExpr {
   if (level === 3) {
-    if (reader.isWord('NOT')) {
-      const token = reader.next();
-      return { kind: 'unary', op: 'NOT', expr: parseBinary(reader, 3), span: spanOf(token) };
-    }
-    return parseBinary(reader, 4);
+    // A run of NOTs folds to one or two (keeping the boolean check), without recursion.
+    const nots: Token[] = [];
+    while (reader.isWord('NOT')) nots.push(reader.next());
+    let inner = parseBinary(reader, 4);
+    for (const token of nots.slice(0, nots.length % 2 === 1 ? 1 : Math.min(2, nots.length))) inner = { kind: 'unary', op: 'NOT', expr: inner, span: spanOf(token) };
+    return inner;
   }
   if (level >= LEVELS.length) return parseUnary(reader);
   let left = parseBinary(reader, level + 1);
@@ -272,8 +286,12 @@ function parseBinary(reader: ArgReader, level: number): EvalExpr {
 
 function parseUnary(reader: ArgReader): EvalExpr {
   if (reader.isType('op', 0, '-')) {
-    const token = reader.next();
-    return { kind: 'unary', op: '-', expr: parseUnary(reader), span: spanOf(token) };
+    // `- - x` folds like NOT NOT: at most two minus signs are kept (the second keeps the conversion to a number).
+    const minus: Token[] = [];
+    while (reader.isType('op', 0, '-')) minus.push(reader.next());
+    let inner = parseUnary(reader);
+    for (const token of minus.slice(0, minus.length % 2 === 1 ? 1 : 2)) inner = { kind: 'unary', op: '-', expr: inner, span: spanOf(token) };
+    return inner;
   }
   const token = reader.next();
   switch (token.type) {

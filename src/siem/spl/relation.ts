@@ -1,5 +1,7 @@
 import { VigilError } from '../../core/index.js';
 import type { EvalExpr, Span } from './ast.js';
+import type { Facts } from './facts.js';
+import { fieldUses } from './limits.js';
 
 /**
  * Static kinds of SQL values standing for SPL fields: `str` (VARCHAR, numeric when it looks numeric),
@@ -17,9 +19,8 @@ export interface PlanContext {
   readonly nowMs: number;
   earliestMs: number | undefined;
   latestMs: number | undefined;
-  /** Data extent for default spans when the range is open; filled by the executor when asked. */
-  readonly dataRange: { readonly minMs: number; readonly maxMs: number } | undefined;
-  needsDataRange: boolean;
+  /** Facts about the data the executor resolved (undefined in a compile-only check). */
+  readonly facts: Facts | undefined;
   readonly maxRows: number;
 }
 
@@ -60,6 +61,8 @@ export function quoteString(value: string): string {
  * (0-based with `base` 0, as Splunk's json_* eval functions count).
  */
 export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: boolean } {
+  // Keys with a quote or backslash cannot be written in a `$.` path: a JSON pointer (`/a/b/0`) reads them.
+  if (/["\\]/.test(name) && !name.includes('{}')) return { path: jsonPointer(name, base), multi: false };
   let multi = false;
   const parts = name.split('.').map((segment) => {
     const match = /^(.*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
@@ -78,6 +81,17 @@ export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: 
     return key === '' ? suffix : `.${quoted}${suffix}`;
   });
   return { path: `$${parts.join('')}`, multi };
+}
+
+/** `a.b{2}` as a JSON pointer (`/a/b/1`): `~` and `/` in keys escaped as `~0` and `~1`. */
+function jsonPointer(name: string, base: 0 | 1): string {
+  const parts: string[] = [];
+  for (const segment of name.split('.')) {
+    const match = /^(.*?)((?:\{\d+\})*)$/.exec(segment) as RegExpExecArray;
+    if ((match[1] as string) !== '') parts.push((match[1] as string).replace(/~/g, '~0').replace(/\//g, '~1'));
+    for (const ix of (match[2] ?? '').match(/\{\d+\}/g) ?? []) parts.push(String(Number(ix.slice(1, -1)) - base));
+  }
+  return `/${parts.join('/')}`;
 }
 
 /** One step of the plan: a named SELECT over the step before it (`input`). Frozen once made. */
@@ -117,6 +131,8 @@ export class Relation {
   rawDerived = new Set<string>();
   /** `_raw` was assigned by a command: it is no longer the stored text the field slots were extracted from. */
   rawModified = false;
+  /** Regular expressions the user wrote, with where: the executor has RE2 check each before the search runs. */
+  readonly regexes: Array<{ readonly pattern: string; readonly span: Span | undefined }> = [];
   private counter = 0;
 
   /**
@@ -170,6 +186,7 @@ export class Relation {
     const known = this.columns.get(name);
     if (known !== undefined) return { sql: quoteIdent(name), kind: known };
     rejectReserved(name, span);
+    if (name === '') throw new VigilError('spl.invalid_field', 'a field name cannot be empty', { ...(span === undefined ? {} : { span }), hint: 'remove the empty "" or name a field' });
     if (!this.eventMode || this.dropped.has(name) || !this.columns.has('_raw')) return { sql: 'NULL', kind: 'null' };
     this.referenced.add(name);
     if (name === 'splunk_server') return { sql: "'vigil'", kind: 'str' };
@@ -222,6 +239,12 @@ export class Relation {
     const extracted = this.columns.has(name) ? this.rawDerived.has(name) : this.jsonInputs.length === 0 && !this.dropped.has(name) && !name.startsWith('_') && !DEFAULT_EVENT_FIELDS.includes(name);
     if (!extracted) return undefined;
     return `("__fields" IS NOT NULL OR contains("_raw", ${quoteString(literal)}))`;
+  }
+
+  /** The SQL of a query over the plan so far: every step, then `select` reading the current one. */
+  render(select: (current: string) => string): string {
+    const body = select(this.current);
+    return this.steps.length === 0 ? body : `WITH ${this.steps.map((c) => `${c.name} AS (${c.sql})`).join(',\n  ')}\n${body}`;
   }
 
   /** Known, visible (non-internal) column names. */
@@ -318,6 +341,18 @@ function writeColumns(rel: Relation, values: ReadonlyArray<{ readonly name: stri
     rel.columns.set(v.name, v.kind);
     rel.dropped.delete(v.name);
   }
+}
+
+/**
+ * Extracts the event fields an expression names more than once into columns first, so a field
+ * tested 2,500 times (`where n=1 OR n=2 …`) is parsed out of `_raw` once per row, not 2,500 times.
+ */
+export function materializeRepeated(rel: Relation, exprs: readonly EvalExpr[]): void {
+  if (!rel.eventMode) return;
+  const uses = new Map<string, number>();
+  for (const expr of exprs) for (const [name, n] of fieldUses(expr)) uses.set(name, (uses.get(name) ?? 0) + n);
+  const repeated = [...uses].filter(([name, n]) => n > 1 && !rel.columns.has(name) && !name.startsWith(INTERNAL_PREFIX)).map(([name]) => name);
+  if (repeated.length > 0) rel.materialize(repeated);
 }
 
 /** Fails for a name in the planner's own namespace (`__…`). */

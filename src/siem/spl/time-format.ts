@@ -85,7 +85,7 @@ function subseconds(us: string, digits: number): string {
  * years 0001–9999.
  */
 export function strftimeSql(epoch: string, format: string): string {
-  const us = `CAST(round(${epoch} * 1000000) AS BIGINT)`;
+  const us = `TRY_CAST(round(${epoch} * 1000000) AS BIGINT)`;
   const ts = `make_timestamp(${us})`;
   const parts: string[] = [];
   let native = '';
@@ -134,7 +134,7 @@ function customCode(piece: Code, ts: string, us: string, epoch: string): string 
     case 'g':
       return `lpad(CAST(isoyear(${ts}) % 100 AS VARCHAR), 2, '0')`;
     case 's':
-      return `CAST(CAST(floor(${epoch}) AS BIGINT) AS VARCHAR)`;
+      return `CAST(TRY_CAST(floor(${epoch}) AS BIGINT) AS VARCHAR)`;
     case 'N':
       return subseconds(us, piece.width ?? 9);
     case 'Q':

@@ -36,10 +36,10 @@ function parseBinSpan(reader: ArgReader, token: Token, field: string): BinSpan {
 
 /** Bucket start (epoch seconds) of a calendar span of `months` months, counted from 1970-01. */
 function monthBucket(time: string, months: number): string {
-  const ts = `make_timestamp(CAST(floor(${time} * 1000000) AS BIGINT))`;
+  const ts = `try(make_timestamp(TRY_CAST(floor(${time} * 1000000) AS BIGINT)))`;
   const index = `((year(${ts}) - 1970) * 12 + month(${ts}) - 1)`;
   const start = `(floor(${index} / ${months}) * ${months})`;
-  return `epoch(make_timestamp(CAST(1970 + floor(${start} / 12) AS BIGINT), CAST(${start} % 12 + 1 AS BIGINT), 1, 0, 0, 0))`;
+  return `epoch(try(make_timestamp(TRY_CAST(1970 + floor(${start} / 12) AS BIGINT), TRY_CAST(${start} % 12 + 1 AS BIGINT), 1, 0, 0, 0)))`;
 }
 
 function timeBucket(time: string, span: Extract<BinSpan, { kind: 'time' }>, anchor: number): string {

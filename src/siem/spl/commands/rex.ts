@@ -76,6 +76,7 @@ function assign(rel: Relation, values: ReadonlyArray<{ name: string; sql: string
 }
 
 function planExtract(args: Extract<RexArgs, { mode: 'extract' }>, rel: Relation): void {
+  rel.regexes.push({ pattern: args.re.pattern, span: args.re.span });
   const source = rel.ref(args.field);
   if (source.kind === 'null') return;
   const text = asStr(source);
@@ -122,6 +123,7 @@ function planSed(args: Extract<RexArgs, { mode: 'sed' }>, rel: Relation): void {
   const value = rel.ref(args.field);
   if (value.kind === 'null') return;
   const { sed } = args;
+  if (sed.kind === 's') rel.regexes.push({ pattern: sed.re.pattern, span: sed.re.span });
   const one = (x: string): string =>
     sed.kind === 'y'
       ? `translate(${x}, ${quoteString(sed.from)}, ${quoteString(sed.to)})`

@@ -2,10 +2,11 @@ import { VigilError } from '../../../core/index.js';
 import type { Aggregation, SearchExpr, Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import { ArgReader, parseAggregations, parseSearchExpr } from '../parser.js';
-import { naturalOrder, quoteIdent, quoteString, type Kind, type PlanContext } from '../relation.js';
+import { naturalOrder, quoteIdent, quoteString, type Kind, type PlanContext, type Relation } from '../relation.js';
 import { searchToSql, storedTimeFilter } from '../search-sql.js';
 import { parseSpan } from '../time-modifiers.js';
 import { defaultSpan } from './chart-plan.js';
+import { binningRange } from '../time-extent.js';
 import { command } from './command.js';
 import { isTrue, spanOption } from './option-values.js';
 import { stats } from './stats.js';
@@ -49,14 +50,10 @@ function whereFields(expr: SearchExpr, out: Set<string>): void {
   }
 }
 
-/** The span of the search range, asking the executor for the data extent when the range is open (as timechart does). */
-function autoSpan(ctx: PlanContext): string {
-  if (ctx.earliestMs !== undefined) return defaultSpan(((ctx.latestMs ?? ctx.nowMs) - ctx.earliestMs) / 1000);
-  if (ctx.dataRange === undefined) {
-    ctx.needsDataRange = true;
-    return '1d';
-  }
-  return defaultSpan((ctx.dataRange.maxMs - ctx.dataRange.minMs) / 1000 + 1);
+/** The default span over the search range, or over the data's extent when the search covers all time (as timechart does). */
+function autoSpan(rel: Relation, ctx: PlanContext): string {
+  const range = binningRange(rel, ctx, '"_time"');
+  return defaultSpan(range.to - range.from);
 }
 
 /**
@@ -127,7 +124,7 @@ export const tstats = command<TstatsArgs>({
     rel.order = [];
     rel.orderColumns = new Set();
     if (args.by.includes('_time')) {
-      const span = parseSpan(args.span?.value ?? autoSpan(ctx));
+      const span = parseSpan(args.span?.value ?? autoSpan(rel, ctx));
       const bucket = span.unit === 'mon' || span.unit === 'q' || span.unit === 'y'
         ? `epoch(date_trunc('${span.unit === 'mon' ? 'month' : span.unit === 'q' ? 'quarter' : 'year'}', make_timestamp(CAST("_time" * 1000000 AS BIGINT))))`
         : `floor("_time" / ${span.seconds}) * ${span.seconds}`;
