@@ -1,4 +1,5 @@
-import { INTERNAL_PREFIX, keepOrder, quoteIdent, wildcardMatch } from '../relation.js';
+import { expandFieldPatterns } from '../field-discovery.js';
+import { INTERNAL_PREFIX, keepOrder, quoteIdent } from '../relation.js';
 import { parseFieldList } from '../parser.js';
 import { command } from './command.js';
 
@@ -14,10 +15,11 @@ export const fields = command<{ remove: boolean; names: string[] }>({
     if (names.length === 0) throw reader.error('spl.missing_argument', 'fields needs at least one field name', reader.endSpan());
     return { remove, names };
   },
-  plan({ remove, names }, rel) {
+  plan({ remove, names: patterns }, rel, ctx) {
+    const names = expandFieldPatterns(rel, ctx, patterns);
     if (remove) {
-      const gone = [...rel.columns.keys()].filter((c) => !c.startsWith(INTERNAL_PREFIX) && names.some((n) => wildcardMatch(n, c)));
-      for (const n of names) if (!n.includes('*')) rel.dropped.add(n);
+      const gone = [...rel.columns.keys()].filter((c) => !c.startsWith(INTERNAL_PREFIX) && names.includes(c));
+      for (const n of names) rel.dropped.add(n);
       if (gone.length === 0) return;
       // Fields already referenced were extracted from _raw; they outlive its removal (as in Splunk).
       if (gone.includes('_raw') && rel.eventMode) {
@@ -39,10 +41,7 @@ export const fields = command<{ remove: boolean; names: string[] }>({
       const value = rel.ref(name);
       keep.push([name, value.sql, value.kind === 'null' ? 'str' : value.kind]);
     };
-    for (const n of names) {
-      if (n.includes('*')) for (const c of rel.visibleColumns()) if (wildcardMatch(n, c)) add(c);
-      if (!n.includes('*')) add(n);
-    }
+    for (const n of names) add(n);
     for (const always of ['_time', '_raw']) if (rel.columns.has(always)) add(always);
     const internals = [...rel.columns.keys()].filter((c) => c.startsWith(INTERNAL_PREFIX));
     keepOrder(rel, new Set([...keep.map(([n]) => n), ...internals]));

@@ -4,6 +4,7 @@ import { aggregationName, parseAggregations, parseFieldList } from '../parser.js
 import { naturalOrder, quoteIdent, type Kind } from '../relation.js';
 import { command } from './command.js';
 import { groupKeys } from './group-keys.js';
+import { expandFieldPatterns } from '../field-discovery.js';
 
 /** `stats <agg> [AS n], ... [BY f1, f2]`: one row per BY combination, ascending; null BY values drop the row. */
 export const stats = command<{ aggs: Aggregation[]; by: string[] }>({
@@ -20,7 +21,8 @@ export const stats = command<{ aggs: Aggregation[]; by: string[] }>({
     }
     return { aggs, by };
   },
-  plan({ aggs, by }, rel) {
+  plan({ aggs, by: patterns }, rel, ctx) {
+    const by = expandFieldPatterns(rel, ctx, patterns);
     rel.materialize(aggs.map((a) => a.field));
     const keys = groupKeys(rel, by);
     const outputs = aggs.map((agg) => ({ name: aggregationName(agg), value: aggregateSql(agg, rel) }));
