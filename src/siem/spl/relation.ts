@@ -65,7 +65,7 @@ export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: 
   if (/["\\]/.test(name) && !name.includes('{}')) return { path: jsonPointer(name, base), multi: false };
   let multi = false;
   const parts = name.split('.').map((segment) => {
-    const match = /^(.*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
+    const match = /^([\s\S]*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
     const key = match[1] as string;
     const quoted = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `"${key.replace(/"/g, '\\"')}"`;
     const indexes = (match[2] ?? '').match(/\{\d*\}/g) ?? [];
@@ -87,7 +87,7 @@ export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: 
 function jsonPointer(name: string, base: 0 | 1): string {
   const parts: string[] = [];
   for (const segment of name.split('.')) {
-    const match = /^(.*?)((?:\{\d+\})*)$/.exec(segment) as RegExpExecArray;
+    const match = /^([\s\S]*?)((?:\{\d+\})*)$/.exec(segment) as RegExpExecArray;
     if ((match[1] as string) !== '') parts.push((match[1] as string).replace(/~/g, '~0').replace(/\//g, '~1'));
     for (const ix of (match[2] ?? '').match(/\{\d+\}/g) ?? []) parts.push(String(Number(ix.slice(1, -1)) - base));
   }

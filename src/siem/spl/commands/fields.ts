@@ -46,7 +46,8 @@ export const fields = command<{ remove: boolean; names: string[] }>({
     const internals = [...rel.columns.keys()].filter((c) => c.startsWith(INTERNAL_PREFIX));
     keepOrder(rel, new Set([...keep.map(([n]) => n), ...internals]));
     const internalsNow = [...rel.columns.keys()].filter((c) => c.startsWith(INTERNAL_PREFIX));
-    rel.push((src) => `SELECT ${[...keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`), ...internalsNow.map(quoteIdent)].join(', ')} FROM ${src}`);
+    const items = [...keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`), ...internalsNow.map(quoteIdent)];
+    rel.push((src) => `SELECT ${items.length === 0 ? 'NULL AS "__none"' : items.join(', ')} FROM ${src}`);
     const kinds = new Map(rel.columns);
     rel.columns = new Map([...keep.map(([n, , k]) => [n, k] as const), ...internalsNow.map((c) => [c, kinds.get(c) ?? 'str'] as const)]);
     rel.eventMode = false;

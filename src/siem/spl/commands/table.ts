@@ -24,7 +24,9 @@ export const table = command<string[]>({
     for (const n of names) add(n);
     keepOrder(rel, new Set(keep.map(([n]) => n)));
     const ord = rel.columns.has('__ord') ? ', "__ord"' : '';
-    rel.push((src) => `SELECT ${keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ')}${ord} FROM ${src}`);
+    // No field matched: rows without fields (an empty table).
+    const items = keep.length === 0 ? 'NULL AS "__none"' : keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ');
+    rel.push((src) => `SELECT ${items}${ord} FROM ${src}`);
     rel.columns = new Map(keep.map(([n, , k]) => [n, k] as const));
     if (ord !== '') rel.columns.set('__ord', 'num');
     for (const c of [...rel.columns.keys()]) if (c.startsWith(INTERNAL_PREFIX) && c !== '__ord') rel.columns.delete(c);
