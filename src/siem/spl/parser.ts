@@ -3,19 +3,41 @@ import type { Aggregation, CommandNode, CompareOp, EvalExpr, Pipeline, SearchExp
 import { AGGREGATIONS } from './aggregations.js';
 import { lex, spanOf, type Token } from './lexer.js';
 import { exprDepth } from './limits.js';
+import { argumentBrackets } from './subsearch.js';
+
+/** Parses a pipeline written inside a command's arguments (`join x [search …]`), spans in the whole query. */
+export type PipelineParser = (text: string, start: number, end: number) => Pipeline;
 
 /** Reads one command's arguments; each command's `parse` drives it. */
 export class ArgReader {
   private pos = 0;
   readonly tokens: Token[];
 
-  constructor(readonly text: string, readonly start: number, readonly end: number, readonly mode: 'search' | 'eval', readonly commandName: string) {
+  constructor(readonly text: string, readonly start: number, readonly end: number, readonly mode: 'search' | 'eval', readonly commandName: string, private readonly parsePipeline?: PipelineParser) {
     this.tokens = lex(text, start, end, mode);
   }
 
   /** The same arguments lexed in the other mode (eval/where switch). */
   relex(mode: 'search' | 'eval'): ArgReader {
-    return new ArgReader(this.text, this.start, this.end, mode, this.commandName);
+    return new ArgReader(this.text, this.start, this.end, mode, this.commandName, this.parsePipeline);
+  }
+
+  /**
+   * The `[ … ]` arguments of a bracket command (join, append, foreach …) with their spans, and a
+   * reader over the rest of the arguments (the brackets blanked, offsets unchanged).
+   */
+  brackets(): { readonly reader: ArgReader; readonly spans: ReadonlyArray<{ readonly start: number; readonly end: number }> } {
+    const spans = argumentBrackets(this.text, this.start, this.end);
+    let blanked = this.text;
+    for (const b of spans) blanked = `${blanked.slice(0, b.start)}${' '.repeat(b.end - b.start)}${blanked.slice(b.end)}`;
+    return { reader: new ArgReader(blanked, this.start, this.end, this.mode, this.commandName, this.parsePipeline), spans };
+  }
+
+  /** Parses the pipeline inside a bracket argument (between `[` and `]`). */
+  pipeline(bracket: { readonly start: number; readonly end: number }): Pipeline {
+    if (this.parsePipeline === undefined) throw this.error('spl.unsupported', `'${this.commandName}' cannot run a search here`, { offset: bracket.start, length: bracket.end - bracket.start });
+    if (this.text.slice(bracket.start + 1, bracket.end - 1).trim() === '') throw this.error('spl.missing_argument', `the search in [ ] of '${this.commandName}' is empty`, { offset: bracket.start, length: bracket.end - bracket.start }, 'e.g. [search index=main | fields user]');
+    return this.parsePipeline(this.text, bracket.start + 1, bracket.end - 1);
   }
 
   atEnd(): boolean {
@@ -102,12 +124,12 @@ export class ArgReader {
   }
 }
 
-/** Splits the query at top-level pipes and names each command (the first is an implicit `search`). */
-export function splitPipeline(text: string): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
+/** Splits the query (or the part [start, end)) at top-level pipes and names each command (the first is an implicit `search`). */
+export function splitPipeline(text: string, start = 0, end = text.length): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
   const cuts: number[] = [];
   let quote: string | undefined;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text[i];
     if (quote !== undefined) {
       if (c === '\\') i++;
@@ -118,12 +140,12 @@ export function splitPipeline(text: string): Array<{ command: string; span: Span
     else if (c === '|' && depth === 0) cuts.push(i);
   }
   const bounds: Array<[number, number]> = [];
-  let from = 0;
+  let from = start;
   for (const cut of cuts) {
     bounds.push([from, cut]);
     from = cut + 1;
   }
-  bounds.push([from, text.length]);
+  bounds.push([from, end]);
   const out: Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> = [];
   bounds.forEach(([start, end], index) => {
     let i = start;

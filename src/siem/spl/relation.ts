@@ -1,5 +1,5 @@
 import { VigilError } from '../../core/index.js';
-import type { EvalExpr, Span } from './ast.js';
+import type { EvalExpr, Pipeline, Span } from './ast.js';
 import type { Facts } from './facts.js';
 import { fieldUses } from './limits.js';
 
@@ -22,6 +22,16 @@ export interface PlanContext {
   /** Facts about the data the executor resolved (undefined in a compile-only check). */
   readonly facts: Facts | undefined;
   readonly maxRows: number;
+  /** Planning of nested pipelines (join/append subsearches, appendpipe, foreach), set by the compiler. */
+  readonly pipelines?: PipelineHooks;
+}
+
+/** What bracket commands need from the compiler without importing it (no import cycle). */
+export interface PipelineHooks {
+  /** Plans a parsed pipeline into `rel`: a fresh fork starts with the pipeline's own base search. */
+  plan(pipeline: Pipeline, rel: Relation, ctx: PlanContext): void;
+  /** Turns a chart/timechart result (pivoted in JavaScript) into a table later steps read. */
+  settle(rel: Relation, ctx: PlanContext): void;
 }
 
 /** Post-SQL reshaping of chart/timechart output (one column per series). */
@@ -109,7 +119,8 @@ export type StepBody = (input: string) => string;
  * its input) and what is known about the current row shape.
  */
 export class Relation {
-  private readonly steps: PlanStep[] = [];
+  private steps: PlanStep[] = [];
+  private counterRef = { n: 0 };
   /** The name of the last step ('' before the first). */
   current = '';
   /** Known columns of `current`, in output order. */
@@ -132,18 +143,71 @@ export class Relation {
   /** `_raw` was assigned by a command: it is no longer the stored text the field slots were extracted from. */
   rawModified = false;
   /** Regular expressions the user wrote, with where: the executor has RE2 check each before the search runs. */
-  readonly regexes: Array<{ readonly pattern: string; readonly span: Span | undefined }> = [];
-  private counter = 0;
+  regexes: Array<{ readonly pattern: string; readonly span: Span | undefined }> = [];
 
   /**
    * Adds a step reading the current one. `writes` names the fields the step assigns (`_raw` among
    * them means later JSON extraction can no longer use the ingest-time field slots).
    */
   push(body: StepBody, writes: readonly string[] = []): void {
-    const name = `s${this.counter++}`;
+    const name = `s${this.counterRef.n++}`;
     this.steps.push(Object.freeze({ name, input: this.current, sql: body(this.current) }));
     this.current = name;
     if (writes.includes('_raw')) this.rawModified = true;
+  }
+
+  /**
+   * A relation planned into the same statement: it shares the step list (its steps are CTEs of
+   * the same SQL, named from one counter) and the regex list. `continued`: it starts where this one
+   * is (same rows, fields and order), for appendpipe and foreach; otherwise it is empty, for a
+   * subsearch with its own base search.
+   */
+  fork(continued: boolean): Relation {
+    const other = new Relation();
+    other.steps = this.steps;
+    other.counterRef = this.counterRef;
+    other.regexes = this.regexes;
+    if (!continued) return other;
+    other.current = this.current;
+    other.columns = new Map(this.columns);
+    other.eventMode = this.eventMode;
+    other.jsonInputs = [...this.jsonInputs];
+    other.dropped = new Set(this.dropped);
+    other.referenced = new Set(this.referenced);
+    other.order = [...this.order];
+    other.orderColumns = new Set(this.orderColumns);
+    other.rawDerived = new Set(this.rawDerived);
+    other.rawModified = this.rawModified;
+    return other;
+  }
+
+  /** Adopts another relation's state (after combining: the fork's result becomes this relation's rows). */
+  adopt(other: Relation): void {
+    this.current = other.current;
+    this.columns = new Map(other.columns);
+    this.eventMode = other.eventMode;
+    this.jsonInputs = [...other.jsonInputs];
+    this.dropped = new Set(other.dropped);
+    this.referenced = new Set(other.referenced);
+    this.order = [...other.order];
+    this.orderColumns = new Set(other.orderColumns);
+    this.rawDerived = new Set(other.rawDerived);
+    this.rawModified = other.rawModified;
+    this.pivot = other.pivot;
+  }
+
+  /** Restarts from a table of known columns (a settled chart, a materialized stage), in `order`. */
+  restart(tableSql: string, columns: ReadonlyMap<string, Kind>, order: readonly string[] = []): void {
+    this.start(`SELECT * FROM ${tableSql}`, tableSql);
+    this.columns = new Map(columns);
+    this.eventMode = false;
+    this.jsonInputs = [];
+    this.dropped = new Set();
+    this.referenced = new Set();
+    this.order = [...order];
+    this.orderColumns = new Set(order.map((o) => o.replace(/^"|"(?: DESC)?$/g, '')));
+    this.rawDerived = new Set();
+    this.pivot = undefined;
   }
 
   /** The plan so far: every step, oldest first. */
@@ -152,7 +216,7 @@ export class Relation {
   }
 
   /** Starts the plan with a first step reading a table (`siem_events`, a lookup, generated rows). */
-  start(sql: string, input: string, name = `s${this.counter++}`): void {
+  start(sql: string, input: string, name = `s${this.counterRef.n++}`): void {
     this.steps.push(Object.freeze({ name, input, sql }));
     this.current = name;
   }
