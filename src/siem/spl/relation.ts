@@ -380,7 +380,7 @@ export function keepOrder(rel: Relation, keptColumns: ReadonlySet<string>): void
 
 /** Numbers the rows in the current order as `__ord` (replacing an earlier numbering) and orders by it. */
 export function numberRows(rel: Relation): void {
-  writeColumns(rel, [{ name: '__ord', sql: `row_number() OVER (ORDER BY ${rel.order.join(', ')})`, kind: 'num' }]);
+  writeColumns(rel, [{ name: '__ord', sql: rel.order.length === 0 ? 'row_number() OVER ()' : `row_number() OVER (ORDER BY ${rel.order.join(', ')})`, kind: 'num' }]);
   rel.order = ['"__ord"'];
   rel.orderColumns = new Set(['__ord']);
 }
