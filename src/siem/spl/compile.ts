@@ -50,8 +50,8 @@ export function parseSpl(query: string): { pipeline: Pipeline; tokens: CompiledS
 }
 
 /** Parses the pipeline written in [start, end) of the query (the whole query, or a bracket argument); spans stay absolute. */
-function parseRange(text: string, start: number, end: number): { pipeline: Pipeline; tokens: CompiledSearch['tokens'] } {
-  const segments = splitPipeline(text, start, end);
+function parseRange(text: string, start: number, end: number, commandsOnly = false): { pipeline: Pipeline; tokens: CompiledSearch['tokens'] } {
+  const segments = splitPipeline(text, start, end, commandsOnly);
   const commands: CommandNode[] = [];
   const tokens: Array<{ command: string; tokens: Token[] }> = [];
   for (const segment of segments) {
@@ -59,10 +59,10 @@ function parseRange(text: string, start: number, end: number): { pipeline: Pipel
     if (spec === undefined) {
       throw new VigilError('spl.unknown_command', `unknown search command '${segment.command}'`, { span: segment.span, hint: `supported commands: ${Object.keys(COMMANDS).join(', ')}` });
     }
-    if (commands.length === 0 && segment.command !== 'search' && !GENERATING.has(segment.command)) {
+    if (commands.length === 0 && !commandsOnly && segment.command !== 'search' && !GENERATING.has(segment.command)) {
       throw new VigilError('spl.not_generating', `'${segment.command}' cannot start a search: it needs input`, { span: segment.span, hint: `start with a base search (index=main | ${segment.command} …) or a generating command: | ${[...GENERATING].join(', | ')}` });
     }
-    const reader = new ArgReader(text, segment.argsStart, segment.argsEnd, spec.mode, segment.command, (t, s, e) => parseRange(t, s, e).pipeline);
+    const reader = new ArgReader(text, segment.argsStart, segment.argsEnd, spec.mode, segment.command, (t, s, e, only) => parseRange(t, s, e, only).pipeline);
     tokens.push({ command: segment.command, tokens: lex(text, segment.argsStart, segment.argsEnd, spec.mode) });
     commands.push({ command: segment.command, span: segment.span, args: spec.parse(reader as never) });
   }
@@ -142,7 +142,11 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
 }
 
 /** Nested pipelines plan through these (commands cannot import the compiler: no import cycle). */
-const HOOKS: PipelineHooks = { plan: planPipeline, settle: settlePivot };
+const HOOKS: PipelineHooks = {
+  plan: planPipeline,
+  settle: settlePivot,
+  parse: (text, commandsOnly) => parseRange(blankSubsearches(text), 0, text.length, commandsOnly).pipeline,
+};
 
 /**
  * Plans a pipeline: its first command (the base search, or a generating command), then each
@@ -150,16 +154,23 @@ const HOOKS: PipelineHooks = { plan: planPipeline, settle: settlePivot };
  * `timechart … | where …` reads the chart's table.
  */
 function planPipeline(pipeline: Pipeline, rel: Relation, ctx: PlanContext): void {
+  // A pipeline of commands only (appendpipe, foreach) continues the relation it is given.
+  if (rel.current !== '') {
+    for (const node of pipeline.commands) planCommand(node, rel, ctx);
+    return;
+  }
   const [first, ...rest] = pipeline.commands;
   if (first !== undefined && first.command !== 'search') {
     (COMMANDS[first.command] as NonNullable<(typeof COMMANDS)[string]>).plan(first.args as never, rel, ctx);
   } else planBaseSearch(first, rel, ctx, rel.current === '' && rel.ctes.length === 0 ? 'base' : undefined);
-  for (const node of rest) {
-    if (rel.pivot !== undefined) settlePivot(rel, ctx);
-    const spec = COMMANDS[node.command] as NonNullable<(typeof COMMANDS)[string]>;
-    if (!VALUE_PRESERVING.has(node.command)) rel.rawDerived.clear();
-    spec.plan(node.args as never, rel, ctx);
-  }
+  for (const node of rest) planCommand(node, rel, ctx);
+}
+
+function planCommand(node: CommandNode, rel: Relation, ctx: PlanContext): void {
+  if (rel.pivot !== undefined) settlePivot(rel, ctx);
+  const spec = COMMANDS[node.command] as NonNullable<(typeof COMMANDS)[string]>;
+  if (!VALUE_PRESERVING.has(node.command)) rel.rawDerived.clear();
+  spec.plan(node.args as never, rel, ctx);
 }
 
 /**

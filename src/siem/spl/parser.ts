@@ -6,7 +6,7 @@ import { exprDepth } from './limits.js';
 import { argumentBrackets } from './subsearch.js';
 
 /** Parses a pipeline written inside a command's arguments (`join x [search …]`), spans in the whole query. */
-export type PipelineParser = (text: string, start: number, end: number) => Pipeline;
+export type PipelineParser = (text: string, start: number, end: number, commandsOnly: boolean) => Pipeline;
 
 /** Reads one command's arguments; each command's `parse` drives it. */
 export class ArgReader {
@@ -33,11 +33,14 @@ export class ArgReader {
     return { reader: new ArgReader(blanked, this.start, this.end, this.mode, this.commandName, this.parsePipeline), spans };
   }
 
-  /** Parses the pipeline inside a bracket argument (between `[` and `]`). */
-  pipeline(bracket: { readonly start: number; readonly end: number }): Pipeline {
+  /**
+   * Parses the pipeline inside a bracket argument (between `[` and `]`): a search, or with
+   * `commandsOnly` a pipeline of commands over the current results (appendpipe).
+   */
+  pipeline(bracket: { readonly start: number; readonly end: number }, commandsOnly = false): Pipeline {
     if (this.parsePipeline === undefined) throw this.error('spl.unsupported', `'${this.commandName}' cannot run a search here`, { offset: bracket.start, length: bracket.end - bracket.start });
     if (this.text.slice(bracket.start + 1, bracket.end - 1).trim() === '') throw this.error('spl.missing_argument', `the search in [ ] of '${this.commandName}' is empty`, { offset: bracket.start, length: bracket.end - bracket.start }, 'e.g. [search index=main | fields user]');
-    return this.parsePipeline(this.text, bracket.start + 1, bracket.end - 1);
+    return this.parsePipeline(this.text, bracket.start + 1, bracket.end - 1, commandsOnly);
   }
 
   atEnd(): boolean {
@@ -125,7 +128,7 @@ export class ArgReader {
 }
 
 /** Splits the query (or the part [start, end)) at top-level pipes and names each command (the first is an implicit `search`). */
-export function splitPipeline(text: string, start = 0, end = text.length): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
+export function splitPipeline(text: string, start = 0, end = text.length, commandsOnly = false): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
   const cuts: number[] = [];
   let quote: string | undefined;
   let depth = 0;
@@ -151,13 +154,14 @@ export function splitPipeline(text: string, start = 0, end = text.length): Array
     let i = start;
     while (i < end && /\s/.test(text[i] as string)) i++;
     const nameMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, end));
-    if (index === 0) {
+    if (index === 0 && !commandsOnly) {
       // `| inputlookup …`: a leading pipe starts with a generating command instead of a base search.
       if (i >= end && bounds.length > 1) return;
       const explicit = nameMatch !== null && nameMatch[0] === 'search' && /^\s|^$/.test(text.slice(i + 6, end).slice(0, 1));
       out.push({ command: 'search', span: { offset: i, length: explicit ? 6 : 0 }, argsStart: explicit ? i + 6 : i, argsEnd: end });
       return;
     }
+    if (index === 0 && commandsOnly && i >= end && bounds.length > 1) return;
     if (nameMatch === null) {
       throw new VigilError('spl.missing_command', 'expected a command name after |', { span: { offset: i < end ? i : start, length: 1 }, hint: 'remove the extra | or name a command' });
     }

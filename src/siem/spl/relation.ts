@@ -32,6 +32,8 @@ export interface PipelineHooks {
   plan(pipeline: Pipeline, rel: Relation, ctx: PlanContext): void;
   /** Turns a chart/timechart result (pivoted in JavaScript) into a table later steps read. */
   settle(rel: Relation, ctx: PlanContext): void;
+  /** Parses pipeline text made at plan time (foreach and map templates); spans are relative to `text`. */
+  parse(text: string, commandsOnly: boolean): Pipeline;
 }
 
 /** Post-SQL reshaping of chart/timechart output (one column per series). */

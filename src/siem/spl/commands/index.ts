@@ -33,6 +33,13 @@ import { trendline } from './trendline.js';
 import { xyseries } from './xyseries.js';
 import { untable } from './untable.js';
 import { fieldsummary } from './fieldsummary.js';
+import { append } from './append.js';
+import { appendcols } from './appendcols.js';
+import { appendpipe } from './appendpipe.js';
+import { multisearch, union } from './union.js';
+import { join } from './join.js';
+import { foreach } from './foreach.js';
+import { map } from './map.js';
 
 /** Every SPL command, one file each; adding a command means adding a file and a row here. */
 export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
@@ -73,6 +80,14 @@ export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
   xyseries,
   untable,
   fieldsummary,
+  append,
+  appendcols,
+  appendpipe,
+  union,
+  multisearch,
+  join,
+  foreach,
+  map,
 } as unknown as Record<string, SplCommand<never>>;
 
 export type { SplCommand } from './command.js';
