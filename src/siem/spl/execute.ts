@@ -151,6 +151,11 @@ function factDb(connection: DuckDBConnection, run: (sql: string) => Promise<Arra
     note(type, text) {
       if (!messages.some((m) => m.text === text)) messages.push({ type, text });
     },
+    async materialize(sql) {
+      const name = `__vt${++tempCounter}`;
+      await run(`CREATE TEMP TABLE ${name} AS ${sql}`);
+      return `temp.main.${name}`;
+    },
     async table(columns, rows) {
       const name = `__vt${++tempCounter}`;
       const staging = `${name}_in`;

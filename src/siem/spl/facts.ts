@@ -15,6 +15,8 @@ export interface FactDb {
   query(sql: string): Promise<FactRow[]>;
   /** Creates a temporary table holding `rows` (VARCHAR, DOUBLE or VARCHAR[] columns) and returns its name. */
   table(columns: ReadonlyArray<{ readonly name: string; readonly type: 'VARCHAR' | 'DOUBLE' | 'VARCHAR[]' }>, rows: ReadonlyArray<ReadonlyArray<unknown>>): Promise<string>;
+  /** Stores a query's result in a temporary table and returns the table's name. */
+  materialize(sql: string): Promise<string>;
   /** Adds a note to the search's messages (e.g. a result cut at a limit). */
   note(type: 'INFO' | 'WARN', text: string): void;
 }

@@ -40,6 +40,7 @@ import { multisearch, union } from './union.js';
 import { join } from './join.js';
 import { foreach } from './foreach.js';
 import { map } from './map.js';
+import { transaction } from './transaction.js';
 
 /** Every SPL command, one file each; adding a command means adding a file and a row here. */
 export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
@@ -88,6 +89,7 @@ export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
   join,
   foreach,
   map,
+  transaction,
 } as unknown as Record<string, SplCommand<never>>;
 
 export type { SplCommand } from './command.js';
