@@ -1,6 +1,7 @@
 import { VigilError, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import type { EventsDb } from '../../store/index.js';
 import { readLookupCatalog } from '../lookups/catalog.js';
+import { LookupStore } from '../lookups/lookup-store.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { compileSpl, parseSpl, type CompiledSearch, type CompileOptions } from './compile.js';
 import { MissingFact, type FactDb } from './facts.js';
@@ -101,7 +102,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
   try {
     // Lookup metadata (tables, columns) is read up front: compiling is synchronous.
     const compileOptions = /lookup/i.test(expanded.query) ? { ...options, lookups: await readLookupCatalog(connection) } : options;
-    const compiled = await compileWithFacts(expanded, compileOptions, factDb(connection, run, messages));
+    const compiled = await compileWithFacts(expanded, compileOptions, factDb(connection, run, messages, deps));
     await checkRegexes(compiled, expanded, run);
     if (compiled.pivot !== undefined) {
       const pivoted = await runPivot(compiled.pivot, compiled.sql, run);
@@ -145,8 +146,21 @@ export async function runPivot(pivot: PivotSpec, sql: string, run: (sql: string)
 let tempCounter = 0;
 
 /** Facts' access to the search's connection: queries, temporary tables, notes. */
-function factDb(connection: DuckDBConnection, run: (sql: string) => Promise<Array<Record<string, unknown>>>, messages: SearchMessage[]): FactDb {
+function factDb(connection: DuckDBConnection, run: (sql: string) => Promise<Array<Record<string, unknown>>>, messages: SearchMessage[], deps: SearchDeps): FactDb {
   return {
+    async writeLookup(name, columns, rows) {
+      const cell = (value: unknown): string => {
+        const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.map(String).join('\n') : typeof value === 'number' ? formatNumber(value) : String(value);
+        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      };
+      const csv = [columns.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n');
+      try {
+        await new LookupStore(deps.db, deps.clock).upload(name, `${csv}\n`);
+      } catch (error) {
+        if (error instanceof VigilError && error.code.startsWith('lookup.') && error.code !== 'lookup.store_failed') throw new VigilError('spl.invalid_argument', `outputlookup ${name}: ${error.message}`, error.hint === undefined ? {} : { hint: error.hint });
+        throw error;
+      }
+    },
     query: run,
     note(type, text) {
       if (!messages.some((m) => m.text === text)) messages.push({ type, text });

@@ -17,6 +17,8 @@ export interface FactDb {
   table(columns: ReadonlyArray<{ readonly name: string; readonly type: 'VARCHAR' | 'DOUBLE' | 'VARCHAR[]' }>, rows: ReadonlyArray<ReadonlyArray<unknown>>): Promise<string>;
   /** Stores a query's result in a temporary table and returns the table's name. */
   materialize(sql: string): Promise<string>;
+  /** Stores rows as a lookup (outputlookup): created or replaced as an upload of that CSV would be. */
+  writeLookup(name: string, columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): Promise<void>;
   /** Adds a note to the search's messages (e.g. a result cut at a limit). */
   note(type: 'INFO' | 'WARN', text: string): void;
 }

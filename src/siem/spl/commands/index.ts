@@ -41,6 +41,9 @@ import { join } from './join.js';
 import { foreach } from './foreach.js';
 import { map } from './map.js';
 import { transaction } from './transaction.js';
+import { iplocation } from './iplocation.js';
+import { geostats } from './geostats.js';
+import { outputlookup } from './outputlookup.js';
 
 /** Every SPL command, one file each; adding a command means adding a file and a row here. */
 export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
@@ -90,6 +93,9 @@ export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
   foreach,
   map,
   transaction,
+  iplocation,
+  geostats,
+  outputlookup,
 } as unknown as Record<string, SplCommand<never>>;
 
 export type { SplCommand } from './command.js';
