@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
-import { formatSplError, type SearchResult } from '../../siem/index.js';
+import { formatSplError, type SearchRequest, type SearchResult } from '../../siem/index.js';
 import type { ApiDeps } from '../deps.js';
 import { requireSiem } from './siem-admin.js';
 
@@ -63,6 +63,44 @@ function searchError(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply
   return reply.status(status).type('application/json').send(body);
 }
 
+/** One field of a result: how many results have it, how many distinct values, the most frequent ones. */
+export interface FieldSummary {
+  readonly name: string;
+  readonly count: number;
+  readonly distinctCount: number;
+  readonly numericCount: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  readonly values: ReadonlyArray<{ readonly value: string; readonly count: number }>;
+}
+
+/**
+ * The field sidebar's data: the search again with `| fieldsummary` (every field, extracted ones
+ * too, counted over all results, not only the rows returned), and how many results there are.
+ */
+async function fieldsSummary(siem: ReturnType<typeof requireSiem>, query: string, maxvals: number, maxRows: number | undefined, result: SearchResult, common: Omit<SearchRequest, 'query'>): Promise<{ fields: FieldSummary[]; total: number }> {
+  const summary = await siem.search({ query: `${query} | fieldsummary maxvals=${maxvals}`, ...common });
+  const num = (v: unknown): number | null => (v === undefined || Array.isArray(v) ? null : Number(v));
+  const fields = summary.rows.map((row) => ({
+    name: String(row['field']),
+    count: Number(row['count']),
+    distinctCount: Number(row['distinct_count']),
+    numericCount: Number(row['numeric_count']),
+    min: num(row['min']),
+    max: num(row['max']),
+    mean: num(row['mean']),
+    values: JSON.parse(String(row['values'] ?? '[]')) as Array<{ value: string; count: number }>,
+  }));
+  // A table shorter than the row cap is complete; events (or a cut table) are counted.
+  let total = result.rows.length;
+  if (!result.transforming || result.rows.length >= (maxRows ?? 50_000)) {
+    const counted = await siem.search({ query: `${query} | stats count`, ...common });
+    total = Number(counted.rows[0]?.['count'] ?? total);
+  }
+  return { fields, total };
+}
+
 /** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
 export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const running = new Map<string, AbortController>();
@@ -81,13 +119,15 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
             timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
             explain: Type.Optional(Type.Boolean()),
             id: Type.Optional(Type.String({ maxLength: 128 })),
+            summary: Type.Optional(Type.Boolean({ description: 'Also return `fields`: every field of the results with its count, distinct count and top values (the console field sidebar).' })),
+            summaryValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Top values per field in the summary (default 10).' })),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string };
+      const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string; summary?: boolean; summaryValues?: number };
       const siem = requireSiem(deps);
       if (body.explain === true) {
         try {
@@ -103,8 +143,11 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       };
       request.raw.socket.once('close', onClose);
       try {
-        const result = await siem.search({ query: body.query, earliest: body.earliest, latest: body.latest, maxRows: body.maxRows, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) });
+        const common = { earliest: body.earliest, latest: body.latest, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) };
+        const result = await siem.search({ query: body.query, maxRows: body.maxRows, ...common });
+        const summary = body.summary === true ? await fieldsSummary(siem, body.query, body.summaryValues ?? 10, body.maxRows, result, common) : undefined;
         return {
+          ...(summary === undefined ? {} : summary),
           columns: result.columns,
           rows: result.rows,
           transforming: result.transforming,
