@@ -23,12 +23,14 @@ function printfSql(args: readonly EvalExpr[], s: EvalScope, call: Call): Typed {
   const casted = values.map((v, i) => {
     const kind = conversions[i] as string;
     const value = c(v, s);
-    if (/[diuxXoc]/.test(kind)) return `TRY_CAST(trunc(${asNum(value)}) AS BIGINT)`;
+    // %c: a number is a Unicode code point, a string gives its first character.
+    if (kind === 'c') return `coalesce(CASE WHEN ${asNum(value)} BETWEEN 0 AND 1114111 THEN chr(CAST(${asNum(value)} AS INTEGER)) END, substr(${asStr(value)}, 1, 1))`;
+    if (/[diuxXo]/.test(kind)) return `TRY_CAST(trunc(${asNum(value)}) AS BIGINT)`;
     if (/[fFeEgG]/.test(kind)) return asNum(value);
     return asStr(value);
   });
   // %i/%u are C spellings of %d for DuckDB's printf.
-  const normalized = format.replace(/%([-+ 0#]*\d*(?:\.\d+)?)[iu]/g, '%$1d');
+  const normalized = format.replace(/%([-+ 0#]*\d*(?:\.\d+)?)[iu]/g, '%$1d').replace(/%([-+ 0#]*\d*)c/g, '%$1s');
   // printf of a NULL argument is NULL in DuckDB, like Splunk's null propagation.
   return { sql: `printf(${[quoteString(normalized), ...casted].join(', ')})`, kind: 'str' };
 }
