@@ -52,7 +52,8 @@ export const map = command<{ template: string; span: Span; max: number; tokens: 
         if (found.length > max) db.note('WARN', `map ran its search for the first ${max} results only (maxsearches=${max}); the others were not searched`);
         return found.slice(0, max);
       },
-      [{}],
+      // A compile-only check fills each $field$ with the field's name.
+      [Object.fromEntries(tokens.map((t) => [`v_${t}`, t]))],
     );
     const subs = rows.map((row) => {
       const text = template.replace(/\$\$|\$([^$\s]+)\$/g, (whole, name: string | undefined) => (name === undefined ? '$' : String(row[`v_${name}`] ?? '')));
