@@ -35,7 +35,7 @@ const RANGES: ReadonlyArray<{ earliest?: string; latest?: string }> = [{}, { ear
  * Sends `cases` generated searches (seeded, so a run can be repeated) through the native search API
  * and, one in five, Splunk's export endpoint; `concurrency` at a time.
  */
-export async function runSplFuzz(target: FuzzTarget, options: { cases: number; seed: number; concurrency?: number; progress?: (done: number) => void }): Promise<FuzzReport> {
+export async function runSplFuzz(target: FuzzTarget, options: { cases: number; seed: number; concurrency?: number; progress?: (done: number, statuses: Readonly<Record<string, number>>, fiveHundreds: number) => void }): Promise<FuzzReport> {
   const started = performance.now();
   const seeds = seedQueries();
   const inputs = fc.sample(fc.tuple(searchInput(seeds), fc.nat(RANGES.length - 1), fc.nat(4)), { numRuns: options.cases, seed: options.seed });
@@ -64,7 +64,7 @@ export async function runSplFuzz(target: FuzzTarget, options: { cases: number; s
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (response.status >= 500) failures.push({ query, surface, status: response.status, body: body.slice(0, 500) });
       done++;
-      if (done % 1000 === 0) options.progress?.(done);
+      if (done % 1000 === 0) options.progress?.(done, statuses, failures.length);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 2 }, () => worker()));

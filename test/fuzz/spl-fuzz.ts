@@ -16,7 +16,7 @@ const cases = option('cases', 100_000);
 const seed = option('seed', Date.now() % 2_147_483_647);
 const target = await startFuzzTarget();
 try {
-  const report = await runSplFuzz(target, { cases, seed, concurrency: option('concurrency', 2), progress: (n) => process.stderr.write(`${n}/${cases}\n`) });
+  const report = await runSplFuzz(target, { cases, seed, concurrency: option('concurrency', 2), progress: (n, statuses, fiveHundreds) => process.stderr.write(`${n}/${cases} ${JSON.stringify(statuses)} 5xx=${fiveHundreds}\n`) });
   process.stdout.write(`${JSON.stringify({ surface: 'spl', seed, cases: report.cases, seconds: Math.round(report.seconds), statuses: report.statuses, fiveHundreds: report.failures.length })}\n`);
   for (const f of report.failures) process.stdout.write(`${JSON.stringify(f)}\n`);
   process.exitCode = report.failures.length > 0 ? 1 : 0;
