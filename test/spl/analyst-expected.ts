@@ -19,7 +19,7 @@ export interface Ev {
 export type Row = Record<string, string | string[]>;
 
 /** How actual rows are checked: as a set, in exact order, or the top `n` by `key` (ties in any order). */
-export type Expected = { readonly rows: Row[]; readonly mode: 'set' | 'ordered' } | { readonly rows: Row[]; readonly mode: 'top'; readonly key: string; readonly n: number; readonly descending: boolean };
+export type Expected = { readonly rows: Row[]; readonly mode: 'set' } | { readonly rows: Row[]; readonly mode: 'ordered' } | { readonly rows: Row[]; readonly mode: 'top'; readonly key: string; readonly n: number; readonly descending: boolean };
 
 function flatten(value: unknown, prefix: string, out: Record<string, string | string[]>): void {
   if (Array.isArray(value)) {
