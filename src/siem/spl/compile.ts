@@ -5,7 +5,7 @@ import { lex, type Token } from './lexer.js';
 import type { LookupCatalog } from '../lookups/catalog.js';
 import type { LookupPlanContext } from './commands/lookup-table.js';
 import { ArgReader, splitPipeline } from './parser.js';
-import { fact, type Facts } from './facts.js';
+import { MissingFact, fact, type Facts } from './facts.js';
 import { needsSecondPass, pivotRows } from './pivot.js';
 import { DEFAULT_EVENT_FIELDS, INTERNAL_PREFIX, Relation, SLOT_FIELDS, quoteIdent, type Kind, type PipelineHooks, type PlanContext, type PivotSpec } from './relation.js';
 import { searchToSql, storedTimeFilter } from './search-sql.js';
@@ -112,7 +112,12 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     pipelines: HOOKS,
   };
   const rel = new Relation();
-  planPipeline(pipeline, rel, ctx);
+  try {
+    planPipeline(pipeline, rel, ctx);
+  } catch (error) {
+    if (error instanceof MissingFact) error.regexes = [...rel.regexes];
+    throw error;
+  }
 
   let sql: string;
   let columns: string[] = [];

@@ -102,8 +102,8 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
   try {
     // Lookup metadata (tables, columns) is read up front: compiling is synchronous.
     const compileOptions = /lookup/i.test(expanded.query) ? { ...options, lookups: await readLookupCatalog(connection) } : options;
-    const compiled = await compileWithFacts(expanded, compileOptions, factDb(connection, run, messages, deps));
-    await checkRegexes(compiled, expanded, run);
+    const compiled = await compileWithFacts(expanded, compileOptions, factDb(connection, run, messages, deps), run);
+    await checkRegexes(compiled.regexes, expanded, run);
     if (compiled.pivot !== undefined) {
       const pivoted = await runPivot(compiled.pivot, compiled.sql, run);
       return { columns: pivoted.columns, rows: pivoted.rows.slice(0, options.maxRows).map((r) => formatRow(r, pivoted.columns)), transforming: true, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs, messages };
@@ -122,7 +122,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
 const MAX_FACT_ROUNDS = 200;
 
 /** Compiles, resolving each fact planning asks for on the search's connection, until the plan is complete. */
-async function compileWithFacts(expanded: ExpandedQuery, options: CompileOptions, db: FactDb): Promise<CompiledSearch> {
+async function compileWithFacts(expanded: ExpandedQuery, options: CompileOptions, db: FactDb, run: (sql: string) => Promise<unknown>): Promise<CompiledSearch> {
   const facts = new Map<string, unknown>();
   for (let round = 0; ; round++) {
     try {
@@ -130,6 +130,8 @@ async function compileWithFacts(expanded: ExpandedQuery, options: CompileOptions
     } catch (error) {
       if (!(error instanceof MissingFact)) throw error;
       if (round >= MAX_FACT_ROUNDS || facts.has(error.request.key)) throw new VigilError('siem.search_failed', `planning did not settle (fact ${error.request.key})`);
+      // A fact's query runs the steps planned so far: their regular expressions are checked first.
+      await checkRegexes(error.regexes, expanded, run);
       facts.set(error.request.key, await error.request.resolve(db));
     }
   }
@@ -216,8 +218,8 @@ function databaseError(error: unknown): VigilError {
 const validRegexes = new Set<string>();
 
 /** Compiles each regular expression the query wrote with RE2 before the search runs: a bad one is a 400 at its place. */
-async function checkRegexes(compiled: CompiledSearch, expanded: ExpandedQuery, run: (sql: string) => Promise<unknown>): Promise<void> {
-  for (const { pattern, span } of compiled.regexes) {
+async function checkRegexes(regexes: CompiledSearch['regexes'], expanded: ExpandedQuery, run: (sql: string) => Promise<unknown>): Promise<void> {
+  for (const { pattern, span } of regexes) {
     if (validRegexes.has(pattern)) continue;
     try {
       await run(`SELECT regexp_matches('', ${quoteString(pattern)}) AS ok`);

@@ -7,6 +7,8 @@
  * query asks for the same facts in the same order.
  */
 
+import type { Span } from './ast.js';
+
 export type FactRow = Readonly<Record<string, unknown>>;
 
 /** What a fact resolver may do on the search's connection. */
@@ -30,6 +32,9 @@ export interface FactRequest {
 
 /** Thrown by planning when a fact is missing; the executor resolves it and compiles again. */
 export class MissingFact extends Error {
+  /** Regular expressions planned before the fact was needed: checked before the fact's query runs. */
+  regexes: ReadonlyArray<{ readonly pattern: string; readonly span: Span | undefined }> = [];
+
   constructor(readonly request: FactRequest) {
     super(`planning needs the fact ${request.key}`);
   }
