@@ -74,7 +74,9 @@ export function quoteString(value: string): string {
  */
 export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: boolean } {
   // Keys with a quote or backslash cannot be written in a `$.` path: a JSON pointer (`/a/b/0`) reads them.
-  if (/["\\]/.test(name) && !name.includes('{}')) return { path: jsonPointer(name, base), multi: false };
+  // Keys with a quote, a backslash or a `*` cannot be written in a `$.` path (DuckDB reads `*` as a
+  // wildcard, even quoted): a JSON pointer (`/a/b/0`) reads them.
+  if (/["\\*]/.test(name)) return { path: jsonPointer(name.replace(/\{\}/g, ''), base), multi: false };
   let multi = false;
   const parts = name.split('.').map((segment) => {
     const match = /^([\s\S]*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;

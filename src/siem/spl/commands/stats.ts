@@ -1,3 +1,4 @@
+import { VigilError } from '../../../core/index.js';
 import type { Aggregation } from '../ast.js';
 import { aggregateSql } from '../aggregations.js';
 import { aggregationName, parseAggregations, parseFieldList } from '../parser.js';
@@ -26,6 +27,8 @@ export const stats = command<{ aggs: Aggregation[]; by: string[] }>({
     rel.materialize(aggs.map((a) => a.field));
     const keys = groupKeys(rel, by);
     const outputs = aggs.map((agg) => ({ name: aggregationName(agg), value: aggregateSql(agg, rel) }));
+    const clash = outputs.find((o) => by.includes(o.name));
+    if (clash !== undefined) throw new VigilError('spl.invalid_argument', `'${clash.name}' is both a BY field and an aggregation's name`, { span: aggs[outputs.indexOf(clash)]?.span, hint: `rename the aggregation: … AS ${clash.name}_total` });
     const select = [...by.map((name, i) => `${keys[i]} AS ${quoteIdent(name)}`), ...outputs.map((o) => `${o.value.sql} AS ${quoteIdent(o.name)}`)];
     const where = keys.length > 0 ? ` WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}` : '';
     const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';

@@ -75,7 +75,7 @@ export const addtotals = command<AddTotalsArgs>({
     const fields = totalFields(rel, ctx, args.fields, [args.fieldName, ...(args.labelField === undefined ? [] : [args.labelField])]);
     if (args.row) {
       const parts = fields.map((f) => asNum(rel.ref(f))).filter((sql) => sql !== 'CAST(NULL AS DOUBLE)');
-      const sum = parts.length === 0 ? 'CAST(NULL AS DOUBLE)' : `list_sum(list_filter([${parts.join(', ')}], x -> x IS NOT NULL))`;
+      const sum = parts.length === 0 ? 'CAST(NULL AS DOUBLE)' : `list_sum(list_filter([${parts.map((p) => `CAST(${p} AS DOUBLE)`).join(', ')}], x -> x IS NOT NULL))`;
       setColumns(rel, [{ name: args.fieldName, sql: sum, kind: 'num' }]);
     }
     if (args.col) appendTotalsRow(rel, args.row ? [...fields, args.fieldName] : fields, args.labelField, args.label);
