@@ -54,7 +54,9 @@ export const multisearch = command<UnionArgs>({
     const [first, ...rest] = subs;
     if (first === undefined) return;
     rel.adopt(first);
-    if (rest.length > 0) appendRelations(rel, rest);
+    // One search keeps its own order (newest first).
+    if (rest.length === 0) return;
+    appendRelations(rel, rest);
     rel.order = ['"_time" DESC', '"__part"', '"__ord"'];
     rel.orderColumns = new Set(['_time', '__part', '__ord']);
   },
