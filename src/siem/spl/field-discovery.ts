@@ -44,7 +44,7 @@ export function expandFieldPatterns(rel: Relation, ctx: PlanContext, patterns: r
 /** One query listing the shapes of JSON events, the keys of key=value events and indexed field names. */
 function discoverySql(rel: Relation): string {
   const parts: string[] = [];
-  const json = rel.columns.has('__json') ? '"__json"' : 'coalesce(json_valid("_raw"), false)';
+  const json = rel.columns.has('__json') ? rel.jsonGuard() : 'coalesce(json_valid("_raw"), false)';
   parts.push(`SELECT DISTINCT 'json' AS kind, CAST(json_structure("_raw") AS VARCHAR) AS item FROM {cur} WHERE ${json} AND json_type("_raw") = 'OBJECT'`);
   parts.push(`SELECT DISTINCT 'kv' AS kind, unnest(regexp_extract_all("_raw", '(?:^|[\\s,;])([A-Za-z_][A-Za-z0-9_.-]*)=(?:"[^"]*"|[^\\s,;"]+)', 1)) AS item FROM {cur} WHERE NOT ${json}`);
   if (rel.columns.has('__fields')) parts.push(`SELECT DISTINCT 'indexed' AS kind, CAST(unnest(json_keys("__fields")) AS VARCHAR) AS item FROM {cur} WHERE "__fields" IS NOT NULL`);

@@ -245,6 +245,11 @@ export class Relation {
     return `spl_json_field("_raw", ${SLOT_REFS}, ${pathLiteral})`;
   }
 
+  /** True for rows whose `_raw` is JSON: the ingest-time flag, or, once a command rewrote `_raw`, a check of the text. */
+  jsonGuard(): string {
+    return this.rawModified ? 'coalesce(json_valid("_raw"), false)' : '"__json"';
+  }
+
   private slotsUsable(): boolean {
     return !this.rawModified && this.eventMode && this.columns.has('_raw') && this.columns.has(SLOT_FIRST);
   }
@@ -261,7 +266,7 @@ export class Relation {
     if (name === 'linecount') return { sql: 'len(string_split("_raw", chr(10)))', kind: 'num' };
     const { path, multi } = jsonPath(name);
     const p = quoteString(path);
-    const fromRaw = `CASE WHEN "__json" THEN json_extract_string("_raw", ${p}) END`;
+    const fromRaw = `CASE WHEN ${this.jsonGuard()} THEN json_extract_string("_raw", ${p}) END`;
     if (multi) {
       const inputs = this.jsonInputs.map((input) => `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${p}) END`);
       return { sql: inputs.length === 0 ? fromRaw : `coalesce(${[...inputs, fromRaw].join(', ')})`, kind: 'mv' };
@@ -274,7 +279,7 @@ export class Relation {
     const parts = [
       `CASE WHEN "__fields" IS NOT NULL THEN json_extract_string("__fields", ${quoteString(jsonPath(name).path)}) END`,
       ...this.jsonInputs.map((input) => `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${p}) END`),
-      `CASE WHEN "__json" THEN ${this.rawJson(p)} ELSE ${kv} END`,
+      `CASE WHEN ${this.jsonGuard()} THEN ${this.rawJson(p)} ELSE ${kv} END`,
     ];
     return { sql: `coalesce(${parts.join(', ')})`, kind: 'str' };
   }

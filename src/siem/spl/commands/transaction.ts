@@ -229,7 +229,7 @@ export const transaction = command<TransactionArgs>({
     const order = 'ORDER BY "__t", "__rid"';
     const values = fields.map((f) => {
       const value = rel.ref(f);
-      const list = `flatten(list(coalesce(${asList(value)}, [])${args.mvlist ? ` ${order}` : ''}))`;
+      const list = `flatten(list(coalesce(${asList(value)}, CAST([] AS VARCHAR[]))${args.mvlist ? ` ${order}` : ''}))`;
       return `nullif(${args.mvlist ? list : `list_sort(list_distinct(${list}))`}, []) AS ${quoteIdent(f)}`;
     });
     const raw = rel.columns.has('_raw') ? `string_agg("_raw", chr(10) ${order}) AS "_raw", ` : '';
