@@ -245,9 +245,9 @@ export class Relation {
     return `spl_json_field("_raw", ${SLOT_REFS}, ${pathLiteral})`;
   }
 
-  /** True for rows whose `_raw` is JSON: the ingest-time flag, or, once a command rewrote `_raw`, a check of the text. */
+  /** True for rows whose `_raw` is JSON: the ingest-time flag, and once a command rewrote `_raw`, a check that it still is. */
   jsonGuard(): string {
-    return this.rawModified ? 'coalesce(json_valid("_raw"), false)' : '"__json"';
+    return this.rawModified ? '("__json" AND coalesce(json_valid("_raw"), false))' : '"__json"';
   }
 
   private slotsUsable(): boolean {
