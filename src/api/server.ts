@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { errorStyleFor, fromFastifyError, sendError } from './errors.js';
+import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 
 export type ApiConfig = Static<typeof apiConfigSchema>;
@@ -23,7 +24,9 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaErrorFormatter: formatValidationErrors,
   });
+  app.setSerializerCompiler(responseSerializerCompiler(validateResponses()));
 
   // Keep every body as received (SigV4 signs its hash); parse JSON for JSON content types.
   app.removeAllContentTypeParsers();

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
 import { formatSplError, type SearchRequest, type SearchResult } from '../../siem/index.js';
+import { siemContract as c, type FieldSummary, type SearchError } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { requireSiem } from './siem-admin.js';
+import { typed } from '../route-app.js';
 
 /** Column-oriented form of a table result, ready for plotting (x = first column). */
 export function seriesOf(result: SearchResult): { x: string; xValues: Array<string | number>; series: Array<{ name: string; values: Array<number | null> }> } | undefined {
@@ -38,7 +38,7 @@ export function searchErrorStatus(error: unknown): number | undefined {
  * Logs a search that failed inside Vigil (not the query's fault) once, with the query and the
  * request id; the reply names the request id so the log line can be found.
  */
-export function logSearchFailure(deps: ApiDeps, request: FastifyRequest, query: string, error: unknown): string {
+export function logSearchFailure(deps: Pick<ApiDeps, 'telemetry'>, request: FastifyRequest, query: string, error: unknown): string {
   const code = error instanceof VigilError ? error.code : 'internal.error';
   deps.telemetry.emit('component_error', { component: 'siem', code, stage: 'search' }, { requestId: request.id, query, err: error });
   return request.id;
@@ -49,37 +49,28 @@ export function logSearchFailure(deps: ApiDeps, request: FastifyRequest, query: 
  * query; a cancelled search answers 409; a search over its time or memory budget 422. Anything
  * else is an internal error: logged with the query and request id, answered 500 naming the id.
  */
-function searchError(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, query: string, error: unknown): FastifyReply {
+function searchError(deps: Pick<ApiDeps, 'telemetry'>, request: FastifyRequest, reply: FastifyReply, query: string, error: unknown): FastifyReply {
   const status = searchErrorStatus(error);
   if (status === undefined || !(error instanceof VigilError)) {
     if (error instanceof VigilError && error.code === 'siem.unavailable') throw error;
     const id = logSearchFailure(deps, request, query, error);
     return reply.status(500).type('application/json').send({ code: 'internal.error', message: `internal error while running the search; the server log has it under request id ${id}`, requestId: id });
   }
-  const body: Record<string, unknown> = { code: error.code, message: error.message };
-  if (error.hint !== undefined) body['hint'] = error.hint;
-  if (error.span?.offset !== undefined) body['span'] = { offset: error.span.offset, length: error.span.length ?? 1 };
-  if (error.code.startsWith('spl.')) body['caret'] = formatSplError(query, error);
+  const body: SearchError = {
+    code: error.code,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.span?.offset === undefined ? {} : { span: { offset: error.span.offset, length: error.span.length ?? 1 } }),
+    ...(error.code.startsWith('spl.') ? { caret: formatSplError(query, error) } : {}),
+  };
   return reply.status(status).type('application/json').send(body);
-}
-
-/** One field of a result: how many results have it, how many distinct values, the most frequent ones. */
-export interface FieldSummary {
-  readonly name: string;
-  readonly count: number;
-  readonly distinctCount: number;
-  readonly numericCount: number;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly mean: number | null;
-  readonly values: ReadonlyArray<{ readonly value: string; readonly count: number }>;
 }
 
 /**
  * The field sidebar's data: the search again with `| fieldsummary` (every field, extracted ones
  * too, counted over all results, not only the rows returned), and how many results there are.
  */
-async function fieldsSummary(siem: ReturnType<typeof requireSiem>, query: string, maxvals: number, maxRows: number | undefined, result: SearchResult, common: Omit<SearchRequest, 'query'>): Promise<{ fields: FieldSummary[]; total: number }> {
+async function fieldsSummary(siem: ApiDeps['siem'], query: string, maxvals: number, maxRows: number | undefined, result: SearchResult, common: Omit<SearchRequest, 'query'>): Promise<{ fields: FieldSummary[]; total: number }> {
   const summary = await siem.search({ query: `${query} | fieldsummary maxvals=${maxvals}`, ...common });
   const num = (v: unknown): number | null => (v === undefined || Array.isArray(v) ? null : Number(v));
   const fields = summary.rows.map((row) => ({
@@ -102,7 +93,8 @@ async function fieldsSummary(siem: ReturnType<typeof requireSiem>, query: string
 }
 
 /** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
-export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem' | 'telemetry'>): void {
+  const app = typed(fastify);
   const running = new Map<string, AbortController>();
   app.post(
     '/api/v1/search',
@@ -110,25 +102,12 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         tags: ['siem'],
         summary: 'Run an SPL search (rows, plus a series form for tables)',
-        body: Type.Object(
-          {
-            query: Type.String({ minLength: 1 }),
-            earliest: Type.Optional(Type.String()),
-            latest: Type.Optional(Type.String()),
-            maxRows: Type.Optional(Type.Integer({ minimum: 1 })),
-            timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
-            explain: Type.Optional(Type.Boolean()),
-            id: Type.Optional(Type.String({ maxLength: 128 })),
-            summary: Type.Optional(Type.Boolean({ description: 'Also return `fields`: every field of the results with its count, distinct count and top values (the console field sidebar).' })),
-            summaryValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Top values per field in the summary (default 10).' })),
-          },
-          { additionalProperties: false },
-        ),
+        ...c.search,
       },
     },
     async (request, reply) => {
-      const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string; summary?: boolean; summaryValues?: number };
-      const siem = requireSiem(deps);
+      const body = request.body;
+      const { siem } = deps;
       if (body.explain === true) {
         try {
           return { explain: siem.explain(body.query, body.earliest, body.latest) };
@@ -164,8 +143,8 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       }
     },
   );
-  app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
-    const controller = running.get((request.params as { id: string }).id);
+  app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', ...c.cancelSearch } }, async (request, reply) => {
+    const controller = running.get(request.params.id);
     if (controller === undefined) throw new VigilError('search.not_found', 'no running search with that id');
     controller.abort();
     return reply.status(204).send();
