@@ -127,12 +127,16 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const query = splStatement(p.get('search') ?? '');
     if (query === '') return fatal(deps, request, reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
     const controller = new AbortController();
-    request.raw.socket.once('close', () => controller.abort());
+    const onClose = (): void => controller.abort();
+    request.raw.socket.once('close', onClose);
     let result: SearchResult;
     try {
       result = await deps.siem.search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
     } catch (error) {
       return fatal(deps, request, reply, query, error);
+    } finally {
+      // A keep-alive connection carries many searches: one listener per search would pile up.
+      request.raw.socket.off('close', onClose);
     }
     const rendered = renderExport(result, p.get('output_mode') ?? 'xml');
     return reply.type(rendered.type).send(rendered.body);
