@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitDeviceDefender } from '../../src/stream/index.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 /**
  * Demo-shaped data through the real HEC listener and search API: three things report Device
  * Defender metrics every 300 s for two hours (thing-b opens port 21 after one hour) and one audit
- * run adds audit details. Checks `table *` field discovery, the fields summary, reference query 2
+ * run adds audit details, each message turned into HEC envelopes by the demo stream's transform. Checks `table *` field discovery, the fields summary, reference query 2
  * over all time (earliest_time=0) and commands after a chart.
  */
 const T0 = 1767225600; // 2026-01-01T00:00:00Z
@@ -26,23 +27,44 @@ async function search(body: Record<string, unknown>): Promise<{ status: number; 
   return { status: response.status, body: await response.json() };
 }
 
+/** The audit details of one completed audit, as device-defender.md §6.7's SNS example gives them. */
+const AUDIT_DETAILS = [
+  { checkName: 'DEVICE_CERTIFICATE_EXPIRING_CHECK', checkRunStatus: 'COMPLETED_NON_COMPLIANT', nonCompliantResourcesCount: 2, totalResourcesCount: 195, suppressedNonCompliantResourceCount: 1 },
+  { checkName: 'LOGGING_DISABLED_CHECK', checkRunStatus: 'COMPLETED_COMPLIANT', nonCompliantResourcesCount: 0, totalResourcesCount: 1, suppressedNonCompliantResourceCount: 0 },
+  { checkName: 'UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK', checkRunStatus: 'FAILED', nonCompliantResourcesCount: 0, totalResourcesCount: 0, errorCode: 'INSUFFICIENT_PERMISSIONS', message: 'optional message if an error occurred' },
+];
+const AUDIT_TOPIC = 'arn:aws:sns:us-east-1:123456789012:device-defender-audit';
+
+/** What the demo's stream posts to HEC for one record: the reference transform's output, decoded. */
+function throughTransform(recordId: string, message: unknown): string {
+  const out = splitDeviceDefender({ recordId, data: Buffer.from(JSON.stringify(message)).toString('base64') }, { sourcetype: 'aws-iot-device-defender', auditTopicArn: AUDIT_TOPIC, index: '' });
+  expect(out.result).toBe('Ok');
+  return Buffer.from(out.data, 'base64').toString('utf8');
+}
+
 beforeAll(async () => {
   vigil = await startTestVigil();
   api = vigil.running.endpoints['api'] as string;
   const hec = vigil.running.endpoints['hec'] as string;
   const token = readFileSync(join(vigil.dataDir, 'secrets', 'hec-token'), 'utf8').trim();
-  const envelopes: string[] = [];
+  // As in the demo: each report is a metrics export message (device-defender.md, metrics export) and
+  // the audit completes with an SNS notification; both go through the stream's transform to HEC.
+  const bodies: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     THINGS.forEach((thing, i) => {
-      const at = T0 + round * 300 + i * 5;
+      const at = (T0 + round * 300 + i * 5) * 1000;
       const ports = tcpPorts(thing, round);
-      for (const [name, value] of [['aws:num-listening-tcp-ports', { count: ports.length }], ['aws:listening-tcp-ports', { ports }], ['aws:all-bytes-out', { count: 1000 + round }]] as const) {
-        envelopes.push(JSON.stringify({ time: at, index: 'main', sourcetype: 'aws-iot-device-defender', event: { name, thing, value, version: '1.0', timestamp: at * 1000 } }));
-      }
+      const metrics = [
+        { name: 'aws:num-listening-tcp-ports', thing, value: { count: ports.length }, version: 1, timestamp: at },
+        { name: 'aws:listening-tcp-ports', thing, value: { ports }, version: 1, timestamp: at },
+        { name: 'aws:all-bytes-out', thing, value: { count: 1000 + round }, version: 1, timestamp: at },
+      ];
+      bodies.push(throughTransform(`${round}-${thing}`, { version: '1.0', metrics }));
     });
   }
-  envelopes.push(JSON.stringify({ time: T0 + 1800, index: 'main', sourcetype: 'aws-iot-device-defender', event: { checkName: 'LOGGING_DISABLED_CHECK', checkRunStatus: 'COMPLETED_NON_COMPLIANT', nonCompliantResourcesCount: 1, totalResourcesCount: 1 } }));
-  const posted = await fetch(`${hec}/services/collector/event`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: envelopes.join('\n') });
+  const notification = { accountId: '123456789012', taskId: 'task-1', taskStatus: 'COMPLETED', taskType: 'ON_DEMAND_AUDIT_TASK', failedChecksCount: 1, canceledChecksCount: 0, nonCompliantChecksCount: 1, compliantChecksCount: 1, totalChecksCount: 3, taskStartTime: (T0 + 1800) * 1000, auditDetails: AUDIT_DETAILS };
+  bodies.push(throughTransform('audit', { Type: 'Notification', MessageId: 'm-1', TopicArn: AUDIT_TOPIC, Message: JSON.stringify(notification), Timestamp: new Date((T0 + 1801) * 1000).toISOString() }));
+  const posted = await fetch(`${hec}/services/collector/event`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: bodies.join('') });
   expect(await posted.json()).toEqual({ text: 'Success', code: 0 });
 }, 60_000);
 afterAll(async () => {
@@ -55,10 +77,12 @@ describe('field discovery', () => {
     expect(reply.status).toBe(200);
     const columns = reply.body.columns as string[];
     for (const name of ['thing', 'value.count', 'checkName', 'name', 'value.ports{}', 'version', 'timestamp', 'host', 'sourcetype']) expect(columns).toContain(name);
+    for (const name of ['checkRunStatus', 'nonCompliantResourcesCount', 'totalResourcesCount', 'suppressedNonCompliantResourceCount', 'errorCode', 'message']) expect(columns).toContain(name);
     const rows = reply.body.rows as Array<Record<string, unknown>>;
-    expect(rows).toHaveLength(ROUNDS * THINGS.length * 3 + 1);
-    const audit = rows.filter((r) => r['checkName'] !== undefined);
-    expect(audit).toEqual([expect.objectContaining({ checkName: 'LOGGING_DISABLED_CHECK', nonCompliantResourcesCount: '1' })]);
+    expect(rows).toHaveLength(ROUNDS * THINGS.length * 3 + AUDIT_DETAILS.length);
+    const audit = rows.filter((r) => r['checkName'] !== undefined).sort((a, b) => String(a['checkName']).localeCompare(String(b['checkName'])));
+    expect(audit).toEqual(AUDIT_DETAILS.map((d) => expect.objectContaining(Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v)])))));
+    expect(audit.every((r) => r['thing'] === undefined && r['value.count'] === undefined)).toBe(true);
     expect(rows.filter((r) => r['name'] === 'aws:all-bytes-out' && r['thing'] === 'thing-a').map((r) => Number(r['value.count'])).sort((a, b) => a - b)).toEqual(Array.from({ length: ROUNDS }, (_v, i) => 1000 + i));
   });
 
@@ -75,10 +99,11 @@ describe('field discovery', () => {
     const reply = await search({ query: 'index=main', earliest: '0', summary: true, maxRows: 10 });
     expect(reply.status).toBe(200);
     expect(reply.body.rows).toHaveLength(10);
-    expect(reply.body.total).toBe(ROUNDS * THINGS.length * 3 + 1);
+    expect(reply.body.total).toBe(ROUNDS * THINGS.length * 3 + AUDIT_DETAILS.length);
     const byName = new Map((reply.body.fields as Array<{ name: string; count: number; distinctCount: number; values: Array<{ value: string; count: number }> }>).map((f) => [f.name, f]));
     expect(byName.get('thing')).toMatchObject({ count: ROUNDS * THINGS.length * 3, distinctCount: 3 });
-    expect(byName.get('checkName')).toMatchObject({ count: 1, distinctCount: 1, values: [{ value: 'LOGGING_DISABLED_CHECK', count: 1 }] });
+    expect(byName.get('checkName')).toMatchObject({ count: AUDIT_DETAILS.length, distinctCount: AUDIT_DETAILS.length, values: AUDIT_DETAILS.map((d) => ({ value: d.checkName, count: 1 })).sort((a, b) => (a.value < b.value ? -1 : 1)) });
+    expect(byName.get('errorCode')).toMatchObject({ count: 1, distinctCount: 1, values: [{ value: 'INSUFFICIENT_PERMISSIONS', count: 1 }] });
     // value.count: port counts (2, 3 or 3) and bytes (1000 + round), per event.
     const counts = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
