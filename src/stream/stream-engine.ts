@@ -30,7 +30,10 @@ export interface StreamStatus {
   readonly inFlightBatches: number;
   readonly dataFreshnessSecs: number;
   readonly lastAckLatencyMs: number | null;
+  /** The error of an outage still going on (null once a delivery succeeded again). */
   readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
+  /** The last error of the previous outage and when delivery recovered from it. */
+  readonly recoveredError: { readonly code: string; readonly message: string; readonly at: string; readonly recoveredAt: string } | null;
   readonly probe: { readonly ok: boolean; readonly detail: string } | null;
 }
 
@@ -204,6 +207,7 @@ export class StreamEngine implements Component, StreamService {
       dataFreshnessSecs: Math.round((pipeline?.freshnessMs() ?? 0) / 100) / 10,
       lastAckLatencyMs: stats.lastAckLatencyMs ?? null,
       lastError: stats.lastError === undefined ? null : { code: stats.lastError.code, message: stats.lastError.message, at: new Date(stats.lastError.at).toISOString() },
+      recoveredError: stats.recoveredError === undefined ? null : { code: stats.recoveredError.code, message: stats.recoveredError.message, at: new Date(stats.recoveredError.at).toISOString(), recoveredAt: new Date(stats.recoveredError.recoveredAt).toISOString() },
       probe: stats.probe === undefined ? null : { ok: stats.probe.ok, detail: stats.probe.detail },
     };
   }

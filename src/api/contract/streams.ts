@@ -50,6 +50,7 @@ export const StreamStatusView = Type.Object(
     dataFreshnessSecs: Type.Number(),
     lastAckLatencyMs: Type.Union([Type.Number(), Type.Null()]),
     lastError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    recoveredError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String(), recoveredAt: Type.String() }, { additionalProperties: false }), Type.Null()]),
     probe: Type.Union([Type.Object({ ok: Type.Boolean(), detail: Type.String() }, { additionalProperties: false }), Type.Null()]),
   },
   { additionalProperties: false },

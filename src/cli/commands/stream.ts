@@ -113,7 +113,7 @@ export function registerStream(program: Command, context: CliContext): void {
         ['retries', s.retries],
         ['backed up', Object.entries(s.backedUpRecords).map(([k, v]) => `${k}: ${v}`).join(', ') || '0'],
         ['destination probe', s.probe === null ? '-' : `${s.probe.ok ? 'ok' : 'FAILED'}: ${s.probe.detail}`],
-        ['last error', s.lastError === null ? '-' : `${s.lastError.code} at ${s.lastError.at}: ${s.lastError.message}`],
+        ['last error', lastErrorText(s)],
       ];
       context.io.out(`stream ${s.name} (version ${s.version}, sink ${s.sink})\n${renderTable(['METRIC', 'VALUE'], rows)}`);
     });
@@ -124,4 +124,11 @@ export function registerStream(program: Command, context: CliContext): void {
       const result = await streams(options).replay(name);
       context.io.out(`replayed ${result.records} records from ${result.objects} backup objects into ${name}\n`);
     });
+}
+
+/** The current outage's error, or the previous one with when delivery recovered from it. */
+function lastErrorText(s: { lastError: { code: string; message: string; at: string } | null; recoveredError: { code: string; message: string; at: string; recoveredAt: string } | null }): string {
+  if (s.lastError !== null) return `${s.lastError.code} at ${s.lastError.at}: ${s.lastError.message}`;
+  if (s.recoveredError !== null) return `none now (last: ${s.recoveredError.code} at ${s.recoveredError.at}, recovered at ${s.recoveredError.recoveredAt}: ${s.recoveredError.message})`;
+  return '-';
 }
