@@ -27,10 +27,12 @@ function params(request: FastifyRequest): URLSearchParams {
   return out;
 }
 
-/** A Splunk search string must start with `search ` or `|`; a bare one gets `search ` (lenient, spec C.8). */
+/**
+ * A Splunk search string must start with `search ` or `|`; a bare one gets `search ` (lenient, spec C.8).
+ * The leading `|` stays: it is what makes `| inputlookup …` a generating command, not a term search.
+ */
 function splStatement(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.startsWith('|') ? trimmed.slice(1) : trimmed;
+  return text.trim();
 }
 
 function fatal(reply: FastifyReply, query: string, error: unknown): FastifyReply {
