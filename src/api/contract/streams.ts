@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { contract, Open, List, NoBody, OpenObject, vigilErrors } from './common.js';
+import { contract, Open, List, NoBody, OpenObject, vigilErrors, NAME_MAX, PathName } from './common.js';
 
 /**
  * A stream definition as sent to create or replace: the name and the sink's type are checked here;
@@ -56,7 +56,7 @@ export const StreamStatusView = Type.Object(
   { additionalProperties: false },
 );
 export const ReplayView = Type.Object({ objects: Type.Integer(), records: Type.Integer() }, { additionalProperties: false });
-const Name = Type.Object({ name: Type.String() });
+const Name = Type.Object({ name: PathName(NAME_MAX.deliveryStream) });
 
 /** `/api/v1/streams`: delivery streams (Vigil-native shapes). */
 export const streamsContract = contract({
