@@ -114,6 +114,7 @@ export function registerStream(program: Command, context: CliContext): void {
         ['backed up', Object.entries(s.backedUpRecords).map(([k, v]) => `${k}: ${v}`).join(', ') || '0'],
         ['destination probe', s.probe === null ? '-' : `${s.probe.ok ? 'ok' : 'FAILED'}: ${s.probe.detail}`],
         ['last error', lastErrorText(s)],
+        ['replay', s.replay === null ? '-' : `${s.replay.state}: ${s.replay.records} records from ${s.replay.objects} objects, started ${s.replay.startedAt}${s.replay.finishedAt === null ? '' : `, finished ${s.replay.finishedAt}`}${s.replay.resumes > 0 ? `, resumed ${s.replay.resumes}x (${s.replay.resumedObjects} objects already queued)` : ''}`],
       ];
       context.io.out(`stream ${s.name} (version ${s.version}, sink ${s.sink})\n${renderTable(['METRIC', 'VALUE'], rows)}`);
     });
@@ -123,6 +124,7 @@ export function registerStream(program: Command, context: CliContext): void {
     .action(async (name: string, options: ServerOptions) => {
       const result = await streams(options).replay(name);
       context.io.out(`replayed ${result.records} records from ${result.objects} backup objects into ${name}\n`);
+      if (result.resumes > 0) context.io.out(`(resumed ${result.resumes}x after an interruption: ${result.resumedObjects} objects had been queued already and were not put again)\n`);
     });
 }
 
