@@ -92,12 +92,14 @@ export class StreamEngine implements Component, StreamService {
   private lock: Promise<unknown> = Promise.resolve();
   /** Replays running in this process, with their progress; one per stream at a time. */
   private readonly replays = new Map<string, { resumedObjects: number; done: Promise<unknown> }>();
+  private stopping = false;
 
   constructor(private readonly deps: StreamEngineDeps) {
     deps.outbox.onAppended = (stream, appended) => this.pipelines.get(stream)?.appended(appended);
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     const definitions = await this.deps.store.list();
     for (const definition of definitions) this.startPipeline(definition);
     // A replay the previous process did not finish continues where it stopped.
@@ -114,6 +116,8 @@ export class StreamEngine implements Component, StreamService {
 
   async stop(): Promise<void> {
     this.gauges?.cancel();
+    // Running replays stop after their current object and resume at the next start.
+    this.stopping = true;
     await Promise.all([...this.replays.values()].map((r) => r.done.catch(() => undefined)));
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
@@ -280,6 +284,7 @@ export class StreamEngine implements Component, StreamService {
       const root = this.backupRootOf(name);
       const marks = this.deps.outbox.replayMarks(name);
       for (const object of await findFailedObjects(root)) {
+        if (this.stopping) throw new VigilError('stream.unavailable', `Vigil is stopping; the replay of ${name} resumes where it stopped at the next start`);
         const key = relative(root, object.path);
         if (marks.has(key)) {
           // Committed to the outbox before the interruption; only the move to replayed/ was missing.
