@@ -128,11 +128,12 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     await this.o.recorder.idle();
   }
 
-  /** Closes due counter windows, invalidates silent things, flushes alarms and retained values. */
+  /** Closes due counter windows, scores overdue reports of ML behaviors, invalidates silent things, flushes alarms and retained values. */
   async tick(): Promise<void> {
     const now = this.o.clock.now();
     for (const state of this.things.values()) {
       if (state.counters.size > 0) this.evaluator.closeWindows(state, now);
+      if (state.loaded) this.evaluator.checkSilence(state, now);
       if (now - state.lastSeen > this.o.config.invalidate_after_secs * 1000) this.forgetThing(state, now);
     }
     if (now - this.lastExpiry >= 3_600_000) {
@@ -252,6 +253,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     const keys = [...state.alarms.keys()].map((k) => alarmKeyParts(state.name, k));
     if (keys.length > 0) this.o.recorder.enqueue(() => this.o.violations.deleteAlarms(keys));
     for (const p of state.profiles) for (const s of p.slots) s.fleet?.remove(state.name);
+    this.o.ml?.forget(state.name);
     this.things.delete(state.name);
   }
 

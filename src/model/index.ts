@@ -17,4 +17,4 @@ export type { CloudCountMetric, CloudMetricName, CloudDatapoint, DeviceDatapoint
 export type { PanelVisualization, DashboardPanel, Dashboard, DashboardStore } from './dashboard.js';
 export type { DisconnectReason, ConnectionHistoryEntry, ConnectionHistoryQuery, ConnectionHistoryStore } from './connection-history.js';
 export type { AlertComparator, AlertTrigger, AlertAction, AlertThrottle, AlertDefinition, SavedSearch, AlertRunStatus, AlertActionOutcome, AlertRun, SavedSearchStore } from './saved-search.js';
-export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource } from './detect-ml.js';
+export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource, MlCorpus, MlIncident } from './detect-ml.js';

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('ML Detect training status on a fake clock', () => {
-  it('goes PENDING_BUILD (with collection percentage) → ACTIVE once 24 h and 2,000 datapoints exist → EXPIRED after 30 days without data', async () => {
+  it('goes PENDING_BUILD (with collection percentage) → ACTIVE once 24 h and the minimum datapoints (200) exist → EXPIRED after 30 days without data', async () => {
     const time = new FakeTime(T0);
     vigil = await startTestVigil({}, { clock: time });
     const detect = vigil.running.detect;
