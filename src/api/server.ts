@@ -8,12 +8,32 @@ import type { Component, Endpoint, TlsCredentials } from '../model/index.js';
 import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
-import { errorStyleFor, fromFastifyError, sendError } from './errors.js';
+import { errorStyleFor, fromFastifyError, sendError, type ErrorStyle } from './errors.js';
 import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 import { createMetricsListener, type MetricsListener } from './metrics-listener.js';
 
 export type ApiConfig = Static<typeof apiConfigSchema>;
+
+/**
+ * The longest path parameter the router takes, in characters as sent (percent-encoding included):
+ * well above AWS's name maxima (128 for things, groups, policies, rules; 64 for delivery streams),
+ * which the route contracts enforce with a 400 naming the parameter.
+ */
+export const MAX_PATH_PARAM_CHARS = 1024;
+
+function frameworkError(error: { code?: string; message: string }): VigilError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new VigilError('api.invalid_path_parameter', `a path segment is longer than ${MAX_PATH_PARAM_CHARS} characters`, { hint: 'names are at most 128 characters (delivery streams 64); check the URL' });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') return new VigilError('api.invalid_url', 'the URL path is not valid percent-encoding', { hint: 'encode reserved characters in names as %XX' });
+  return fromFastifyError(error);
+}
+
+/** The error style of a request no route matched yet: Vigil-native under /api/v1, AWS rest-json elsewhere. */
+function unmatchedErrorStyle(url: string): ErrorStyle {
+  return url.startsWith('/api/v1/') || url === '/api/v1' ? 'vigil' : 'aws-rest';
+}
 
 export interface ApiServer extends Component {
   readonly app: FastifyInstance;
@@ -30,7 +50,12 @@ export interface ApiServerOptions {
 
 /** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
 export async function createApiServer(config: ApiConfig, deps: ApiDeps, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const app = Fastify({ logger: false, ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }), bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
+  const app = Fastify({ logger: false, ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }), bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_CHARS }, return503OnClosing: true, forceCloseConnections: 'idle',
+    // Errors the router raises before a route is found (a path segment past MAX_PATH_PARAM_CHARS, bad
+    // percent-encoding) answer in the API's own shapes, not fastify's default body.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(reply, frameworkError(error), unmatchedErrorStyle(request.url));
+    },
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: { buildValidator: lazyValidators } },

@@ -5,6 +5,8 @@ export const API_ERRORS = {
   'api.body_too_large': 'too_large',
   'api.invalid_json': 'invalid',
   'api.invalid_request': 'invalid',
+  'api.invalid_path_parameter': 'invalid',
+  'api.invalid_url': 'invalid',
   'api.route_not_found': 'not_found',
   'auth.missing_credentials': 'unauthenticated',
   'auth.invalid_token': 'unauthenticated',

@@ -215,7 +215,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     const encoding = (headerValue(request, 'content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
       request.resume();
-      response.writeHead(415).end();
+      sendJson(response, 415, { text: 'Unsupported Content-Encoding: send gzip or identity', code: 6 });
       return undefined;
     }
     const chunks: Buffer[] = [];
