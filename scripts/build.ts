@@ -24,7 +24,7 @@ import { buildAgent } from './build-agent.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** Loaded from node_modules at run time (the package's `dependencies`): native add-ons. Everything else is in the chunks. */
+/** Loaded from node_modules at run time (the package's `dependencies`): native add-ons (and, not imported, the DB-IP database file the geo lookup resolves). Everything else is in the chunks. */
 export const EXTERNAL = ['better-sqlite3', '@duckdb/node-api'] as const;
 
 /** Native helpers that bundled packages try to load and do without (cbor-x falls back to JavaScript). */
