@@ -12,3 +12,4 @@ export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';
 export { hashSeed, seededRandom } from './random.js';
+export { jsonDepth, valueDepth } from './json-depth.js';

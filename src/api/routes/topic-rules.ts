@@ -92,4 +92,7 @@ export function topicRuleRoutes(app: FastifyInstance, deps: ApiDeps): void {
     });
   }
 
+  // Vigil's own view: which rules run, which were disabled after failures or loaded invalid, and why.
+  app.get('/api/v1/rules/health', { schema: { tags, summary: 'Topic rules: state, failure counts and last error of every rule' } }, async () => ({ rules: await rules.health() }));
+
 }
