@@ -21,6 +21,7 @@ const EXACT: Readonly<Record<string, Mapping>> = {
   'auth.forbidden': { status: 403, awsType: 'AccessDeniedException' },
   'api.route_not_found': { status: 404, awsType: 'ResourceNotFoundException' },
   'api.body_too_large': { status: 413, awsType: 'InvalidRequestException' },
+  'api.json_too_deep': { status: 400, awsType: 'InvalidRequestException' },
   'firehose.invalid_argument': { status: 400, awsType: 'InvalidArgumentException' },
   'firehose.resource_in_use': { status: 400, awsType: 'ResourceInUseException' },
   'firehose.unknown_operation': { status: 400, awsType: 'UnknownOperationException' },

@@ -10,3 +10,4 @@ export { findProblems, type ConfigProblem } from './problems.js';
 export { envOverrides, type EnvOverride } from './env.js';
 export { renderExample } from './example.js';
 export { section, listenAddress, parseListen, formatAuthority, type ListenAddress } from './schema-helpers.js';
+export { httpTimeouts, closeWithJson } from './http-listener.js';

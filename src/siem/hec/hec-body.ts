@@ -1,3 +1,4 @@
+import { valueDepth } from '../../core/index.js';
 import type { HecToken, SiemEvent } from '../../model/index.js';
 import type { StoredEvent } from '../events/event-store.js';
 import type { HecReply } from './hec-codes.js';
@@ -10,6 +11,10 @@ export interface IngestContext {
   /** `Host` header value (Splunk's common default for `host`). */
   readonly hostHeader: string;
   readonly maxEventBytes: number;
+  /** `hec.max_event_depth`: deepest object/array nesting of one event. */
+  readonly maxEventDepth: number;
+  /** Called once per event refused for a limit (config key), so it is counted. */
+  readonly onLimit?: (limit: string) => void;
 }
 
 export type Parsed = { readonly ok: true; readonly events: StoredEvent[] } | { readonly ok: false; readonly reply: HecReply };
@@ -85,6 +90,11 @@ export function eventsFromEnvelopes(text: string, context: IngestContext): Parse
     const body = e['event'];
     if (body === undefined || body === null) return fail(12, k);
     if (body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return fail(13, k);
+    // Too deep to re-serialize safely: a client error (code 6, not retried), never code 8.
+    if (typeof body === 'object' && valueDepth(body, context.maxEventDepth) > context.maxEventDepth) {
+      context.onLimit?.('hec.max_event_depth');
+      return fail(6, k);
+    }
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: only long events need counting.
     if (raw.length * 3 > context.maxEventBytes && Buffer.byteLength(raw) > context.maxEventBytes) return fail(6, k);

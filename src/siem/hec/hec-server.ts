@@ -1,11 +1,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Static } from 'typebox';
 import { type Clock, type Timer, type TimerHandle } from '../../core/index.js';
-import { formatAuthority, parseListen } from '../../config/index.js';
+import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../../config/index.js';
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
@@ -52,6 +53,8 @@ const ROUTES: ReadonlyMap<string, Route> = new Map([
 /** The Splunk HTTP Event Collector on its own listener (spec A). */
 export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
   const acks = new AckChannels(config.max_ack_channels);
+  const timeouts = httpTimeouts(config.header_timeout_secs, config.request_timeout_secs);
+  const requestStarted = new WeakSet<Socket>();
   const tls = config.tls.cert_file !== '' && config.tls.key_file !== '';
   let shuttingDown = false;
   let inFlight = 0;
@@ -132,7 +135,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     if (text.trim() === '') return reply(response, { code: 5 });
     if (deps.pendingEvents() >= config.max_pending_events) return reply(response, { code: 9 });
 
-    const context: IngestContext = { token, now: deps.clock.now(), hostHeader: request.headers.host ?? 'vigil', maxEventBytes: config.max_event_bytes };
+    const context: IngestContext = { token, now: deps.clock.now(), hostHeader: request.headers.host ?? 'vigil', maxEventBytes: config.max_event_bytes, maxEventDepth: config.max_event_depth, onLimit: (limit) => deps.telemetry.count('limit_hit', { component: 'hec', limit }) };
     const parsed = route === 'raw' ? eventsFromRaw(text, url.searchParams, context) : eventsFromEnvelopes(text, context);
     if (!parsed.ok) return reply(response, parsed.reply);
     const allowed = await checkIndexes(token, parsed.events);
@@ -239,8 +242,22 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     acks,
     async start() {
       const { host, port } = parseListen(config.listen);
-      server = tls ? createHttpsServer({ cert: readFileSync(config.tls.cert_file), key: readFileSync(config.tls.key_file) }, handler) : createHttpServer(handler);
+      const timing = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs };
+      server = tls ? createHttpsServer({ cert: readFileSync(config.tls.cert_file), key: readFileSync(config.tls.key_file), ...timing }, handler) : createHttpServer(timing, handler);
       server.keepAliveTimeout = 60_000;
+      server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+        requestStarted.add(request.socket);
+        response.once('finish', () => requestStarted.delete(request.socket));
+      });
+      server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+        if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+          const limit = requestStarted.has(socket) ? 'hec.request_timeout_secs' : 'hec.header_timeout_secs';
+          deps.telemetry.count('limit_hit', { component: 'hec', limit });
+          return closeWithJson(socket, 408, { text: `Request not received in time (${limit})`, code: 408 });
+        }
+        if (error.code === 'ECONNRESET' || socket.destroyed) return;
+        closeWithJson(socket, 400, { text: 'Bad request', code: 400 });
+      });
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
         server?.listen(port, host, () => resolve());
@@ -295,6 +312,9 @@ function send(response: ServerResponse, { status, body }: { status: number; body
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) };
+  // After refusing credentials, stop reading: the rest of a (possibly slow) body is not wanted.
+  if (status === 401 || status === 403) headers['connection'] = 'close';
+  response.writeHead(status, headers);
   response.end(text);
 }
