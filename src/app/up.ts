@@ -90,7 +90,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     if (!migrated.ok) throw migrated.error;
     for (const name of migrated.value) telemetry.emit('store_migrated', { store: 'registry' }, { migration: name });
 
-    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads });
+    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: config.store.duckdb_memory_limit_mb });
     if (!opened.ok) throw opened.error;
     const events = opened.value;
     cleanups.push(() => events.close());

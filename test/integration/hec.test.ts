@@ -158,7 +158,15 @@ describe('HEC receiver (Splunk HEC conformance)', () => {
 
   it('unknown paths answer 404 with Splunk body; unsupported encodings 415', async () => {
     expect(await post('/services/collector/mint', '{}', auth(plain))).toEqual({ status: 404, json: { text: 'The requested URL was not found on this server.', code: 404 } });
-    expect((await post('/services/collector/event', 'x', { ...auth(plain), 'content-encoding': 'br' })).status).toBe(415);
+    expect(await post('/services/collector/event', 'x', { ...auth(plain), 'content-encoding': 'br' })).toEqual({ status: 415, json: { text: 'Unsupported Content-Encoding "br" (send gzip or identity)', code: 415 } });
+  });
+
+  it('an event time outside years 1-9999 is code 6 (a client error), not code 8', async () => {
+    for (const time of [9.59e306, -1.2e124, '253402300800']) {
+      expect(await post('/services/collector/event', JSON.stringify({ event: 'x', time }), auth(plain))).toEqual({ status: 400, json: { text: 'Invalid data format', code: 6, 'invalid-event-number': 0 } });
+    }
+    expect(await post('/services/collector/raw?time=1e300', 'line', auth(plain))).toMatchObject({ status: 400, json: { code: 6 } });
+    expect((await post('/services/collector/event', JSON.stringify({ event: 'x', time: 253402300799 }), auth(plain))).json).toEqual({ text: 'Success', code: 0 });
   });
 
   it('a bad gzip body is code 6', async () => {

@@ -148,11 +148,15 @@ function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Epoch seconds (number or numeric string) → ms; undefined when absent; null when invalid. */
+/** Years 0001 to 9999 in epoch seconds: what the event store can hold. */
+const MIN_TIME_SECS = -62_135_596_800;
+const MAX_TIME_SECS = 253_402_300_799;
+
+/** Epoch seconds (number or numeric string) → ms; undefined when absent; null when invalid or out of range. */
 function parseTime(value: unknown): number | undefined | null {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n)) return null;
+  if (!Number.isFinite(n) || n < MIN_TIME_SECS || n > MAX_TIME_SECS) return null;
   return Math.round(n * 1000);
 }
 

@@ -207,7 +207,8 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     const encoding = (headerValue(request, 'content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
       request.resume();
-      response.writeHead(415).end();
+      // Not in Splunk's code table: the status stands in for the code, as for an unknown path.
+      sendJson(response, 415, { text: `Unsupported Content-Encoding "${encoding.slice(0, 40)}" (send gzip or identity)`, code: 415 });
       return undefined;
     }
     const chunks: Buffer[] = [];
