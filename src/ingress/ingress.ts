@@ -219,6 +219,8 @@ export function createIngress(options: IngressOptions): Ingress {
         if (!limiter.admit(socket)) return;
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
+        // MQTT is small request/answer packets: Nagle's delay would hold each answer ~40 ms.
+        socket.setNoDelay(true);
         server.emit('connection', socket);
       });
       server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
@@ -237,6 +239,7 @@ export function createIngress(options: IngressOptions): Ingress {
           if (!limiter.admit(socket)) return;
           sockets.add(socket);
           socket.once('close', () => sockets.delete(socket));
+          socket.setNoDelay(true);
           plainSockets.add(socket);
           accept(socket);
         });
