@@ -34,6 +34,8 @@ export interface PipelineDeps {
   readonly streamArn: string;
   readonly region: string;
   readonly accountId: string;
+  /** `stream.pause_after_failures`: consecutive batches that throw before the pipeline pauses. */
+  readonly pauseAfterFailures?: number;
 }
 
 type Attempted = { readonly kind: 'delivered'; readonly attempts: number } | { readonly kind: 'failed'; readonly attempts: number; readonly errorCode: string; readonly errorMessage: string } | { readonly kind: 'aborted' };
@@ -56,6 +58,10 @@ export class StreamPipeline {
   private wake: TimerHandle | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
+  /** Consecutive batches on which the sink or this pipeline threw. */
+  private crashes = 0;
+  /** Set after too many crashes in a row: nothing more is read until an update or restart. */
+  paused = false;
 
   constructor(
     readonly definition: StreamDefinition,
@@ -101,7 +107,7 @@ export class StreamPipeline {
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
     this.wake?.cancel();
     this.wake = undefined;
     const { sizeBytes, intervalSecs } = this.definition.buffering;
@@ -135,7 +141,8 @@ export class StreamPipeline {
     this.inFlight.set(id, records[0]?.arrival ?? this.deps.clock.now());
     const work = this.process(records)
       .catch((error: unknown) => {
-        this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.batch_failed', stage: 'deliver' }, { stream: this.definition.name, err: error });
+        // The batch stays in the outbox (it is re-read after an update or a restart).
+        this.crashed('deliver', error);
       })
       .finally(() => {
         this.inFlight.delete(id);
@@ -202,6 +209,18 @@ export class StreamPipeline {
     }
   }
 
+  /** Counts a throw (not a delivery error); pauses the pipeline after too many in a row. */
+  private crashed(stage: string, error: unknown): void {
+    this.crashes++;
+    const message = error instanceof Error ? error.message : String(error);
+    this.stats.lastError = { code: 'stream.batch_failed', message, at: this.deps.clock.now() };
+    this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.batch_failed', stage }, { stream: this.definition.name, err: error, consecutiveFailures: this.crashes });
+    if (this.paused || this.crashes < (this.deps.pauseAfterFailures ?? 10)) return;
+    this.paused = true;
+    this.wake?.cancel();
+    this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'failures' }, { stream: this.definition.name, failures: this.crashes, message, hint: 'records stay in the outbox; fix the sink, then `vigil stream update` (or restart) resumes' });
+  }
+
   private failedLine(record: SinkRecord, attempts: number, errorCode: string, errorMessage: string, now: number): FailedRecord {
     return { attemptsMade: attempts, arrivalTimestamp: record.arrival, errorCode, errorMessage, attemptEndingTimestamp: now, rawData: Buffer.from(record.data).toString('base64'), ...this.kind.failedIds(record.id) };
   }
@@ -213,9 +232,18 @@ export class StreamPipeline {
     let ackWaitMs = 0;
     for (;;) {
       attempts++;
-      const outcome: Delivery = await this.sink.deliver(records, signal);
+      let outcome: Delivery;
+      try {
+        outcome = await this.sink.deliver(records, signal);
+      } catch (error) {
+        // A sink that throws has a bug, not an outage: no retry; the batch goes to backup.
+        if (signal.aborted) return { kind: 'aborted' };
+        this.crashed('sink', error);
+        return { kind: 'failed', attempts, errorCode: 'Vigil.SinkError', errorMessage: `the sink failed: ${error instanceof Error ? error.message : String(error)}` };
+      }
       if (signal.aborted) return { kind: 'aborted' };
       if (outcome.ok) {
+        this.crashes = 0;
         if (outcome.ackLatencyMs !== undefined) {
           this.stats.lastAckLatencyMs = outcome.ackLatencyMs;
           this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, outcome.ackLatencyMs / 1000);

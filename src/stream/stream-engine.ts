@@ -32,6 +32,8 @@ export interface StreamStatus {
   readonly lastAckLatencyMs: number | null;
   readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
   readonly probe: { readonly ok: boolean; readonly detail: string } | null;
+  /** ACTIVE; INVALID (its stored definition failed validation at start: not running); PAUSED_AFTER_FAILURES. */
+  readonly state: 'ACTIVE' | 'INVALID' | 'PAUSED_AFTER_FAILURES';
 }
 
 export interface ReplayResult {
@@ -73,6 +75,8 @@ export class StreamEngine implements Component, StreamService {
   readonly name = 'stream';
   private readonly pipelines = new Map<string, StreamPipeline>();
   private readonly stats = new Map<string, StreamStats>();
+  /** Stored streams whose definition failed validation at start: listed and reported, not running. */
+  private readonly invalid = new Map<string, VigilError>();
   private gauges: TimerHandle | undefined;
   private lock: Promise<unknown> = Promise.resolve();
 
@@ -80,8 +84,24 @@ export class StreamEngine implements Component, StreamService {
     deps.outbox.onAppended = (stream, appended) => this.pipelines.get(stream)?.appended(appended);
   }
 
+  /**
+   * Starts a pipeline per stored stream. One whose definition no longer validates (a row from
+   * another version, a hand edit) is loaded disabled and reported, so one bad row cannot stop the
+   * start; `vigil stream update` with a valid definition brings it back.
+   */
   async start(): Promise<void> {
-    for (const definition of await this.deps.store.list()) this.startPipeline(definition);
+    for (const definition of await this.deps.store.list()) {
+      try {
+        const { version: _v, createdAt: _c, updatedAt: _u, ...input } = definition;
+        const checked = buildDefinition(input, definition.updatedAt);
+        if (!checked.ok) throw checked.error;
+        this.startPipeline(definition);
+      } catch (error) {
+        const reason = error instanceof VigilError ? error : new VigilError('stream.invalid_definition', error instanceof Error ? error.message : String(error));
+        this.invalid.set(definition.name, reason);
+        this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'invalid' }, { stream: definition.name, message: reason.message, hint: 'fix it with `vigil stream update` or delete it' });
+      }
+    }
     this.gauges = this.deps.timer.setInterval(() => this.refreshGauges(), this.deps.config.metrics_interval_secs * 1000);
   }
 
@@ -138,6 +158,7 @@ export class StreamEngine implements Component, StreamService {
       }
       await this.pipelines.get(name)?.stop();
       this.pipelines.delete(name);
+      this.invalid.delete(name);
       this.startPipeline(built.value);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'updated' }, { version: built.value.version });
       return built.value;
@@ -160,12 +181,15 @@ export class StreamEngine implements Component, StreamService {
       await this.pipelines.get(name)?.stop();
       this.pipelines.delete(name);
       this.stats.delete(name);
+      this.invalid.delete(name);
       this.deps.outbox.dropStream(name);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'deleted' });
     });
   }
 
   async put(streamName: string, records: readonly Uint8Array[]): Promise<Result<readonly string[]>> {
+    const invalid = this.invalid.get(streamName);
+    if (invalid !== undefined) return err(new VigilError('stream.unavailable', `delivery stream ${streamName} is disabled: its stored definition is invalid (${invalid.message})`, { hint: 'an operator must fix it with `vigil stream update`; retry later' }));
     if (!this.pipelines.has(streamName)) return err(notFound(streamName));
     for (const [index, record] of records.entries()) {
       if (record.byteLength > MAX_RECORD_BYTES) {
@@ -187,6 +211,8 @@ export class StreamEngine implements Component, StreamService {
     const pipeline = this.pipelines.get(name);
     const stats = this.stats.get(name) ?? emptyStats();
     const outbox = this.deps.outbox.stats(name);
+    const invalid = this.invalid.get(name);
+    if (invalid !== undefined) stats.lastError ??= { code: invalid.code, message: invalid.message, at: definition.updatedAt };
     return {
       name,
       version: definition.version,
@@ -205,6 +231,7 @@ export class StreamEngine implements Component, StreamService {
       lastAckLatencyMs: stats.lastAckLatencyMs ?? null,
       lastError: stats.lastError === undefined ? null : { code: stats.lastError.code, message: stats.lastError.message, at: new Date(stats.lastError.at).toISOString() },
       probe: stats.probe === undefined ? null : { ok: stats.probe.ok, detail: stats.probe.detail },
+      state: this.invalid.has(name) ? 'INVALID' : pipeline?.paused === true ? 'PAUSED_AFTER_FAILURES' : 'ACTIVE',
     };
   }
 
@@ -257,6 +284,7 @@ export class StreamEngine implements Component, StreamService {
       timer: this.deps.timer,
       telemetry: this.deps.telemetry,
       backoff: { initialMs: this.deps.config.retry_initial_ms, maxMs: this.deps.config.retry_max_ms, multiplier: 2, jitter: 1 },
+      pauseAfterFailures: this.deps.config.pause_after_failures,
       streamArn: this.arn(definition.name),
       region: this.deps.region,
       accountId: this.deps.accountId,

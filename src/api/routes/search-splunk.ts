@@ -115,12 +115,16 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const query = splStatement(p.get('search') ?? '');
     if (query === '') return fatal(reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
     const controller = new AbortController();
-    request.raw.socket.once('close', () => controller.abort());
+    // Keep-alive sockets carry many searches: the listener must go with its search, not pile up.
+    const onClose = (): void => controller.abort();
+    request.raw.socket.once('close', onClose);
     let result: SearchResult;
     try {
       result = await requireSiem(deps).search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
     } catch (error) {
       return fatal(reply, query, error);
+    } finally {
+      request.raw.socket.off('close', onClose);
     }
     const rendered = renderExport(result, p.get('output_mode') ?? 'xml');
     return reply.type(rendered.type).send(rendered.body);
