@@ -85,13 +85,21 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   const counts: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
   const show = options.show ?? ((input: T) => JSON.stringify(input));
+  const slowest: Array<{ ms: number; input: T }> = [];
   await fc.assert(
     fc.asyncProperty(arbitrary, async (input) => {
       let result: CaseResult;
+      const caseStarted = performance.now();
       try {
         result = await check(input);
       } catch (error) {
         result = { outcome: 'threw', problem: { kind: 'client-error', detail: error instanceof Error ? error.message : String(error) } };
+      }
+      const ms = performance.now() - caseStarted;
+      if (slowest.length < 3 || ms > (slowest[slowest.length - 1] as { ms: number }).ms) {
+        slowest.push({ ms, input });
+        slowest.sort((a, b) => b.ms - a.ms);
+        slowest.length = Math.min(slowest.length, 3);
       }
       outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
       if (result.problem !== undefined) {
@@ -107,6 +115,7 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   const duckEndMb = await duckMb();
   const summary: FuzzSummary = { surface, cases, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, duckStartMb, duckEndMb, seconds };
   process.stdout.write(`${formatSummary(summary)}\n`);
+  for (const { ms, input } of slowest) process.stdout.write(`fuzz ${surface}: slow case ${ms.toFixed(0)} ms: ${truncate(show(input), 300)}\n`);
   return summary;
 }
 
