@@ -113,6 +113,8 @@ export class StreamPipeline {
     const { sizeBytes, intervalSecs } = this.definition.buffering;
     while (this.inFlight.size < this.sink.maxInFlight && this.unreadRecords > 0) {
       const now = this.deps.clock.now();
+      // A clock stepped back would hold the batch for as long as the step: count the wait from now.
+      if (this.oldestUnread !== undefined && this.oldestUnread > now) this.oldestUnread = now;
       const dueAt = (this.oldestUnread ?? now) + intervalSecs * 1000;
       if (this.unreadBytes < sizeBytes && now < dueAt) {
         this.wake = this.deps.timer.setTimeout(() => this.schedule(), dueAt - now);
