@@ -13,3 +13,4 @@ export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';
 export { hashSeed, seededRandom } from './random.js';
 export { jsonDepth, valueDepth } from './json-depth.js';
+export { storageFailure, describeStorageFailure, type StorageFailureKind } from './storage-failure.js';

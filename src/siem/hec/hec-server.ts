@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Static } from 'typebox';
-import { type Clock, type Timer, type TimerHandle } from '../../core/index.js';
+import { storageFailure, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../../config/index.js';
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
@@ -156,7 +156,8 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
       await deps.commit(parsed.events);
     } catch (error) {
       deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
-      return reply(response, { code: 8 });
+      // A full disk or a locked store: "server is busy" (503, the sender retries), not code 8.
+      return reply(response, { code: storageFailure(error) === undefined ? 8 : 9 });
     }
     return reply(response, { code: 0 });
   }
