@@ -12,10 +12,16 @@ import type { EventsDb } from '../../src/store/index.js';
 export const FUZZ = {
   cases: positiveInt(process.env['VIGIL_FUZZ_CASES'], 150),
   seed: positiveInt(process.env['VIGIL_FUZZ_SEED'], 19),
+  /** A time budget per surface (`--minutes M`): the run stops there and reports the cases it did. */
+  minutes: positiveInt(process.env['VIGIL_FUZZ_MINUTES'], 0),
+  /** Set by `npm run test:fuzz`: a long run, bounded by its case count or time budget only. */
+  long: process.env['VIGIL_FUZZ_CASES'] !== undefined,
 };
 
 /** Test timeout for a suite of `cases` cases at about `msPerCase` each (generous: the box is shared). */
 export function timeoutFor(msPerCase: number, cases = FUZZ.cases): number {
+  // A long run is stopped by its case count or `--minutes`, not by a per-case guess on a busy box.
+  if (FUZZ.long) return FUZZ.minutes > 0 ? (FUZZ.minutes + 10) * 60_000 : 24 * 3_600_000;
   return 120_000 + cases * msPerCase * 4;
 }
 
@@ -86,6 +92,8 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   const outcomes: Record<string, number> = {};
   const show = options.show ?? ((input: T) => JSON.stringify(input));
   const slowest: Array<{ ms: number; input: T }> = [];
+  let done = 0;
+  let reportedAt = started;
   await fc.assert(
     fc.asyncProperty(arbitrary, async (input) => {
       let result: CaseResult;
@@ -102,18 +110,23 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
         slowest.length = Math.min(slowest.length, 3);
       }
       outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+      done++;
+      if (FUZZ.long && Date.now() - reportedAt >= 60_000) {
+        reportedAt = Date.now();
+        process.stdout.write(`fuzz ${surface}: ${done}/${cases} cases after ${((reportedAt - started) / 1000).toFixed(0)} s; problems so far ${JSON.stringify(counts)}\n`);
+      }
       if (result.problem !== undefined) {
         counts[result.problem.kind] = (counts[result.problem.kind] ?? 0) + 1;
         if (problems.length < 20) problems.push({ ...result.problem, input: truncate(show(input), 400) });
       }
       return true;
     }),
-    { numRuns: cases, seed: FUZZ.seed, endOnFailure: true },
+    { numRuns: cases, seed: FUZZ.seed, endOnFailure: true, ...(FUZZ.minutes > 0 ? { interruptAfterTimeLimit: FUZZ.minutes * 60_000, markInterruptAsFailure: false } : {}) },
   );
   const seconds = (Date.now() - started) / 1000;
   const rssEndMb = await rssAfterGc();
   const duckEndMb = await duckMb();
-  const summary: FuzzSummary = { surface, cases, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, duckStartMb, duckEndMb, seconds };
+  const summary: FuzzSummary = { surface, cases: done, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, duckStartMb, duckEndMb, seconds };
   process.stdout.write(`${formatSummary(summary)}\n`);
   for (const { ms, input } of slowest) process.stdout.write(`fuzz ${surface}: slow case ${ms.toFixed(0)} ms: ${truncate(show(input), 300)}\n`);
   return summary;
