@@ -2,11 +2,13 @@ import type { Socket } from 'node:net';
 
 /** Node's timeouts for an HTTP listener (API, HEC) from its `header_timeout_secs` and `request_timeout_secs`. */
 export function httpTimeouts(headerSecs: number, requestSecs: number): { readonly headersMs: number; readonly requestMs: number; readonly checkEveryMs: number } {
-  const requestMs = requestSecs * 1000;
+  // Node checks the timeouts on an interval (30 s by default) and closes at the first check past
+  // them: check often, and arm each one interval early so a connection is closed within its limit.
+  const checkEveryMs = Math.max(250, Math.min(1000, Math.floor(Math.min(headerSecs, requestSecs) * 250)));
+  const requestMs = requestSecs * 1000 - checkEveryMs;
   // Node refuses a headers timeout longer than the request timeout.
-  const headersMs = Math.min(headerSecs * 1000, requestMs);
-  // Node checks the timeouts on an interval (30 s by default): check often enough to keep them.
-  return { headersMs, requestMs, checkEveryMs: Math.max(250, Math.min(1000, Math.floor(headersMs / 4))) };
+  const headersMs = Math.min(headerSecs * 1000 - checkEveryMs, requestMs);
+  return { headersMs, requestMs, checkEveryMs };
 }
 
 /** Answers on a raw socket (no request object exists yet) and closes it. */

@@ -40,6 +40,7 @@ describe('MQTT connection hygiene', () => {
     fx = await startIngressFixture();
     const idle = netConnect(portOf(fx.url), '127.0.0.1');
     const ms = await timeToClose(idle, 15_000);
+    process.stdout.write(`idle TCP without TLS: closed after ${(ms / 1000).toFixed(1)} s\n`);
     expect(ms).toBeLessThanOrEqual(10_000);
     expect(fx.telemetry.counter('mqtt_limit_hit', { limit: 'tls_handshake_timeout' })).toBe(1);
   }, 20_000);

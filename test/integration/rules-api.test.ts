@@ -67,6 +67,9 @@ describe('rule SQL limits at CreateTopicRule', () => {
       await expect(nested).rejects.toMatchObject({ name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 }, message: expect.stringContaining('rules.max_sql_depth') as unknown });
     }
     await expect(iot.send(new GetTopicRuleCommand({ ruleName: 'Huge' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // Each refusal is counted under the limit's config key.
+    expect(vigil.running.telemetry.counter('limit_hit', { component: 'rules', limit: 'rules.max_sql_terms' })).toBe(1);
+    expect(vigil.running.telemetry.counter('limit_hit', { component: 'rules', limit: 'rules.max_sql_depth' })).toBe(3);
   });
 });
 

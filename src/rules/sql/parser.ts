@@ -69,7 +69,7 @@ class Parser {
   private nested<T>(parse: () => T): T {
     if (++this.depth > this.limits.maxDepth) {
       const token = this.peek();
-      throw sqlError(`the expression nests deeper than the limit of ${this.limits.maxDepth} levels at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxDepth})`, token.offset, token.length, `flatten the expression or raise ${SQL_LIMIT_KEYS.maxDepth}`);
+      throw sqlError(`the expression nests deeper than the limit of ${this.limits.maxDepth} levels at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxDepth})`, token.offset, token.length, `flatten the expression or raise ${SQL_LIMIT_KEYS.maxDepth}`, { limit: SQL_LIMIT_KEYS.maxDepth, value: this.limits.maxDepth });
     }
     try {
       return parse();
@@ -82,7 +82,7 @@ class Parser {
   private node<T extends Expr>(expr: T): T {
     if (++this.terms > this.limits.maxTerms) {
       const token = this.tokens[Math.max(0, this.index - 1)] ?? this.peek();
-      throw sqlError(`the statement has more than the limit of ${this.limits.maxTerms} terms (values, fields, calls and operators), reached at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxTerms})`, token.offset, token.length, `split the condition over several rules or raise ${SQL_LIMIT_KEYS.maxTerms}`);
+      throw sqlError(`the statement has more than the limit of ${this.limits.maxTerms} terms (values, fields, calls and operators), reached at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxTerms})`, token.offset, token.length, `split the condition over several rules or raise ${SQL_LIMIT_KEYS.maxTerms}`, { limit: SQL_LIMIT_KEYS.maxTerms, value: this.limits.maxTerms });
     }
     return expr;
   }

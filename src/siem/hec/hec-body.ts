@@ -97,7 +97,10 @@ export function eventsFromEnvelopes(text: string, context: IngestContext): Parse
     }
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: only long events need counting.
-    if (raw.length * 3 > context.maxEventBytes && Buffer.byteLength(raw) > context.maxEventBytes) return fail(6, k);
+    if (raw.length * 3 > context.maxEventBytes && Buffer.byteLength(raw) > context.maxEventBytes) {
+      context.onLimit?.('hec.max_event_bytes');
+      return fail(6, k);
+    }
     const time = parseTime(e['time']);
     if (time === null) return fail(6, k);
     const fields = e['fields'];
@@ -128,7 +131,10 @@ export function eventsFromRaw(text: string, query: URLSearchParams, context: Ing
   const events: SiemEvent[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    if (Buffer.byteLength(line) > context.maxEventBytes) return fail(6, events.length);
+    if (Buffer.byteLength(line) > context.maxEventBytes) {
+      context.onLimit?.('hec.max_event_bytes');
+      return fail(6, events.length);
+    }
     events.push({ time: time ?? leadingTimestamp(line) ?? context.now, raw: line, ...meta });
   }
   return { ok: true, events };

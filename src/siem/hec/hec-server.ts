@@ -133,7 +133,10 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
 
     // HEC: an empty or whitespace-only body is code 5 (Firehose probes new streams with it).
     if (text.trim() === '') return reply(response, { code: 5 });
-    if (deps.pendingEvents() >= config.max_pending_events) return reply(response, { code: 9 });
+    if (deps.pendingEvents() >= config.max_pending_events) {
+      deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_pending_events' });
+      return reply(response, { code: 9 });
+    }
 
     const context: IngestContext = { token, now: deps.clock.now(), hostHeader: request.headers.host ?? 'vigil', maxEventBytes: config.max_event_bytes, maxEventDepth: config.max_event_depth, onLimit: (limit) => deps.telemetry.count('limit_hit', { component: 'hec', limit }) };
     const parsed = route === 'raw' ? eventsFromRaw(text, url.searchParams, context) : eventsFromEnvelopes(text, context);
@@ -144,7 +147,10 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     deps.telemetry.count('hec_events_received', { route }, );
     if (token.useAck) {
       const ackId = acks.open(channel as string, deps.clock.now());
-      if (ackId === undefined) return reply(response, { code: 9 });
+      if (ackId === undefined) {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_ack_channels' });
+        return reply(response, { code: 9 });
+      }
       const ch = channel as string;
       deps.commit(parsed.events).then(
         () => acks.complete(ch, ackId),
@@ -217,6 +223,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > config.max_content_bytes) {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_content_bytes' });
         sendJson(response, 413, { text: 'Content too large', code: 6 });
         request.destroy();
         return undefined;
@@ -228,8 +235,10 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     try {
       return await gunzipAsync(raw, { maxOutputLength: config.max_content_bytes });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') sendJson(response, 413, { text: 'Content too large', code: 6 });
-      else reply(response, { code: 6 });
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_content_bytes' });
+        sendJson(response, 413, { text: 'Content too large', code: 6 });
+      } else reply(response, { code: 6 });
       return undefined;
     }
   }
