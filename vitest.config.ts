@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // CI runs on a shared 2-core machine; a test that fails twice in a row fails the run.
     retry: process.env['CI'] === 'true' ? 1 : 0,
+    // Every API response is checked against its declared schema (src/api/contract-checks.ts).
+    env: { VIGIL_VALIDATE_RESPONSES: '1' },
   },
 });

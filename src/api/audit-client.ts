@@ -1,23 +1,5 @@
+import { auditContract as a, type AuditConfigurationBody, type AuditConfigurationView, type AuditFindingView, type AuditTaskView, type Body, type Ok, type ScheduledAuditView } from './contract/index.js';
 import type { VigilClient } from './client.js';
-
-export interface AuditFindingView {
-  readonly findingId: string;
-  readonly taskId: string;
-  readonly checkName: string;
-  readonly severity: string;
-  readonly findingTime: number;
-  readonly nonCompliantResource: { readonly resourceType: string; readonly resourceIdentifier: Record<string, unknown> };
-  readonly reasonForNonComplianceCode: string;
-  readonly isSuppressed: boolean;
-}
-
-export interface AuditTaskView {
-  readonly taskStatus: string;
-  readonly taskType: string;
-  readonly taskStartTime: number;
-  readonly taskStatistics: Record<string, number>;
-  readonly auditDetails: Record<string, { checkRunStatus: string; nonCompliantResourcesCount?: number; totalResourcesCount?: number; errorCode?: string; message?: string }>;
-}
 
 const enc = encodeURIComponent;
 const qs = (params: Record<string, string | number | undefined>) => {
@@ -28,14 +10,16 @@ const qs = (params: Record<string, string | number | undefined>) => {
 /** Typed calls of the audit routes (AWS IoT paths) for the CLI. */
 export function auditClient(client: VigilClient) {
   return {
-    configuration: () => client.request<{ auditCheckConfigurations: Record<string, { enabled: boolean }>; auditNotificationTargetConfigurations: Record<string, unknown> }>('GET', '/audit/configuration'),
-    configure: (body: Record<string, unknown>) => client.request<void>('PATCH', '/audit/configuration', body),
+    configuration: () => client.request<AuditConfigurationView>('GET', '/audit/configuration'),
+    configure: (body: AuditConfigurationBody) => client.request<void>('PATCH', '/audit/configuration', body),
     start: (targetCheckNames: readonly string[]) => client.request<{ taskId: string }>('POST', '/audit/tasks', { targetCheckNames }),
     task: (taskId: string) => client.request<AuditTaskView>('GET', `/audit/tasks/${enc(taskId)}`),
     tasks: (startTime: number, endTime: number) => client.request<{ tasks: Array<{ taskId: string; taskStatus: string; taskType: string }> }>('GET', `/audit/tasks${qs({ startTime: startTime / 1000, endTime: endTime / 1000 })}`),
     findings: (body: Record<string, unknown>) => client.request<{ findings: AuditFindingView[]; nextToken?: string }>('POST', '/audit/findings', body),
-    createSchedule: (name: string, body: Record<string, unknown>) => client.request<{ scheduledAuditArn: string }>('POST', `/audit/scheduledaudits/${enc(name)}`, body),
-    schedules: () => client.request<{ scheduledAudits: Array<{ scheduledAuditName: string; frequency: string; dayOfWeek?: string; dayOfMonth?: string }> }>('GET', '/audit/scheduledaudits'),
+    createSchedule: (name: string, body: Body<typeof a.createScheduledAudit>) => client.request<Ok<typeof a.createScheduledAudit>>('POST', `/audit/scheduledaudits/${enc(name)}`, body),
+    updateSchedule: (name: string, body: Body<typeof a.updateScheduledAudit>) => client.request<Ok<typeof a.updateScheduledAudit>>('PATCH', `/audit/scheduledaudits/${enc(name)}`, body),
+    schedule: (name: string) => client.request<ScheduledAuditView>('GET', `/audit/scheduledaudits/${enc(name)}`),
+    schedules: () => client.request<Ok<typeof a.listScheduledAudits>>('GET', '/audit/scheduledaudits?maxResults=250'),
     deleteSchedule: (name: string) => client.request<void>('DELETE', `/audit/scheduledaudits/${enc(name)}`),
     suppress: (body: Record<string, unknown>) => client.request<void>('POST', '/audit/suppressions/create', body),
     suppressions: () => client.request<{ suppressions: Array<{ checkName: string; resourceIdentifier: Record<string, unknown>; expirationDate?: number; suppressIndefinitely: boolean; description?: string }> }>('POST', '/audit/suppressions/list', {}),

@@ -1,12 +1,5 @@
+import type { LookupView } from './contract/index.js';
 import type { VigilClient } from './client.js';
-
-export interface LookupView {
-  readonly name: string;
-  readonly columns: string[];
-  readonly rows: number;
-  readonly bytes: number;
-  readonly updatedAt: string;
-}
 
 /** Typed calls of `/api/v1/lookups` (CSV lookups for SPL). */
 export function lookupClient(client: VigilClient) {

@@ -1,22 +1,5 @@
+import type { SubscribeBody, SubscriptionView, TopicView } from './contract/index.js';
 import type { VigilClient } from './client.js';
-
-export interface TopicView {
-  readonly name: string;
-  readonly arn: string;
-  readonly displayName: string;
-  readonly createdAt: string;
-}
-
-export interface SubscriptionView {
-  readonly subscriptionArn: string;
-  readonly topicName: string;
-  readonly protocol: 'stream' | 'https' | 'http' | 'mqtt';
-  readonly endpoint: string;
-  readonly rawMessageDelivery: boolean;
-  readonly createdAt: string;
-  /** Only in the subscribe answer of a webhook subscription. */
-  readonly signingSecret?: string;
-}
 
 const enc = encodeURIComponent;
 
@@ -27,8 +10,7 @@ export function notifyClient(client: VigilClient) {
     list: () => client.request<{ topics: TopicView[] }>('GET', '/api/v1/topics'),
     get: (topic: string) => client.request<TopicView & { subscriptions: SubscriptionView[] }>('GET', `/api/v1/topics/${enc(topic)}`),
     delete: (topic: string) => client.request<void>('DELETE', `/api/v1/topics/${enc(topic)}`),
-    subscribe: (topic: string, request: { protocol: SubscriptionView['protocol']; endpoint: string; rawMessageDelivery?: boolean }) =>
-      client.request<SubscriptionView>('POST', `/api/v1/topics/${enc(topic)}/subscriptions`, request),
+    subscribe: (topic: string, request: SubscribeBody) => client.request<SubscriptionView>('POST', `/api/v1/topics/${enc(topic)}/subscriptions`, request),
     subscriptions: (topic: string) => client.request<{ subscriptions: SubscriptionView[] }>('GET', `/api/v1/topics/${enc(topic)}/subscriptions`),
     unsubscribe: (subscriptionArn: string) => client.request<void>('DELETE', `/api/v1/subscriptions/${enc(subscriptionArn)}`),
     publish: (topic: string, message: string, subject?: string) =>

@@ -1,54 +1,50 @@
+import { registryContract as r, type Body, type CertificateDescription, type Ok, type ThingSummary } from './contract/index.js';
 import type { VigilClient } from './client.js';
 
-export interface ThingSummary {
-  readonly thingName: string;
-  readonly thingTypeName?: string;
-  readonly thingArn: string;
-  readonly attributes: Record<string, string>;
-  readonly version: number;
-}
-
-export interface CertificateDescription {
-  readonly certificateArn: string;
-  readonly certificateId: string;
-  readonly caCertificateId?: string;
-  readonly status: string;
-  readonly certificatePem: string;
-  readonly creationDate: number;
-  readonly lastModifiedDate: number;
-  readonly validity: { notBefore: number; notAfter: number };
-}
+export type { ThingSummary, CertificateDescription };
 
 const enc = encodeURIComponent;
+const page = (name: string, token: string | undefined) => (token === undefined ? '' : `&${name}=${enc(token)}`);
 
 /**
- * Typed calls of the AWS IoT registry routes (they accept the admin bearer token too), for the CLI.
- * AWS errors come back as VigilErrors with code `http.<status>` and AWS's message.
+ * Typed calls of the AWS IoT registry routes (they accept the admin bearer token too), for the CLI,
+ * `vigil apply` and tests. AWS errors come back as VigilErrors with code `http.<status>` and AWS's message.
  */
 export function registryClient(client: VigilClient) {
   return {
     createThing: (thingName: string, input: { thingTypeName?: string; attributes?: Record<string, string> } = {}) =>
-      client.request<{ thingName: string; thingArn: string; thingId: string }>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),
-    describeThing: (thingName: string) => client.request<ThingSummary & { thingId: string; defaultClientId: string }>('GET', `/things/${enc(thingName)}`),
-    listThings: (nextToken?: string) => client.request<{ things: ThingSummary[]; nextToken?: string }>('GET', `/things?maxResults=250${nextToken === undefined ? '' : `&nextToken=${enc(nextToken)}`}`),
-    deleteThing: (thingName: string) => client.request<unknown>('DELETE', `/things/${enc(thingName)}`),
-    thingPrincipals: (thingName: string) => client.request<{ principals: string[] }>('GET', `/things/${enc(thingName)}/principals?maxResults=250`),
-    thingGroups: (thingName: string) => client.request<{ thingGroups: Array<{ groupName: string; groupArn: string }> }>('GET', `/things/${enc(thingName)}/thing-groups?maxResults=250`),
-    attachThingPrincipal: (thingName: string, principal: string) => client.request<unknown>('PUT', `/things/${enc(thingName)}/principals`, undefined, { 'x-amzn-principal': principal }),
+      client.request<Ok<typeof r.createThing>>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),
+    describeThing: (thingName: string) => client.request<Ok<typeof r.describeThing>>('GET', `/things/${enc(thingName)}`),
+    listThings: (nextToken?: string) => client.request<Ok<typeof r.listThings>>('GET', `/things?maxResults=250${page('nextToken', nextToken)}`),
+    updateThing: (thingName: string, body: Body<typeof r.updateThing>) => client.request<Ok<typeof r.updateThing>>('PATCH', `/things/${enc(thingName)}`, body),
+    deleteThing: (thingName: string) => client.request<Ok<typeof r.deleteThing>>('DELETE', `/things/${enc(thingName)}`),
+    thingPrincipals: (thingName: string) => client.request<Ok<typeof r.listThingPrincipals>>('GET', `/things/${enc(thingName)}/principals?maxResults=250`),
+    thingGroups: (thingName: string) => client.request<Ok<typeof r.listThingGroupsForThing>>('GET', `/things/${enc(thingName)}/thing-groups?maxResults=250`),
+    attachThingPrincipal: (thingName: string, principal: string) => client.request<Ok<typeof r.attachThingPrincipal>>('PUT', `/things/${enc(thingName)}/principals`, undefined, { 'x-amzn-principal': principal }),
 
-    createThingGroup: (groupName: string, parentGroupName?: string) => client.request<{ thingGroupName: string; thingGroupArn: string; thingGroupId: string }>('POST', `/thing-groups/${enc(groupName)}`, parentGroupName === undefined ? {} : { parentGroupName }),
-    addThingToThingGroup: (groupName: string, thingName: string) => client.request<unknown>('PUT', '/thing-groups/addThingToThingGroup', { thingGroupName: groupName, thingName }),
-    listThingGroups: (nextToken?: string) => client.request<{ thingGroups: Array<{ groupName: string; groupArn: string }>; nextToken?: string }>('GET', `/thing-groups?maxResults=250${nextToken === undefined ? '' : `&nextToken=${enc(nextToken)}`}`),
+    createThingGroup: (groupName: string, parentGroupName?: string, properties?: Body<typeof r.createThingGroup>['thingGroupProperties']) =>
+      client.request<Ok<typeof r.createThingGroup>>('POST', `/thing-groups/${enc(groupName)}`, { ...(parentGroupName === undefined ? {} : { parentGroupName }), ...(properties === undefined ? {} : { thingGroupProperties: properties }) }),
+    describeThingGroup: (groupName: string) => client.request<Ok<typeof r.describeThingGroup>>('GET', `/thing-groups/${enc(groupName)}`),
+    deleteThingGroup: (groupName: string) => client.request<Ok<typeof r.deleteThingGroup>>('DELETE', `/thing-groups/${enc(groupName)}`),
+    addThingToThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.addThingToThingGroup>>('PUT', '/thing-groups/addThingToThingGroup', { thingGroupName: groupName, thingName }),
+    removeThingFromThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.removeThingFromThingGroup>>('PUT', '/thing-groups/removeThingFromThingGroup', { thingGroupName: groupName, thingName }),
+    listThingGroups: (nextToken?: string) => client.request<Ok<typeof r.listThingGroups>>('GET', `/thing-groups?maxResults=250${page('nextToken', nextToken)}`),
 
-    createCertificateFromCsr: (csrPem: string) => client.request<{ certificateArn: string; certificateId: string; certificatePem: string }>('POST', '/certificates?setAsActive=true', { certificateSigningRequest: csrPem }),
-    listCertificates: (marker?: string) => client.request<{ certificates: Array<{ certificateArn: string; certificateId: string; status: string; creationDate: number }>; nextMarker?: string }>('GET', `/certificates?pageSize=250${marker === undefined ? '' : `&marker=${enc(marker)}`}`),
-    describeCertificate: (certificateId: string) => client.request<{ certificateDescription: CertificateDescription }>('GET', `/certificates/${enc(certificateId)}`),
-    updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<unknown>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
-    builtInCa: () => client.request<{ caCertificateId: string; caCertificatePem: string; crlPem: string | null; defaultPolicyName: string }>('GET', '/api/v1/registry/ca'),
+    createCertificateFromCsr: (csrPem: string) => client.request<Ok<typeof r.createCertificateFromCsr>>('POST', '/certificates?setAsActive=true', { certificateSigningRequest: csrPem }),
+    listCertificates: (marker?: string) => client.request<Ok<typeof r.listCertificates>>('GET', `/certificates?pageSize=250${page('marker', marker)}`),
+    describeCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCertificate>>('GET', `/certificates/${enc(certificateId)}`),
+    updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
+    builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
-    createPolicy: (policyName: string, policyDocument: string) => client.request<{ policyName: string; policyArn: string; policyVersionId: string }>('POST', `/policies/${enc(policyName)}`, { policyDocument }),
-    listPolicies: (marker?: string) => client.request<{ policies: Array<{ policyName: string; policyArn: string }>; nextMarker?: string }>('GET', `/policies?pageSize=250${marker === undefined ? '' : `&marker=${enc(marker)}`}`),
-    attachPolicy: (policyName: string, target: string) => client.request<unknown>('PUT', `/target-policies/${enc(policyName)}`, { target }),
+    createPolicy: (policyName: string, policyDocument: string) => client.request<Ok<typeof r.createPolicy>>('POST', `/policies/${enc(policyName)}`, { policyDocument }),
+    getPolicy: (policyName: string) => client.request<Ok<typeof r.getPolicy>>('GET', `/policies/${enc(policyName)}`),
+    listPolicies: (marker?: string) => client.request<Ok<typeof r.listPolicies>>('GET', `/policies?pageSize=250${page('marker', marker)}`),
+    deletePolicy: (policyName: string) => client.request<Ok<typeof r.deletePolicy>>('DELETE', `/policies/${enc(policyName)}`),
+    policyVersions: (policyName: string) => client.request<Ok<typeof r.listPolicyVersions>>('GET', `/policies/${enc(policyName)}/version`),
+    createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean) =>
+      client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}`, { policyDocument, setAsDefault }),
+    deletePolicyVersion: (policyName: string, versionId: string) => client.request<Ok<typeof r.deletePolicyVersion>>('DELETE', `/policies/${enc(policyName)}/version/${enc(versionId)}`),
+    attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),
   };
 }
 

@@ -10,6 +10,7 @@ import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { errorStyleFor, fromFastifyError, mapErrorCode, sendError } from './errors.js';
+import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 
 export type ApiConfig = Static<typeof apiConfigSchema>;
@@ -39,7 +40,9 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
     },
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaErrorFormatter: formatValidationErrors,
   });
+  app.setSerializerCompiler(responseSerializerCompiler(validateResponses()));
 
   // Keep every body as received (SigV4 signs its hash); parse JSON for JSON content types.
   app.removeAllContentTypeParsers();

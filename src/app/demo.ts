@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { VigilClient } from '../api/index.js';
+import { VigilClient, auditClient } from '../api/index.js';
 import { systemClock, systemTimer } from '../core/index.js';
 import type { Simulator } from '../sim/index.js';
 import type { LoadedVigilConfig } from './load.js';
 import { validateVigilConfig } from './load.js';
 import { resourceVars } from './demo-vars.js';
 import { startSimulation } from './demo-simulation.js';
-import { applyContext, applyResources, parseResources, type Plan } from './resources/index.js';
+import { applyContext, applyResources, parseResources, type Plan } from '../resources/index.js';
 import type { RunningVigil } from './up.js';
 
 /** The seed deployment as resources; `vigil up --demo` applies it. */
@@ -103,12 +103,12 @@ async function enableDemoAlert(running: RunningVigil, webhook: string | undefine
 
 async function startAudit(client: VigilClient): Promise<string | undefined> {
   try {
-    const configuration = await client.request<{ auditCheckConfigurations?: Record<string, { enabled?: boolean }> }>('GET', '/audit/configuration');
-    const checks = Object.entries(configuration.auditCheckConfigurations ?? {}).filter(([, c]) => c.enabled === true).map(([name]) => name);
-    const started = await client.request<{ taskId: string }>('POST', '/audit/tasks', { targetCheckNames: checks });
-    return started.taskId;
+    const audit = auditClient(client);
+    const configuration = await audit.configuration();
+    const checks = Object.entries(configuration.auditCheckConfigurations).filter(([, c]) => c.enabled).map(([name]) => name);
+    return (await audit.start(checks)).taskId;
   } catch {
-    // No audit engine in this build (or no enabled check): the demo goes on without an audit.
+    // No enabled check (the resources file configured none): the demo goes on without an audit.
     return undefined;
   }
 }

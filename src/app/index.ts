@@ -8,7 +8,6 @@ export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
-export { RESOURCE_KINDS, applyContext, applyResources, planResources, parseResources, renderPlan, exportResources, type ResourceKind, type Plan, type PlanEntry, type ResourceDocument } from './resources/index.js';
 export { resourceVars } from './demo-vars.js';
 export { provisionFleet, type ProvisionedFleet } from './demo-fleet.js';
 export { startSimulation, type SimulationOptions } from './demo-simulation.js';

@@ -68,15 +68,17 @@ export function profilesService(deps: ProfilesDeps) {
     const ctx = await context();
     const errors = [...validateBehaviors(profile.behaviors, ctx), ...validateRetained(profile.additionalMetricsToRetain, profile.additionalMetricsToRetainV2, ctx)];
     if (profile.description !== undefined && profile.description.length > 1000) errors.push('securityProfileDescription is at most 1000 characters');
+    // Shapes (strings where AWS has strings) are the API contract's to check (src/api/contract/detect.ts)
+    // and the types' for in-process callers; what stays here are AWS's rules on the values.
     for (const [type, target] of Object.entries(profile.alertTargets)) {
       if (type !== 'SNS') errors.push(`alertTargets: unknown alert target type ${type} (only SNS)`);
-      if (typeof target?.alertTargetArn !== 'string' || target.alertTargetArn === '') errors.push(`alertTargets.${type}.alertTargetArn is required`);
-      if (typeof target?.roleArn !== 'string' || target.roleArn.length < 20 || target.roleArn.length > 2048) errors.push(`alertTargets.${type}.roleArn must be 20..2048 characters`);
+      if (target.alertTargetArn === '') errors.push(`alertTargets.${type}.alertTargetArn is required`);
+      if (target.roleArn.length < 20 || target.roleArn.length > 2048) errors.push(`alertTargets.${type}.roleArn must be 20..2048 characters`);
     }
     const exportConfig = profile.metricsExportConfig;
     if (exportConfig !== undefined) {
-      if (typeof exportConfig.mqttTopic !== 'string' || exportConfig.mqttTopic.length < 1 || exportConfig.mqttTopic.length > 512) errors.push('metricsExportConfig.mqttTopic must be 1..512 characters');
-      if (typeof exportConfig.roleArn !== 'string' || exportConfig.roleArn.length < 20 || exportConfig.roleArn.length > 2048) errors.push('metricsExportConfig.roleArn must be 20..2048 characters');
+      if (exportConfig.mqttTopic.length < 1 || exportConfig.mqttTopic.length > 512) errors.push('metricsExportConfig.mqttTopic must be 1..512 characters');
+      if (exportConfig.roleArn.length < 20 || exportConfig.roleArn.length > 2048) errors.push('metricsExportConfig.roleArn must be 20..2048 characters');
     }
     const exports = profile.behaviors.some((b) => b.exportMetric === true) || profile.additionalMetricsToRetainV2.some((m) => m.exportMetric === true);
     if (exports && exportConfig === undefined) errors.push('exportMetric is set but the profile has no metricsExportConfig');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkLayering } from './layering.js';
+import { checkLayering, checkRouteResults } from './layering.js';
 
 const srcRoot = fileURLToPath(new URL('../../src', import.meta.url));
 const fixtureRoot = fileURLToPath(new URL('../fixtures/layering-violation/src', import.meta.url));
@@ -40,5 +40,13 @@ describe('module layering (ARCHITECTURE.md §2)', () => {
       if (!existsSync(door) || !readFileSync(door, 'utf8').trimStart().startsWith('/**')) missing.push(entry.name);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('no route result is Record<string, unknown>: routes answer their contract types (src/api/contract)', () => {
+    expect(checkRouteResults(srcRoot).map((v) => `${v.file}:${v.line} ${v.text}`)).toEqual([]);
+  });
+
+  it('catches an untyped route result in the fixture tree, as a return type and as a built body', () => {
+    expect(checkRouteResults(fixtureRoot).map((v) => `${v.file}:${v.line}`)).toEqual(['api/routes/untyped-result.ts:2', 'api/routes/untyped-result.ts:6', 'api/routes/untyped-result.ts:7']);
   });
 });

@@ -20,8 +20,9 @@ export const LAYERS: Readonly<Record<string, number>> = {
   agent: 3,
   sim: 3,
   api: 4,
-  app: 5,
-  cli: 6,
+  resources: 5,
+  app: 6,
+  cli: 7,
 };
 
 /** Modules with a narrower allow-list than their layer gives them. */
@@ -144,4 +145,26 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 /** Blanks out comments (keeping newlines, so line numbers stay right) so that prose never reads as an import. */
 function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
+}
+
+/** A route handler's result typed as a bag of anything: the route's answer must be its contract's type instead. */
+export interface RouteResultViolation {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+const UNTYPED_RESULT = /\)\s*:\s*(?:Promise<\s*)?Record<string,\s*unknown>\s*>?\s*(?:\{|=>)|:\s*Record<string,\s*unknown>\s*=\s*\{/;
+
+/** Every `Record<string, unknown>` function result or built body under `api/routes/` (route results come from `api/contract`). */
+export function checkRouteResults(srcRoot: string): RouteResultViolation[] {
+  const root = resolve(srcRoot, 'api', 'routes');
+  const found: RouteResultViolation[] = [];
+  for (const file of listSourceFiles(root)) {
+    const lines = stripComments(readFileSync(file, 'utf8')).split('\n');
+    lines.forEach((text, i) => {
+      if (UNTYPED_RESULT.test(text)) found.push({ file: relative(resolve(srcRoot), file), line: i + 1, text: text.trim() });
+    });
+  }
+  return found;
 }

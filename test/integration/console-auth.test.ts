@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
-import type { ApiDeps } from '../../src/api/index.js';
-import { consoleRoutesFor } from '../../src/api/routes/console.js';
+import { consoleRoutesFor, type ConsoleDeps } from '../../src/api/routes/console.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 import { tempDir } from '../support/temp.js';
 
@@ -154,7 +153,8 @@ describe('console sign-in and session cookie', () => {
 });
 
 describe('console static files', () => {
-  const deps = { clock: systemClock, adminTokens: ['t'] } as unknown as ApiDeps;
+  // Only the console routes: the typed slice they need (sessions kept in memory).
+  const deps: ConsoleDeps = { clock: systemClock, adminTokens: ['t'] };
 
   it('tells the operator to run npm run build:web when dist/web is missing', async () => {
     const app = Fastify();

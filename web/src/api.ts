@@ -39,11 +39,6 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   return parsed as T;
 }
 
-/** True for "this server has no such route yet" (another engine not present): pages show an empty state. */
-export function isMissingRoute(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === 'api.route_not_found' || error.status === 503 || (error.status === 404 && /no route/i.test(error.message)));
-}
-
 export async function checkSession(): Promise<void> {
   try {
     const session = await api<{ principal: string; csrfToken?: string }>('GET', '/api/v1/session');

@@ -1,10 +1,10 @@
+import type { ActiveViolation, AuditFindingView, ThingSummary, ViolationEvent } from '../../src/api/contract/index.js';
 import { api, enc } from './api';
 
-/** Typed calls of the AWS IoT-compatible routes the console uses (same shapes as the AWS SDK). */
-export interface ThingItem { thingName: string; thingTypeName?: string; attributes?: Record<string, string>; version?: number; thingArn?: string }
-export interface ActiveViolation { violationId: string; thingName: string; securityProfileName: string; behavior?: { name: string; metric?: string }; lastViolationValue?: unknown; violationStartTime?: number; verificationState?: string; verificationStateDescription?: string }
-export interface ViolationEvent { violationId: string; thingName: string; securityProfileName: string; behavior?: { name: string; metric?: string }; violationEventType: string; violationEventTime: number; metricValue?: unknown; verificationState?: string }
-export interface AuditFinding { findingId: string; taskId?: string; checkName: string; severity?: string; findingTime?: number; taskStartTime?: number; reasonForNonCompliance?: string; reasonForNonComplianceCode?: string; isSuppressed?: boolean; nonCompliantResource?: { resourceType?: string; resourceIdentifier?: Record<string, unknown>; additionalInfo?: Record<string, string> } }
+/** Typed calls of the AWS IoT-compatible routes the console uses; the shapes are the server's contract (src/api/contract). */
+export type ThingItem = ThingSummary;
+export type { ActiveViolation, ViolationEvent };
+export type AuditFinding = AuditFindingView;
 export interface AuditTaskItem { taskId: string; taskStatus: string; taskType: string }
 export interface StreamHealth { name: string; status?: Record<string, unknown>; error?: string }
 

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditSuppression, ScheduledAudit, Tag } from '../../model/index.js';
+import { auditContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { body, params, query, str } from './iot-registry-support.js';
-import { boolOf, identifier, optionalIdentifier, pageSize, strings, timeMs } from './audit-support.js';
-import { seconds } from '../../audit/index.js';
+import { typed } from '../route-app.js';
+import { identifier, optionalIdentifier, timeMs } from './audit-support.js';
 
 const tags = ['AWS IoT Device Defender: audit schedules and suppressions'];
+const PAGE = 100;
 
 /** Scheduled audits and audit finding suppressions (AWS rest-json, device-defender.md §6.4, §6.6). */
-export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const audit = deps.audit;
-  if (audit === undefined) return;
-  const { scheduler, suppressions } = audit;
+export function auditScheduleRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit' | 'region' | 'accountId'>): void {
+  const app = typed(fastify);
+  const { scheduler, suppressions } = deps.audit;
   const arn = (name: string) => `arn:aws:iot:${deps.region}:${deps.accountId}:scheduledaudit/${name}`;
   const describe = (a: ScheduledAudit) => ({
     frequency: a.frequency,
@@ -21,23 +21,23 @@ export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
     scheduledAuditName: a.name,
     scheduledAuditArn: arn(a.name),
   });
-  const scheduleInput = (input: Record<string, unknown>) => ({ frequency: str(input, 'frequency'), dayOfWeek: str(input, 'dayOfWeek'), dayOfMonth: str(input, 'dayOfMonth'), targetCheckNames: strings(input['targetCheckNames'], 'targetCheckNames'), tags: input['tags'] as Tag[] | undefined });
+  const scheduleInput = (input: { frequency?: string | undefined; dayOfWeek?: string | undefined; dayOfMonth?: string | undefined; targetCheckNames?: readonly string[] | undefined; tags?: readonly object[] | undefined }) =>
+    ({ frequency: input.frequency, dayOfWeek: input.dayOfWeek, dayOfMonth: input.dayOfMonth, targetCheckNames: input.targetCheckNames, tags: input.tags as readonly Tag[] | undefined });
 
-  app.post('/audit/scheduledaudits/:name', { schema: { tags, summary: 'CreateScheduledAudit' } }, async (request) => {
-    const created = await scheduler.create(params(request)['name'] as string, scheduleInput(body(request)));
+  app.post('/audit/scheduledaudits/:name', { schema: { tags, summary: 'CreateScheduledAudit', ...c.createScheduledAudit } }, async (request) => {
+    const created = await scheduler.create(request.params.name, scheduleInput(request.body));
     return { scheduledAuditArn: arn(created.name) };
   });
-  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit' } }, async (request) => describe(await scheduler.describe(params(request)['name'] as string)));
-  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit' } }, async (request) => ({ scheduledAuditArn: arn((await scheduler.update(params(request)['name'] as string, scheduleInput(body(request)))).name) }));
-  app.delete('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DeleteScheduledAudit' } }, async (request) => {
-    await scheduler.delete(params(request)['name'] as string);
+  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit', ...c.describeScheduledAudit } }, async (request) => describe(await scheduler.describe(request.params.name)));
+  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit', ...c.updateScheduledAudit } }, async (request) => ({ scheduledAuditArn: arn((await scheduler.update(request.params.name, scheduleInput(request.body))).name) }));
+  app.delete('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DeleteScheduledAudit', ...c.deleteScheduledAudit } }, async (request) => {
+    await scheduler.delete(request.params.name);
     return {};
   });
-  app.get('/audit/scheduledaudits', { schema: { tags, summary: 'ListScheduledAudits' } }, async (request) => {
+  app.get('/audit/scheduledaudits', { schema: { tags, summary: 'ListScheduledAudits', ...c.listScheduledAudits } }, async (request) => {
     const all = await scheduler.list();
-    const q = query(request);
-    const limit = pageSize(q['maxResults']);
-    const offset = Number(q['nextToken'] ?? 0) || 0;
+    const limit = request.query.maxResults ?? PAGE;
+    const offset = Number(request.query.nextToken ?? 0) || 0;
     return {
       scheduledAudits: all.slice(offset, offset + limit).map((a) => ({ scheduledAuditName: a.name, scheduledAuditArn: arn(a.name), frequency: a.frequency, ...(a.dayOfMonth === undefined ? {} : { dayOfMonth: a.dayOfMonth }), ...(a.dayOfWeek === undefined ? {} : { dayOfWeek: a.dayOfWeek }) })),
       ...(offset + limit < all.length ? { nextToken: String(offset + limit) } : {}),
@@ -47,38 +47,34 @@ export function auditScheduleRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const suppressionJson = (s: AuditSuppression) => ({
     checkName: s.checkName,
     resourceIdentifier: s.resourceIdentifier,
-    ...(s.expirationDate === undefined ? {} : { expirationDate: seconds(s.expirationDate) }),
+    ...(s.expirationDate === undefined ? {} : { expirationDate: s.expirationDate / 1000 }),
     suppressIndefinitely: s.suppressIndefinitely,
     ...(s.description === undefined ? {} : { description: s.description }),
   });
-  const suppressionInput = (input: Record<string, unknown>) => ({
-    checkName: str(input, 'checkName') ?? '',
-    resourceIdentifier: identifier(input['resourceIdentifier']),
-    expirationDate: timeMs(input['expirationDate'], 'expirationDate'),
-    suppressIndefinitely: boolOf(input['suppressIndefinitely'], 'suppressIndefinitely'),
-    description: str(input, 'description'),
+  const suppressionInput = (input: { checkName?: string | undefined; resourceIdentifier?: unknown; expirationDate?: number | string | undefined; suppressIndefinitely?: boolean | undefined; description?: string | undefined }) => ({
+    checkName: input.checkName ?? '',
+    resourceIdentifier: identifier(input.resourceIdentifier),
+    expirationDate: timeMs(input.expirationDate, 'expirationDate'),
+    suppressIndefinitely: input.suppressIndefinitely,
+    description: input.description,
   });
 
-  app.post('/audit/suppressions/create', { schema: { tags, summary: 'CreateAuditSuppression' } }, async (request) => {
-    await suppressions.create(suppressionInput(body(request)));
+  app.post('/audit/suppressions/create', { schema: { tags, summary: 'CreateAuditSuppression', ...c.createSuppression } }, async (request) => {
+    await suppressions.create(suppressionInput(request.body));
     return {};
   });
-  app.post('/audit/suppressions/describe', { schema: { tags, summary: 'DescribeAuditSuppression' } }, async (request) => {
-    const input = body(request);
-    return suppressionJson(await suppressions.describe(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier'])));
-  });
-  app.patch('/audit/suppressions/update', { schema: { tags, summary: 'UpdateAuditSuppression' } }, async (request) => {
-    await suppressions.update(suppressionInput(body(request)));
+  app.post('/audit/suppressions/describe', { schema: { tags, summary: 'DescribeAuditSuppression', ...c.describeSuppression } }, async (request) => suppressionJson(await suppressions.describe(request.body.checkName ?? '', identifier(request.body.resourceIdentifier))));
+  app.patch('/audit/suppressions/update', { schema: { tags, summary: 'UpdateAuditSuppression', ...c.updateSuppression } }, async (request) => {
+    await suppressions.update(suppressionInput(request.body));
     return {};
   });
-  app.post('/audit/suppressions/delete', { schema: { tags, summary: 'DeleteAuditSuppression' } }, async (request) => {
-    const input = body(request);
-    await suppressions.delete(str(input, 'checkName') ?? '', identifier(input['resourceIdentifier']));
+  app.post('/audit/suppressions/delete', { schema: { tags, summary: 'DeleteAuditSuppression', ...c.deleteSuppression } }, async (request) => {
+    await suppressions.delete(request.body.checkName ?? '', identifier(request.body.resourceIdentifier));
     return {};
   });
-  app.post('/audit/suppressions/list', { schema: { tags, summary: 'ListAuditSuppressions' } }, async (request) => {
-    const input = body(request);
-    const page = await suppressions.list({ checkName: str(input, 'checkName'), resourceIdentifier: optionalIdentifier(input['resourceIdentifier']), ascending: boolOf(input['ascendingOrder'], 'ascendingOrder'), limit: pageSize(input['maxResults']), cursor: str(input, 'nextToken') });
+  app.post('/audit/suppressions/list', { schema: { tags, summary: 'ListAuditSuppressions', ...c.listSuppressions } }, async (request) => {
+    const input = request.body;
+    const page = await suppressions.list({ checkName: input.checkName, resourceIdentifier: optionalIdentifier(input.resourceIdentifier), ascending: input.ascendingOrder, limit: input.maxResults ?? PAGE, cursor: input.nextToken });
     return { suppressions: page.items.map(suppressionJson), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 }

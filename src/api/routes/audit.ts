@@ -1,112 +1,94 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../core/index.js';
 import { findingJson, relatedJson, resourceKey, taskJson } from '../../audit/index.js';
-import type { AuditLoggingOptions, AuditTaskStatus, AuditTaskType } from '../../model/index.js';
+import type { AuditTaskStatus, AuditTaskType } from '../../model/index.js';
+import { auditContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { body, params, query, str } from './iot-registry-support.js';
-import { boolOf, optionalIdentifier, pageSize, strings, stringMap, timeMs } from './audit-support.js';
+import { typed } from '../route-app.js';
+import { optionalIdentifier, timeMs } from './audit-support.js';
 
 const tags = ['AWS IoT Device Defender: audit'];
+const PAGE = 100;
 
 /** Audit configuration, tasks, findings and IoT logging options (AWS rest-json, device-defender.md §6, §10). */
-export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const audit = deps.audit;
-  if (audit === undefined) return;
+export function auditRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit'>): void {
+  const app = typed(fastify);
+  const { audit } = deps;
   const { engine } = audit;
 
-  app.patch('/audit/configuration', { schema: { tags, summary: 'UpdateAccountAuditConfiguration' } }, async (request) => {
-    const input = body(request);
-    const targets = stringMap(input['auditNotificationTargetConfigurations'], 'auditNotificationTargetConfigurations', (v) => v as Record<string, unknown>);
-    const sns = targets?.['SNS'];
-    const checks = stringMap(input['auditCheckConfigurations'], 'auditCheckConfigurations', (v, name) => {
-      const c = (v ?? {}) as Record<string, unknown>;
-      return { enabled: boolOf(c['enabled'], `${name}.enabled`), configuration: stringMap(c['configuration'], `${name}.configuration`, (x, n) => { if (typeof x !== 'string') throw new VigilError('audit.invalid_request', `${n} must be a string`); return x; }) };
-    });
-    await engine.updateConfiguration({
-      roleArn: str(input, 'roleArn'),
-      target: sns === undefined ? undefined : { targetArn: str(sns, 'targetArn'), roleArn: str(sns, 'roleArn'), enabled: boolOf(sns['enabled'], 'SNS.enabled') },
-      checks,
-    });
+  app.patch('/audit/configuration', { schema: { tags, summary: 'UpdateAccountAuditConfiguration', ...c.updateConfiguration } }, async (request) => {
+    const input = request.body;
+    const sns = input.auditNotificationTargetConfigurations?.['SNS'];
+    await engine.updateConfiguration({ roleArn: input.roleArn, target: sns, checks: input.auditCheckConfigurations });
     return {};
   });
 
-  app.get('/audit/configuration', { schema: { tags, summary: 'DescribeAccountAuditConfiguration' } }, async () => {
-    const c = await engine.describeConfiguration();
+  app.get('/audit/configuration', { schema: { tags, summary: 'DescribeAccountAuditConfiguration', ...c.describeConfiguration } }, async () => {
+    const configuration = await engine.describeConfiguration();
     return {
-      ...(c.roleArn === undefined ? {} : { roleArn: c.roleArn }),
-      auditNotificationTargetConfigurations: c.target === undefined ? {} : { SNS: { targetArn: c.target.targetArn, ...(c.target.roleArn === undefined ? {} : { roleArn: c.target.roleArn }), enabled: c.target.enabled } },
-      auditCheckConfigurations: c.checks,
+      ...(configuration.roleArn === undefined ? {} : { roleArn: configuration.roleArn }),
+      auditNotificationTargetConfigurations: configuration.target === undefined ? {} : { SNS: { targetArn: configuration.target.targetArn, ...(configuration.target.roleArn === undefined ? {} : { roleArn: configuration.target.roleArn }), enabled: configuration.target.enabled } },
+      auditCheckConfigurations: configuration.checks,
     };
   });
 
-  app.delete('/audit/configuration', { schema: { tags, summary: 'DeleteAccountAuditConfiguration' } }, async (request) => {
-    await audit.deleteConfiguration(boolOf(query(request)['deleteScheduledAudits'], 'deleteScheduledAudits') === true);
+  app.delete('/audit/configuration', { schema: { tags, summary: 'DeleteAccountAuditConfiguration', ...c.deleteConfiguration } }, async (request) => {
+    await audit.deleteConfiguration(request.query.deleteScheduledAudits === true);
     return {};
   });
 
-  app.post('/audit/tasks', { schema: { tags, summary: 'StartOnDemandAuditTask' } }, async (request) => {
-    const names = strings(body(request)['targetCheckNames'], 'targetCheckNames') ?? [];
-    return { taskId: await engine.startOnDemandTask(names) };
-  });
+  app.post('/audit/tasks', { schema: { tags, summary: 'StartOnDemandAuditTask', ...c.startOnDemandTask } }, async (request) => ({ taskId: await engine.startOnDemandTask(request.body.targetCheckNames ?? []) }));
 
-  app.get('/audit/tasks', { schema: { tags, summary: 'ListAuditTasks' } }, async (request) => {
-    const q = query(request);
-    const from = timeMs(q['startTime'], 'startTime');
-    const to = timeMs(q['endTime'], 'endTime');
-    if (from === undefined || to === undefined) throw new VigilError('audit.invalid_request', 'startTime and endTime are required');
-    const page = await engine.listTasks({ from, to, taskType: q['taskType'] as AuditTaskType | undefined, taskStatus: q['taskStatus'] as AuditTaskStatus | undefined, limit: pageSize(q['maxResults']), cursor: q['nextToken'] });
+  app.get('/audit/tasks', { schema: { tags, summary: 'ListAuditTasks', ...c.listTasks } }, async (request) => {
+    const q = request.query;
+    const page = await engine.listTasks({ from: timeMs(q.startTime, 'startTime') as number, to: timeMs(q.endTime, 'endTime') as number, taskType: q.taskType as AuditTaskType | undefined, taskStatus: q.taskStatus as AuditTaskStatus | undefined, limit: q.maxResults ?? PAGE, cursor: q.nextToken });
     return { tasks: page.items.map((t) => ({ taskId: t.taskId, taskStatus: t.taskStatus, taskType: t.taskType })), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask' } }, async (request) => taskJson(await engine.describeTask(params(request)['taskId'] as string)));
+  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask', ...c.describeTask } }, async (request) => taskJson(await engine.describeTask(request.params.taskId)));
 
-  app.put('/audit/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditTask' } }, async (request) => {
-    await engine.cancelTask(params(request)['taskId'] as string);
+  app.put('/audit/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditTask', ...c.cancelTask } }, async (request) => {
+    await engine.cancelTask(request.params.taskId);
     return {};
   });
 
-  app.post('/audit/findings', { schema: { tags, summary: 'ListAuditFindings' } }, async (request) => {
-    const input = body(request);
-    const resource = optionalIdentifier(input['resourceIdentifier']);
+  app.post('/audit/findings', { schema: { tags, summary: 'ListAuditFindings', ...c.listFindings } }, async (request) => {
+    const input = request.body;
+    const resource = optionalIdentifier(input.resourceIdentifier);
     const page = await engine.listFindings({
-      taskId: str(input, 'taskId'),
-      checkName: str(input, 'checkName'),
+      taskId: input.taskId,
+      checkName: input.checkName,
       resourceKey: resource === undefined ? undefined : resourceKey(resource),
-      from: timeMs(input['startTime'], 'startTime'),
-      to: timeMs(input['endTime'], 'endTime'),
-      suppressed: boolOf(input['listSuppressedFindings'], 'listSuppressedFindings'),
-      limit: pageSize(input['maxResults']),
-      cursor: str(input, 'nextToken'),
+      from: timeMs(input.startTime, 'startTime'),
+      to: timeMs(input.endTime, 'endTime'),
+      suppressed: input.listSuppressedFindings,
+      limit: input.maxResults ?? PAGE,
+      cursor: input.nextToken,
     });
     return { findings: page.items.map((f) => findingJson(f)), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding' } }, async (request) => ({ finding: findingJson(await engine.describeFinding(params(request)['findingId'] as string)) }));
+  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding', ...c.describeFinding } }, async (request) => ({ finding: findingJson(await engine.describeFinding(request.params.findingId)) }));
 
-  app.get('/audit/relatedResources', { schema: { tags, summary: 'ListRelatedResourcesForAuditFinding' } }, async (request) => {
-    const q = query(request);
-    const findingId = q['findingId'];
-    if (findingId === undefined || findingId === '') throw new VigilError('audit.invalid_request', 'findingId is required');
-    const finding = await engine.describeFinding(findingId);
-    const limit = pageSize(q['maxResults']);
-    const offset = q['nextToken'] === undefined ? 0 : Number(q['nextToken']);
+  app.get('/audit/relatedResources', { schema: { tags, summary: 'ListRelatedResourcesForAuditFinding', ...c.listRelatedResources } }, async (request) => {
+    const q = request.query;
+    const finding = await engine.describeFinding(q.findingId);
+    const limit = q.maxResults ?? PAGE;
+    const offset = q.nextToken === undefined ? 0 : Number(q.nextToken);
     if (!Number.isInteger(offset) || offset < 0) throw new VigilError('audit.invalid_request', 'nextToken is not one this server issued');
     const items = finding.relatedResources.slice(offset, offset + limit).map(relatedJson);
     return { relatedResources: items, ...(offset + limit < finding.relatedResources.length ? { nextToken: String(offset + limit) } : {}) };
   });
 
   // IoT logging = Vigil's audit log (LOGGING_DISABLED_CHECK, ENABLE_IOT_LOGGING).
-  app.get('/v2LoggingOptions', { schema: { tags, summary: 'GetV2LoggingOptions' } }, async () => {
+  app.get('/v2LoggingOptions', { schema: { tags, summary: 'GetV2LoggingOptions', ...c.getLoggingOptions } }, async () => {
     const options = await engine.options.store.getLogging();
     return options === undefined ? { defaultLogLevel: 'DISABLED', disableAllLogs: true } : { roleArn: options.roleArn, defaultLogLevel: options.defaultLogLevel, disableAllLogs: options.disableAllLogs };
   });
 
-  app.post('/v2LoggingOptions', { schema: { tags, summary: 'SetV2LoggingOptions' } }, async (request) => {
-    const input = body(request);
-    const level = str(input, 'defaultLogLevel') ?? 'ERROR';
-    if (!['DEBUG', 'INFO', 'ERROR', 'WARN', 'DISABLED'].includes(level)) throw new VigilError('audit.invalid_request', 'defaultLogLevel must be DEBUG, INFO, ERROR, WARN or DISABLED');
-    await engine.options.store.putLogging({ roleArn: str(input, 'roleArn') ?? '', defaultLogLevel: level as AuditLoggingOptions['defaultLogLevel'], disableAllLogs: boolOf(input['disableAllLogs'], 'disableAllLogs') ?? false });
+  app.post('/v2LoggingOptions', { schema: { tags, summary: 'SetV2LoggingOptions', ...c.setLoggingOptions } }, async (request) => {
+    const input = request.body;
+    await engine.options.store.putLogging({ roleArn: input.roleArn ?? '', defaultLogLevel: input.defaultLogLevel ?? 'ERROR', disableAllLogs: input.disableAllLogs ?? false });
     return {};
   });
-
 }

@@ -3,9 +3,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { Type } from 'typebox';
 import { VigilError, constantTimeEqual } from '../../core/index.js';
 import type { ApiDeps } from '../deps.js';
+import { consoleContract as c } from '../contract/index.js';
+import { typed } from '../route-app.js';
+import type { SessionStore } from '../session.js';
 import { SESSION_COOKIE, readCookie, sessionCookie, sessionsOf } from '../session.js';
 
 const PUBLIC = { public: true } as const;
@@ -21,22 +23,26 @@ export function defaultConsoleDir(): string {
 }
 
 /** The console: sign-in/out (session cookie + CSRF token), `/ui/` static files, `/` → `/ui/`. */
-export function consoleRoutes(app: FastifyInstance, deps: ApiDeps): void {
+/** What the console routes use; without `sessions` (a test mounting only these routes) they keep their own in memory. */
+export type ConsoleDeps = Pick<ApiDeps, 'clock' | 'adminTokens'> & { readonly sessions?: SessionStore };
+
+export function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   consoleRoutesFor(defaultConsoleDir())(app, deps);
 }
 
-export function consoleRoutesFor(webDir: string): (app: FastifyInstance, deps: ApiDeps) => void {
-  return (app, deps) => {
+export function consoleRoutesFor(webDir: string): (app: FastifyInstance, deps: ConsoleDeps) => void {
+  return (fastify, deps) => {
+    const app = typed(fastify);
     const sessions = sessionsOf(deps);
 
     app.post(
       '/api/v1/session',
       {
         config: PUBLIC,
-        schema: { tags: ['console'], summary: 'Sign in: exchange an API token (or a one-time ticket) for a session cookie', body: Type.Object({ token: Type.Optional(Type.String({ minLength: 1 })), ticket: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }) },
+        schema: { tags: ['console'], summary: 'Sign in: exchange an API token (or a one-time ticket) for a session cookie', ...c.signIn },
       },
       async (request, reply) => {
-        const body = request.body as { token?: string; ticket?: string };
+        const body = request.body;
         let valid = false;
         if (body.token !== undefined) for (const candidate of deps.adminTokens) valid = constantTimeEqual(candidate, body.token) || valid;
         else if (body.ticket !== undefined) valid = sessions.redeemTicket(body.ticket);
@@ -50,7 +56,7 @@ export function consoleRoutesFor(webDir: string): (app: FastifyInstance, deps: A
       },
     );
 
-    app.get('/api/v1/session', { schema: { tags: ['console'], summary: 'The current session (its CSRF token) or the kind of credential used' } }, async (request, reply) => {
+    app.get('/api/v1/session', { schema: { tags: ['console'], summary: 'The current session (its CSRF token) or the kind of credential used', ...c.session } }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
       const session = request.principal?.kind === 'session' && cookie !== undefined ? sessions.find(cookie) : undefined;
@@ -58,14 +64,14 @@ export function consoleRoutesFor(webDir: string): (app: FastifyInstance, deps: A
       return { principal: 'session', csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
     });
 
-    app.delete('/api/v1/session', { schema: { tags: ['console'], summary: 'Sign out (ends the session, clears the cookie)' } }, async (request, reply) => {
+    app.delete('/api/v1/session', { schema: { tags: ['console'], summary: 'Sign out (ends the session, clears the cookie)', ...c.signOut } }, async (request, reply) => {
       const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
       if (cookie !== undefined) sessions.delete(cookie);
       reply.header('set-cookie', sessionCookie('', 0, request.protocol === 'https'));
       return reply.status(204).send();
     });
 
-    app.post('/api/v1/session/tickets', { schema: { tags: ['console'], summary: 'Create a one-time sign-in link (valid 15 minutes)' } }, async (request) => {
+    app.post('/api/v1/session/tickets', { schema: { tags: ['console'], summary: 'Create a one-time sign-in link (valid 15 minutes)', ...c.createTicket } }, async () => {
       const ticket = sessions.createTicket();
       return { ticket, path: `/ui/?ticket=${ticket}` };
     });

@@ -1,21 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../core/index.js';
+import { detectContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { compact, int, query, seconds } from './iot-registry-support.js';
+import { typed } from '../route-app.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT Device Defender: Detect'];
 
 /** GetBehaviorModelTrainingSummaries (§4): one summary per ML behavior, offset-paged (maxResults 1..10). */
-export function detectMlRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const ml = deps.detect?.ml;
-  if (ml === undefined) return;
-  app.get('/behavior-model-training/summaries', { schema: { tags, summary: 'GetBehaviorModelTrainingSummaries' } }, async (request) => {
-    const q = query(request);
-    const maxResults = int(q['maxResults'], 'maxResults') ?? 10;
-    if (maxResults < 1 || maxResults > 10) throw new VigilError('detect.invalid_request', 'maxResults must be between 1 and 10');
-    const offset = q['nextToken'] === undefined ? 0 : Number(q['nextToken']);
+export function detectMlRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'detect'>): void {
+  const app = typed(fastify);
+  const { ml } = deps.detect;
+  app.get('/behavior-model-training/summaries', { schema: { tags, summary: 'GetBehaviorModelTrainingSummaries', ...c.trainingSummaries } }, async (request) => {
+    const q = request.query;
+    const maxResults = q.maxResults ?? 10;
+    const offset = q.nextToken === undefined ? 0 : Number(q.nextToken);
     if (!Number.isInteger(offset) || offset < 0) throw new VigilError('detect.invalid_request', 'invalid nextToken');
-    const records = await ml.summaries(q['securityProfileName']);
+    // Without ML Detect (a Detect built without models) there is nothing in training.
+    const records = ml === undefined ? [] : await ml.summaries(q.securityProfileName);
     const page = records.slice(offset, offset + maxResults);
     return compact({
       summaries: page.map((r) =>

@@ -1,5 +1,6 @@
 import { VigilError } from '../../core/index.js';
-import type { Behavior, MetricValue, SecurityProfile } from '../../model/index.js';
+import type { SecurityProfile } from '../../model/index.js';
+import type { ProfileDescription } from '../contract/index.js';
 import { compact, seconds } from './iot-registry-support.js';
 
 /** rest-json query timestamps: ISO-8601 (the SDK's default) or epoch seconds. */
@@ -19,21 +20,7 @@ export function bodyTime(value: unknown, name: string): number | undefined {
   throw new VigilError('api.invalid_request', `${name} must be a timestamp`);
 }
 
-export function array<T>(record: Record<string, unknown>, name: string): T[] | undefined {
-  const value = record[name];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new VigilError('api.invalid_request', `${name} must be a list`);
-  return value as T[];
-}
-
-export function object<T>(record: Record<string, unknown>, name: string): T | undefined {
-  const value = record[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new VigilError('api.invalid_request', `${name} must be an object`);
-  return value as T;
-}
-
-export function profileBody(profile: SecurityProfile, arn: string): Record<string, unknown> {
+export function profileBody(profile: SecurityProfile, arn: string): ProfileDescription {
   return compact({
     securityProfileName: profile.name,
     securityProfileArn: arn,
@@ -49,4 +36,3 @@ export function profileBody(profile: SecurityProfile, arn: string): Record<strin
   });
 }
 
-export type { Behavior, MetricValue };

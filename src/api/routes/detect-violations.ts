@@ -1,25 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Violation } from '../../model/index.js';
 import type { ListedEvent } from '../../detect/index.js';
+import { detectContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { typed } from '../route-app.js';
 import { queryTime } from './detect-support.js';
-import { body, bool, compact, int, params, query, seconds, str } from './iot-registry-support.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT Device Defender: Detect'];
 
 /** ListActiveViolations, ListViolationEvents, PutVerificationStateOnViolation, ListMetricValues (§3.5). */
-export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function detectViolationRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'detect'>): void {
+  const app = typed(fastify);
   const { detect } = deps;
-  if (detect === undefined) return;
-  const filter = (q: Record<string, string | undefined>) => ({
-    thingName: q['thingName'],
-    securityProfileName: q['securityProfileName'],
-    behaviorCriteriaType: q['behaviorCriteriaType'],
-    listSuppressedAlerts: bool(q['listSuppressedAlerts'], 'listSuppressedAlerts'),
-    verificationState: q['verificationState'],
-    nextToken: q['nextToken'],
-    maxResults: int(q['maxResults'], 'maxResults'),
-  });
   const additional = (v: { behavior: Violation['behavior'] }) => {
     const confidence = v.behavior.criteria?.mlDetectionConfig?.confidenceLevel;
     return confidence === undefined ? undefined : { confidenceLevel: confidence };
@@ -51,35 +44,26 @@ export function detectViolationRoutes(app: FastifyInstance, deps: ApiDeps): void
       violationEventTime: seconds(e.time),
     });
 
-  app.get('/active-violations', { schema: { tags, summary: 'ListActiveViolations' } }, async (request) => {
-    const listed = await detect.violations.listActive(filter(query(request)));
+  app.get('/active-violations', { schema: { tags, summary: 'ListActiveViolations', ...c.listActiveViolations } }, async (request) => {
+    const listed = await detect.violations.listActive(request.query);
     return compact({ activeViolations: listed.items.map(active), nextToken: listed.nextToken });
   });
 
-  app.get('/violation-events', { schema: { tags, summary: 'ListViolationEvents' } }, async (request) => {
-    const q = query(request);
-    const listed = await detect.violations.listEvents({ ...filter(q), startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime') });
+  app.get('/violation-events', { schema: { tags, summary: 'ListViolationEvents', ...c.listViolationEvents } }, async (request) => {
+    const q = request.query;
+    const listed = await detect.violations.listEvents({ ...q, startTime: queryTime(q.startTime, 'startTime'), endTime: queryTime(q.endTime, 'endTime') });
     return compact({ violationEvents: listed.items.map(event), nextToken: listed.nextToken });
   });
 
-  app.post('/violations/verification-state/:violationId', { schema: { tags, summary: 'PutVerificationStateOnViolation' } }, async (request) => {
-    const b = body(request);
-    await detect.violations.putVerificationState(params(request)['violationId'] as string, str(b, 'verificationState'), str(b, 'verificationStateDescription'));
+  app.post('/violations/verification-state/:violationId', { schema: { tags, summary: 'PutVerificationStateOnViolation', ...c.putVerificationState } }, async (request) => {
+    const b = request.body;
+    await detect.violations.putVerificationState(request.params.violationId, b.verificationState, b.verificationStateDescription);
     return {};
   });
 
-  app.get('/metric-values', { schema: { tags, summary: 'ListMetricValues' } }, async (request) => {
-    const q = query(request);
-    const listed = await detect.violations.listMetricValues({
-      thingName: q['thingName'],
-      metricName: q['metricName'],
-      dimensionName: q['dimensionName'],
-      dimensionValueOperator: q['dimensionValueOperator'],
-      startTime: queryTime(q['startTime'], 'startTime'),
-      endTime: queryTime(q['endTime'], 'endTime'),
-      nextToken: q['nextToken'],
-      maxResults: int(q['maxResults'], 'maxResults'),
-    });
+  app.get('/metric-values', { schema: { tags, summary: 'ListMetricValues', ...c.listMetricValues } }, async (request) => {
+    const q = request.query;
+    const listed = await detect.violations.listMetricValues({ ...q, startTime: queryTime(q.startTime, 'startTime'), endTime: queryTime(q.endTime, 'endTime') });
     return compact({ metricDatumList: listed.items.map((d) => ({ timestamp: seconds(d.time), value: d.value })), nextToken: listed.nextToken });
   });
 }

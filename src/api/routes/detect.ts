@@ -1,132 +1,133 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertTarget, Behavior, MetricToRetain, MetricsExportConfig, Tag } from '../../model/index.js';
+import { detectContract as c, type ProfileBody } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { array, object, profileBody } from './detect-support.js';
-import { body, bool, compact, int, optionalBool, params, query, required, seconds, str } from './iot-registry-support.js';
+import { typed } from '../route-app.js';
+import { profileBody } from './detect-support.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT Device Defender: Detect'];
 
+/** The body's AWS shapes as the engine takes them; the engine checks behaviors and metrics (AWS's validation messages). */
+function profileInput(b: ProfileBody) {
+  return {
+    securityProfileDescription: b.securityProfileDescription,
+    behaviors: b.behaviors as unknown as readonly Behavior[] | undefined,
+    alertTargets: b.alertTargets as Readonly<Record<string, AlertTarget>> | undefined,
+    additionalMetricsToRetain: b.additionalMetricsToRetain,
+    additionalMetricsToRetainV2: b.additionalMetricsToRetainV2 as unknown as readonly MetricToRetain[] | undefined,
+    tags: b.tags as readonly Tag[] | undefined,
+    metricsExportConfig: b.metricsExportConfig as MetricsExportConfig | undefined,
+  };
+}
+
 /** Security profiles, targets, behavior validation, custom metrics and dimensions (AWS IoT rest-json paths, §10). */
-export function detectRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { detect } = deps;
-  if (detect === undefined) return;
-  const { profiles } = detect;
-  const input = (b: Record<string, unknown>) => ({
-    securityProfileDescription: str(b, 'securityProfileDescription'),
-    behaviors: array<Behavior>(b, 'behaviors'),
-    alertTargets: object<Record<string, AlertTarget>>(b, 'alertTargets'),
-    additionalMetricsToRetain: array<string>(b, 'additionalMetricsToRetain'),
-    additionalMetricsToRetainV2: array<MetricToRetain>(b, 'additionalMetricsToRetainV2'),
-    tags: array<Tag>(b, 'tags'),
-    metricsExportConfig: object<MetricsExportConfig>(b, 'metricsExportConfig'),
-  });
+export function detectRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'detect'>): void {
+  const app = typed(fastify);
+  const { profiles } = deps.detect;
 
-  app.post('/security-profile-behaviors/validate', { schema: { tags, summary: 'ValidateSecurityProfileBehaviors' } }, async (request) => profiles.validate(array<Behavior>(body(request), 'behaviors') ?? []));
+  app.post('/security-profile-behaviors/validate', { schema: { tags, summary: 'ValidateSecurityProfileBehaviors', ...c.validateBehaviors } }, async (request) => profiles.validate((request.body.behaviors ?? []) as unknown as readonly Behavior[]));
 
-  app.post('/security-profiles/:name', { schema: { tags, summary: 'CreateSecurityProfile' } }, async (request) => {
-    const profile = await profiles.createProfile(params(request)['name'] as string, input(body(request)));
+  app.post('/security-profiles/:name', { schema: { tags, summary: 'CreateSecurityProfile', ...c.createProfile } }, async (request) => {
+    const profile = await profiles.createProfile(request.params.name, profileInput(request.body));
     return { securityProfileName: profile.name, securityProfileArn: profiles.arn.profile(profile.name) };
   });
 
-  app.get('/security-profiles/:name', { schema: { tags, summary: 'DescribeSecurityProfile' } }, async (request) => {
-    const profile = await profiles.describeProfile(params(request)['name'] as string);
+  app.get('/security-profiles/:name', { schema: { tags, summary: 'DescribeSecurityProfile', ...c.describeProfile } }, async (request) => {
+    const profile = await profiles.describeProfile(request.params.name);
     return profileBody(profile, profiles.arn.profile(profile.name));
   });
 
-  app.patch('/security-profiles/:name', { schema: { tags, summary: 'UpdateSecurityProfile' } }, async (request) => {
-    const b = body(request);
-    const profile = await profiles.updateProfile(params(request)['name'] as string, {
-      ...input(b),
-      deleteBehaviors: optionalBool(b, 'deleteBehaviors'),
-      deleteAlertTargets: optionalBool(b, 'deleteAlertTargets'),
-      deleteAdditionalMetricsToRetain: optionalBool(b, 'deleteAdditionalMetricsToRetain'),
-      deleteMetricsExportConfig: optionalBool(b, 'deleteMetricsExportConfig'),
-      expectedVersion: int(query(request)['expectedVersion'], 'expectedVersion'),
+  app.patch('/security-profiles/:name', { schema: { tags, summary: 'UpdateSecurityProfile', ...c.updateProfile } }, async (request) => {
+    const b = request.body;
+    const profile = await profiles.updateProfile(request.params.name, {
+      ...profileInput(b),
+      deleteBehaviors: b.deleteBehaviors,
+      deleteAlertTargets: b.deleteAlertTargets,
+      deleteAdditionalMetricsToRetain: b.deleteAdditionalMetricsToRetain,
+      deleteMetricsExportConfig: b.deleteMetricsExportConfig,
+      expectedVersion: request.query.expectedVersion,
     });
     return profileBody(profile, profiles.arn.profile(profile.name));
   });
 
-  app.delete('/security-profiles/:name', { schema: { tags, summary: 'DeleteSecurityProfile' } }, async (request) => {
-    await profiles.deleteProfile(params(request)['name'] as string, int(query(request)['expectedVersion'], 'expectedVersion'));
+  app.delete('/security-profiles/:name', { schema: { tags, summary: 'DeleteSecurityProfile', ...c.deleteProfile } }, async (request) => {
+    await profiles.deleteProfile(request.params.name, request.query.expectedVersion);
     return {};
   });
 
-  app.get('/security-profiles', { schema: { tags, summary: 'ListSecurityProfiles' } }, async (request) => {
-    const q = query(request);
-    const listed = await profiles.listProfiles({ dimensionName: q['dimensionName'], metricName: q['metricName'], nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/security-profiles', { schema: { tags, summary: 'ListSecurityProfiles', ...c.listProfiles } }, async (request) => {
+    const listed = await profiles.listProfiles(request.query);
     return compact({ securityProfileIdentifiers: listed.items.map((p) => ({ name: p.name, arn: profiles.arn.profile(p.name) })), nextToken: listed.nextToken });
   });
 
-  app.put('/security-profiles/:name/targets', { schema: { tags, summary: 'AttachSecurityProfile' } }, async (request) => {
-    await profiles.attach(params(request)['name'] as string, required(query(request) as Record<string, unknown>, 'securityProfileTargetArn'));
+  app.put('/security-profiles/:name/targets', { schema: { tags, summary: 'AttachSecurityProfile', ...c.attachProfile } }, async (request) => {
+    await profiles.attach(request.params.name, request.query.securityProfileTargetArn);
     return {};
   });
 
-  app.delete('/security-profiles/:name/targets', { schema: { tags, summary: 'DetachSecurityProfile' } }, async (request) => {
-    await profiles.detach(params(request)['name'] as string, required(query(request) as Record<string, unknown>, 'securityProfileTargetArn'));
+  app.delete('/security-profiles/:name/targets', { schema: { tags, summary: 'DetachSecurityProfile', ...c.detachProfile } }, async (request) => {
+    await profiles.detach(request.params.name, request.query.securityProfileTargetArn);
     return {};
   });
 
-  app.get('/security-profiles/:name/targets', { schema: { tags, summary: 'ListTargetsForSecurityProfile' } }, async (request) => {
-    const q = query(request);
-    const listed = await profiles.listTargets(params(request)['name'] as string, { nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/security-profiles/:name/targets', { schema: { tags, summary: 'ListTargetsForSecurityProfile', ...c.listTargets } }, async (request) => {
+    const listed = await profiles.listTargets(request.params.name, request.query);
     return compact({ securityProfileTargets: listed.items.map((arn) => ({ arn })), nextToken: listed.nextToken });
   });
 
-  app.get('/security-profiles-for-target', { schema: { tags, summary: 'ListSecurityProfilesForTarget' } }, async (request) => {
-    const q = query(request);
-    const listed = await profiles.listProfilesForTarget(required(q as Record<string, unknown>, 'securityProfileTargetArn'), { recursive: bool(q['recursive'], 'recursive'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/security-profiles-for-target', { schema: { tags, summary: 'ListSecurityProfilesForTarget', ...c.listProfilesForTarget } }, async (request) => {
+    const { securityProfileTargetArn, ...options } = request.query;
+    const listed = await profiles.listProfilesForTarget(securityProfileTargetArn, options);
     return compact({
       securityProfileTargetMappings: listed.items.map((m) => ({ securityProfileIdentifier: { name: m.profileName, arn: profiles.arn.profile(m.profileName) }, target: { arn: m.targetArn } })),
       nextToken: listed.nextToken,
     });
   });
 
-  app.post('/custom-metric/:metricName', { schema: { tags, summary: 'CreateCustomMetric' } }, async (request) => {
-    const b = body(request);
-    const metric = await profiles.createCustomMetric(params(request)['metricName'] as string, { metricType: str(b, 'metricType'), displayName: str(b, 'displayName'), tags: array<Tag>(b, 'tags') });
+  app.post('/custom-metric/:metricName', { schema: { tags, summary: 'CreateCustomMetric', ...c.createCustomMetric } }, async (request) => {
+    const b = request.body;
+    const metric = await profiles.createCustomMetric(request.params.metricName, { metricType: b.metricType, displayName: b.displayName, tags: b.tags as readonly Tag[] | undefined });
     return { metricName: metric.name, metricArn: profiles.arn.customMetric(metric.name) };
   });
 
   const metricBody = (m: { name: string; displayName: string | undefined; metricType: string; createdAt: number; updatedAt: number }) =>
     compact({ metricName: m.name, metricArn: profiles.arn.customMetric(m.name), metricType: m.metricType, displayName: m.displayName, creationDate: seconds(m.createdAt), lastModifiedDate: seconds(m.updatedAt) });
 
-  app.get('/custom-metric/:metricName', { schema: { tags, summary: 'DescribeCustomMetric' } }, async (request) => metricBody(await profiles.describeCustomMetric(params(request)['metricName'] as string)));
+  app.get('/custom-metric/:metricName', { schema: { tags, summary: 'DescribeCustomMetric', ...c.describeCustomMetric } }, async (request) => metricBody(await profiles.describeCustomMetric(request.params.metricName)));
 
-  app.patch('/custom-metric/:metricName', { schema: { tags, summary: 'UpdateCustomMetric' } }, async (request) => metricBody(await profiles.updateCustomMetric(params(request)['metricName'] as string, required(body(request), 'displayName'))));
+  app.patch('/custom-metric/:metricName', { schema: { tags, summary: 'UpdateCustomMetric', ...c.updateCustomMetric } }, async (request) => metricBody(await profiles.updateCustomMetric(request.params.metricName, request.body.displayName)));
 
-  app.delete('/custom-metric/:metricName', { schema: { tags, summary: 'DeleteCustomMetric' } }, async (request) => {
-    await profiles.deleteCustomMetric(params(request)['metricName'] as string);
+  app.delete('/custom-metric/:metricName', { schema: { tags, summary: 'DeleteCustomMetric', ...c.deleteCustomMetric } }, async (request) => {
+    await profiles.deleteCustomMetric(request.params.metricName);
     return {};
   });
 
-  app.get('/custom-metrics', { schema: { tags, summary: 'ListCustomMetrics' } }, async (request) => {
-    const q = query(request);
-    const listed = await profiles.listCustomMetrics({ nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/custom-metrics', { schema: { tags, summary: 'ListCustomMetrics', ...c.listCustomMetrics } }, async (request) => {
+    const listed = await profiles.listCustomMetrics(request.query);
     return compact({ metricNames: listed.items.map((m) => m.name), nextToken: listed.nextToken });
   });
 
   const dimensionBody = (d: { name: string; type: string; stringValues: readonly string[]; createdAt: number; updatedAt: number }) =>
     ({ name: d.name, arn: profiles.arn.dimension(d.name), type: d.type, stringValues: d.stringValues, creationDate: seconds(d.createdAt), lastModifiedDate: seconds(d.updatedAt) });
 
-  app.post('/dimensions/:name', { schema: { tags, summary: 'CreateDimension' } }, async (request) => {
-    const b = body(request);
-    const dimension = await profiles.createDimension(params(request)['name'] as string, { type: str(b, 'type'), stringValues: array<string>(b, 'stringValues'), tags: array<Tag>(b, 'tags') });
+  app.post('/dimensions/:name', { schema: { tags, summary: 'CreateDimension', ...c.createDimension } }, async (request) => {
+    const b = request.body;
+    const dimension = await profiles.createDimension(request.params.name, { type: b.type, stringValues: b.stringValues, tags: b.tags as readonly Tag[] | undefined });
     return { name: dimension.name, arn: profiles.arn.dimension(dimension.name) };
   });
 
-  app.get('/dimensions/:name', { schema: { tags, summary: 'DescribeDimension' } }, async (request) => dimensionBody(await profiles.describeDimension(params(request)['name'] as string)));
+  app.get('/dimensions/:name', { schema: { tags, summary: 'DescribeDimension', ...c.describeDimension } }, async (request) => dimensionBody(await profiles.describeDimension(request.params.name)));
 
-  app.patch('/dimensions/:name', { schema: { tags, summary: 'UpdateDimension' } }, async (request) => dimensionBody(await profiles.updateDimension(params(request)['name'] as string, array<string>(body(request), 'stringValues'))));
+  app.patch('/dimensions/:name', { schema: { tags, summary: 'UpdateDimension', ...c.updateDimension } }, async (request) => dimensionBody(await profiles.updateDimension(request.params.name, request.body.stringValues)));
 
-  app.delete('/dimensions/:name', { schema: { tags, summary: 'DeleteDimension' } }, async (request) => {
-    await profiles.deleteDimension(params(request)['name'] as string);
+  app.delete('/dimensions/:name', { schema: { tags, summary: 'DeleteDimension', ...c.deleteDimension } }, async (request) => {
+    await profiles.deleteDimension(request.params.name);
     return {};
   });
 
-  app.get('/dimensions', { schema: { tags, summary: 'ListDimensions' } }, async (request) => {
-    const q = query(request);
-    const listed = await profiles.listDimensions({ nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/dimensions', { schema: { tags, summary: 'ListDimensions', ...c.listDimensions } }, async (request) => {
+    const listed = await profiles.listDimensions(request.query);
     return compact({ dimensionNames: listed.items.map((d) => d.name), nextToken: listed.nextToken });
   });
 }

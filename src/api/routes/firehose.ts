@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { Compile } from 'typebox/compile';
 import { VigilError, isVigilError } from '../../core/index.js';
 import { describeStream, streamInputFromCreate, MAX_RECORD_BYTES, type StreamService } from '../../stream/index.js';
+import { firehoseContract, firehoseOperations, type FirehoseOperation, type FirehoseOutput } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { typed } from '../route-app.js';
 
 type Json = Record<string, unknown>;
 const MAX_BATCH_RECORDS = 500;
@@ -34,9 +37,9 @@ function streamName(body: Json): string {
   return name;
 }
 
-type Operation = (streams: StreamService, body: Json, deps: ApiDeps) => Promise<unknown>;
+type Operation = (streams: StreamService, body: Json, deps: Pick<ApiDeps, 'region' | 'accountId'>) => Promise<FirehoseOutput<FirehoseOperation>>;
 
-const OPERATIONS: Readonly<Record<string, Operation>> = {
+const OPERATIONS: Readonly<Record<FirehoseOperation, Operation>> = {
   async PutRecord(streams, body) {
     const record = decodeRecord(body['Record'], 0);
     const put = await streams.put(streamName(body), [record]);
@@ -76,17 +79,33 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
 };
 
+const INPUTS = Object.fromEntries(Object.entries(firehoseOperations).map(([name, o]) => [name, Compile(o.input)])) as Readonly<Record<FirehoseOperation, ReturnType<typeof Compile>>>;
+
+/** The operation's input checked against its contract; a failure names the member, as Firehose's validation errors do. */
+function checkInput(operation: FirehoseOperation, body: Json): void {
+  const validator = INPUTS[operation];
+  if (validator.Check(body)) return;
+  const [first] = validator.Errors(body);
+  const member = first === undefined ? '' : first.instancePath.split('/').filter((s) => s !== '').join('.');
+  const missing = (first?.params as { requiredProperties?: string[] } | undefined)?.requiredProperties?.[0];
+  const where = [member, missing].filter((s) => s !== undefined && s !== '').join('.');
+  throw invalid(`1 validation error detected: Value at '${where === '' ? 'request' : where}' failed to satisfy constraint: ${missing !== undefined ? 'Member must not be null' : first?.message ?? 'invalid'}`);
+}
+
 /** Firehose's AWS JSON 1.1 API: `POST /` with `X-Amz-Target: Firehose_20150804.<Operation>`. */
-export function firehoseRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/', { config: { errorStyle: 'aws-json' }, schema: { hide: true } }, async (request: FastifyRequest, reply) => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS[target.slice(TARGET_PREFIX.length)] : undefined;
-    if (operation === undefined) throw new VigilError('firehose.unknown_operation', `unsupported X-Amz-Target "${target}"`, { hint: `supported: ${Object.keys(OPERATIONS).map((o) => TARGET_PREFIX + o).join(', ')}` });
-    if (deps.streams === undefined) throw new VigilError('stream.unavailable', 'delivery streams are not running in this process');
-    const body = typeof request.body === 'object' && request.body !== null && !Buffer.isBuffer(request.body) ? (request.body as Json) : {};
+export function firehoseRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'streams' | 'region' | 'accountId'>): void {
+  const app = typed(fastify);
+  app.post('/', { config: { errorStyle: 'aws-json' }, schema: { tags: ['Firehose (AWS JSON 1.1)'], summary: 'PutRecord, PutRecordBatch, CreateDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream', ...firehoseContract.call } }, async (request, reply) => {
+    const target = request.headers['x-amz-target'];
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    if (!Object.hasOwn(OPERATIONS, name)) throw new VigilError('firehose.unknown_operation', `unsupported X-Amz-Target "${target}"`, { hint: `supported: ${Object.keys(OPERATIONS).map((o) => TARGET_PREFIX + o).join(', ')}` });
+    const operation = name as FirehoseOperation;
+    const body = request.body;
     try {
-      const result = await operation(deps.streams, body, deps);
-      return reply.type('application/x-amz-json-1.1').send(result);
+      checkInput(operation, body);
+      const result = await OPERATIONS[operation](deps.streams, body, deps);
+      void reply.type('application/x-amz-json-1.1');
+      return result;
     } catch (error) {
       throw firehoseError(error);
     }

@@ -1,15 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import type { FastifyInstance } from 'fastify';
 import type { CaCertificate, Certificate } from '../../model/index.js';
+import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { body, bool, compact, int, params, query, required, seconds, str } from './iot-registry-support.js';
+import { typed } from '../route-app.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT: certificates'];
 
 /** AWS IoT certificates, CA certificates and thing principals (rest-json, service model paths). */
-export function iotCertificateRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function iotCertificateRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'registry' | 'accountId'>): void {
+  const app = typed(fastify);
   const { registry } = deps;
-  if (registry === undefined) return;
   const { arns } = registry;
   const describe = (c: Certificate) =>
     compact({
@@ -34,7 +35,7 @@ export function iotCertificateRoutes(app: FastifyInstance, deps: ApiDeps): void 
     certificatePem: c.certificatePem,
     ownedBy: deps.accountId,
     creationDate: seconds(c.createdAt),
-    autoRegistrationStatus: c.autoRegistration ? 'ENABLE' : 'DISABLE',
+    autoRegistrationStatus: c.autoRegistration ? ('ENABLE' as const) : ('DISABLE' as const),
     lastModifiedDate: seconds(c.updatedAt),
     customerVersion: c.customerVersion,
     generationId: c.generationId,
@@ -42,99 +43,88 @@ export function iotCertificateRoutes(app: FastifyInstance, deps: ApiDeps): void 
     certificateMode: 'DEFAULT',
   });
 
-  app.post('/keys-and-certificate', { schema: { tags, summary: 'CreateKeysAndCertificate' } }, async (request) => {
-    const issued = await registry.certificates.createKeysAndCertificate(bool(query(request)['setAsActive'], 'setAsActive') === true);
-    const c = issued.certificate;
-    return { certificateArn: arns.cert(c.certificateId), certificateId: c.certificateId, certificatePem: c.certificatePem, keyPair: { PublicKey: issued.publicKeyPem, PrivateKey: issued.privateKeyPem } };
+  app.post('/keys-and-certificate', { schema: { tags, summary: 'CreateKeysAndCertificate', ...c.createKeysAndCertificate } }, async (request) => {
+    const issued = await registry.certificates.createKeysAndCertificate(request.query.setAsActive === true);
+    const cert = issued.certificate;
+    return { certificateArn: arns.cert(cert.certificateId), certificateId: cert.certificateId, certificatePem: cert.certificatePem, keyPair: { PublicKey: issued.publicKeyPem, PrivateKey: issued.privateKeyPem } };
   });
 
-  app.post('/certificates', { schema: { tags, summary: 'CreateCertificateFromCsr' } }, async (request) => {
-    const c = await registry.certificates.createCertificateFromCsr(required(body(request), 'certificateSigningRequest'), bool(query(request)['setAsActive'], 'setAsActive') === true);
-    return { certificateArn: arns.cert(c.certificateId), certificateId: c.certificateId, certificatePem: c.certificatePem };
+  app.post('/certificates', { schema: { tags, summary: 'CreateCertificateFromCsr', ...c.createCertificateFromCsr } }, async (request) => {
+    const created = await registry.certificates.createCertificateFromCsr(request.body.certificateSigningRequest, request.query.setAsActive === true);
+    return { certificateArn: arns.cert(created.certificateId), certificateId: created.certificateId, certificatePem: created.certificatePem };
   });
 
-  app.post('/certificate/register', { schema: { tags, summary: 'RegisterCertificate' } }, async (request) => {
-    const input = body(request);
-    const c = await registry.certificates.registerCertificate({ certificatePem: required(input, 'certificatePem'), caCertificatePem: str(input, 'caCertificatePem'), setAsActive: bool(query(request)['setAsActive'], 'setAsActive'), status: str(input, 'status') });
-    return { certificateArn: arns.cert(c.certificateId), certificateId: c.certificateId };
+  app.post('/certificate/register', { schema: { tags, summary: 'RegisterCertificate', ...c.registerCertificate } }, async (request) => {
+    const input = request.body;
+    const registered = await registry.certificates.registerCertificate({ certificatePem: input.certificatePem, caCertificatePem: input.caCertificatePem, setAsActive: request.query.setAsActive, status: input.status });
+    return { certificateArn: arns.cert(registered.certificateId), certificateId: registered.certificateId };
   });
 
-  app.post('/cacertificate', { schema: { tags, summary: 'RegisterCACertificate' } }, async (request) => {
-    const q = query(request);
-    const c = await registry.certificates.registerCaCertificate({ caCertificate: required(body(request), 'caCertificate'), setAsActive: bool(q['setAsActive'], 'setAsActive'), allowAutoRegistration: bool(q['allowAutoRegistration'], 'allowAutoRegistration') });
-    return { certificateArn: arns.caCert(c.certificateId), certificateId: c.certificateId };
+  app.post('/cacertificate', { schema: { tags, summary: 'RegisterCACertificate', ...c.registerCaCertificate } }, async (request) => {
+    const registered = await registry.certificates.registerCaCertificate({ caCertificate: request.body.caCertificate, setAsActive: request.query.setAsActive, allowAutoRegistration: request.query.allowAutoRegistration });
+    return { certificateArn: arns.caCert(registered.certificateId), certificateId: registered.certificateId };
   });
 
-  app.get('/certificates/:certificateId', { schema: { tags, summary: 'DescribeCertificate' } }, async (request) => ({ certificateDescription: describe(await registry.certificates.requireCertificate(params(request)['certificateId'] as string)) }));
+  app.get('/certificates/:certificateId', { schema: { tags, summary: 'DescribeCertificate', ...c.describeCertificate } }, async (request) => ({ certificateDescription: describe(await registry.certificates.requireCertificate(request.params.certificateId)) }));
 
-  app.get('/cacertificate/:certificateId', { schema: { tags, summary: 'DescribeCACertificate' } }, async (request) => ({ certificateDescription: describeCa(await registry.certificates.requireCa(params(request)['certificateId'] as string)) }));
+  app.get('/cacertificate/:certificateId', { schema: { tags, summary: 'DescribeCACertificate', ...c.describeCaCertificate } }, async (request) => ({ certificateDescription: describeCa(await registry.certificates.requireCa(request.params.certificateId)) }));
 
-  app.get('/certificates', { schema: { tags, summary: 'ListCertificates' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.certificates.listCertificates({ pageSize: int(q['pageSize'], 'pageSize'), marker: q['marker'], ascendingOrder: bool(q['isAscendingOrder'], 'isAscendingOrder') });
+  app.get('/certificates', { schema: { tags, summary: 'ListCertificates', ...c.listCertificates } }, async (request) => {
+    const q = request.query;
+    const listed = await registry.certificates.listCertificates({ pageSize: q.pageSize, marker: q.marker, ascendingOrder: q.isAscendingOrder });
     return compact({ certificates: listed.items.map((c) => ({ certificateArn: arns.cert(c.certificateId), certificateId: c.certificateId, status: c.status, certificateMode: 'DEFAULT', creationDate: seconds(c.createdAt) })), nextMarker: listed.nextToken });
   });
 
-  app.get('/certificates-by-ca/:caCertificateId', { schema: { tags, summary: 'ListCertificatesByCA' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.certificates.listCertificates({ pageSize: int(q['pageSize'], 'pageSize'), marker: q['marker'], ascendingOrder: bool(q['isAscendingOrder'], 'isAscendingOrder'), caCertificateId: params(request)['caCertificateId'] });
+  app.get('/certificates-by-ca/:caCertificateId', { schema: { tags, summary: 'ListCertificatesByCA', ...c.listCertificatesByCa } }, async (request) => {
+    const q = request.query;
+    const listed = await registry.certificates.listCertificates({ pageSize: q.pageSize, marker: q.marker, ascendingOrder: q.isAscendingOrder, caCertificateId: request.params.caCertificateId });
     return compact({ certificates: listed.items.map((c) => ({ certificateArn: arns.cert(c.certificateId), certificateId: c.certificateId, status: c.status, certificateMode: 'DEFAULT', creationDate: seconds(c.createdAt) })), nextMarker: listed.nextToken });
   });
 
-  app.get('/cacertificates', { schema: { tags, summary: 'ListCACertificates' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.certificates.listCaCertificates({ pageSize: int(q['pageSize'], 'pageSize'), marker: q['marker'], ascendingOrder: bool(q['isAscendingOrder'], 'isAscendingOrder') });
+  app.get('/cacertificates', { schema: { tags, summary: 'ListCACertificates', ...c.listCaCertificates } }, async (request) => {
+    const q = request.query;
+    const listed = await registry.certificates.listCaCertificates({ pageSize: q.pageSize, marker: q.marker, ascendingOrder: q.isAscendingOrder });
     return compact({ certificates: listed.items.map((c) => ({ certificateArn: arns.caCert(c.certificateId), certificateId: c.certificateId, status: c.status, creationDate: seconds(c.createdAt) })), nextMarker: listed.nextToken });
   });
 
-  app.put('/certificates/:certificateId', { schema: { tags, summary: 'UpdateCertificate' } }, async (request) => {
-    const newStatus = query(request)['newStatus'];
-    if (newStatus === undefined) throw new VigilError('api.invalid_request', 'newStatus is required');
-    await registry.certificates.updateCertificate(params(request)['certificateId'] as string, newStatus);
+  app.put('/certificates/:certificateId', { schema: { tags, summary: 'UpdateCertificate', ...c.updateCertificate } }, async (request) => {
+    await registry.certificates.updateCertificate(request.params.certificateId, request.query.newStatus);
     return {};
   });
 
-  app.put('/cacertificate/:certificateId', { schema: { tags, summary: 'UpdateCACertificate' } }, async (request) => {
-    const q = query(request);
-    await registry.certificates.updateCaCertificate(params(request)['certificateId'] as string, { newStatus: q['newStatus'], newAutoRegistrationStatus: q['newAutoRegistrationStatus'] });
+  app.put('/cacertificate/:certificateId', { schema: { tags, summary: 'UpdateCACertificate', ...c.updateCaCertificate } }, async (request) => {
+    await registry.certificates.updateCaCertificate(request.params.certificateId, request.query);
     return {};
   });
 
-  app.delete('/certificates/:certificateId', { schema: { tags, summary: 'DeleteCertificate' } }, async (request) => {
-    await registry.certificates.deleteCertificate(params(request)['certificateId'] as string, bool(query(request)['forceDelete'], 'forceDelete') === true);
+  app.delete('/certificates/:certificateId', { schema: { tags, summary: 'DeleteCertificate', ...c.deleteCertificate } }, async (request) => {
+    await registry.certificates.deleteCertificate(request.params.certificateId, request.query.forceDelete === true);
     return {};
   });
 
-  app.put('/things/:thingName/principals', { schema: { tags, summary: 'AttachThingPrincipal' } }, async (request) => {
-    await registry.certificates.attachThingPrincipal(params(request)['thingName'] as string, principal(request), query(request)['thingPrincipalType']);
+  app.put('/things/:thingName/principals', { schema: { tags, summary: 'AttachThingPrincipal', ...c.attachThingPrincipal } }, async (request) => {
+    await registry.certificates.attachThingPrincipal(request.params.thingName, request.headers['x-amzn-principal'], request.query.thingPrincipalType);
     return {};
   });
 
-  app.delete('/things/:thingName/principals', { schema: { tags, summary: 'DetachThingPrincipal' } }, async (request) => {
-    await registry.certificates.detachThingPrincipal(params(request)['thingName'] as string, principal(request));
+  app.delete('/things/:thingName/principals', { schema: { tags, summary: 'DetachThingPrincipal', ...c.detachThingPrincipal } }, async (request) => {
+    await registry.certificates.detachThingPrincipal(request.params.thingName, request.headers['x-amzn-principal']);
     return {};
   });
 
-  app.get('/things/:thingName/principals', { schema: { tags, summary: 'ListThingPrincipals' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.certificates.listThingPrincipals(params(request)['thingName'] as string, { nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/things/:thingName/principals', { schema: { tags, summary: 'ListThingPrincipals', ...c.listThingPrincipals } }, async (request) => {
+    const listed = await registry.certificates.listThingPrincipals(request.params.thingName, request.query);
     return compact({ principals: listed.items.map((id) => arns.cert(id)), nextToken: listed.nextToken });
   });
 
-  app.get('/principals/things', { schema: { tags, summary: 'ListPrincipalThings' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.certificates.listPrincipalThings(principal(request), { nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/principals/things', { schema: { tags, summary: 'ListPrincipalThings', ...c.listPrincipalThings } }, async (request) => {
+    const listed = await registry.certificates.listPrincipalThings(request.headers['x-amzn-principal'], request.query);
     return compact({ things: listed.items, nextToken: listed.nextToken });
   });
 
-  app.get('/api/v1/registry/ca', { schema: { tags: ['registry'], summary: 'The built-in CA (PEM), its id and its current CRL' } }, async () => {
+  app.get('/api/v1/registry/ca', { schema: { tags: ['registry'], summary: 'The built-in CA (PEM), its id and its current CRL', ...c.builtInCa } }, async () => {
     const ca = await registry.certificates.requireCa(registry.ca.caCertificateId);
     return { caCertificateId: ca.certificateId, caCertificatePem: ca.certificatePem, crlPem: ca.crlPem ?? null, defaultPolicyName: registry.defaultPolicyName };
   });
 }
 
-function principal(request: FastifyRequest): string {
-  const value = request.headers['x-amzn-principal'];
-  if (typeof value !== 'string' || value === '') throw new VigilError('api.invalid_request', 'the x-amzn-principal header (principal) is required');
-  return value;
-}

@@ -1,81 +1,77 @@
 import type { FastifyInstance } from 'fastify';
+import { VigilError } from '../../core/index.js';
 import type { Thing, ThingGroup } from '../../model/index.js';
 import { nameFromArn } from '../../registry/index.js';
+import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { attributes, body, bool, compact, int, optionalBool, params, query, required, seconds, str } from './iot-registry-support.js';
+import { typed } from '../route-app.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT: things'];
 
 /** AWS IoT things and thing groups (rest-json, service model paths). */
-export function iotThingRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'registry'>): void {
+  const app = typed(fastify);
   const { registry } = deps;
-  if (registry === undefined) return;
   const { arns } = registry;
   const thingSummary = (t: Thing) => compact({ thingName: t.thingName, thingTypeName: t.thingTypeName, thingArn: arns.thing(t.thingName), attributes: t.attributes, version: t.version });
   const groupSummary = (g: ThingGroup) => ({ groupName: g.groupName, groupArn: arns.thingGroup(g.groupName) });
 
-  app.post('/things/:thingName', { schema: { tags, summary: 'CreateThing' } }, async (request) => {
-    const input = body(request);
-    const thing = await registry.things.createThing({ thingName: params(request)['thingName'] as string, thingTypeName: str(input, 'thingTypeName'), attributes: attributes(input, 'attributePayload')?.attributes });
+  app.post('/things/:thingName', { schema: { tags, summary: 'CreateThing', ...c.createThing } }, async (request) => {
+    const input = request.body;
+    const thing = await registry.things.createThing({ thingName: request.params.thingName, thingTypeName: input.thingTypeName, attributes: input.attributePayload?.attributes });
     return { thingName: thing.thingName, thingArn: arns.thing(thing.thingName), thingId: thing.thingId };
   });
 
-  app.get('/things/:thingName', { schema: { tags, summary: 'DescribeThing' } }, async (request) => {
-    const thing = await registry.things.describeThing(params(request)['thingName'] as string);
+  app.get('/things/:thingName', { schema: { tags, summary: 'DescribeThing', ...c.describeThing } }, async (request) => {
+    const thing = await registry.things.describeThing(request.params.thingName);
     return compact({ defaultClientId: thing.thingName, thingName: thing.thingName, thingId: thing.thingId, thingArn: arns.thing(thing.thingName), thingTypeName: thing.thingTypeName, attributes: thing.attributes, version: thing.version });
   });
 
-  app.get('/things', { schema: { tags, summary: 'ListThings' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.things.listThings({ nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults'), thingTypeName: q['thingTypeName'], attributeName: q['attributeName'], attributeValue: q['attributeValue'], usePrefixAttributeValue: bool(q['usePrefixAttributeValue'], 'usePrefixAttributeValue') });
+  app.get('/things', { schema: { tags, summary: 'ListThings', ...c.listThings } }, async (request) => {
+    const listed = await registry.things.listThings(request.query);
     return compact({ things: listed.items.map(thingSummary), nextToken: listed.nextToken });
   });
 
-  app.patch('/things/:thingName', { schema: { tags, summary: 'UpdateThing' } }, async (request) => {
-    const input = body(request);
-    const expected = input['expectedVersion'];
-    await registry.things.updateThing(params(request)['thingName'] as string, {
-      thingTypeName: str(input, 'thingTypeName'),
-      removeThingType: optionalBool(input, 'removeThingType'),
-      attributePayload: attributes(input, 'attributePayload'),
-      expectedVersion: typeof expected === 'number' ? expected : undefined,
+  app.patch('/things/:thingName', { schema: { tags, summary: 'UpdateThing', ...c.updateThing } }, async (request) => {
+    const input = request.body;
+    const payload = input.attributePayload;
+    await registry.things.updateThing(request.params.thingName, {
+      thingTypeName: input.thingTypeName,
+      removeThingType: input.removeThingType,
+      attributePayload: payload === undefined ? undefined : { ...(payload.attributes === undefined ? {} : { attributes: payload.attributes }), ...(payload.merge === undefined ? {} : { merge: payload.merge }) },
+      expectedVersion: input.expectedVersion,
     });
     return {};
   });
 
-  app.delete('/things/:thingName', { schema: { tags, summary: 'DeleteThing' } }, async (request) => {
-    await registry.things.deleteThing(params(request)['thingName'] as string, int(query(request)['expectedVersion'], 'expectedVersion'));
+  app.delete('/things/:thingName', { schema: { tags, summary: 'DeleteThing', ...c.deleteThing } }, async (request) => {
+    await registry.things.deleteThing(request.params.thingName, request.query.expectedVersion);
     return {};
   });
 
   // Fixed paths first: fastify prefers static segments over parameters anyway.
-  app.put('/thing-groups/addThingToThingGroup', { schema: { tags, summary: 'AddThingToThingGroup' } }, async (request) => {
-    const input = body(request);
-    const { groupName, thingName } = membership(input);
+  app.put('/thing-groups/addThingToThingGroup', { schema: { tags, summary: 'AddThingToThingGroup', ...c.addThingToThingGroup } }, async (request) => {
+    const { groupName, thingName } = membership(request.body);
     await registry.things.addThingToGroup(groupName, thingName);
     return {};
   });
 
-  app.put('/thing-groups/removeThingFromThingGroup', { schema: { tags, summary: 'RemoveThingFromThingGroup' } }, async (request) => {
-    const { groupName, thingName } = membership(body(request));
+  app.put('/thing-groups/removeThingFromThingGroup', { schema: { tags, summary: 'RemoveThingFromThingGroup', ...c.removeThingFromThingGroup } }, async (request) => {
+    const { groupName, thingName } = membership(request.body);
     await registry.things.removeThingFromGroup(groupName, thingName);
     return {};
   });
 
-  app.post('/thing-groups/:thingGroupName', { schema: { tags, summary: 'CreateThingGroup' } }, async (request) => {
-    const input = body(request);
-    const properties = (input['thingGroupProperties'] ?? {}) as Record<string, unknown>;
-    const group = await registry.things.createGroup({
-      groupName: params(request)['thingGroupName'] as string,
-      parentGroupName: str(input, 'parentGroupName'),
-      description: str(properties, 'thingGroupDescription'),
-      attributes: attributes(properties, 'attributePayload')?.attributes,
-    });
+  app.post('/thing-groups/:thingGroupName', { schema: { tags, summary: 'CreateThingGroup', ...c.createThingGroup } }, async (request) => {
+    const input = request.body;
+    const properties = input.thingGroupProperties;
+    const group = await registry.things.createGroup({ groupName: request.params.thingGroupName, parentGroupName: input.parentGroupName, description: properties?.thingGroupDescription, attributes: properties?.attributePayload?.attributes });
     return { thingGroupName: group.groupName, thingGroupArn: arns.thingGroup(group.groupName), thingGroupId: group.groupId };
   });
 
-  app.get('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DescribeThingGroup' } }, async (request) => {
-    const group = await registry.things.describeGroup(params(request)['thingGroupName'] as string);
+  app.get('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DescribeThingGroup', ...c.describeThingGroup } }, async (request) => {
+    const group = await registry.things.describeGroup(request.params.thingGroupName);
     const chain = await registry.things.ancestors(group);
     return {
       thingGroupName: group.groupName,
@@ -87,32 +83,32 @@ export function iotThingRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   });
 
-  app.get('/thing-groups', { schema: { tags, summary: 'ListThingGroups' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.things.listGroups({ nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults'), parentGroup: q['parentGroup'], namePrefixFilter: q['namePrefixFilter'], recursive: bool(q['recursive'], 'recursive') });
+  app.get('/thing-groups', { schema: { tags, summary: 'ListThingGroups', ...c.listThingGroups } }, async (request) => {
+    const listed = await registry.things.listGroups(request.query);
     return compact({ thingGroups: listed.items.map(groupSummary), nextToken: listed.nextToken });
   });
 
-  app.delete('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DeleteThingGroup' } }, async (request) => {
-    await registry.things.deleteGroup(params(request)['thingGroupName'] as string, int(query(request)['expectedVersion'], 'expectedVersion'));
+  app.delete('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DeleteThingGroup', ...c.deleteThingGroup } }, async (request) => {
+    await registry.things.deleteGroup(request.params.thingGroupName, request.query.expectedVersion);
     return {};
   });
 
-  app.get('/thing-groups/:thingGroupName/things', { schema: { tags, summary: 'ListThingsInThingGroup' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.things.listThingsInGroup(params(request)['thingGroupName'] as string, { recursive: bool(q['recursive'], 'recursive'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/thing-groups/:thingGroupName/things', { schema: { tags, summary: 'ListThingsInThingGroup', ...c.listThingsInThingGroup } }, async (request) => {
+    const listed = await registry.things.listThingsInGroup(request.params.thingGroupName, request.query);
     return compact({ things: listed.items, nextToken: listed.nextToken });
   });
 
-  app.get('/things/:thingName/thing-groups', { schema: { tags, summary: 'ListThingGroupsForThing' } }, async (request) => {
-    const q = query(request);
-    const listed = await registry.things.listGroupsForThing(params(request)['thingName'] as string, { nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/things/:thingName/thing-groups', { schema: { tags, summary: 'ListThingGroupsForThing', ...c.listThingGroupsForThing } }, async (request) => {
+    const listed = await registry.things.listGroupsForThing(request.params.thingName, request.query);
     return compact({ thingGroups: listed.items.map(groupSummary), nextToken: listed.nextToken });
   });
 }
 
-function membership(input: Record<string, unknown>): { groupName: string; thingName: string } {
-  const group = str(input, 'thingGroupName') ?? (str(input, 'thingGroupArn') === undefined ? undefined : nameFromArn(str(input, 'thingGroupArn') as string, 'thinggroup'));
-  const thing = str(input, 'thingName') ?? (str(input, 'thingArn') === undefined ? undefined : nameFromArn(str(input, 'thingArn') as string, 'thing'));
-  return { groupName: group ?? required(input, 'thingGroupName'), thingName: thing ?? required(input, 'thingName') };
+/** A membership names the group and the thing by name or ARN. */
+function membership(input: { thingGroupName?: string | undefined; thingGroupArn?: string | undefined; thingName?: string | undefined; thingArn?: string | undefined }): { groupName: string; thingName: string } {
+  const group = input.thingGroupName ?? (input.thingGroupArn === undefined ? undefined : nameFromArn(input.thingGroupArn, 'thinggroup'));
+  const thing = input.thingName ?? (input.thingArn === undefined ? undefined : nameFromArn(input.thingArn, 'thing'));
+  if (group === undefined || group === '') throw new VigilError('api.invalid_request', 'thingGroupName is required');
+  if (thing === undefined || thing === '') throw new VigilError('api.invalid_request', 'thingName is required');
+  return { groupName: group, thingName: thing };
 }

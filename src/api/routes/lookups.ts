@@ -1,15 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
-import { LOOKUP_LIMITS, type LookupInfo, type LookupStore } from '../../siem/index.js';
+import { LOOKUP_LIMITS, type LookupInfo } from '../../siem/index.js';
+import { siemContract as c, type LookupView } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { requireSiem } from './siem-admin.js';
+import { typed } from '../route-app.js';
 
-function lookups(deps: ApiDeps): LookupStore {
-  return requireSiem(deps).lookups;
-}
-
-export function lookupView(info: LookupInfo): Record<string, unknown> {
+export function lookupView(info: LookupInfo): LookupView {
   return { name: info.name, columns: info.columns, rows: info.rows, bytes: info.bytes, updatedAt: new Date(info.updatedAt).toISOString() };
 }
 
@@ -23,25 +19,22 @@ function csvOf(body: unknown): string {
 
 // JSON-escaped CSV can be up to about twice the file; the store enforces the real limit with a clear message.
 const BODY_LIMIT = LOOKUP_LIMITS.maxBytes * 2 + 64 * 1024;
-const nameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** `/api/v1/lookups`: CSV lookup files for SPL `lookup` and `| inputlookup`. */
-export function lookupRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/v1/lookups', { schema: { tags: ['siem'], summary: 'List lookups (name, columns, rows, size)' } }, async () => ({ lookups: (await lookups(deps).list()).map(lookupView) }));
-  app.get('/api/v1/lookups/:name', { schema: { tags: ['siem'], summary: 'Describe one lookup', params: nameParams } }, async (request) => lookupView(await lookups(deps).get((request.params as { name: string }).name)));
-  app.put('/api/v1/lookups/:name', { bodyLimit: BODY_LIMIT, schema: { tags: ['siem'], summary: 'Upload (create or replace) a lookup: the CSV as the body, or JSON {"csv": "..."}', params: nameParams } }, async (request) =>
-    lookupView(await lookups(deps).upload((request.params as { name: string }).name, csvOf(request.body))),
+export function lookupRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem'>): void {
+  const app = typed(fastify);
+  const { lookups } = deps.siem;
+  const tags = ['siem'];
+  app.get('/api/v1/lookups', { schema: { tags, summary: 'List lookups (name, columns, rows, size)', ...c.listLookups } }, async () => ({ lookups: (await lookups.list()).map(lookupView) }));
+  app.get('/api/v1/lookups/:name', { schema: { tags, summary: 'Describe one lookup', ...c.getLookup } }, async (request) => lookupView(await lookups.get(request.params.name)));
+  app.put('/api/v1/lookups/:name', { bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Upload (create or replace) a lookup: the CSV as the body, or JSON {"csv": "..."}', ...c.uploadLookup } }, async (request) =>
+    lookupView(await lookups.upload(request.params.name, csvOf(request.body))),
   );
-  app.post(
-    '/api/v1/lookups',
-    { bodyLimit: BODY_LIMIT, schema: { tags: ['siem'], summary: 'Upload (create or replace) a lookup from JSON', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), csv: Type.String() }, { additionalProperties: false }) } },
-    async (request, reply) => {
-      const body = request.body as { name: string; csv: string };
-      return reply.status(201).send(lookupView(await lookups(deps).upload(body.name, body.csv)));
-    },
-  );
-  app.delete('/api/v1/lookups/:name', { schema: { tags: ['siem'], summary: 'Delete a lookup', params: nameParams } }, async (request, reply) => {
-    await lookups(deps).delete((request.params as { name: string }).name);
+  app.post('/api/v1/lookups', { bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Upload (create or replace) a lookup from JSON', ...c.createLookup } }, async (request, reply) => {
+    return reply.status(201).send(lookupView(await lookups.upload(request.body.name, request.body.csv)));
+  });
+  app.delete('/api/v1/lookups/:name', { schema: { tags, summary: 'Delete a lookup', ...c.deleteLookup } }, async (request, reply) => {
+    await lookups.delete(request.params.name);
     return reply.status(204).send();
   });
 }

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { DetectMitigationTask, MitigationAction } from '../../model/index.js';
+import { detectContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { array, bodyTime, object, queryTime } from './detect-support.js';
-import { body, compact, int, optionalBool, params, query, seconds, str } from './iot-registry-support.js';
+import { typed } from '../route-app.js';
+import { bodyTime, queryTime } from './detect-support.js';
+import { compact, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT Device Defender: mitigation'];
 
 /** Mitigation action definitions (shared with audit) and detect mitigation tasks (§7.1, §7.3). */
-export function mitigationRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { detect } = deps;
-  if (detect === undefined) return;
-  const { mitigation } = detect;
+export function mitigationRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'detect'>): void {
+  const app = typed(fastify);
+  const { mitigation } = deps.detect;
   const definition = (a: MitigationAction) => ({ name: a.name, id: a.id, roleArn: a.roleArn, actionParams: a.params });
   const summary = (t: DetectMitigationTask) =>
     compact({
@@ -26,64 +27,62 @@ export function mitigationRoutes(app: FastifyInstance, deps: ApiDeps): void {
       taskStatistics: t.statistics,
     });
 
-  app.post('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'CreateMitigationAction' } }, async (request) => {
-    const b = body(request);
-    const action = await mitigation.createAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'], tags: array(b, 'tags') });
+  app.post('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'CreateMitigationAction', ...c.createMitigationAction } }, async (request) => {
+    const b = request.body;
+    const action = await mitigation.createAction(request.params.actionName, { roleArn: b.roleArn, actionParams: b.actionParams, tags: b.tags });
     return { actionArn: mitigation.actionArn(action.name), actionId: action.id };
   });
 
-  app.get('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DescribeMitigationAction' } }, async (request) => {
-    const a = await mitigation.describeAction(params(request)['actionName'] as string);
+  app.get('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DescribeMitigationAction', ...c.describeMitigationAction } }, async (request) => {
+    const a = await mitigation.describeAction(request.params.actionName);
     return { actionName: a.name, actionType: a.actionType, actionArn: mitigation.actionArn(a.name), actionId: a.id, roleArn: a.roleArn, actionParams: a.params, creationDate: seconds(a.createdAt), lastModifiedDate: seconds(a.updatedAt) };
   });
 
-  app.patch('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'UpdateMitigationAction' } }, async (request) => {
-    const b = body(request);
-    const a = await mitigation.updateAction(params(request)['actionName'] as string, { roleArn: str(b, 'roleArn'), actionParams: b['actionParams'] });
+  app.patch('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'UpdateMitigationAction', ...c.updateMitigationAction } }, async (request) => {
+    const a = await mitigation.updateAction(request.params.actionName, { roleArn: request.body.roleArn, actionParams: request.body.actionParams });
     return { actionArn: mitigation.actionArn(a.name), actionId: a.id };
   });
 
-  app.delete('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DeleteMitigationAction' } }, async (request) => {
-    await mitigation.deleteAction(params(request)['actionName'] as string);
+  app.delete('/mitigationactions/actions/:actionName', { schema: { tags, summary: 'DeleteMitigationAction', ...c.deleteMitigationAction } }, async (request) => {
+    await mitigation.deleteAction(request.params.actionName);
     return {};
   });
 
-  app.get('/mitigationactions/actions', { schema: { tags, summary: 'ListMitigationActions' } }, async (request) => {
-    const q = query(request);
-    const listed = await mitigation.listActions({ actionType: q['actionType'], nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/mitigationactions/actions', { schema: { tags, summary: 'ListMitigationActions', ...c.listMitigationActions } }, async (request) => {
+    const listed = await mitigation.listActions(request.query);
     return compact({ actionIdentifiers: listed.items.map((a) => ({ actionName: a.name, actionArn: mitigation.actionArn(a.name), creationDate: seconds(a.createdAt) })), nextToken: listed.nextToken });
   });
 
-  app.put('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'StartDetectMitigationActionsTask' } }, async (request) => {
-    const b = body(request);
-    const range = object<Record<string, unknown>>(b, 'violationEventOccurrenceRange');
-    const taskId = await mitigation.startTask(params(request)['taskId'] as string, {
-      target: object(b, 'target'),
-      actions: array<string>(b, 'actions'),
-      violationEventOccurrenceRange: range === undefined ? undefined : { startTime: bodyTime(range['startTime'], 'startTime') ?? 0, endTime: bodyTime(range['endTime'], 'endTime') ?? 0 },
-      includeOnlyActiveViolations: optionalBool(b, 'includeOnlyActiveViolations'),
-      includeSuppressedAlerts: optionalBool(b, 'includeSuppressedAlerts'),
-      clientRequestToken: str(b, 'clientRequestToken'),
+  app.put('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'StartDetectMitigationActionsTask', ...c.startDetectMitigationTask } }, async (request) => {
+    const b = request.body;
+    const range = b.violationEventOccurrenceRange;
+    const taskId = await mitigation.startTask(request.params.taskId, {
+      target: b.target,
+      actions: b.actions,
+      violationEventOccurrenceRange: range === undefined ? undefined : { startTime: bodyTime(range.startTime, 'startTime') ?? 0, endTime: bodyTime(range.endTime, 'endTime') ?? 0 },
+      includeOnlyActiveViolations: b.includeOnlyActiveViolations,
+      includeSuppressedAlerts: b.includeSuppressedAlerts,
+      clientRequestToken: b.clientRequestToken,
     });
     return { taskId };
   });
 
-  app.get('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeDetectMitigationActionsTask' } }, async (request) => ({ taskSummary: summary(await mitigation.describeTask(params(request)['taskId'] as string)) }));
+  app.get('/detect/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeDetectMitigationActionsTask', ...c.describeDetectMitigationTask } }, async (request) => ({ taskSummary: summary(await mitigation.describeTask(request.params.taskId)) }));
 
-  app.put('/detect/mitigationactions/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelDetectMitigationActionsTask' } }, async (request) => {
-    await mitigation.cancelTask(params(request)['taskId'] as string);
+  app.put('/detect/mitigationactions/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelDetectMitigationActionsTask', ...c.cancelDetectMitigationTask } }, async (request) => {
+    await mitigation.cancelTask(request.params.taskId);
     return {};
   });
 
-  app.get('/detect/mitigationactions/tasks', { schema: { tags, summary: 'ListDetectMitigationActionsTasks' } }, async (request) => {
-    const q = query(request);
-    const listed = await mitigation.listTasks({ startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/detect/mitigationactions/tasks', { schema: { tags, summary: 'ListDetectMitigationActionsTasks', ...c.listDetectMitigationTasks } }, async (request) => {
+    const q = request.query;
+    const listed = await mitigation.listTasks({ ...q, startTime: queryTime(q.startTime, 'startTime'), endTime: queryTime(q.endTime, 'endTime') });
     return compact({ tasks: listed.items.map(summary), nextToken: listed.nextToken });
   });
 
-  app.get('/detect/mitigationactions/executions', { schema: { tags, summary: 'ListDetectMitigationActionsExecutions' } }, async (request) => {
-    const q = query(request);
-    const listed = await mitigation.listExecutions({ taskId: q['taskId'], violationId: q['violationId'], thingName: q['thingName'], startTime: queryTime(q['startTime'], 'startTime'), endTime: queryTime(q['endTime'], 'endTime'), nextToken: q['nextToken'], maxResults: int(q['maxResults'], 'maxResults') });
+  app.get('/detect/mitigationactions/executions', { schema: { tags, summary: 'ListDetectMitigationActionsExecutions', ...c.listDetectMitigationExecutions } }, async (request) => {
+    const q = request.query;
+    const listed = await mitigation.listExecutions({ ...q, startTime: queryTime(q.startTime, 'startTime'), endTime: queryTime(q.endTime, 'endTime') });
     return compact({
       actionsExecutions: listed.items.map((e) => compact({ taskId: e.taskId, violationId: e.violationId, actionName: e.actionName, thingName: e.thingName, executionStartDate: seconds(e.startTime), executionEndDate: e.endTime === undefined ? undefined : seconds(e.endTime), status: e.status, errorCode: e.errorCode, message: e.message })),
       nextToken: listed.nextToken,

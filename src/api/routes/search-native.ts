@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type } from 'typebox';
 import { VigilError } from '../../core/index.js';
 import { formatSplError, type SearchResult } from '../../siem/index.js';
+import { siemContract as c, type SearchError } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { requireSiem } from './siem-admin.js';
+import { typed } from '../route-app.js';
 
 /** Column-oriented form of a table result, ready for plotting (x = first column). */
 export function seriesOf(result: SearchResult): { x: string; xValues: Array<string | number>; series: Array<{ name: string; values: Array<number | null> }> } | undefined {
@@ -33,15 +33,19 @@ function searchError(reply: FastifyReply, query: string, error: unknown): Fastif
   if (!(error instanceof VigilError)) throw error;
   const status = error.code.startsWith('spl.') ? 400 : error.code === 'siem.search_cancelled' ? 409 : error.code === 'siem.search_timeout' ? 504 : undefined;
   if (status === undefined) throw error;
-  const body: Record<string, unknown> = { code: error.code, message: error.message };
-  if (error.hint !== undefined) body['hint'] = error.hint;
-  if (error.span?.offset !== undefined) body['span'] = { offset: error.span.offset, length: error.span.length ?? 1 };
-  if (error.code.startsWith('spl.')) body['caret'] = formatSplError(query, error);
+  const body: SearchError = {
+    code: error.code,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.span?.offset === undefined ? {} : { span: { offset: error.span.offset, length: error.span.length ?? 1 } }),
+    ...(error.code.startsWith('spl.') ? { caret: formatSplError(query, error) } : {}),
+  };
   return reply.status(status).type('application/json').send(body);
 }
 
 /** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
-export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem'>): void {
+  const app = typed(fastify);
   const running = new Map<string, AbortController>();
   app.post(
     '/api/v1/search',
@@ -49,23 +53,12 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         tags: ['siem'],
         summary: 'Run an SPL search (rows, plus a series form for tables)',
-        body: Type.Object(
-          {
-            query: Type.String({ minLength: 1 }),
-            earliest: Type.Optional(Type.String()),
-            latest: Type.Optional(Type.String()),
-            maxRows: Type.Optional(Type.Integer({ minimum: 1 })),
-            timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
-            explain: Type.Optional(Type.Boolean()),
-            id: Type.Optional(Type.String({ maxLength: 128 })),
-          },
-          { additionalProperties: false },
-        ),
+        ...c.search,
       },
     },
     async (request, reply) => {
-      const body = request.body as { query: string; earliest?: string; latest?: string; maxRows?: number; timeoutSecs?: number; explain?: boolean; id?: string };
-      const siem = requireSiem(deps);
+      const body = request.body;
+      const { siem } = deps;
       if (body.explain === true) {
         try {
           return { explain: siem.explain(body.query, body.earliest, body.latest) };
@@ -98,8 +91,8 @@ export function searchNativeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       }
     },
   );
-  app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
-    const controller = running.get((request.params as { id: string }).id);
+  app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', ...c.cancelSearch } }, async (request, reply) => {
+    const controller = running.get(request.params.id);
     if (controller === undefined) throw new VigilError('search.not_found', 'no running search with that id');
     controller.abort();
     return reply.status(204).send();

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError, constantTimeEqual, newSecret } from '../../core/index.js';
 import { formatSplError, type ResultRow, type SearchResult } from '../../siem/index.js';
+import { splunkContract as c, type SplunkResults } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { requireSiem } from './siem-admin.js';
 
 interface Job {
   readonly sid: string;
@@ -16,6 +16,7 @@ interface Job {
 
 const NOT_AUTHENTICATED = { messages: [{ type: 'WARN', text: 'call not properly authenticated' }] };
 const SPLUNK = { public: true } as const;
+const tags = ['Splunk REST search'];
 
 /** Request parameters from the query string and a form-encoded or JSON body. */
 function params(request: FastifyRequest): URLSearchParams {
@@ -65,7 +66,7 @@ function renderExport(result: SearchResult, mode: string): { type: string; body:
   return { type: 'text/xml', body: `<?xml version='1.0' encoding='UTF-8'?>\n<results preview='0'>\n${xmlRows.join('\n')}\n</results>\n` };
 }
 
-function resultsBody(result: SearchResult, offset: number, count: number): Record<string, unknown> {
+function resultsBody(result: SearchResult, offset: number, count: number): SplunkResults {
   const slice: ResultRow[] = count === 0 ? result.rows.slice(offset) : result.rows.slice(offset, offset + count);
   return { preview: false, init_offset: offset, messages: result.messages.map((m) => ({ type: m.type, text: m.text })), fields: fieldsOf(result), results: slice, highlighted: {} };
 }
@@ -100,7 +101,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return false;
   };
 
-  app.post('/services/auth/login', { config: SPLUNK, schema: { hide: true } }, async (request, reply) => {
+  app.post('/services/auth/login', { config: SPLUNK, schema: { tags, summary: 'Log in with the admin token as password; answers a session key', ...c.login } }, async (request, reply) => {
     const p = params(request);
     if (!isAdmin(p.get('password') ?? '')) return reply.status(401).type('application/json').send({ messages: [{ type: 'WARN', text: 'Login failed' }] });
     const sessionKey = newSecret(24);
@@ -120,7 +121,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     request.raw.socket.once('close', onClose);
     let result: SearchResult;
     try {
-      result = await requireSiem(deps).search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
+      result = await deps.siem.search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
     } catch (error) {
       return fatal(reply, query, error);
     } finally {
@@ -130,8 +131,8 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.type(rendered.type).send(rendered.body);
   };
   for (const path of ['/services/search/jobs/export', '/services/search/v2/jobs/export']) {
-    app.get(path, { config: SPLUNK, schema: { hide: true } }, exportHandler);
-    app.post(path, { config: SPLUNK, schema: { hide: true } }, exportHandler);
+    app.get(path, { config: SPLUNK, schema: { tags, summary: 'Run a search and stream its results', ...c.exportGet } }, exportHandler);
+    app.post(path, { config: SPLUNK, schema: { tags, summary: 'Run a search and stream its results', ...c.export } }, exportHandler);
   }
 
   const startJob = (query: string, p: URLSearchParams): Job => {
@@ -139,7 +140,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const job: Job = { sid, search: query, createdAt: deps.clock.now(), state: 'RUNNING', controller: new AbortController() };
     jobs.set(sid, job);
     const maxCount = p.get('max_count');
-    const done = requireSiem(deps)
+    const done = deps.siem
       .search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: job.controller.signal, ...(maxCount === null ? {} : { maxRows: Number(maxCount) || undefined }) })
       .then(
         (result) => {
@@ -155,7 +156,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return job;
   };
 
-  app.post('/services/search/jobs', { config: SPLUNK, schema: { hide: true } }, async (request, reply) => {
+  app.post('/services/search/jobs', { config: SPLUNK, schema: { tags, summary: 'Create a search job (normal, blocking or oneshot)', ...c.createJob } }, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const p = params(request);
     const query = splStatement(p.get('search') ?? '');
@@ -183,7 +184,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return job;
   };
 
-  app.get('/services/search/jobs/:sid', { config: SPLUNK, schema: { hide: true } }, async (request, reply) => {
+  app.get('/services/search/jobs/:sid', { config: SPLUNK, schema: { tags, summary: 'A search job\'s state', ...c.job } }, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const job = findJob(request);
     const count = job.result?.rows.length ?? 0;
@@ -212,20 +213,18 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const p = params(request);
     return reply.type('application/json').send(resultsBody(job.result as SearchResult, Number(p.get('offset') ?? 0), Number(p.get('count') ?? 100)));
   };
-  app.get('/services/search/jobs/:sid/results', { config: SPLUNK, schema: { hide: true } }, resultsHandler);
-  app.get('/services/search/jobs/:sid/events', { config: SPLUNK, schema: { hide: true } }, resultsHandler);
-  app.get('/services/search/jobs/:sid/results_preview', { config: SPLUNK, schema: { hide: true } }, resultsHandler);
+  for (const suffix of ['results', 'events', 'results_preview']) app.get(`/services/search/jobs/:sid/${suffix}`, { config: SPLUNK, schema: { tags, summary: `A finished job's ${suffix.replace('_', ' ')} (204 while running)`, ...c.results } }, resultsHandler);
 
   const cancel = (job: Job): void => {
     job.controller.abort();
     jobs.delete(job.sid);
   };
-  app.delete('/services/search/jobs/:sid', { config: SPLUNK, schema: { hide: true } }, async (request, reply) => {
+  app.delete('/services/search/jobs/:sid', { config: SPLUNK, schema: { tags, summary: 'Cancel and remove a search job', ...c.cancel } }, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     cancel(findJob(request));
     return reply.type('application/json').send({ messages: [{ type: 'INFO', text: 'Search job cancelled.' }] });
   });
-  app.post('/services/search/jobs/:sid/control', { config: SPLUNK, schema: { hide: true } }, async (request, reply) => {
+  app.post('/services/search/jobs/:sid/control', { config: SPLUNK, schema: { tags, summary: 'Control a search job (action=cancel)', ...c.control } }, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const job = findJob(request);
     if (params(request).get('action') !== 'cancel') throw new VigilError('search.invalid_action', 'only action=cancel is supported');

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { unwrap } from '../../core/index.js';
 import type { NotifySubscription, NotifyTopic } from '../../model/index.js';
+import { notifyContract as c, type SubscriptionView, type TopicView } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { typed } from '../route-app.js';
 
-const TopicParams = Type.Object({ topic: Type.String({ minLength: 1, maxLength: 512 }) });
-
-function topicView(topic: NotifyTopic): Record<string, unknown> {
+function topicView(topic: NotifyTopic): TopicView {
   return { name: topic.name, arn: topic.arn, displayName: topic.displayName, createdAt: new Date(topic.createdAt).toISOString() };
 }
 
-function subscriptionView(subscription: NotifySubscription): Record<string, unknown> {
+function subscriptionView(subscription: NotifySubscription): SubscriptionView {
   return {
     subscriptionArn: subscription.arn,
     topicName: subscription.topicName,
@@ -25,64 +24,46 @@ function subscriptionView(subscription: NotifySubscription): Record<string, unkn
  * `/api/v1/topics`: notify topics (SNS analog) — CRUD, subscribe, unsubscribe, publish. `:topic` is
  * a name or a URL-encoded `arn:aws:sns:…` ARN. A webhook's signing secret is returned only by subscribe.
  */
-export function topicRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const notify = deps.notify;
-  if (notify === undefined) return;
+export function topicRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'notify'>): void {
+  const app = typed(fastify);
+  const { notify } = deps;
   const tags = ['notify topics'];
 
-  app.post('/api/v1/topics', {
-    schema: { tags, summary: 'Create a topic (idempotent, like SNS CreateTopic)', body: Type.Object({ name: Type.String(), displayName: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }) },
-  }, async (request, reply) => {
-    const body = request.body as { name: string; displayName?: string };
+  app.post('/api/v1/topics', { schema: { tags, summary: 'Create a topic (idempotent, like SNS CreateTopic)', ...c.create } }, async (request, reply) => {
+    const body = request.body;
     return reply.status(201).send(topicView(unwrap(await notify.createTopic(body.name, body.displayName ?? ''))));
   });
 
-  app.get('/api/v1/topics', { schema: { tags, summary: 'List topics' } }, async () => ({ topics: (await notify.listTopics()).map(topicView) }));
+  app.get('/api/v1/topics', { schema: { tags, summary: 'List topics', ...c.list } }, async () => ({ topics: (await notify.listTopics()).map(topicView) }));
 
-  app.get('/api/v1/topics/:topic', { schema: { tags, summary: 'A topic and its subscriptions', params: TopicParams } }, async (request) => {
-    const { topic } = request.params as { topic: string };
-    const found = unwrap(await notify.getTopic(topic));
+  app.get('/api/v1/topics/:topic', { schema: { tags, summary: 'A topic and its subscriptions', ...c.get } }, async (request) => {
+    const found = unwrap(await notify.getTopic(request.params.topic));
     const subscriptions = unwrap(await notify.listSubscriptions(found.name));
     return { ...topicView(found), subscriptions: subscriptions.map(subscriptionView) };
   });
 
-  app.delete('/api/v1/topics/:topic', { schema: { tags, summary: 'Delete a topic and its subscriptions', params: TopicParams } }, async (request, reply) => {
-    const { topic } = request.params as { topic: string };
-    unwrap(await notify.deleteTopic(topic));
+  app.delete('/api/v1/topics/:topic', { schema: { tags, summary: 'Delete a topic and its subscriptions', ...c.delete } }, async (request, reply) => {
+    unwrap(await notify.deleteTopic(request.params.topic));
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/topics/:topic/subscriptions', {
-    schema: {
-      tags,
-      summary: 'Subscribe an endpoint: stream name, webhook URL (https/http) or MQTT topic',
-      params: TopicParams,
-      body: Type.Object({ protocol: Type.Union([Type.Literal('stream'), Type.Literal('https'), Type.Literal('http'), Type.Literal('mqtt')]), endpoint: Type.String({ minLength: 1 }), rawMessageDelivery: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-    },
-  }, async (request, reply) => {
-    const { topic } = request.params as { topic: string };
-    const body = request.body as { protocol: 'stream' | 'https' | 'http' | 'mqtt'; endpoint: string; rawMessageDelivery?: boolean };
-    const subscription = unwrap(await notify.subscribe(topic, body));
+  app.post('/api/v1/topics/:topic/subscriptions', { schema: { tags, summary: 'Subscribe an endpoint: stream name, webhook URL (https/http) or MQTT topic', ...c.subscribe } }, async (request, reply) => {
+    const subscription = unwrap(await notify.subscribe(request.params.topic, request.body));
     const view = subscriptionView(subscription);
     return reply.status(201).send(subscription.signingSecret === '' ? view : { ...view, signingSecret: subscription.signingSecret });
   });
 
-  app.get('/api/v1/topics/:topic/subscriptions', { schema: { tags, summary: 'List a topic\'s subscriptions', params: TopicParams } }, async (request) => {
-    const { topic } = request.params as { topic: string };
-    return { subscriptions: unwrap(await notify.listSubscriptions(topic)).map(subscriptionView) };
+  app.get('/api/v1/topics/:topic/subscriptions', { schema: { tags, summary: 'List a topic\'s subscriptions', ...c.subscriptions } }, async (request) => {
+    return { subscriptions: unwrap(await notify.listSubscriptions(request.params.topic)).map(subscriptionView) };
   });
 
-  app.delete('/api/v1/subscriptions/:subscriptionArn', { schema: { tags, summary: 'Unsubscribe (the subscription ARN, URL-encoded)', params: Type.Object({ subscriptionArn: Type.String() }) } }, async (request, reply) => {
-    const { subscriptionArn } = request.params as { subscriptionArn: string };
-    unwrap(await notify.unsubscribe(subscriptionArn));
+  app.delete('/api/v1/subscriptions/:subscriptionArn', { schema: { tags, summary: 'Unsubscribe (the subscription ARN, URL-encoded)', ...c.unsubscribe } }, async (request, reply) => {
+    unwrap(await notify.unsubscribe(request.params.subscriptionArn));
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/topics/:topic/publish', {
-    schema: { tags, summary: 'Publish a message to every subscription', params: TopicParams, body: Type.Object({ message: Type.String({ minLength: 1 }), subject: Type.Optional(Type.String()) }, { additionalProperties: false }) },
-  }, async (request) => {
-    const { topic } = request.params as { topic: string };
-    const body = request.body as { message: string; subject?: string };
-    return { messageId: unwrap(await notify.publish(topic, body.message, body.subject)) };
+  app.post('/api/v1/topics/:topic/publish', { schema: { tags, summary: 'Publish a message to every subscription', ...c.publish } }, async (request) => {
+    const body = request.body;
+    return { messageId: unwrap(await notify.publish(request.params.topic, body.message, body.subject)) };
   });
 }

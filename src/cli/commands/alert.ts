@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { alertsClient, type AlertRunView, type SavedSearchRequest, type SavedSearchView } from '../../api/index.js';
+import { alertsClient, type AlertRunView, type SavedSearchUpdateBody, type SavedSearchView } from '../../api/index.js';
 import { parseDuration } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -38,7 +38,7 @@ lists a,b; months jan-dec and days sun-sat by name. Triggers: results>N (> < = !
 with all rows; --per-result fires for each row. Throttle: suppress repeats for a period (30m, 1h, 1d),
 per combination of the --throttle-fields values when given.`;
 
-function definition(options: DefinitionOptions, creating: boolean): SavedSearchRequest {
+function definition(options: DefinitionOptions, creating: boolean): SavedSearchUpdateBody {
   if (options.trigger !== undefined && options.perResult === true) throw new UsageError('give either --trigger or --per-result, not both');
   const wantsAlert = options.trigger !== undefined || options.perResult === true || options.webhook !== undefined || options.topic !== undefined || options.throttle !== undefined || options.throttleFields !== undefined;
   let throttle: { periodSecs: number; fields?: string[] } | undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { applyContext, applyResources, parseResources, renderPlan, resourceVars } from '../../app/index.js';
+import { resourceVars } from '../../app/index.js';
+import { applyContext, applyResources, parseResources, renderPlan } from '../../resources/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, loadConfigOrThrow, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError } from '../output.js';

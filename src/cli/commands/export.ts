@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { applyContext, exportResources, resourceVars } from '../../app/index.js';
+import { resourceVars } from '../../app/index.js';
+import { applyContext, exportResources } from '../../resources/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, loadConfigOrThrow, withServerOptions, type ServerOptions } from '../common.js';
 

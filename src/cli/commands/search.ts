@@ -29,8 +29,8 @@ async function serverClient(options: ServerOptions, loaded: LoadedVigilConfig): 
   return undefined;
 }
 
-function cellText(value: string | string[] | undefined, separator: string): string {
-  return value === undefined ? '' : Array.isArray(value) ? value.join(separator) : value;
+function cellText(value: string | readonly string[] | undefined, separator: string): string {
+  return value === undefined ? '' : typeof value === 'string' ? value : value.join(separator);
 }
 
 function csvCell(text: string): string {

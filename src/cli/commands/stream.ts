@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { streamClient } from '../../api/index.js';
+import { streamClient, type StreamBody } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable, UsageError } from '../output.js';
@@ -20,22 +20,22 @@ interface CreateOptions extends ServerOptions {
 }
 
 /** A definition from --file (JSON), or a splunk-hec stream from flags. */
-function definitionFrom(name: string | undefined, options: CreateOptions): Record<string, unknown> {
+function definitionFrom(name: string | undefined, options: CreateOptions): StreamBody {
   if (options.file !== undefined) {
-    const parsed = JSON.parse(readFileSync(options.file, 'utf8')) as Record<string, unknown>;
+    // The server checks the file against the stream contract and reports every problem.
+    const parsed = JSON.parse(readFileSync(options.file, 'utf8')) as StreamBody;
     return name === undefined ? parsed : { ...parsed, name };
   }
   if (name === undefined || options.hecEndpoint === undefined || options.hecToken === undefined) {
     throw new UsageError('give NAME with --hec-endpoint and --hec-token, or --file definition.json');
   }
-  const definition: Record<string, unknown> = {
+  return {
     name,
     sink: { type: 'splunk-hec', endpoint: options.hecEndpoint, token: options.hecToken, endpointType: options.endpointType ?? 'Event', ...(options.noAck === true ? { ack: false } : {}) },
     processors: options.transform === undefined ? [] : [{ type: options.transform, parameters: options.sourcetype === undefined ? {} : { sourcetype: options.sourcetype } }],
     buffering: { ...(options.intervalSecs === undefined ? {} : { intervalSecs: Number(options.intervalSecs) }), ...(options.sizeMb === undefined ? {} : { sizeBytes: Number(options.sizeMb) * 1024 * 1024 }) },
+    ...(options.retrySecs === undefined ? {} : { retryDurationSecs: Number(options.retrySecs) }),
   };
-  if (options.retrySecs !== undefined) definition['retryDurationSecs'] = Number(options.retrySecs);
-  return definition;
 }
 
 export function registerStream(program: Command, context: CliContext): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detectClient, type ViolationView } from '../../api/index.js';
+import { detectClient, type ActiveViolation, type ViolationEvent, type ViolationView } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { renderTable } from '../output.js';
@@ -19,7 +19,7 @@ function query(options: FilterOptions): Record<string, string> {
 }
 
 const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString());
-const valueOf = (v: ViolationView) => JSON.stringify(v.lastViolationValue ?? v.metricValue ?? {});
+const valueOf = (v: ViolationView) => JSON.stringify(('lastViolationValue' in v ? v.lastViolationValue : 'metricValue' in v ? v.metricValue : undefined) ?? {});
 
 export function registerViolations(program: Command, context: CliContext): void {
   const group = program.command('violations').description('Device Defender Detect violations');
@@ -28,7 +28,7 @@ export function registerViolations(program: Command, context: CliContext): void 
     .description('active violations')
     .action(async (options: FilterOptions) => {
       const client = detectClient(clientFor(options, context));
-      const all: ViolationView[] = [];
+      const all: ActiveViolation[] = [];
       let token: string | undefined;
       do {
         const page = await client.listActive({ ...query(options), ...(token === undefined ? {} : { nextToken: token }) });
@@ -46,7 +46,7 @@ export function registerViolations(program: Command, context: CliContext): void 
       const client = detectClient(clientFor(options, context));
       const end = Date.now() / 1000;
       const start = end - Number(options.since) * 3600;
-      const all: ViolationView[] = [];
+      const all: ViolationEvent[] = [];
       let token: string | undefined;
       do {
         const page = await client.listEvents({ ...query(options), startTime: String(start), endTime: String(end + 1), ...(token === undefined ? {} : { nextToken: token }) });

@@ -1,13 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { isMissingRoute } from '../api';
 import { href } from '../router';
 import { runSearch, type SearchResult, type TimeRange } from '../search';
 import { DataTable, Empty, ErrorBox } from './common';
 import { Chart } from './chart';
 import { ResultView } from './result-view';
 
-export type PanelState = 'loading' | 'data' | 'empty' | 'error' | 'unavailable';
+export type PanelState = 'loading' | 'data' | 'empty' | 'error';
 
 /** A dashboard panel frame; `data-state` tells tests and styles what it shows. */
 export function PanelFrame({ title, state, children, actions }: { title: string; state: PanelState; children: ComponentChildren; actions?: ComponentChildren }) {
@@ -55,8 +54,8 @@ export function SearchPanel({ title, query, visualization, range, refresh = 0 }:
   );
 }
 
-/** A panel fed by an API call rather than a search; a missing route shows why it is empty. */
-export function ApiPanel<T>({ title, load, render, missing, refresh = 0 }: { title: string; load: () => Promise<T>; render: (value: T) => { state: 'data' | 'empty'; body: ComponentChildren }; missing: string; refresh?: number }) {
+/** A panel fed by an API call rather than a search (every engine's API is always there: an error is an error). */
+export function ApiPanel<T>({ title, load, render, refresh = 0 }: { title: string; load: () => Promise<T>; render: (value: T) => { state: 'data' | 'empty'; body: ComponentChildren }; refresh?: number }) {
   const [value, setValue] = useState<{ v: T } | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -73,8 +72,8 @@ export function ApiPanel<T>({ title, load, render, missing, refresh = 0 }: { tit
   }, [refresh]);
   if (error !== undefined) {
     return (
-      <PanelFrame title={title} state={isMissingRoute(error) ? 'unavailable' : 'error'}>
-        {isMissingRoute(error) ? <Empty title="Not available on this server">{missing}</Empty> : <ErrorBox error={error} />}
+      <PanelFrame title={title} state="error">
+        <ErrorBox error={error} />
       </PanelFrame>
     );
   }

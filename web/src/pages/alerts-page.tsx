@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, isMissingRoute } from '../api';
+import { api, enc } from '../api';
 import { href } from '../router';
 import { DataTable, Empty, ErrorBox, Table, formatTime } from '../components/common';
 import type { Row } from '../search';
@@ -72,7 +72,6 @@ function RunStatus({ run }: { run: AlertRun | undefined }) {
 }
 
 function Unavailable({ error }: { error: unknown }) {
-  if (isMissingRoute(error)) return <Empty title="Saved searches are not available on this server">Alerts appear here once the saved-search API is available.</Empty>;
   return <ErrorBox error={error} />;
 }
 

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, isMissingRoute } from '../api';
+import { api, enc } from '../api';
 import { auditFindings, auditTasks, type AuditFinding, type AuditTaskItem } from '../aws';
 import { liveTick } from '../live';
 import { Empty, ErrorBox, ObjectTable, formatTime } from '../components/common';
 
 const token = (): string => `console-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-function Unavailable({ error, what }: { error: unknown; what: string }) {
-  if (isMissingRoute(error)) return <Empty title="Audit is not running on this server">{what} appear here once the Audit API is available.</Empty>;
+function Unavailable({ error }: { error: unknown; what: string }) {
   return <ErrorBox error={error} />;
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, isMissingRoute } from '../api';
+import { api, enc } from '../api';
 import { href, navigate } from '../router';
 import type { TimeRange } from '../search';
 import { Empty, ErrorBox } from '../components/common';
@@ -30,7 +30,7 @@ export function DashboardList() {
           </li>
         ))}
       </ul>
-      {error !== undefined && isMissingRoute(error) ? <Empty title="User dashboards are not stored on this server" /> : <ErrorBox error={error} />}
+      <ErrorBox error={error} />
       <button type="button" class="primary" onClick={() => navigate('/dashboards/new')}>
         New dashboard
       </button>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, enc, isMissingRoute } from '../api';
+import { api, ApiError, enc } from '../api';
 import { activeViolations, violationEvents, type ActiveViolation, type ViolationEvent } from '../aws';
 import { href } from '../router';
 import { liveTick } from '../live';
@@ -7,8 +7,7 @@ import { Empty, ErrorBox, ObjectTable, formatTime } from '../components/common';
 
 const STATES = ['UNKNOWN', 'TRUE_POSITIVE', 'BENIGN_POSITIVE', 'FALSE_POSITIVE'];
 
-function Unavailable({ error, what }: { error: unknown; what: string }) {
-  if (isMissingRoute(error)) return <Empty title="Detect is not running on this server">{what} appear here once the Detect API is available.</Empty>;
+function Unavailable({ error }: { error: unknown; what: string }) {
   return <ErrorBox error={error} />;
 }
 

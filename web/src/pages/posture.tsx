@@ -51,7 +51,6 @@ export function PostureDashboard() {
           title="Active violations"
           refresh={refresh}
           load={() => activeViolations()}
-          missing="Detect is not running on this server, so there are no violations to show."
           render={(list) => ({
             state: 'data',
             body:
@@ -66,7 +65,6 @@ export function PostureDashboard() {
           title="Audit findings by check and severity"
           refresh={refresh}
           load={() => auditFindings({ days: 30 })}
-          missing="Audit is not running on this server, so there are no findings to show."
           render={(findings) => {
             const counts = new Map<string, number>();
             for (const f of findings) if (f.isSuppressed !== true) counts.set(`${f.checkName}\u0000${f.severity ?? ''}`, (counts.get(`${f.checkName}\u0000${f.severity ?? ''}`) ?? 0) + 1);
@@ -79,7 +77,6 @@ export function PostureDashboard() {
           title="Delivery-stream health"
           refresh={refresh}
           load={() => streamsHealth()}
-          missing="Delivery streams are not running on this server."
           render={(streams) => ({
             state: streams.length === 0 ? 'empty' : 'data',
             body: streams.length === 0 ? <Empty title="No delivery streams" /> : <StreamTable streams={streams} />,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, isMissingRoute } from '../api';
+import { api, enc } from '../api';
 import { streamsHealth, type StreamHealth } from '../aws';
 import { streamHealth } from '../live';
 import { Empty, ErrorBox } from '../components/common';
@@ -25,7 +25,7 @@ export function StreamsPage() {
     <section aria-labelledby="streams-title">
       <h1 id="streams-title">Delivery streams</h1>
       {message === '' ? null : <p role="status" class="ok">{message}</p>}
-      {error !== undefined && isMissingRoute(error) ? <Empty title="Delivery streams are not running on this server" /> : <ErrorBox error={error} />}
+      <ErrorBox error={error} />
       {streams !== undefined && streams.length === 0 ? <Empty title="No delivery streams">Create one with `vigil stream create` or `vigil apply`.</Empty> : null}
       {streams !== undefined && streams.length > 0 ? (
         <>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, isMissingRoute } from '../api';
+import { api, enc } from '../api';
 import { certificateIdOf, violationEvents, type ViolationEvent } from '../aws';
 import { href } from '../router';
 import { INDEX, runSearch, SOURCETYPE, cell, type Row } from '../search';
@@ -29,7 +29,7 @@ export function ThingPage({ name }: { name: string }) {
   const [certs, setCerts] = useState<CertInfo[]>([]);
   const [groups, setGroups] = useState<string[]>([]);
   const [report, setReport] = useState<Map<string, { time: string; value: unknown }> | undefined>();
-  const [timeline, setTimeline] = useState<ViolationEvent[] | 'missing' | undefined>();
+  const [timeline, setTimeline] = useState<ViolationEvent[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState('');
   const [reload, setReload] = useState(0);
@@ -50,7 +50,7 @@ export function ThingPage({ name }: { name: string }) {
   }, [name, reload]);
   useEffect(() => {
     runSearch(`index="${INDEX}" sourcetype="${SOURCETYPE}" | where thing="${name.replace(/"/g, '\\"')}" | where isnotnull(name) | head 200`, { earliest: '-7d' }).then((r) => setReport(latestByMetric(r.rows)), () => setReport(new Map()));
-    violationEvents(30, name).then(setTimeline, (e: unknown) => setTimeline(isMissingRoute(e) ? 'missing' : []));
+    violationEvents(30, name).then(setTimeline, () => setTimeline([]));
   }, [name]);
 
   const act = async (label: string, action: () => Promise<unknown>): Promise<void> => {
@@ -134,7 +134,7 @@ export function ThingPage({ name }: { name: string }) {
         </section>
         <section class="panel" aria-labelledby="t-violations">
           <h2 id="t-violations">Violation timeline</h2>
-          {timeline === 'missing' ? <Empty title="Detect is not running on this server" /> : timeline === undefined ? <progress aria-label="loading" /> : timeline.length === 0 ? <Empty title="No violations in the last 30 days" /> : (
+          {timeline === undefined ? <progress aria-label="loading" /> : timeline.length === 0 ? <Empty title="No violations in the last 30 days" /> : (
             <ol class="timeline">
               {[...timeline].sort((a, b) => b.violationEventTime - a.violationEventTime).map((v, i) => (
                 <li key={i} class={`ve ve-${v.violationEventType}`}>

@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
-import { defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { auditClient } from '../api/index.js';
+import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface ScheduledAudit {
-  scheduledAuditName: string;
-  frequency: string;
-  dayOfMonth?: string;
-  dayOfWeek?: string;
-  targetCheckNames: string[];
+  readonly scheduledAuditName: string;
+  readonly frequency: string;
+  readonly dayOfMonth?: string | undefined;
+  readonly dayOfWeek?: string | undefined;
+  readonly targetCheckNames: readonly string[];
 }
 
 const toSpec = (a: ScheduledAudit): Spec => defined({ scheduledAuditName: a.scheduledAuditName, frequency: a.frequency, dayOfMonth: a.dayOfMonth, dayOfWeek: a.dayOfWeek, targetCheckNames: [...a.targetCheckNames].sort() });
@@ -29,18 +30,19 @@ export const scheduledAudits: ResourceKind = {
   ),
   normalize: (spec) => ({ ...spec, targetCheckNames: [...((spec['targetCheckNames'] as string[] | undefined) ?? [])].sort() }),
   async list({ client }) {
-    const listed = await client.request<{ scheduledAudits: Array<{ scheduledAuditName: string }> }>('GET', '/audit/scheduledaudits?maxResults=250');
+    const audit = auditClient(client);
+    const listed = await audit.schedules();
     const specs: Spec[] = [];
-    for (const { scheduledAuditName } of listed.scheduledAudits) specs.push(toSpec(await client.request<ScheduledAudit>('GET', `/audit/scheduledaudits/${enc(scheduledAuditName)}`)));
+    for (const { scheduledAuditName } of listed.scheduledAudits) specs.push(toSpec(await audit.schedule(scheduledAuditName)));
     return specs;
   },
   async create({ client }, spec) {
-    await client.request('POST', `/audit/scheduledaudits/${enc(spec['scheduledAuditName'] as string)}`, body(spec));
+    await auditClient(client).createSchedule(spec['scheduledAuditName'] as string, body(spec));
   },
   async update({ client }, desired) {
-    await client.request('PATCH', `/audit/scheduledaudits/${enc(desired['scheduledAuditName'] as string)}`, body(desired));
+    await auditClient(client).updateSchedule(desired['scheduledAuditName'] as string, body(desired));
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/audit/scheduledaudits/${enc(name)}`);
+    await auditClient(client).deleteSchedule(name);
   },
 };

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { detectClient } from '../api/index.js';
+import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** Mitigation actions (shared by Detect and Audit). */
 export const mitigationActions: ResourceKind = {
@@ -11,24 +12,25 @@ export const mitigationActions: ResourceKind = {
     { additionalProperties: false },
   ),
   async list({ client }) {
+    const detect = detectClient(client);
     const names = await allPages(async (token) => {
-      const page = await client.request<{ actionIdentifiers: Array<{ actionName: string }>; nextToken?: string }>('GET', `/mitigationactions/actions?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
+      const page = await detect.listMitigationActions(token);
       return { items: page.actionIdentifiers.map((a) => a.actionName), next: page.nextToken };
     });
     const specs: Spec[] = [];
     for (const name of names) {
-      const a = await client.request<{ actionName: string; roleArn: string; actionParams: Spec }>('GET', `/mitigationactions/actions/${enc(name)}`);
+      const a = await detect.describeMitigationAction(name);
       specs.push(defined({ actionName: a.actionName, roleArn: a.roleArn, actionParams: a.actionParams }));
     }
     return specs;
   },
   async create({ client }, spec) {
-    await client.request('POST', `/mitigationactions/actions/${enc(spec['actionName'] as string)}`, { roleArn: spec['roleArn'], actionParams: spec['actionParams'] });
+    await detectClient(client).createMitigationAction(spec['actionName'] as string, { roleArn: spec['roleArn'] as string, actionParams: spec['actionParams'] });
   },
   async update({ client }, desired) {
-    await client.request('PATCH', `/mitigationactions/actions/${enc(desired['actionName'] as string)}`, { roleArn: desired['roleArn'], actionParams: desired['actionParams'] });
+    await detectClient(client).updateMitigationAction(desired['actionName'] as string, { roleArn: desired['roleArn'] as string, actionParams: desired['actionParams'] });
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/mitigationactions/actions/${enc(name)}`);
+    await detectClient(client).deleteMitigationAction(name);
   },
 };

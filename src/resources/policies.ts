@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { registryClient } from '../api/index.js';
+import { allPages, type ResourceKind, type Spec } from './resource-kind.js';
 
 function documentObject(document: unknown): unknown {
   if (typeof document !== 'string') return document;
@@ -23,32 +24,34 @@ export const policies: ResourceKind = {
     { additionalProperties: false },
   ),
   async list({ client }) {
+    const registry = registryClient(client);
     const names = await allPages(async (marker) => {
-      const page = await client.request<{ policies: Array<{ policyName: string }>; nextMarker?: string }>('GET', `/policies?pageSize=250${marker === undefined ? '' : `&marker=${enc(marker)}`}`);
+      const page = await registry.listPolicies(marker);
       return { items: page.policies.map((p) => p.policyName), next: page.nextMarker };
     });
     const specs: Spec[] = [];
     for (const policyName of names) {
-      const policy = await client.request<{ policyDocument: string }>('GET', `/policies/${enc(policyName)}`);
+      const policy = await registry.getPolicy(policyName);
       specs.push({ policyName, policyDocument: documentObject(policy.policyDocument) });
     }
     return specs;
   },
   normalize: (spec) => ({ ...spec, policyDocument: documentObject(spec['policyDocument']) }),
   async create({ client }, spec) {
-    await client.request('POST', `/policies/${enc(spec['policyName'] as string)}`, { policyDocument: JSON.stringify(spec['policyDocument']) });
+    await registryClient(client).createPolicy(spec['policyName'] as string, JSON.stringify(spec['policyDocument']));
   },
   async update({ client }, desired) {
-    const name = enc(desired['policyName'] as string);
+    const registry = registryClient(client);
+    const name = desired['policyName'] as string;
     // At most 5 versions: make room by deleting the oldest non-default one.
-    const versions = await client.request<{ policyVersions: Array<{ versionId: string; isDefaultVersion: boolean; createDate?: number }> }>('GET', `/policies/${name}/version`);
+    const versions = await registry.policyVersions(name);
     if (versions.policyVersions.length >= 5) {
       const oldest = versions.policyVersions.filter((v) => !v.isDefaultVersion).sort((a, b) => Number(a.versionId) - Number(b.versionId))[0];
-      if (oldest !== undefined) await client.request('DELETE', `/policies/${name}/version/${enc(oldest.versionId)}`);
+      if (oldest !== undefined) await registry.deletePolicyVersion(name, oldest.versionId);
     }
-    await client.request('POST', `/policies/${name}/version?setAsDefault=true`, { policyDocument: JSON.stringify(desired['policyDocument']), setAsDefault: true });
+    await registry.createPolicyVersion(name, JSON.stringify(desired['policyDocument']), true);
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/policies/${enc(name)}`);
+    await registryClient(client).deletePolicy(name);
   },
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { hecTokenBodySchema, siemClient } from '../../api/index.js';
+import { HecTokenBody, siemClient } from '../api/index.js';
 import { defined, type ResourceKind } from './resource-kind.js';
 
 /**
@@ -12,7 +12,7 @@ export const hecTokens: ResourceKind = {
   label: 'hec token',
   nameField: 'name',
   // The API's creation body plus `disabled`, so the two cannot drift apart.
-  schema: Type.Object({ ...hecTokenBodySchema.properties, disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  schema: Type.Object({ ...HecTokenBody.properties, disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
   normalize: (spec) => ({ ...spec, useAck: spec['useAck'] ?? false, allowQueryStringAuth: spec['allowQueryStringAuth'] ?? false, disabled: spec['disabled'] ?? false, indexes: [...((spec['indexes'] as string[] | undefined) ?? [])].sort() }),
   async list({ client }) {
     return (await siemClient(client).tokens.list()).tokens.map((t) =>

@@ -1,14 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, defined, enc, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
-
-interface ProfileDescription {
-  securityProfileName: string;
-  securityProfileDescription?: string;
-  behaviors?: unknown[];
-  alertTargets?: Record<string, unknown>;
-  additionalMetricsToRetainV2?: unknown[];
-  metricsExportConfig?: Record<string, unknown>;
-}
+import { detectClient, type ProfileBody } from '../api/index.js';
+import { allPages, defined, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
 const ARN_PREFIX = /^arn:aws:iot:[^:]*:[^:]*:/;
 
@@ -21,12 +13,12 @@ function targetArn(ctx: ApplyContext, target: string): string {
   return target.startsWith('arn:') ? target : `arn:aws:iot:${ctx.vars['region'] ?? 'local'}:${ctx.vars['account_id'] ?? '000000000000'}:${target}`;
 }
 
-const body = (spec: Spec): Spec =>
+const body = (spec: Spec): ProfileBody =>
   defined({ securityProfileDescription: spec['securityProfileDescription'], behaviors: spec['behaviors'], alertTargets: spec['alertTargets'], additionalMetricsToRetainV2: spec['additionalMetricsToRetainV2'], metricsExportConfig: spec['metricsExportConfig'] });
 
 async function targetsOf(ctx: ApplyContext, name: string): Promise<string[]> {
   return allPages(async (token) => {
-    const page = await ctx.client.request<{ securityProfileTargets: Array<{ arn: string }>; nextToken?: string }>('GET', `/security-profiles/${enc(name)}/targets?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
+    const page = await detectClient(ctx.client).listTargets(name, token);
     return { items: page.securityProfileTargets.map((t) => shortTarget(t.arn)), next: page.nextToken };
   });
 }
@@ -50,26 +42,29 @@ export const securityProfiles: ResourceKind = {
   ),
   normalize: (spec) => ({ ...spec, targets: [...((spec['targets'] as string[] | undefined) ?? [])].map(shortTarget).sort() }),
   async list(ctx) {
+    const detect = detectClient(ctx.client);
     const names = await allPages(async (token) => {
-      const page = await ctx.client.request<{ securityProfileIdentifiers: Array<{ name: string }>; nextToken?: string }>('GET', `/security-profiles?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
+      const page = await detect.listProfiles(token);
       return { items: page.securityProfileIdentifiers.map((p) => p.name), next: page.nextToken };
     });
     const specs: Spec[] = [];
     for (const name of names) {
-      const p = await ctx.client.request<ProfileDescription>('GET', `/security-profiles/${enc(name)}`);
+      const p = await detect.describeProfile(name);
       specs.push(defined({ securityProfileName: p.securityProfileName, securityProfileDescription: p.securityProfileDescription === '' ? undefined : p.securityProfileDescription, behaviors: p.behaviors, alertTargets: p.alertTargets, additionalMetricsToRetainV2: p.additionalMetricsToRetainV2, metricsExportConfig: p.metricsExportConfig, targets: (await targetsOf(ctx, name)).sort() }));
     }
     return specs;
   },
   async create(ctx, spec) {
     const name = spec['securityProfileName'] as string;
-    await ctx.client.request('POST', `/security-profiles/${enc(name)}`, body(spec));
-    for (const target of (spec['targets'] as string[] | undefined) ?? []) await ctx.client.request('PUT', `/security-profiles/${enc(name)}/targets?securityProfileTargetArn=${enc(targetArn(ctx, target))}`);
+    const detect = detectClient(ctx.client);
+    await detect.createProfile(name, body(spec));
+    for (const target of (spec['targets'] as string[] | undefined) ?? []) await detect.attach(name, targetArn(ctx, target));
   },
   async update(ctx, desired, current) {
     const name = desired['securityProfileName'] as string;
     const empty = (key: string): boolean => desired[key] === undefined || (Array.isArray(desired[key]) && (desired[key] as unknown[]).length === 0);
-    await ctx.client.request('PATCH', `/security-profiles/${enc(name)}`, defined({
+    const detect = detectClient(ctx.client);
+    await detect.updateProfile(name, defined({
       ...body(desired),
       deleteBehaviors: empty('behaviors') && current['behaviors'] !== undefined ? true : undefined,
       deleteAlertTargets: desired['alertTargets'] === undefined && current['alertTargets'] !== undefined ? true : undefined,
@@ -78,10 +73,10 @@ export const securityProfiles: ResourceKind = {
     }));
     const want = new Set(((desired['targets'] as string[] | undefined) ?? []).map(shortTarget));
     const have = new Set((current['targets'] as string[] | undefined) ?? []);
-    for (const t of want) if (!have.has(t)) await ctx.client.request('PUT', `/security-profiles/${enc(name)}/targets?securityProfileTargetArn=${enc(targetArn(ctx, t))}`);
-    for (const t of have) if (!want.has(t)) await ctx.client.request('DELETE', `/security-profiles/${enc(name)}/targets?securityProfileTargetArn=${enc(targetArn(ctx, t))}`);
+    for (const t of want) if (!have.has(t)) await detect.attach(name, targetArn(ctx, t));
+    for (const t of have) if (!want.has(t)) await detect.detach(name, targetArn(ctx, t));
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/security-profiles/${enc(name)}`);
+    await detectClient(client).deleteProfile(name);
   },
 };

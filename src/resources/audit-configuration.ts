@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { auditClient, type AuditConfigurationBody } from '../api/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface AuditConfiguration {
@@ -29,19 +30,19 @@ export const auditConfiguration: ResourceKind = {
   ),
   normalize: (spec) => ({ ...spec, name: 'account', auditCheckConfigurations: enabledChecks(spec['auditCheckConfigurations'] as AuditConfiguration['auditCheckConfigurations']) }),
   async list({ client }) {
-    const c = await client.request<AuditConfiguration>('GET', '/audit/configuration');
+    const c: AuditConfiguration = await auditClient(client).configuration();
     if (c.auditCheckConfigurations === undefined && c.roleArn === undefined) return [];
     return [defined({ name: 'account', roleArn: c.roleArn, auditNotificationTargetConfigurations: c.auditNotificationTargetConfigurations, auditCheckConfigurations: enabledChecks(c.auditCheckConfigurations) }) as Spec];
   },
   async create({ client }, spec) {
     const { name: _name, ...body } = spec;
-    await client.request('PATCH', '/audit/configuration', body);
+    await auditClient(client).configure(body as AuditConfigurationBody);
   },
   async update({ client }, desired, current) {
     const { name: _name, ...body } = desired;
     // Checks enabled now but not in the file are switched off.
     const checks: Record<string, { enabled: boolean }> = { ...(body['auditCheckConfigurations'] as Record<string, { enabled: boolean }>) };
     for (const check of Object.keys((current['auditCheckConfigurations'] as Record<string, unknown> | undefined) ?? {})) checks[check] ??= { enabled: false };
-    await client.request('PATCH', '/audit/configuration', { ...body, auditCheckConfigurations: checks });
+    await auditClient(client).configure({ ...body, auditCheckConfigurations: checks } as AuditConfigurationBody);
   },
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { notifyClient } from '../../api/index.js';
+import { notifyClient } from '../api/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface Subscription {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { siemClient } from '../../api/index.js';
+import { siemClient } from '../api/index.js';
 import type { ResourceKind } from './resource-kind.js';
 
 /** SIEM indexes; deleting one deletes its events, so apply does it only with --prune. */

@@ -1,20 +1,11 @@
 import { Type } from 'typebox';
-import { defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { rulesClient, type TopicRulePayload, type TopicRuleView } from '../api/index.js';
+import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
-interface RuleView {
-  ruleName: string;
-  sql: string;
-  description?: string;
-  actions: unknown[];
-  errorAction?: unknown;
-  ruleDisabled: boolean;
-  awsIotSqlVersion: string;
-}
-
-const toSpec = (rule: RuleView): Spec =>
+const toSpec = (rule: TopicRuleView): Spec =>
   defined({ ruleName: rule.ruleName, sql: rule.sql, description: rule.description === '' ? undefined : rule.description, actions: rule.actions, errorAction: rule.errorAction ?? undefined, ruleDisabled: rule.ruleDisabled, awsIotSqlVersion: rule.awsIotSqlVersion });
 
-const payload = (spec: Spec): Spec => defined({ sql: spec['sql'], description: spec['description'], actions: spec['actions'], errorAction: spec['errorAction'], ruleDisabled: spec['ruleDisabled'], awsIotSqlVersion: spec['awsIotSqlVersion'] });
+const payload = (spec: Spec): TopicRulePayload => defined({ sql: spec['sql'], description: spec['description'], actions: spec['actions'], errorAction: spec['errorAction'], ruleDisabled: spec['ruleDisabled'], awsIotSqlVersion: spec['awsIotSqlVersion'] });
 
 /** Topic rules (AWS IoT rules): the TopicRulePayload fields flattened beside `ruleName`. */
 export const topicRules: ResourceKind = {
@@ -35,18 +26,19 @@ export const topicRules: ResourceKind = {
   ),
   normalize: (spec) => ({ ...spec, ruleDisabled: spec['ruleDisabled'] ?? false, awsIotSqlVersion: spec['awsIotSqlVersion'] ?? '2015-10-08' }),
   async list({ client }) {
-    const listed = await client.request<{ rules: Array<{ ruleName: string }> }>('GET', '/rules?maxResults=10000');
+    const rules = rulesClient(client);
+    const listed = await rules.list();
     const specs: Spec[] = [];
-    for (const { ruleName } of listed.rules) specs.push(toSpec((await client.request<{ rule: RuleView }>('GET', `/rules/${enc(ruleName)}`)).rule));
+    for (const { ruleName } of listed.rules) specs.push(toSpec((await rules.get(ruleName)).rule));
     return specs;
   },
   async create({ client }, spec) {
-    await client.request('POST', `/rules/${enc(spec['ruleName'] as string)}`, payload(spec));
+    await rulesClient(client).create(spec['ruleName'] as string, payload(spec));
   },
   async update({ client }, desired) {
-    await client.request('PATCH', `/rules/${enc(desired['ruleName'] as string)}`, payload(desired));
+    await rulesClient(client).replace(desired['ruleName'] as string, payload(desired));
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/rules/${enc(name)}`);
+    await rulesClient(client).delete(name);
   },
 };

@@ -1,11 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
-
-interface GroupDescription {
-  thingGroupName: string;
-  thingGroupProperties?: { thingGroupDescription?: string; attributePayload?: { attributes?: Record<string, string> } };
-  thingGroupMetadata?: { parentGroupName?: string };
-}
+import { registryClient } from '../api/index.js';
+import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** Thing groups (nested through `parentGroupName`). The server has no UpdateThingGroup: a change is refused by the plan. */
 export const thingGroups: ResourceKind = {
@@ -22,13 +17,14 @@ export const thingGroups: ResourceKind = {
     { additionalProperties: false },
   ),
   async list({ client }) {
+    const registry = registryClient(client);
     const names = await allPages(async (token) => {
-      const page = await client.request<{ thingGroups: Array<{ groupName: string }>; nextToken?: string }>('GET', `/thing-groups?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
+      const page = await registry.listThingGroups(token);
       return { items: page.thingGroups.map((g) => g.groupName), next: page.nextToken };
     });
     const specs: Spec[] = [];
     for (const name of names) {
-      const group = await client.request<GroupDescription>('GET', `/thing-groups/${enc(name)}`);
+      const group = await registry.describeThingGroup(name);
       specs.push(defined({
         thingGroupName: group.thingGroupName,
         parentGroupName: group.thingGroupMetadata?.parentGroupName,
@@ -50,10 +46,10 @@ export const thingGroups: ResourceKind = {
   },
   async create({ client }, spec) {
     const properties = defined({ thingGroupDescription: spec['description'], attributePayload: spec['attributes'] === undefined ? undefined : { attributes: spec['attributes'] } });
-    await client.request('POST', `/thing-groups/${enc(spec['thingGroupName'] as string)}`, defined({ parentGroupName: spec['parentGroupName'], thingGroupProperties: properties }));
+    await registryClient(client).createThingGroup(spec['thingGroupName'] as string, spec['parentGroupName'] as string | undefined, properties);
   },
   updateBlocked: () => 'thing groups cannot be changed in place (no UpdateThingGroup yet): delete the group first, or keep its settings',
   async delete({ client }, name) {
-    await client.request('DELETE', `/thing-groups/${enc(name)}`);
+    await registryClient(client).deleteThingGroup(name);
   },
 };

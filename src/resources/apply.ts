@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
-import { VigilError } from '../../core/index.js';
-import { findProblems } from '../../config/index.js';
-import { siemClient, type VigilClient } from '../../api/index.js';
+import { VigilError } from '../core/index.js';
+import { findProblems } from '../config/index.js';
+import { siemClient, type VigilClient } from '../api/index.js';
 import { RESOURCE_KINDS } from './kinds.js';
 import { changedFields, listOrMissing, sameSpec, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 

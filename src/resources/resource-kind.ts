@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
-import { VigilError } from '../../core/index.js';
-import type { VigilClient } from '../../api/index.js';
+import { VigilError } from '../core/index.js';
+import type { VigilClient } from '../api/index.js';
 
 /** One resource as written in a resources file (the API's own shape for that kind). */
 export type Spec = Record<string, unknown>;
@@ -47,9 +47,6 @@ export interface ResourceKind {
   /** What `vigil export` writes for a server item (secrets as placeholders). */
   exportSpec?(spec: Spec, ctx: ApplyContext): Spec;
 }
-
-const enc = encodeURIComponent;
-export { enc };
 
 /** True for the error of a route the server does not have (an engine not wired in this build). */
 export function isMissingRoute(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { allPages, defined, enc, type ResourceKind, type Spec } from './resource-kind.js';
+import { detectClient } from '../api/index.js';
+import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** Custom metrics (Detect): type fixed at creation, display name changes in place. */
 export const customMetrics: ResourceKind = {
@@ -15,25 +16,26 @@ export const customMetrics: ResourceKind = {
     { additionalProperties: false },
   ),
   async list({ client }) {
+    const detect = detectClient(client);
     const names = await allPages(async (token) => {
-      const page = await client.request<{ metricNames: string[]; nextToken?: string }>('GET', `/custom-metrics?maxResults=250${token === undefined ? '' : `&nextToken=${enc(token)}`}`);
-      return { items: page.metricNames, next: page.nextToken };
+      const page = await detect.listCustomMetrics(token);
+      return { items: [...page.metricNames], next: page.nextToken };
     });
     const specs: Spec[] = [];
     for (const name of names) {
-      const m = await client.request<{ metricName: string; metricType: string; displayName?: string }>('GET', `/custom-metric/${enc(name)}`);
+      const m = await detect.describeCustomMetric(name);
       specs.push(defined({ metricName: m.metricName, metricType: m.metricType, displayName: m.displayName === '' ? undefined : m.displayName }));
     }
     return specs;
   },
   async create({ client }, spec) {
-    await client.request('POST', `/custom-metric/${enc(spec['metricName'] as string)}`, defined({ metricType: spec['metricType'], displayName: spec['displayName'], clientRequestToken: `vigil-apply-${String(spec['metricName'])}` }));
+    await detectClient(client).createCustomMetric(spec['metricName'] as string, defined({ metricType: spec['metricType'], displayName: spec['displayName'], clientRequestToken: `vigil-apply-${String(spec['metricName'])}` }));
   },
   updateBlocked: (desired, current) => (desired['metricType'] !== current['metricType'] ? 'a custom metric\'s type cannot change: delete it first' : undefined),
   async update({ client }, desired) {
-    await client.request('PATCH', `/custom-metric/${enc(desired['metricName'] as string)}`, { displayName: desired['displayName'] ?? '' });
+    await detectClient(client).updateCustomMetric(desired['metricName'] as string, (desired['displayName'] as string | undefined) ?? '');
   },
   async delete({ client }, name) {
-    await client.request('DELETE', `/custom-metric/${enc(name)}`);
+    await detectClient(client).deleteCustomMetric(name);
   },
 };

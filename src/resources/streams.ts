@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { streamClient } from '../../api/index.js';
-import { buildDefinition, streamInputSchema } from '../../stream/index.js';
+import { streamClient, type StreamBody } from '../api/index.js';
+import { buildDefinition, streamInputSchema } from '../stream/index.js';
 import { defined, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
 const SECRET_KEYS = ['token', 'accessKey'];
@@ -50,10 +50,10 @@ export const streams: ResourceKind = {
     return (await streamClient(client).list()).streams.map((d) => ({ name: d.name, sink: d.sink, buffering: d.buffering, retryDurationSecs: d.retryDurationSecs, processors: d.processors, backup: d.backup }));
   },
   async create(ctx, spec) {
-    await streamClient(ctx.client).create(await resolveSecrets(ctx, spec));
+    await streamClient(ctx.client).create(await resolveSecrets(ctx, spec) as StreamBody);
   },
   async update(ctx, desired) {
-    await streamClient(ctx.client).update(desired['name'] as string, await resolveSecrets(ctx, desired));
+    await streamClient(ctx.client).update(desired['name'] as string, await resolveSecrets(ctx, desired) as StreamBody);
   },
   async delete({ client }, name) {
     await streamClient(client).delete(name);

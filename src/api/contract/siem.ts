@@ -1,0 +1,109 @@
+import { Type, type Static } from 'typebox';
+import { contract, IsoTime, List, NoBody, vigilErrors } from './common.js';
+
+/** A result row: field → value, or values for a multivalue field. */
+export const ResultRow = Type.Record(Type.String(), Type.Union([Type.String(), List(Type.String())]));
+export const SearchMessage = Type.Object({ type: Type.Union([Type.Literal('INFO'), Type.Literal('WARN')]), text: Type.String() }, { additionalProperties: false });
+export const SeriesView = Type.Object(
+  { x: Type.String(), xValues: List(Type.Union([Type.String(), Type.Number()])), series: List(Type.Object({ name: Type.String(), values: List(Type.Union([Type.Number(), Type.Null()])) }, { additionalProperties: false })) },
+  { additionalProperties: false, description: 'a table result in column form, x = the first column' },
+);
+export const SearchBody = Type.Object(
+  {
+    query: Type.String({ minLength: 1 }),
+    earliest: Type.Optional(Type.String()),
+    latest: Type.Optional(Type.String()),
+    maxRows: Type.Optional(Type.Integer({ minimum: 1 })),
+    timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    explain: Type.Optional(Type.Boolean()),
+    id: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+export const SearchView = Type.Object(
+  {
+    columns: List(Type.String()),
+    rows: List(ResultRow),
+    transforming: Type.Boolean(),
+    earliest: Type.Union([IsoTime, Type.Null()]),
+    latest: Type.Union([IsoTime, Type.Null()]),
+    series: Type.Union([SeriesView, Type.Null()]),
+    messages: List(SearchMessage, { description: 'how the search ran, e.g. a subsearch cut at maxout' }),
+  },
+  { additionalProperties: false },
+);
+export const ExplainView = Type.Object({ explain: Type.String() }, { additionalProperties: false });
+/** A search error: SPL errors (400) carry the span and a caret rendering; cancelled is 409, timed out 504. */
+export const SearchError = Type.Object(
+  { code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String()), span: Type.Optional(Type.Object({ offset: Type.Integer(), length: Type.Integer() }, { additionalProperties: false })), caret: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+/** The HEC token creation body; `vigil apply`'s hec_tokens kind extends it. */
+export const HecTokenBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    index: Type.Optional(Type.String()),
+    indexes: Type.Optional(List(Type.String())),
+    sourcetype: Type.Optional(Type.String()),
+    source: Type.Optional(Type.String()),
+    host: Type.Optional(Type.String()),
+    useAck: Type.Optional(Type.Boolean()),
+    allowQueryStringAuth: Type.Optional(Type.Boolean()),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+export const HecTokenView = Type.Object(
+  {
+    name: Type.String(),
+    token: Type.String(),
+    description: Type.String(),
+    disabled: Type.Boolean(),
+    index: Type.String(),
+    indexes: List(Type.String()),
+    sourcetype: Type.Optional(Type.String()),
+    source: Type.Optional(Type.String()),
+    host: Type.Optional(Type.String()),
+    useAck: Type.Boolean(),
+    allowQueryStringAuth: Type.Boolean(),
+    createdAt: IsoTime,
+  },
+  { additionalProperties: false },
+);
+export const IndexView = Type.Object({ name: Type.String(), retentionDays: Type.Integer(), createdAt: IsoTime, events: Type.Optional(Type.Integer({ description: 'only in the list' })) }, { additionalProperties: false });
+export const LookupView = Type.Object({ name: Type.String(), columns: List(Type.String()), rows: Type.Integer(), bytes: Type.Integer(), updatedAt: IsoTime }, { additionalProperties: false });
+const Name = Type.Object({ name: Type.String() });
+const LookupName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** `/api/v1/search`, `/api/v1/hec/tokens`, `/api/v1/indexes`, `/api/v1/lookups`. */
+export const siemContract = contract({
+  search: { body: SearchBody, response: { 200: Type.Union([SearchView, ExplainView]), 400: SearchError, 409: SearchError, 504: SearchError, ...vigilErrors } },
+  cancelSearch: { params: Type.Object({ id: Type.String() }), response: { 204: NoBody, ...vigilErrors } },
+  createToken: { body: HecTokenBody, response: { 201: HecTokenView, ...vigilErrors } },
+  listTokens: { response: { 200: Type.Object({ tokens: List(HecTokenView) }, { additionalProperties: false }), ...vigilErrors } },
+  deleteToken: { params: Name, response: { 204: NoBody, ...vigilErrors } },
+  setTokenState: { params: Type.Object({ name: Type.String(), action: Type.Union([Type.Literal('enable'), Type.Literal('disable')]) }), response: { 204: NoBody, ...vigilErrors } },
+  createIndex: { body: Type.Object({ name: Type.String({ minLength: 1 }), retentionDays: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }), response: { 201: IndexView, ...vigilErrors } },
+  listIndexes: { response: { 200: Type.Object({ indexes: List(IndexView) }, { additionalProperties: false }), ...vigilErrors } },
+  deleteIndex: { params: Name, response: { 200: Type.Object({ deletedEvents: Type.Integer() }, { additionalProperties: false }), ...vigilErrors } },
+  listLookups: { response: { 200: Type.Object({ lookups: List(LookupView) }, { additionalProperties: false }), ...vigilErrors } },
+  getLookup: { params: LookupName, response: { 200: LookupView, ...vigilErrors } },
+  // The CSV file as the body (any non-JSON content type), or JSON {"csv": "..."}.
+  uploadLookup: {
+    params: LookupName,
+    body: { content: { 'application/json': { schema: Type.Object({ csv: Type.String() }) }, 'text/csv': { schema: Type.Unknown({ description: 'the CSV file' }) } } } as unknown as ReturnType<typeof Type.Unknown>,
+    response: { 200: LookupView, ...vigilErrors },
+  },
+  createLookup: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), csv: Type.String() }, { additionalProperties: false }), response: { 201: LookupView, ...vigilErrors } },
+  deleteLookup: { params: LookupName, response: { 204: NoBody, ...vigilErrors } },
+});
+
+export type ExplainView = Static<typeof ExplainView>;
+export type SearchBody = Static<typeof SearchBody>;
+export type SearchView = Static<typeof SearchView>;
+export type SearchError = Static<typeof SearchError>;
+export type HecTokenBody = Static<typeof HecTokenBody>;
+export type HecTokenView = Static<typeof HecTokenView>;
+export type IndexView = Static<typeof IndexView>;
+export type LookupView = Static<typeof LookupView>;
