@@ -213,10 +213,12 @@ export class StreamEngine implements Component, StreamService {
     const outbox = this.deps.outbox.stats(name);
     const invalid = this.invalid.get(name);
     if (invalid !== undefined) stats.lastError ??= { code: invalid.code, message: invalid.message, at: definition.updatedAt };
+    // A stored definition that failed validation may lack even its sink.
+    const sinkType = (definition as { readonly sink?: { readonly type?: unknown } }).sink?.type;
     return {
       name,
       version: definition.version,
-      sink: definition.sink.type,
+      sink: typeof sinkType === 'string' ? sinkType : 'unknown',
       incomingRecords: stats.incomingRecords,
       incomingBytes: stats.incomingBytes,
       deliveredRecords: stats.deliveredRecords,
