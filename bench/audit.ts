@@ -6,7 +6,7 @@
 import { randomUUID, X509Certificate, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Value } from 'typebox/value';
-import { systemClock, systemTimer } from '../src/core/index.js';
+import { systemClock, systemTimer, unwrap } from '../src/core/index.js';
 import { AUDIT_CHECKS, auditConfigSchema, createAudit, type AuditConfig } from '../src/audit/index.js';
 import { auditRepository, certificateRepository, connectionHistoryRepository, migrateRegistry, openSqliteRegistry, policyRepository, thingRepository } from '../src/store/index.js';
 import { Telemetry, createLogger } from '../src/telemetry/index.js';
@@ -58,14 +58,14 @@ export default async function auditBench(ctx: BenchContext): Promise<BenchReport
       mitigationActions: { getAction: async () => undefined },
       registryActions: {} as never,
     });
-    await audit.engine.updateConfiguration({ checks: Object.fromEntries(AUDIT_CHECKS.map((c) => [c.name, { enabled: true }])) });
+    unwrap(await audit.engine.updateConfiguration({ checks: Object.fromEntries(AUDIT_CHECKS.map((c) => [c.name, { enabled: true }])) }));
     let findings = 0;
     const times = await ctx.repeat(3, async () => {
       const started = performance.now();
-      const taskId = await audit.engine.startOnDemandTask(AUDIT_CHECKS.map((c) => c.name));
+      const taskId = unwrap(await audit.engine.startOnDemandTask(AUDIT_CHECKS.map((c) => c.name)));
       await audit.idle();
       const ms = performance.now() - started;
-      const task = await audit.engine.describeTask(taskId);
+      const task = unwrap(await audit.engine.describeTask(taskId));
       findings = Object.values(task.details).reduce((sum, d) => sum + (d.nonCompliantResourcesCount ?? 0), 0);
       return ms;
     });

@@ -5,6 +5,7 @@
  * one report. Reports are built beforehand; the clock is set (not advanced) between rounds so no
  * timer flushes run inside the measured loop. Also: heap per thing after all things reported.
  */
+import { unwrap } from '../src/core/index.js';
 import type { Behavior } from '../src/model/index.js';
 import type { MetricReport } from '../src/protocol/index.js';
 import { T0, openHarness } from '../test/behaviors/harness.js';
@@ -40,8 +41,8 @@ function report(i: number, round: number): MetricReport {
 export default async function detectBench(ctx: BenchContext): Promise<BenchReport> {
   const h = await openHarness({ tick_interval_secs: 3600, export_interval_secs: 3600 });
   try {
-    await h.detect.profiles.createProfile('bench', { behaviors: BEHAVIORS });
-    await h.detect.profiles.attach('bench', 'arn:aws:iot:local:000000000000:all/things');
+    unwrap(await h.detect.profiles.createProfile('bench', { behaviors: BEHAVIORS }));
+    unwrap(await h.detect.profiles.attach('bench', 'arn:aws:iot:local:000000000000:all/things'));
     const names = Array.from({ length: THINGS }, (_, i) => `thing-${String(i).padStart(5, '0')}`);
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { systemClock, systemTimer } from '../src/core/index.js';
 import { startVigil, validateVigilConfig } from '../src/app/index.js';
-import { runSearch } from '../src/siem/index.js';
+import { EventStore, runSearch } from '../src/siem/index.js';
 import { STAGED_COLUMNS } from '../src/siem/events/event-store.js';
 import { FieldSlots } from '../src/siem/events/field-slots.js';
 import { SPL_MACROS } from '../src/siem/spl/relation.js';
@@ -148,6 +148,7 @@ export default async function siem(ctx: BenchContext): Promise<BenchReport> {
   try {
     const migrated = await migrateDuckDb(db);
     if (!migrated.ok) throw migrated.error;
+    await EventStore.migrate(db);
     for (const macro of SPL_MACROS) await db.connection.run(macro);
     for (const size of quick ? [1_000_000] : [1_000_000, 10_000_000]) {
       const g0 = performance.now();

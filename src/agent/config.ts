@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { section } from '../config/index.js';
+import { IOT_NAME } from '../protocol/index.js';
 
 const customMetricSchema = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$', description: 'the custom metric name created with CreateCustomMetric' }),
+    name: Type.String({ pattern: IOT_NAME.source, description: 'the custom metric name created with CreateCustomMetric' }),
     type: Type.Union([Type.Literal('number'), Type.Literal('number-list'), Type.Literal('string-list'), Type.Literal('ip-address-list')], { description: 'CustomMetricType' }),
     command: Type.Optional(Type.String({ minLength: 1, description: 'shell command whose stdout is the value (one of command or file)' })),
     file: Type.Optional(Type.String({ minLength: 1, description: 'file whose content is the value (one of command or file)' })),

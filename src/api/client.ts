@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VigilError } from '../core/index.js';
+import { VigilError, isErrorCode, type ErrorCode } from '../core/index.js';
 import { dataDirLayout } from '../store/index.js';
 
 export interface ClientOptions {
@@ -57,7 +57,7 @@ export class VigilClient {
     const parsed = text === '' ? undefined : safeJson(text);
     if (!response.ok) {
       const problem = (parsed ?? {}) as { code?: string; message?: string; hint?: string };
-      throw new VigilError(problem.code ?? `http.${response.status}`, problem.message ?? `HTTP ${response.status}`, problem.hint === undefined ? {} : { hint: problem.hint });
+      throw new VigilError(isErrorCode(problem.code) ? problem.code : httpErrorCode(response.status), problem.message ?? `HTTP ${response.status}`, problem.hint === undefined ? {} : { hint: problem.hint });
     }
     return (parsed ?? text) as T;
   }
@@ -76,6 +76,12 @@ export class VigilClient {
     list: () => this.request<{ accessKeys: Array<{ accessKeyId: string; description: string; createdAt: string }> }>('GET', '/api/v1/access-keys'),
     delete: (accessKeyId: string) => this.request<void>('DELETE', `/api/v1/access-keys/${encodeURIComponent(accessKeyId)}`),
   };
+}
+
+/** The code of an error answer that names none (AWS-style routes answer `{"message"}` only). */
+function httpErrorCode(status: number): ErrorCode {
+  const code = `http.${status}`;
+  return isErrorCode(code) ? code : 'http.error';
 }
 
 function safeJson(text: string): unknown {

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/index.js';
 import type { Audit } from '../audit/index.js';
-import type { AccessKeyStore, DashboardStore } from '../model/index.js';
+import type { AccessKeyStore, DashboardStore, EngineEvents } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { SessionStore } from './session.js';
 import type { NotifyEngine } from '../notify/index.js';
@@ -43,4 +43,6 @@ export interface ApiDeps {
   readonly detect: Detect;
   /** Device Defender audit (AWS `/audit/*` routes). */
   readonly audit: Audit;
+  /** Engine events for the console's live feed. */
+  readonly live: EngineEvents;
 }

@@ -1,63 +1,59 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VigilError, describeStorageFailure, storageFailure, toVigilError } from '../core/index.js';
+import { VigilError, describeStorageFailure, errorKind, storageFailure, toVigilError, type ErrorCode, type ErrorKind } from '../core/index.js';
 
 /** How a route family reports errors: AWS rest-json, AWS JSON 1.1 (Firehose), or Vigil's own. */
 export type ErrorStyle = 'aws-rest' | 'aws-json' | 'vigil';
 
-interface Mapping {
+export interface ErrorMapping {
   readonly status: number;
   readonly awsType: string;
 }
 
-/** Exact codes first; then the code's last segment (`registry.not_found` → `not_found`). */
-const EXACT: Readonly<Record<string, Mapping>> = {
+/** The HTTP answer for each kind of error: every kind has a row, so every code has a status. */
+export const HTTP_BY_KIND = {
+  invalid: { status: 400, awsType: 'InvalidRequestException' },
+  not_found: { status: 404, awsType: 'ResourceNotFoundException' },
+  already_exists: { status: 409, awsType: 'ResourceAlreadyExistsException' },
+  conflict: { status: 409, awsType: 'ConflictException' },
+  delete_conflict: { status: 409, awsType: 'DeleteConflictException' },
+  version_conflict: { status: 409, awsType: 'VersionConflictException' },
+  limit_exceeded: { status: 410, awsType: 'LimitExceededException' },
+  too_large: { status: 413, awsType: 'InvalidRequestException' },
+  throttled: { status: 429, awsType: 'ThrottlingException' },
+  unauthenticated: { status: 401, awsType: 'UnrecognizedClientException' },
+  forbidden: { status: 403, awsType: 'AccessDeniedException' },
+  cancelled: { status: 409, awsType: 'ConflictException' },
+  timeout: { status: 504, awsType: 'ServiceUnavailableException' },
+  unavailable: { status: 503, awsType: 'ServiceUnavailableException' },
+  upstream: { status: 502, awsType: 'ServiceUnavailableException' },
+  fault: { status: 500, awsType: 'InternalFailureException' },
+  internal: { status: 500, awsType: 'InternalFailureException' },
+} as const satisfies Record<ErrorKind, ErrorMapping>;
+
+/**
+ * Codes whose answer is not their kind's: the AWS SDKs turn these exception names into their own
+ * error classes, and SigV4 failures are 403 on AWS.
+ */
+export const HTTP_BY_CODE = {
   'auth.missing_credentials': { status: 401, awsType: 'MissingAuthenticationTokenException' },
-  'auth.invalid_token': { status: 401, awsType: 'UnrecognizedClientException' },
   'auth.unknown_access_key': { status: 403, awsType: 'UnrecognizedClientException' },
   'auth.signature_mismatch': { status: 403, awsType: 'InvalidSignatureException' },
   'auth.malformed_signature': { status: 403, awsType: 'IncompleteSignatureException' },
   'auth.request_expired': { status: 403, awsType: 'InvalidSignatureException' },
   'auth.wrong_service': { status: 403, awsType: 'InvalidSignatureException' },
-  'auth.forbidden': { status: 403, awsType: 'AccessDeniedException' },
-  'api.route_not_found': { status: 404, awsType: 'ResourceNotFoundException' },
-  'api.body_too_large': { status: 413, awsType: 'InvalidRequestException' },
-  'api.json_too_deep': { status: 400, awsType: 'InvalidRequestException' },
   'firehose.invalid_argument': { status: 400, awsType: 'InvalidArgumentException' },
   'firehose.resource_in_use': { status: 400, awsType: 'ResourceInUseException' },
   'firehose.unknown_operation': { status: 400, awsType: 'UnknownOperationException' },
-  // AWS IoT registry errors the SDK maps to their own exception classes.
   'policy.malformed': { status: 400, awsType: 'MalformedPolicyException' },
   'policy.versions_limit_exceeded': { status: 409, awsType: 'VersionsLimitExceededException' },
   'certificate.state_conflict': { status: 406, awsType: 'CertificateStateException' },
   'certificate.validation_failed': { status: 400, awsType: 'CertificateValidationException' },
-};
+  'detect_mitigation.task_already_exists': { status: 400, awsType: 'TaskAlreadyExistsException' },
+} as const satisfies Partial<Record<ErrorCode, ErrorMapping>>;
 
-const BY_KIND: Readonly<Record<string, Mapping>> = {
-  not_found: { status: 404, awsType: 'ResourceNotFoundException' },
-  already_exists: { status: 409, awsType: 'ResourceAlreadyExistsException' },
-  delete_conflict: { status: 409, awsType: 'DeleteConflictException' },
-  version_conflict: { status: 409, awsType: 'VersionConflictException' },
-  conflict: { status: 409, awsType: 'ConflictException' },
-  limit_exceeded: { status: 410, awsType: 'LimitExceededException' },
-  task_already_exists: { status: 400, awsType: 'TaskAlreadyExistsException' },
-  throttled: { status: 429, awsType: 'ThrottlingException' },
-  unavailable: { status: 503, awsType: 'ServiceUnavailableException' },
-  invalid: { status: 400, awsType: 'InvalidRequestException' },
-  invalid_request: { status: 400, awsType: 'InvalidRequestException' },
-  validation: { status: 400, awsType: 'InvalidRequestException' },
-};
-
-const INTERNAL: Mapping = { status: 500, awsType: 'InternalFailureException' };
-
-/** The HTTP status and AWS error type of a Vigil error code: the API's one mapping table. */
-export function mapErrorCode(code: string): Mapping {
-  const exact = EXACT[code];
-  if (exact !== undefined) return exact;
-  const kind = code.slice(code.lastIndexOf('.') + 1);
-  const byKind = BY_KIND[kind];
-  if (byKind !== undefined) return byKind;
-  if (kind.startsWith('invalid')) return { status: 400, awsType: 'InvalidRequestException' };
-  return INTERNAL;
+/** The HTTP status and AWS error type of a Vigil error code: the API's one mapping. */
+export function mapErrorCode(code: ErrorCode): ErrorMapping {
+  return (HTTP_BY_CODE as Partial<Record<ErrorCode, ErrorMapping>>)[code] ?? HTTP_BY_KIND[errorKind(code)];
 }
 
 export function errorStyleFor(request: FastifyRequest): ErrorStyle {
@@ -71,7 +67,9 @@ export function errorStyleFor(request: FastifyRequest): ErrorStyle {
 /** Writes an error in the style of the route it answers. Internal errors never leak their details. */
 export function sendError(reply: FastifyReply, error: VigilError, style: ErrorStyle): FastifyReply {
   const mapping = mapErrorCode(error.code);
-  const internal = mapping.status >= 500 && mapping.status !== 503;
+  // A bug or a machine failure says nothing to the caller beyond "see the log".
+  const kind = errorKind(error.code);
+  const internal = kind === 'internal' || kind === 'fault';
   const message = internal ? 'internal error; see the server log' : error.message;
   if (style === 'vigil') {
     const body: Record<string, unknown> = { code: internal ? 'internal.error' : error.code, message };

@@ -13,7 +13,7 @@ export type { ApiDeps } from './deps.js';
 export { VigilClient, type ClientOptions } from './client.js';
 export { registryClient, type RegistryClient } from './registry-client.js';
 export { generateAccessKey, createAccessKey } from './access-keys.js';
-export { mapErrorCode, type ErrorStyle } from './errors.js';
+export { mapErrorCode, HTTP_BY_KIND, HTTP_BY_CODE, type ErrorStyle, type ErrorMapping } from './errors.js';
 export { verifySigV4, parseAuthorization, computeSignature } from './sigv4.js';
 export { notifyClient } from './notify-client.js';
 export { detectClient, type DetectClient, type ViolationView } from './detect-client.js';

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Static } from 'typebox';
-import { VigilError, jsonDepth } from '../core/index.js';
+import { VigilError, errorKind, jsonDepth } from '../core/index.js';
 import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../config/index.js';
 import type { Component, Endpoint } from '../model/index.js';
 import { installAuth } from './auth.js';
@@ -90,7 +90,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
     const vigilError = fromFastifyError(error);
     const style = request.signed === true && vigilError.code.startsWith('auth.') ? (errorStyleFor(request) === 'vigil' ? 'aws-rest' : errorStyleFor(request)) : errorStyleFor(request);
     if (vigilError.code.startsWith('auth.')) deps.telemetry.emit('api_auth_failed', { reason: vigilError.code }, { url: request.url, ip: request.ip });
-    else if (!vigilError.code.includes('.') || vigilError.code.startsWith('internal.') || vigilError.code === 'store.unavailable') deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
+    else if (errorKind(vigilError.code) === 'internal' || errorKind(vigilError.code) === 'fault' || vigilError.code === 'store.unavailable') deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
     const limit = vigilError.code === 'api.body_too_large' ? 'api.body_limit_bytes' : vigilError.details?.['limit'];
     if (typeof limit === 'string') deps.telemetry.count('limit_hit', { component: limit.split('.')[0] as string, limit });
     // After refusing credentials, stop reading: the rest of a (possibly slow) body is not wanted.

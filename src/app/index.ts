@@ -8,8 +8,8 @@ export { loadVigilConfig, validateVigilConfig, type LoadedVigilConfig } from './
 export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
+export { thingDirectory } from './wire-detect.js';
 export { resourceVars } from './demo-vars.js';
 export { provisionFleet, type ProvisionedFleet } from './demo-fleet.js';
 export { startSimulation, type SimulationOptions } from './demo-simulation.js';
 export { startDemo, demoConfig, demoSummary, referenceQueries, REFERENCE_RESOURCES, DEMO_DEFAULTS, type RunningDemo, type DemoOptions } from './demo.js';
-export { generateCorpus, writeCorpus, readCorpus, INCIDENT_KINDS, CORPUS_START, type CorpusOptions } from './ml-corpus.js';

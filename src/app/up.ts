@@ -30,6 +30,7 @@ import { wireDetect } from './wire-detect.js';
 import { connectionHistoryRepository } from '../store/index.js';
 import type { Ingress } from '../ingress/index.js';
 import { wireStream } from './wire-stream.js';
+import { wireEngineEvents } from './wire-live.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
 
@@ -133,6 +134,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       streams: stream.engine,
       audit,
       detect: detect.detect,
+      live: wireEngineEvents({ detect: detect.detect, audit, telemetry: telemetry.child('api') }),
     });
     components.push(api);
     components.push(...siem.components);

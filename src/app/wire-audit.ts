@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../core/index.js';
+import { attemptAsync, pages, type Clock, type Timer } from '../core/index.js';
 import { BLANK_POLICY_DOCUMENT, createAudit, type Audit } from '../audit/index.js';
 import type { AuditRegistryActions, ConnectionHistoryReader, Notifier } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
@@ -33,27 +33,10 @@ export function wireAudit(input: { config: VigilConfig; registry: RegistryDb; en
 
 function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
   return {
-    deactivateCertificate: (id) => registry.certificates.updateCertificate(id, 'INACTIVE'),
-    deactivateCaCertificate: (id) => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' }),
-    async thingsOfCertificate(id) {
-      const out: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await certificates.thingsOfPrincipal(id, { limit: 250, cursor });
-        out.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
-      return out;
-    },
-    addThingToGroup: (group, thing) => registry.things.addThingToGroup(group, thing),
-    async replaceDefaultPolicyVersionWithBlank(policyName) {
-      const { policy, versions } = await registry.policies.listPolicyVersions(policyName);
-      // A policy keeps at most 5 versions: make room by deleting the oldest non-default one.
-      if (versions.length >= 5) {
-        const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);
-        if (oldest !== undefined) await registry.policies.deletePolicyVersion(policyName, oldest.versionId);
-      }
-      await registry.policies.createPolicyVersion(policyName, BLANK_POLICY_DOCUMENT, true);
-    },
+    deactivateCertificate: (id) => attemptAsync(() => registry.certificates.updateCertificate(id, 'INACTIVE')),
+    deactivateCaCertificate: (id) => attemptAsync(() => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' })),
+    thingsOfCertificate: (id) => pages((cursor) => certificates.thingsOfPrincipal(id, { limit: 250, cursor })),
+    addThingToGroup: (group, thing) => attemptAsync(() => registry.things.addThingToGroup(group, thing)),
+    replaceDefaultPolicyVersionWithBlank: (policyName) => attemptAsync(async () => void (await registry.policies.replaceDefaultVersion(policyName, BLANK_POLICY_DOCUMENT))),
   };
 }

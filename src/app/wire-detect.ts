@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../core/index.js';
+import { attemptAsync, type Clock, type Timer } from '../core/index.js';
 import { createDetect, type Detect } from '../detect/index.js';
 import type { MqttPublisher, Notifier, ThingDirectory } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
@@ -30,41 +30,13 @@ export async function wireDetect(input: { config: VigilConfig; registry: Registr
   return { detect, close: async () => history.close() };
 }
 
-/** The registry as detect sees it: effective groups (direct and ancestors) of registered things. */
+/** The registry as detect sees it: its own group lookups, and membership changes as results. */
 export function thingDirectory(registry: Registry): ThingDirectory {
   const { things } = registry;
   return {
-    async groupsOf(thingName) {
-      try {
-        await things.describeThing(thingName);
-      } catch {
-        return undefined;
-      }
-      const out = new Set<string>();
-      let nextToken: string | undefined;
-      do {
-        const page = await things.listGroupsForThing(thingName, { nextToken, maxResults: 250 });
-        for (const group of page.items) {
-          out.add(group.groupName);
-          for (const ancestor of await things.ancestors(group)) out.add(ancestor.groupName);
-        }
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
-      return [...out];
-    },
-    addThingToGroup: (groupName, thingName) => things.addThingToGroup(groupName, thingName),
-    async requireGroup(groupName) {
-      await things.requireGroup(groupName);
-    },
-    async descendantsOf(groupName) {
-      const out: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await things.listGroups({ parentGroup: groupName, recursive: true, nextToken, maxResults: 250 });
-        out.push(...page.items.map((g) => g.groupName));
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
-      return out;
-    },
+    groupsOf: (thingName) => things.effectiveGroupsOf(thingName),
+    addThingToGroup: (groupName, thingName) => attemptAsync(() => things.addThingToGroup(groupName, thingName)),
+    groupExists: (groupName) => things.groupExists(groupName),
+    descendantsOf: (groupName) => things.descendantsOf(groupName),
   };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Clock, Timer } from '../core/index.js';
-import { streamRepository, type DataDir, type RegistryDb } from '../store/index.js';
-import { Outbox, StreamEngine } from '../stream/index.js';
+import { SqliteOutbox, streamRepository, type DataDir, type RegistryDb } from '../store/index.js';
+import { StreamEngine } from '../stream/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
 
@@ -14,7 +14,7 @@ export interface WiredStream {
 /** Delivery streams: the outbox in `<data_dir>/outbox.sqlite`, definitions in the registry, backup under `stream.backup_dir`. */
 export function wireStream(options: { config: VigilConfig; layout: DataDir; registry: RegistryDb; clock: Clock; timer: Timer; telemetry: Telemetry }): WiredStream {
   const { config, layout } = options;
-  const outbox = new Outbox(join(layout.root, 'outbox.sqlite'), config.stream.outbox_max_bytes, options.clock);
+  const outbox = new SqliteOutbox(join(layout.root, 'outbox.sqlite'), config.stream.outbox_max_bytes, options.clock);
   const engine = new StreamEngine({
     store: streamRepository(options.registry),
     outbox,

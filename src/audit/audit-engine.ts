@@ -1,4 +1,4 @@
-import { VigilError, newId, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import { VigilError, err, newId, ok, pages, present, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { AuditCheckDetail, AuditCheckSetting, AuditConfiguration, AuditFinding, AuditFindingQuery, AuditStore, AuditTask, AuditTaskStatus, AuditTaskType, CertificateStore, Component, ConnectionHistoryReader, Notifier, Page, PolicyStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type WeakKeyBlocklist, type Window } from './checks/index.js';
@@ -40,6 +40,7 @@ export class AuditEngine implements Component {
   private readonly weakKeys: WeakKeyBlocklist;
   private readonly running = new Map<string, { cancelled: boolean; done: Promise<void> }>();
   private sweepTimer: TimerHandle | undefined;
+  private readonly finishedListeners = new Set<(task: AuditTask) => void>();
   /** Called by the scheduler to refuse disabling checks that a scheduled audit uses. */
   scheduledChecks: () => Promise<ReadonlySet<string>> = async () => new Set();
 
@@ -57,6 +58,16 @@ export class AuditEngine implements Component {
     this.sweepTimer = undefined;
     for (const run of this.running.values()) run.cancelled = true;
     await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Calls `listener` with each task that ends (completed, failed or canceled); returns the unsubscribe. */
+  onTaskFinished(listener: (task: AuditTask) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => void this.finishedListeners.delete(listener);
+  }
+
+  private finished(task: AuditTask): void {
+    for (const listener of this.finishedListeners) listener(task);
   }
 
   /** Resolves when every task in progress has ended. */
@@ -82,34 +93,35 @@ export class AuditEngine implements Component {
     return { roleArn: stored?.roleArn, target: stored?.notificationTarget, checks };
   }
 
-  async updateConfiguration(input: ConfigurationInput): Promise<void> {
+  async updateConfiguration(input: ConfigurationInput): Promise<Result<void>> {
     const stored = await this.options.store.getConfiguration();
     const checks: Record<string, AuditCheckSetting> = { ...stored?.checks };
     const scheduled = input.checks === undefined ? new Set<string>() : await this.scheduledChecks();
     for (const [name, change] of Object.entries(input.checks ?? {})) {
-      if (findCheck(name) === undefined) throw new VigilError('audit.invalid_check', `"${name}" is not an audit check`, { hint: `checks: ${AUDIT_CHECKS.map((c) => c.name).join(', ')}` });
+      if (findCheck(name) === undefined) return err(new VigilError('audit.invalid_check', `"${name}" is not an audit check`, { hint: `checks: ${AUDIT_CHECKS.map((c) => c.name).join(', ')}` }));
       for (const [key, value] of Object.entries(change.configuration ?? {})) {
         const range = SETTING_RANGES[key];
         const n = Number(value);
-        if (range === undefined) throw new VigilError('audit.invalid_request', `${name}: unknown configuration "${key}"`);
-        if (!Number.isInteger(n) || n < range[0] || n > range[1]) throw new VigilError('audit.invalid_request', `${name}: ${key} must be an integer ${range[0]}..${range[1]}`);
+        if (range === undefined) return err(new VigilError('audit.invalid_request', `${name}: unknown configuration "${key}"`));
+        if (!Number.isInteger(n) || n < range[0] || n > range[1]) return err(new VigilError('audit.invalid_request', `${name}: ${key} must be an integer ${range[0]}..${range[1]}`));
       }
       const enabled = change.enabled ?? checks[name]?.enabled ?? false;
-      if (!enabled && scheduled.has(name)) throw new VigilError('audit.invalid_request', `${name} is used by a scheduled audit and cannot be disabled`, { hint: 'delete or update the scheduled audit first' });
+      if (!enabled && scheduled.has(name)) return err(new VigilError('audit.invalid_request', `${name} is used by a scheduled audit and cannot be disabled`, { hint: 'delete or update the scheduled audit first' }));
       const configuration = change.configuration ?? checks[name]?.configuration;
       checks[name] = { enabled, ...(configuration === undefined ? {} : { configuration }) };
     }
     if (stored === undefined && !Object.values(checks).some((c) => c.enabled)) {
-      throw new VigilError('audit.invalid_request', 'the first audit configuration must enable at least one check in auditCheckConfigurations');
+      return err(new VigilError('audit.invalid_request', 'the first audit configuration must enable at least one check in auditCheckConfigurations'));
     }
     let target = stored?.notificationTarget;
     if (input.target !== undefined) {
       const targetArn = input.target.targetArn ?? target?.targetArn;
-      if (targetArn === undefined || targetArn === '') throw new VigilError('audit.invalid_request', 'auditNotificationTargetConfigurations.SNS.targetArn is required');
+      if (targetArn === undefined || targetArn === '') return err(new VigilError('audit.invalid_request', 'auditNotificationTargetConfigurations.SNS.targetArn is required'));
       target = { targetArn, roleArn: input.target.roleArn ?? target?.roleArn, enabled: input.target.enabled ?? target?.enabled ?? false };
     }
     await this.options.store.putConfiguration({ roleArn: input.roleArn ?? stored?.roleArn, notificationTarget: target, checks });
     this.options.telemetry.emit('audit_configuration_changed', { action: 'update' }, { checks: Object.keys(input.checks ?? {}) });
+    return ok(undefined);
   }
 
   async deleteConfiguration(): Promise<void> {
@@ -122,23 +134,25 @@ export class AuditEngine implements Component {
     return new Set(Object.entries(stored?.checks ?? {}).filter(([, s]) => s.enabled).map(([n]) => n));
   }
 
-  /** Throws unless every name is a check that is enabled. */
-  async requireEnabled(names: readonly string[]): Promise<void> {
-    if (names.length === 0) throw new VigilError('audit.invalid_request', 'targetCheckNames must name at least one check');
+  /** Fails unless every name is a check that is enabled. */
+  async requireEnabled(names: readonly string[]): Promise<Result<void>> {
+    if (names.length === 0) return err(new VigilError('audit.invalid_request', 'targetCheckNames must name at least one check'));
     const enabled = await this.enabledChecks();
     for (const name of names) {
-      if (findCheck(name) === undefined) throw new VigilError('audit.invalid_check', `"${name}" is not an audit check`);
-      if (!enabled.has(name)) throw new VigilError('audit.invalid_request', `${name} is not enabled in the account audit configuration`, { hint: 'enable it with UpdateAccountAuditConfiguration (vigil audit configure)' });
+      if (findCheck(name) === undefined) return err(new VigilError('audit.invalid_check', `"${name}" is not an audit check`));
+      if (!enabled.has(name)) return err(new VigilError('audit.invalid_request', `${name} is not enabled in the account audit configuration`, { hint: 'enable it with UpdateAccountAuditConfiguration (vigil audit configure)' }));
     }
+    return ok(undefined);
   }
 
   // Tasks (§6.4)
 
-  async startOnDemandTask(checkNames: readonly string[]): Promise<string> {
-    await this.requireEnabled(checkNames);
+  async startOnDemandTask(checkNames: readonly string[]): Promise<Result<string>> {
+    const enabled = await this.requireEnabled(checkNames);
+    if (!enabled.ok) return enabled;
     const inProgress = await this.options.store.listTasks({ limit: this.options.config.max_concurrent_on_demand, from: 0, to: Number.MAX_SAFE_INTEGER, taskType: 'ON_DEMAND_AUDIT_TASK', taskStatus: 'IN_PROGRESS' });
-    if (inProgress.items.length >= this.options.config.max_concurrent_on_demand) throw new VigilError('audit.limit_exceeded', `at most ${this.options.config.max_concurrent_on_demand} on-demand audits may be in progress`);
-    return this.startTask('ON_DEMAND_AUDIT_TASK', checkNames, undefined, undefined);
+    if (inProgress.items.length >= this.options.config.max_concurrent_on_demand) return err(new VigilError('audit.limit_exceeded', `at most ${this.options.config.max_concurrent_on_demand} on-demand audits may be in progress`));
+    return ok(await this.startTask('ON_DEMAND_AUDIT_TASK', checkNames, undefined, undefined));
   }
 
   /** Starts the task of a scheduled audit; `previousRun` bounds the connection look-back. */
@@ -228,6 +242,7 @@ export class AuditEngine implements Component {
     }
     await this.options.store.updateTask(task);
     this.options.telemetry.emit('audit_task_finished', { task_type: task.taskType, status: task.taskStatus }, { taskId: task.taskId });
+    this.finished(task);
     await this.notify(task);
   }
 
@@ -241,53 +256,50 @@ export class AuditEngine implements Component {
   private async activeSuppressions(checkName: string): Promise<Set<string>> {
     const now = this.options.clock.now();
     const out = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.store.listSuppressions({ checkName, limit: 250, cursor });
-      for (const s of page.items) if (s.suppressIndefinitely || (s.expirationDate !== undefined && s.expirationDate > now)) out.add(s.resourceKey);
-      cursor = page.next;
-    } while (cursor !== undefined);
+    for (const s of await pages((cursor) => this.options.store.listSuppressions({ checkName, limit: 250, cursor }))) {
+      if (s.suppressIndefinitely || (s.expirationDate !== undefined && s.expirationDate > now)) out.add(s.resourceKey);
+    }
     return out;
   }
 
-  async describeTask(taskId: string): Promise<AuditTask> {
-    const task = await this.options.store.getTask(taskId);
-    if (task === undefined) throw new VigilError('audit.not_found', `audit task ${taskId} does not exist`);
-    return task;
+  async describeTask(taskId: string): Promise<Result<AuditTask>> {
+    return present(await this.options.store.getTask(taskId), () => new VigilError('audit.not_found', `audit task ${taskId} does not exist`));
   }
 
   async listTasks(query: { from: number; to: number; taskType?: AuditTaskType | undefined; taskStatus?: AuditTaskStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<AuditTask>> {
     return this.options.store.listTasks(query);
   }
 
-  async cancelTask(taskId: string): Promise<void> {
-    const task = await this.describeTask(taskId);
-    if (task.taskStatus !== 'IN_PROGRESS') throw new VigilError('audit.invalid_request', `audit task ${taskId} is ${task.taskStatus}; only a task in progress can be canceled`);
+  async cancelTask(taskId: string): Promise<Result<void>> {
+    const found = await this.describeTask(taskId);
+    if (!found.ok) return found;
+    const task = found.value;
+    if (task.taskStatus !== 'IN_PROGRESS') return err(new VigilError('audit.invalid_request', `audit task ${taskId} is ${task.taskStatus}; only a task in progress can be canceled`));
     const run = this.running.get(taskId);
     if (run !== undefined) {
       run.cancelled = true;
       await run.done;
-      return;
+      return ok(undefined);
     }
     // A task left IN_PROGRESS by a previous process: nothing runs it any more.
     const details = Object.fromEntries(task.checkNames.map((n) => [n, task.details[n]?.checkRunStatus === 'IN_PROGRESS' ? { checkRunStatus: 'CANCELED' as const } : task.details[n]]));
     const canceled: AuditTask = { ...task, taskStatus: 'CANCELED', taskEndTime: this.options.clock.now(), details: details as AuditTask['details'] };
     await this.options.store.updateTask(canceled);
+    this.finished(canceled);
     await this.notify(canceled);
+    return ok(undefined);
   }
 
   // Findings (§6.5)
 
-  async listFindings(query: AuditFindingQuery): Promise<Page<AuditFinding>> {
+  async listFindings(query: AuditFindingQuery): Promise<Result<Page<AuditFinding>>> {
     const hasRange = query.from !== undefined || query.to !== undefined;
-    if (query.taskId !== undefined && hasRange) throw new VigilError('audit.invalid_request', 'give either taskId or startTime and endTime, not both');
-    if (query.taskId === undefined && (query.from === undefined || query.to === undefined)) throw new VigilError('audit.invalid_request', 'give taskId, or both startTime and endTime');
-    return this.options.store.listFindings(query);
+    if (query.taskId !== undefined && hasRange) return err(new VigilError('audit.invalid_request', 'give either taskId or startTime and endTime, not both'));
+    if (query.taskId === undefined && (query.from === undefined || query.to === undefined)) return err(new VigilError('audit.invalid_request', 'give taskId, or both startTime and endTime'));
+    return ok(await this.options.store.listFindings(query));
   }
 
-  async describeFinding(findingId: string): Promise<AuditFinding> {
-    const finding = await this.options.store.getFinding(findingId);
-    if (finding === undefined) throw new VigilError('audit.not_found', `audit finding ${findingId} does not exist`);
-    return finding;
+  async describeFinding(findingId: string): Promise<Result<AuditFinding>> {
+    return present(await this.options.store.getFinding(findingId), () => new VigilError('audit.not_found', `audit finding ${findingId} does not exist`));
   }
 }

@@ -1,4 +1,4 @@
-import { VigilError } from '../core/index.js';
+import { VigilError, err, ok, type Result } from '../core/index.js';
 import type { AuditRegistryActions, Component, MitigationActionReader } from '../model/index.js';
 import { AuditEngine, type AuditEngineOptions } from './audit-engine.js';
 import { AuditMitigation } from './mitigation/audit-mitigation.js';
@@ -21,7 +21,7 @@ export interface Audit {
   /** Start order: engine (retention sweep), scheduler. */
   readonly components: readonly Component[];
   /** Deletes the configuration (and, when asked, every scheduled audit). */
-  deleteConfiguration(deleteScheduledAudits: boolean): Promise<void>;
+  deleteConfiguration(deleteScheduledAudits: boolean): Promise<Result<void>>;
   /** Resolves once no audit or mitigation task is running (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -50,9 +50,10 @@ export function createAudit(options: AuditOptions): Audit {
     async deleteConfiguration(deleteScheduledAudits) {
       if (deleteScheduledAudits) await scheduler.deleteAll();
       else if ((await scheduler.list()).length > 0) {
-        throw new VigilError('audit.invalid_request', 'scheduled audits exist; delete them first or pass deleteScheduledAudits=true');
+        return err(new VigilError('audit.invalid_request', 'scheduled audits exist; delete them first or pass deleteScheduledAudits=true'));
       }
       await engine.deleteConfiguration();
+      return ok(undefined);
     },
     async idle() {
       await scheduler.settled();

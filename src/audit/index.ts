@@ -4,7 +4,7 @@
  * suppressions, the audit notification to a notify topic, and audit mitigation tasks (`mitigation/`).
  * It reads the registry through model ports (stores, connection history) and changes it through
  * `AuditRegistryActions`, which app implements with the registry's services. Imports: core, model,
- * config, telemetry, and npm (@peculiar/x509, node:crypto).
+ * config, telemetry, protocol (ARNs, name rules), and npm (@peculiar/x509, node:crypto).
  */
 export { createAudit, type Audit, type AuditOptions } from './audit.js';
 export { AuditEngine, type AuditEngineOptions, type ConfigurationInput } from './audit-engine.js';

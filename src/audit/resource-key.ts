@@ -1,4 +1,4 @@
-import { VigilError } from '../core/index.js';
+import { VigilError, err, ok, type Result } from '../core/index.js';
 import type { AuditResourceIdentifier } from '../model/index.js';
 
 const MEMBERS = ['deviceCertificateId', 'caCertificateId', 'cognitoIdentityPoolId', 'clientId', 'policyVersionIdentifier', 'account', 'iamRoleArn', 'roleAliasArn', 'issuerCertificateIdentifier', 'deviceCertificateArn'] as const;
@@ -16,14 +16,14 @@ export function resourceKey(identifier: AuditResourceIdentifier): string {
 }
 
 /** Reads an AWS ResourceIdentifier from a request body. */
-export function parseResourceIdentifier(value: unknown, name = 'resourceIdentifier'): AuditResourceIdentifier {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new VigilError('audit.invalid_request', `${name} must be an object`);
+export function parseResourceIdentifier(value: unknown, name = 'resourceIdentifier'): Result<AuditResourceIdentifier> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return err(new VigilError('audit.invalid_request', `${name} must be an object`));
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
-    if (!(MEMBERS as readonly string[]).includes(key)) throw new VigilError('audit.invalid_request', `${name}.${key} is not a resource identifier member`);
+    if (!(MEMBERS as readonly string[]).includes(key)) return err(new VigilError('audit.invalid_request', `${name}.${key} is not a resource identifier member`));
     if (typeof member === 'string' || (typeof member === 'object' && member !== null && !Array.isArray(member))) out[key] = member;
-    else throw new VigilError('audit.invalid_request', `${name}.${key} has the wrong type`);
+    else return err(new VigilError('audit.invalid_request', `${name}.${key} has the wrong type`));
   }
-  if (Object.keys(out).length === 0) throw new VigilError('audit.invalid_request', `${name} names no resource`);
-  return out as AuditResourceIdentifier;
+  if (Object.keys(out).length === 0) return err(new VigilError('audit.invalid_request', `${name} names no resource`));
+  return ok(out as AuditResourceIdentifier);
 }

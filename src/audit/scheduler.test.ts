@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeTime } from '../core/index.js';
+import { FakeTime, unwrap } from '../core/index.js';
 import { auditRepository, certificateRepository, migrateRegistry, openSqliteRegistry, policyRepository, type RegistryDb } from '../store/index.js';
 import { Telemetry, createLogger } from '../telemetry/index.js';
 import { tempDir } from '../../test/support/temp.js';
@@ -56,9 +56,9 @@ describe('audit scheduler', () => {
       registryActions: {} as never,
     });
     for (const c of audit.components) await c.start();
-    await audit.engine.updateConfiguration({ checks: { LOGGING_DISABLED_CHECK: { enabled: true } } });
-    await audit.scheduler.create('weekly-wed', { frequency: 'WEEKLY', dayOfWeek: 'WED', targetCheckNames: ['LOGGING_DISABLED_CHECK'] });
-    await expect(audit.scheduler.create('bad', { frequency: 'WEEKLY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] })).rejects.toMatchObject({ code: 'audit.invalid_request' });
+    unwrap(await audit.engine.updateConfiguration({ checks: { LOGGING_DISABLED_CHECK: { enabled: true } } }));
+    unwrap(await audit.scheduler.create('weekly-wed', { frequency: 'WEEKLY', dayOfWeek: 'WED', targetCheckNames: ['LOGGING_DISABLED_CHECK'] }));
+    expect(await audit.scheduler.create('bad', { frequency: 'WEEKLY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] })).toMatchObject({ ok: false, error: { code: 'audit.invalid_request' } });
     const tasks = async () => (await audit.engine.listTasks({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 })).items;
 
     await fake.advance(at('2026-01-07T01:59:00Z') - fake.now()); // Wednesday 01:59
@@ -75,9 +75,9 @@ describe('audit scheduler', () => {
     await audit.idle();
     expect((await tasks()).map((t) => new Date(t.taskStartTime).toISOString())).toEqual(['2026-01-14T02:00:00.000Z', '2026-01-07T02:00:00.000Z']);
     // A check used by a scheduled audit cannot be disabled.
-    await expect(audit.engine.updateConfiguration({ checks: { LOGGING_DISABLED_CHECK: { enabled: false } } })).rejects.toMatchObject({ code: 'audit.invalid_request' });
-    for (let i = 2; i <= 5; i++) await audit.scheduler.create(`daily-${i}`, { frequency: 'DAILY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] });
-    await expect(audit.scheduler.create('sixth', { frequency: 'DAILY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] })).rejects.toMatchObject({ code: 'audit.limit_exceeded' });
+    expect(await audit.engine.updateConfiguration({ checks: { LOGGING_DISABLED_CHECK: { enabled: false } } })).toMatchObject({ ok: false, error: { code: 'audit.invalid_request' } });
+    for (let i = 2; i <= 5; i++) unwrap(await audit.scheduler.create(`daily-${i}`, { frequency: 'DAILY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] }));
+    expect(await audit.scheduler.create('sixth', { frequency: 'DAILY', targetCheckNames: ['LOGGING_DISABLED_CHECK'] })).toMatchObject({ ok: false, error: { code: 'audit.limit_exceeded' } });
     for (const c of [...audit.components].reverse()) await c.stop();
   });
 });

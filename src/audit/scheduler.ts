@@ -1,10 +1,10 @@
-import { DueTimer, VigilError, type Clock, type Timer } from '../core/index.js';
+import { DueTimer, VigilError, err, ok, present, type Clock, type Result, type Timer } from '../core/index.js';
 import type { AuditFrequency, AuditStore, Component, DayOfWeek, ScheduledAudit, Tag } from '../model/index.js';
+import { ACTION_NAME } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { DAYS_OF_WEEK, nextRunAfter } from './schedule.js';
 
 export const MAX_SCHEDULED_AUDITS = 5;
-const NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const FREQUENCIES: readonly AuditFrequency[] = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY'];
 /** Timers are re-armed at least this often (a month does not fit a 32-bit timeout). */
 const MAX_WAIT_MS = 6 * 3_600_000;
@@ -23,7 +23,7 @@ export interface SchedulerDeps {
   readonly timer: Timer;
   readonly telemetry: Telemetry;
   readonly hourUtc: number;
-  requireEnabled(checkNames: readonly string[]): Promise<void>;
+  requireEnabled(checkNames: readonly string[]): Promise<Result<void>>;
   startScheduledTask(name: string, checkNames: readonly string[], previousRun: number | undefined, startTime: number): Promise<string>;
 }
 
@@ -51,39 +51,43 @@ export class AuditScheduler implements Component {
     await this.firing;
   }
 
-  async create(name: string, input: ScheduleInput): Promise<ScheduledAudit> {
-    if (!NAME.test(name)) throw new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: '1..128 characters of [a-zA-Z0-9_-]' });
+  async create(name: string, input: ScheduleInput): Promise<Result<ScheduledAudit>> {
+    if (!ACTION_NAME.pattern.test(name)) return err(new VigilError('audit.invalid_name', `"${name}" is not a valid scheduled audit name`, { hint: ACTION_NAME.rule }));
     const existing = await this.deps.store.listScheduled();
-    if (existing.some((a) => a.name === name)) throw new VigilError('audit.already_exists', `scheduled audit ${name} already exists`);
-    if (existing.length >= MAX_SCHEDULED_AUDITS) throw new VigilError('audit.limit_exceeded', `at most ${MAX_SCHEDULED_AUDITS} scheduled audits`);
+    if (existing.some((a) => a.name === name)) return err(new VigilError('audit.already_exists', `scheduled audit ${name} already exists`));
+    if (existing.length >= MAX_SCHEDULED_AUDITS) return err(new VigilError('audit.limit_exceeded', `at most ${MAX_SCHEDULED_AUDITS} scheduled audits`));
     const audit = await this.validate({ name, frequency: 'DAILY', dayOfWeek: undefined, dayOfMonth: undefined, targetCheckNames: [], tags: [], createdAt: this.deps.clock.now(), lastRunAt: undefined }, input, true);
-    if (!(await this.deps.store.createScheduled(audit))) throw new VigilError('audit.already_exists', `scheduled audit ${name} already exists`);
+    if (!audit.ok) return audit;
+    if (!(await this.deps.store.createScheduled(audit.value))) return err(new VigilError('audit.already_exists', `scheduled audit ${name} already exists`));
     this.deps.telemetry.emit('audit_schedule_changed', { action: 'create' }, { name });
     await this.arm();
     return audit;
   }
 
-  async describe(name: string): Promise<ScheduledAudit> {
-    const audit = await this.deps.store.getScheduled(name);
-    if (audit === undefined) throw new VigilError('audit.not_found', `scheduled audit ${name} does not exist`);
-    return audit;
+  async describe(name: string): Promise<Result<ScheduledAudit>> {
+    return present(await this.deps.store.getScheduled(name), () => new VigilError('audit.not_found', `scheduled audit ${name} does not exist`));
   }
 
-  async update(name: string, input: ScheduleInput): Promise<ScheduledAudit> {
-    const audit = await this.validate(await this.describe(name), input, false);
-    await this.deps.store.updateScheduled(audit);
+  async update(name: string, input: ScheduleInput): Promise<Result<ScheduledAudit>> {
+    const current = await this.describe(name);
+    if (!current.ok) return current;
+    const audit = await this.validate(current.value, input, false);
+    if (!audit.ok) return audit;
+    await this.deps.store.updateScheduled(audit.value);
     this.deps.telemetry.emit('audit_schedule_changed', { action: 'update' }, { name });
     await this.arm();
     return audit;
   }
 
-  async delete(name: string): Promise<void> {
-    if (!(await this.deps.store.deleteScheduled(name))) throw new VigilError('audit.not_found', `scheduled audit ${name} does not exist`);
+  async delete(name: string): Promise<Result<void>> {
+    if (!(await this.deps.store.deleteScheduled(name))) return err(new VigilError('audit.not_found', `scheduled audit ${name} does not exist`));
     this.deps.telemetry.emit('audit_schedule_changed', { action: 'delete' }, { name });
     await this.arm();
+    return ok(undefined);
   }
 
   async deleteAll(): Promise<void> {
+    // A scheduled audit another request deleted meanwhile is gone either way.
     for (const audit of await this.deps.store.listScheduled()) await this.delete(audit.name);
   }
 
@@ -105,20 +109,21 @@ export class AuditScheduler implements Component {
     return this.due;
   }
 
-  private async validate(base: ScheduledAudit, input: ScheduleInput, creating: boolean): Promise<ScheduledAudit> {
+  private async validate(base: ScheduledAudit, input: ScheduleInput, creating: boolean): Promise<Result<ScheduledAudit>> {
     const frequency = (input.frequency ?? base.frequency) as AuditFrequency;
-    if (creating && input.frequency === undefined) throw new VigilError('audit.invalid_request', 'frequency is required (DAILY, WEEKLY, BIWEEKLY, MONTHLY)');
-    if (!FREQUENCIES.includes(frequency)) throw new VigilError('audit.invalid_request', `frequency must be one of ${FREQUENCIES.join(', ')}`);
+    if (creating && input.frequency === undefined) return err(new VigilError('audit.invalid_request', 'frequency is required (DAILY, WEEKLY, BIWEEKLY, MONTHLY)'));
+    if (!FREQUENCIES.includes(frequency)) return err(new VigilError('audit.invalid_request', `frequency must be one of ${FREQUENCIES.join(', ')}`));
     const weekly = frequency === 'WEEKLY' || frequency === 'BIWEEKLY';
     const dayOfWeek = weekly ? ((input.dayOfWeek ?? base.dayOfWeek) as DayOfWeek | undefined) : undefined;
     const dayOfMonth = frequency === 'MONTHLY' ? (input.dayOfMonth ?? base.dayOfMonth) : undefined;
-    if (weekly && (dayOfWeek === undefined || !DAYS_OF_WEEK.includes(dayOfWeek))) throw new VigilError('audit.invalid_request', `${frequency} audits need dayOfWeek (${DAYS_OF_WEEK.join(', ')})`);
-    if (frequency === 'MONTHLY' && (dayOfMonth === undefined || !(dayOfMonth === 'LAST' || /^([1-9]|[12][0-9]|3[01])$/.test(dayOfMonth)))) throw new VigilError('audit.invalid_request', 'MONTHLY audits need dayOfMonth "1".."31" or "LAST"');
-    if (!weekly && input.dayOfWeek !== undefined) throw new VigilError('audit.invalid_request', 'dayOfWeek applies to WEEKLY and BIWEEKLY audits only');
-    if (frequency !== 'MONTHLY' && input.dayOfMonth !== undefined) throw new VigilError('audit.invalid_request', 'dayOfMonth applies to MONTHLY audits only');
+    if (weekly && (dayOfWeek === undefined || !DAYS_OF_WEEK.includes(dayOfWeek))) return err(new VigilError('audit.invalid_request', `${frequency} audits need dayOfWeek (${DAYS_OF_WEEK.join(', ')})`));
+    if (frequency === 'MONTHLY' && (dayOfMonth === undefined || !(dayOfMonth === 'LAST' || /^([1-9]|[12][0-9]|3[01])$/.test(dayOfMonth)))) return err(new VigilError('audit.invalid_request', 'MONTHLY audits need dayOfMonth "1".."31" or "LAST"'));
+    if (!weekly && input.dayOfWeek !== undefined) return err(new VigilError('audit.invalid_request', 'dayOfWeek applies to WEEKLY and BIWEEKLY audits only'));
+    if (frequency !== 'MONTHLY' && input.dayOfMonth !== undefined) return err(new VigilError('audit.invalid_request', 'dayOfMonth applies to MONTHLY audits only'));
     const targetCheckNames = input.targetCheckNames ?? base.targetCheckNames;
-    await this.deps.requireEnabled(targetCheckNames);
-    return { ...base, frequency, dayOfWeek, dayOfMonth, targetCheckNames: [...targetCheckNames], tags: input.tags ?? base.tags };
+    const enabled = await this.deps.requireEnabled(targetCheckNames);
+    if (!enabled.ok) return enabled;
+    return ok({ ...base, frequency, dayOfWeek, dayOfMonth, targetCheckNames: [...targetCheckNames], tags: input.tags ?? base.tags });
   }
 
   private async arm(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { VigilClient } from '../api/index.js';
 import { loadVigilConfig, type LoadedVigilConfig } from '../app/index.js';
+import { arns, type Arns } from '../protocol/index.js';
 import type { CliContext } from './context.js';
 
 export interface ConfigOptions {
@@ -28,6 +29,12 @@ export function loadConfigOrThrow(options: ConfigOptions, context: CliContext): 
   const loaded = loadVigilConfig(options.config, context.env);
   if (!loaded.ok) throw loaded.error;
   return loaded.value;
+}
+
+/** ARNs in the configured region and account (`region`, `account_id`). */
+export function arnsFor(options: ConfigOptions, context: CliContext): Arns {
+  const { config } = loadConfigOrThrow(options, context);
+  return arns(config.region, config.account_id);
 }
 
 /** A client for the running server named by the options (or found through the data directory). */

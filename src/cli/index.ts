@@ -4,4 +4,4 @@
  * a running server use the typed client that api exports. Imports: any lower layer.
  */
 export { run, main, buildProgram } from './main.js';
-export { EXIT, formatCliError, type Io } from './output.js';
+export { EXIT, EXIT_BY_KIND, formatCliError, type Io } from './output.js';

@@ -1,7 +1,28 @@
-import { VigilError } from '../core/index.js';
+import { VigilError, errorKind, type ErrorKind } from '../core/index.js';
 
 /** Exit codes: 0 ok, 1 the user's input or environment was wrong, 2 usage, 70 internal fault (EX_SOFTWARE). */
 export const EXIT = { ok: 0, user: 1, usage: 2, internal: 70 } as const;
+
+/** The exit code of each kind of error: only a bug is an internal fault. */
+export const EXIT_BY_KIND = {
+  invalid: EXIT.user,
+  not_found: EXIT.user,
+  already_exists: EXIT.user,
+  conflict: EXIT.user,
+  delete_conflict: EXIT.user,
+  version_conflict: EXIT.user,
+  limit_exceeded: EXIT.user,
+  too_large: EXIT.user,
+  throttled: EXIT.user,
+  unauthenticated: EXIT.user,
+  forbidden: EXIT.user,
+  cancelled: EXIT.user,
+  timeout: EXIT.user,
+  unavailable: EXIT.user,
+  upstream: EXIT.user,
+  fault: EXIT.user,
+  internal: EXIT.internal,
+} as const satisfies Record<ErrorKind, number>;
 
 /** Where command output goes; tests capture it. */
 export interface Io {
@@ -30,7 +51,7 @@ export function formatCliError(error: unknown, io: Io): number {
     const problems = error.details?.['problems'];
     if (Array.isArray(problems) && typeof error.details?.['formatted'] === 'string') io.err(`${error.details['formatted']}\n`);
     if (error.hint !== undefined) io.err(`hint: ${error.hint}\n`);
-    return error.code.startsWith('internal.') ? EXIT.internal : EXIT.user;
+    return EXIT_BY_KIND[errorKind(error.code)];
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.err(`vigil: internal error (a bug; please report it with this output):\n${message}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, err, formatBytes, isId, newId, ok, parseBytes, parseDuration, toVigilError, unwrap } from './index.js';
+import { FakeTime, VigilError, attempt, backoffDelay, constantTimeEqual, eachPage, err, formatBytes, isId, isRetryableStatus, newId, ok, pages, parseBytes, parseDuration, present, retry, toVigilError, unwrap } from './index.js';
 
 describe('VigilError', () => {
   it('keeps code, message and hint, and serializes them', () => {
@@ -10,7 +10,7 @@ describe('VigilError', () => {
   });
 
   it('wraps foreign throws but keeps VigilErrors as they are', () => {
-    const original = new VigilError('a.b', 'x');
+    const original = new VigilError('thing.not_found', 'x');
     expect(toVigilError(original)).toBe(original);
     const wrapped = toVigilError(new TypeError('boom'));
     expect(wrapped.code).toBe('internal.unexpected');
@@ -21,12 +21,12 @@ describe('VigilError', () => {
 describe('Result', () => {
   it('unwraps ok and throws err', () => {
     expect(unwrap(ok(3))).toBe(3);
-    expect(() => unwrap(err(new VigilError('x.y', 'no')))).toThrow('no');
+    expect(() => unwrap(err(new VigilError('thing.not_found', 'no')))).toThrow('no');
   });
 
   it('attempt turns a thrown VigilError into err and lets bugs propagate', () => {
     const failed = attempt(() => {
-      throw new VigilError('x.invalid', 'nope');
+      throw new VigilError('thing.invalid_request', 'nope');
     });
     expect(failed.ok).toBe(false);
     expect(() =>
@@ -136,5 +136,88 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('secret-token', 'secret-tokex')).toBe(false);
     expect(constantTimeEqual('short', 'longer-value')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
+  });
+});
+
+describe('pages', () => {
+  it('drains a listing page by page until a page names no next cursor', async () => {
+    const rows = ['a', 'b', 'c', 'd', 'e'];
+    const asked: Array<string | undefined> = [];
+    const listing = async (cursor: string | undefined) => {
+      asked.push(cursor);
+      const from = cursor === undefined ? 0 : Number(cursor);
+      return { items: rows.slice(from, from + 2), next: from + 2 < rows.length ? String(from + 2) : undefined };
+    };
+    expect(await pages(listing)).toEqual(rows);
+    expect(asked).toEqual([undefined, '2', '4']);
+  });
+
+  it('asks once for an empty listing, and stops early when the caller stops reading', async () => {
+    let calls = 0;
+    expect(await pages(async () => (calls++, { items: [], next: undefined }))).toEqual([]);
+    expect(calls).toBe(1);
+    let fetched = 0;
+    for await (const items of eachPage(async (cursor) => (fetched++, { items: [cursor ?? 'first'], next: 'more' }))) {
+      if (items[0] === 'more') break;
+    }
+    expect(fetched).toBe(2);
+  });
+});
+
+describe('retry', () => {
+  const policy = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0 };
+
+  it('waits the backoff between attempts and stops at maxAttempts', async () => {
+    const time = new FakeTime(0);
+    const at: number[] = [];
+    const running = retry(async () => (at.push(time.now()), { ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, maxAttempts: 4 });
+    await time.advance(10_000);
+    expect(await running).toEqual({ ok: false, error: 'busy', attempts: 4, reason: 'exhausted' });
+    expect(at).toEqual([0, 100, 300, 700]);
+  });
+
+  it('stops at once on a permanent error, and returns the value of the first success', async () => {
+    const time = new FakeTime(0);
+    expect(await retry(async () => ({ ok: false as const, error: 'refused', retryable: false }), { timer: time, backoff: policy })).toEqual({ ok: false, error: 'refused', attempts: 1, reason: 'permanent' });
+    let calls = 0;
+    const running = retry(async () => (++calls < 3 ? { ok: false as const, error: 'busy', retryable: true } : { ok: true as const, value: 'done' }), { timer: time, backoff: policy });
+    await time.advance(1000);
+    expect(await running).toEqual({ ok: true, value: 'done', attempts: 3 });
+  });
+
+  it('caps each wait at the time left and ends when no time is left', async () => {
+    const time = new FakeTime(0);
+    const at: number[] = [];
+    const running = retry(async () => (at.push(time.now()), { ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, timeLeftMs: () => 250 - time.now() });
+    await time.advance(1000);
+    expect(await running).toMatchObject({ ok: false, reason: 'exhausted' });
+    expect(at).toEqual([0, 100, 250]);
+  });
+
+  it('tells an abort at the failure from one during the wait', async () => {
+    const time = new FakeTime(0);
+    const before = new AbortController();
+    before.abort();
+    expect(await retry(async () => ({ ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, signal: before.signal })).toMatchObject({ reason: 'aborted', attempts: 1 });
+    const during = new AbortController();
+    const running = retry(async () => ({ ok: false as const, error: 'busy', retryable: true }), { timer: time, backoff: policy, signal: during.signal });
+    await time.advance(50);
+    during.abort(new Error('stop'));
+    expect(await running).toMatchObject({ reason: 'stopped', attempts: 1 });
+  });
+});
+
+describe('isRetryableStatus', () => {
+  it('retries server errors, 408 and 429 and nothing else (the peer refused)', () => {
+    expect([500, 502, 503, 504, 408, 429].every(isRetryableStatus)).toBe(true);
+    expect([200, 400, 401, 403, 404, 409, 413].some(isRetryableStatus)).toBe(false);
+  });
+});
+
+describe('present', () => {
+  it('is the value when there is one, else the error the caller names', () => {
+    expect(present(0, () => new VigilError('thing.not_found', 'none'))).toEqual(ok(0));
+    const missing = present<string>(undefined, () => new VigilError('thing.not_found', 'no thing named t'));
+    expect(missing.ok ? undefined : missing.error.code).toBe('thing.not_found');
   });
 });

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes/index.js';
+
 /** Where in an input an error sits: a dotted path, a byte/char offset, or both. */
 export interface ErrorSpan {
   readonly path?: string;
@@ -13,17 +15,17 @@ export interface VigilErrorInit {
 }
 
 /**
- * An expected failure with a stable machine code (`area.kind`, e.g. `config.invalid`), a human
- * message and, where it helps, a hint saying what to do. Edges (HTTP, CLI, MQTT, HEC) map codes in
- * one place each.
+ * An expected failure with a stable machine code from the closed list (`area.what`, e.g.
+ * `config.invalid`; `error-codes/`), a human message and, where it helps, a hint saying what to do.
+ * Edges (HTTP, CLI, MQTT, HEC) map codes in one place each.
  */
 export class VigilError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly span: ErrorSpan | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: string, message: string, init: VigilErrorInit = {}) {
+  constructor(code: ErrorCode, message: string, init: VigilErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'VigilError';
     this.code = code;
@@ -32,7 +34,7 @@ export class VigilError extends Error {
     this.details = init.details;
   }
 
-  toJSON(): { code: string; message: string; hint?: string } {
+  toJSON(): { code: ErrorCode; message: string; hint?: string } {
     return this.hint === undefined
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, hint: this.hint };
@@ -44,7 +46,7 @@ export function isVigilError(value: unknown): value is VigilError {
 }
 
 /** Wraps anything thrown into a VigilError, keeping VigilErrors as they are. */
-export function toVigilError(value: unknown, code = 'internal.unexpected'): VigilError {
+export function toVigilError(value: unknown, code: ErrorCode = 'internal.unexpected'): VigilError {
   if (value instanceof VigilError) return value;
   const message = value instanceof Error ? value.message : String(value);
   return new VigilError(code, message, { cause: value });

@@ -36,3 +36,18 @@ export function attempt<T>(fn: () => T): Result<T> {
     throw error;
   }
 }
+
+/** Awaits `fn`, turning a thrown VigilError into an `err`: for adapting a port that throws. */
+export async function attemptAsync<T>(fn: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await fn());
+  } catch (error) {
+    if (error instanceof VigilError) return err(error);
+    throw error;
+  }
+}
+
+/** `value` when it is there, else the error `missing()` builds: a lookup whose miss is an expected failure. */
+export function present<T>(value: T | undefined, missing: () => VigilError): Result<T> {
+  return value === undefined ? err(missing()) : ok(value);
+}

@@ -31,6 +31,8 @@ export interface CompiledProfile {
   readonly slots: readonly Slot[];
   readonly deviceSlots: readonly Slot[];
   readonly cloudSlots: ReadonlyMap<string, readonly Slot[]>;
+  /** Slots of ML behaviors (their silence is checked on the engine's tick). */
+  readonly mlSlots: readonly Slot[];
   readonly alertTarget: string | undefined;
   readonly exportTopic: string | undefined;
 }
@@ -112,6 +114,7 @@ export function compileProfile(profile: SecurityProfile, context: ValidationCont
     slots,
     deviceSlots: slots.filter((s) => s.spec.source !== 'cloud'),
     cloudSlots,
+    mlSlots: slots.filter((s) => s.criteriaType === 'MACHINE_LEARNING'),
     alertTarget: profile.alertTargets['SNS']?.alertTargetArn,
     exportTopic: profile.metricsExportConfig?.mqttTopic,
   };

@@ -1,5 +1,6 @@
 import type { Clock, Timer } from '../core/index.js';
 import type { Component, MetricHistory, MlModelStore, MlTrainingSource, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
+import { arns, type Arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { DetectConfig } from './config.js';
 import { DetectEngine } from './engine.js';
@@ -33,14 +34,15 @@ export interface Detect extends Component {
   readonly profiles: ProfilesService;
   readonly violations: ViolationsService;
   readonly mitigation: MitigationService;
-  readonly arnPrefix: string;
+  /** ARNs in the configured region and account. */
+  readonly arns: Arns;
   readonly ml: MlDetect | undefined;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
 }
 
 export function createDetect(options: DetectOptions): Detect {
-  const arnPrefix = `arn:aws:iot:${options.region}:${options.accountId}`;
+  const arnsHere = arns(options.region, options.accountId);
   const telemetry = options.telemetry;
   const recorder = new ViolationRecorder(options.stores.violations, options.notifier, telemetry);
   const history = options.stores.history;
@@ -58,17 +60,16 @@ export function createDetect(options: DetectOptions): Detect {
     timer: options.timer,
     telemetry,
     config: options.config,
-    arnPrefix,
     ml,
   });
   let started = false;
-  const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arnPrefix, changed: async () => {
+  const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {
       if (!started) return;
       await engine.reload();
       await ml?.sync();
     } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
-  const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arnPrefix });
+  const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere });
   return {
     name: 'detect',
     engine,
@@ -76,7 +77,7 @@ export function createDetect(options: DetectOptions): Detect {
     profiles,
     violations,
     mitigation,
-    arnPrefix,
+    arns: arnsHere,
     ml,
     async start() {
       await engine.start();

@@ -1,4 +1,4 @@
-import type { Clock, Timer, TimerHandle } from '../core/index.js';
+import { pages, type Clock, type Timer, type TimerHandle } from '../core/index.js';
 import type { CloudDatapoint, DatapointSink, DeviceDatapoint, Dimension, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -28,7 +28,6 @@ export interface DetectEngineOptions {
   readonly timer: Timer;
   readonly telemetry: Telemetry;
   readonly config: DetectConfig;
-  readonly arnPrefix: string;
   /** Models of ML behaviors; absent = ML behaviors never alarm. */
   readonly ml?: MlJudge | undefined;
 }
@@ -40,7 +39,7 @@ export interface DetectEngineOptions {
  */
 export class DetectEngine implements DatapointSink<MetricReport> {
   private compiled = new Map<string, CompiledProfile>();
-  private targets = new TargetIndex('');
+  private targets = new TargetIndex();
   private version = 0;
   private readonly things = new Map<string, ThingState>();
   private readonly exports = new ExportBuffer();
@@ -53,7 +52,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   invalidProfiles: ReadonlyMap<string, string> = new Map();
 
   constructor(private readonly o: DetectEngineOptions) {
-    this.targets = new TargetIndex(o.arnPrefix);
+    this.targets = new TargetIndex();
     this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget });
   }
 
@@ -82,7 +81,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
 
   /** Re-reads profiles, targets, custom metrics and dimensions; invalidates alarms that lost their behavior or target. */
   async reload(): Promise<void> {
-    const [profiles, targets, customMetrics, dimensions] = await Promise.all([this.o.profiles.listProfiles(), this.o.profiles.listTargets(), allPages((c) => this.o.profiles.listCustomMetrics({ limit: 250, cursor: c })), allPages((c) => this.o.profiles.listDimensions({ limit: 250, cursor: c }))]);
+    const [profiles, targets, customMetrics, dimensions] = await Promise.all([this.o.profiles.listProfiles(), this.o.profiles.listTargets(), pages((c) => this.o.profiles.listCustomMetrics({ limit: 250, cursor: c })), pages((c) => this.o.profiles.listDimensions({ limit: 250, cursor: c }))]);
     const context = { customMetrics: new Map(customMetrics.map((m) => [m.name, m.metricType] as const)), dimensions: new Set(dimensions.map((d) => d.name)), dimensionValues: new Map<string, Dimension>(dimensions.map((d) => [d.name, d])) };
     const next = new Map<string, CompiledProfile>();
     const invalid = new Map<string, string>();
@@ -101,7 +100,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     this.invalidProfiles = invalid;
     for (const name of this.compiled.keys()) if (!next.has(name)) this.exports.forget(name);
     this.compiled = next;
-    this.targets = new TargetIndex(this.o.arnPrefix, targets, next);
+    this.targets = new TargetIndex(targets, next);
     this.version += 1;
     const now = this.o.clock.now();
     for (const state of this.things.values()) if (state.loaded) this.resolveProfiles(state, now);
@@ -143,11 +142,12 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     await this.o.recorder.idle();
   }
 
-  /** Closes due counter windows, invalidates silent things, flushes alarms and retained values. */
+  /** Closes due counter windows, scores overdue reports of ML behaviors, invalidates silent things, flushes alarms and retained values. */
   async tick(): Promise<void> {
     const now = this.o.clock.now();
     for (const state of this.things.values()) {
       if (state.counters.size > 0) this.evaluator.closeWindows(state, now);
+      if (state.loaded) this.evaluator.checkSilence(state, now);
       if (now - state.lastSeen > this.o.config.invalidate_after_secs * 1000) this.forgetThing(state, now);
     }
     if (now - this.lastExpiry >= 3_600_000) {
@@ -267,6 +267,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     const keys = [...state.alarms.keys()].map((k) => alarmKeyParts(state.name, k));
     if (keys.length > 0) this.o.recorder.enqueue(() => this.o.violations.deleteAlarms(keys));
     for (const p of state.profiles) for (const s of p.slots) s.fleet?.remove(state.name);
+    this.o.ml?.forget(state.name);
     this.things.delete(state.name);
   }
 
@@ -278,16 +279,5 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private evaluateCloud(state: ThingState, dp: CloudDatapoint): void {
     if (state.profilesVersion !== this.version) this.resolveProfiles(state, dp.timestamp);
     this.evaluator.cloud(state, dp);
-  }
-}
-
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (p.next === undefined) return out;
-    cursor = p.next;
   }
 }

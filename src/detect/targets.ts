@@ -1,14 +1,5 @@
+import { parseProfileTarget } from '../protocol/index.js';
 import type { CompiledProfile } from './compile.js';
-
-export type TargetKind = 'all-things' | 'registered' | 'unregistered' | 'group';
-
-/** A security-profile target ARN: `all/things`, `all/registered-things`, `all/unregistered-things` or `thinggroup/<name>`. */
-export function parseProfileTarget(arn: string): { kind: TargetKind; group?: string } | undefined {
-  const match = /^arn:aws[a-z-]*:iot:[^:]*:[^:]*:(all\/things|all\/registered-things|all\/unregistered-things|thinggroup\/(.+))$/.exec(arn);
-  if (match === null) return undefined;
-  if (match[2] !== undefined) return { kind: 'group', group: match[2] };
-  return { kind: match[1] === 'all/things' ? 'all-things' : match[1] === 'all/registered-things' ? 'registered' : 'unregistered' };
-}
 
 /** Which compiled profiles apply to a thing, from its effective groups (undefined = unregistered). */
 export class TargetIndex {
@@ -17,7 +8,7 @@ export class TargetIndex {
   private readonly unregistered: CompiledProfile[] = [];
   private readonly groups = new Map<string, CompiledProfile[]>();
 
-  constructor(readonly arnPrefix: string, targets: ReadonlyArray<{ profileName: string; targetArn: string }> = [], profiles: ReadonlyMap<string, CompiledProfile> = new Map()) {
+  constructor(targets: ReadonlyArray<{ profileName: string; targetArn: string }> = [], profiles: ReadonlyMap<string, CompiledProfile> = new Map()) {
     for (const { profileName, targetArn } of targets) {
       const profile = profiles.get(profileName);
       const target = parseProfileTarget(targetArn);

@@ -47,6 +47,7 @@ export class ThingEvaluator {
     }
     let evaluated = 0;
     let retainedKeys: Set<string> | undefined;
+    let peer: ((metric: string) => number | undefined) | undefined;
     for (const profile of state.profiles) {
       for (const slot of profile.deviceSlots) {
         const custom = slot.spec.source === 'custom' ? report.customMetrics?.[slot.metric] : undefined;
@@ -63,7 +64,9 @@ export class ThingEvaluator {
         }
         if (slot.export) this.o.exports.add(profile.profile.name, { name: slot.metric, thing: state.name, value: toMetricValue(raw, slot.spec.kind), version: 1, timestamp: time });
         if (slot.criterion !== undefined) {
-          this.evaluate(state, slot, value, time);
+          // ML behaviors also see the report's other metrics (relations such as bytes per packet).
+          if (slot.criteriaType === 'MACHINE_LEARNING') peer ??= (metric) => numberOf(deviceValue(metric, report, state.net, time, undefined));
+          this.evaluate(state, slot, value, time, slot.criteriaType === 'MACHINE_LEARNING' ? peer : undefined);
           evaluated += 1;
         }
       }
@@ -119,6 +122,24 @@ export class ThingEvaluator {
     this.o.telemetry.count('detect_datapoints', { source: 'cloud' });
   }
 
+  /**
+   * ML behaviors of a thing whose report is overdue: each newly missing report is scored as a
+   * silence (docs/ml.md) and a violating one steps the alarm as a datapoint of value 0; a missing
+   * report that does not violate leaves the alarm as it is (it is not a compliant datapoint).
+   */
+  checkSilence(state: ThingState, now: number): void {
+    const ml = this.o.ml;
+    if (ml === undefined) return;
+    for (const profile of state.profiles) {
+      for (const slot of profile.mlSlots) {
+        const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
+        if (level === undefined) continue;
+        const alarm = state.slotAlarms.get(slot) ?? state.alarms.get(alarmKey(slot.profileName, slot.key, slot.dimensionKey));
+        if (ml.overdue(slot.profileName, slot.key, level, state.name, now, alarm?.violationId !== undefined) === true) this.step(state, slot, false, 0, now);
+      }
+    }
+  }
+
   /** Closes the thing's counter windows that ended by `now`. */
   closeWindows(state: ThingState, now: number): void {
     for (const [slot, counter] of state.counters) {
@@ -156,7 +177,7 @@ export class ThingEvaluator {
     return counter.sum > 0 || (alarm !== undefined && (alarm.violationId !== undefined || alarm.violating > 0));
   }
 
-  private evaluate(state: ThingState, slot: Slot, value: DatapointValue, time: number): AlarmState | undefined {
+  private evaluate(state: ThingState, slot: Slot, value: DatapointValue, time: number, peer?: (metric: string) => number | undefined): AlarmState | undefined {
     let threshold = slot.threshold;
     if (slot.fleet !== undefined) {
       slot.fleet.update(state.name, value as number, time);
@@ -172,10 +193,20 @@ export class ThingEvaluator {
     let compliant: boolean;
     const level = slot.behavior?.criteria?.mlDetectionConfig?.confidenceLevel;
     if (level !== undefined) {
-      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, alarm?.violationId !== undefined) : undefined;
+      const violates = typeof value === 'number' ? this.o.ml?.violates(slot.profileName, slot.key, slot.metric, level, state.name, value, time, alarm?.violationId !== undefined, peer) : undefined;
       if (violates === undefined) return undefined;
       compliant = !violates;
     } else compliant = (slot.criterion as NonNullable<Slot['criterion']>)(value, threshold);
+    return this.step(state, slot, compliant, value, time);
+  }
+
+  /** Steps the slot's alarm with one datapoint and records the event it raises, if any. */
+  private step(state: ThingState, slot: Slot, compliant: boolean, value: DatapointValue, time: number): AlarmState {
+    let alarm = state.slotAlarms.get(slot);
+    if (alarm === undefined) {
+      alarm = state.alarms.get(alarmKey(slot.profileName, slot.key, slot.dimensionKey));
+      if (alarm !== undefined) state.slotAlarms.set(slot, alarm);
+    }
     if (alarm === undefined) {
       alarm = newAlarm();
       state.alarms.set(alarmKey(slot.profileName, slot.key, slot.dimensionKey), alarm);
@@ -210,6 +241,8 @@ export function violationOf(thingName: string, slot: Slot, alarm: AlarmState, en
     endTime,
   };
 }
+
+const numberOf = (v: DatapointValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 
 function kindOfCustom(type: string): string {
   return type === 'number' ? 'number' : type === 'number-list' ? 'numbers' : type === 'string-list' ? 'strings' : 'cidrs';

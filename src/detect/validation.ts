@@ -1,7 +1,7 @@
 import type { Behavior, CustomMetricType, MetricToRetain, MetricValue } from '../model/index.js';
+import { IOT_NAME } from '../protocol/index.js';
 import { AWS_METRICS, DURATIONS, STATISTICS, customMetricSpec, operatorsFor, type MetricSpec, type ValueKind } from './metrics.js';
 
-export const NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,128}$/;
 const CIDR_PATTERN = /^[a-fA-F0-9:./]{2,43}$/;
 export const MAX_BEHAVIORS = 100;
 export const MAX_VALUE_ELEMENTS = 1000;
@@ -31,7 +31,7 @@ export function validateBehaviors(behaviors: readonly Behavior[], context: Valid
       errors.push(`${at}: must be an object`);
       continue;
     }
-    if (typeof behavior.name !== 'string' || !NAME_PATTERN.test(behavior.name)) errors.push(`${at}: name must be 1..128 characters of [a-zA-Z0-9:_-]`);
+    if (typeof behavior.name !== 'string' || !IOT_NAME.pattern.test(behavior.name)) errors.push(`${at}: name must be ${IOT_NAME.rule}`);
     else if (names.has(behavior.name)) errors.push(`${at}: behavior name ${behavior.name} is used twice in the profile`);
     else names.add(behavior.name);
     elements += valueElements(behavior.criteria?.value);

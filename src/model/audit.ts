@@ -1,3 +1,4 @@
+import type { Result } from '../core/index.js';
 import type { MitigationAction, Tag } from './detect.js';
 import type { Page, PageRequest } from './registry.js';
 
@@ -227,13 +228,14 @@ export interface ConnectionHistoryReader {
 
 /** What audit mitigation actions do to the registry (app implements it with the registry's services, so its change events fire). */
 export interface AuditRegistryActions {
-  deactivateCertificate(certificateId: string): Promise<void>;
-  deactivateCaCertificate(caCertificateId: string): Promise<void>;
+  /** Each change fails with the registry's code (`certificate.not_found`, `policy.versions_limit_exceeded`, …). */
+  deactivateCertificate(certificateId: string): Promise<Result<void>>;
+  deactivateCaCertificate(caCertificateId: string): Promise<Result<void>>;
   /** Things the certificate is attached to. */
   thingsOfCertificate(certificateId: string): Promise<string[]>;
-  addThingToGroup(groupName: string, thingName: string): Promise<void>;
+  addThingToGroup(groupName: string, thingName: string): Promise<Result<void>>;
   /** Creates a version that allows nothing and makes it the default. */
-  replaceDefaultPolicyVersionWithBlank(policyName: string): Promise<void>;
+  replaceDefaultPolicyVersionWithBlank(policyName: string): Promise<Result<void>>;
 }
 
 /** Reads mitigation action definitions (the detect module owns their CRUD). */

@@ -36,3 +36,26 @@ export interface MlTrainingSeries {
 export interface MlTrainingSource {
   series(query: { readonly metric: string; readonly dimensionName: string | undefined; readonly dimensionOperator: string | undefined; readonly from: number; readonly to: number }): Promise<Map<string, MlTrainingSeries>>;
 }
+
+/** One injected incident: which device, which metrics, when (datapoint indexes, end exclusive). */
+export interface MlIncident {
+  readonly id: string;
+  readonly type: string;
+  readonly thingName: string;
+  readonly metrics: readonly string[];
+  readonly onset: number;
+  readonly end: number;
+  /** Datapoints after onset within which a detection counts (2, or a day for the slow ramp). */
+  readonly window: number;
+}
+
+/** A labelled corpus: every device has a value per metric at `start + (i + 1) * period`. */
+export interface MlCorpus {
+  readonly start: number;
+  readonly periodSecs: number;
+  readonly points: number;
+  /** Datapoints of the incident-free training part at the beginning. */
+  readonly trainPoints: number;
+  readonly devices: ReadonlyArray<{ readonly thingName: string; readonly model: string; readonly series: Readonly<Record<string, ArrayLike<number>>> }>;
+  readonly incidents: readonly MlIncident[];
+}

@@ -1,3 +1,4 @@
+import type { Result } from '../core/index.js';
 import type { Page, PageRequest } from './registry.js';
 
 /** AWS `MetricValue`: exactly the member that fits the metric's type is set. */
@@ -283,9 +284,9 @@ export interface MetricHistory {
 export interface ThingDirectory {
   /** Undefined for an unregistered thing. */
   groupsOf(thingName: string): Promise<readonly string[] | undefined>;
-  addThingToGroup(groupName: string, thingName: string): Promise<void>;
-  /** Throws `thing_group.not_found` when the group does not exist. */
-  requireGroup(groupName: string): Promise<void>;
+  /** Fails with the registry's code (`thing_group.not_found`, `thing.invalid_group_count`, …). */
+  addThingToGroup(groupName: string, thingName: string): Promise<Result<void>>;
+  groupExists(groupName: string): Promise<boolean>;
   /** Every group below `groupName`. */
   descendantsOf(groupName: string): Promise<readonly string[]>;
 }

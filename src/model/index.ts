@@ -5,10 +5,10 @@
  */
 export type { AccessKey, AccessKeyStore } from './access-key.js';
 export type { Component, Endpoint } from './lifecycle.js';
-export type { BackupMode, BackupConfig, ProcessorConfig, SinkConfig, StreamDefinition, StreamStore, StreamPutter } from './stream.js';
+export type { BackupMode, BackupConfig, ProcessorConfig, SinkConfig, StreamDefinition, StreamStore, StreamPutter, Outbox, OutboxRecord, OutboxAppended } from './stream.js';
 export type { Thing, ThingGroup, Certificate, CertificateStatus, CaCertificate, CaCertificateStatus, Policy, PolicyVersion, PolicyTarget, ThingPrincipalType, Page, PageRequest, ThingQuery, ThingGroupQuery, ThingStore, CertificateQuery, CertificateStore, PolicyStore } from './registry.js';
 export type { RegistryChange, RegistryEvents, DeviceIdentity, ConnectionContext, IotAction, ConnectionAuthorizer, DeviceAuth, ServerCredentials } from './device-auth.js';
-export type { HecToken, HecTokenStore, SiemIndex, SiemIndexStore, SiemEvent } from './siem.js';
+export type { HecToken, HecTokenStore, SiemIndex, SiemIndexStore, SiemEvent, EventLog } from './siem.js';
 export type { MqttMessage, RulesSink, MqttPublisher, Notifier } from './messaging.js';
 export type { NotifyTopic, SubscriptionProtocol, NotifySubscription, NotifyStore, TopicRuleAction, TopicRule, TopicRuleStore } from './notify-rules.js';
 export type { MetricValue, ComparisonOperator, ConfidenceLevel, MetricDimension, BehaviorCriteria, Behavior, MetricToRetain, AlertTarget, MetricsExportConfig, Tag, SecurityProfile, CustomMetricType, CustomMetric, Dimension, ProfileStore, ViolationEventType, VerificationState, BehaviorCriteriaType, Violation, ViolationEvent, ViolationQuery, AlarmRecord, ViolationStore, MitigationActionType, MitigationAction, DetectTaskStatus, DetectExecutionStatus, DetectMitigationTask, DetectMitigationExecution, MitigationStore, MetricDatum, MetricHistory, ThingDirectory } from './detect.js';
@@ -17,4 +17,5 @@ export type { CloudCountMetric, CloudMetricName, CloudDatapoint, DeviceDatapoint
 export type { PanelVisualization, DashboardPanel, Dashboard, DashboardStore } from './dashboard.js';
 export type { DisconnectReason, ConnectionHistoryEntry, ConnectionHistoryQuery, ConnectionHistoryStore } from './connection-history.js';
 export type { AlertComparator, AlertTrigger, AlertAction, AlertThrottle, AlertDefinition, SavedSearch, AlertRunStatus, AlertActionOutcome, AlertRun, SavedSearchStore } from './saved-search.js';
-export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource } from './detect-ml.js';
+export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource, MlCorpus, MlIncident } from './detect-ml.js';
+export type { EngineEvent, EngineEvents } from './engine-events.js';

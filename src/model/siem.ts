@@ -56,3 +56,22 @@ export interface SiemEvent {
   /** HEC indexed fields (flat: string or string[] values). */
   readonly fields?: Readonly<Record<string, string | readonly string[]>> | undefined;
 }
+
+/**
+ * The SIEM's event log. Its one owner (`siem/events`) holds the table, its schema, its macros and
+ * every statement on it; the rest of the process sees only this.
+ */
+export interface EventLog {
+  /** Resolves once the events are committed: visible to searches and durable. */
+  append(events: readonly SiemEvent[]): Promise<void>;
+  /** Waits until everything appended so far is committed. */
+  flush(): Promise<void>;
+  /** Events waiting for a commit. */
+  pendingCount(): number;
+  /** Stored events per index. */
+  countsByIndex(): Promise<Record<string, number>>;
+  /** Deletes an index's events older than `cutoffMs`; returns how many. */
+  deleteOlderThan(index: string, cutoffMs: number): Promise<number>;
+  /** Deletes every event of an index; returns how many. */
+  deleteIndex(index: string): Promise<number>;
+}

@@ -59,3 +59,42 @@ export interface StreamStore {
 export interface StreamPutter {
   put(streamName: string, records: readonly Uint8Array[]): Promise<Result<readonly string[]>>;
 }
+
+/** A record in the outbox: `pretransformed` records (replayed from a failed-delivery backup) skip the processors. */
+export interface OutboxRecord {
+  readonly seq: number;
+  readonly data: Uint8Array;
+  readonly arrival: number;
+  readonly pretransformed: boolean;
+}
+
+/** What one append stored: the records' sequence numbers, their arrival time and size. */
+export interface OutboxAppended {
+  readonly seqs: readonly number[];
+  readonly arrival: number;
+  readonly bytes: number;
+}
+
+/**
+ * The durable buffer between a stream's puts and its sink: an append resolves only once the records
+ * are durable, and a record leaves only when told (its sink acknowledged it, or it went to backup).
+ */
+export interface Outbox {
+  /** Bytes held (committed and being committed), for the size cap. */
+  readonly bytes: number;
+  /** Refuses (`stream.unavailable`) when closed or when the records would pass the size cap. */
+  append(stream: string, records: readonly Uint8Array[], options?: { pretransformed?: boolean }): Promise<Result<OutboxAppended>>;
+  /** Up to `maxRecords` records after `afterSeq`, stopping once `maxBytes` are gathered (at least one record). */
+  read(stream: string, afterSeq: number, maxBytes: number, maxRecords?: number): OutboxRecord[];
+  /** Removes a delivered (or backed-up) batch: a contiguous range of the stream's records. */
+  remove(stream: string, records: readonly OutboxRecord[]): void;
+  /** Records, bytes and oldest arrival after `afterSeq` (0: the whole stream). */
+  stats(stream: string, afterSeq?: number): { records: number; bytes: number; oldest: number | undefined };
+  firstArrivalAfter(stream: string, afterSeq: number): number | undefined;
+  /** Drops every record of a deleted stream. */
+  dropStream(stream: string): void;
+  /** Tells `listener` what each commit appended, per stream (one listener: the stream engine). */
+  onAppended(listener: (stream: string, appended: OutboxAppended) => void): void;
+  /** Commits what is queued, then closes. */
+  close(): void;
+}

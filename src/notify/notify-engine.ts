@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import { VigilError, backoffDelay, err, newSecret, ok, type Clock, type Result, type Timer } from '../core/index.js';
+import { VigilError, err, newSecret, ok, retry, type Clock, type Result, type Timer } from '../core/index.js';
 import type { Component, MqttPublisher, Notifier, NotifyStore, NotifySubscription, NotifyTopic, StreamPutter, SubscriptionProtocol } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { notifyConfigSchema } from './config.js';
-import { deliveryBody, type PublishedMessage } from './envelope.js';
+import { TOPIC_NAME, arns, deliveryBody, snsTopicName, type PublishedMessage } from '../protocol/index.js';
 import { SUBSCRIPTION_PROTOCOLS, type DeliveryPorts } from './protocols/index.js';
 
 export type NotifyConfig = Static<typeof notifyConfigSchema>;
@@ -32,7 +32,6 @@ export interface SubscribeRequest {
   readonly rawMessageDelivery?: boolean;
 }
 
-const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Vigil's SNS: topics, subscriptions and publish. A publish is accepted once its subscriptions are
@@ -65,12 +64,12 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   topicArn(name: string): string {
-    return `arn:aws:sns:${this.deps.region}:${this.deps.accountId}:${name}`;
+    return arns(this.deps.region, this.deps.accountId).snsTopic(name);
   }
 
   /** Creates a topic; like SNS CreateTopic, creating an existing name returns the existing topic. */
   async createTopic(name: string, displayName = ''): Promise<Result<NotifyTopic>> {
-    if (!TOPIC_NAME.test(name)) return err(new VigilError('notify.invalid_name', `topic name "${name}" must be 1-256 characters of [A-Za-z0-9_-]`));
+    if (!TOPIC_NAME.pattern.test(name)) return err(new VigilError('notify.invalid_name', `topic name "${name}" must be 1-256 characters of [A-Za-z0-9_-]`));
     const topic: NotifyTopic = { name, arn: this.topicArn(name), displayName, createdAt: this.deps.clock.now() };
     if (await this.deps.store.createTopic(topic)) {
       this.deps.telemetry.emit('notify_topic_changed', { action: 'topic_created' }, { topic: name });
@@ -81,7 +80,7 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   async getTopic(ref: string): Promise<Result<NotifyTopic>> {
-    const name = topicName(ref);
+    const name = snsTopicName(ref);
     const topic = await this.deps.store.getTopic(name);
     return topic === undefined ? err(topicNotFound(ref)) : ok(topic);
   }
@@ -91,7 +90,7 @@ export class NotifyEngine implements Notifier, Component {
   }
 
   async deleteTopic(ref: string): Promise<Result<void>> {
-    if (!(await this.deps.store.deleteTopic(topicName(ref)))) return err(topicNotFound(ref));
+    if (!(await this.deps.store.deleteTopic(snsTopicName(ref)))) return err(topicNotFound(ref));
     this.deps.telemetry.emit('notify_topic_changed', { action: 'topic_deleted' }, { topic: ref });
     return ok(undefined);
   }
@@ -165,33 +164,28 @@ export class NotifyEngine implements Notifier, Component {
       nowSecs: () => Math.floor(this.deps.clock.now() / 1000),
       signal,
     };
-    const policy = { initialMs: config.min_delay_ms, maxMs: config.max_delay_ms, multiplier: 2, jitter: 0.5 };
-    for (let attempt = 1; ; attempt++) {
-      const result = await protocol.deliver(subscription, { body, messageId: message.messageId, topicArn: message.topicArn }, ports);
-      if (result.ok) {
-        telemetry.count('notify_delivered', { protocol: subscription.protocol });
-        return;
-      }
-      const fields = { subscription: subscription.arn, messageId: message.messageId, attempt, code: result.error.error.code, error: result.error.error.message };
-      if (!result.error.retryable || attempt >= config.delivery_attempts || signal.aborted) {
-        const reason = signal.aborted ? 'shutdown' : result.error.retryable ? 'attempts_exhausted' : 'permanent_error';
-        telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason }, fields);
-        return;
-      }
-      telemetry.emit('notify_delivery_retried', { protocol: subscription.protocol }, fields);
-      try {
-        await timer.sleep(backoffDelay(attempt, policy, this.deps.random), signal);
-      } catch {
-        telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason: 'shutdown' }, fields);
-        return;
-      }
+    const fields = (attempt: number, error: VigilError) => ({ subscription: subscription.arn, messageId: message.messageId, attempt, code: error.code, error: error.message });
+    const outcome = await retry(
+      async () => {
+        const result = await protocol.deliver(subscription, { body, messageId: message.messageId, topicArn: message.topicArn }, ports);
+        return result.ok ? ok(undefined) : { ok: false, error: result.error.error, retryable: result.error.retryable };
+      },
+      {
+        timer,
+        backoff: { initialMs: config.min_delay_ms, maxMs: config.max_delay_ms, multiplier: 2, jitter: 0.5 },
+        random: this.deps.random,
+        signal,
+        maxAttempts: config.delivery_attempts,
+        onRetry: (attempt, error) => telemetry.emit('notify_delivery_retried', { protocol: subscription.protocol }, fields(attempt, error)),
+      },
+    );
+    if (outcome.ok) {
+      telemetry.count('notify_delivered', { protocol: subscription.protocol });
+      return;
     }
+    const reason = outcome.reason === 'permanent' ? 'permanent_error' : outcome.reason === 'exhausted' ? 'attempts_exhausted' : 'shutdown';
+    telemetry.emit('notify_delivery_failed', { protocol: subscription.protocol, reason }, fields(outcome.attempts, outcome.error));
   }
-}
-
-/** A topic name from a name or an `arn:aws:sns:<region>:<account>:<name>` ARN. */
-export function topicName(ref: string): string {
-  return ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf(':') + 1) : ref;
 }
 
 function topicNotFound(ref: string): VigilError {

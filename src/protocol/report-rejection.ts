@@ -1,17 +1,26 @@
-import { VigilError } from '../core/index.js';
+import { VigilError, type ReportRejectionCode } from '../core/index.js';
 
 /**
- * Why a report is rejected, one row per cause: the Vigil error code, and the `ErrorCode` /
- * `ErrorMessage` pair sent on `/rejected`. Only `InvalidPayload` / "Malformed metrics report" is
+ * The `/rejected` answer for each rejection code (the MQTT edge's table: every rejection code has a
+ * row): the `ErrorCode` / `ErrorMessage` pair. Only `InvalidPayload` / "Malformed metrics report" is
  * AWS's published pair; the other rows are Vigil's decisions (docs/protocol.md).
  */
+export const REJECTION_ANSWERS = {
+  'report.invalid_payload': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
+  'report.too_large': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
+  'report.invalid_thing_name': { awsCode: 'InvalidPayload', awsMessage: 'Invalid thing name' },
+  'report.stale_report_id': { awsCode: 'DuplicateReportId', awsMessage: 'Report id is not greater than the last accepted report id' },
+  'report.throttled': { awsCode: 'Throttled', awsMessage: 'Metrics report throttled' },
+} as const satisfies Record<ReportRejectionCode, { readonly awsCode: string; readonly awsMessage: string }>;
+
+/** Why a report is rejected, one row per cause, and the code it is rejected with. */
 export const REJECTION_REASONS = {
-  invalid_payload: { code: 'report.invalid_payload', awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
-  too_large: { code: 'report.too_large', awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
-  invalid_thing_name: { code: 'report.invalid_thing_name', awsCode: 'InvalidPayload', awsMessage: 'Invalid thing name' },
-  stale_report_id: { code: 'report.stale_report_id', awsCode: 'DuplicateReportId', awsMessage: 'Report id is not greater than the last accepted report id' },
-  throttled: { code: 'report.throttled', awsCode: 'Throttled', awsMessage: 'Metrics report throttled' },
-} as const;
+  invalid_payload: 'report.invalid_payload',
+  too_large: 'report.too_large',
+  invalid_thing_name: 'report.invalid_thing_name',
+  stale_report_id: 'report.stale_report_id',
+  throttled: 'report.throttled',
+} as const satisfies Record<string, ReportRejectionCode>;
 
 export type RejectionReason = keyof typeof REJECTION_REASONS;
 
@@ -28,9 +37,10 @@ export class ReportRejection extends VigilError {
   readonly reportId: number | undefined;
 
   constructor(reason: RejectionReason, detail: string, init: { path?: string | undefined; reportId?: number | undefined; hint?: string } = {}) {
-    const row = REJECTION_REASONS[reason];
+    const code = REJECTION_REASONS[reason];
+    const row = REJECTION_ANSWERS[code];
     const message = init.path === undefined || init.path === '' ? detail : `${init.path}: ${detail}`;
-    super(row.code, message, {
+    super(code, message, {
       ...(init.hint === undefined ? {} : { hint: init.hint }),
       ...(init.path === undefined ? {} : { span: { path: init.path } }),
       details: { awsCode: row.awsCode, awsMessage: row.awsMessage, reportId: init.reportId },

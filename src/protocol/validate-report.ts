@@ -4,6 +4,7 @@ import { defaultProtocolLimits, type ProtocolLimits } from './config.js';
 import type { CustomMetricValue, DeviceMetrics, EstablishedConnections, ListeningPort, MetricReport, NetworkStats, PortsMetric, TcpConnection } from './metric-report.js';
 import { KEY_INDEX, type ObjectKind } from './report-keys.js';
 import { ReportRejection } from './report-rejection.js';
+import { IOT_NAME } from './aws/names.js';
 
 type Fields = Record<string, unknown>;
 
@@ -35,7 +36,6 @@ function fail(detail: string, last?: string | number): never {
   throw new Invalid(pathOf(last), detail);
 }
 
-const CUSTOM_METRIC_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 const VERSION = /^[0-9]{1,9}\.[0-9]{1,9}$/;
 
 /**
@@ -237,7 +237,7 @@ function customMetrics(value: unknown, limits: ProtocolLimits): Record<string, C
   let n = 0;
   for (const name in value) {
     if (++n > limits.maxListEntries) fail(`has more than the limit of ${limits.maxListEntries} metrics`);
-    if (!CUSTOM_METRIC_NAME.test(name)) fail('name must be 1..128 characters of [a-zA-Z0-9:_-]', name);
+    if (!IOT_NAME.pattern.test(name)) fail(`name must be ${IOT_NAME.rule}`, name);
     if (name.startsWith('aws:')) fail('name must not start with "aws:"', name);
     // cbor-x decodes a `__proto__` map key as `__proto_`, so this one name cannot cross CBOR intact.
     if (name === '__proto__') fail('name "__proto__" is reserved', name);

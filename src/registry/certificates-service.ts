@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { VigilError } from '../core/index.js';
+import { VigilError, eachPage } from '../core/index.js';
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
-import { parseTarget } from './arn.js';
+import { parseTarget } from '../protocol/index.js';
 import { certificateFacts, type CertificateFacts } from './ca/x509.js';
 import type { Listed } from './things-service.js';
 import { pageRequest, tokenOf, type RegistryDeps } from './support.js';
@@ -30,16 +30,13 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
 
   /** The registered CA that issued `facts`, if any (issuer name and signature both checked). */
   async function issuingCa(facts: CertificateFacts): Promise<CaCertificate | undefined> {
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await certificates.listCa({ limit: 100, cursor });
-      for (const candidate of page.items) {
+    for await (const page of eachPage((cursor) => certificates.listCa({ limit: 100, cursor }))) {
+      for (const candidate of page) {
         const caFacts = certificateFacts(candidate.certificatePem);
         if (facts.node.checkIssued(caFacts.node) && facts.node.verify(caFacts.node.publicKey)) return candidate;
       }
-      if (page.next === undefined) return undefined;
-      cursor = page.next;
     }
+    return undefined;
   }
 
   async function store(pem: string, status: CertificateStatus, caCertificateId: string | undefined, operation: string): Promise<Certificate> {

@@ -1,4 +1,5 @@
 import type { ConnectionAuthorizer, ConnectionContext, DeviceAuth, DeviceIdentity } from '../model/index.js';
+import { arns } from '../protocol/index.js';
 import { certificateFacts, certificateIdOf } from './ca/x509.js';
 import { effectiveGroupsOf } from './groups.js';
 import type { PolicyContext } from './policy/context.js';
@@ -77,7 +78,7 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
     },
 
     async openConnection(context): Promise<ConnectionAuthorizer> {
-      const arn = `arn:aws:iot:${deps.region}:${deps.accountId}`;
+      const iot = arns(deps.region, deps.accountId).iot;
       const decisions = new Map<string, boolean>();
       let loaded = await load(context);
       let loading: Promise<Loaded> | undefined;
@@ -118,13 +119,13 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
           return loaded.thingName;
         },
         authorize,
-        canConnect: () => authorize('iot:Connect', `${arn}:client/${context.clientId}`),
+        canConnect: () => authorize('iot:Connect', iot(`client/${context.clientId}`)),
         async canPublish(topic, retain = false) {
-          const publish = await authorize('iot:Publish', `${arn}:topic/${topic}`);
-          return publish && (!retain || (await authorize('iot:RetainPublish', `${arn}:topic/${topic}`)));
+          const publish = await authorize('iot:Publish', iot(`topic/${topic}`));
+          return publish && (!retain || (await authorize('iot:RetainPublish', iot(`topic/${topic}`))));
         },
-        canSubscribe: (filter) => authorize('iot:Subscribe', `${arn}:topicfilter/${filter}`),
-        canReceive: (topic) => authorize('iot:Receive', `${arn}:topic/${topic}`),
+        canSubscribe: (filter) => authorize('iot:Subscribe', iot(`topicfilter/${filter}`)),
+        canReceive: (topic) => authorize('iot:Receive', iot(`topic/${topic}`)),
         close() {
           closed = true;
           decisions.clear();

@@ -1,15 +1,10 @@
+import { pages } from '../core/index.js';
 import type { ThingStore } from '../model/index.js';
 
 /** Every group below `groupName` (children, their children, …). */
 export async function descendantsOf(things: ThingStore, groupName: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await things.listGroups({ limit: 250, cursor, parentGroupName: groupName, recursive: true });
-    out.push(...page.items.map((g) => g.groupName));
-    if (page.next === undefined) return out;
-    cursor = page.next;
-  }
+  const groups = await pages((cursor) => things.listGroups({ limit: 250, cursor, parentGroupName: groupName, recursive: true }));
+  return groups.map((g) => g.groupName);
 }
 
 /** The groups whose policies apply to a thing: its direct groups and all their ancestors. */

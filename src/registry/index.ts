@@ -3,11 +3,10 @@
  * device and server certificates, signs CSRs and CRLs), IoT policies with versions, attachments,
  * and the IoT policy evaluator (IAM semantics, wildcards, policy variables, conditions) behind a
  * per-connection cached authorizer for the MQTT ingress. Imports: core, model, config, telemetry,
- * store (secret files) and npm (@peculiar/x509, node:crypto).
+ * protocol (ARNs, name rules), store (secret files) and npm (@peculiar/x509, node:crypto).
  */
 export { createRegistry, type Registry, type RegistryOptions } from './registry.js';
 export { registryConfigSchema, type RegistryConfig } from './config.js';
-export { arns, parseTarget, nameFromArn, type Arns } from './arn.js';
 export { defaultDevicePolicy, MAX_POLICY_VERSIONS } from './policies-service.js';
 export type { Listed, AttributePayload, ThingsService } from './things-service.js';
 export type { CertificatesService } from './certificates-service.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Policy, PolicyTarget, PolicyVersion } from '../model/index.js';
-import { parseTarget } from './arn.js';
+import { arns, parseTarget } from '../protocol/index.js';
 import { compilePolicy } from './policy/document.js';
 import type { CertificatesService } from './certificates-service.js';
 import { pageRequest, tokenOf, checkPolicyName, type RegistryDeps } from './support.js';
@@ -14,16 +14,16 @@ export type PoliciesService = ReturnType<typeof policiesService>;
 
 /** The built-in device policy: reference-pipeline.md §1, with this server's region and account. */
 export function defaultDevicePolicy(region: string, accountId: string): string {
-  const arn = `arn:aws:iot:${region}:${accountId}`;
+  const iot = arns(region, accountId).iot;
   const thing = '${iot:Connection.Thing.ThingName}';
   return JSON.stringify(
     {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: 'iot:Connect', Resource: `${arn}:client/${thing}` },
-        { Effect: 'Allow', Action: 'iot:Publish', Resource: `${arn}:topic/$aws/things/${thing}/defender/*` },
-        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${arn}:topicfilter/$aws/things/${thing}/defender/*` },
-        { Effect: 'Allow', Action: 'iot:Receive', Resource: `${arn}:topic/$aws/things/${thing}/defender/*` },
+        { Effect: 'Allow', Action: 'iot:Connect', Resource: iot(`client/${thing}`) },
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: iot(`topic/$aws/things/${thing}/defender/*`) },
+        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: iot(`topicfilter/$aws/things/${thing}/defender/*`) },
+        { Effect: 'Allow', Action: 'iot:Receive', Resource: iot(`topic/$aws/things/${thing}/defender/*`) },
       ],
     },
     null,
@@ -100,6 +100,19 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
       changed('policy', 'create_version', { policyName, versionId: version.versionId });
       if (setAsDefault) deps.events.publish({ kind: 'policy', policyName });
       return { version, isDefault: setAsDefault };
+    },
+
+    /**
+     * Creates `document` as the new default version; a policy already at its version limit first
+     * loses its oldest non-default version (audit mitigation REPLACE_DEFAULT_POLICY_VERSION).
+     */
+    async replaceDefaultVersion(policyName: string, document: string): Promise<{ version: PolicyVersion; isDefault: boolean }> {
+      const { policy, versions } = await this.listPolicyVersions(policyName);
+      if (versions.length >= MAX_POLICY_VERSIONS) {
+        const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);
+        if (oldest !== undefined) await this.deletePolicyVersion(policyName, oldest.versionId);
+      }
+      return this.createPolicyVersion(policyName, document, true);
     },
 
     async getPolicyVersion(policyName: string, versionId: string): Promise<{ policy: Policy; version: PolicyVersion }> {

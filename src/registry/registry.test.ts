@@ -179,3 +179,20 @@ describe('built-in CA and broker certificate', () => {
     await expect(registry.certificates.createCertificateFromCsr(broken, true)).rejects.toMatchObject({ code: 'certificate.invalid_csr' });
   });
 });
+
+describe('policy versions', () => {
+  it('replaceDefaultVersion makes the document the default, first deleting the oldest non-default version of a full policy', async () => {
+    const allow = (n: number) => doc({ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/c${n}` });
+    await registry.policies.createPolicy('full', allow(1));
+    for (let n = 2; n <= 5; n++) await registry.policies.createPolicyVersion('full', allow(n), false);
+    const before = (await registry.policies.listPolicyVersions('full')).versions.map((v) => v.versionId).sort((a, b) => Number(a) - Number(b));
+    expect(before).toEqual(['1', '2', '3', '4', '5']);
+    const blank = doc({ Effect: 'Deny', Action: 'iot:*', Resource: '*' });
+    const replaced = await registry.policies.replaceDefaultVersion('full', blank);
+    const { policy, versions } = await registry.policies.listPolicyVersions('full');
+    // Version 1 is the default and stays; version 2 is the oldest non-default one.
+    expect(versions.map((v) => v.versionId).sort((a, b) => Number(a) - Number(b))).toEqual(['1', '3', '4', '5', '6']);
+    expect(policy.defaultVersionId).toBe(replaced.version.versionId);
+    expect(replaced.version.document).toBe(blank);
+  });
+});

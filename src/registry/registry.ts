@@ -1,7 +1,7 @@
-import type { Clock } from '../core/index.js';
+import { pages, type Clock } from '../core/index.js';
 import type { CertificateStore, DeviceAuth, PolicyStore, RegistryEvents, ServerCredentials, ThingStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { arns, type Arns } from './arn.js';
+import { arns, type Arns } from '../protocol/index.js';
 import { loadOrCreateCa, loadOrIssueServerCertificate, serverSans, type CertificateAuthority } from './ca/certificate-authority.js';
 import { certificatesService, type CertificatesService } from './certificates-service.js';
 import type { RegistryConfig } from './config.js';
@@ -69,14 +69,8 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
       privateKeyPem: server.privateKeyPem,
       caPem: ca.caPem,
       async trustedCaPems() {
-        const out: string[] = [];
-        let cursor: string | undefined;
-        for (;;) {
-          const page = await options.stores.certificates.listCa({ limit: 100, cursor });
-          out.push(...page.items.filter((c) => c.status === 'ACTIVE').map((c) => c.certificatePem));
-          if (page.next === undefined) return out;
-          cursor = page.next;
-        }
+        const all = await pages((cursor) => options.stores.certificates.listCa({ limit: 100, cursor }));
+        return all.filter((c) => c.status === 'ACTIVE').map((c) => c.certificatePem);
       },
     },
     defaultPolicyName: options.config.default_policy,

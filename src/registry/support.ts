@@ -1,5 +1,6 @@
 import { VigilError, type Clock } from '../core/index.js';
 import type { CertificateStore, PageRequest, PolicyStore, ThingStore } from '../model/index.js';
+import { ATTRIBUTE_NAME, IOT_NAME, POLICY_NAME } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { CertificateAuthority } from './ca/certificate-authority.js';
 import type { RegistryConfig } from './config.js';
@@ -41,22 +42,20 @@ export function tokenOf(cursor: string | undefined): string | undefined {
   return cursor === undefined ? undefined : Buffer.from(`v1|${cursor}`, 'utf8').toString('base64url');
 }
 
-const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 
 export function checkThingName(name: string, what = 'thing name'): void {
-  if (!THING_NAME.test(name)) throw new VigilError('registry.invalid_name', `"${name}" is not a valid ${what}`, { hint: '1..128 characters of [a-zA-Z0-9:_-]' });
+  if (!IOT_NAME.pattern.test(name)) throw new VigilError('registry.invalid_name', `"${name}" is not a valid ${what}`, { hint: IOT_NAME.rule });
 }
 
 export function checkPolicyName(name: string): void {
-  if (!POLICY_NAME.test(name)) throw new VigilError('policy.invalid_name', `"${name}" is not a valid policy name`, { hint: '1..128 characters of [A-Za-z0-9_+=,.@-]' });
+  if (!POLICY_NAME.pattern.test(name)) throw new VigilError('policy.invalid_name', `"${name}" is not a valid policy name`, { hint: POLICY_NAME.rule });
 }
 
 export function checkAttributes(attributes: Readonly<Record<string, string>>): void {
   const entries = Object.entries(attributes);
   if (entries.length > 50) throw new VigilError('registry.invalid_attributes', 'at most 50 attributes');
   for (const [key, value] of entries) {
-    if (!/^[a-zA-Z0-9_.,@/:#-]{1,128}$/.test(key)) throw new VigilError('registry.invalid_attributes', `"${key}" is not a valid attribute name`);
+    if (!ATTRIBUTE_NAME.pattern.test(key)) throw new VigilError('registry.invalid_attributes', `"${key}" is not a valid attribute name`);
     if (typeof value !== 'string' || value.length > 800) throw new VigilError('registry.invalid_attributes', `attribute ${key} must be a string of at most 800 characters`);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Thing, ThingGroup } from '../model/index.js';
-import { descendantsOf } from './groups.js';
+import { descendantsOf, effectiveGroupsOf } from './groups.js';
 import { checkAttributes, checkThingName, pageRequest, tokenOf, type RegistryDeps } from './support.js';
 
 /** AWS limits: a thing is in at most 10 groups; groups nest at most 7 deep. */
@@ -54,6 +54,19 @@ export function thingsService(deps: RegistryDeps) {
     requireThing,
     requireGroup,
     ancestors,
+
+    /** The groups that apply to a thing (its direct groups and their ancestors); undefined for a thing not registered. */
+    async effectiveGroupsOf(thingName: string): Promise<string[] | undefined> {
+      if ((await things.getThing(thingName)) === undefined) return undefined;
+      return effectiveGroupsOf(things, thingName);
+    },
+
+    /** Every group below `groupName`. */
+    descendantsOf: (groupName: string): Promise<string[]> => descendantsOf(things, groupName),
+
+    async groupExists(groupName: string): Promise<boolean> {
+      return (await things.getGroup(groupName)) !== undefined;
+    },
 
     async createThing(input: { thingName: string; thingTypeName?: string | undefined; attributes?: Readonly<Record<string, string>> | undefined }): Promise<Thing> {
       checkThingName(input.thingName);

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { VigilError } from '../core/index.js';
 import { findProblems } from '../config/index.js';
 import { siemClient, type VigilClient } from '../api/index.js';
+import { arns } from '../protocol/index.js';
 import { RESOURCE_KINDS } from './kinds.js';
 import { changedFields, listOrMissing, sameSpec, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -64,7 +65,7 @@ function resolveStatic(value: unknown, vars: Readonly<Record<string, string>>, e
           return found ?? '';
         }
         case 'topic_arn':
-          return `arn:aws:sns:${vars['region'] ?? 'local'}:${vars['account_id'] ?? '000000000000'}:${arg ?? ''}`;
+          return arns(vars['region'] ?? 'local', vars['account_id'] ?? '000000000000').snsTopic(arg ?? '');
         default: {
           // `${iot:Connection.Thing.ThingName}` and other IoT policy variables pass through.
           if (arg !== undefined) return whole;

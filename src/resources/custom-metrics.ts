@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { IOT_NAME } from '../protocol/index.js';
 import { detectClient } from '../api/index.js';
 import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -9,7 +10,7 @@ export const customMetrics: ResourceKind = {
   nameField: 'metricName',
   schema: Type.Object(
     {
-      metricName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      metricName: Type.String({ pattern: IOT_NAME.source }),
       metricType: Type.Union([Type.Literal('number'), Type.Literal('number-list'), Type.Literal('string-list'), Type.Literal('ip-address-list')]),
       displayName: Type.Optional(Type.String({ maxLength: 128 })),
     },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { detectClient } from '../api/index.js';
+import { IOT_NAME } from '../protocol/index.js';
 import { allPages, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** TOPIC_FILTER dimensions (Detect). */
@@ -8,7 +9,7 @@ export const dimensions: ResourceKind = {
   label: 'dimension',
   nameField: 'name',
   schema: Type.Object(
-    { name: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }), type: Type.Optional(Type.Literal('TOPIC_FILTER')), stringValues: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 100 }) },
+    { name: Type.String({ pattern: IOT_NAME.source }), type: Type.Optional(Type.Literal('TOPIC_FILTER')), stringValues: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 100 }) },
     { additionalProperties: false },
   ),
   normalize: (spec) => ({ ...spec, type: spec['type'] ?? 'TOPIC_FILTER' }),

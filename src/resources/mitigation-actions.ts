@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ACTION_NAME } from '../protocol/index.js';
 import { detectClient } from '../api/index.js';
 import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -8,7 +9,7 @@ export const mitigationActions: ResourceKind = {
   label: 'mitigation action',
   nameField: 'actionName',
   schema: Type.Object(
-    { actionName: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,128}$' }), roleArn: Type.String({ minLength: 1 }), actionParams: Type.Object({}, { additionalProperties: true }) },
+    { actionName: Type.String({ pattern: ACTION_NAME.source }), roleArn: Type.String({ minLength: 1 }), actionParams: Type.Object({}, { additionalProperties: true }) },
     { additionalProperties: false },
   ),
   async list({ client }) {

@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import { VigilError } from '../core/index.js';
+import { VigilError, pages } from '../core/index.js';
 import type { VigilClient } from '../api/index.js';
 
 /** One resource as written in a resources file (the API's own shape for that kind). */
@@ -68,16 +68,7 @@ export async function listOrMissing<T>(list: () => Promise<T>): Promise<T | unde
 }
 
 /** Follows `nextToken`/`nextMarker` pages. */
-export async function allPages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    items.push(...page.items);
-    token = page.next;
-  } while (token !== undefined);
-  return items;
-}
+export const allPages = pages;
 
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return true;

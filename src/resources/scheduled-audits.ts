@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ACTION_NAME } from '../protocol/index.js';
 import { auditClient } from '../api/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -20,7 +21,7 @@ export const scheduledAudits: ResourceKind = {
   nameField: 'scheduledAuditName',
   schema: Type.Object(
     {
-      scheduledAuditName: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,128}$' }),
+      scheduledAuditName: Type.String({ pattern: ACTION_NAME.source }),
       frequency: Type.Union([Type.Literal('DAILY'), Type.Literal('WEEKLY'), Type.Literal('BIWEEKLY'), Type.Literal('MONTHLY')]),
       dayOfMonth: Type.Optional(Type.String()),
       dayOfWeek: Type.Optional(Type.Union(['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].map((d) => Type.Literal(d)))),

@@ -1,16 +1,15 @@
 import { Type } from 'typebox';
+import { arns, IOT_NAME, iotResource } from '../protocol/index.js';
 import { detectClient, type ProfileBody } from '../api/index.js';
 import { allPages, defined, type ApplyContext, type ResourceKind, type Spec } from './resource-kind.js';
 
-const ARN_PREFIX = /^arn:aws:iot:[^:]*:[^:]*:/;
-
 /** `thinggroup/NAME`, `all/things`, … (the ARN without its `arn:aws:iot:<region>:<account>:` prefix). */
 function shortTarget(arn: string): string {
-  return arn.replace(ARN_PREFIX, '');
+  return iotResource(arn);
 }
 
 function targetArn(ctx: ApplyContext, target: string): string {
-  return target.startsWith('arn:') ? target : `arn:aws:iot:${ctx.vars['region'] ?? 'local'}:${ctx.vars['account_id'] ?? '000000000000'}:${target}`;
+  return target.startsWith('arn:') ? target : arns(ctx.vars['region'] ?? 'local', ctx.vars['account_id'] ?? '000000000000').iot(target);
 }
 
 const body = (spec: Spec): ProfileBody =>
@@ -30,7 +29,7 @@ export const securityProfiles: ResourceKind = {
   nameField: 'securityProfileName',
   schema: Type.Object(
     {
-      securityProfileName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      securityProfileName: Type.String({ pattern: IOT_NAME.source }),
       securityProfileDescription: Type.Optional(Type.String({ maxLength: 1000 })),
       behaviors: Type.Optional(Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true }), { maxItems: 100 })),
       alertTargets: Type.Optional(Type.Record(Type.String(), Type.Object({ alertTargetArn: Type.String(), roleArn: Type.String() }))),

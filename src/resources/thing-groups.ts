@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { IOT_NAME } from '../protocol/index.js';
 import { registryClient } from '../api/index.js';
 import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -9,7 +10,7 @@ export const thingGroups: ResourceKind = {
   nameField: 'thingGroupName',
   schema: Type.Object(
     {
-      thingGroupName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      thingGroupName: Type.String({ pattern: IOT_NAME.source }),
       parentGroupName: Type.Optional(Type.String()),
       description: Type.Optional(Type.String()),
       attributes: Type.Optional(Type.Record(Type.String(), Type.String())),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { registryClient } from '../api/index.js';
+import { IOT_NAME } from '../protocol/index.js';
 import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 /** Things with their attributes and thing-group memberships (certificates are issued with `vigil cert issue`, not declared). */
@@ -9,7 +10,7 @@ export const things: ResourceKind = {
   nameField: 'thingName',
   schema: Type.Object(
     {
-      thingName: Type.String({ pattern: '^[a-zA-Z0-9:_-]{1,128}$' }),
+      thingName: Type.String({ pattern: IOT_NAME.source }),
       thingTypeName: Type.Optional(Type.String()),
       attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
       thingGroups: Type.Optional(Type.Array(Type.String())),

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { RULE_NAME } from '../protocol/index.js';
 import { rulesClient, type TopicRulePayload, type TopicRuleView } from '../api/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
@@ -14,7 +15,7 @@ export const topicRules: ResourceKind = {
   nameField: 'ruleName',
   schema: Type.Object(
     {
-      ruleName: Type.String({ pattern: '^[a-zA-Z0-9_]{1,128}$' }),
+      ruleName: Type.String({ pattern: RULE_NAME.source }),
       sql: Type.String({ minLength: 1 }),
       description: Type.Optional(Type.String()),
       actions: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10 }),

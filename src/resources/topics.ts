@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { notifyClient } from '../api/index.js';
+import { deliveryStreamName, TOPIC_NAME } from '../protocol/index.js';
 import { defined, type ResourceKind, type Spec } from './resource-kind.js';
 
 interface Subscription {
@@ -8,12 +9,11 @@ interface Subscription {
   rawMessageDelivery?: boolean;
 }
 
-const FIREHOSE_ARN = /^arn:aws:firehose:[^:]*:[^:]*:deliverystream\/(.+)$/;
 const key = (s: Subscription): string => `${s.protocol} ${s.endpoint} ${s.rawMessageDelivery === true}`;
 
 function normalizeSubscriptions(list: unknown): Subscription[] {
   return ((list as Subscription[] | undefined) ?? [])
-    .map((s) => ({ protocol: s.protocol, endpoint: s.protocol === 'stream' ? (FIREHOSE_ARN.exec(s.endpoint)?.[1] ?? s.endpoint) : s.endpoint, rawMessageDelivery: s.rawMessageDelivery === true }))
+    .map((s) => ({ protocol: s.protocol, endpoint: s.protocol === 'stream' ? (deliveryStreamName(s.endpoint) ?? s.endpoint) : s.endpoint, rawMessageDelivery: s.rawMessageDelivery === true }))
     .sort((a, b) => key(a).localeCompare(key(b)));
 }
 
@@ -24,7 +24,7 @@ export const topics: ResourceKind = {
   nameField: 'name',
   schema: Type.Object(
     {
-      name: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,256}$' }),
+      name: Type.String({ pattern: TOPIC_NAME.source }),
       displayName: Type.Optional(Type.String({ maxLength: 100 })),
       subscriptions: Type.Optional(Type.Array(Type.Object({ protocol: Type.Union([Type.Literal('stream'), Type.Literal('https'), Type.Literal('http'), Type.Literal('mqtt')]), endpoint: Type.String({ minLength: 1 }), rawMessageDelivery: Type.Optional(Type.Boolean()) }, { additionalProperties: false }))),
     },

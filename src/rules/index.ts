@@ -5,7 +5,7 @@
  * put port, republish → MQTT publisher port, sns → notifier port) with AWS error-action payloads.
  * SQL size, nesting and term count are bounded at parse; a rule that throws is contained, counted and
  * disabled after `rules.disable_after_failures` in a row; a stored rule that no longer validates is
- * loaded disabled (`health()`). Imports: core, model, config, telemetry.
+ * loaded disabled (`health()`). Imports: core, model, config, telemetry, protocol (ARNs, name rules).
  */
 export { RulesEngine, type RulesEngineDeps, type RuleHealth } from './rules-engine.js';
 export { rulesConfigSchema, type RulesConfig } from './config.js';

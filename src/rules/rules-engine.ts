@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
 import type { Component, MqttMessage, RulesSink, TopicRule, TopicRuleStore } from '../model/index.js';
+import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { ActionInput, ActionPorts, CompiledAction } from './actions/index.js';
 import { MAX_PAYLOAD_DEPTH, evaluateRule, parsePayload, type ParsedPayload } from './sql/evaluate.js';
@@ -118,7 +119,7 @@ export class RulesEngine implements RulesSink, Component {
   }
 
   ruleArn(ruleName: string): string {
-    return `arn:aws:iot:${this.deps.region}:${this.deps.accountId}:rule/${ruleName}`;
+    return arns(this.deps.region, this.deps.accountId).topicRule(ruleName);
   }
 
   async createRule(ruleName: string, payload: unknown): Promise<Result<TopicRule>> {

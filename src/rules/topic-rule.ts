@@ -1,5 +1,6 @@
 import { VigilError, err, ok, type Result } from '../core/index.js';
 import type { TopicRule, TopicRuleAction } from '../model/index.js';
+import { RULE_NAME } from '../protocol/index.js';
 import { RULE_ACTIONS, type CompiledAction } from './actions/index.js';
 import type { RuleStatement } from './sql/ast.js';
 import { parseRuleSql } from './sql/parser.js';
@@ -25,12 +26,11 @@ export interface CompiledRule {
   readonly errorAction: CompiledAction | undefined;
 }
 
-const RULE_NAME = /^[a-zA-Z0-9_]{1,128}$/;
 const SQL_VERSIONS = new Set(['2015-10-08', '2016-03-23', 'beta']);
 const MAX_ACTIONS = 10;
 
 export function checkRuleName(ruleName: string): Result<string> {
-  if (!RULE_NAME.test(ruleName)) return err(new VigilError('rules.invalid_name', `rule name "${ruleName}" must be 1-128 characters of [a-zA-Z0-9_]`));
+  if (!RULE_NAME.pattern.test(ruleName)) return err(new VigilError('rules.invalid_name', `rule name "${ruleName}" must be 1-128 characters of [a-zA-Z0-9_]`));
   return ok(ruleName);
 }
 

@@ -5,14 +5,15 @@
  * plan → DuckDB SQL, one file per command in `spl/commands/`) and its executor; `alerts/` saved
  * searches on a cron schedule with alerts (trigger, throttle, webhook and notify-topic actions, history)
  * and the bundled IoT detections.
- * Imports: core, model, config, telemetry, store (the EventsDb handle) and npm; no other engine
+ * Imports: core, model, config, telemetry, protocol (HEC codes and envelope), store (the EventsDb
+ * handle) and npm; no other engine
  * (notify topics are reached through the model's `Notifier` port).
  */
 export { SiemEngine, type SiemDeps, type TokenRequest } from './siem-engine.js';
 export { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 export { createHecServer, type HecServer, type HecConfig, type HecDeps } from './hec/hec-server.js';
-export { HEC_CODES, hecBody, type HecCode, type HecReply } from './hec/hec-codes.js';
 export { EventStore } from './events/event-store.js';
+export { ensureSiemDefaults } from './defaults.js';
 export { LookupStore, LOOKUP_LIMITS, LOOKUP_NAME, type LookupInfo } from './lookups/index.js';
 export { compileSpl, explain, formatSplError, parseSpl, type CompiledSearch, type CompileOptions } from './spl/compile.js';
 export { runSearch, formatTime, type SearchRequest, type SearchResult, type ResultRow } from './spl/execute.js';

@@ -51,6 +51,7 @@ export class SiemEngine {
   }
 
   static async open(deps: SiemDeps): Promise<SiemEngine> {
+    for (const name of await EventStore.migrate(deps.events)) deps.telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
     for (const macro of SPL_MACROS) await deps.events.connection.run(macro);
     const store = await EventStore.open(deps.events, deps.clock);
     const engine = new SiemEngine(deps, store);
@@ -83,7 +84,7 @@ export class SiemEngine {
   async createIndex(name: string, retentionDays = 0): Promise<SiemIndex> {
     const normalized = name.toLowerCase();
     if (!INDEX_NAME.test(normalized)) throw new VigilError('siem.invalid_index_name', `invalid index name "${name}"`, { hint: 'use lowercase letters, digits, _ and - (up to 80), starting with a letter or digit' });
-    if (await this.deps.indexes.find(normalized)) throw new VigilError('index.already_exists', `index ${normalized} already exists`);
+    if (await this.deps.indexes.find(normalized)) throw new VigilError('siem.index_already_exists', `index ${normalized} already exists`);
     const index: SiemIndex = { name: normalized, retentionDays, createdAt: this.deps.clock.now() };
     await this.deps.indexes.create(index);
     this.indexNames.add(normalized);
@@ -96,15 +97,14 @@ export class SiemEngine {
   }
 
   /** Counts of stored events per index. */
-  async eventCounts(): Promise<Record<string, number>> {
-    const reader = await this.deps.events.connection.runAndReadAll('select "index" as name, count(*) as n from siem_events group by 1');
-    return Object.fromEntries(reader.getRowObjectsJS().map((r) => [String(r['name']), Number(r['n'])]));
+  eventCounts(): Promise<Record<string, number>> {
+    return this.store.countsByIndex();
   }
 
   /** Deletes the index and its events. */
   async deleteIndex(name: string): Promise<number> {
     const normalized = name.toLowerCase();
-    if (!(await this.deps.indexes.delete(normalized))) throw new VigilError('index.not_found', `no index ${normalized}`, { hint: 'list them with `vigil index list`' });
+    if (!(await this.deps.indexes.delete(normalized))) throw new VigilError('siem.index_not_found', `no index ${normalized}`, { hint: 'list them with `vigil index list`' });
     this.indexNames.delete(normalized);
     await this.store.flush().catch(() => undefined);
     const removed = await this.store.deleteIndex(normalized);
@@ -113,12 +113,12 @@ export class SiemEngine {
   }
 
   async createToken(request: TokenRequest): Promise<HecToken> {
-    if (!TOKEN_NAME.test(request.name)) throw new VigilError('hec.invalid_token_name', `invalid token name "${request.name}"`, { hint: 'letters, digits, _ . : - (up to 128)' });
-    if (await this.deps.tokens.findByName(request.name)) throw new VigilError('hec_token.already_exists', `a HEC token named ${request.name} already exists`);
+    if (!TOKEN_NAME.test(request.name)) throw new VigilError('siem.invalid_token_name', `invalid token name "${request.name}"`, { hint: 'letters, digits, _ . : - (up to 128)' });
+    if (await this.deps.tokens.findByName(request.name)) throw new VigilError('siem.token_already_exists', `a HEC token named ${request.name} already exists`);
     const index = (request.index ?? 'main').toLowerCase();
     const indexes = (request.indexes ?? []).map((i) => i.toLowerCase());
     for (const name of [index, ...indexes]) {
-      if (!this.indexNames.has(name)) throw new VigilError('hec.invalid_index', `index ${name} does not exist`, { hint: `create it first: vigil index create ${name}` });
+      if (!this.indexNames.has(name)) throw new VigilError('siem.invalid_token_index', `index ${name} does not exist`, { hint: `create it first: vigil index create ${name}` });
     }
     const token: HecToken = {
       name: request.name,
@@ -144,11 +144,11 @@ export class SiemEngine {
   }
 
   async deleteToken(name: string): Promise<void> {
-    if (!(await this.deps.tokens.delete(name))) throw new VigilError('hec_token.not_found', `no HEC token ${name}`, { hint: 'list them with `vigil hec token list`' });
+    if (!(await this.deps.tokens.delete(name))) throw new VigilError('siem.token_not_found', `no HEC token ${name}`, { hint: 'list them with `vigil hec token list`' });
   }
 
   async setTokenDisabled(name: string, disabled: boolean): Promise<void> {
-    if (!(await this.deps.tokens.setDisabled(name, disabled))) throw new VigilError('hec_token.not_found', `no HEC token ${name}`);
+    if (!(await this.deps.tokens.setDisabled(name, disabled))) throw new VigilError('siem.token_not_found', `no HEC token ${name}`);
   }
 
   /** Deletes events older than each index's retention; returns how many. */

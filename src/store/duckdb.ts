@@ -8,15 +8,14 @@ export interface DuckMigration {
   readonly sql: string;
 }
 
-/** DuckDB migrations in order; the SIEM and the datapoint history add theirs here. */
+/**
+ * DuckDB migrations of the tables the store owns, in order. The SIEM's event table is the SIEM's
+ * (`src/siem/events/event-schema.ts`, applied when its event store opens).
+ */
 export const DUCK_MIGRATIONS: readonly DuckMigration[] = [
   { name: '001-foundation', sql: 'create table if not exists vigil_meta (key varchar primary key, value varchar not null)' },
-  // SIEM events: one table, appended in arrival (≈ time) order so row-group zone maps on time_ms prune ranges; see docs/siem.md.
-  { name: '002-siem-events', sql: 'create table if not exists siem_events (time_ms bigint not null, "index" varchar not null, sourcetype varchar not null, source varchar not null, host varchar not null, raw varchar not null, is_json boolean not null, fields varchar, indextime_ms bigint not null, serial bigint not null)' },
   // Detect retained metric values (ListMetricValues); empty strings stand for "no dimension".
   { name: '007-detect-metric-values', sql: 'create table if not exists detect_metric_values (thing_name varchar not null, metric varchar not null, dimension_name varchar not null, dimension_operator varchar not null, time_ms bigint not null, value varchar not null)' },
-  // SIEM: JSON fields extracted at ingest (x0…x15, see src/siem/events/field-slots.ts); old rows get them by backfill when a slot is assigned.
-  { name: '008-siem-field-slots', sql: `${Array.from({ length: 16 }, (_v, i) => `alter table siem_events add column if not exists x${i} varchar;`).join(' ')} create table if not exists siem_field_slots (slot integer primary key, path varchar not null unique); create or replace macro spl_json_field(raw, ${Array.from({ length: 16 }, (_v, i) => `x${i}`).join(', ')}, path) as json_extract_string(raw, path)` },
 ];
 
 /** The process's single DuckDB handle (DuckDB allows one process per file). */

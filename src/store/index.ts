@@ -5,6 +5,7 @@
  * implement the storage ports of `model`. Imports: core, model, config and npm.
  */
 export { openSqliteRegistry, openSqliteFile, type SqliteOptions } from './sqlite.js';
+export { SqliteOutbox, type SqliteOutboxRecord } from './sqlite-outbox.js';
 export { openPostgresRegistry, dropPostgresSchema, type PostgresOptions } from './postgres.js';
 export { migrateRegistry } from './migrate.js';
 export { REGISTRY_MIGRATIONS, type RegistryMigration } from './migrations/index.js';

@@ -20,13 +20,13 @@ describe('keyset tokens', () => {
   it('spell position, separator and id exactly as the repositories always have', () => {
     expect(encodeKeyset(COLON, 1_700_000_000_000, 'c0ffee')).toBe('1700000000000:c0ffee');
     expect(encodeKeyset(BAR, 42, 'v-1')).toBe('42|v-1');
-    expect(encodeKeyset({ separator: '/', code: 'x.invalid' }, 'thinggroup', 'g1')).toBe('thinggroup/g1');
+    expect(encodeKeyset({ separator: '/', code: 'registry.invalid_token' }, 'thinggroup', 'g1')).toBe('thinggroup/g1');
   });
 
   it('decode what they encode, splitting at the first separator so ids may contain it', () => {
     expect(decodeKeyset(COLON, encodeKeyset(COLON, 1_700_000_000_000, 'client:42'))).toEqual({ at: 1_700_000_000_000, id: 'client:42' });
     expect(decodeKeyset(BAR, '-5|a|b')).toEqual({ at: -5, id: 'a|b' });
-    expect(decodeTextKeyset({ separator: '/', code: 'x.invalid' }, 'thing/arn:aws:iot/x')).toEqual({ at: 'thing', id: 'arn:aws:iot/x' });
+    expect(decodeTextKeyset({ separator: '/', code: 'registry.invalid_token' }, 'thing/arn:aws:iot/x')).toEqual({ at: 'thing', id: 'arn:aws:iot/x' });
   });
 
   it('mean the first page when there is no token', () => {

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool, type StringReference } from 'kysely';
-import { VigilError } from '../core/index.js';
+import { VigilError, type ErrorCode } from '../core/index.js';
 
 /**
  * Page cursors shared by the repositories: keyset tokens (`<position><separator><id>`, the last row
@@ -13,7 +13,7 @@ export interface KeysetFormat {
   /** Between position and id; the first one in a token splits it, so an id may contain it. */
   readonly separator: string;
   /** The error code of a malformed token (`registry.invalid_token`, `violation.invalid_request`, …). */
-  readonly code: string;
+  readonly code: ErrorCode;
 }
 
 /** The last row of a page: its sort position and its unique id, the tie-breaker. */
@@ -66,7 +66,7 @@ export function keysetPage<T>(rows: readonly T[], limit: number, key: (row: T) =
 }
 
 /** The offset an offset token names (0 for the first page). */
-export function decodeOffset(code: string, token: string | undefined): number {
+export function decodeOffset(code: ErrorCode, token: string | undefined): number {
   if (token === undefined) return 0;
   const offset = Number(token);
   if (token.trim() === '' || !Number.isInteger(offset) || offset < 0) throw notIssued(code, 'it is not a row offset');
@@ -78,6 +78,6 @@ export function offsetPage<T>(rows: readonly T[], limit: number, offset: number)
   return { items: rows.slice(0, limit), next: rows.length > limit ? String(offset + limit) : undefined };
 }
 
-function notIssued(code: string, why: string): VigilError {
+function notIssued(code: ErrorCode, why: string): VigilError {
   return new VigilError(code, `the nextToken is not one this server issued: ${why}`, { hint: 'pass the nextToken of the previous page unchanged, or leave it out to start from the first page' });
 }

@@ -1,71 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { BackupConfig } from '../model/index.js';
-
-/** Firehose's `!{firehose:error-output-type}` values that Vigil writes (`file-failed` is Vigil's own sink). */
-export type ErrorOutputType = 'processing-failed' | 'splunk-failed' | 'http-endpoint-failed' | 'file-failed';
-
-/** One line of a failed-record object (Firehose B.5); the id field depends on the destination. */
-export interface FailedRecord {
-  readonly attemptsMade: number;
-  readonly arrivalTimestamp: number;
-  readonly errorCode: string;
-  readonly errorMessage: string;
-  readonly attemptEndingTimestamp: number;
-  /** Base64 of the record bytes: as sent to the destination, or the original record for processing-failed. */
-  readonly rawData: string;
-  readonly EventId?: string;
-  readonly dataId?: string;
-  readonly subsequenceNumber?: number;
-  readonly lambdaArn?: string;
-}
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** Java DateTimeFormatter subset used in Firehose prefixes: yyyy, MM, dd, HH, mm, ss (UTC). */
-function formatTimestamp(pattern: string, at: Date): string {
-  return pattern.replace(/yyyy|MM|dd|HH|mm|ss/g, (token) => {
-    switch (token) {
-      case 'yyyy': return String(at.getUTCFullYear());
-      case 'MM': return pad(at.getUTCMonth() + 1);
-      case 'dd': return pad(at.getUTCDate());
-      case 'HH': return pad(at.getUTCHours());
-      case 'mm': return pad(at.getUTCMinutes());
-      default: return pad(at.getUTCSeconds());
-    }
-  });
-}
-
-const EXPRESSION = /!\{([a-z]+):([^}]*)\}/g;
-const hasExpression = (text: string): boolean => /!\{[a-z]+:[^}]*\}/.test(text);
-
-/** Evaluates a Firehose prefix expression at `atMs`. */
-export function evaluatePrefix(prefix: string, atMs: number, errorType?: ErrorOutputType): string {
-  const at = new Date(atMs);
-  return prefix.replace(EXPRESSION, (_all, namespace: string, argument: string) => {
-    if (namespace === 'timestamp') return formatTimestamp(argument, at);
-    if (namespace === 'firehose' && argument === 'random-string') return randomBytes(8).toString('base64url').slice(0, 11);
-    if (namespace === 'firehose' && argument === 'error-output-type') return errorType ?? '';
-    return '';
-  });
-}
-
-/** The folder (relative to the stream's backup root) of an object written at `atMs`. */
-export function backupFolder(config: BackupConfig, atMs: number, errorType?: ErrorOutputType): string {
-  const hourly = formatTimestamp('yyyy/MM/dd/HH/', new Date(atMs));
-  if (errorType === undefined) {
-    return hasExpression(config.prefix) ? evaluatePrefix(config.prefix, atMs) : `${config.prefix}${hourly}`;
-  }
-  if (config.errorOutputPrefix !== '') return evaluatePrefix(config.errorOutputPrefix, atMs, errorType);
-  const base = hasExpression(config.prefix) ? '' : config.prefix;
-  return `${base}${errorType}/${hourly}`;
-}
-
-/** `<stream>-<version>-yyyy-MM-dd-HH-mm-ss-<uuid>`, Firehose's object name. */
-export function objectName(stream: string, version: number, atMs: number): string {
-  return `${stream}-${version}-${formatTimestamp('yyyy-MM-dd-HH-mm-ss', new Date(atMs))}-${randomUUID()}`;
-}
+import { backupFolder, decodeFailedRecords, encodeFailedRecords, objectName, type ErrorOutputType, type FailedRecord } from '../protocol/index.js';
 
 /** Writes a file durably (temp file, fsync, rename) so that a backed-up record survives a crash. */
 async function writeDurably(path: string, data: Buffer): Promise<void> {
@@ -88,7 +24,7 @@ export class BackupWriter {
   /** Writes failed records as newline-separated JSON objects; returns the object's path. */
   async writeFailed(type: ErrorOutputType, records: readonly FailedRecord[], atMs: number): Promise<string> {
     const path = join(this.root, backupFolder(this.config, atMs, type), objectName(this.stream, this.version, atMs));
-    await writeDurably(path, Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
+    await writeDurably(path, Buffer.from(encodeFailedRecords(records), 'utf8'));
     return path;
   }
 
@@ -122,20 +58,8 @@ export async function findFailedObjects(root: string): Promise<FailedObject[]> {
   const out: FailedObject[] = [];
   for (const path of await listFiles(root)) {
     if (relative(root, path).split(sep)[0] === 'replayed') continue;
-    const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-    const records: FailedRecord[] = [];
-    let valid = lines.length > 0;
-    for (const line of lines) {
-      try {
-        const parsed = JSON.parse(line) as Partial<FailedRecord>;
-        if (typeof parsed.rawData !== 'string' || typeof parsed.errorCode !== 'string') valid = false;
-        else records.push(parsed as FailedRecord);
-      } catch {
-        valid = false;
-      }
-      if (!valid) break;
-    }
-    if (valid) out.push({ path, records });
+    const records = decodeFailedRecords(await readFile(path, 'utf8'));
+    if (records !== undefined) out.push({ path, records });
   }
   return out;
 }

@@ -2,13 +2,14 @@ import { Type, type Static } from 'typebox';
 import { VigilError, err, ok, type Result } from '../core/index.js';
 import { validateConfig, type ConfigProblem } from '../config/index.js';
 import type { StreamDefinition } from '../model/index.js';
+import { STREAM_NAME } from '../protocol/index.js';
 import { sinkKind, SINKS } from './sinks/index.js';
 import { transformKind, TRANSFORMS } from './transforms/index.js';
 
 /** What a caller gives to create or update a stream (Vigil-native API and CLI); Firehose requests map onto it. */
 export const streamInputSchema = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,64}$', description: 'Stream name (Firehose DeliveryStreamName).' }),
+    name: Type.String({ pattern: STREAM_NAME.source, description: 'Stream name (Firehose DeliveryStreamName).' }),
     sink: Type.Object({ type: Type.String() }, { additionalProperties: true, description: `Destination; type is one of: ${SINKS.map((s) => s.type).join(', ')}.` }),
     buffering: Type.Object(
       {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type { Timer } from '../core/index.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -21,7 +22,7 @@ export class HttpClient {
   private readonly agent: http.Agent;
   private readonly secure: boolean;
 
-  constructor(private readonly base: URL, options: { caFile?: string | undefined; maxSockets?: number } = {}) {
+  constructor(private readonly base: URL, private readonly timer: Timer, options: { caFile?: string | undefined; maxSockets?: number } = {}) {
     this.secure = base.protocol === 'https:';
     const common = { keepAlive: true, maxSockets: options.maxSockets ?? 32 };
     this.agent = this.secure
@@ -37,7 +38,7 @@ export class HttpClient {
       const finish = (result: Exchange): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timeout.cancel();
         signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -47,7 +48,7 @@ export class HttpClient {
         response.on('end', () => finish({ ok: true, response: { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) } }));
         response.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, error: { code: error.code ?? 'ECONNRESET', message: error.message } }));
       });
-      const timer = setTimeout(() => {
+      const timeout = this.timer.setTimeout(() => {
         request.destroy();
         finish({ ok: false, error: { code: 'ETIMEDOUT', message: `no response within ${timeoutMs} ms` } });
       }, timeoutMs);

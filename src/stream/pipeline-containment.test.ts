@@ -6,7 +6,7 @@ import type { StreamDefinition } from '../model/index.js';
 import { Telemetry, createLogger } from '../telemetry/index.js';
 import { tempDir } from '../../test/support/temp.js';
 import { BackupWriter } from './backup.js';
-import { Outbox } from './outbox.js';
+import { SqliteOutbox as Outbox } from '../store/index.js';
 import { emptyStats, StreamPipeline } from './pipeline.js';
 import { sinkKind, type Sink } from './sinks/index.js';
 
@@ -29,7 +29,7 @@ describe('stream containment: a sink that throws', () => {
     const stats = emptyStats();
     const backupRoot = join(dir.path, 'backup');
     const pipeline = new StreamPipeline(definition, sinkKind('splunk-hec') as NonNullable<ReturnType<typeof sinkKind>>, sink, [], new BackupWriter(backupRoot, 's', 1, definition.backup), stats, { outbox, clock: time, timer: time, telemetry, backoff: { initialMs: 1, maxMs: 1, multiplier: 2, jitter: 0 }, streamArn: 'arn', region: 'local', accountId: '000000000000', pauseAfterFailures: 3 });
-    outbox.onAppended = (_stream, appended) => pipeline.appended(appended);
+    outbox.onAppended((_stream, appended) => pipeline.appended(appended));
     pipeline.start();
     for (let i = 0; i < 6; i++) {
       const put = await outbox.append('s', [Buffer.from(JSON.stringify({ event: { i } }))]);

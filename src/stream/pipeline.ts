@@ -1,8 +1,8 @@
-import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { StreamDefinition } from '../model/index.js';
+import { retry, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
+import type { Outbox, OutboxAppended, OutboxRecord, StreamDefinition } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import type { Appended, Outbox, OutboxRecord } from './outbox.js';
-import type { BackupWriter, ErrorOutputType, FailedRecord } from './backup.js';
+import { arns, type ErrorOutputType, type FailedRecord } from '../protocol/index.js';
+import type { BackupWriter } from './backup.js';
 import type { Delivery, Probe, Sink, SinkKind, SinkRecord } from './sinks/index.js';
 import { runTransforms, type Transform } from './transforms/index.js';
 import type { ProcessingFailure } from './transforms/run-transforms.js';
@@ -86,7 +86,7 @@ export class StreamPipeline {
   }
 
   /** The outbox committed records for this stream. */
-  appended(appended: Appended): void {
+  appended(appended: OutboxAppended): void {
     this.unreadRecords += appended.seqs.length;
     this.unreadBytes += appended.bytes;
     this.oldestUnread ??= appended.arrival;
@@ -189,7 +189,7 @@ export class StreamPipeline {
         errorMessage: f.errorMessage,
         attemptEndingTimestamp: now,
         rawData: Buffer.from(f.data).toString('base64'),
-        lambdaArn: `arn:aws:lambda:${this.deps.region}:${this.deps.accountId}:function:${f.functionName}`,
+        lambdaArn: arns(this.deps.region, this.deps.accountId).lambdaFunction(f.functionName),
       }));
       if (!(await this.writeFailed('processing-failed', lines))) return;
     }
@@ -229,45 +229,59 @@ export class StreamPipeline {
 
   private async deliverWithRetry(records: readonly SinkRecord[], signal: AbortSignal): Promise<Attempted> {
     const retryMs = this.definition.retryDurationSecs * 1000;
-    let attempts = 0;
     let firstFailureAt: number | undefined;
     let ackWaitMs = 0;
-    for (;;) {
-      attempts++;
-      let outcome: Delivery;
-      try {
-        outcome = await this.sink.deliver(records, signal);
-      } catch (error) {
-        // A sink that throws has a bug, not an outage: no retry; the batch goes to backup.
-        if (signal.aborted) return { kind: 'aborted' };
-        this.crashed('sink', error);
-        return { kind: 'failed', attempts, errorCode: 'Vigil.SinkError', errorMessage: `the sink failed: ${error instanceof Error ? error.message : String(error)}` };
-      }
-      if (signal.aborted) return { kind: 'aborted' };
-      if (outcome.ok) {
-        this.crashes = 0;
-        if (outcome.ackLatencyMs !== undefined) {
-          this.stats.lastAckLatencyMs = outcome.ackLatencyMs;
-          this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, outcome.ackLatencyMs / 1000);
+    type Failure = Extract<Delivery, { ok: false }> & { readonly at: number };
+    let thrown: { error: unknown } | undefined;
+    const outcome = await retry<undefined, Failure | undefined>(
+      async () => {
+        let delivery: Delivery;
+        try {
+          delivery = await this.sink.deliver(records, signal);
+        } catch (error) {
+          // A sink that throws has a bug, not an outage: no retry; the batch goes to backup.
+          thrown = { error };
+          return { ok: false, error: undefined, retryable: false };
         }
-        return { kind: 'delivered', attempts };
-      }
-      const now = this.deps.clock.now();
-      this.stats.lastError = { code: outcome.errorCode, message: outcome.errorMessage, at: now };
-      if (!outcome.retryable) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
-      // Firehose: the retry clock starts at the first failure and does not count time spent waiting for acks.
-      if (firstFailureAt === undefined) firstFailureAt = now;
-      else ackWaitMs += outcome.ackWaitMs ?? 0;
-      const used = now - firstFailureAt - ackWaitMs;
-      if (retryMs === 0 || used >= retryMs) return { kind: 'failed', attempts, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
-      this.stats.retries++;
-      this.deps.telemetry.emit('stream_delivery_retried', { stream: this.definition.name, error_code: outcome.errorCode }, { attempt: attempts, message: outcome.errorMessage });
-      try {
-        await this.deps.timer.sleep(Math.min(backoffDelay(attempts, this.deps.backoff), retryMs - used), signal);
-      } catch {
-        return { kind: 'aborted' };
-      }
+        // Stopping wins over the answer: the records stay in the outbox.
+        if (signal.aborted) return { ok: false, error: undefined, retryable: false };
+        if (delivery.ok) {
+          this.crashes = 0;
+          if (delivery.ackLatencyMs !== undefined) {
+            this.stats.lastAckLatencyMs = delivery.ackLatencyMs;
+            this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, delivery.ackLatencyMs / 1000);
+          }
+          return { ok: true, value: undefined };
+        }
+        const at = this.deps.clock.now();
+        this.stats.lastError = { code: delivery.errorCode, message: delivery.errorMessage, at };
+        return { ok: false, error: { ...delivery, at }, retryable: delivery.retryable };
+      },
+      {
+        timer: this.deps.timer,
+        backoff: this.deps.backoff,
+        signal,
+        // Firehose: the retry clock starts at the first failure and does not count time spent waiting for acks.
+        timeLeftMs: (failure) => {
+          const at = failure?.at ?? this.deps.clock.now();
+          if (firstFailureAt === undefined) firstFailureAt = at;
+          else ackWaitMs += failure?.ackWaitMs ?? 0;
+          return retryMs === 0 ? 0 : retryMs - (at - firstFailureAt - ackWaitMs);
+        },
+        onRetry: (attempt, failure) => {
+          this.stats.retries++;
+          this.deps.telemetry.emit('stream_delivery_retried', { stream: this.definition.name, error_code: failure?.errorCode ?? '' }, { attempt, message: failure?.errorMessage });
+        },
+      },
+    );
+    if (outcome.ok) return { kind: 'delivered', attempts: outcome.attempts };
+    if (thrown !== undefined && !signal.aborted) {
+      this.crashed('sink', thrown.error);
+      const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
+      return { kind: 'failed', attempts: outcome.attempts, errorCode: 'Vigil.SinkError', errorMessage: `the sink failed: ${message}` };
     }
+    if (outcome.reason === 'aborted' || outcome.reason === 'stopped' || outcome.error === undefined) return { kind: 'aborted' };
+    return { kind: 'failed', attempts: outcome.attempts, errorCode: outcome.error.errorCode, errorMessage: outcome.error.errorMessage };
   }
 
   private writeFailed(type: ErrorOutputType, lines: readonly FailedRecord[]): Promise<boolean> {

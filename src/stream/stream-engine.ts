@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
-import type { Component, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import type { Component, Outbox, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BackupWriter, findFailedObjects, markReplayed } from './backup.js';
 import type { StreamConfig } from './config.js';
 import { buildDefinition, redactDefinition } from './definition.js';
-import type { Outbox } from './outbox.js';
 import { emptyStats, StreamPipeline, type StreamStats } from './pipeline.js';
 import { sinkKind } from './sinks/index.js';
 import { transformKind } from './transforms/index.js';
@@ -81,7 +81,7 @@ export class StreamEngine implements Component, StreamService {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: StreamEngineDeps) {
-    deps.outbox.onAppended = (stream, appended) => this.pipelines.get(stream)?.appended(appended);
+    deps.outbox.onAppended((stream, appended) => this.pipelines.get(stream)?.appended(appended));
   }
 
   /**
@@ -112,7 +112,7 @@ export class StreamEngine implements Component, StreamService {
   }
 
   arn(name: string): string {
-    return `arn:aws:firehose:${this.deps.region}:${this.deps.accountId}:deliverystream/${name}`;
+    return arns(this.deps.region, this.deps.accountId).deliveryStream(name);
   }
 
   redact(definition: StreamDefinition): StreamDefinition {
@@ -279,7 +279,7 @@ export class StreamEngine implements Component, StreamService {
     });
     const stats = this.stats.get(definition.name) ?? emptyStats();
     this.stats.set(definition.name, stats);
-    const context = { stream: definition.name, streamArn: this.arn(definition.name), version: definition.version, clock: this.deps.clock };
+    const context = { stream: definition.name, streamArn: this.arn(definition.name), version: definition.version, clock: this.deps.clock, timer: this.deps.timer };
     const pipeline = new StreamPipeline(definition, kind, kind.create(definition.sink as Record<string, unknown>, context), transforms, new BackupWriter(this.backupRootOf(definition.name), definition.name, definition.version, definition.backup), stats, {
       outbox: this.deps.outbox,
       clock: this.deps.clock,

@@ -6,7 +6,7 @@ const srcRoot = fileURLToPath(new URL('../../src', import.meta.url));
 const fixtureRoot = fileURLToPath(new URL('../fixtures/layering-violation/src', import.meta.url));
 
 describe('module layering (ARCHITECTURE.md §2)', () => {
-  it('finds no upward, sideways, inner-file or cyclic import under src/', () => {
+  it('finds no upward, sideways, inner-file or cyclic import, and no broken text rule, under src/', () => {
     const violations = checkLayering(srcRoot);
     expect(violations.map((v) => `${v.file}:${v.line} ${v.rule}: ${v.message}`)).toEqual([]);
   });
@@ -18,11 +18,20 @@ describe('module layering (ARCHITECTURE.md §2)', () => {
       [
         'agent/index.ts not-allowed',
         'api/index.ts inner-file',
+        'api/routes/live.ts self-inject',
         'core/index.ts not-allowed',
+        'detect/index.ts engine-throws',
         'registry/helper.ts cycle',
         'registry/index.ts sideways',
+        'stream/index.ts arn-template',
       ].sort(),
     );
+  });
+
+  it('names the line of a text-rule violation, and leaves an ARN in a plain message string alone', () => {
+    const arn = checkLayering(fixtureRoot).filter((v) => v.rule === 'arn-template');
+    expect(arn.map((v) => [v.file, v.line])).toEqual([['stream/index.ts', 2]]);
+    expect(arn[0]?.message).toContain('protocol');
   });
 
   it('names file, line and module in each violation message', () => {

@@ -36,9 +36,43 @@ export interface Violation {
   readonly file: string;
   readonly line: number;
   readonly specifier: string;
-  readonly rule: 'upward' | 'sideways' | 'inner-file' | 'unknown-module' | 'cycle' | 'not-allowed';
+  readonly rule: 'upward' | 'sideways' | 'inner-file' | 'unknown-module' | 'cycle' | 'not-allowed' | TextRule['rule'];
   readonly message: string;
 }
+
+/** A rule on what a file's code (comments do not count) may contain, for the files it applies to. */
+export interface TextRule {
+  readonly rule: 'arn-template' | 'self-inject' | 'engine-throws';
+  /** Path below src/, with `/` separators. */
+  applies(file: string): boolean;
+  /** Line numbers of the offending places in `code` (comments blanked). */
+  find(code: string): number[];
+  readonly message: string;
+}
+
+export const TEXT_RULES: readonly TextRule[] = [
+  {
+    // ARNs are protocol's (src/protocol/aws/arns.ts): built from the configured region and account.
+    rule: 'arn-template',
+    applies: (file) => !file.startsWith('protocol/'),
+    find: (code) => arnsOutsidePlainStrings(code),
+    message: 'writes or matches an ARN by hand (a template or regex with arn:aws); use arns() / parseArn() from protocol',
+  },
+  {
+    // The live feed and every route reach the engines directly or through a model port, never through the API itself.
+    rule: 'self-inject',
+    applies: (file) => file.startsWith('api/routes/'),
+    find: (code) => linesMatching(code, /\.inject\(/g),
+    message: 'a route calls its own API through app.inject; use the engine or a model port',
+  },
+  {
+    // Engines return Result for expected failures and throw only for bugs (docs/architecture.md).
+    rule: 'engine-throws',
+    applies: (file) => (file.startsWith('detect/') && !file.startsWith('detect/ml/')) || file.startsWith('audit/'),
+    find: (code) => linesMatching(code, /throw new VigilError\(/g),
+    message: 'throws an expected failure; return it as a Result',
+  },
+];
 
 const IMPORT_PATTERN = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
@@ -53,6 +87,13 @@ export function checkLayering(srcRoot: string): Violation[] {
     const fromModule = from[0] ?? '';
     const edges: string[] = [];
     const text = stripComments(readFileSync(file, 'utf8'));
+    const inSrc = relative(root, file).split(sep).join('/');
+    if (!/\.test\.ts$/.test(file)) {
+      for (const textRule of TEXT_RULES) {
+        if (!textRule.applies(inSrc)) continue;
+        for (const line of textRule.find(text)) violations.push({ file: relative(root, file), line, specifier: '', rule: textRule.rule, message: textRule.message });
+      }
+    }
     for (const match of text.matchAll(IMPORT_PATTERN)) {
       const specifier = match[1] ?? match[2] ?? '';
       if (!specifier.startsWith('.')) continue;
@@ -140,6 +181,37 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   };
   for (const node of graph.keys()) if (!state.has(node)) visit(node);
   return cycles;
+}
+
+function linesMatching(code: string, pattern: RegExp): number[] {
+  return [...code.matchAll(pattern)].map((m) => code.slice(0, m.index).split('\n').length);
+}
+
+/**
+ * Lines where `arn:aws` stands in a template literal or in code (a regex literal), not in a plain
+ * '…' or "…" string (an example in a message). Strings are tracked by their quotes; a quote in a
+ * regex literal can mislead it, but only on that line for '…' and "…".
+ */
+function arnsOutsidePlainStrings(code: string): number[] {
+  const lines: number[] = [];
+  let quote: string | undefined;
+  let line = 1;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i] as string;
+    if (c === '\n') {
+      line++;
+      if (quote === "'" || quote === '"') quote = undefined;
+      continue;
+    }
+    if (quote !== undefined && c === '\\') {
+      i++;
+      continue;
+    }
+    if (quote === undefined && (c === "'" || c === '"' || c === '`')) quote = c;
+    else if (quote === c) quote = undefined;
+    else if (code.startsWith('arn:aws', i) && (quote === undefined || quote === '`')) lines.push(line);
+  }
+  return lines;
 }
 
 /** Blanks out comments (keeping newlines, so line numbers stay right) so that prose never reads as an import. */

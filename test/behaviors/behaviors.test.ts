@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { unwrap } from '../../src/core/index.js';
 import type { Behavior, MetricValue } from '../../src/model/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { T0, openHarness, type Harness } from './harness.js';
@@ -67,10 +68,10 @@ async function run(c: Case): Promise<void> {
     directory.group(g.name, g.parent);
     for (const t of g.things ?? []) directory.members.get(g.name)?.add(t);
   }
-  for (const m of c.custom_metrics ?? []) await detect.profiles.createCustomMetric(m.name, { metricType: m.type });
-  for (const d of c.dimensions ?? []) await detect.profiles.createDimension(d.name, { type: 'TOPIC_FILTER', stringValues: d.values });
-  await detect.profiles.createProfile('p', { behaviors: c.behaviors, alertTargets: { SNS: { alertTargetArn: 'arn:aws:sns:local:000000000000:alerts', roleArn: 'arn:aws:iam::000000000000:role/alerts' } } });
-  for (const target of c.targets ?? ['all/things']) await detect.profiles.attach('p', `${ARN}:${target}`);
+  for (const m of c.custom_metrics ?? []) unwrap(await detect.profiles.createCustomMetric(m.name, { metricType: m.type }));
+  for (const d of c.dimensions ?? []) unwrap(await detect.profiles.createDimension(d.name, { type: 'TOPIC_FILTER', stringValues: d.values }));
+  unwrap(await detect.profiles.createProfile('p', { behaviors: c.behaviors, alertTargets: { SNS: { alertTargetArn: 'arn:aws:sns:local:000000000000:alerts', roleArn: 'arn:aws:iam::000000000000:role/alerts' } } }));
+  for (const target of c.targets ?? ['all/things']) unwrap(await detect.profiles.attach('p', `${ARN}:${target}`));
   let reportId = 1;
   for (const step of c.steps) {
     const target = T0 + step.at * 1000;
@@ -85,8 +86,8 @@ async function run(c: Case): Promise<void> {
         detect.engine.cloud(typeof value === 'string' ? { thingName: thing, registered: false, timestamp: target, metric: 'aws:source-ip-address', value } : { thingName: thing, registered: false, timestamp: target, metric: metric as 'aws:num-messages-sent', value, topic });
       }
     }
-    if (step.update_behaviors !== undefined) await detect.profiles.updateProfile('p', { behaviors: step.update_behaviors, deleteBehaviors: step.update_behaviors.length === 0 });
-    if (step.detach !== undefined) await detect.profiles.detach('p', `${ARN}:${step.detach}`);
+    if (step.update_behaviors !== undefined) unwrap(await detect.profiles.updateProfile('p', { behaviors: step.update_behaviors, deleteBehaviors: step.update_behaviors.length === 0 }));
+    if (step.detach !== undefined) unwrap(await detect.profiles.detach('p', `${ARN}:${step.detach}`));
     if (step.remove_member !== undefined) directory.removeMember(step.remove_member.group, step.remove_member.thing);
     await detect.idle();
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FakeTime, VigilError, ok } from '../../src/core/index.js';
+import { FakeTime, VigilError, err, ok, type Result } from '../../src/core/index.js';
 import { createDetect, type Detect, type DetectConfig, type RecordedEvent } from '../../src/detect/index.js';
 import type { Notifier, RegistryChange, RegistryEvents, ThingDirectory } from '../../src/model/index.js';
 import { detectMitigationRepository, detectProfileRepository, detectViolationRepository, migrateRegistry, openSqliteRegistry, type RegistryDb } from '../../src/store/index.js';
@@ -35,13 +35,14 @@ export class MemoryDirectory implements ThingDirectory, RegistryEvents {
     }
     return [...out];
   }
-  async addThingToGroup(groupName: string, thingName: string): Promise<void> {
-    await this.requireGroup(groupName);
+  async addThingToGroup(groupName: string, thingName: string): Promise<Result<void>> {
+    if (!(await this.groupExists(groupName))) return err(new VigilError('thing_group.not_found', `no thing group named ${groupName}`));
     this.members.get(groupName)?.add(thingName);
     for (const l of this.listeners) l({ kind: 'membership', groupName, thingName });
+    return ok(undefined);
   }
-  async requireGroup(groupName: string): Promise<void> {
-    if (!this.parents.has(groupName)) throw new VigilError('thing_group.not_found', `no thing group named ${groupName}`);
+  async groupExists(groupName: string): Promise<boolean> {
+    return this.parents.has(groupName);
   }
   async descendantsOf(groupName: string): Promise<readonly string[]> {
     const out: string[] = [];

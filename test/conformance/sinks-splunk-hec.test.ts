@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/index.js';
+import { systemClock, systemTimer } from '../../src/core/index.js';
 import { validateConfig } from '../../src/config/index.js';
 import type { Sink } from '../../src/stream/index.js';
 import { FaultHec, type FaultHecOptions, type HecFault } from '../support/fault-hec.js';
@@ -26,7 +26,7 @@ describe('splunk-hec sink against the fault-injecting HEC', () => {
     await hec.start();
     const checked = validateConfig(splunkHecSink.schema, { type: 'splunk-hec', endpoint: hec.url, token: hec.token, ackPollIntervalMs: 20, ackTimeoutSecs: 1, requestTimeoutSecs: 2, ...extra });
     if (!checked.ok) throw checked.error;
-    sink = splunkHecSink.create(checked.value.config as Record<string, unknown>, { stream: 's', streamArn: 'arn', version: 1, clock: systemClock });
+    sink = splunkHecSink.create(checked.value.config as Record<string, unknown>, { stream: 's', streamArn: 'arn', version: 1, clock: systemClock, timer: systemTimer });
     return sink;
   }
 
@@ -120,7 +120,7 @@ describe('splunk-hec sink over TLS with a custom CA', () => {
     await hec.start();
     const checked = validateConfig(splunkHecSink.schema, { type: 'splunk-hec', endpoint: hec.url, token: hec.token, ackPollIntervalMs: 20, ...extra });
     if (!checked.ok) throw checked.error;
-    const sink = splunkHecSink.create(checked.value.config as Record<string, unknown>, { stream: 's', streamArn: 'arn', version: 1, clock: systemClock });
+    const sink = splunkHecSink.create(checked.value.config as Record<string, unknown>, { stream: 's', streamArn: 'arn', version: 1, clock: systemClock, timer: systemTimer });
     const outcome = await sink.deliver([record(1)], signal());
     await sink.stop();
     await hec.stop();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/index.js';
+import { systemClock, systemTimer } from '../../src/core/index.js';
 import type { Sink, SinkKind, SinkRecord } from '../../src/stream/index.js';
 import { validateConfig } from '../../src/config/index.js';
 
@@ -34,7 +34,7 @@ export function sinkConformance(harness: SinkHarness): void {
       const raw = await harness.start();
       const checked = validateConfig(harness.kind.schema, raw);
       if (!checked.ok) throw checked.error;
-      sink = harness.kind.create(checked.value.config as Record<string, unknown>, { stream: 'conformance', streamArn: 'arn:aws:firehose:local:000000000000:deliverystream/conformance', version: 1, clock: systemClock });
+      sink = harness.kind.create(checked.value.config as Record<string, unknown>, { stream: 'conformance', streamArn: 'arn:aws:firehose:local:000000000000:deliverystream/conformance', version: 1, clock: systemClock, timer: systemTimer });
       return sink;
     }
 

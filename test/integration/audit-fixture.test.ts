@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTime } from '../../src/core/index.js';
+import { FakeTime, unwrap } from '../../src/core/index.js';
 import { notifyClient } from '../../src/api/index.js';
 import { AUDIT_CHECKS, debianFingerprint } from '../../src/audit/index.js';
 import { certificateRepository, connectionHistoryRepository } from '../../src/store/index.js';
@@ -99,10 +99,10 @@ describe('audit over a fixture registry (one known-bad resource per check)', () 
     const topics = notifyClient(vigil.client);
     const topic = await topics.create('audit-alerts');
     await topics.subscribe('audit-alerts', { protocol: 'http', endpoint: hook.url, rawMessageDelivery: true });
-    await vigil.running.audit.engine.updateConfiguration({
+    unwrap(await vigil.running.audit.engine.updateConfiguration({
       target: { targetArn: topic.arn, enabled: true },
       checks: Object.fromEntries(AUDIT_CHECKS.map((c) => [c.name, { enabled: true, ...(c.name === 'DEVICE_CERTIFICATE_AGE_CHECK' ? { configuration: { CERT_AGE_THRESHOLD_IN_DAYS: '30' } } : {}) }])),
-    });
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -113,9 +113,9 @@ describe('audit over a fixture registry (one known-bad resource per check)', () 
 
   it('one on-demand audit yields exactly the expected findings and publishes the golden notification', async () => {
     const audit = vigil.running.audit;
-    const taskId = await audit.engine.startOnDemandTask(AUDIT_CHECKS.map((c) => c.name));
+    const taskId = unwrap(await audit.engine.startOnDemandTask(AUDIT_CHECKS.map((c) => c.name)));
     await audit.idle();
-    const page = await audit.engine.listFindings({ taskId, limit: 250 });
+    const page = unwrap(await audit.engine.listFindings({ taskId, limit: 250 }));
     const name = (r: Record<string, unknown>) => {
       const id = (r['deviceCertificateId'] ?? r['caCertificateId']) as string | undefined;
       if (id !== undefined) return labels.get(id) ?? id;

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricReport } from '../../src/protocol/index.js';
-import { cliTestServer } from '../support/cli.js';
+import { cliTestServer, runCli } from '../support/cli.js';
 
 const server = cliTestServer('vigil-profile-');
 const vigilCli = server.cli;
@@ -33,5 +33,13 @@ describe('vigil profile and vigil violations', () => {
     expect(active.map((v) => [v.thingName, v.lastViolationValue])).toEqual([['dev-1', { count: 5 }]]);
     const events = await vigilCli('violations', 'events', '--thing', 'dev-1');
     expect(events.out).toMatch(/in-alarm\s+dev-1\s+ports\s+tcp/);
+  });
+
+  it('builds a target ARN in the configured region and account, not a fixed one', async () => {
+    const file = join(server.home, 'quiet.yaml');
+    writeFileSync(file, ['securityProfileName: quiet', 'behaviors: []', ''].join('\n'));
+    expect((await vigilCli('profile', 'create', '-f', file)).code).toBe(0);
+    const configured = await runCli(['profile', 'attach', 'quiet', 'all/registered-things', '--server', server.vigil.running.endpoints['api'] as string, '--token', server.vigil.adminToken], { HOME: server.home, VIGIL_REGION: 'eu-west-1', VIGIL_ACCOUNT_ID: '123456789012' });
+    expect(configured).toMatchObject({ code: 0, stdout: 'attached quiet to arn:aws:iot:eu-west-1:123456789012:all/registered-things\n' });
   });
 });

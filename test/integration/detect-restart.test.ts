@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { unwrap } from '../../src/core/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { T0, openHarness, type Harness } from '../behaviors/harness.js';
 
@@ -13,8 +14,8 @@ afterEach(async () => {
 describe('detect alarm state across a restart', () => {
   it('keeps consecutive counters and the active violation, so alarming and clearing continue where they stopped', async () => {
     const first = await openHarness();
-    await first.detect.profiles.createProfile('p', { behaviors: [{ name: 'tcp', metric: 'aws:num-listening-tcp-ports', criteria: { comparisonOperator: 'less-than-equals', value: { count: 3 }, consecutiveDatapointsToAlarm: 2, consecutiveDatapointsToClear: 2 } }] });
-    await first.detect.profiles.attach('p', 'arn:aws:iot:local:000000000000:all/things');
+    unwrap(await first.detect.profiles.createProfile('p', { behaviors: [{ name: 'tcp', metric: 'aws:num-listening-tcp-ports', criteria: { comparisonOperator: 'less-than-equals', value: { count: 3 }, consecutiveDatapointsToAlarm: 2, consecutiveDatapointsToClear: 2 } }] }));
+    unwrap(await first.detect.profiles.attach('p', 'arn:aws:iot:local:000000000000:all/things'));
     first.detect.engine.ingestReport('t1', T0, report(9));
     await first.detect.idle();
     await first.detect.stop();
@@ -40,10 +41,10 @@ describe('detect alarm state across a restart', () => {
         await first.close();
       },
     };
-    expect((await third.detect.violations.listActive({})).items.map((v) => v.violationId)).toEqual([violationId]);
+    expect((unwrap(await third.detect.violations.listActive({}))).items.map((v) => v.violationId)).toEqual([violationId]);
     third.detect.engine.ingestReport('t1', T0 + 900_000, report(1));
     await third.detect.idle();
     expect(third.events.map((e) => [e.event.eventType, e.event.violationId])).toEqual([['alarm-cleared', violationId]]);
-    expect((await third.detect.violations.listActive({})).items).toEqual([]);
+    expect((unwrap(await third.detect.violations.listActive({}))).items).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeTime } from '../../src/core/index.js';
+import { FakeTime, unwrap } from '../../src/core/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
@@ -17,19 +17,19 @@ afterEach(async () => {
 });
 
 describe('ML Detect training status on a fake clock', () => {
-  it('goes PENDING_BUILD (with collection percentage) → ACTIVE once 24 h and 2,000 datapoints exist → EXPIRED after 30 days without data', async () => {
+  it('goes PENDING_BUILD (with collection percentage) → ACTIVE once 24 h and the minimum datapoints (200) exist → EXPIRED after 30 days without data', async () => {
     const time = new FakeTime(T0);
     vigil = await startTestVigil({}, { clock: time });
     const detect = vigil.running.detect;
     const ml = detect.ml;
     if (ml === undefined) throw new Error('ML Detect is not wired');
-    await detect.profiles.createProfile('p', {
+    unwrap(await detect.profiles.createProfile('p', {
       behaviors: [
         { name: 'out', metric: 'aws:all-bytes-out', criteria: { mlDetectionConfig: { confidenceLevel: 'LOW' } } },
         { name: 'denied', metric: 'aws:num-authorization-failures', criteria: { mlDetectionConfig: { confidenceLevel: 'HIGH' } } },
       ],
-    });
-    await detect.profiles.attach('p', 'arn:aws:iot:local:000000000000:all/things');
+    }));
+    unwrap(await detect.profiles.attach('p', 'arn:aws:iot:local:000000000000:all/things'));
     const status = async (): Promise<Array<[string, string, number]>> => (await ml.summaries('p')).map((r) => [r.behaviorName, r.status, r.percentage]);
     let id = 1;
     const feed = async (hours: number): Promise<void> => {

@@ -7,6 +7,7 @@
 export * from './common.js';
 export * from './access-keys.js';
 export * from './console.js';
+export * from './live.js';
 export * from './notify.js';
 export * from './streams.js';
 export * from './siem.js';

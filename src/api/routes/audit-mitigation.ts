@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { seconds } from '../../audit/index.js';
 import type { AuditMitigationExecutionStatus, AuditMitigationTaskStatus } from '../../model/index.js';
 import { auditContract as c } from '../contract/index.js';
@@ -17,7 +17,7 @@ export function auditMitigationRoutes(fastify: FastifyInstance, deps: Pick<ApiDe
   app.post('/audit/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'StartAuditMitigationActionsTask', ...c.startMitigationTask } }, async (request) => {
     const input = request.body;
     const target = input.target ?? {};
-    const taskId = await mitigation.start(request.params.taskId, {
+    const taskId = unwrap(await mitigation.start(request.params.taskId, {
       target: {
         ...(target.auditTaskId === undefined ? {} : { auditTaskId: target.auditTaskId }),
         ...(target.findingIds === undefined ? {} : { findingIds: target.findingIds }),
@@ -25,12 +25,12 @@ export function auditMitigationRoutes(fastify: FastifyInstance, deps: Pick<ApiDe
       },
       auditCheckToActionsMapping: input.auditCheckToActionsMapping ?? {},
       clientRequestToken: input.clientRequestToken ?? '',
-    });
+    }));
     return { taskId };
   });
 
   app.get('/audit/mitigationactions/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditMitigationActionsTask', ...c.describeMitigationTask } }, async (request) => {
-    const { task, statistics } = await mitigation.describe(request.params.taskId);
+    const { task, statistics } = unwrap(await mitigation.describe(request.params.taskId));
     return {
       taskStatus: task.taskStatus,
       startTime: task.startTime / 1000,
@@ -43,7 +43,7 @@ export function auditMitigationRoutes(fastify: FastifyInstance, deps: Pick<ApiDe
   });
 
   app.put('/audit/mitigationactions/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditMitigationActionsTask', ...c.cancelMitigationTask } }, async (request) => {
-    await mitigation.cancel(request.params.taskId);
+    unwrap(await mitigation.cancel(request.params.taskId));
     return {};
   });
 

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { unwrap } from '../../core/index.js';
+import { arns } from '../../protocol/index.js';
 import type { AuditSuppression, ScheduledAudit, Tag } from '../../model/index.js';
 import { auditContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -12,7 +14,7 @@ const PAGE = 100;
 export function auditScheduleRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit' | 'region' | 'accountId'>): void {
   const app = typed(fastify);
   const { scheduler, suppressions } = deps.audit;
-  const arn = (name: string) => `arn:aws:iot:${deps.region}:${deps.accountId}:scheduledaudit/${name}`;
+  const arn = arns(deps.region, deps.accountId).scheduledAudit;
   const describe = (a: ScheduledAudit) => ({
     frequency: a.frequency,
     ...(a.dayOfMonth === undefined ? {} : { dayOfMonth: a.dayOfMonth }),
@@ -25,13 +27,13 @@ export function auditScheduleRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps
     ({ frequency: input.frequency, dayOfWeek: input.dayOfWeek, dayOfMonth: input.dayOfMonth, targetCheckNames: input.targetCheckNames, tags: input.tags as readonly Tag[] | undefined });
 
   app.post('/audit/scheduledaudits/:name', { schema: { tags, summary: 'CreateScheduledAudit', ...c.createScheduledAudit } }, async (request) => {
-    const created = await scheduler.create(request.params.name, scheduleInput(request.body));
+    const created = unwrap(await scheduler.create(request.params.name, scheduleInput(request.body)));
     return { scheduledAuditArn: arn(created.name) };
   });
-  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit', ...c.describeScheduledAudit } }, async (request) => describe(await scheduler.describe(request.params.name)));
-  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit', ...c.updateScheduledAudit } }, async (request) => ({ scheduledAuditArn: arn((await scheduler.update(request.params.name, scheduleInput(request.body))).name) }));
+  app.get('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DescribeScheduledAudit', ...c.describeScheduledAudit } }, async (request) => describe(unwrap(await scheduler.describe(request.params.name))));
+  app.patch('/audit/scheduledaudits/:name', { schema: { tags, summary: 'UpdateScheduledAudit', ...c.updateScheduledAudit } }, async (request) => ({ scheduledAuditArn: arn((unwrap(await scheduler.update(request.params.name, scheduleInput(request.body)))).name) }));
   app.delete('/audit/scheduledaudits/:name', { schema: { tags, summary: 'DeleteScheduledAudit', ...c.deleteScheduledAudit } }, async (request) => {
-    await scheduler.delete(request.params.name);
+    unwrap(await scheduler.delete(request.params.name));
     return {};
   });
   app.get('/audit/scheduledaudits', { schema: { tags, summary: 'ListScheduledAudits', ...c.listScheduledAudits } }, async (request) => {
@@ -60,16 +62,16 @@ export function auditScheduleRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps
   });
 
   app.post('/audit/suppressions/create', { schema: { tags, summary: 'CreateAuditSuppression', ...c.createSuppression } }, async (request) => {
-    await suppressions.create(suppressionInput(request.body));
+    unwrap(await suppressions.create(suppressionInput(request.body)));
     return {};
   });
-  app.post('/audit/suppressions/describe', { schema: { tags, summary: 'DescribeAuditSuppression', ...c.describeSuppression } }, async (request) => suppressionJson(await suppressions.describe(request.body.checkName ?? '', identifier(request.body.resourceIdentifier))));
+  app.post('/audit/suppressions/describe', { schema: { tags, summary: 'DescribeAuditSuppression', ...c.describeSuppression } }, async (request) => suppressionJson(unwrap(await suppressions.describe(request.body.checkName ?? '', identifier(request.body.resourceIdentifier)))));
   app.patch('/audit/suppressions/update', { schema: { tags, summary: 'UpdateAuditSuppression', ...c.updateSuppression } }, async (request) => {
-    await suppressions.update(suppressionInput(request.body));
+    unwrap(await suppressions.update(suppressionInput(request.body)));
     return {};
   });
   app.post('/audit/suppressions/delete', { schema: { tags, summary: 'DeleteAuditSuppression', ...c.deleteSuppression } }, async (request) => {
-    await suppressions.delete(request.body.checkName ?? '', identifier(request.body.resourceIdentifier));
+    unwrap(await suppressions.delete(request.body.checkName ?? '', identifier(request.body.resourceIdentifier)));
     return {};
   });
   app.post('/audit/suppressions/list', { schema: { tags, summary: 'ListAuditSuppressions', ...c.listSuppressions } }, async (request) => {

@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { parseResourceIdentifier } from '../../audit/index.js';
 import type { AuditResourceIdentifier } from '../../model/index.js';
 
@@ -16,9 +16,9 @@ export function timeMs(value: unknown, name: string): number | undefined {
 
 /** A resource identifier, parsed by the audit engine (which names what is wrong in AWS's words). */
 export function identifier(value: unknown): AuditResourceIdentifier {
-  return parseResourceIdentifier(value);
+  return unwrap(parseResourceIdentifier(value));
 }
 
 export function optionalIdentifier(value: unknown): AuditResourceIdentifier | undefined {
-  return value === undefined || value === null ? undefined : parseResourceIdentifier(value);
+  return value === undefined || value === null ? undefined : unwrap(parseResourceIdentifier(value));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { VigilError, unwrap } from '../../core/index.js';
 import { findingJson, relatedJson, resourceKey, taskJson } from '../../audit/index.js';
 import type { AuditTaskStatus, AuditTaskType } from '../../model/index.js';
 import { auditContract as c } from '../contract/index.js';
@@ -19,7 +19,7 @@ export function auditRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit
   app.patch('/audit/configuration', { schema: { tags, summary: 'UpdateAccountAuditConfiguration', ...c.updateConfiguration } }, async (request) => {
     const input = request.body;
     const sns = input.auditNotificationTargetConfigurations?.['SNS'];
-    await engine.updateConfiguration({ roleArn: input.roleArn, target: sns, checks: input.auditCheckConfigurations });
+    unwrap(await engine.updateConfiguration({ roleArn: input.roleArn, target: sns, checks: input.auditCheckConfigurations }));
     return {};
   });
 
@@ -33,11 +33,11 @@ export function auditRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit
   });
 
   app.delete('/audit/configuration', { schema: { tags, summary: 'DeleteAccountAuditConfiguration', ...c.deleteConfiguration } }, async (request) => {
-    await audit.deleteConfiguration(request.query.deleteScheduledAudits === true);
+    unwrap(await audit.deleteConfiguration(request.query.deleteScheduledAudits === true));
     return {};
   });
 
-  app.post('/audit/tasks', { schema: { tags, summary: 'StartOnDemandAuditTask', ...c.startOnDemandTask } }, async (request) => ({ taskId: await engine.startOnDemandTask(request.body.targetCheckNames ?? []) }));
+  app.post('/audit/tasks', { schema: { tags, summary: 'StartOnDemandAuditTask', ...c.startOnDemandTask } }, async (request) => ({ taskId: unwrap(await engine.startOnDemandTask(request.body.targetCheckNames ?? [])) }));
 
   app.get('/audit/tasks', { schema: { tags, summary: 'ListAuditTasks', ...c.listTasks } }, async (request) => {
     const q = request.query;
@@ -45,17 +45,17 @@ export function auditRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit
     return { tasks: page.items.map((t) => ({ taskId: t.taskId, taskStatus: t.taskStatus, taskType: t.taskType })), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask', ...c.describeTask } }, async (request) => taskJson(await engine.describeTask(request.params.taskId)));
+  app.get('/audit/tasks/:taskId', { schema: { tags, summary: 'DescribeAuditTask', ...c.describeTask } }, async (request) => taskJson(unwrap(await engine.describeTask(request.params.taskId))));
 
   app.put('/audit/tasks/:taskId/cancel', { schema: { tags, summary: 'CancelAuditTask', ...c.cancelTask } }, async (request) => {
-    await engine.cancelTask(request.params.taskId);
+    unwrap(await engine.cancelTask(request.params.taskId));
     return {};
   });
 
   app.post('/audit/findings', { schema: { tags, summary: 'ListAuditFindings', ...c.listFindings } }, async (request) => {
     const input = request.body;
     const resource = optionalIdentifier(input.resourceIdentifier);
-    const page = await engine.listFindings({
+    const page = unwrap(await engine.listFindings({
       taskId: input.taskId,
       checkName: input.checkName,
       resourceKey: resource === undefined ? undefined : resourceKey(resource),
@@ -64,15 +64,15 @@ export function auditRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'audit
       suppressed: input.listSuppressedFindings,
       limit: input.maxResults ?? PAGE,
       cursor: input.nextToken,
-    });
+    }));
     return { findings: page.items.map((f) => findingJson(f)), ...(page.next === undefined ? {} : { nextToken: page.next }) };
   });
 
-  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding', ...c.describeFinding } }, async (request) => ({ finding: findingJson(await engine.describeFinding(request.params.findingId)) }));
+  app.get('/audit/findings/:findingId', { schema: { tags, summary: 'DescribeAuditFinding', ...c.describeFinding } }, async (request) => ({ finding: findingJson(unwrap(await engine.describeFinding(request.params.findingId))) }));
 
   app.get('/audit/relatedResources', { schema: { tags, summary: 'ListRelatedResourcesForAuditFinding', ...c.listRelatedResources } }, async (request) => {
     const q = request.query;
-    const finding = await engine.describeFinding(q.findingId);
+    const finding = unwrap(await engine.describeFinding(q.findingId));
     const limit = q.maxResults ?? PAGE;
     const offset = q.nextToken === undefined ? 0 : Number(q.nextToken);
     if (!Number.isInteger(offset) || offset < 0) throw new VigilError('audit.invalid_request', 'nextToken is not one this server issued');

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { VigilError, isVigilError } from '../../core/index.js';
-import { describeStream, streamInputFromCreate, MAX_RECORD_BYTES, type StreamService } from '../../stream/index.js';
+import { describeStream, streamInputFromCreate } from '../../protocol/index.js';
+import { MAX_RECORD_BYTES, type StreamService } from '../../stream/index.js';
 import { firehoseContract, firehoseOperations, type FirehoseOperation, type FirehoseOutput } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../core/index.js';
 import type { Thing, ThingGroup } from '../../model/index.js';
-import { nameFromArn } from '../../registry/index.js';
+import { nameFromArn } from '../../protocol/index.js';
 import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';

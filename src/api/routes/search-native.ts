@@ -3,6 +3,7 @@ import { VigilError } from '../../core/index.js';
 import { formatSplError, type SearchResult } from '../../siem/index.js';
 import { siemContract as c, type SearchError } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { mapErrorCode } from '../errors.js';
 import { typed } from '../route-app.js';
 
 /** Column-oriented form of a table result, ready for plotting (x = first column). */
@@ -26,13 +27,13 @@ export function seriesOf(result: SearchResult): { x: string; xValues: Array<stri
 }
 
 /**
- * Search errors keep their own codes: SPL errors (400) carry the span and a caret rendering of the
- * query; a cancelled search answers 409, a timed-out one 504. Anything else goes to the error mapper.
+ * Search errors keep their span: SPL errors (400) also carry a caret rendering of the query; a
+ * cancelled search answers 409, a timed-out one 504. Anything else goes to the error mapper.
  */
 function searchError(reply: FastifyReply, query: string, error: unknown): FastifyReply {
   if (!(error instanceof VigilError)) throw error;
-  const status = error.code.startsWith('spl.') ? 400 : error.code === 'siem.search_cancelled' ? 409 : error.code === 'siem.search_timeout' ? 504 : undefined;
-  if (status === undefined) throw error;
+  if (!error.code.startsWith('spl.') && error.code !== 'siem.search_cancelled' && error.code !== 'siem.search_timeout') throw error;
+  const status = mapErrorCode(error.code).status;
   const body: SearchError = {
     code: error.code,
     message: error.message,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { X509Certificate, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pages } from '../../core/index.js';
 import type { CaCertificate, Certificate, CertificateStore, PolicyStore } from '../../model/index.js';
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -66,37 +67,14 @@ export function createInventory(stores: { readonly certificates: CertificateStor
     parsed.set(certificateId, value);
     return value;
   };
-  const certificates = memo(async () => {
-    const out: Certificate[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await stores.certificates.list({ limit: 1000, cursor, ascending: true });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor !== undefined);
-    return out;
-  });
-  const caCertificates = memo(async () => {
-    const out: CaCertificate[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await stores.certificates.listCa({ limit: 250, cursor, ascending: true });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor !== undefined);
-    return out;
-  });
+  const certificates = memo((): Promise<Certificate[]> => pages((cursor) => stores.certificates.list({ limit: 1000, cursor, ascending: true })));
+  const caCertificates = memo((): Promise<CaCertificate[]> => pages((cursor) => stores.certificates.listCa({ limit: 250, cursor, ascending: true })));
   const policies = memo(async () => {
     const out: PolicyEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await stores.policies.list({ limit: 1000, cursor, ascending: true });
-      for (const policy of page.items) {
-        const version = await stores.policies.getVersion(policy.policyName, policy.defaultVersionId);
-        if (version !== undefined) out.push({ policyName: policy.policyName, versionId: version.versionId, document: version.document });
-      }
-      cursor = page.next;
-    } while (cursor !== undefined);
+    for (const policy of await pages((cursor) => stores.policies.list({ limit: 1000, cursor, ascending: true }))) {
+      const version = await stores.policies.getVersion(policy.policyName, policy.defaultVersionId);
+      if (version !== undefined) out.push({ policyName: policy.policyName, versionId: version.versionId, document: version.document });
+    }
     return out;
   });
   const revocations = memo(async () => {

@@ -1,3 +1,4 @@
+import { arns } from '../../protocol/index.js';
 import { coversAction, coversResource, requiresAttachedThing, statementsOf, type Statement } from './policy-statements.js';
 import type { AuditCheck } from './types.js';
 
@@ -32,7 +33,7 @@ export function resolveVariables(pattern: string, statement: Statement): string 
 /** The probes (action on resource) an Allow statement of the document grants and no Deny takes away. */
 export function broadGrants(document: string, region: string, accountId: string): string[] {
   const statements = statementsOf(document);
-  const arn = (r: string) => `arn:aws:iot:${region}:${accountId}:${r}`;
+  const arn = arns(region, accountId).iot;
   const hits: string[] = [];
   for (const probe of PROBES) {
     for (const action of probe.actions) {

@@ -1,3 +1,4 @@
+import { arns } from '../../protocol/index.js';
 import { coversAction, coversResource, statementsOf } from './policy-statements.js';
 import { resolveVariables } from './iot-policy-overly-permissive.js';
 import type { CheckResult, AuditCheck, FindingDraft } from './types.js';
@@ -8,7 +9,7 @@ const BYPASS = 'TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS';
 /** The misconfiguration reason codes of one policy document (device-defender.md §6.3). */
 export function misconfigurations(document: string, region: string, accountId: string): Array<{ code: string; reason: string }> {
   const statements = statementsOf(document);
-  const prefix = `arn:aws:iot:${region}:${accountId}:`;
+  const iot = arns(region, accountId).iot;
   const out: Array<{ code: string; reason: string }> = [];
   const denies = statements.filter((s) => s.effect === 'Deny' && !s.notResource);
   // + and # are literal in policies: a Deny written with them denies only that literal filter.
@@ -16,7 +17,7 @@ export function misconfigurations(document: string, region: string, accountId: s
   if (literal.length > 0) out.push({ code: MQTT_WILDCARDS, reason: `Deny statement uses MQTT wildcards, which are literal in policies: ${literal.join(', ')}.` });
 
   const allowed = (action: string, resource: string) => {
-    const arn = prefix + resource;
+    const arn = iot(resource);
     return statements.some((s) => s.effect === 'Allow' && coversAction(s, action) && coversResource(s, arn, (p) => resolveVariables(p, s))) &&
       !statements.some((s) => s.effect === 'Deny' && coversAction(s, action) && coversResource(s, arn, (p) => resolveVariables(p, s)));
   };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VigilError, systemClock } from '../../core/index.js';
+import { VigilError, err, ok, systemClock, unwrap } from '../../core/index.js';
 import type { AuditFinding, MitigationAction } from '../../model/index.js';
 import { auditRepository, migrateRegistry, openSqliteRegistry, type RegistryDb } from '../../store/index.js';
 import { Telemetry, createLogger } from '../../telemetry/index.js';
@@ -34,21 +34,25 @@ describe('audit mitigation tasks', () => {
       registry: {
         // A deliberately broken peer for one certificate.
         deactivateCertificate: async (id) => {
-          if (id === 'bad') throw new VigilError('certificate.state_conflict', 'cannot deactivate');
+          if (id === 'bad') return err(new VigilError('certificate.state_conflict', 'cannot deactivate'));
           deactivated.push(id);
+          return ok(undefined);
         },
-        deactivateCaCertificate: async () => undefined,
+        deactivateCaCertificate: async () => ok(undefined),
         thingsOfCertificate: async (id) => [`thing-of-${id}`],
-        addThingToGroup: async (group, thing) => void grouped.push(`${group}:${thing}`),
-        replaceDefaultPolicyVersionWithBlank: async () => undefined,
+        addThingToGroup: async (group, thing) => {
+          grouped.push(`${group}:${thing}`);
+          return ok(undefined);
+        },
+        replaceDefaultPolicyVersionWithBlank: async () => ok(undefined),
       },
       notifier: undefined,
       clock: systemClock,
       telemetry: new Telemetry(createLogger({ level: 'silent', format: 'json' })),
       accountId: '000000000000',
     });
-    await expect(mitigation.start('wrong', { target: { auditTaskId: 'audit-1' }, auditCheckToActionsMapping: { DEVICE_CERTIFICATE_EXPIRING_CHECK: ['blank'] }, clientRequestToken: 't' })).rejects.toMatchObject({ code: 'audit.invalid_request' });
-    await mitigation.start('m1', { target: { auditTaskId: 'audit-1' }, auditCheckToActionsMapping: { DEVICE_CERTIFICATE_EXPIRING_CHECK: ['deactivate', 'quarantine'] }, clientRequestToken: 't' });
+    expect(await mitigation.start('wrong', { target: { auditTaskId: 'audit-1' }, auditCheckToActionsMapping: { DEVICE_CERTIFICATE_EXPIRING_CHECK: ['blank'] }, clientRequestToken: 't' })).toMatchObject({ ok: false, error: { code: 'audit.invalid_request' } });
+    unwrap(await mitigation.start('m1', { target: { auditTaskId: 'audit-1' }, auditCheckToActionsMapping: { DEVICE_CERTIFICATE_EXPIRING_CHECK: ['deactivate', 'quarantine'] }, clientRequestToken: 't' }));
     await mitigation.idle();
     const executions = (await mitigation.executions({ taskId: 'm1', limit: 50 })).items.map((e) => [e.findingId, e.actionName, e.status, e.errorCode]);
     expect(executions).toEqual([
@@ -59,9 +63,9 @@ describe('audit mitigation tasks', () => {
     ]);
     expect(deactivated).toEqual(['good']);
     expect(grouped).toEqual(['quarantine:thing-of-good']);
-    const { task, statistics } = await mitigation.describe('m1');
+    const { task, statistics } = unwrap(await mitigation.describe('m1'));
     expect(task.taskStatus).toBe('FAILED');
     expect(statistics).toEqual({ DEVICE_CERTIFICATE_EXPIRING_CHECK: { totalFindingsCount: 2, failedFindingsCount: 1, succeededFindingsCount: 1, skippedFindingsCount: 0, canceledFindingsCount: 0 } });
-    await expect(mitigation.cancel('m1')).rejects.toMatchObject({ code: 'audit.invalid_request' });
+    expect(await mitigation.cancel('m1')).toMatchObject({ ok: false, error: { code: 'audit.invalid_request' } });
   });
 });

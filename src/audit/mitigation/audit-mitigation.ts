@@ -1,10 +1,10 @@
-import { VigilError, isVigilError, type Clock } from '../../core/index.js';
+import { VigilError, err, ok, pages, toVigilError, type Clock, type Result } from '../../core/index.js';
 import type { AuditFinding, AuditMitigationExecution, AuditMitigationTarget, AuditMitigationTask, AuditMitigationTaskStatus, AuditRegistryActions, AuditStore, MitigationAction, MitigationActionReader, MitigationActionType, Notifier, Page } from '../../model/index.js';
+import { ACTION_NAME } from '../../protocol/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { findCheck } from '../checks/index.js';
 import { ACTION_EXECUTORS } from './actions.js';
 
-const TASK_ID = /^[a-zA-Z0-9_-]{1,128}$/;
 
 /** Action types a check's findings accept (device-defender.md §6.2 last column; SNS for every check). */
 export function allowedActions(checkName: string): ReadonlySet<MitigationActionType> {
@@ -41,15 +41,19 @@ export class AuditMitigation {
 
   constructor(private readonly deps: AuditMitigationDeps) {}
 
-  async start(taskId: string, input: StartMitigationInput): Promise<string> {
-    if (!TASK_ID.test(taskId)) throw new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: '1..128 characters of [a-zA-Z0-9_-]' });
+  async start(taskId: string, input: StartMitigationInput): Promise<Result<string>> {
+    if (!ACTION_NAME.pattern.test(taskId)) return err(new VigilError('audit.invalid_request', `"${taskId}" is not a valid task id`, { hint: ACTION_NAME.rule }));
     const existing = await this.deps.store.getMitigationTask(taskId);
     if (existing !== undefined) {
-      if (existing.clientRequestToken === input.clientRequestToken) return taskId;
-      throw new VigilError('audit.already_exists', `audit mitigation task ${taskId} already exists`);
+      if (existing.clientRequestToken === input.clientRequestToken) return ok(taskId);
+      return err(new VigilError('audit.already_exists', `audit mitigation task ${taskId} already exists`));
     }
-    const actionsByName = await this.resolveActions(input.auditCheckToActionsMapping);
-    const findings = await this.resolveFindings(input.target, input.auditCheckToActionsMapping);
+    const resolvedActions = await this.resolveActions(input.auditCheckToActionsMapping);
+    if (!resolvedActions.ok) return resolvedActions;
+    const actionsByName = resolvedActions.value;
+    const resolvedFindings = await this.resolveFindings(input.target, input.auditCheckToActionsMapping);
+    if (!resolvedFindings.ok) return resolvedFindings;
+    const findings = resolvedFindings.value;
     const now = this.deps.clock.now();
     const task: AuditMitigationTask = {
       taskId,
@@ -62,7 +66,7 @@ export class AuditMitigation {
       clientRequestToken: input.clientRequestToken,
       auditTaskId: input.target.auditTaskId ?? findings[0]?.taskId,
     };
-    if (!(await this.deps.store.createMitigationTask(task))) throw new VigilError('audit.already_exists', `audit mitigation task ${taskId} already exists`);
+    if (!(await this.deps.store.createMitigationTask(task))) return err(new VigilError('audit.already_exists', `audit mitigation task ${taskId} already exists`));
     const executions: AuditMitigationExecution[] = findings.flatMap((f) =>
       (input.auditCheckToActionsMapping[f.checkName] ?? []).map((actionName, order) => {
         const action = actionsByName.get(actionName) as MitigationAction;
@@ -73,54 +77,49 @@ export class AuditMitigation {
     const state = { cancelled: false, done: Promise.resolve() };
     state.done = this.run(task, findings, executions, actionsByName, state).finally(() => this.running.delete(taskId));
     this.running.set(taskId, state);
-    return taskId;
+    return ok(taskId);
   }
 
-  private async resolveActions(mapping: Readonly<Record<string, readonly string[]>>): Promise<Map<string, MitigationAction>> {
+  private async resolveActions(mapping: Readonly<Record<string, readonly string[]>>): Promise<Result<Map<string, MitigationAction>>> {
     const entries = Object.entries(mapping);
-    if (entries.length === 0) throw new VigilError('audit.invalid_request', 'auditCheckToActionsMapping must map at least one check');
+    if (entries.length === 0) return err(new VigilError('audit.invalid_request', 'auditCheckToActionsMapping must map at least one check'));
     const out = new Map<string, MitigationAction>();
     for (const [checkName, names] of entries) {
-      if (findCheck(checkName) === undefined) throw new VigilError('audit.invalid_check', `"${checkName}" is not an audit check`);
-      if (names.length < 1 || names.length > 5) throw new VigilError('audit.invalid_request', `${checkName}: map 1..5 actions`);
+      if (findCheck(checkName) === undefined) return err(new VigilError('audit.invalid_check', `"${checkName}" is not an audit check`));
+      if (names.length < 1 || names.length > 5) return err(new VigilError('audit.invalid_request', `${checkName}: map 1..5 actions`));
       const allowed = allowedActions(checkName);
       for (const name of names) {
         const action = out.get(name) ?? (await this.deps.actions.getAction(name));
-        if (action === undefined) throw new VigilError('audit.invalid_request', `mitigation action ${name} does not exist`);
-        if (!allowed.has(action.actionType)) throw new VigilError('audit.invalid_request', `${action.actionType} (action ${name}) cannot be applied to ${checkName} findings`, { hint: `allowed: ${[...allowed].join(', ')}` });
+        if (action === undefined) return err(new VigilError('audit.invalid_request', `mitigation action ${name} does not exist`));
+        if (!allowed.has(action.actionType)) return err(new VigilError('audit.invalid_request', `${action.actionType} (action ${name}) cannot be applied to ${checkName} findings`, { hint: `allowed: ${[...allowed].join(', ')}` }));
         out.set(name, action);
       }
     }
-    return out;
+    return ok(out);
   }
 
-  private async resolveFindings(target: AuditMitigationTarget, mapping: Readonly<Record<string, readonly string[]>>): Promise<AuditFinding[]> {
+  private async resolveFindings(target: AuditMitigationTarget, mapping: Readonly<Record<string, readonly string[]>>): Promise<Result<AuditFinding[]>> {
     const byTask = target.auditTaskId !== undefined;
     const byIds = target.findingIds !== undefined;
-    if (byTask === byIds) throw new VigilError('audit.invalid_request', 'target needs exactly one of auditTaskId or findingIds');
-    if (target.auditCheckToReasonCodeFilter !== undefined && !byTask) throw new VigilError('audit.invalid_request', 'auditCheckToReasonCodeFilter needs auditTaskId');
+    if (byTask === byIds) return err(new VigilError('audit.invalid_request', 'target needs exactly one of auditTaskId or findingIds'));
+    if (target.auditCheckToReasonCodeFilter !== undefined && !byTask) return err(new VigilError('audit.invalid_request', 'auditCheckToReasonCodeFilter needs auditTaskId'));
     let findings: AuditFinding[] = [];
     if (byIds) {
       const ids = target.findingIds ?? [];
-      if (ids.length < 1 || ids.length > 25) throw new VigilError('audit.invalid_request', 'findingIds takes 1..25 ids');
+      if (ids.length < 1 || ids.length > 25) return err(new VigilError('audit.invalid_request', 'findingIds takes 1..25 ids'));
       for (const id of ids) {
         const finding = await this.deps.store.getFinding(id);
-        if (finding === undefined) throw new VigilError('audit.not_found', `audit finding ${id} does not exist`);
+        if (finding === undefined) return err(new VigilError('audit.not_found', `audit finding ${id} does not exist`));
         findings.push(finding);
       }
     } else {
       const taskId = target.auditTaskId as string;
-      let cursor: string | undefined;
-      do {
-        const page = await this.deps.store.listFindings({ taskId, limit: 250, cursor });
-        findings.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
+      findings = await pages((cursor) => this.deps.store.listFindings({ taskId, limit: 250, cursor }));
       const filter = target.auditCheckToReasonCodeFilter;
       if (filter !== undefined) findings = findings.filter((f) => filter[f.checkName]?.includes(f.reasonForNonComplianceCode) ?? false);
     }
     // Suppressed findings are never mitigated; findings of unmapped checks have nothing to run.
-    return findings.filter((f) => !f.isSuppressed && mapping[f.checkName] !== undefined);
+    return ok(findings.filter((f) => !f.isSuppressed && mapping[f.checkName] !== undefined));
   }
 
   private async run(task: AuditMitigationTask, findings: readonly AuditFinding[], executions: AuditMitigationExecution[], actions: ReadonlyMap<string, MitigationAction>, state: { cancelled: boolean }): Promise<void> {
@@ -139,13 +138,18 @@ export class AuditMitigation {
           done = { ...execution, status: 'SKIPPED', message: 'an earlier action on this finding failed' };
         } else {
           const startTime = this.deps.clock.now();
+          let outcome: Result<string | undefined>;
           try {
-            const message = await ACTION_EXECUTORS[action.actionType](action, finding, ports, task.taskId);
-            done = { ...execution, status: 'COMPLETED', startTime, endTime: this.deps.clock.now(), message };
+            outcome = await ACTION_EXECUTORS[action.actionType](action, finding, ports, task.taskId);
           } catch (error) {
+            // A store or port that throws: this execution fails and the task goes on.
+            outcome = err(toVigilError(error, 'internal.error'));
+          }
+          if (outcome.ok) done = { ...execution, status: 'COMPLETED', startTime, endTime: this.deps.clock.now(), message: outcome.value };
+          else {
             failed = true;
             anyFailed = true;
-            done = { ...execution, status: 'FAILED', startTime, endTime: this.deps.clock.now(), errorCode: isVigilError(error) ? error.code : 'internal.error', message: error instanceof Error ? error.message : String(error) };
+            done = { ...execution, status: 'FAILED', startTime, endTime: this.deps.clock.now(), errorCode: outcome.error.code, message: outcome.error.message };
           }
         }
         await this.deps.store.putExecutions([done]);
@@ -156,9 +160,9 @@ export class AuditMitigation {
     await this.deps.store.updateMitigationTask({ ...task, taskStatus: status, endTime: this.deps.clock.now() });
   }
 
-  async describe(taskId: string): Promise<{ task: AuditMitigationTask; statistics: Record<string, CheckStatistics> }> {
+  async describe(taskId: string): Promise<Result<{ task: AuditMitigationTask; statistics: Record<string, CheckStatistics> }>> {
     const task = await this.deps.store.getMitigationTask(taskId);
-    if (task === undefined) throw new VigilError('audit.not_found', `audit mitigation task ${taskId} does not exist`);
+    if (task === undefined) return err(new VigilError('audit.not_found', `audit mitigation task ${taskId} does not exist`));
     const byFinding = new Map<string, AuditMitigationExecution[]>();
     for (const e of await this.allExecutions(taskId)) byFinding.set(e.findingId, [...(byFinding.get(e.findingId) ?? []), e]);
     const statistics: Record<string, CheckStatistics> = {};
@@ -171,18 +175,11 @@ export class AuditMitigation {
       else if (list.every((e) => e.status === 'COMPLETED')) s.succeededFindingsCount++;
       else if (list.every((e) => e.status === 'SKIPPED')) s.skippedFindingsCount++;
     }
-    return { task, statistics };
+    return ok({ task, statistics });
   }
 
-  private async allExecutions(taskId: string): Promise<AuditMitigationExecution[]> {
-    const out: AuditMitigationExecution[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.listExecutions({ taskId, limit: 1000, cursor });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor !== undefined);
-    return out;
+  private allExecutions(taskId: string): Promise<AuditMitigationExecution[]> {
+    return pages((cursor) => this.deps.store.listExecutions({ taskId, limit: 1000, cursor }));
   }
 
   list(query: Parameters<AuditStore['listMitigationTasks']>[0]): Promise<Page<AuditMitigationTask>> {
@@ -193,18 +190,21 @@ export class AuditMitigation {
     return this.deps.store.listExecutions(query);
   }
 
-  async cancel(taskId: string): Promise<void> {
-    const { task } = await this.describe(taskId);
-    if (task.taskStatus !== 'IN_PROGRESS') throw new VigilError('audit.invalid_request', `audit mitigation task ${taskId} is ${task.taskStatus}; only a task in progress can be canceled`);
+  async cancel(taskId: string): Promise<Result<void>> {
+    const described = await this.describe(taskId);
+    if (!described.ok) return described;
+    const { task } = described.value;
+    if (task.taskStatus !== 'IN_PROGRESS') return err(new VigilError('audit.invalid_request', `audit mitigation task ${taskId} is ${task.taskStatus}; only a task in progress can be canceled`));
     const run = this.running.get(taskId);
     if (run !== undefined) {
       run.cancelled = true;
       await run.done;
-      return;
+      return ok(undefined);
     }
     const pending = (await this.allExecutions(taskId)).filter((e) => e.status === 'PENDING' || e.status === 'IN_PROGRESS');
     await this.deps.store.putExecutions(pending.map((e) => ({ ...e, status: 'CANCELED' as const })));
     await this.deps.store.updateMitigationTask({ ...task, taskStatus: 'CANCELED', endTime: this.deps.clock.now() });
+    return ok(undefined);
   }
 
   async idle(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { auditClient } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -81,13 +82,10 @@ export function registerAudit(program: Command, context: CliContext): void {
       const base: Record<string, unknown> = options.task !== undefined ? { taskId: options.task } : { startTime: (now - Number(options.days) * DAY) / 1000, endTime: now / 1000 };
       if (options.check !== undefined) base['checkName'] = options.check;
       if (options.suppressed !== undefined) base['listSuppressedFindings'] = options.suppressed === 'yes';
-      const findings = [];
-      let nextToken: string | undefined;
-      do {
+      const findings = await pages(async (nextToken) => {
         const page = await client.findings({ ...base, maxResults: 250, ...(nextToken === undefined ? {} : { nextToken }) });
-        findings.push(...page.findings);
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
+        return { items: page.findings, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { findings });
       else context.io.out(renderTable(['CHECK', 'SEVERITY', 'REASON', 'RESOURCE', 'SUPPRESSED', 'FINDING ID'], findings.map((f) => [f.checkName, f.severity, f.reasonForNonComplianceCode, JSON.stringify(f.nonCompliantResource.resourceIdentifier), f.isSuppressed ? 'yes' : 'no', f.findingId])));
     });

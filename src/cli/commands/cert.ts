@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { registryClient, type VigilClient } from '../../api/index.js';
-import { VigilError } from '../../core/index.js';
+import { VigilError, pages } from '../../core/index.js';
 import { createKeyAndCsr } from '../../registry/index.js';
 import { dataDirLayout } from '../../store/index.js';
 import type { CliContext } from '../context.js';
@@ -65,13 +65,10 @@ export function registerCert(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const registry = registryClient(clientFor(options, context));
-      const certificates: Array<{ certificateId: string; status: string; creationDate: number }> = [];
-      let marker: string | undefined;
-      do {
+      const certificates = await pages(async (marker) => {
         const page = await registry.listCertificates(marker);
-        certificates.push(...page.certificates);
-        marker = page.nextMarker;
-      } while (marker !== undefined);
+        return { items: page.certificates, next: page.nextMarker };
+      });
       if (options.json === true) printJson(context, { certificates });
       else context.io.out(renderTable(['CERTIFICATE ID', 'STATUS', 'CREATED'], certificates.map((c) => [c.certificateId, c.status, new Date(c.creationDate * 1000).toISOString()])));
     });

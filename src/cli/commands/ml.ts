@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { generateCorpus, readCorpus, writeCorpus } from '../../app/index.js';
-import { backtest, CONFIDENCE_LEVELS, evaluateCorpus, parseSeriesCsv, type EvaluationResult } from '../../detect/index.js';
+import { backtestFiles, CONFIDENCE_LEVELS, DETECTORS, evaluateCorpus, evaluateLabelled, FAMILIES, generateLabelledCorpus, KINDS, parseDuration, type EvaluationResult, type LabelledEvaluation } from '../../detect/index.js';
 import type { ConfidenceLevel } from '../../model/index.js';
+import { generateCorpus, readCorpus, writeCorpus } from '../../sim/index.js';
 import type { CliContext } from '../context.js';
 import { loadConfigOrThrow, printJson, withConfigOption, type ConfigOptions } from '../common.js';
 import { renderTable, UsageError } from '../output.js';
@@ -13,15 +12,28 @@ const int = (text: string, name: string): number => {
   return n;
 };
 
+const list = (text: string | undefined, name: string, allowed: readonly string[]): string[] | undefined => {
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) if (!allowed.includes(item)) throw new UsageError(`${name}: unknown value "${item}" (one of ${allowed.join(', ')})`);
+  return items;
+};
+
+const levelOf = (text: string): ConfidenceLevel => {
+  const level = text.toUpperCase() as ConfidenceLevel;
+  if (!CONFIDENCE_LEVELS.includes(level)) throw new UsageError('--level must be LOW, MEDIUM or HIGH');
+  return level;
+};
+
 /** `vigil ml corpus | evaluate | backtest`: offline tools of ML Detect (docs/ml.md); no server needed. */
 export function registerMl(program: Command, context: CliContext): void {
-  const ml = program.command('ml').description('ML Detect: labelled scenario corpus, quality evaluation, backtest of a series');
+  const ml = program.command('ml').description('ML Detect: labelled evaluation corpus and NAB-style scores, security scenario corpus, backtest of CSV series');
 
   ml.command('corpus')
-    .description('write a labelled corpus: simulated devices × days at 300 s with injected incidents')
+    .description('write the security scenario corpus: simulated devices × days at 300 s with injected incidents (for evaluate --corpus)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--devices <n>', 'devices (the simulator\'s fleet mix)', '60')
-    .option('--days <n>', 'days (the first half is incident-free training data)', '14')
+    .option('--days <n>', 'days (the first half is the training part)', '14')
     .option('--seed <n>', 'seed (same seed, same corpus)', '1')
     .action(async (options: { out: string; devices: string; days: string; seed: string }) => {
       const days = int(options.days, '--days');
@@ -30,36 +42,61 @@ export function registerMl(program: Command, context: CliContext): void {
       context.io.out(`wrote ${corpus.devices.length} devices × ${days} days, ${corpus.incidents.length} incidents to ${options.out}\n`);
     });
 
-  ml.command('evaluate')
-    .description('train on the incident-free part of a corpus, score the rest: detection and false alarms per confidence level')
-    .requiredOption('--corpus <dir>', 'corpus directory (vigil ml corpus)')
+  withConfigOption(ml.command('evaluate'))
+    .description('score detectors side by side on the labelled corpus (NAB windowed score per family and overall), or run the security scenario corpus (--corpus)')
+    .option('--corpus <dir>', 'evaluate the security scenario corpus in this directory (vigil ml corpus) instead: detection and false alarms per confidence level')
+    .option('--seed <n>', 'seed of the generated labelled corpus', '1')
+    .option('--cadences <list>', 'report cadences in seconds, comma-separated (default 60,300,3600)')
+    .option('--kinds <list>', `kinds of normal signal (${KINDS.map((k) => k.name).join(', ')})`)
+    .option('--detectors <list>', `detectors to run (${DETECTORS.map((d) => d.name).join(', ')}; default all)`)
     .option('--json', 'print JSON')
-    .action(async (options: { corpus: string; json?: boolean }) => {
-      const result = evaluateCorpus(await readCorpus(options.corpus));
+    .action(async (options: ConfigOptions & { corpus?: string; seed: string; cadences?: string; kinds?: string; detectors?: string; json?: boolean }) => {
+      const config = loadConfigOrThrow(options, context).config.ml;
+      if (options.corpus !== undefined) {
+        const result = evaluateCorpus(await readCorpus(options.corpus), { config });
+        if (options.json === true) printJson(context, result);
+        else context.io.out(renderScenarios(result));
+        return;
+      }
+      const cadences = list(options.cadences, '--cadences', ['60', '300', '3600'])?.map(Number);
+      const corpus = generateLabelledCorpus({ seed: int(options.seed, '--seed'), cadences, kinds: list(options.kinds, '--kinds', KINDS.map((k) => k.name)) });
+      const result = evaluateLabelled(corpus, config, { detectors: list(options.detectors, '--detectors', DETECTORS.map((d) => d.name)) });
       if (options.json === true) printJson(context, result);
-      else context.io.out(renderEvaluation(result));
+      else context.io.out(renderLabelled(result));
     });
 
   withConfigOption(ml.command('backtest'))
-    .description('replay a timestamp,value CSV as one device\'s metric through a model that trains as it goes; prints each point\'s score and alarm state')
-    .requiredOption('--input <file>', 'CSV of timestamp,value (epoch s, epoch ms or ISO 8601)')
-    .option('--metric <name>', 'metric name', 'aws:all-bytes-out')
-    .option('--confidence <level>', 'LOW, MEDIUM or HIGH', 'MEDIUM')
-    .option('--json', 'print JSON')
-    .action((options: ConfigOptions & { input: string; metric: string; confidence: string; json?: boolean }) => {
-      const level = options.confidence.toUpperCase() as ConfidenceLevel;
-      if (!CONFIDENCE_LEVELS.includes(level)) throw new UsageError('--confidence must be LOW, MEDIUM or HIGH');
+    .description('score timestamp,value CSV series (one file, or every .csv under a directory) as ML Detect would, writing one timestamp,anomaly_score CSV per input under --out')
+    .requiredOption('--input <path>', 'a CSV of timestamp,value (epoch s, epoch ms or ISO 8601; optional header), or a directory of them')
+    .requiredOption('--out <dir>', 'output directory: each input\'s scores at the same relative path')
+    .option('--level <level>', 'confidence level of the alarms reported: LOW, MEDIUM or HIGH', 'MEDIUM')
+    .option('--confidence <level>', 'same as --level')
+    .option('--training <duration>', 'start of each series that only trains (90m, 24h, 7d…): the first model is built at its end and alarms count after it; scores are written from the first datapoint on (default: ml.min_hours)')
+    .option('--metric <name>', 'metric the series stands for (used for its relations; any name)', 'aws:all-bytes-out')
+    .option('--detector <name>', `detector (${DETECTORS.map((d) => d.name).join(', ')})`, 'vigil')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: ConfigOptions & { input: string; out: string; level: string; confidence?: string; training?: string; metric: string; detector: string; json?: boolean }) => {
+      const level = levelOf(options.confidence ?? options.level);
+      if (!DETECTORS.some((d) => d.name === options.detector)) throw new UsageError(`--detector must be one of ${DETECTORS.map((d) => d.name).join(', ')}`);
       const config = loadConfigOrThrow(options, context).config.ml;
-      const rows = backtest(parseSeriesCsv(readFileSync(options.input, 'utf8')), { metric: options.metric, level, config });
+      let trainingMs = config.min_hours * 3_600_000;
+      if (options.training !== undefined) {
+        const d = parseDuration(options.training);
+        if (!d.ok) throw new UsageError(`--training: ${d.error.message} (${d.error.hint ?? ''})`);
+        trainingMs = d.value;
+      }
+      const result = await backtestFiles(options.input, options.out, { config, level, trainingMs, metric: options.metric, detector: options.detector });
+      if (!result.ok) throw result.error;
       if (options.json === true) {
-        printJson(context, { metric: options.metric, confidenceLevel: level, alarms: rows.filter((r) => r.alarm === 'in-alarm').length, points: rows.map((r) => ({ timestamp: new Date(r.time).toISOString(), value: r.value, score: r.score ?? null, tailProbability: r.p ?? null, modelStatus: r.modelStatus, inAlarm: r.inAlarm, event: r.alarm ?? null })) });
+        printJson(context, { level, detector: options.detector, out: options.out, files: result.value });
         return;
       }
-      context.io.out(renderTable(['TIMESTAMP', 'VALUE', 'SCORE', 'TAIL P', 'MODEL', 'ALARM'], rows.map((r) => [new Date(r.time).toISOString(), r.value, r.score === undefined ? '-' : r.score.toFixed(2), r.p === undefined ? '-' : r.p.toExponential(1), r.modelStatus, r.alarm ?? (r.inAlarm ? 'in-alarm' : '')])));
+      const rows = result.value.map((r) => [r.file, r.points, r.trainedFrom ?? '-', r.alarms.length, r.maxScore.toFixed(3)]);
+      context.io.out(`${renderTable(['FILE', 'POINTS', 'ALARMS COUNT FROM', `ALARMS (${level})`, 'MAX SCORE'], rows)}wrote ${result.value.length} score file(s) under ${options.out}\n`);
     });
 }
 
-function renderEvaluation(result: EvaluationResult): string {
+function renderScenarios(result: EvaluationResult): string {
   const rows: Array<Array<string | number>> = [];
   for (const level of CONFIDENCE_LEVELS) {
     const l = result.levels[level];
@@ -68,4 +105,27 @@ function renderEvaluation(result: EvaluationResult): string {
   }
   const c = result.corpus;
   return `${renderTable(['LEVEL', 'INCIDENT', 'DETECTED', 'MEDIAN DATAPOINTS', 'FALSE ALARMS /100 DEVICE-DAYS', 'ALARMS', 'WINDOW SCORE'], rows)}\n${c.devices} devices × ${c.days} days, ${c.incidents} incidents, ${c.incidentFreeDeviceDays} incident-free device-days scored; score (MEDIUM window score) ${result.score}\n`;
+}
+
+function renderLabelled(result: LabelledEvaluation): string {
+  const overall = result.detectors.map((d) => {
+    const m = d.levels.MEDIUM;
+    return [d.name, m?.scores.standard ?? '-', m?.scores.lowFp ?? '-', m?.scores.lowFn ?? '-', m?.normalFalseAlarmsPer100DeviceDays ?? '-', `${d.best.standard.scores.standard} (${d.best.standard.threshold})`, d.best.lowFp.scores.lowFp, d.best.lowFn.scores.lowFn];
+  });
+  const families = [...FAMILIES.filter((f) => result.corpus.families.includes(f))];
+  const byFamily = families.map((family) => [
+    family,
+    ...result.detectors.map((d) => {
+      const r = (d.levels.MEDIUM ?? d.best.standard).byFamily[family];
+      return r === undefined ? '-' : `${r.score} (${r.detected}/${r.windows})`;
+    }),
+  ]);
+  const c = result.corpus;
+  return [
+    `Labelled corpus: ${c.series} series in ${c.fleets} fleets, ${c.datapoints.toLocaleString('en-US')} report slots, ${c.windows} anomaly windows, ${c.normalSeries} normal series (${c.normalDeviceDays} device-days).`,
+    'NAB scores (null detector 0, perfect 100): at MEDIUM, and at each detector\'s best threshold.',
+    renderTable(['DETECTOR', 'STANDARD', 'LOW FP', 'LOW FN', 'NORMAL FALSE ALARMS /100 DEVICE-DAYS', 'BEST STANDARD (THRESHOLD)', 'BEST LOW FP', 'BEST LOW FN'], overall),
+    'Standard score per family (windows detected), at MEDIUM (best threshold for a detector without levels):',
+    renderTable(['FAMILY', ...result.detectors.map((d) => d.name.toUpperCase())], byFamily),
+  ].join('\n');
 }

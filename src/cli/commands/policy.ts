@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registryClient } from '../../api/index.js';
-import { VigilError } from '../../core/index.js';
+import { VigilError, pages } from '../../core/index.js';
 import type { CliContext } from '../context.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { arnsFor, clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError, renderTable } from '../output.js';
 
 export function registerPolicy(program: Command, context: CliContext): void {
@@ -32,8 +32,8 @@ export function registerPolicy(program: Command, context: CliContext): void {
     .action(async (name: string, options: ServerOptions & { cert?: string; group?: string; target?: string }) => {
       const given = [options.cert, options.group, options.target].filter((v) => v !== undefined);
       if (given.length !== 1) throw new UsageError('give exactly one of --cert, --group, --target');
-      // The server accepts a bare certificate id, and does not check the region/account of a target ARN.
-      const target = options.target ?? options.cert ?? `arn:aws:iot:local:000000000000:thinggroup/${options.group ?? ''}`;
+      // The server accepts a bare certificate id; a group becomes its ARN in the configured region and account.
+      const target = options.target ?? options.cert ?? arnsFor(options, context).thingGroup(options.group ?? '');
       await registryClient(clientFor(options, context)).attachPolicy(name, target);
       context.io.out(`attached ${name} to ${options.cert ?? options.group ?? options.target}\n`);
     });
@@ -43,13 +43,10 @@ export function registerPolicy(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const registry = registryClient(clientFor(options, context));
-      const policies: Array<{ policyName: string; policyArn: string }> = [];
-      let marker: string | undefined;
-      do {
+      const policies = await pages(async (marker) => {
         const page = await registry.listPolicies(marker);
-        policies.push(...page.policies);
-        marker = page.nextMarker;
-      } while (marker !== undefined);
+        return { items: page.policies, next: page.nextMarker };
+      });
       if (options.json === true) printJson(context, { policies });
       else context.io.out(renderTable(['POLICY', 'ARN'], policies.map((p) => [p.policyName, p.policyArn])));
     });

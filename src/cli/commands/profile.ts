@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { parse } from 'yaml';
 import { detectClient } from '../../api/index.js';
+import { arns } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
+import { arnsFor, clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError, renderTable } from '../output.js';
 
 const ARN_TARGETS: Readonly<Record<string, string>> = { 'all/things': 'all/things', 'all/registered-things': 'all/registered-things', 'all/unregistered-things': 'all/unregistered-things' };
@@ -54,23 +56,21 @@ export function registerProfile(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const client = detectClient(clientFor(options, context));
-      const all: Array<{ name: string; arn: string }> = [];
-      let token: string | undefined;
-      do {
+      const all = await pages(async (token) => {
         const page = await client.listProfiles(token);
-        all.push(...page.securityProfileIdentifiers);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.securityProfileIdentifiers, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { securityProfileIdentifiers: all });
       else context.io.out(renderTable(['PROFILE', 'ARN'], all.map((p) => [p.name, p.arn])));
     });
 
   withServerOptions(group.command('attach <name> <target>'))
     .description('attach a profile to a target: a thing-group name, all/things, all/registered-things, all/unregistered-things, or a full target ARN')
-    .option('--region <region>', 'region in the target ARN', 'local')
-    .option('--account <id>', 'account id in the target ARN', '000000000000')
-    .action(async (name: string, target: string, options: ServerOptions & { region: string; account: string }) => {
-      const arn = target.startsWith('arn:') ? target : `arn:aws:iot:${options.region}:${options.account}:${ARN_TARGETS[target] ?? `thinggroup/${target}`}`;
+    .option('--region <region>', 'region in the target ARN (default: the configured region)')
+    .option('--account <id>', 'account id in the target ARN (default: the configured account_id)')
+    .action(async (name: string, target: string, options: ServerOptions & { region?: string; account?: string }) => {
+      const configured = arnsFor(options, context);
+      const arn = target.startsWith('arn:') ? target : arns(options.region ?? configured.region, options.account ?? configured.accountId).iot(ARN_TARGETS[target] ?? `thinggroup/${target}`);
       await detectClient(clientFor(options, context)).attach(name, arn);
       context.io.out(`attached ${name} to ${arn}\n`);
     });

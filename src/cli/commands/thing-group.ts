@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { registryClient } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -27,13 +28,10 @@ export function registerThingGroup(program: Command, context: CliContext): void 
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const registry = registryClient(clientFor(options, context));
-      const groups: Array<{ groupName: string; groupArn: string }> = [];
-      let token: string | undefined;
-      do {
+      const groups = await pages(async (token) => {
         const page = await registry.listThingGroups(token);
-        groups.push(...page.thingGroups);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.thingGroups, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { thingGroups: groups });
       else context.io.out(renderTable(['GROUP', 'ARN'], groups.map((g) => [g.groupName, g.groupArn])));
     });

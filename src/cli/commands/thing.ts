@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { registryClient, type ThingSummary } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -36,13 +37,10 @@ export function registerThing(program: Command, context: CliContext): void {
     .option('--json', 'JSON output')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const registry = registryClient(clientFor(options, context));
-      const things: ThingSummary[] = [];
-      let token: string | undefined;
-      do {
+      const things: ThingSummary[] = await pages(async (token) => {
         const page = await registry.listThings(token);
-        things.push(...page.things);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.things, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { things });
       else context.io.out(renderTable(['THING', 'TYPE', 'VERSION', 'ATTRIBUTES'], things.map((t) => [t.thingName, t.thingTypeName ?? '', t.version, Object.entries(t.attributes).map(([k, v]) => `${k}=${v}`).join(',')])));
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pages } from '../../core/index.js';
 import { detectClient, type ActiveViolation, type ViolationEvent, type ViolationView } from '../../api/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, printJson, withServerOptions, type ServerOptions } from '../common.js';
@@ -28,13 +29,10 @@ export function registerViolations(program: Command, context: CliContext): void 
     .description('active violations')
     .action(async (options: FilterOptions) => {
       const client = detectClient(clientFor(options, context));
-      const all: ActiveViolation[] = [];
-      let token: string | undefined;
-      do {
+      const all: ActiveViolation[] = await pages(async (token) => {
         const page = await client.listActive({ ...query(options), ...(token === undefined ? {} : { nextToken: token }) });
-        all.push(...page.activeViolations);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.activeViolations, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { activeViolations: all });
       else context.io.out(renderTable(['VIOLATION', 'THING', 'PROFILE', 'BEHAVIOR', 'VALUE', 'SINCE', 'VERIFICATION'], all.map((v) => [v.violationId, v.thingName, v.securityProfileName, v.behavior.name, valueOf(v), when(v.violationStartTime), v.verificationState ?? ''])));
     });
@@ -46,13 +44,10 @@ export function registerViolations(program: Command, context: CliContext): void 
       const client = detectClient(clientFor(options, context));
       const end = Date.now() / 1000;
       const start = end - Number(options.since) * 3600;
-      const all: ViolationEvent[] = [];
-      let token: string | undefined;
-      do {
+      const all: ViolationEvent[] = await pages(async (token) => {
         const page = await client.listEvents({ ...query(options), startTime: String(start), endTime: String(end + 1), ...(token === undefined ? {} : { nextToken: token }) });
-        all.push(...page.violationEvents);
-        token = page.nextToken;
-      } while (token !== undefined);
+        return { items: page.violationEvents, next: page.nextToken };
+      });
       if (options.json === true) printJson(context, { violationEvents: all });
       else context.io.out(renderTable(['TIME', 'EVENT', 'THING', 'PROFILE', 'BEHAVIOR', 'VALUE', 'VIOLATION'], all.map((v) => [when(v.violationEventTime), v.violationEventType ?? '', v.thingName, v.securityProfileName, v.behavior.name, valueOf(v), v.violationId])));
     });

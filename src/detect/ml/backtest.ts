@@ -1,79 +1,188 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { err, ok, VigilError, type Result } from '../../core/index.js';
 import type { ConfidenceLevel } from '../../model/index.js';
-import { newAlarm, stepAlarm } from '../alarms.js';
 import type { MlConfig } from './config.js';
-import { scoreDatapoint, trainModel, type MlModel } from './model.js';
+import { detectorKind, HYSTERESIS_SCORE, levelScore } from './detectors.js';
 
-export interface BacktestRow {
+/** One datapoint of a CSV series: time (epoch ms), value, and the timestamp as written. */
+export interface SeriesPoint {
   readonly time: number;
   readonly value: number;
-  /** Robust z-score and its calibrated tail probability; undefined before the first model. */
-  readonly score: number | undefined;
-  readonly p: number | undefined;
-  readonly modelStatus: 'PENDING_BUILD' | 'ACTIVE';
-  readonly alarm: 'in-alarm' | 'alarm-cleared' | undefined;
-  readonly inAlarm: boolean;
+  readonly text: string;
 }
 
-const HOUR_MS = 3_600_000;
+export interface BacktestOptions {
+  readonly config: MlConfig;
+  /** Confidence level of the alarms counted in the summary. */
+  readonly level: ConfidenceLevel;
+  /** Span at the start of the series that only trains: the first model is built at its end, alarms count after it. */
+  readonly trainingMs: number;
+  readonly metric: string;
+  /** Detector of DETECTORS (default `vigil`). */
+  readonly detector?: string;
+}
+
+export interface BacktestResult {
+  /** Anomaly score of each datapoint, in [0, 1]. */
+  readonly scores: Float64Array;
+  /** Indexes of the datapoints that raised an alarm at the level (after the training span). */
+  readonly alarms: readonly number[];
+  /** Index of the first datapoint after the training span. */
+  readonly trainedAt: number;
+}
+
 const DAY_MS = 86_400_000;
 
 /**
- * Replays one device's series (any cadence, oldest first) through a fresh model that trains as it
- * goes under the configured rules: a first model once `min_hours` and `min_datapoints` are met
- * (checked every `retry_interval_secs`), refreshed every `train_interval_secs` on `window_days`.
+ * Replays one series (oldest first, any cadence, gaps allowed) as one device: its stream scores
+ * every datapoint from the first on; a model is built from the series' own history at the end of
+ * the training span and refreshed every `train_interval_secs` on the trailing `window_days`, as ML
+ * Detect trains on retained datapoints. Alarms follow the state machine at `level` (1 datapoint to
+ * alarm, 1 to clear, held one decade below the level while raised).
  */
-export function backtest(points: ReadonlyArray<{ time: number; value: number }>, options: { readonly metric: string; readonly level: ConfidenceLevel; readonly config: MlConfig; readonly toAlarm?: number; readonly toClear?: number }): BacktestRow[] {
-  const c = options.config;
-  const toAlarm = options.toAlarm ?? 1;
-  const toClear = options.toClear ?? 1;
+export function backtestSeries(points: readonly SeriesPoint[], options: BacktestOptions): BacktestResult {
+  const kind = detectorKind(options.detector ?? 'vigil');
+  if (kind === undefined) throw new VigilError('internal.unknown_detector', `unknown detector ${options.detector}`);
+  const config = { ...options.config, min_datapoints: 1, min_hours: 0 };
+  const fleet = kind.create(config, options.metric);
+  const thing = 'backtest';
+  const stream = fleet.stream(thing);
+  const n = points.length;
+  const scores = new Float64Array(n);
+  const alarms: number[] = [];
   const times: number[] = [];
   const values: number[] = [];
-  let model: MlModel | undefined;
-  let lastAttempt = Number.NEGATIVE_INFINITY;
-  const alarm = newAlarm();
-  const rows: BacktestRow[] = [];
-  const thing = 'backtest';
-  for (const { time, value } of points) {
-    const interval = (model === undefined ? c.retry_interval_secs : c.train_interval_secs) * 1000;
-    if (time - lastAttempt >= interval && times.length > 0) {
-      lastAttempt = time;
-      let from = 0;
-      while (from < times.length && (times[from] as number) < time - c.window_days * DAY_MS) from++;
-      const n = times.length - from;
-      const span = n === 0 ? 0 : (times[times.length - 1] as number) - (times[from] as number);
-      if (n >= c.min_datapoints && span >= c.min_hours * HOUR_MS) model = trainModel(new Map([[thing, { times: times.slice(from), values: values.slice(from) }]]), { metric: options.metric, now: time });
+  const start = n === 0 ? 0 : (points[0] as SeriesPoint).time;
+  let nextTrain = start + options.trainingMs;
+  let windowStart = 0;
+  let trainedAt = n;
+  let raised = false;
+  const threshold = (kind.levels ?? levelScore)(options.level, cadenceOf(points));
+  for (let i = 0; i < n; i++) {
+    const p = points[i] as SeriesPoint;
+    if (p.time >= nextTrain && times.length > 0) {
+      while (windowStart < times.length && (times[windowStart] as number) < p.time - config.window_days * DAY_MS) windowStart++;
+      fleet.train(new Map([[thing, { times: times.slice(windowStart), values: values.slice(windowStart) }]]), p.time);
+      nextTrain = p.time + config.train_interval_secs * 1000;
+      if (trainedAt === n) trainedAt = i;
     }
-    let event: BacktestRow['alarm'];
-    let score: number | undefined;
-    let p: number | undefined;
-    if (model !== undefined) {
-      const scored = scoreDatapoint(model, thing, value, time, options.level, alarm.violationId !== undefined);
-      score = scored.score;
-      p = scored.p;
-      event = stepAlarm(alarm, scored.violating, { number: value }, time, toAlarm, toClear);
-      if (event === 'alarm-cleared') alarm.violationId = undefined;
-    }
-    rows.push({ time, value, score, p, modelStatus: model === undefined ? 'PENDING_BUILD' : 'ACTIVE', alarm: event, inAlarm: alarm.violationId !== undefined });
-    times.push(time);
-    values.push(value);
+    const score = stream.observe(p.time, p.value);
+    scores[i] = score;
+    times.push(p.time);
+    values.push(p.value);
+    if (i < trainedAt) continue;
+    const violating: boolean = score >= threshold - (raised ? HYSTERESIS_SCORE : 0);
+    if (violating && !raised) alarms.push(i);
+    raised = violating;
   }
-  return rows;
+  return { scores, alarms, trainedAt };
 }
 
-/** Parses `timestamp,value` CSV (epoch seconds, epoch ms or ISO 8601; an optional header line). */
-export function parseSeriesCsv(text: string): Array<{ time: number; value: number }> {
-  const out: Array<{ time: number; value: number }> = [];
-  for (const [index, line] of text.split(/\r?\n/).entries()) {
+/** The cadence of a series: the median step between consecutive datapoints (of at most the first 10,000). */
+function cadenceOf(points: readonly SeriesPoint[]): number {
+  const steps: number[] = [];
+  for (let i = 1; i < Math.min(points.length, 10_001); i++) steps.push((points[i] as SeriesPoint).time - (points[i - 1] as SeriesPoint).time);
+  if (steps.length === 0) return 300_000;
+  steps.sort((a, b) => a - b);
+  return steps[steps.length >> 1] as number;
+}
+
+/** Parses `timestamp,value` CSV (epoch seconds, epoch ms or ISO 8601; an optional header line); sorted by time. */
+export function parseSeriesCsv(text: string, source = 'input'): Result<SeriesPoint[]> {
+  const out: SeriesPoint[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
     if (line.trim() === '') continue;
-    const [rawTime, rawValue] = line.split(',').map((s) => s.trim());
+    const comma = line.indexOf(',');
+    const rawTime = (comma < 0 ? line : line.slice(0, comma)).trim();
+    const rawValue = comma < 0 ? '' : line.slice(comma + 1).split(',')[0]?.trim() ?? '';
     const value = Number(rawValue);
-    let time = /^\d+(\.\d+)?$/.test(rawTime ?? '') ? Number(rawTime) : Date.parse(rawTime ?? '');
-    if (Number.isNaN(time) || rawValue === undefined || rawValue === '' || Number.isNaN(value)) {
-      if (index === 0) continue;
-      throw new Error(`line ${index + 1}: expected timestamp,value`);
+    let time = /^\d+(\.\d+)?$/.test(rawTime) ? Number(rawTime) : Date.parse(rawTime);
+    if (Number.isNaN(time) || rawValue === '' || !Number.isFinite(value)) {
+      if (out.length === 0 && index === firstContentLine(lines)) continue; // a header
+      return err(new VigilError('ml.invalid_series', `${source}: line ${index + 1}: expected timestamp,value (epoch seconds, epoch ms or ISO 8601, then a number), got "${line.slice(0, 80)}"`, { hint: 'one datapoint per line, an optional header line first' }));
     }
     if (time < 1e11) time *= 1000;
-    out.push({ time, value });
+    out.push({ time, value, text: rawTime });
   }
-  return out.sort((a, b) => a.time - b.time);
+  for (let i = 1; i < out.length; i++) {
+    if ((out[i] as SeriesPoint).time < (out[i - 1] as SeriesPoint).time) return ok(out.sort((a, b) => a.time - b.time));
+  }
+  return ok(out);
+}
+
+function firstContentLine(lines: readonly string[]): number {
+  return lines.findIndex((l) => l.trim() !== '');
+}
+
+/** A duration such as `24h`, `7d`, `90m`, `3600s` (or bare seconds) in ms. */
+export function parseDuration(text: string): Result<number> {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(text.trim());
+  if (m === null) return err(new VigilError('ml.invalid_duration', `invalid duration "${text}"`, { hint: 'a number with a unit: 90m, 24h, 7d, 2w (bare numbers are seconds)' }));
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
+  return ok(Number(m[1]) * unit);
+}
+
+export interface BacktestFileResult {
+  /** Path of the input relative to the input root (the output has the same relative path under `out`). */
+  readonly file: string;
+  readonly points: number;
+  /** Timestamp (as written) of the first datapoint after the training span, if any. */
+  readonly trainedFrom: string | undefined;
+  readonly alarms: readonly string[];
+  readonly maxScore: number;
+}
+
+/**
+ * Backtests one CSV or every `.csv` under a directory (recursively), in one process, writing one
+ * `timestamp,anomaly_score` CSV per input under `out` at the same relative path.
+ */
+export async function backtestFiles(input: string, out: string, options: BacktestOptions): Promise<Result<BacktestFileResult[]>> {
+  let root: string;
+  let files: string[];
+  try {
+    const info = await stat(input);
+    if (info.isDirectory()) {
+      root = input;
+      files = (await csvFiles(input)).sort();
+    } else {
+      root = dirname(input);
+      files = [input];
+    }
+  } catch {
+    return err(new VigilError('ml.input_not_found', `${input}: no such file or directory`, { hint: 'give a timestamp,value CSV or a directory of them' }));
+  }
+  if (files.length === 0) return err(new VigilError('ml.input_not_found', `${input}: no .csv file in this directory`));
+  const results: BacktestFileResult[] = [];
+  for (const file of files) {
+    const rel = files.length === 1 && file === input ? basename(file) : relative(root, file);
+    const parsed = parseSeriesCsv(await readFile(file, 'utf8'), rel);
+    if (!parsed.ok) return parsed;
+    const points = parsed.value;
+    const r = backtestSeries(points, options);
+    const lines = ['timestamp,anomaly_score'];
+    let max = 0;
+    for (let i = 0; i < points.length; i++) {
+      const s = r.scores[i] as number;
+      if (s > max) max = s;
+      lines.push(`${(points[i] as SeriesPoint).text},${s.toFixed(6)}`);
+    }
+    const target = join(out, rel);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, `${lines.join('\n')}\n`);
+    results.push({ file: rel, points: points.length, trainedFrom: points[r.trainedAt]?.text, alarms: r.alarms.map((i) => (points[i] as SeriesPoint).text), maxScore: Math.round(max * 1e6) / 1e6 });
+  }
+  return ok(results);
+}
+
+async function csvFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await csvFiles(path)));
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.csv')) out.push(path);
+  }
+  return out;
 }

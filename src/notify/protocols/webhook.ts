@@ -1,4 +1,4 @@
-import { VigilError, err, ok } from '../../core/index.js';
+import { VigilError, err, isRetryableStatus, ok } from '../../core/index.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../signature.js';
 import type { SubscriptionProtocolSpec } from './protocol.js';
 
@@ -40,9 +40,7 @@ export function webhookProtocol(scheme: 'https:' | 'http:'): SubscriptionProtoco
         return err({ error: new VigilError('notify.unreachable', `POST ${subscription.endpoint} failed: ${error instanceof Error ? error.message : String(error)}`), retryable: true });
       }
       if (response.ok) return ok(undefined);
-      // A 4xx other than 408/429 is the subscriber refusing the message: retrying cannot help.
-      const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      return err({ error: new VigilError(`notify.http_${response.status}`, `POST ${subscription.endpoint} answered HTTP ${response.status}`), retryable });
+      return err({ error: new VigilError('notify.http_error', `POST ${subscription.endpoint} answered HTTP ${response.status}`), retryable: isRetryableStatus(response.status) });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { VigilError, backoffDelay, err, ok, type Result, type Timer } from '../../core/index.js';
+import { VigilError, err, isRetryableStatus, ok, retry, type Result, type Timer } from '../../core/index.js';
 import type { AlertAction, AlertActionOutcome, Notifier } from '../../model/index.js';
 
 export interface ActionPorts {
@@ -20,19 +20,16 @@ export async function runAction(action: AlertAction, payload: Readonly<Record<st
     const published = await ports.notifier.publish(action.topic, body, subject.slice(0, 100)).catch((error: unknown) => err(error instanceof VigilError ? error : new VigilError('alert.action_failed', String(error))));
     return published.ok ? { type: 'topic', target: action.topic, ok: true, attempts: 1 } : { type: 'topic', target: action.topic, ok: false, attempts: 1, error: `${published.error.code}: ${published.error.message}` };
   }
-  let last = '';
-  for (let attempt = 1; attempt <= ports.webhookAttempts; attempt++) {
-    const result = await postJson(action.url, body, ports);
-    if (result.ok) return { type: 'webhook', target: action.url, ok: true, attempts: attempt };
-    last = result.error.message;
-    if (!result.error.retryable || attempt === ports.webhookAttempts || ports.signal?.aborted === true) return { type: 'webhook', target: action.url, ok: false, attempts: attempt, error: last };
-    try {
-      await ports.timer.sleep(backoffDelay(attempt, { initialMs: ports.retryDelayMs, maxMs: ports.retryDelayMs * 8, multiplier: 2, jitter: 0 }), ports.signal);
-    } catch {
-      return { type: 'webhook', target: action.url, ok: false, attempts: attempt, error: `${last} (stopped before retrying)` };
-    }
-  }
-  return { type: 'webhook', target: action.url, ok: false, attempts: ports.webhookAttempts, error: last };
+  if (ports.webhookAttempts < 1) return { type: 'webhook', target: action.url, ok: false, attempts: 0, error: '' };
+  const outcome = await retry(
+    async () => {
+      const result = await postJson(action.url, body, ports);
+      return result.ok ? result : { ok: false, error: result.error.message, retryable: result.error.retryable };
+    },
+    { timer: ports.timer, backoff: { initialMs: ports.retryDelayMs, maxMs: ports.retryDelayMs * 8, multiplier: 2, jitter: 0 }, signal: ports.signal, maxAttempts: ports.webhookAttempts },
+  );
+  if (outcome.ok) return { type: 'webhook', target: action.url, ok: true, attempts: outcome.attempts };
+  return { type: 'webhook', target: action.url, ok: false, attempts: outcome.attempts, error: outcome.reason === 'stopped' ? `${outcome.error} (stopped before retrying)` : outcome.error };
 }
 
 async function postJson(url: string, body: string, ports: ActionPorts): Promise<Result<void, { message: string; retryable: boolean }>> {
@@ -50,6 +47,5 @@ async function postJson(url: string, body: string, ports: ActionPorts): Promise<
     return err({ message: `POST ${url} failed: ${error instanceof Error ? error.message : String(error)}`, retryable: true });
   }
   if (response.ok) return ok(undefined);
-  // A 4xx other than 408/429 is the receiver refusing the payload: retrying cannot help.
-  return err({ message: `POST ${url} answered HTTP ${response.status}`, retryable: response.status >= 500 || response.status === 408 || response.status === 429 });
+  return err({ message: `POST ${url} answered HTTP ${response.status}`, retryable: isRetryableStatus(response.status) });
 }

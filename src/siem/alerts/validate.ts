@@ -1,5 +1,6 @@
 import { VigilError, isVigilError } from '../../core/index.js';
 import type { AlertAction, AlertDefinition, AlertTrigger, SavedSearch } from '../../model/index.js';
+import { isSnsTopicRef } from '../../protocol/index.js';
 import { compileSpl } from '../spl/compile.js';
 import { resolveTimeModifier } from '../spl/time-modifiers.js';
 import { parseCron } from './cron.js';
@@ -108,7 +109,7 @@ function buildAlert(input: AlertInput, base: AlertDefinition | undefined, proble
       }
       if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.push(`/alert/actions/${i}/url: "${action.url}" is not an http:// or https:// URL`);
     } else if (action.type === 'topic') {
-      if (!/^(arn:aws:sns:[^:]*:[^:]*:)?[A-Za-z0-9_-]{1,256}$/.test(action.topic)) problems.push(`/alert/actions/${i}/topic: "${action.topic}" is not a notify topic name or ARN`);
+      if (!isSnsTopicRef(action.topic)) problems.push(`/alert/actions/${i}/topic: "${action.topic}" is not a notify topic name or ARN`);
     } else {
       problems.push(`/alert/actions/${i}/type: must be "webhook" or "topic"`);
     }

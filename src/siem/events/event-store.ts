@@ -1,7 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { VigilError, type Clock } from '../../core/index.js';
-import type { SiemEvent } from '../../model/index.js';
-import type { EventsDb } from '../../store/index.js';
+import type { EventLog, SiemEvent } from '../../model/index.js';
+import { migrateDuckDb, type EventsDb } from '../../store/index.js';
+import { EVENT_MIGRATIONS } from './event-schema.js';
 import { FieldSlots } from './field-slots.js';
 
 /** An event to store; `isJson` when the producer knows (HEC object bodies), else `raw` is checked. */
@@ -41,7 +42,7 @@ function sample(batch: readonly Pending[], visit: (event: StoredEvent) => void):
  * `INSERT … SELECT` per commit moves the rows into `siem_events`, extracting the slotted JSON fields
  * on DuckDB's threads rather than on the event loop.
  */
-export class EventStore {
+export class EventStore implements EventLog {
   private writer: DuckDBConnection | undefined;
   private appender: DuckDBAppender | undefined;
   private serial = 0n;
@@ -55,7 +56,15 @@ export class EventStore {
 
   private constructor(readonly db: EventsDb, private readonly clock: Clock) {}
 
+  /** Creates or updates the event table; returns the migrations applied now. */
+  static async migrate(db: EventsDb): Promise<string[]> {
+    const migrated = await migrateDuckDb(db, EVENT_MIGRATIONS);
+    if (!migrated.ok) throw migrated.error;
+    return migrated.value;
+  }
+
   static async open(db: EventsDb, clock: Clock): Promise<EventStore> {
+    await EventStore.migrate(db);
     const store = new EventStore(db, clock);
     const reader = await db.connection.runAndReadAll('select coalesce(max(serial), 0) as s from siem_events');
     store.serial = BigInt(String(reader.getRowObjects()[0]?.['s'] ?? 0));
@@ -99,6 +108,11 @@ export class EventStore {
       if (this.holds > 0) throw new VigilError('siem.unavailable', 'commits are held');
       await (this.flushing ?? new Promise<void>((r) => setImmediate(r)));
     }
+  }
+
+  async countsByIndex(): Promise<Record<string, number>> {
+    const reader = await this.db.connection.runAndReadAll('select "index" as name, count(*) as n from siem_events group by 1');
+    return Object.fromEntries(reader.getRowObjectsJS().map((r) => [String(r['name']), Number(r['n'])]));
   }
 
   async deleteOlderThan(index: string, cutoffMs: number): Promise<number> {

@@ -106,4 +106,14 @@ describe('ingest-time JSON field slots', () => {
     expect(withSlots.map((r) => r.rows)).toEqual(parsed.map((r) => r.rows));
     expect(withSlots[0]?.compiled.sql).toContain('spl_json_field');
   });
+
+  it('reads slots only where a command extracts from _raw: a string value that looks like that SQL stays as typed', async () => {
+    const { store, db, time } = await fresh();
+    await store.append([event('{"a":"x"}')]);
+    const deps = { db, clock: time, timer: time, maxRows: 1000, timeoutMs: 60_000 };
+    const typed = `json_extract_string("_raw", ')`;
+    const result = await runSearch(deps, { query: `index=main | eval s="${typed.replace(/"/g, '\\"')}", v=spath(_raw, "a") | table s v`, earliest: '0' });
+    expect(result.rows).toEqual([{ s: typed, v: 'x' }]);
+    expect(result.compiled.sql).toContain('spl_json_field');
+  });
 });

@@ -10,7 +10,7 @@ import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../..
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
-import { HEC_NOT_FOUND, hecBody, type HecReply } from './hec-codes.js';
+import { HEC_NOT_FOUND, hecBody, hecCodeForError, type HecReply } from '../../protocol/index.js';
 import { eventsFromEnvelopes, eventsFromRaw, type IngestContext } from './hec-body.js';
 import type { hecConfigSchema } from './config.js';
 
@@ -67,8 +67,8 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     inFlight++;
     handle(request, response)
       .catch((error: unknown) => {
-        deps.telemetry.emit('component_error', { component: 'hec', code: 'hec.internal', stage: 'request' }, { err: error });
-        if (!response.headersSent) send(response, hecBody({ code: 8 }));
+        deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.hec_failed', stage: 'request' }, { err: error });
+        if (!response.headersSent) send(response, hecBody({ code: hecCodeForError(error) }));
       })
       .finally(() => {
         inFlight--;
@@ -163,7 +163,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     } catch (error) {
       deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
       // A full disk or a locked store: "server is busy" (503, the sender retries), not code 8.
-      return reply(response, { code: storageFailure(error) === undefined ? 8 : 9 });
+      return reply(response, { code: storageFailure(error) === undefined ? hecCodeForError(error) : 9 });
     }
     return reply(response, { code: 0 });
   }

@@ -71,7 +71,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
     const jps = paths.map((p) => jsonPath(literalString(p, 'a path such as "a.b{0}"', call), 0));
     if (jps.length === 1) {
       const jp = jps[0] as { path: string; multi: boolean };
-      const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : `json_extract_string(${input}, ${quoteString(jp.path)})`;
+      const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : s.rel.jsonString(input, quoteString(jp.path), false);
       return { sql: `CASE WHEN json_valid(${input}) THEN ${value} END`, kind: 'str' };
     }
     const items = jps.map((jp) => `json_extract(${input}, ${quoteString(jp.path)})`);
@@ -81,6 +81,6 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   spath: fixed(2, 2, ([x, p], s, call) => {
     const jp = jsonPath(literalString(p, 'a path', call));
     const input = asStr(c(x as EvalExpr, s));
-    return { sql: `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${quoteString(jp.path)}) END`, kind: jp.multi ? 'mv' : 'str' };
+    return { sql: `CASE WHEN json_valid(${input}) THEN ${s.rel.jsonString(input, quoteString(jp.path), jp.multi)} END`, kind: jp.multi ? 'mv' : 'str' };
   }),
 };

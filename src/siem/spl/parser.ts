@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/index.js';
+import { VigilError, type ErrorCode } from '../../core/index.js';
 import type { Aggregation, CommandNode, CompareOp, EvalExpr, Pipeline, SearchExpr, Span } from './ast.js';
 import { AGGREGATIONS } from './aggregations.js';
 import { lex, spanOf, type Token } from './lexer.js';
@@ -96,7 +96,7 @@ export class ArgReader {
     return { offset: this.end, length: 0 };
   }
 
-  error(code: string, message: string, span: Span, hint?: string): VigilError {
+  error(code: ErrorCode, message: string, span: Span, hint?: string): VigilError {
     return new VigilError(code, message, { span, ...(hint === undefined ? {} : { hint }) });
   }
 }

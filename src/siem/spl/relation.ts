@@ -45,7 +45,7 @@ export const INTERNAL_PREFIX = '__';
 export const SLOT_FIELDS: readonly string[] = Array.from({ length: 16 }, (_v, i) => `__x${i}`);
 const SLOT_FIRST = SLOT_FIELDS[0] as string;
 const SLOT_REFS = SLOT_FIELDS.map((c) => `"${c}"`).join(', ');
-const RAW_EXTRACT = /json_extract_string\("_raw", '((?:[^']|'')*)'\)/g;
+const RAW = '"_raw"';
 export const DEFAULT_EVENT_FIELDS = ['_time', 'host', 'source', 'sourcetype', 'index', 'splunk_server', 'linecount', '_raw'];
 
 export function quoteIdent(name: string): string {
@@ -109,12 +109,19 @@ export class Relation {
   /** Adds a CTE selecting from the current one; `body` uses `{src}` for the source name. */
   push(body: string): void {
     const name = `s${this.counter++}`;
-    // Commands extract JSON from `_raw` themselves (spath, eval spath()): route those to the slots too.
-    let sql = body.replaceAll('{src}', this.current);
-    if (this.slotsUsable()) sql = sql.replace(RAW_EXTRACT, (whole, path: string) => (path.includes('[*]') ? whole : this.rawJson(`'${path}'`)));
+    const sql = body.replaceAll('{src}', this.current);
     if (sql.includes('AS "_raw"')) this.rawModified = true;
     this.ctes.push({ name, sql });
     this.current = name;
+  }
+
+  /**
+   * `json_extract_string(input, path)` as a command or eval function writes it (spath, spath(),
+   * json_extract()): from the field slots when `input` is the stored `_raw` and the path is not a
+   * multivalue (`[*]`) one. Commands call this while they build their SQL; nothing rewrites SQL text.
+   */
+  jsonString(input: string, pathLiteral: string, multi: boolean): string {
+    return input === RAW && !multi ? this.rawJson(pathLiteral) : `json_extract_string(${input}, ${pathLiteral})`;
   }
 
   /**

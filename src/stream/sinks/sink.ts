@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
-import type { Clock } from '../../core/index.js';
-import type { ErrorOutputType, FailedRecord } from '../backup.js';
+import type { Clock, Timer } from '../../core/index.js';
+import type { ErrorOutputType, FailedRecord } from '../../protocol/index.js';
 
 /** A record handed to a sink: `id` is the outbox sequence number as text. */
 export interface SinkRecord {
@@ -32,6 +32,8 @@ export interface SinkContext {
   readonly streamArn: string;
   readonly version: number;
   readonly clock: Clock;
+  /** Request timeouts and ack polling. */
+  readonly timer: Timer;
 }
 
 /** One row of the sink table: its config schema, its backup folder, and how to build it. */

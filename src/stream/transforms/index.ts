@@ -12,4 +12,4 @@ export function transformKind(type: string): TransformKind | undefined {
 export { splitDeviceDefender } from './split-device-defender.js';
 export { TransformInvocationError } from './javascript.js';
 export { runTransforms, type TransformOutcome } from './run-transforms.js';
-export type { Transform, TransformEvent, TransformKind, TransformOutputRecord, TransformContext } from './transform.js';
+export type { Transform, TransformKind, TransformContext } from './transform.js';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Transform, TransformEvent, TransformKind } from './transform.js';
+import type { TransformEvent } from '../../protocol/index.js';
+import type { Transform, TransformKind } from './transform.js';
 
 // Plain CommonJS so that it runs in a worker whatever loader the main thread uses (tsx, vitest).
 const WORKER_SOURCE = `

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/temp.js';
 import { javascriptTransform } from './javascript.js';
-import { checkTransformOutput, runTransforms } from './run-transforms.js';
+import { checkTransformOutput } from '../../protocol/index.js';
+import { runTransforms } from './run-transforms.js';
 import type { Transform } from './transform.js';
 
 const dir = tempDir('vigil-transform-');

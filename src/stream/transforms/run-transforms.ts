@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Transform, TransformOutputRecord } from './transform.js';
+import { checkTransformOutput, type TransformCheck, type TransformOutputRecord } from '../../protocol/index.js';
+import type { Transform } from './transform.js';
 import { TransformInvocationError } from './javascript.js';
 
 export interface TransformInput {
@@ -23,30 +24,6 @@ export interface TransformOutcome {
   readonly dropped: number;
 }
 
-type Checked = { readonly ok: true; readonly records: ReadonlyMap<string, TransformOutputRecord> } | { readonly ok: false; readonly errorCode: string; readonly message: string };
-
-/** Checks a transform's output against B.6: every input recordId exactly once, a known result, base64 data. */
-export function checkTransformOutput(inputIds: readonly string[], output: unknown): Checked {
-  const records = (output as { records?: unknown } | null | undefined)?.records;
-  if (!Array.isArray(records)) return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: 'the transform output has no records array' };
-  const wanted = new Set(inputIds);
-  const seen = new Map<string, TransformOutputRecord>();
-  for (const item of records as unknown[]) {
-    const record = item as Partial<TransformOutputRecord> | null;
-    if (record === null || typeof record !== 'object' || typeof record.recordId !== 'string' || !['Ok', 'Dropped', 'ProcessingFailed'].includes(String(record.result))) {
-      return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: 'an output record lacks recordId or a result of Ok | Dropped | ProcessingFailed' };
-    }
-    if (record.result === 'Ok' && typeof record.data !== 'string') return { ok: false, errorCode: 'Lambda.JsonProcessingException', message: `output record ${record.recordId} is Ok but has no base64 data` };
-    if (!wanted.has(record.recordId)) return { ok: false, errorCode: 'Lambda.MissingRecordId', message: `output record id ${record.recordId} was not in the input` };
-    if (seen.has(record.recordId)) return { ok: false, errorCode: 'Lambda.DuplicatedRecordId', message: `output record id ${record.recordId} appears twice` };
-    seen.set(record.recordId, record as TransformOutputRecord);
-  }
-  for (const id of inputIds) {
-    if (!seen.has(id)) return { ok: false, errorCode: 'Lambda.MissingRecordId', message: `input record ${id} is missing from the output` };
-  }
-  return { ok: true, records: seen };
-}
-
 /**
  * Runs each transform over a batch in turn. A failed invocation (error, timeout, invalid output) is
  * retried `retries` times, then the whole batch is processing-failed, as Firehose does.
@@ -68,7 +45,7 @@ export async function runTransforms(
       region: context.region,
       records: current.map((r) => ({ recordId: r.id, approximateArrivalTimestamp: r.arrival, data: Buffer.from(r.data).toString('base64') })),
     };
-    let checked: Checked = { ok: false, errorCode: 'Lambda.FunctionError', message: 'not invoked' };
+    let checked: TransformCheck = { ok: false, errorCode: 'Lambda.FunctionError', message: 'not invoked' };
     let attempts = 0;
     while (attempts <= retries) {
       attempts++;

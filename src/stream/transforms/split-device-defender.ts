@@ -1,22 +1,12 @@
-import type { Transform, TransformKind, TransformOutputRecord } from './transform.js';
-
-interface Envelope {
-  sourcetype: string;
-  time?: number;
-  index?: string;
-  event: unknown;
-}
+import { encodeHecEnvelope, type TransformOutputRecord } from '../../protocol/index.js';
+import type { Transform, TransformKind } from './transform.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function envelope(sourcetype: string, index: string, timeMs: unknown, event: unknown): string {
-  const out: Envelope = { sourcetype, event };
-  // Splunk's _time must be when it happened (epoch seconds, ms precision), not when it was delivered.
-  if (typeof timeMs === 'number' && Number.isFinite(timeMs)) out.time = timeMs / 1000;
-  if (index !== '') out.index = index;
-  return JSON.stringify({ sourcetype: out.sourcetype, ...(out.time === undefined ? {} : { time: out.time }), ...(out.index === undefined ? {} : { index: out.index }), event: out.event });
+  return encodeHecEnvelope({ sourcetype, timeMs: typeof timeMs === 'number' ? timeMs : undefined, index, event });
 }
 
 function failed(recordId: string, data: string, errorMessage: string): TransformOutputRecord {

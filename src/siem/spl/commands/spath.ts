@@ -44,7 +44,7 @@ export const spath = command<SpathArgs>({
     const { path: jp, multi } = jsonPath(path);
     const text = asStr(source);
     const guard = input === '_raw' && rel.columns.has('__json') ? '"__json"' : `json_valid(${text})`;
-    const sql = `CASE WHEN ${guard} THEN json_extract_string(${text}, ${quoteString(jp)}) END`;
+    const sql = `CASE WHEN ${guard} THEN ${rel.jsonString(text, quoteString(jp), multi)} END`;
     const name = output ?? path;
     if (rel.columns.has(name)) rel.push(`SELECT * REPLACE (${sql} AS ${quoteIdent(name)}) FROM {src}`);
     else rel.push(`SELECT *, ${sql} AS ${quoteIdent(name)} FROM {src}`);

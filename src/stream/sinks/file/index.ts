@@ -2,7 +2,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Type, type Static } from 'typebox';
 import type { Delivery, Probe, Sink, SinkKind } from '../sink.js';
-import { backupFolder, objectName } from '../../backup.js';
+import { backupFolder, objectName } from '../../../protocol/index.js';
 
 export const fileSinkSchema = Type.Object(
   {

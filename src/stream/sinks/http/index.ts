@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Type, type Static } from 'typebox';
 import type { Delivery, Probe, Sink, SinkKind } from '../sink.js';
+import { isRetryableStatus } from '../../../core/index.js';
+import { httpEndpointRequest, parseHttpEndpointReply } from '../../../protocol/index.js';
 import { HttpClient } from '../../http-request.js';
 
 const gzipAsync = promisify(gzip);
@@ -35,7 +37,7 @@ export const httpSink: SinkKind = {
   create(raw, context) {
     const config = raw as unknown as HttpSinkConfig;
     const url = new URL(config.url);
-    const client = new HttpClient(url, { caFile: config.caFile, maxSockets: config.maxInFlight + 1 });
+    const client = new HttpClient(url, context.timer, { caFile: config.caFile, maxSockets: config.maxInFlight + 1 });
     const sink: Sink = {
       maxInFlight: config.maxInFlight,
       maxRecordBytes: config.maxRecordBytes,
@@ -44,16 +46,9 @@ export const httpSink: SinkKind = {
       },
       async deliver(records, signal): Promise<Delivery> {
         const requestId = randomUUID();
-        const document = { requestId, timestamp: context.clock.now(), records: records.map((r) => ({ data: Buffer.from(r.data).toString('base64') })) };
-        const plain = Buffer.from(JSON.stringify(document), 'utf8');
-        const headers: Record<string, string> = {
-          'content-type': 'application/json',
-          'x-amz-firehose-protocol-version': '1.0',
-          'x-amz-firehose-request-id': requestId,
-          'x-amz-firehose-source-arn': context.streamArn,
-        };
-        if (config.accessKey !== '') headers['x-amz-firehose-access-key'] = config.accessKey;
-        if (Object.keys(config.commonAttributes).length > 0) headers['x-amz-firehose-common-attributes'] = JSON.stringify({ commonAttributes: config.commonAttributes });
+        const request = httpEndpointRequest({ requestId, timestamp: context.clock.now(), records: records.map((r) => r.data), streamArn: context.streamArn, accessKey: config.accessKey, commonAttributes: config.commonAttributes });
+        const plain = Buffer.from(request.body, 'utf8');
+        const headers = request.headers;
         if (config.gzip) headers['content-encoding'] = 'gzip';
         const body = config.gzip ? await gzipAsync(plain) : plain;
         const exchange = await client.request('POST', url.pathname + url.search, headers, body, config.requestTimeoutSecs * 1000, signal);
@@ -64,17 +59,12 @@ export const httpSink: SinkKind = {
         }
         const { status } = exchange.response;
         const text = exchange.response.body.toString('utf8');
-        let reply: { requestId?: string; errorMessage?: string } | undefined;
-        try {
-          reply = JSON.parse(text) as { requestId?: string; errorMessage?: string };
-        } catch {
-          reply = undefined;
-        }
+        const reply = parseHttpEndpointReply(text);
         if (status >= 200 && status < 300) {
           if (reply?.requestId !== requestId) return { ok: false, retryable: true, errorCode: 'HttpEndpoint.InvalidResponseFromDestination', errorMessage: `the response did not echo requestId ${requestId}` };
           return { ok: true };
         }
-        const retryable = status >= 500 || status === 408 || status === 429;
+        const retryable = isRetryableStatus(status);
         return { ok: false, retryable, errorCode: retryable ? 'HttpEndpoint.DestinationException' : 'HttpEndpoint.InvalidResponseFromDestination', errorMessage: `HTTP ${status}: ${reply?.errorMessage ?? text.slice(0, 200)}` };
       },
       async stop() {

@@ -1,5 +1,6 @@
+import type { Timer, TimerHandle } from '../../../core/index.js';
 import type { HttpClient } from '../../http-request.js';
-import { parseHecReply } from './codes.js';
+import { parseHecReply } from '../../../protocol/index.js';
 
 export type AckResult = 'acked' | 'timeout' | 'aborted' | 'reset';
 
@@ -13,12 +14,13 @@ interface Waiter {
  */
 export class AckPoller {
   private readonly pending = new Map<number, Waiter>();
-  private timer: NodeJS.Timeout | undefined;
+  private wake: TimerHandle | undefined;
   private polling = false;
   private stopped = false;
 
   constructor(
     private readonly client: HttpClient,
+    private readonly timer: Timer,
     private readonly headers: Record<string, string>,
     private readonly intervalMs: number,
     private readonly requestTimeoutMs: number,
@@ -33,13 +35,13 @@ export class AckPoller {
       const finish = (result: AckResult): void => {
         if (done) return;
         done = true;
-        clearTimeout(timeout);
+        timeout.cancel();
         signal.removeEventListener('abort', onAbort);
         if (this.pending.get(ackId) === waiter) this.pending.delete(ackId);
         resolve(result);
       };
       const waiter: Waiter = { resolve: finish };
-      const timeout = setTimeout(() => finish('timeout'), timeoutMs);
+      const timeout = this.timer.setTimeout(() => finish('timeout'), timeoutMs);
       const onAbort = (): void => finish('aborted');
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(ackId, waiter);
@@ -48,9 +50,9 @@ export class AckPoller {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.polling || this.stopped || this.pending.size === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.wake !== undefined || this.polling || this.stopped || this.pending.size === 0) return;
+    this.wake = this.timer.setTimeout(() => {
+      this.wake = undefined;
       void this.poll();
     }, this.intervalMs);
   }
@@ -75,7 +77,7 @@ export class AckPoller {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.wake?.cancel();
     for (const waiter of [...this.pending.values()]) waiter.resolve('aborted');
   }
 }

@@ -4,7 +4,8 @@ import { gzip } from 'node:zlib';
 import type { SinkKind, Sink, Delivery, Probe } from '../sink.js';
 import { HttpClient } from '../../http-request.js';
 import { AckPoller } from './ack-poller.js';
-import { ACK_TIMEOUT_MESSAGE, parseHecReply, splunkErrorCode, transportErrorCode } from './codes.js';
+import { isRetryableStatus, type Timer } from '../../../core/index.js';
+import { ACK_TIMEOUT_MESSAGE, HEC_NO_DATA, isHecCode, parseHecReply, splunkErrorCode, transportErrorCode } from '../../../protocol/index.js';
 import { splunkHecSinkSchema, type SplunkHecSinkConfig } from './config.js';
 
 const gzipAsync = promisify(gzip);
@@ -18,7 +19,7 @@ export const splunkHecSink: SinkKind = {
   failedIds: (recordId) => ({ EventId: `${recordId}.0` }),
   create(raw, context) {
     const config = raw as unknown as SplunkHecSinkConfig;
-    return new SplunkHecSink(config, context.clock.now.bind(context.clock));
+    return new SplunkHecSink(config, context.clock.now.bind(context.clock), context.timer);
   },
 };
 
@@ -31,13 +32,13 @@ class SplunkHecSink implements Sink {
   private readonly path: string;
   private readonly nonRetried: ReadonlySet<number>;
 
-  constructor(private readonly config: SplunkHecSinkConfig, private readonly now: () => number) {
+  constructor(private readonly config: SplunkHecSinkConfig, private readonly now: () => number, timer: Timer) {
     this.maxInFlight = config.maxInFlight;
     this.maxRecordBytes = config.maxRecordBytes;
-    this.client = new HttpClient(new URL(config.endpoint), { caFile: config.caFile, maxSockets: config.maxInFlight + 2 });
+    this.client = new HttpClient(new URL(config.endpoint), timer, { caFile: config.caFile, maxSockets: config.maxInFlight + 2 });
     const channel = config.channel === '' ? randomUUID() : config.channel;
     this.headers = { authorization: `Splunk ${config.token}`, 'x-splunk-request-channel': channel };
-    this.poller = new AckPoller(this.client, this.headers, config.ackPollIntervalMs, config.requestTimeoutSecs * 1000);
+    this.poller = new AckPoller(this.client, timer, this.headers, config.ackPollIntervalMs, config.requestTimeoutSecs * 1000);
     this.nonRetried = new Set(config.nonRetriedCodes);
     const query = new URLSearchParams(Object.entries(config.rawQuery).filter((e): e is [string, string] => typeof e[1] === 'string'));
     this.path = config.endpointType === 'Event' ? '/services/collector/event' : `/services/collector/raw${query.size > 0 ? `?${query.toString()}` : ''}`;
@@ -52,7 +53,7 @@ class SplunkHecSink implements Sink {
       return { ok: false, errorCode, detail: errorMessage };
     }
     const reply = parseHecReply(exchange.response.body);
-    if (exchange.response.status === 400 && reply?.code === 5) return { ok: true, detail: 'HEC answered 400 code 5 (No data) to the empty probe' };
+    if (exchange.response.status === 400 && reply?.code === HEC_NO_DATA) return { ok: true, detail: 'HEC answered 400 code 5 (No data) to the empty probe' };
     return { ok: false, errorCode: splunkErrorCode(reply?.code, exchange.response.status), detail: `empty-body probe expected 400 code 5, got HTTP ${exchange.response.status} ${reply?.code === undefined ? '' : `code ${reply.code} `}${reply?.text ?? ''}`.trim() };
   }
 
@@ -70,7 +71,8 @@ class SplunkHecSink implements Sink {
     const reply = parseHecReply(exchange.response.body);
     if (status !== 200 || reply?.code !== 0) {
       const code = reply?.code;
-      const retryable = code !== undefined && this.nonRetried.has(code) ? false : status >= 500 || status === 408 || status === 429 || (code !== undefined && code >= 0 && code <= 27);
+      // Firehose retries every HEC error reply, except the codes configured as not retried.
+      const retryable = code !== undefined && this.nonRetried.has(code) ? false : isRetryableStatus(status) || isHecCode(code);
       const text = reply?.text ?? exchange.response.body.toString('utf8').slice(0, 200);
       return { ok: false, retryable, errorCode: splunkErrorCode(code, status), errorMessage: `HEC answered HTTP ${status}${code === undefined ? '' : ` code ${code}`}: ${text}` };
     }

@@ -1,5 +1,5 @@
-import { seededRandom } from '../../core/index.js';
-import type { ConfidenceLevel } from '../../model/index.js';
+import { seededRandom } from '../../../core/index.js';
+import type { ConfidenceLevel } from '../../../model/index.js';
 
 /**
  * The ML Detect model of one behavior (docs/ml.md): per device a robust baseline of `log1p(value)`

@@ -1,36 +1,18 @@
-import type { ConfidenceLevel } from '../../model/index.js';
-import { medianOf, rawScore, trainModel, violatesAt, type MlModel, type MlSeries } from './model.js';
+import type { ConfidenceLevel, MlCorpus, MlIncident } from '../../../model/index.js';
+import { DEFAULT_ML_CONFIG, type MlConfig } from '../config.js';
+import { EnsembleFleet, HYSTERESIS_SCORE, levelScore } from '../detectors.js';
+import type { TrainingSeries } from '../detector/fleet-model.js';
+import { medianOf } from '../detector/math.js';
 
-/** The 13 AWS metrics ML Detect supports (device-side then cloud-side). */
+/** The 13 AWS metrics ML Detect supports (device-side then cloud-side): the scenario corpus's metrics. */
 export const ML_METRICS: readonly string[] = [
   'aws:all-bytes-out', 'aws:all-bytes-in', 'aws:all-packets-out', 'aws:all-packets-in', 'aws:num-listening-tcp-ports', 'aws:num-listening-udp-ports', 'aws:num-established-tcp-connections',
   'aws:num-messages-sent', 'aws:num-messages-received', 'aws:message-byte-size', 'aws:num-authorization-failures', 'aws:num-connection-attempts', 'aws:num-disconnects',
 ];
 
+export type { MlCorpus, MlIncident };
+
 export const CONFIDENCE_LEVELS: readonly ConfidenceLevel[] = ['LOW', 'MEDIUM', 'HIGH'];
-
-/** One injected incident: which device, which metrics, when (datapoint indexes, end exclusive). */
-export interface MlIncident {
-  readonly id: string;
-  readonly type: string;
-  readonly thingName: string;
-  readonly metrics: readonly string[];
-  readonly onset: number;
-  readonly end: number;
-  /** Datapoints after onset within which a detection counts (2, or a day for the slow ramp). */
-  readonly window: number;
-}
-
-/** A labelled corpus: every device has a value per metric at `start + (i + 1) * period`. */
-export interface MlCorpus {
-  readonly start: number;
-  readonly periodSecs: number;
-  readonly points: number;
-  /** Datapoints of the incident-free training part at the beginning. */
-  readonly trainPoints: number;
-  readonly devices: ReadonlyArray<{ readonly thingName: string; readonly model: string; readonly series: Readonly<Record<string, ArrayLike<number>>> }>;
-  readonly incidents: readonly MlIncident[];
-}
 
 export interface IncidentTypeResult {
   readonly incidents: number;
@@ -45,7 +27,7 @@ export interface LevelResult {
   readonly medianDatapointsToDetect: number | null;
   readonly alarms: number;
   readonly falseAlarms: number;
-  /** Window score: 100 × (Σ early-detection rewards − 0.5 × false alarms) / incidents. */
+  /** Window score: 100 × (Σ early-detection rewards − 0.5 × false alarms) / incidents (the scenario corpus's own, simpler than NAB's). */
   readonly windowScore: number;
   readonly byIncident: Readonly<Record<string, IncidentTypeResult>>;
 }
@@ -61,58 +43,65 @@ export interface EvaluationResult {
 
 /** Datapoints after an incident's end during which its alarms are still its own (not false alarms). */
 const GRACE_POINTS = 2;
+const DAY_MS = 86_400_000;
 
 /**
- * Trains one model per metric on the incident-free part and scores the rest at every level.
- * Alarms follow §3.4 with consecutiveDatapointsToAlarm 1 and `toClear` (default 1) compliant datapoints to clear,
- * with the model's hysteresis while raised (as in the engine).
+ * Runs the scenario corpus through ML Detect the way the engine does: per metric one fleet of
+ * streams, devices in lockstep, a training attempt every `retry_interval_secs` until a model exists
+ * and then every `train_interval_secs` on the trailing `window_days`; a slot without a report is
+ * scored as a silence. Alarms count in the evaluated part (after `trainPoints`), at every level,
+ * with consecutiveDatapointsToAlarm 1 and `toClear` (default 1) compliant datapoints to clear, a
+ * raised alarm held down to one decade below its level (as in the engine).
  */
-export function evaluateCorpus(corpus: MlCorpus, options: { readonly now?: () => number; readonly toClear?: number } = {}): EvaluationResult {
+export function evaluateCorpus(corpus: MlCorpus, options: { readonly config?: MlConfig; readonly now?: () => number; readonly toClear?: number } = {}): EvaluationResult {
+  const config = options.config ?? DEFAULT_ML_CONFIG;
   const toClear = options.toClear ?? 1;
   const now = options.now ?? (() => performance.now());
   const period = corpus.periodSecs * 1000;
   const timeOf = (i: number): number => corpus.start + (i + 1) * period;
-  const t0 = now();
-  const models = new Map<string, MlModel>();
-  for (const metric of ML_METRICS) {
-    const series = new Map<string, MlSeries>();
-    const times = Array.from({ length: corpus.trainPoints }, (_, i) => timeOf(i));
-    for (const d of corpus.devices) {
-      const values = d.series[metric];
-      if (values === undefined) continue;
-      series.set(d.thingName, { times, values: Array.prototype.slice.call(values, 0, corpus.trainPoints) as number[] });
-    }
-    models.set(metric, trainModel(series, { metric, now: timeOf(corpus.trainPoints - 1) }));
-  }
-  const t1 = now();
+  const metrics = Object.keys(corpus.devices[0]?.series ?? {});
   const byThing = new Map<string, MlIncident[]>();
   for (const incident of corpus.incidents) byThing.set(incident.thingName, [...(byThing.get(incident.thingName) ?? []), incident]);
   const alarmsAt = new Map<ConfidenceLevel, Array<{ thing: string; metric: string; index: number }>>(CONFIDENCE_LEVELS.map((l) => [l, []]));
   let evaluated = 0;
-  for (const metric of ML_METRICS) {
-    const model = models.get(metric) as MlModel;
-    for (const d of corpus.devices) {
-      const values = d.series[metric];
-      if (values === undefined) continue;
-      const raised = [false, false, false];
-      const quiet = [0, 0, 0];
-      for (let i = corpus.trainPoints; i < corpus.points; i++) {
-        const s = rawScore(model, d.thingName, values[i] as number, timeOf(i));
+  let trainingMs = 0;
+  const t0 = now();
+  for (const metric of metrics) {
+    const fleet = new EnsembleFleet(config, metric);
+    const devices = corpus.devices.map((d) => ({ name: d.thingName, values: d.series[metric] as ArrayLike<number>, stream: fleet.stream(d.thingName), raised: [false, false, false], quiet: [0, 0, 0] }));
+    let nextTrain = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < corpus.points; i++) {
+      const t = timeOf(i);
+      if (t >= nextTrain) {
+        const tt = now();
+        const history = new Map<string, TrainingSeries>();
+        for (const d of devices) history.set(d.name, reported(d.values, i, Math.max(0, i - Math.floor((config.window_days * DAY_MS) / period)), timeOf));
+        const built = fleet.train(history, t);
+        nextTrain = t + (built || fleet.active ? config.train_interval_secs : config.retry_interval_secs) * 1000;
+        trainingMs += now() - tt;
+      }
+      for (const d of devices) {
+        const v = d.values[i] as number;
+        const missing = Number.isNaN(v);
+        const score = missing ? (d.stream.missing(t) ?? 0) : d.stream.observe(t, v);
+        if (i < corpus.trainPoints || !fleet.active) continue;
         evaluated += 1;
         for (let l = 0; l < 3; l++) {
           const level = CONFIDENCE_LEVELS[l] as ConfidenceLevel;
-          if (violatesAt(model, s, level, raised[l] === true)) {
-            quiet[l] = 0;
-            if (!raised[l]) {
-              raised[l] = true;
-              alarmsAt.get(level)?.push({ thing: d.thingName, metric, index: i });
+          const raised = d.raised[l] === true;
+          const violating = score >= levelScore(level, d.stream.cadence) - (raised ? HYSTERESIS_SCORE : 0);
+          if (violating) {
+            d.quiet[l] = 0;
+            if (!raised) {
+              d.raised[l] = true;
+              alarmsAt.get(level)?.push({ thing: d.name, metric, index: i });
             }
-          } else if (raised[l] && ++(quiet[l] as number) >= toClear) raised[l] = false;
+          } else if (!missing && raised && ++(d.quiet[l] as number) >= toClear) d.raised[l] = false;
         }
       }
     }
   }
-  const t2 = now();
+  const scoringMs = now() - t0 - trainingMs;
   const evalPoints = corpus.points - corpus.trainPoints;
   const pointsPerDay = 86_400 / corpus.periodSecs;
   let incidentPoints = 0;
@@ -167,11 +156,24 @@ export function evaluateCorpus(corpus: MlCorpus, options: { readonly now?: () =>
     levels,
     corpus: { devices: corpus.devices.length, days: Math.round((corpus.points / pointsPerDay) * 10) / 10, evaluatedDatapoints: evaluated, incidents: corpus.incidents.length, incidentFreeDeviceDays: Math.round(freeDeviceDays * 10) / 10 },
     score: levels.MEDIUM.windowScore,
-    trainingMs: Math.round(t1 - t0),
-    scoringMs: Math.round(t2 - t1),
+    trainingMs: Math.round(trainingMs),
+    scoringMs: Math.round(scoringMs),
   };
+}
+
+/** The reported datapoints of slots [from, until). */
+function reported(values: ArrayLike<number>, until: number, from: number, timeOf: (i: number) => number): TrainingSeries {
+  const times: number[] = [];
+  const out: number[] = [];
+  for (let i = from; i < until; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    times.push(timeOf(i));
+    out.push(v);
+  }
+  return { times, values: out };
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
-const medianOrNull = (values: readonly number[]): number | null => (values.length === 0 ? null : medianOf(Float64Array.from(values)));
+const medianOrNull = (values: readonly number[]): number | null => (values.length === 0 ? null : medianOf(values));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeTime } from '../core/index.js';
 import { tempDir } from '../../test/support/temp.js';
-import { Outbox } from './outbox.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
 
 const dir = tempDir('vigil-outbox-');
 afterAll(() => dir.remove());
@@ -12,14 +12,14 @@ describe('outbox', () => {
   it('group-commits concurrent appends, keeps them across a reopen, and removes only what it is told', async () => {
     const path = join(dir.path, 'a.sqlite');
     const time = new FakeTime(5000);
-    const outbox = new Outbox(path, 1024 * 1024, time);
+    const outbox = new SqliteOutbox(path, 1024 * 1024, time);
     const [a, b] = await Promise.all([outbox.append('s', [bytes('one'), bytes('two')]), outbox.append('t', [bytes('three')])]);
     expect(a?.ok && b?.ok).toBe(true);
     const first = outbox.read('s', 0, 1024);
     expect(first.map((r) => r.data.toString())).toEqual(['one', 'two']);
     outbox.remove('s', first.slice(0, 1));
     outbox.close();
-    const reopened = new Outbox(path, 1024 * 1024, time);
+    const reopened = new SqliteOutbox(path, 1024 * 1024, time);
     expect(reopened.read('s', 0, 1024).map((r) => [r.data.toString(), r.arrival])).toEqual([['two', 5000]]);
     expect(reopened.stats('t')).toEqual({ records: 1, bytes: 5, oldest: 5000 });
     expect(reopened.bytes).toBe(8);
@@ -27,7 +27,7 @@ describe('outbox', () => {
   });
 
   it('reads batches up to a byte size, at least one record', async () => {
-    const outbox = new Outbox(join(dir.path, 'b.sqlite'), 1024 * 1024, new FakeTime());
+    const outbox = new SqliteOutbox(join(dir.path, 'b.sqlite'), 1024 * 1024, new FakeTime());
     await outbox.append('s', ['aaaa', 'bbbb', 'cccc'].map(bytes));
     expect(outbox.read('s', 0, 8).length).toBe(2);
     expect(outbox.read('s', 0, 1).length).toBe(1);
@@ -35,7 +35,7 @@ describe('outbox', () => {
   });
 
   it('refuses an append past its size cap with stream.unavailable and reason outbox_full', async () => {
-    const outbox = new Outbox(join(dir.path, 'c.sqlite'), 10, new FakeTime());
+    const outbox = new SqliteOutbox(join(dir.path, 'c.sqlite'), 10, new FakeTime());
     expect((await outbox.append('s', [bytes('12345678')])).ok).toBe(true);
     const refused = await outbox.append('s', [bytes('123')]);
     expect(refused.ok).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blend, calibrate, deviceBaseline, hourOf, isAnomalous, rawScore, scoreAt, scoreDatapoint, tailProbability, trainModel, transform, weekdayOf, type MlModel, type MlSeries } from './model.js';
+import { blend, calibrate, deviceBaseline, hourOf, isAnomalous, rawScore, scoreAt, scoreDatapoint, tailProbability, trainModel, transform, weekdayOf, type MlModel, type MlSeries } from './legacy-median-mad.js';
 
 const model = (over: Partial<MlModel> = {}): MlModel => ({
   version: 1,

@@ -1,13 +1,11 @@
-/** Firehose's Splunk error codes (`errorCode` of splunk-failed records) for a HEC reply code. */
+import { isRetryableStatus } from '../../core/index.js';
+import { HEC_CODES, isHecCode } from '../hec/hec-codes.js';
+
+/** Firehose's Splunk error code (`errorCode` of splunk-failed records) for a failed HEC reply. */
 export function splunkErrorCode(hecCode: number | undefined, status: number): string {
-  switch (hecCode) {
-    case 1: return 'Splunk.DisabledToken';
-    case 2: case 3: case 4: case 16: return 'Splunk.InvalidToken';
-    case 7: return 'Splunk.InvalidIndex';
-    case 14: return 'Splunk.DisabledAck';
-    case 5: case 6: case 10: case 11: case 12: case 13: case 15: return 'Splunk.InvalidDataFormat';
-    default: return status >= 500 || status === 429 || status === 408 ? 'Splunk.ServerError' : 'Splunk.InvalidEndpoint';
-  }
+  const known = isHecCode(hecCode) ? HEC_CODES[hecCode] : undefined;
+  if (known !== undefined && 'firehose' in known) return known.firehose;
+  return isRetryableStatus(status) ? 'Splunk.ServerError' : 'Splunk.InvalidEndpoint';
 }
 
 /** Firehose's Splunk error code for a transport failure. */
@@ -22,13 +20,3 @@ export function transportErrorCode(code: string): { errorCode: string; errorMess
 }
 
 export const ACK_TIMEOUT_MESSAGE = 'Did not receive an acknowledgement from HEC before the HEC acknowledgement timeout expired. Despite the acknowledgement timeout, it is possible the data was indexed successfully in Splunk. Vigil backs up data for which the acknowledgement timeout expired.';
-
-/** Parses a HEC reply body `{"text","code",…}`; undefined when it is not one. */
-export function parseHecReply(body: Buffer): { text?: string; code?: number; ackId?: number; acks?: Record<string, boolean> } | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as { text?: string; code?: number; ackId?: number }) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,6 @@
-import { VigilError, err, ok, type Result } from '../core/index.js';
-import type { ProcessorConfig, StreamDefinition } from '../model/index.js';
+import { VigilError, err, ok, type Result } from '../../core/index.js';
+import type { ProcessorConfig, StreamDefinition } from '../../model/index.js';
+import { arns, lambdaFunctionName } from '../aws/arns.js';
 
 type Json = Record<string, unknown>;
 const MIB = 1024 * 1024;
@@ -26,7 +27,7 @@ function processorsFrom(value: unknown): Result<ProcessorConfig[]> {
     }
     if (processor['Type'] !== 'Lambda') return err(invalidArgument(`processor type ${String(processor['Type'])} is not supported; use Lambda with a built-in transform name or a JavaScript module path as LambdaArn`));
     const arn = params['LambdaArn'] ?? '';
-    const functionName = arn.includes(':function:') ? arn.slice(arn.indexOf(':function:') + ':function:'.length) : arn;
+    const functionName = lambdaFunctionName(arn);
     const retries: Record<string, string> = params['NumberOfRetries'] === undefined ? {} : { NumberOfRetries: params['NumberOfRetries'] };
     if (functionName === 'split-device-defender') {
       const parameters: Record<string, string> = { ...retries };
@@ -105,7 +106,7 @@ function processingDescription(processors: readonly ProcessorConfig[], region: s
     Processors: processors.map((p) => ({
       Type: 'Lambda',
       Parameters: [
-        { ParameterName: 'LambdaArn', ParameterValue: `arn:aws:lambda:${region}:${accountId}:function:${p.type === 'javascript' ? (p.parameters['path'] ?? '') : p.type}` },
+        { ParameterName: 'LambdaArn', ParameterValue: arns(region, accountId).lambdaFunction(p.type === 'javascript' ? (p.parameters['path'] ?? '') : p.type) },
         { ParameterName: 'NumberOfRetries', ParameterValue: p.parameters['NumberOfRetries'] ?? '3' },
       ],
     })),
@@ -115,7 +116,8 @@ function processingDescription(processors: readonly ProcessorConfig[], region: s
 /** A (redacted) definition → Firehose `DeliveryStreamDescription`. */
 export function describeStream(definition: StreamDefinition, arn: string, region: string, accountId: string): Json {
   const sink = definition.sink as Json;
-  const s3 = { RoleARN: `arn:aws:iam::${accountId}:role/vigil`, BucketARN: `arn:aws:s3:::vigil-backup-${definition.name}`, Prefix: definition.backup.prefix, ErrorOutputPrefix: definition.backup.errorOutputPrefix, BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 300 }, CompressionFormat: 'UNCOMPRESSED', EncryptionConfiguration: { NoEncryptionConfig: 'NoEncryption' } };
+  const names = arns(region, accountId);
+  const s3 = { RoleARN: names.iamRole('vigil'), BucketARN: names.s3Bucket(`vigil-backup-${definition.name}`), Prefix: definition.backup.prefix, ErrorOutputPrefix: definition.backup.errorOutputPrefix, BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 300 }, CompressionFormat: 'UNCOMPRESSED', EncryptionConfiguration: { NoEncryptionConfig: 'NoEncryption' } };
   const hints = { SizeInMBs: Math.max(1, Math.round(definition.buffering.sizeBytes / MIB)), IntervalInSeconds: definition.buffering.intervalSecs };
   const common = { RetryOptions: { DurationInSeconds: definition.retryDurationSecs }, BufferingHints: hints, ProcessingConfiguration: processingDescription(definition.processors, region, accountId), S3DestinationDescription: s3 };
   let destination: Json;

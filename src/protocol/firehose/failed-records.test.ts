@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupFolder, evaluatePrefix, objectName } from './backup.js';
+import { backupFolder, evaluatePrefix, objectName } from './failed-records.js';
 
 const at = Date.UTC(2026, 0, 2, 3, 4, 5);
 const config = (prefix = '', errorOutputPrefix = '') => ({ mode: 'FailedEventsOnly' as const, prefix, errorOutputPrefix });

@@ -1,8 +1,14 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MlCorpus, MlIncident } from '../detect/index.js';
-import { ML_METRICS } from '../detect/index.js';
-import { activity, buildFleet, deviceModel, deviceSample, noise, type SimDevice } from '../sim/index.js';
+import type { MlCorpus, MlIncident } from '../model/index.js';
+import { activity, buildFleet, deviceModel, deviceSample, type SimDevice } from './device-model.js';
+import { noise } from './random.js';
+
+/** The metrics of the scenario corpus: the 13 AWS metrics ML Detect supports (device-side, then cloud-side). */
+export const SCENARIO_METRICS: readonly string[] = [
+  'aws:all-bytes-out', 'aws:all-bytes-in', 'aws:all-packets-out', 'aws:all-packets-in', 'aws:num-listening-tcp-ports', 'aws:num-listening-udp-ports', 'aws:num-established-tcp-connections',
+  'aws:num-messages-sent', 'aws:num-messages-received', 'aws:message-byte-size', 'aws:num-authorization-failures', 'aws:num-connection-attempts', 'aws:num-disconnects',
+];
 
 /** Monday 2026-01-05 00:00 UTC: the corpus starts on a week boundary. */
 export const CORPUS_START = Date.UTC(2026, 0, 5);
@@ -29,6 +35,8 @@ interface IncidentKind {
   /** Length in datapoints (Infinity: until the end of the corpus). */
   readonly length: number;
   readonly window: number;
+  /** Datapoints before the onset at which the same incident already happened once (a repeat). */
+  readonly earlier?: number;
   readonly apply: (values: Record<string, number>, sinceOnset: number, random: number) => void;
 }
 
@@ -53,6 +61,18 @@ export const INCIDENT_KINDS: readonly IncidentKind[] = [
   },
   { type: 'message-size-jump', metrics: ['aws:message-byte-size'], length: Infinity, window: 2, apply: (v) => void (v['aws:message-byte-size'] = (v['aws:message-byte-size'] ?? 0) * 6) },
   { type: 'packets-out-surge', metrics: ['aws:all-packets-out'], length: 3, window: 2, apply: (v) => void (v['aws:all-packets-out'] = (v['aws:all-packets-out'] ?? 0) * 8) },
+  {
+    // The device stops reporting: no datapoint of any metric for 12 hours (NaN = no report).
+    type: 'device-goes-silent',
+    metrics: SCENARIO_METRICS,
+    length: 12 * 12,
+    window: 12,
+    apply: (v) => {
+      for (const m of SCENARIO_METRICS) v[m] = Number.NaN;
+    },
+  },
+  // The exfiltration of a week before, again: bytes out ×10 for half an hour, seven days after the first.
+  { type: 'repeat-of-last-weeks-exfiltration', metrics: ['aws:all-bytes-out'], length: 6, window: 2, earlier: 7 * DAY_POINTS, apply: (v) => void (v['aws:all-bytes-out'] = (v['aws:all-bytes-out'] ?? 0) * 10) },
 ];
 
 /** The 13 ML metrics of one device at one datapoint, before incidents: device-side from the simulator's model. */
@@ -85,8 +105,9 @@ export function cloudAndDeviceValues(device: SimDevice, atMs: number, periodSecs
 
 /**
  * A labelled corpus: `devices` simulated devices (the simulator's fleet mix) × `days` at
- * `periodSecs`, incident-free for `trainDays`, then one incident on each of the first
- * 7 × ⌊devices / 10⌋ devices (types in turn), at a seeded time of the evaluated part.
+ * `periodSecs`, incident-free for `trainDays` (but for the first occurrence of a repeated
+ * incident), then one incident on each of the first 9 × ⌊devices / 10⌋ devices (types in turn), at
+ * a seeded time of the evaluated part.
  */
 export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
   const count = options.devices ?? 60;
@@ -101,12 +122,13 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
   const incidentDevices = INCIDENT_KINDS.length * Math.floor(count / 10);
   const incidents: MlIncident[] = [];
   const devices = fleet.map((device, index) => {
-    const series: Record<string, Float64Array> = Object.fromEntries(ML_METRICS.map((m) => [m, new Float64Array(points)]));
+    const series: Record<string, Float64Array> = Object.fromEntries(SCENARIO_METRICS.map((m) => [m, new Float64Array(points)]));
     const kind = index < incidentDevices ? INCIDENT_KINDS[index % INCIDENT_KINDS.length] : undefined;
     let incident: MlIncident | undefined;
     if (kind !== undefined) {
-      const earliest = trainPoints + Math.round(perDay / 2);
       const latest = points - Math.round(perDay * 1.5);
+      // A repeat needs its first occurrence inside the corpus (`earlier` datapoints before); a corpus too short has only the second.
+      const earliest = Math.max(trainPoints + Math.round(perDay / 2), Math.min(latest, (kind.earlier ?? 0) + Math.round(perDay / 2)));
       const onset = earliest + Math.floor(noise(seed, 'onset', index) * (latest - earliest));
       incident = { id: `${kind.type}:${device.thingName}`, type: kind.type, thingName: device.thingName, metrics: kind.metrics, onset, end: Number.isFinite(kind.length) ? onset + kind.length : points, window: kind.window };
       incidents.push(incident);
@@ -115,7 +137,9 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
       const at = CORPUS_START + (i + 1) * periodSecs * 1000;
       const values = cloudAndDeviceValues(device, at, periodSecs);
       if (kind !== undefined && incident !== undefined && i >= incident.onset && i < incident.end) kind.apply(values, i - incident.onset, noise(seed, 'incident', index, i));
-      for (const m of ML_METRICS) (series[m] as Float64Array)[i] = values[m] ?? 0;
+      const first = kind?.earlier === undefined || incident === undefined ? -1 : incident.onset - kind.earlier;
+      if (kind !== undefined && first >= 0 && i >= first && i < first + kind.length) kind.apply(values, i - first, noise(seed, 'incident', index, i));
+      for (const m of SCENARIO_METRICS) (series[m] as Float64Array)[i] = values[m] ?? 0;
     }
     return { thingName: device.thingName, model: device.model, series };
   });
@@ -126,9 +150,10 @@ export function generateCorpus(options: CorpusOptions = {}): MlCorpus {
 export async function writeCorpus(dir: string, corpus: MlCorpus): Promise<void> {
   await mkdir(join(dir, 'devices'), { recursive: true });
   const { devices, ...manifest } = corpus;
-  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, metrics: ML_METRICS, devices: devices.map((d) => ({ thingName: d.thingName, model: d.model })) }, null, 2)}\n`);
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, metrics: SCENARIO_METRICS, devices: devices.map((d) => ({ thingName: d.thingName, model: d.model })) }, null, 2)}\n`);
   for (const d of devices) {
-    const series = Object.fromEntries(Object.entries(d.series).map(([m, v]) => [m, Array.from(v)]));
+    // JSON has no NaN: a missing report is written as null.
+    const series = Object.fromEntries(Object.entries(d.series).map(([m, v]) => [m, Array.from(v, (x) => (Number.isNaN(x) ? null : x))]));
     await writeFile(join(dir, 'devices', `${d.thingName}.json`), JSON.stringify({ thingName: d.thingName, model: d.model, series }));
   }
 }
@@ -139,7 +164,9 @@ export async function readCorpus(dir: string): Promise<MlCorpus> {
   const devices: Array<MlCorpus['devices'][number]> = [];
   for (const d of manifest.devices) {
     if (!files.has(`${d.thingName}.json`)) continue;
-    devices.push(JSON.parse(await readFile(join(dir, 'devices', `${d.thingName}.json`), 'utf8')) as MlCorpus['devices'][number]);
+    const device = JSON.parse(await readFile(join(dir, 'devices', `${d.thingName}.json`), 'utf8')) as { thingName: string; model: string; series: Record<string, Array<number | null>> };
+    const series = Object.fromEntries(Object.entries(device.series).map(([m, v]) => [m, Float64Array.from(v, (x) => x ?? Number.NaN)]));
+    devices.push({ thingName: device.thingName, model: device.model, series });
   }
   return { start: manifest.start, periodSecs: manifest.periodSecs, points: manifest.points, trainPoints: manifest.trainPoints, incidents: manifest.incidents, devices };
 }

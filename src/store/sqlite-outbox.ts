@@ -1,35 +1,25 @@
 import type Database from 'better-sqlite3';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
-import { openSqliteFile } from '../store/index.js';
+import type { Outbox, OutboxAppended, OutboxRecord } from '../model/index.js';
+import { openSqliteFile } from './sqlite.js';
 
-/** A record as stored: `pretransformed` records (replayed from a failed-delivery backup) skip the processors. */
-export interface OutboxRecord {
-  readonly seq: number;
-  readonly data: Buffer;
-  readonly arrival: number;
-  readonly pretransformed: boolean;
-}
-
-export interface Appended {
-  readonly seqs: readonly number[];
-  readonly arrival: number;
-  readonly bytes: number;
-}
+/** A record as stored here: its data is a Buffer. */
+export type SqliteOutboxRecord = OutboxRecord & { readonly data: Buffer };
 
 interface Pending {
   readonly stream: string;
   readonly records: readonly Uint8Array[];
   readonly bytes: number;
   readonly pretransformed: boolean;
-  readonly resolve: (result: Result<Appended>) => void;
+  readonly resolve: (result: Result<OutboxAppended>) => void;
 }
 
 /**
- * The durable buffer between puts and sinks: one SQLite file in WAL mode with `synchronous=FULL`.
- * Concurrent appends are group-committed in one transaction (one fsync) and each resolves only after
- * that commit. A record is removed only after its sink acknowledged it or it was written to backup.
+ * The stream outbox on one SQLite file in WAL mode with `synchronous=FULL` (its table and every
+ * statement on it live here). Concurrent appends are group-committed in one transaction (one fsync)
+ * and each resolves only after that commit.
  */
-export class Outbox {
+export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly readAfter: Database.Statement;
@@ -41,8 +31,7 @@ export class Outbox {
   private flushScheduled = false;
   private storedBytes: number;
   private closed = false;
-  /** Called after each commit, per stream, with what was appended. */
-  onAppended: (stream: string, appended: Appended) => void = () => undefined;
+  private appendedListener: (stream: string, appended: OutboxAppended) => void = () => undefined;
 
   constructor(path: string, private readonly maxBytes: number, private readonly clock: Clock) {
     this.db = openSqliteFile(path, { synchronous: 'FULL' });
@@ -58,13 +47,17 @@ export class Outbox {
     this.storedBytes = Number((this.db.prepare('select coalesce(sum(bytes), 0) as b from records').get() as { b: number }).b);
   }
 
+  onAppended(listener: (stream: string, appended: OutboxAppended) => void): void {
+    this.appendedListener = listener;
+  }
+
   /** Bytes held (committed and being committed), for the size cap. */
   get bytes(): number {
     return this.storedBytes + this.pendingBytes;
   }
 
   /** Appends records durably; refuses (`stream.unavailable`) when the outbox would pass its size cap. */
-  append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean } = {}): Promise<Result<Appended>> {
+  append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean } = {}): Promise<Result<OutboxAppended>> {
     if (this.closed) return Promise.resolve(err(new VigilError('stream.unavailable', 'the stream outbox is closed (Vigil is stopping)')));
     let bytes = 0;
     for (const record of records) bytes += record.byteLength;
@@ -90,7 +83,7 @@ export class Outbox {
     this.pending = [];
     if (batch.length === 0) return;
     const arrival = this.clock.now();
-    const results: Appended[] = [];
+    const results: OutboxAppended[] = [];
     try {
       this.db.transaction(() => {
         for (const item of batch) {
@@ -110,17 +103,17 @@ export class Outbox {
       return;
     }
     batch.forEach((item, index) => {
-      const appended = results[index] as Appended;
+      const appended = results[index] as OutboxAppended;
       this.pendingBytes -= item.bytes;
       this.storedBytes += item.bytes;
-      this.onAppended(item.stream, appended);
+      this.appendedListener(item.stream, appended);
       item.resolve(ok(appended));
     });
   }
 
   /** Up to `maxRecords` records after `afterSeq`, stopping once `maxBytes` are gathered (at least one record). */
-  read(stream: string, afterSeq: number, maxBytes: number, maxRecords = 100_000): OutboxRecord[] {
-    const out: OutboxRecord[] = [];
+  read(stream: string, afterSeq: number, maxBytes: number, maxRecords = 100_000): SqliteOutboxRecord[] {
+    const out: SqliteOutboxRecord[] = [];
     let bytes = 0;
     for (const row of this.readAfter.iterate(stream, afterSeq, maxRecords) as IterableIterator<{ seq: number; data: Buffer; arrival: number; pretransformed: number }>) {
       if (out.length > 0 && bytes + row.data.length > maxBytes) break;
@@ -135,7 +128,7 @@ export class Outbox {
   remove(stream: string, records: readonly OutboxRecord[]): void {
     if (records.length === 0) return;
     let bytes = 0;
-    for (const record of records) bytes += record.data.length;
+    for (const record of records) bytes += record.data.byteLength;
     const first = records[0] as OutboxRecord;
     const last = records[records.length - 1] as OutboxRecord;
     this.removeRange.run(stream, first.seq, last.seq);
