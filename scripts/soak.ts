@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const rateSeen = accepted / (options.minutes * 60);
     log(
       `${options.minutes} min, ${options.devices} devices: published ${published}, accepted ${accepted} (${rateSeen.toFixed(0)}/s), rejected ${rejected}; ` +
-        `indexed ${indexed} → ${accepted - indexed} lost; RSS after warm-up ${base.toFixed(0)} MB, min ${min.toFixed(0)}, max ${max.toFixed(0)}, last under load ${(after[after.length - 1]?.rss ?? NaN).toFixed(0)}, after the run ${rssNow.toFixed(0)} (largest drift ${(100 * drift).toFixed(1)} %)`,
+        `indexed ${indexed} → ${Math.max(0, accepted - indexed)} lost; RSS after warm-up ${base.toFixed(0)} MB, min ${min.toFixed(0)}, max ${max.toFixed(0)}, last under load ${(after[after.length - 1]?.rss ?? NaN).toFixed(0)}, after the run ${rssNow.toFixed(0)} (largest drift ${(100 * drift).toFixed(1)} %)`,
     );
     const failures: string[] = [];
     if (!(accepted > 0)) failures.push('no report was accepted');

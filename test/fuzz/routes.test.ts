@@ -82,7 +82,7 @@ function urlOf(c: RouteCase): URL {
   return url;
 }
 
-/** A clear rejection: Vigil `{code, message}`, AWS `{message}` (rest-json) or `{__type, message}`. */
+/** A clear rejection: Vigil `{code, message}`, AWS `{message}` (rest-json) or `{__type, message}`, Splunk REST `{messages: [{type, text}]}`. */
 function judge(status: number, text: string): CaseResult {
   if (status >= 500) return { outcome: String(status), problem: { kind: '5xx', detail: `${status} ${text.slice(0, 300)}` } };
   if (status < 400) return { outcome: String(status) };
@@ -92,7 +92,8 @@ function judge(status: number, text: string): CaseResult {
   } catch {
     return { outcome: String(status), problem: { kind: 'unclear', detail: `${status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}` } };
   }
-  const message = body['message'];
+  const splunk = Array.isArray(body['messages']) ? (body['messages'] as Array<{ text?: unknown }>)[0]?.text : undefined;
+  const message = body['message'] ?? splunk;
   if (typeof message !== 'string' || message.trim() === '') return { outcome: String(status), problem: { kind: 'unclear', detail: `${status} ${text.slice(0, 200)}` } };
   return { outcome: String(status) };
 }
