@@ -1,7 +1,7 @@
 /**
  * The analyst workload: a fleet-security corpus (Device Defender metrics, broker and auth logs,
- * audit findings) and 100 searches of the kinds SOC analysts run over it — stats/eval/where/rex/
- * lookup mixes, 25 shapes with 4 parameter sets each. `npm run bench -- analyst` times them over
+ * audit findings) and 108 searches of the kinds SOC analysts run over it — stats/eval/where/rex/
+ * lookup / join / transaction mixes, 27 shapes with 4 parameter sets each. `npm run bench -- analyst` times them over
  * 1 M events; `test/spl/analyst-queries.test.ts` runs every one over a small corpus.
  */
 import type { SiemEvent } from '../../src/model/index.js';
@@ -83,7 +83,7 @@ export interface AnalystQuery {
 
 const DD = 'index=aws_hfb sourcetype=aws-iot-device-defender';
 
-/** 25 shapes x 4 parameter sets = 100 searches. */
+/** 27 shapes x 4 parameter sets = 108 searches (join and transaction added to the first 100). */
 export function analystQueries(): AnalystQuery[] {
   const metrics = ['aws:all-bytes-out', 'aws:all-packets-out', 'aws:num-connects', 'aws:num-authorization-failures'];
   const things = [thingName(3), thingName(7), thingName(44), thingName(150)];
@@ -113,6 +113,8 @@ export function analystQueries(): AnalystQuery[] {
     ['session span per client', (i) => `index=iot event=connect clientId=${['thing-0*', 'thing-1*', '*', 'thing-19*'][i]} | stats earliest(_time) as first latest(_time) as last count by clientId | eval span_h=round((last - first) / 3600, 1) | sort - span_h | head 10`],
     ['subsearch: critical things denied', (i) => `index=iot event=${['publish_denied', 'connect', 'disconnect', 'publish'][i]} [ search index=aws_audit severity=CRITICAL | rename resource.thing AS clientId | dedup clientId | head 20 | fields clientId ] | stats count by clientId`],
     ['external sources', (i) => `index=iot sourcetype=vigil:broker | where match(src, "^${['203\\\\.', '10\\\\.0\\\\.', '10\\\\.3\\\\.', '203\\\\.0\\\\.113\\\\.1'][i]}") | stats count by clientId src | sort - count | head 20`],
+    ['join auth failures with connects', (i) => `index=iot sourcetype=vigil:auth code=${['CERT_REVOKED', 'UNKNOWN_CA', 'POLICY_DENIED', 'CERT_EXPIRED'][i]} | stats count as failures by clientId | join clientId [search index=iot sourcetype=vigil:broker event=connect | stats count as connects by clientId] | sort - failures, clientId | head 20`],
+    ['transaction sessions per client', (i) => `index=iot sourcetype=vigil:broker clientId=${['thing-00*', 'thing-01*', 'thing-1*', 'thing-15*'][i]} | transaction clientId maxpause=${['30m', '1h', '2h', '4h'][i]} | stats count as sessions avg(duration) as avg_s max(eventcount) as max_events`],
   ];
   const queries: AnalystQuery[] = [];
   for (const [family, make] of shapes) for (let i = 0; i < 4; i++) queries.push({ family, query: make(i) });

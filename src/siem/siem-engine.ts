@@ -8,7 +8,8 @@ import { EventStore } from './events/event-store.js';
 import { createHecServer, type HecServer } from './hec/hec-server.js';
 import type { hecConfigSchema, siemConfigSchema } from './hec/config.js';
 import { compileSpl, explain } from './spl/compile.js';
-import { runSearch, type SearchRequest, type SearchResult } from './spl/execute.js';
+import { runSearch, type SearchDeps, type SearchRequest, type SearchResult } from './spl/execute.js';
+import { DEFAULT_LIMITS, checkQueryText } from './spl/limits.js';
 import { SPL_MACROS } from './spl/relation.js';
 import { LookupStore } from './lookups/index.js';
 
@@ -53,6 +54,7 @@ export class SiemEngine {
   static async open(deps: SiemDeps): Promise<SiemEngine> {
     for (const name of await EventStore.migrate(deps.events)) deps.telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
     for (const macro of SPL_MACROS) await deps.events.connection.run(macro);
+    await deps.events.connection.run(`SET memory_limit = '${deps.config.search.max_memory_bytes}B'`);
     const store = await EventStore.open(deps.events, deps.clock);
     const engine = new SiemEngine(deps, store);
     engine.indexNames = new Set((await deps.indexes.list()).map((i) => i.name));
@@ -60,7 +62,7 @@ export class SiemEngine {
   }
 
   search(request: SearchRequest): Promise<SearchResult> {
-    return runSearch({ db: this.deps.events, clock: this.deps.clock, timer: this.deps.timer, maxRows: this.deps.config.max_result_rows, timeoutMs: this.deps.config.search_timeout_secs * 1000 }, request).then(
+    return runSearch(this.searchDeps(), request).then(
       (result) => {
         this.deps.telemetry.count('siem_search', { status: 'ok' });
         return result;
@@ -74,7 +76,21 @@ export class SiemEngine {
 
   /** Every compiler stage of a query, as text (`vigil search --explain`). */
   explain(query: string, earliest?: string, latest?: string): string {
+    const limits = this.searchDeps().limits ?? DEFAULT_LIMITS;
+    checkQueryText(query, limits);
     return explain(compileSpl(query, { nowMs: this.deps.clock.now(), earliest, latest, maxRows: this.deps.config.max_result_rows }));
+  }
+
+  private searchDeps(): SearchDeps {
+    const budget = this.deps.config.search;
+    return {
+      db: this.deps.events,
+      clock: this.deps.clock,
+      timer: this.deps.timer,
+      maxRows: this.deps.config.max_result_rows,
+      timeoutMs: Math.min(this.deps.config.search_timeout_secs, budget.max_secs) * 1000,
+      limits: { maxQueryBytes: budget.max_query_bytes, maxDepth: budget.max_depth, maxTerms: budget.max_terms },
+    };
   }
 
   indexExists(name: string): boolean {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
@@ -110,6 +110,39 @@ describe('/services/search/jobs/export and /services/search/v2/jobs/export', () 
   it('output_mode=raw: one _raw per line, newest first', async () => {
     const reply = await call('POST', '/services/search/jobs/export', { form: { search: 'search index=main sourcetype=syslog sshd', output_mode: 'raw' } });
     expect(reply.text).toBe('2026-01-01T01:00:05Z sshd: Accepted password for ann\n2026-01-01T01:00:00Z sshd: Failed password for root\n');
+  });
+
+  it('many searches over one keep-alive connection leave no listener behind on it (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const body = new URLSearchParams({ search: 'search index=main sourcetype=syslog | stats count', output_mode: 'csv' }).toString();
+    const ports = new Set<number>();
+    try {
+      for (let i = 0; i < 15; i++) {
+        const reply = await new Promise<{ status: number; text: string; port: number }>((resolve, reject) => {
+          const req = httpRequest(`${api}/services/search/jobs/export`, { method: 'POST', agent, headers: { authorization: `Bearer ${vigil.adminToken}`, 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text, port: req.socket?.localPort ?? 0 }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        expect(reply).toMatchObject({ status: 200, text: 'count\n2\n' });
+        ports.add(reply.port);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+      agent.destroy();
+    }
+    expect(ports.size).toBe(1);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   it('an SPL error is 400 FATAL "Error in \'search\' command:" with the caret', async () => {
@@ -238,9 +271,10 @@ describe('POST /api/v1/search', () => {
     expect(explained.json()).toMatchObject({ code: 'spl.unknown_function' });
   });
 
-  it('is time-bounded: timeoutSecs cancels the search with siem.search_timeout (504)', async () => {
+  it('is time-bounded: timeoutSecs stops the search with siem.search_timeout (422), saying no complete results were available', async () => {
     const reply = await call('POST', '/api/v1/search', { json: { query: ENDLESS, timeoutSecs: 1 } });
-    expect(reply.status).toBe(504);
+    expect(reply.status).toBe(422);
+    expect(reply.json().message).toMatch(/budget of 1 s[\s\S]*no complete results/);
     expect(reply.json()).toMatchObject({ code: 'siem.search_timeout' });
   });
 

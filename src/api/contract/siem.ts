@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { contract, IsoTime, List, NoBody, vigilErrors } from './common.js';
+import { contract, IsoTime, List, NoBody, VigilErrorBody, vigilErrors } from './common.js';
 
 /** A result row: field → value, or values for a multivalue field. */
 export const ResultRow = Type.Record(Type.String(), Type.Union([Type.String(), List(Type.String())]));
@@ -17,6 +17,22 @@ export const SearchBody = Type.Object(
     timeoutSecs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     explain: Type.Optional(Type.Boolean()),
     id: Type.Optional(Type.String({ maxLength: 128 })),
+    summary: Type.Optional(Type.Boolean({ description: 'Also return `fields`: every field of the results with its count, distinct count and top values (the console field sidebar), and `total`.' })),
+    summaryValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Top values per field in the summary (default 10).' })),
+  },
+  { additionalProperties: false },
+);
+/** One field of a result: how many results have it, how many distinct values, numeric statistics, the most frequent values. */
+export const FieldSummary = Type.Object(
+  {
+    name: Type.String(),
+    count: Type.Integer(),
+    distinctCount: Type.Integer(),
+    numericCount: Type.Integer(),
+    min: Type.Union([Type.Number(), Type.Null()]),
+    max: Type.Union([Type.Number(), Type.Null()]),
+    mean: Type.Union([Type.Number(), Type.Null()]),
+    values: List(Type.Object({ value: Type.String(), count: Type.Integer() }, { additionalProperties: false }), { description: 'most frequent first' }),
   },
   { additionalProperties: false },
 );
@@ -29,15 +45,22 @@ export const SearchView = Type.Object(
     latest: Type.Union([IsoTime, Type.Null()]),
     series: Type.Union([SeriesView, Type.Null()]),
     messages: List(SearchMessage, { description: 'how the search ran, e.g. a subsearch cut at maxout' }),
+    fields: Type.Optional(List(FieldSummary, { description: 'with summary: true, every field of the results counted over all of them' })),
+    total: Type.Optional(Type.Integer({ description: 'with summary: true, how many results the search has' })),
   },
   { additionalProperties: false },
 );
 export const ExplainView = Type.Object({ explain: Type.String() }, { additionalProperties: false });
-/** A search error: SPL errors (400) carry the span and a caret rendering; cancelled is 409, timed out 504. */
+/**
+ * A search error: SPL errors and budgets checked before running (400) carry the span and a caret
+ * rendering; cancelled is 409; over the time or memory budget 422.
+ */
 export const SearchError = Type.Object(
   { code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String()), span: Type.Optional(Type.Object({ offset: Type.Integer(), length: Type.Integer() }, { additionalProperties: false })), caret: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+/** An internal failure of a search: the request id names the one log line (with the query) that describes it. */
+export const SearchInternalError = Type.Object({ code: Type.Literal('internal.error'), message: Type.String(), requestId: Type.String() }, { additionalProperties: false });
 
 /** The HEC token creation body; `vigil apply`'s hec_tokens kind extends it. */
 export const HecTokenBody = Type.Object(
@@ -78,7 +101,7 @@ const LookupName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 10
 
 /** `/api/v1/search`, `/api/v1/hec/tokens`, `/api/v1/indexes`, `/api/v1/lookups`. */
 export const siemContract = contract({
-  search: { body: SearchBody, response: { 200: Type.Union([SearchView, ExplainView]), 400: SearchError, 409: SearchError, 504: SearchError, ...vigilErrors } },
+  search: { body: SearchBody, response: { 200: Type.Union([SearchView, ExplainView]), 400: SearchError, 409: SearchError, 422: SearchError, 500: Type.Union([SearchInternalError, VigilErrorBody]), ...vigilErrors } },
   cancelSearch: { params: Type.Object({ id: Type.String() }), response: { 204: NoBody, ...vigilErrors } },
   createToken: { body: HecTokenBody, response: { 201: HecTokenView, ...vigilErrors } },
   listTokens: { response: { 200: Type.Object({ tokens: List(HecTokenView) }, { additionalProperties: false }), ...vigilErrors } },
@@ -103,6 +126,7 @@ export type ExplainView = Static<typeof ExplainView>;
 export type SearchBody = Static<typeof SearchBody>;
 export type SearchView = Static<typeof SearchView>;
 export type SearchError = Static<typeof SearchError>;
+export type FieldSummary = Static<typeof FieldSummary>;
 export type HecTokenBody = Static<typeof HecTokenBody>;
 export type HecTokenView = Static<typeof HecTokenView>;
 export type IndexView = Static<typeof IndexView>;

@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError } from '../../core/index.js';
-import { formatSplError, type SearchResult } from '../../siem/index.js';
-import { siemContract as c, type SearchError } from '../contract/index.js';
+import { formatSplError, type SearchRequest, type SearchResult } from '../../siem/index.js';
+import { siemContract as c, type FieldSummary, type SearchError } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
-import { mapErrorCode } from '../errors.js';
 import { typed } from '../route-app.js';
 
 /** Column-oriented form of a table result, ready for plotting (x = first column). */
@@ -26,14 +25,37 @@ export function seriesOf(result: SearchResult): { x: string; xValues: Array<stri
   return { x, xValues, series: series.filter((s) => s.values.some((v) => v !== null)) };
 }
 
+/** The HTTP status of a search failure the user can act on; undefined for an internal error. */
+export function searchErrorStatus(error: unknown): number | undefined {
+  if (!(error instanceof VigilError)) return undefined;
+  if (error.code.startsWith('spl.')) return 400;
+  if (error.code === 'siem.search_cancelled') return 409;
+  if (error.code === 'siem.search_timeout' || error.code === 'siem.search_out_of_memory') return 422;
+  return undefined;
+}
+
 /**
- * Search errors keep their span: SPL errors (400) also carry a caret rendering of the query; a
- * cancelled search answers 409, a timed-out one 504. Anything else goes to the error mapper.
+ * Logs a search that failed inside Vigil (not the query's fault) once, with the query and the
+ * request id; the reply names the request id so the log line can be found.
  */
-function searchError(reply: FastifyReply, query: string, error: unknown): FastifyReply {
-  if (!(error instanceof VigilError)) throw error;
-  if (!error.code.startsWith('spl.') && error.code !== 'siem.search_cancelled' && error.code !== 'siem.search_timeout') throw error;
-  const status = mapErrorCode(error.code).status;
+export function logSearchFailure(deps: Pick<ApiDeps, 'telemetry'>, request: FastifyRequest, query: string, error: unknown): string {
+  const code = error instanceof VigilError ? error.code : 'internal.error';
+  deps.telemetry.emit('component_error', { component: 'siem', code, stage: 'search' }, { requestId: request.id, query, err: error });
+  return request.id;
+}
+
+/**
+ * Search errors keep their own codes: SPL errors (400) carry the span and a caret rendering of the
+ * query; a cancelled search answers 409; a search over its time or memory budget 422. Anything
+ * else is an internal error: logged with the query and request id, answered 500 naming the id.
+ */
+function searchError(deps: Pick<ApiDeps, 'telemetry'>, request: FastifyRequest, reply: FastifyReply, query: string, error: unknown): FastifyReply {
+  const status = searchErrorStatus(error);
+  if (status === undefined || !(error instanceof VigilError)) {
+    if (error instanceof VigilError && error.code === 'siem.unavailable') throw error;
+    const id = logSearchFailure(deps, request, query, error);
+    return reply.status(500).type('application/json').send({ code: 'internal.error', message: `internal error while running the search; the server log has it under request id ${id}`, requestId: id });
+  }
   const body: SearchError = {
     code: error.code,
     message: error.message,
@@ -44,8 +66,34 @@ function searchError(reply: FastifyReply, query: string, error: unknown): Fastif
   return reply.status(status).type('application/json').send(body);
 }
 
+/**
+ * The field sidebar's data: the search again with `| fieldsummary` (every field, extracted ones
+ * too, counted over all results, not only the rows returned), and how many results there are.
+ */
+async function fieldsSummary(siem: ApiDeps['siem'], query: string, maxvals: number, maxRows: number | undefined, result: SearchResult, common: Omit<SearchRequest, 'query'>): Promise<{ fields: FieldSummary[]; total: number }> {
+  const summary = await siem.search({ query: `${query} | fieldsummary maxvals=${maxvals}`, ...common });
+  const num = (v: unknown): number | null => (v === undefined || Array.isArray(v) ? null : Number(v));
+  const fields = summary.rows.map((row) => ({
+    name: String(row['field']),
+    count: Number(row['count']),
+    distinctCount: Number(row['distinct_count']),
+    numericCount: Number(row['numeric_count']),
+    min: num(row['min']),
+    max: num(row['max']),
+    mean: num(row['mean']),
+    values: JSON.parse(String(row['values'] ?? '[]')) as Array<{ value: string; count: number }>,
+  }));
+  // A table shorter than the row cap is complete; events (or a cut table) are counted.
+  let total = result.rows.length;
+  if (!result.transforming || result.rows.length >= (maxRows ?? 50_000)) {
+    const counted = await siem.search({ query: `${query} | stats count`, ...common });
+    total = Number(counted.rows[0]?.['count'] ?? total);
+  }
+  return { fields, total };
+}
+
 /** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
-export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem'>): void {
+export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem' | 'telemetry'>): void {
   const app = typed(fastify);
   const running = new Map<string, AbortController>();
   app.post(
@@ -64,7 +112,7 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
         try {
           return { explain: siem.explain(body.query, body.earliest, body.latest) };
         } catch (error) {
-          return searchError(reply, body.query, error);
+          return searchError(deps, request, reply, body.query, error);
         }
       }
       const controller = new AbortController();
@@ -74,8 +122,11 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
       };
       request.raw.socket.once('close', onClose);
       try {
-        const result = await siem.search({ query: body.query, earliest: body.earliest, latest: body.latest, maxRows: body.maxRows, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) });
+        const common = { earliest: body.earliest, latest: body.latest, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) };
+        const result = await siem.search({ query: body.query, maxRows: body.maxRows, ...common });
+        const summary = body.summary === true ? await fieldsSummary(siem, body.query, body.summaryValues ?? 10, body.maxRows, result, common) : undefined;
         return {
+          ...(summary === undefined ? {} : summary),
           columns: result.columns,
           rows: result.rows,
           transforming: result.transforming,
@@ -85,7 +136,7 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
           messages: result.messages,
         };
       } catch (error) {
-        return searchError(reply, body.query, error);
+        return searchError(deps, request, reply, body.query, error);
       } finally {
         request.raw.socket.off('close', onClose);
         if (body.id !== undefined) running.delete(body.id);

@@ -3,6 +3,7 @@ import { VigilError, constantTimeEqual, newSecret } from '../../core/index.js';
 import { formatSplError, type ResultRow, type SearchResult } from '../../siem/index.js';
 import { splunkContract as c, type SplunkResults } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
+import { logSearchFailure, searchErrorStatus } from './search-native.js';
 
 interface Job {
   readonly sid: string;
@@ -27,16 +28,26 @@ function params(request: FastifyRequest): URLSearchParams {
   return out;
 }
 
-/** A Splunk search string must start with `search ` or `|`; a bare one gets `search ` (lenient, spec C.8). */
+/**
+ * A Splunk search string must start with `search ` or `|`; a bare one gets `search ` (lenient, spec
+ * C.8). A leading `|` stays: it starts a generating command (`| inputlookup users`).
+ */
 function splStatement(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.startsWith('|') ? trimmed.slice(1) : trimmed;
+  return text.trim();
 }
 
-function fatal(reply: FastifyReply, query: string, error: unknown): FastifyReply {
-  const e = error instanceof VigilError ? error : new VigilError('siem.search_failed', String(error));
-  const text = e.code.startsWith('spl.') ? `Error in 'search' command: ${formatSplError(query, e)}` : e.message;
-  return reply.status(400).type('application/json').send({ messages: [{ type: 'FATAL', text }] });
+/** The FATAL message text of a failed search; an internal failure is logged once and the text names the request id. */
+function failureText(deps: ApiDeps, request: FastifyRequest, query: string, error: unknown): string {
+  if (searchErrorStatus(error) === undefined) {
+    const id = logSearchFailure(deps, request, query, error);
+    return `internal error while running the search; the server log has it under request id ${id}`;
+  }
+  const e = error as VigilError;
+  return e.code.startsWith('spl.') ? `Error in 'search' command: ${formatSplError(query, e)}` : e.message;
+}
+
+function fatal(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, query: string, error: unknown): FastifyReply {
+  return reply.status(400).type('application/json').send({ messages: [{ type: 'FATAL', text: failureText(deps, request, query, error) }] });
 }
 
 function fieldsOf(result: SearchResult): Array<{ name: string }> {
@@ -114,17 +125,17 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!guard(request, reply)) return reply;
     const p = params(request);
     const query = splStatement(p.get('search') ?? '');
-    if (query === '') return fatal(reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
+    if (query === '') return fatal(deps, request, reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
     const controller = new AbortController();
-    // Keep-alive sockets carry many searches: the listener must go with its search, not pile up.
     const onClose = (): void => controller.abort();
     request.raw.socket.once('close', onClose);
     let result: SearchResult;
     try {
       result = await deps.siem.search({ query, earliest: p.get('earliest_time') ?? undefined, latest: p.get('latest_time') ?? undefined, signal: controller.signal, ...(p.get('count') === null ? {} : { maxRows: Number(p.get('count')) || undefined }) });
     } catch (error) {
-      return fatal(reply, query, error);
+      return fatal(deps, request, reply, query, error);
     } finally {
+      // A keep-alive connection carries many searches: one listener per search would pile up.
       request.raw.socket.off('close', onClose);
     }
     const rendered = renderExport(result, p.get('output_mode') ?? 'xml');
@@ -135,7 +146,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     app.post(path, { config: SPLUNK, schema: { tags, summary: 'Run a search and stream its results', ...c.export } }, exportHandler);
   }
 
-  const startJob = (query: string, p: URLSearchParams): Job => {
+  const startJob = (request: FastifyRequest, query: string, p: URLSearchParams): Job => {
     const sid = p.get('id') ?? `${(deps.clock.now() / 1000).toFixed(3)}.${++counter}`;
     const job: Job = { sid, search: query, createdAt: deps.clock.now(), state: 'RUNNING', controller: new AbortController() };
     jobs.set(sid, job);
@@ -148,7 +159,7 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
           job.state = 'DONE';
         },
         (error: unknown) => {
-          job.error = error instanceof VigilError && error.code.startsWith('spl.') ? formatSplError(query, error) : error instanceof Error ? error.message : String(error);
+          job.error = error instanceof VigilError && error.code.startsWith('spl.') ? formatSplError(query, error) : failureText(deps, request, query, error);
           job.state = 'FAILED';
         },
       );
@@ -160,9 +171,9 @@ export function searchSplunkRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!guard(request, reply)) return reply;
     const p = params(request);
     const query = splStatement(p.get('search') ?? '');
-    if (query === '') return fatal(reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
+    if (query === '') return fatal(deps, request, reply, query, new VigilError('spl.missing_search', 'the search parameter is required'));
     const mode = p.get('exec_mode') ?? 'normal';
-    const job = startJob(query, p);
+    const job = startJob(request, query, p);
     if (mode === 'oneshot' || mode === 'blocking') await (job as { done?: Promise<void> }).done;
     if (mode === 'oneshot') {
       jobs.delete(job.sid);

@@ -99,6 +99,9 @@ export function parseLookupCsv(text: string, limits: LookupLimits = LOOKUP_LIMIT
     const where = `line ${header.line}, column ${index + 1}`;
     if (name === '') return invalid(`${where}: the header has an empty column name`, 'name every column in the first line');
     if (name.startsWith('__')) return invalid(`${where}: column name "${name}" starts with __, which is reserved`, 'rename the column');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u001f\u007f]/.exec(name);
+    if (control !== null) return invalid(`${where}: column name contains a control character (U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}${control[0] === '\u0000' ? ', a NUL byte' : ''})`, 'column names are printable text; remove the character from the header line');
     if (name.length > COLUMN_NAME_MAX) return invalid(`${where}: column name is longer than ${COLUMN_NAME_MAX} characters`);
     if (seen.has(name)) return invalid(`${where}: column "${name}" appears twice in the header`, 'column names must be unique');
     seen.add(name);

@@ -13,7 +13,9 @@ export function compare(left: Typed, op: string, right: Typed, leftNumLit = fals
     return `(len(list_filter(${asList(list)}, x -> ${inner})) > 0)`;
   }
   if (left.kind === 'null' || right.kind === 'null') return 'CAST(NULL AS BOOLEAN)';
-  if (left.kind === 'bool' || right.kind === 'bool') return `(${left.kind === 'bool' ? left.sql : asStr(left)} ${op === '!=' ? '<>' : op} ${right.kind === 'bool' ? right.sql : asStr(right)})`;
+  // A boolean compares with a boolean as one; with anything else as its text (true/false).
+  if (left.kind === 'bool' && right.kind === 'bool') return `(${left.sql} ${op === '!=' ? '<>' : op} ${right.sql})`;
+  if (left.kind === 'bool' || right.kind === 'bool') return `(${asStr(left)} ${op === '!=' ? '<>' : op} ${asStr(right)})`;
   const sqlOp = op === '!=' ? '<>' : op;
   if ((left.kind === 'num' || leftNumLit) && (right.kind === 'num' || rightNumLit)) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;
   if (left.kind === 'num' || leftNumLit) return `(${asNum(left)} ${sqlOp} ${asNum(right)})`;

@@ -1,6 +1,6 @@
 import { VigilError } from '../../core/index.js';
 import type { EvalExpr } from './ast.js';
-import { asList, asNum, asStr, type EvalScope, type Typed } from './relation.js';
+import { asList, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
 
 /** One eval function: its arity and how a call compiles to SQL. */
 export interface EvalFunction {
@@ -55,6 +55,19 @@ export function literalNumber(expr: EvalExpr | undefined, what: string, call: Ca
 /** A string literal argument (`"12"`) is a string even when it looks numeric; field values are not. */
 export function isStringLiteral(expr: EvalExpr): boolean {
   return expr.kind === 'str';
+}
+
+/**
+ * SQL using a regular expression argument: a literal pattern is noted for the executor's RE2 check
+ * (an invalid one is a 400 pointing at the call); a pattern computed per row that RE2 rejects
+ * gives null for that row.
+ */
+export function userRegex(scope: EvalScope, pattern: EvalExpr, call: Call, sql: (pattern: string) => string): string {
+  if (pattern.kind === 'str') {
+    scope.rel.regexes.push({ pattern: pattern.value, span: call.span });
+    return sql(quoteString(pattern.value));
+  }
+  return `try(${sql(asStr(arg(pattern, scope)))})`;
 }
 
 export function invalid(call: Call, message: string, hint?: string): VigilError {

@@ -48,7 +48,7 @@ function tostring(args: readonly EvalExpr[], s: EvalScope, call: Extract<EvalExp
   }
   const f = literalString(format, 'a format ("hex", "commas" or "duration")', call);
   const n = asNum(v);
-  const int = `CAST(trunc(${n}) AS BIGINT)`;
+  const int = `TRY_CAST(trunc(${n}) AS BIGINT)`;
   switch (f) {
     case 'hex':
       return { sql: `printf('0x%X', ${int})`, kind: 'str' };
@@ -66,7 +66,7 @@ function tostring(args: readonly EvalExpr[], s: EvalScope, call: Extract<EvalExp
 
 /** Math and conversion functions (spec C.5). Invalid domains (sqrt(-1), log(0)) give null. */
 export const MATH_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
-  round: fixed(1, 2, ([x, d], s) => ({ sql: `round(${asNum(c(x as EvalExpr, s))}, ${d === undefined ? 0 : `CAST(${asNum(c(d, s))} AS INTEGER)`})`, kind: 'num' })),
+  round: fixed(1, 2, ([x, d], s) => ({ sql: `round(${asNum(c(x as EvalExpr, s))}, ${d === undefined ? 0 : `TRY_CAST(${asNum(c(d, s))} AS INTEGER)`})`, kind: 'num' })),
   floor: unary((n) => `floor(${n})`),
   ceil: unary((n) => `ceil(${n})`),
   ceiling: unary((n) => `ceil(${n})`),

@@ -1,7 +1,7 @@
 import { VigilError } from '../../core/index.js';
 import type { EvalExpr } from './ast.js';
-import { arg as c, fixed, invalid, type Call, type EvalFunction, type LambdaScope } from './eval-function.js';
-import { asBool, asList, asNum, asStr, type EvalScope, type Typed } from './relation.js';
+import { arg as c, fixed, invalid, type Call, type EvalFunction, type LambdaScope, userRegex } from './eval-function.js';
+import { asBool, asList, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
 
 /** Largest list `mvrange` builds; larger ranges give null rather than exhausting memory. */
 const MVRANGE_MAX = 100_000;
@@ -55,13 +55,19 @@ export const MV_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   mvindex: fixed(2, 3, ([x, start, end], s) => {
     const list = asList(c(x as EvalExpr, s));
     const oneBased = (e: EvalExpr): string => {
-      const n = `CAST(trunc(${asNum(c(e, s))}) AS BIGINT)`;
+      const n = `TRY_CAST(trunc(${asNum(c(e, s))}) AS BIGINT)`;
       return `CASE WHEN ${n} >= 0 THEN ${n} + 1 ELSE len(${list}) + ${n} + 1 END`;
     };
     if (end === undefined) return { sql: `list_extract(${list}, ${oneBased(start as EvalExpr)})`, kind: 'str' };
     return { sql: `nullif(list_slice(${list}, ${oneBased(start as EvalExpr)}, ${oneBased(end)}), [])`, kind: 'mv' };
   }),
-  mvjoin: fixed(2, 2, ([x, d], s) => ({ sql: `nullif(array_to_string(${asList(c(x as EvalExpr, s))}, ${asStr(c(d as EvalExpr, s))}), '')`, kind: 'str' })),
+  // A literal delimiter joins in one step; one computed per row folds the list.
+  mvjoin: fixed(2, 2, ([x, d], s) => {
+    const list = asList(c(x as EvalExpr, s));
+    if (d?.kind === 'str') return { sql: `nullif(array_to_string(${list}, ${quoteString(d.value)}), '')`, kind: 'str' };
+    const delim = asStr(c(d as EvalExpr, s));
+    return { sql: `(CASE WHEN len(${list}) > 0 THEN nullif(list_reduce(list_transform(${list}, v -> coalesce(v, '')), (a, b) -> a || coalesce(${delim}, '') || b), '') END)`, kind: 'str' };
+  }),
   mvappend: fixed(1, Infinity, (args, s) => ({ sql: `nullif(list_filter(flatten([${args.map((a) => `coalesce(${asList(c(a, s))}, [])`).join(', ')}]), v -> v IS NOT NULL), [])`, kind: 'mv' })),
   // Keeps the first occurrence of each value, in order.
   mvdedup: fixed(1, 1, ([x], s) => {
@@ -95,17 +101,16 @@ export const MV_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
     return { sql: `nullif(list_transform(range(1, least(len(${left}), len(${right})) + 1), i -> ${left}[i] || ${delim} || ${right}[i]), [])`, kind: 'mv' };
   }),
   // 0-based index of the first value matching the regex; null when none does.
-  mvfind: fixed(2, 2, ([x, re], s) => {
+  mvfind: fixed(2, 2, ([x, re], s, call) => {
     const list = asList(c(x as EvalExpr, s));
-    const pattern = asStr(c(re as EvalExpr, s));
-    return { sql: `CAST(nullif(list_position(list_transform(${list}, v -> coalesce(regexp_matches(v, ${pattern}), false)), true), 0) - 1 AS DOUBLE)`, kind: 'num' };
+    return { sql: userRegex(s, re as EvalExpr, call, (pattern) => `CAST(nullif(list_position(list_transform(${list}, v -> coalesce(regexp_matches(v, ${pattern}), false)), true), 0) - 1 AS DOUBLE)`), kind: 'num' };
   }),
   // mvrange(start, end[, step]): start, start+step, … below end.
   mvrange: fixed(2, 3, ([from, to, step], s, call) => {
     if (step?.kind === 'str' && !/^-?\d+$/.test(step.value)) throw invalid(call, `mvrange() step must be a number, not "${step.value}"`);
-    const a = `CAST(trunc(${asNum(c(from as EvalExpr, s))}) AS BIGINT)`;
-    const b = `CAST(trunc(${asNum(c(to as EvalExpr, s))}) AS BIGINT)`;
-    const st = step === undefined ? '1' : `CAST(trunc(${asNum(c(step, s))}) AS BIGINT)`;
+    const a = `TRY_CAST(trunc(${asNum(c(from as EvalExpr, s))}) AS BIGINT)`;
+    const b = `TRY_CAST(trunc(${asNum(c(to as EvalExpr, s))}) AS BIGINT)`;
+    const st = step === undefined ? '1' : `TRY_CAST(trunc(${asNum(c(step, s))}) AS BIGINT)`;
     return {
       sql: `(CASE WHEN ${st} <> 0 AND (${b} - ${a}) / ${st} <= ${MVRANGE_MAX} THEN nullif(list_transform(range(${a}, ${b}, ${st}), v -> CAST(v AS VARCHAR)), []) END)`,
       kind: 'mv',

@@ -1,5 +1,5 @@
 import type { EvalExpr } from './ast.js';
-import { arg as c, fixed, invalid, literalString, type Call, type EvalFunction } from './eval-function.js';
+import { arg as c, fixed, invalid, literalString, userRegex, type Call, type EvalFunction } from './eval-function.js';
 import { asNum, asStr, jsonPath, quoteString, type EvalScope, type Typed } from './relation.js';
 
 /** Splunk trims spaces and tabs by default. */
@@ -23,12 +23,14 @@ function printfSql(args: readonly EvalExpr[], s: EvalScope, call: Call): Typed {
   const casted = values.map((v, i) => {
     const kind = conversions[i] as string;
     const value = c(v, s);
-    if (/[diuxXoc]/.test(kind)) return `CAST(trunc(${asNum(value)}) AS BIGINT)`;
+    // %c: a number is a Unicode code point, a string gives its first character.
+    if (kind === 'c') return `coalesce(CASE WHEN ${asNum(value)} BETWEEN 0 AND 1114111 THEN chr(CAST(${asNum(value)} AS INTEGER)) END, substr(${asStr(value)}, 1, 1))`;
+    if (/[diuxXo]/.test(kind)) return `TRY_CAST(trunc(${asNum(value)}) AS BIGINT)`;
     if (/[fFeEgG]/.test(kind)) return asNum(value);
     return asStr(value);
   });
   // %i/%u are C spellings of %d for DuckDB's printf.
-  const normalized = format.replace(/%([-+ 0#]*\d*(?:\.\d+)?)[iu]/g, '%$1d');
+  const normalized = format.replace(/%([-+ 0#]*\d*(?:\.\d+)?)[iu]/g, '%$1d').replace(/%([-+ 0#]*\d*)c/g, '%$1s');
   // printf of a NULL argument is NULL in DuckDB, like Splunk's null propagation.
   return { sql: `printf(${[quoteString(normalized), ...casted].join(', ')})`, kind: 'str' };
 }
@@ -44,13 +46,13 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   // 1-based; a negative start counts from the end; a start of 0 means 1.
   substr: fixed(2, 3, ([x, start, n], s) => {
     const str = asStr(c(x as EvalExpr, s));
-    const st = `CAST(trunc(${asNum(c(start as EvalExpr, s))}) AS BIGINT)`;
+    const st = `TRY_CAST(trunc(${asNum(c(start as EvalExpr, s))}) AS BIGINT)`;
     const from = `CASE WHEN ${st} < 0 THEN greatest(length(${str}) + ${st} + 1, 1) WHEN ${st} = 0 THEN 1 ELSE ${st} END`;
-    return { sql: n === undefined ? `substring(${str}, ${from})` : `substring(${str}, ${from}, greatest(CAST(trunc(${asNum(c(n, s))}) AS BIGINT), 0))`, kind: 'str' };
+    return { sql: n === undefined ? `substring(${str}, ${from})` : `substring(${str}, ${from}, greatest(TRY_CAST(trunc(${asNum(c(n, s))}) AS BIGINT), 0))`, kind: 'str' };
   }),
   // Regex replace-all; `\1` back-references work as in RE2.
-  replace: fixed(3, 3, ([x, re, repl], s) => ({
-    sql: `regexp_replace(${asStr(c(x as EvalExpr, s))}, ${asStr(c(re as EvalExpr, s))}, ${asStr(c(repl as EvalExpr, s))}, 'g')`,
+  replace: fixed(3, 3, ([x, re, repl], s, call) => ({
+    sql: userRegex(s, re as EvalExpr, call, (p) => `regexp_replace(${asStr(c(x as EvalExpr, s))}, ${p}, ${asStr(c(repl as EvalExpr, s))}, 'g')`),
     kind: 'str',
   })),
   printf: fixed(1, Infinity, printfSql),
@@ -71,7 +73,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
     const jps = paths.map((p) => jsonPath(literalString(p, 'a path such as "a.b{0}"', call), 0));
     if (jps.length === 1) {
       const jp = jps[0] as { path: string; multi: boolean };
-      const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : s.rel.jsonString(input, quoteString(jp.path), false);
+      const value = jp.multi ? `CAST(to_json(json_extract(${input}, ${quoteString(jp.path)})) AS VARCHAR)` : s.rel.jsonString(input, quoteString(jp.path));
       return { sql: `CASE WHEN json_valid(${input}) THEN ${value} END`, kind: 'str' };
     }
     const items = jps.map((jp) => `json_extract(${input}, ${quoteString(jp.path)})`);
@@ -81,6 +83,6 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   spath: fixed(2, 2, ([x, p], s, call) => {
     const jp = jsonPath(literalString(p, 'a path', call));
     const input = asStr(c(x as EvalExpr, s));
-    return { sql: `CASE WHEN json_valid(${input}) THEN ${s.rel.jsonString(input, quoteString(jp.path), jp.multi)} END`, kind: jp.multi ? 'mv' : 'str' };
+    return { sql: `CASE WHEN json_valid(${input}) THEN ${s.rel.jsonString(input, quoteString(jp.path))} END`, kind: jp.multi ? 'mv' : 'str' };
   }),
 };

@@ -2,35 +2,40 @@ import { VigilError } from '../../core/index.js';
 import type { EvalExpr } from './ast.js';
 import { arg as c, fixed, literalString, type Call, type EvalFunction } from './eval-function.js';
 import { asNum, asStr, quoteString } from './relation.js';
+import { numberLiteral } from './eval-number.js';
+import { strftimeSql, strptimeSql } from './time-format.js';
 import { normalizeUnit, resolveTimeModifier } from './time-modifiers.js';
 
-/** Splunk's extra conversions → DuckDB's: `%3N` milliseconds, `%6N` microseconds, `%9N` nanoseconds, `%Q` milliseconds. */
-function timeFormat(format: string): string {
-  return format.replace(/%3N/g, '%g').replace(/%6N/g, '%f').replace(/%9N/g, '%n').replace(/%N/g, '%g').replace(/%Q/g, '%g');
-}
 
 /** Time functions (spec C.5): epoch seconds, UTC. */
 export const TIME_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   // The search's start time (fixed for the whole search).
-  now: fixed(0, 0, (_a, s) => ({ sql: String(Math.floor(s.ctx.nowMs / 1000)), kind: 'num' })),
+  now: fixed(0, 0, (_a, s) => ({ sql: numberLiteral(Math.floor(s.ctx.nowMs / 1000)), kind: 'num' })),
   // Wall-clock time when the statement runs.
   time: fixed(0, 0, () => ({ sql: 'epoch(current_timestamp)', kind: 'num' })),
   relative_time: fixed(2, 2, ([t, spec], s, call) => {
     const modifier = literalString(spec, 'a time modifier such as "-1d@d"', call);
     const base = c(t as EvalExpr, s);
-    if (base.kind === 'num' && /^-?\d+(\.\d+)?$/.test(base.sql)) {
-      return { sql: String(resolveTimeModifier(modifier, Number(base.sql) * 1000) / 1000), kind: 'num' };
+    const literal = t?.kind === 'num' ? t.value : t?.kind === 'call' && t.name === 'now' && t.args.length === 0 ? Math.floor(s.ctx.nowMs / 1000) : undefined;
+    if (literal !== undefined && Number.isFinite(literal) && Math.abs(literal) < 1e12) {
+      let resolved: number;
+      try {
+        resolved = resolveTimeModifier(modifier, literal * 1000);
+      } catch (error) {
+        throw error instanceof VigilError ? invalidTime(call, error.message) : error;
+      }
+      return { sql: numberLiteral(resolved / 1000), kind: 'num' };
     }
     return { sql: relativeTimeSql(asNum(base), modifier, call), kind: 'num' };
   }),
   strftime: fixed(2, 2, ([t, f], s, call) => {
-    const format = timeFormat(literalString(f, 'a format such as "%Y-%m-%d %H:%M:%S"', call));
-    return { sql: `strftime(make_timestamp(CAST(${asNum(c(t as EvalExpr, s))} * 1000000 AS BIGINT)), ${quoteString(format)})`, kind: 'str' };
+    const format = literalString(f, 'a format such as "%Y-%m-%d %H:%M:%S"', call);
+    return { sql: strftimeSql(asNum(c(t as EvalExpr, s)), format), kind: 'str' };
   }),
   // A string that does not match the format gives null.
   strptime: fixed(2, 2, ([x, f], s, call) => {
-    const format = timeFormat(literalString(f, 'a format such as "%Y-%m-%d %H:%M:%S"', call));
-    return { sql: `epoch(try_strptime(${asStr(c(x as EvalExpr, s))}, ${quoteString(format)}))`, kind: 'num' };
+    const format = literalString(f, 'a format such as "%Y-%m-%d %H:%M:%S"', call);
+    return { sql: strptimeSql(asStr(c(x as EvalExpr, s)), format), kind: 'num' };
   }),
 };
 
@@ -38,7 +43,7 @@ export const TIME_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
 function relativeTimeSql(epoch: string, modifier: string, call: Call): string {
   const match = /^([+-]\d*[a-z]+)?(?:@([a-z]+))?$/i.exec(modifier.trim());
   if (match === null) throw invalidTime(call, `invalid time modifier "${modifier}"`);
-  let ts = `make_timestamp(CAST(${epoch} * 1000000 AS BIGINT))`;
+  let ts = `try(make_timestamp(TRY_CAST(${epoch} * 1000000 AS BIGINT)))`;
   if (match[1] !== undefined) {
     const rel = /^([+-])(\d*)([a-z]+)$/i.exec(match[1]) as RegExpExecArray;
     const unit = normalizeUnit(rel[3] as string);
@@ -53,7 +58,8 @@ function relativeTimeSql(epoch: string, modifier: string, call: Call): string {
     if (unit === undefined) throw invalidTime(call, `invalid snap unit in "${modifier}"`);
     ts = unit === 'w' ? `(date_trunc('day', ${ts}) - to_days(CAST(dayofweek(${ts}) AS INTEGER)))` : `date_trunc('${names[unit]}', ${ts})`;
   }
-  return `epoch(${ts})`;
+  // An offset past the timestamp range gives null, not an error.
+  return `try(epoch(${ts}))`;
 }
 
 function invalidTime(call: Call, message: string): VigilError {

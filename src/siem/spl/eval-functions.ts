@@ -1,7 +1,7 @@
 import { VigilError } from '../../core/index.js';
 import type { EvalExpr } from './ast.js';
 import { compare } from './eval-compare.js';
-import { arg as c, fixed, invalid, isStringLiteral, literalString, unify, type EvalFunction } from './eval-function.js';
+import { arg as c, fixed, invalid, isStringLiteral, literalString, unify, userRegex, type EvalFunction } from './eval-function.js';
 import { MATH_FUNCTIONS } from './eval-functions-math.js';
 import { MV_FUNCTIONS } from './eval-functions-mv.js';
 import { TEXT_FUNCTIONS } from './eval-functions-text.js';
@@ -94,7 +94,7 @@ const CORE_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
     return { sql: `coalesce(${values.map((e) => compare(v, '=', c(e, s), false, e.kind === 'num')).join(' OR ')}, false)`, kind: 'bool' };
   }),
   like: fixed(2, 2, ([x, p], s) => ({ sql: `(${asStr(c(x as EvalExpr, s))} LIKE ${asStr(c(p as EvalExpr, s))})`, kind: 'bool' })),
-  match: fixed(2, 2, ([x, p], s) => ({ sql: `regexp_matches(${asStr(c(x as EvalExpr, s))}, ${asStr(c(p as EvalExpr, s))})`, kind: 'bool' })),
+  match: fixed(2, 2, ([x, p], s, call) => ({ sql: userRegex(s, p as EvalExpr, call, (re) => `regexp_matches(${asStr(c(x as EvalExpr, s))}, ${re})`), kind: 'bool' })),
   cidrmatch: fixed(2, 2, ([cidr, ip], s, call) => {
     const text = literalString(cidr, 'a CIDR such as "10.0.0.0/8"', call);
     const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);

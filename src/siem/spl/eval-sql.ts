@@ -3,6 +3,8 @@ import type { EvalExpr } from './ast.js';
 import { compare } from './eval-compare.js';
 import type { LambdaScope } from './eval-function.js';
 import { EVAL_FUNCTIONS } from './eval-functions.js';
+import { numberLiteral } from './eval-number.js';
+import { chainOperands } from './limits.js';
 import { asBool, asNum, asStr, quoteString, type EvalScope, type Typed } from './relation.js';
 
 export { asBool, type EvalScope };
@@ -17,7 +19,7 @@ const NUMERIC_LITERAL = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 export function evalToSql(expr: EvalExpr, scope: EvalScope): Typed {
   switch (expr.kind) {
     case 'num':
-      return { sql: String(expr.value), kind: 'num' };
+      return { sql: numberLiteral(expr.value), kind: 'num' };
     case 'str':
       return { sql: quoteString(expr.value), kind: 'str' };
     case 'field':
@@ -49,12 +51,14 @@ function isNumericLiteral(expr: EvalExpr): boolean {
 }
 
 function binary(expr: Extract<EvalExpr, { kind: 'binary' }>, scope: EvalScope): Typed {
+  if (expr.op === 'AND' || expr.op === 'OR') {
+    // A chain (a OR b OR c …) compiles flat: no recursion along it, and flat SQL.
+    const items = chainOperands(expr).map((item) => asBool(evalToSql(item, scope), item));
+    return { sql: `(${items.join(` ${expr.op} `)})`, kind: 'bool' };
+  }
   const left = evalToSql(expr.left, scope);
   const right = evalToSql(expr.right, scope);
   switch (expr.op) {
-    case 'AND':
-    case 'OR':
-      return { sql: `(${asBool(left, expr.left)} ${expr.op} ${asBool(right, expr.right)})`, kind: 'bool' };
     case 'XOR':
       return { sql: `(${asBool(left, expr.left)} <> ${asBool(right, expr.right)})`, kind: 'bool' };
     case '.':

@@ -1,7 +1,12 @@
 import { VigilError, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
 import type { EventsDb } from '../../store/index.js';
 import { readLookupCatalog } from '../lookups/catalog.js';
-import { compileSpl, dataRangeSql, type CompiledSearch } from './compile.js';
+import { LookupStore } from '../lookups/lookup-store.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { compileSpl, parseSpl, type CompiledSearch, type CompileOptions } from './compile.js';
+import { MissingFact, type FactDb } from './facts.js';
+import { quoteIdent, quoteString, type PivotSpec } from './relation.js';
+import { DEFAULT_LIMITS, checkQueryText, checkTerms, type SearchLimits } from './limits.js';
 import { needsSecondPass, pivotRows, type Cell } from './pivot.js';
 import { SUBSEARCH_MAXOUT, SUBSEARCH_MAXTIME_MS, SUBSEARCH_MAX_DEPTH, expandSubsearches, remapError, shiftError, type ExpandedQuery } from './subsearch.js';
 
@@ -40,6 +45,8 @@ export interface SearchDeps {
   readonly timer: Timer;
   readonly maxRows: number;
   readonly timeoutMs: number;
+  /** Size, nesting and term budgets checked before the search is planned (defaults: DEFAULT_LIMITS). */
+  readonly limits?: SearchLimits | undefined;
 }
 
 /**
@@ -49,6 +56,11 @@ export interface SearchDeps {
  */
 export async function runSearch(deps: SearchDeps, request: SearchRequest, depth = 0): Promise<SearchResult> {
   const nowMs = deps.clock.now();
+  if (depth === 0) {
+    const limits = deps.limits ?? DEFAULT_LIMITS;
+    checkQueryText(request.query, limits);
+    checkTerms(parseSpl(request.query).pipeline, limits);
+  }
   const messages: SearchMessage[] = [];
   const expanded = await expandSubsearches(request.query, (text, offset) =>
     runSubsearch(deps, request, text, depth).then(
@@ -63,16 +75,6 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
   );
   const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows) };
   const connection = await deps.db.connect();
-  let compiled: CompiledSearch;
-  let compileOptions: Parameters<typeof compileSpl>[1] = options;
-  try {
-    // Lookup metadata (tables, columns) is read up front: compiling is synchronous.
-    if (/lookup/i.test(expanded.query)) compileOptions = { ...options, lookups: await readLookupCatalog(connection) };
-    compiled = compileMapped(expanded, compileOptions);
-  } catch (error) {
-    connection.closeSync();
-    throw error;
-  }
   let cancelled: VigilError | undefined;
   let reinterrupt: TimerHandle | undefined;
   const cancel = (error: VigilError): void => {
@@ -85,7 +87,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
   const onAbort = (): void => cancel(new VigilError('siem.search_cancelled', 'the search was cancelled'));
   request.signal?.addEventListener('abort', onAbort, { once: true });
   const timeoutMs = request.timeoutMs ?? deps.timeoutMs;
-  const timer = deps.timer.setTimeout(() => cancel(new VigilError('siem.search_timeout', `the search ran longer than ${Math.round(timeoutMs / 1000)} s and was cancelled`, { hint: 'narrow the time range or raise siem.search_timeout_secs' })), timeoutMs);
+  const timer = deps.timer.setTimeout(() => cancel(new VigilError('siem.search_timeout', `the search ran longer than its budget of ${Math.round(timeoutMs / 1000)} s and was stopped; no complete results were available, so none are returned`, { hint: 'narrow the time range or the index, or raise siem.search.max_secs' })), timeoutMs);
   const run = async (sql: string): Promise<Array<Record<string, unknown>>> => {
     if (request.signal?.aborted === true) onAbort();
     if (cancelled !== undefined) throw cancelled;
@@ -94,21 +96,16 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
       return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
     } catch (error) {
       if (cancelled !== undefined) throw cancelled;
-      throw new VigilError('siem.search_failed', `search failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+      throw databaseError(error);
     }
   };
   try {
-    if (compiled.needsDataRange) {
-      const [range] = await run(dataRangeSql(compiled));
-      const lo = range?.['lo'];
-      const hi = range?.['hi'];
-      compiled = compileMapped(expanded, { ...compileOptions, dataRange: lo === null || lo === undefined ? { minMs: nowMs, maxMs: nowMs } : { minMs: Number(lo), maxMs: Number(hi) } });
-    }
+    // Lookup metadata (tables, columns) is read up front: compiling is synchronous.
+    const compileOptions = /lookup/i.test(expanded.query) ? { ...options, lookups: await readLookupCatalog(connection) } : options;
+    const compiled = await compileWithFacts(expanded, compileOptions, factDb(connection, run, messages, deps), run);
+    await checkRegexes(compiled.regexes, expanded, run);
     if (compiled.pivot !== undefined) {
-      let long = await run(compiled.sql);
-      const top = needsSecondPass(compiled.pivot, long);
-      if (top !== undefined) long = await run(compiled.pivot.sql(top));
-      const pivoted = pivotRows(compiled.pivot, long);
+      const pivoted = await runPivot(compiled.pivot, compiled.sql, run);
       return { columns: pivoted.columns, rows: pivoted.rows.slice(0, options.maxRows).map((r) => formatRow(r, pivoted.columns)), transforming: true, compiled, earliestMs: compiled.earliestMs, latestMs: compiled.latestMs, messages };
     }
     const rows = await run(compiled.sql);
@@ -118,6 +115,121 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
     reinterrupt?.cancel();
     request.signal?.removeEventListener('abort', onAbort);
     connection.closeSync();
+  }
+}
+
+/** Rounds of fact resolution one search may take (each command asks for at most a few). */
+const MAX_FACT_ROUNDS = 200;
+
+/** Compiles, resolving each fact planning asks for on the search's connection, until the plan is complete. */
+async function compileWithFacts(expanded: ExpandedQuery, options: CompileOptions, db: FactDb, run: (sql: string) => Promise<unknown>): Promise<CompiledSearch> {
+  const facts = new Map<string, unknown>();
+  for (let round = 0; ; round++) {
+    try {
+      return compileMapped(expanded, { ...options, facts });
+    } catch (error) {
+      if (!(error instanceof MissingFact)) throw error;
+      if (round >= MAX_FACT_ROUNDS || facts.has(error.request.key)) throw new VigilError('siem.search_failed', `planning did not settle (fact ${error.request.key})`);
+      // A fact's query runs the steps planned so far: their regular expressions are checked first.
+      await checkRegexes(error.regexes, expanded, run);
+      facts.set(error.request.key, await error.request.resolve(db));
+    }
+  }
+}
+
+/** chart/timechart output: the long form, a second pass when OTHER needs it, then the pivot. */
+export async function runPivot(pivot: PivotSpec, sql: string, run: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<{ columns: string[]; rows: Array<Record<string, Cell>> }> {
+  let long = await run(sql);
+  const top = needsSecondPass(pivot, long);
+  if (top !== undefined) long = await run(pivot.sql(top));
+  return pivotRows(pivot, long);
+}
+
+let tempCounter = 0;
+
+/** Facts' access to the search's connection: queries, temporary tables, notes. */
+function factDb(connection: DuckDBConnection, run: (sql: string) => Promise<Array<Record<string, unknown>>>, messages: SearchMessage[], deps: SearchDeps): FactDb {
+  return {
+    async writeLookup(name, columns, rows) {
+      const cell = (value: unknown): string => {
+        const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.map(String).join('\n') : typeof value === 'number' ? formatNumber(value) : String(value);
+        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      };
+      const csv = [columns.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n');
+      try {
+        await new LookupStore(deps.db, deps.clock).upload(name, `${csv}\n`);
+      } catch (error) {
+        if (error instanceof VigilError && error.code.startsWith('lookup.') && error.code !== 'lookup.store_failed') throw new VigilError('spl.invalid_argument', `outputlookup ${name}: ${error.message}`, error.hint === undefined ? {} : { hint: error.hint });
+        throw error;
+      }
+    },
+    query: run,
+    note(type, text) {
+      if (!messages.some((m) => m.text === text)) messages.push({ type, text });
+    },
+    async materialize(sql) {
+      const name = `__vt${++tempCounter}`;
+      await run(`CREATE TEMP TABLE ${name} AS ${sql}`);
+      return `temp.main.${name}`;
+    },
+    async table(columns, rows) {
+      const name = `__vt${++tempCounter}`;
+      const staging = `${name}_in`;
+      // Lists arrive as JSON text and become VARCHAR[] in the final table.
+      await run(`CREATE TEMP TABLE ${staging} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type === 'DOUBLE' ? 'DOUBLE' : 'VARCHAR'}`).join(', ')})`);
+      const appender = await connection.createAppender(staging, 'main', 'temp');
+      try {
+        for (const row of rows) {
+          columns.forEach((c, i) => {
+            const value = row[i];
+            if (value === null || value === undefined) appender.appendNull();
+            else if (c.type === 'DOUBLE') appender.appendDouble(Number(value));
+            else if (c.type === 'VARCHAR[]') appender.appendVarchar(JSON.stringify(Array.isArray(value) ? value.map(String) : [String(value)]));
+            else appender.appendVarchar(Array.isArray(value) ? String(value[0] ?? '') : String(value));
+          });
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      const select = columns.map((c) => (c.type === 'VARCHAR[]' ? `from_json(${quoteIdent(c.name)}, '["VARCHAR"]') AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
+      await run(`CREATE TEMP TABLE ${name} AS SELECT ${select.length > 0 ? select.join(', ') : '1 AS "__one"'} FROM ${staging}`);
+      await run(`DROP TABLE ${staging}`);
+      return `temp.main.${name}`;
+    },
+  };
+}
+
+/**
+ * A database failure while running a search. Running out of the memory budget is the search's own
+ * limit (`siem.search_out_of_memory`); anything else means the generated SQL was wrong for the data:
+ * `siem.search_failed`, an internal error the API logs with the query and request id.
+ */
+function databaseError(error: unknown): VigilError {
+  const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  if (/out of memory/i.test(text)) {
+    return new VigilError('siem.search_out_of_memory', 'the search needed more memory than its budget (siem.search.max_memory_bytes) and was stopped', { hint: 'narrow the time range, group by fewer values, or raise siem.search.max_memory_bytes', cause: error });
+  }
+  return new VigilError('siem.search_failed', `search failed: ${text}`, { cause: error });
+}
+
+/** RE2 patterns already known to compile (a search repeats the same few). */
+const validRegexes = new Set<string>();
+
+/** Compiles each regular expression the query wrote with RE2 before the search runs: a bad one is a 400 at its place. */
+async function checkRegexes(regexes: CompiledSearch['regexes'], expanded: ExpandedQuery, run: (sql: string) => Promise<unknown>): Promise<void> {
+  for (const { pattern, span } of regexes) {
+    if (validRegexes.has(pattern)) continue;
+    try {
+      await run(`SELECT regexp_matches('', ${quoteString(pattern)}) AS ok`);
+    } catch (error) {
+      if (!(error instanceof VigilError) || error.code !== 'siem.search_failed') throw error;
+      const detail = error.message.replace(/^search failed: /, '').replace(/^[A-Za-z ]+Error: /, '');
+      throw new VigilError('spl.invalid_regex', `invalid regular expression: ${detail}`, { ...(span === undefined ? {} : { span: expanded.mapSpan(span) }), hint: 'the regex engine is RE2 (no lookaround or backreferences); escape \\ and special characters' });
+    }
+    if (validRegexes.size > 1000) validRegexes.clear();
+    validRegexes.add(pattern);
   }
 }
 

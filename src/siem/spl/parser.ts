@@ -2,19 +2,45 @@ import { VigilError, type ErrorCode } from '../../core/index.js';
 import type { Aggregation, CommandNode, CompareOp, EvalExpr, Pipeline, SearchExpr, Span } from './ast.js';
 import { AGGREGATIONS } from './aggregations.js';
 import { lex, spanOf, type Token } from './lexer.js';
+import { exprDepth } from './limits.js';
+import { argumentBrackets } from './subsearch.js';
+
+/** Parses a pipeline written inside a command's arguments (`join x [search …]`), spans in the whole query. */
+export type PipelineParser = (text: string, start: number, end: number, commandsOnly: boolean) => Pipeline;
 
 /** Reads one command's arguments; each command's `parse` drives it. */
 export class ArgReader {
   private pos = 0;
   readonly tokens: Token[];
 
-  constructor(readonly text: string, readonly start: number, readonly end: number, readonly mode: 'search' | 'eval', readonly commandName: string) {
+  constructor(readonly text: string, readonly start: number, readonly end: number, readonly mode: 'search' | 'eval', readonly commandName: string, private readonly parsePipeline?: PipelineParser) {
     this.tokens = lex(text, start, end, mode);
   }
 
   /** The same arguments lexed in the other mode (eval/where switch). */
   relex(mode: 'search' | 'eval'): ArgReader {
-    return new ArgReader(this.text, this.start, this.end, mode, this.commandName);
+    return new ArgReader(this.text, this.start, this.end, mode, this.commandName, this.parsePipeline);
+  }
+
+  /**
+   * The `[ … ]` arguments of a bracket command (join, append, foreach …) with their spans, and a
+   * reader over the rest of the arguments (the brackets blanked, offsets unchanged).
+   */
+  brackets(): { readonly reader: ArgReader; readonly spans: ReadonlyArray<{ readonly start: number; readonly end: number }> } {
+    const spans = argumentBrackets(this.text, this.start, this.end);
+    let blanked = this.text;
+    for (const b of spans) blanked = `${blanked.slice(0, b.start)}${' '.repeat(b.end - b.start)}${blanked.slice(b.end)}`;
+    return { reader: new ArgReader(blanked, this.start, this.end, this.mode, this.commandName, this.parsePipeline), spans };
+  }
+
+  /**
+   * Parses the pipeline inside a bracket argument (between `[` and `]`): a search, or with
+   * `commandsOnly` a pipeline of commands over the current results (appendpipe).
+   */
+  pipeline(bracket: { readonly start: number; readonly end: number }, commandsOnly = false): Pipeline {
+    if (this.parsePipeline === undefined) throw this.error('spl.unsupported', `'${this.commandName}' cannot run a search here`, { offset: bracket.start, length: bracket.end - bracket.start });
+    if (this.text.slice(bracket.start + 1, bracket.end - 1).trim() === '') throw this.error('spl.missing_argument', `the search in [ ] of '${this.commandName}' is empty`, { offset: bracket.start, length: bracket.end - bracket.start }, 'e.g. [search index=main | fields user]');
+    return this.parsePipeline(this.text, bracket.start + 1, bracket.end - 1, commandsOnly);
   }
 
   atEnd(): boolean {
@@ -101,12 +127,12 @@ export class ArgReader {
   }
 }
 
-/** Splits the query at top-level pipes and names each command (the first is an implicit `search`). */
-export function splitPipeline(text: string): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
+/** Splits the query (or the part [start, end)) at top-level pipes and names each command (the first is an implicit `search`). */
+export function splitPipeline(text: string, start = 0, end = text.length, commandsOnly = false): Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> {
   const cuts: number[] = [];
   let quote: string | undefined;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text[i];
     if (quote !== undefined) {
       if (c === '\\') i++;
@@ -117,24 +143,25 @@ export function splitPipeline(text: string): Array<{ command: string; span: Span
     else if (c === '|' && depth === 0) cuts.push(i);
   }
   const bounds: Array<[number, number]> = [];
-  let from = 0;
+  let from = start;
   for (const cut of cuts) {
     bounds.push([from, cut]);
     from = cut + 1;
   }
-  bounds.push([from, text.length]);
+  bounds.push([from, end]);
   const out: Array<{ command: string; span: Span; argsStart: number; argsEnd: number }> = [];
   bounds.forEach(([start, end], index) => {
     let i = start;
     while (i < end && /\s/.test(text[i] as string)) i++;
     const nameMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, end));
-    if (index === 0) {
+    if (index === 0 && !commandsOnly) {
       // `| inputlookup …`: a leading pipe starts with a generating command instead of a base search.
       if (i >= end && bounds.length > 1) return;
       const explicit = nameMatch !== null && nameMatch[0] === 'search' && /^\s|^$/.test(text.slice(i + 6, end).slice(0, 1));
       out.push({ command: 'search', span: { offset: i, length: explicit ? 6 : 0 }, argsStart: explicit ? i + 6 : i, argsEnd: end });
       return;
     }
+    if (index === 0 && commandsOnly && i >= end && bounds.length > 1) return;
     if (nameMatch === null) {
       throw new VigilError('spl.missing_command', 'expected a command name after |', { span: { offset: i < end ? i : start, length: 1 }, hint: 'remove the extra | or name a command' });
     }
@@ -175,12 +202,15 @@ function parseOr(reader: ArgReader): SearchExpr {
   return items.length === 1 ? (items[0] as SearchExpr) : { kind: 'or', items };
 }
 
+/** `NOT NOT x` is `x`: a run of NOTs folds to one or none (no recursion, however long the run). */
 function parseNot(reader: ArgReader): SearchExpr {
-  if (reader.isWord('NOT', 0, true)) {
+  let nots = 0;
+  while (reader.isWord('NOT', 0, true)) {
     reader.next();
-    return { kind: 'not', expr: parseNot(reader) };
+    nots++;
   }
-  return parsePrimary(reader);
+  const inner = parsePrimary(reader);
+  return nots % 2 === 1 ? { kind: 'not', expr: inner } : nots > 0 ? { kind: 'not', expr: { kind: 'not', expr: inner } } : inner;
 }
 
 function parsePrimary(reader: ArgReader): SearchExpr {
@@ -234,9 +264,18 @@ function parsePrimary(reader: ArgReader): SearchExpr {
   return { kind: 'term', value: token.value, phrase: false, mode: 'default', span: spanOf(token) };
 }
 
+/** Eval expressions nest at most this deep (AND/OR chains count once): the SQL they become must stay within DuckDB's expression depth. */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 /** Parses one eval/where expression from eval-mode tokens, stopping at a top-level comma or the end. */
 export function parseEvalExpr(reader: ArgReader): EvalExpr {
-  return parseBinary(reader, 0);
+  const start = reader.peek();
+  const expr = parseBinary(reader, 0);
+  const depth = exprDepth(expr);
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    throw reader.error('spl.too_deep', `this expression nests ${depth} operations deep; the limit is ${MAX_EXPRESSION_DEPTH}`, start === undefined ? reader.endSpan() : spanOf(start), 'split it into several eval steps (eval a=…, b=a+…)');
+  }
+  return expr;
 }
 
 const LEVELS: ReadonlyArray<ReadonlyArray<string>> = [['OR'], ['XOR'], ['AND'], ['NOT'], ['=', '==', '!=', '<', '>', '<=', '>=', 'LIKE'], ['+', '-', '.'], ['*', '/', '%']];
@@ -252,11 +291,12 @@ function opAt(reader: ArgReader, level: number): Token | undefined {
 
 function parseBinary(reader: ArgReader, level: number): EvalExpr {
   if (level === 3) {
-    if (reader.isWord('NOT')) {
-      const token = reader.next();
-      return { kind: 'unary', op: 'NOT', expr: parseBinary(reader, 3), span: spanOf(token) };
-    }
-    return parseBinary(reader, 4);
+    // A run of NOTs folds to one or two (keeping the boolean check), without recursion.
+    const nots: Token[] = [];
+    while (reader.isWord('NOT')) nots.push(reader.next());
+    let inner = parseBinary(reader, 4);
+    for (const token of nots.slice(0, nots.length % 2 === 1 ? 1 : Math.min(2, nots.length))) inner = { kind: 'unary', op: 'NOT', expr: inner, span: spanOf(token) };
+    return inner;
   }
   if (level >= LEVELS.length) return parseUnary(reader);
   let left = parseBinary(reader, level + 1);
@@ -272,8 +312,12 @@ function parseBinary(reader: ArgReader, level: number): EvalExpr {
 
 function parseUnary(reader: ArgReader): EvalExpr {
   if (reader.isType('op', 0, '-')) {
-    const token = reader.next();
-    return { kind: 'unary', op: '-', expr: parseUnary(reader), span: spanOf(token) };
+    // `- - x` folds like NOT NOT: at most two minus signs are kept (the second keeps the conversion to a number).
+    const minus: Token[] = [];
+    while (reader.isType('op', 0, '-')) minus.push(reader.next());
+    let inner = parseUnary(reader);
+    for (const token of minus.slice(0, minus.length % 2 === 1 ? 1 : 2)) inner = { kind: 'unary', op: '-', expr: inner, span: spanOf(token) };
+    return inner;
   }
   const token = reader.next();
   switch (token.type) {

@@ -1,5 +1,7 @@
 import { VigilError } from '../../core/index.js';
-import type { EvalExpr, Span } from './ast.js';
+import type { EvalExpr, Pipeline, Span } from './ast.js';
+import type { Facts } from './facts.js';
+import { fieldUses } from './limits.js';
 
 /**
  * Static kinds of SQL values standing for SPL fields: `str` (VARCHAR, numeric when it looks numeric),
@@ -17,10 +19,21 @@ export interface PlanContext {
   readonly nowMs: number;
   earliestMs: number | undefined;
   latestMs: number | undefined;
-  /** Data extent for default spans when the range is open; filled by the executor when asked. */
-  readonly dataRange: { readonly minMs: number; readonly maxMs: number } | undefined;
-  needsDataRange: boolean;
+  /** Facts about the data the executor resolved (undefined in a compile-only check). */
+  readonly facts: Facts | undefined;
   readonly maxRows: number;
+  /** Planning of nested pipelines (join/append subsearches, appendpipe, foreach), set by the compiler. */
+  readonly pipelines?: PipelineHooks;
+}
+
+/** What bracket commands need from the compiler without importing it (no import cycle). */
+export interface PipelineHooks {
+  /** Plans a parsed pipeline into `rel`: a fresh fork starts with the pipeline's own base search. */
+  plan(pipeline: Pipeline, rel: Relation, ctx: PlanContext): void;
+  /** Turns a chart/timechart result (pivoted in JavaScript) into a table later steps read. */
+  settle(rel: Relation, ctx: PlanContext): void;
+  /** Parses pipeline text made at plan time (foreach and map templates); spans are relative to `text`. */
+  parse(text: string, commandsOnly: boolean): Pipeline;
 }
 
 /** Post-SQL reshaping of chart/timechart output (one column per series). */
@@ -45,7 +58,6 @@ export const INTERNAL_PREFIX = '__';
 export const SLOT_FIELDS: readonly string[] = Array.from({ length: 16 }, (_v, i) => `__x${i}`);
 const SLOT_FIRST = SLOT_FIELDS[0] as string;
 const SLOT_REFS = SLOT_FIELDS.map((c) => `"${c}"`).join(', ');
-const RAW = '"_raw"';
 export const DEFAULT_EVENT_FIELDS = ['_time', 'host', 'source', 'sourcetype', 'index', 'splunk_server', 'linecount', '_raw'];
 
 export function quoteIdent(name: string): string {
@@ -61,9 +73,13 @@ export function quoteString(value: string): string {
  * (0-based with `base` 0, as Splunk's json_* eval functions count).
  */
 export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: boolean } {
+  // Keys with a quote or backslash cannot be written in a `$.` path: a JSON pointer (`/a/b/0`) reads them.
+  // Keys with a quote, a backslash or a `*` cannot be written in a `$.` path (DuckDB reads `*` as a
+  // wildcard, even quoted): a JSON pointer (`/a/b/0`) reads them.
+  if (/["\\*]/.test(name)) return { path: jsonPointer(name.replace(/\{\}/g, ''), base), multi: false };
   let multi = false;
   const parts = name.split('.').map((segment) => {
-    const match = /^(.*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
+    const match = /^([\s\S]*?)((?:\{\d*\})*)$/.exec(segment) as RegExpExecArray;
     const key = match[1] as string;
     const quoted = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `"${key.replace(/"/g, '\\"')}"`;
     const indexes = (match[2] ?? '').match(/\{\d*\}/g) ?? [];
@@ -81,9 +97,35 @@ export function jsonPath(name: string, base: 0 | 1 = 1): { path: string; multi: 
   return { path: `$${parts.join('')}`, multi };
 }
 
-/** The planner's state: the CTE chain so far and what is known about the current row shape. */
+/** `a.b{2}` as a JSON pointer (`/a/b/1`): `~` and `/` in keys escaped as `~0` and `~1`. */
+function jsonPointer(name: string, base: 0 | 1): string {
+  const parts: string[] = [];
+  for (const segment of name.split('.')) {
+    const match = /^([\s\S]*?)((?:\{\d+\})*)$/.exec(segment) as RegExpExecArray;
+    if ((match[1] as string) !== '') parts.push((match[1] as string).replace(/~/g, '~0').replace(/\//g, '~1'));
+    for (const ix of (match[2] ?? '').match(/\{\d+\}/g) ?? []) parts.push(String(Number(ix.slice(1, -1)) - base));
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** One step of the plan: a named SELECT over the step before it (`input`). Frozen once made. */
+export interface PlanStep {
+  readonly name: string;
+  readonly input: string;
+  readonly sql: string;
+}
+
+/** Builds one step's SELECT from the name of the step it reads. */
+export type StepBody = (input: string) => string;
+
+/**
+ * The planner's state: the chain of steps so far (each immutable, rendered once from the name of
+ * its input) and what is known about the current row shape.
+ */
 export class Relation {
-  readonly ctes: Array<{ name: string; sql: string }> = [];
+  private steps: PlanStep[] = [];
+  private counterRef = { n: 0 };
+  /** The name of the last step ('' before the first). */
   current = '';
   /** Known columns of `current`, in output order. */
   columns = new Map<string, Kind>();
@@ -104,24 +146,93 @@ export class Relation {
   rawDerived = new Set<string>();
   /** `_raw` was assigned by a command: it is no longer the stored text the field slots were extracted from. */
   rawModified = false;
-  private counter = 0;
+  /** Regular expressions the user wrote, with where: the executor has RE2 check each before the search runs. */
+  regexes: Array<{ readonly pattern: string; readonly span: Span | undefined }> = [];
 
-  /** Adds a CTE selecting from the current one; `body` uses `{src}` for the source name. */
-  push(body: string): void {
-    const name = `s${this.counter++}`;
-    const sql = body.replaceAll('{src}', this.current);
-    if (sql.includes('AS "_raw"')) this.rawModified = true;
-    this.ctes.push({ name, sql });
+  /**
+   * Adds a step reading the current one. `writes` names the fields the step assigns (`_raw` among
+   * them means later JSON extraction can no longer use the ingest-time field slots).
+   */
+  push(body: StepBody, writes: readonly string[] = []): void {
+    const name = `s${this.counterRef.n++}`;
+    this.steps.push(Object.freeze({ name, input: this.current, sql: body(this.current) }));
+    this.current = name;
+    if (writes.includes('_raw')) this.rawModified = true;
+  }
+
+  /**
+   * A relation planned into the same statement: it shares the step list (its steps are CTEs of
+   * the same SQL, named from one counter) and the regex list. `continued`: it starts where this one
+   * is (same rows, fields and order), for appendpipe and foreach; otherwise it is empty, for a
+   * subsearch with its own base search.
+   */
+  fork(continued: boolean): Relation {
+    const other = new Relation();
+    other.steps = this.steps;
+    other.counterRef = this.counterRef;
+    other.regexes = this.regexes;
+    if (!continued) return other;
+    other.current = this.current;
+    other.columns = new Map(this.columns);
+    other.eventMode = this.eventMode;
+    other.jsonInputs = [...this.jsonInputs];
+    other.dropped = new Set(this.dropped);
+    other.referenced = new Set(this.referenced);
+    other.order = [...this.order];
+    other.orderColumns = new Set(this.orderColumns);
+    other.rawDerived = new Set(this.rawDerived);
+    other.rawModified = this.rawModified;
+    return other;
+  }
+
+  /** Adopts another relation's state (after combining: the fork's result becomes this relation's rows). */
+  adopt(other: Relation): void {
+    this.current = other.current;
+    this.columns = new Map(other.columns);
+    this.eventMode = other.eventMode;
+    this.jsonInputs = [...other.jsonInputs];
+    this.dropped = new Set(other.dropped);
+    this.referenced = new Set(other.referenced);
+    this.order = [...other.order];
+    this.orderColumns = new Set(other.orderColumns);
+    this.rawDerived = new Set(other.rawDerived);
+    this.rawModified = other.rawModified;
+    this.pivot = other.pivot;
+  }
+
+  /** Restarts from a table of known columns (a settled chart, a materialized stage), in `order`. */
+  restart(tableSql: string, columns: ReadonlyMap<string, Kind>, order: readonly string[] = []): void {
+    this.start(`SELECT * FROM ${tableSql}`, tableSql);
+    this.columns = new Map(columns);
+    this.eventMode = false;
+    this.jsonInputs = [];
+    this.dropped = new Set();
+    this.referenced = new Set();
+    this.order = [...order];
+    this.orderColumns = new Set(order.map((o) => o.replace(/^"|"(?: DESC)?$/g, '')));
+    this.rawDerived = new Set();
+    this.pivot = undefined;
+  }
+
+  /** The plan so far: every step, oldest first. */
+  get ctes(): readonly PlanStep[] {
+    return this.steps;
+  }
+
+  /** Starts the plan with a first step reading a table (`siem_events`, a lookup, generated rows). */
+  start(sql: string, input: string, name = `s${this.counterRef.n++}`): void {
+    this.steps.push(Object.freeze({ name, input, sql }));
     this.current = name;
   }
 
   /**
-   * `json_extract_string(input, path)` as a command or eval function writes it (spath, spath(),
-   * json_extract()): from the field slots when `input` is the stored `_raw` and the path is not a
-   * multivalue (`[*]`) one. Commands call this while they build their SQL; nothing rewrites SQL text.
+   * `json_extract_string(<text>, <path>)` for a field value read out of JSON text. When the text is
+   * the stored `_raw` and the path has no `{}` (one value), the ingest-time slot for the path is
+   * read instead (same value, no parse). `guarded`: callers test `__json`/`json_valid` themselves.
    */
-  jsonString(input: string, pathLiteral: string, multi: boolean): string {
-    return input === RAW && !multi ? this.rawJson(pathLiteral) : `json_extract_string(${input}, ${pathLiteral})`;
+  jsonString(text: string, pathLiteral: string): string {
+    if (text === '"_raw"' && !pathLiteral.includes('[*]')) return this.rawJson(pathLiteral);
+    return `json_extract_string(${text}, ${pathLiteral})`;
   }
 
   /**
@@ -134,6 +245,11 @@ export class Relation {
     return `spl_json_field("_raw", ${SLOT_REFS}, ${pathLiteral})`;
   }
 
+  /** True for rows whose `_raw` is JSON: the ingest-time flag, and once a command rewrote `_raw`, a check that it still is. */
+  jsonGuard(): string {
+    return this.rawModified ? '("__json" AND coalesce(json_valid("_raw"), false))' : '"__json"';
+  }
+
   private slotsUsable(): boolean {
     return !this.rawModified && this.eventMode && this.columns.has('_raw') && this.columns.has(SLOT_FIRST);
   }
@@ -143,13 +259,14 @@ export class Relation {
     const known = this.columns.get(name);
     if (known !== undefined) return { sql: quoteIdent(name), kind: known };
     rejectReserved(name, span);
+    if (name === '') throw new VigilError('spl.invalid_field', 'a field name cannot be empty', { ...(span === undefined ? {} : { span }), hint: 'remove the empty "" or name a field' });
     if (!this.eventMode || this.dropped.has(name) || !this.columns.has('_raw')) return { sql: 'NULL', kind: 'null' };
     this.referenced.add(name);
     if (name === 'splunk_server') return { sql: "'vigil'", kind: 'str' };
     if (name === 'linecount') return { sql: 'len(string_split("_raw", chr(10)))', kind: 'num' };
     const { path, multi } = jsonPath(name);
     const p = quoteString(path);
-    const fromRaw = `CASE WHEN "__json" THEN json_extract_string("_raw", ${p}) END`;
+    const fromRaw = `CASE WHEN ${this.jsonGuard()} THEN json_extract_string("_raw", ${p}) END`;
     if (multi) {
       const inputs = this.jsonInputs.map((input) => `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${p}) END`);
       return { sql: inputs.length === 0 ? fromRaw : `coalesce(${[...inputs, fromRaw].join(', ')})`, kind: 'mv' };
@@ -162,7 +279,7 @@ export class Relation {
     const parts = [
       `CASE WHEN "__fields" IS NOT NULL THEN json_extract_string("__fields", ${quoteString(jsonPath(name).path)}) END`,
       ...this.jsonInputs.map((input) => `CASE WHEN json_valid(${input}) THEN json_extract_string(${input}, ${p}) END`),
-      `CASE WHEN "__json" THEN ${this.rawJson(p)} ELSE ${kv} END`,
+      `CASE WHEN ${this.jsonGuard()} THEN ${this.rawJson(p)} ELSE ${kv} END`,
     ];
     return { sql: `coalesce(${parts.join(', ')})`, kind: 'str' };
   }
@@ -180,7 +297,7 @@ export class Relation {
       items.push(`${value.sql} AS ${quoteIdent(name)}`);
       this.columns.set(name, value.kind);
     }
-    if (items.length > 0) this.push(`SELECT *, ${items.join(', ')} FROM {src}`);
+    if (items.length > 0) this.push((src) => `SELECT *, ${items.join(', ')} FROM ${src}`);
   }
 
   /**
@@ -195,6 +312,12 @@ export class Relation {
     const extracted = this.columns.has(name) ? this.rawDerived.has(name) : this.jsonInputs.length === 0 && !this.dropped.has(name) && !name.startsWith('_') && !DEFAULT_EVENT_FIELDS.includes(name);
     if (!extracted) return undefined;
     return `("__fields" IS NOT NULL OR contains("_raw", ${quoteString(literal)}))`;
+  }
+
+  /** The SQL of a query over the plan so far: every step, then `select` reading the current one. */
+  render(select: (current: string) => string): string {
+    const body = select(this.current);
+    return this.steps.length === 0 ? body : `WITH ${this.steps.map((c) => `${c.name} AS (${c.sql})`).join(',\n  ')}\n${body}`;
   }
 
   /** Known, visible (non-internal) column names. */
@@ -266,7 +389,7 @@ export function keepOrder(rel: Relation, keptColumns: ReadonlySet<string>): void
 
 /** Numbers the rows in the current order as `__ord` (replacing an earlier numbering) and orders by it. */
 export function numberRows(rel: Relation): void {
-  writeColumns(rel, [{ name: '__ord', sql: `row_number() OVER (ORDER BY ${rel.order.join(', ')})`, kind: 'num' }]);
+  writeColumns(rel, [{ name: '__ord', sql: rel.order.length === 0 ? 'row_number() OVER ()' : `row_number() OVER (ORDER BY ${rel.order.join(', ')})`, kind: 'num' }]);
   rel.order = ['"__ord"'];
   rel.orderColumns = new Set(['__ord']);
 }
@@ -286,11 +409,23 @@ function writeColumns(rel: Relation, values: ReadonlyArray<{ readonly name: stri
   const replace = values.filter((v) => rel.columns.has(v.name)).map((v) => `${v.sql} AS ${quoteIdent(v.name)}`);
   const added = values.filter((v) => !rel.columns.has(v.name)).map((v) => `, ${v.sql} AS ${quoteIdent(v.name)}`);
   const exclude = drop.length > 0 ? ` EXCLUDE (${drop.map(quoteIdent).join(', ')})` : '';
-  rel.push(`SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM {src}`);
+  rel.push((src) => `SELECT *${exclude}${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}${added.join('')} FROM ${src}`, values.map((v) => v.name));
   for (const v of values) {
     rel.columns.set(v.name, v.kind);
     rel.dropped.delete(v.name);
   }
+}
+
+/**
+ * Extracts the event fields an expression names more than once into columns first, so a field
+ * tested 2,500 times (`where n=1 OR n=2 …`) is parsed out of `_raw` once per row, not 2,500 times.
+ */
+export function materializeRepeated(rel: Relation, exprs: readonly EvalExpr[]): void {
+  if (!rel.eventMode) return;
+  const uses = new Map<string, number>();
+  for (const expr of exprs) for (const [name, n] of fieldUses(expr)) uses.set(name, (uses.get(name) ?? 0) + n);
+  const repeated = [...uses].filter(([name, n]) => n > 1 && !rel.columns.has(name) && !name.startsWith(INTERNAL_PREFIX)).map(([name]) => name);
+  if (repeated.length > 0) rel.materialize(repeated);
 }
 
 /** Fails for a name in the planner's own namespace (`__…`). */

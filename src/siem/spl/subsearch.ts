@@ -42,6 +42,56 @@ export function findSubsearches(text: string): SubsearchSpan[] {
   return out;
 }
 
+/**
+ * Commands whose `[ … ]` argument is a search or pipeline they run themselves (join, append, foreach
+ * …), not an implicit subsearch whose rows become a search expression.
+ */
+export const BRACKET_COMMANDS: ReadonlySet<string> = new Set(['join', 'append', 'appendcols', 'appendpipe', 'union', 'multisearch', 'foreach', 'map']);
+
+/** The command name of the pipeline segment that holds `pos` (between the top-level pipes around it). */
+function commandAt(text: string, from: number, pos: number): string {
+  let quote = false;
+  let depth = 0;
+  let segment = from;
+  for (let i = from; i < pos; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === '|' && depth === 0) segment = i + 1;
+  }
+  return /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(segment, pos))?.[1]?.toLowerCase() ?? '';
+}
+
+/** Outermost `[ … ]` spans within [start, end), as findSubsearches finds them. */
+function bracketsIn(text: string, start: number, end: number): SubsearchSpan[] {
+  return findSubsearches(text.slice(start, end)).map((b) => ({ start: b.start + start, end: b.end + start }));
+}
+
+/**
+ * Brackets that are implicit subsearches (their rows become a search expression), at any depth of
+ * command arguments: `join x [search a [search b | fields x]]` has one, `[search b | fields x]`.
+ * Brackets that are a command's own argument are searched inside, not returned.
+ */
+export function implicitSubsearches(text: string, start = 0, end = text.length): SubsearchSpan[] {
+  const out: SubsearchSpan[] = [];
+  for (const b of bracketsIn(text, start, end)) {
+    if (BRACKET_COMMANDS.has(commandAt(text, start, b.start))) out.push(...implicitSubsearches(text, b.start + 1, b.end - 1));
+    else out.push(b);
+  }
+  return out;
+}
+
+/** The `[ … ]` arguments of a bracket command within its argument range. */
+export function argumentBrackets(text: string, start: number, end: number): SubsearchSpan[] {
+  return bracketsIn(text, start, end);
+}
+
 /** Spec C.4 `[subsearch] maxout`: rows a subsearch contributes (later rows are dropped). */
 export const SUBSEARCH_MAXOUT = 10_000;
 /** Spec C.4 `[subsearch] maxtime`: a subsearch running longer fails the search. */
@@ -106,7 +156,7 @@ export function formatSubsearch(result: SubsearchRows): string {
  * starts) and splices the formatted results into the query. Nested subsearches expand inside `run`.
  */
 export async function expandSubsearches(query: string, run: (text: string, offset: number) => Promise<SubsearchRows>): Promise<ExpandedQuery> {
-  const found = findSubsearches(query);
+  const found = implicitSubsearches(query);
   if (found.length === 0) return { query, mapSpan: (span) => span };
   let out = '';
   let from = 0;

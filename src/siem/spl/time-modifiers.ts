@@ -24,6 +24,15 @@ export function normalizeUnit(unit: string): string | undefined {
  * `-24h@h`, `-1d@d`, `@w0`.
  */
 export function resolveTimeModifier(text: string, nowMs: number): number {
+  const ms = resolveUnchecked(text, nowMs);
+  // Times outside years 0001–9999 have no date (and no rendering): refused like a malformed time.
+  if (!Number.isFinite(ms) || ms < -62135596800000 || ms > 253402300799999) {
+    throw new VigilError('spl.invalid_time', `time "${text}" is outside the years 0001 to 9999`, { hint: 'use now, an epoch in seconds, %m/%d/%Y:%H:%M:%S, or a relative time like -24h@h' });
+  }
+  return ms;
+}
+
+function resolveUnchecked(text: string, nowMs: number): number {
   const value = text.trim();
   if (value === '' || value === 'now') return nowMs;
   if (/^-?\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);

@@ -36,10 +36,10 @@ function parseBinSpan(reader: ArgReader, token: Token, field: string): BinSpan {
 
 /** Bucket start (epoch seconds) of a calendar span of `months` months, counted from 1970-01. */
 function monthBucket(time: string, months: number): string {
-  const ts = `make_timestamp(CAST(floor(${time} * 1000000) AS BIGINT))`;
+  const ts = `try(make_timestamp(TRY_CAST(floor(${time} * 1000000) AS BIGINT)))`;
   const index = `((year(${ts}) - 1970) * 12 + month(${ts}) - 1)`;
   const start = `(floor(${index} / ${months}) * ${months})`;
-  return `epoch(make_timestamp(CAST(1970 + floor(${start} / 12) AS BIGINT), CAST(${start} % 12 + 1 AS BIGINT), 1, 0, 0, 0))`;
+  return `epoch(try(make_timestamp(TRY_CAST(1970 + floor(${start} / 12) AS BIGINT), TRY_CAST(${start} % 12 + 1 AS BIGINT), 1, 0, 0, 0)))`;
 }
 
 function timeBucket(time: string, span: Extract<BinSpan, { kind: 'time' }>, anchor: number): string {
@@ -59,7 +59,7 @@ function rangeString(value: string, size: string): string {
 function pushExtent(rel: Relation, value: string, start: number | undefined, end: number | undefined): void {
   const lo = start === undefined ? `min(${value}) OVER ()` : `least(min(${value}) OVER (), ${start})`;
   const hi = end === undefined ? `max(${value}) OVER ()` : `greatest(max(${value}) OVER (), ${end})`;
-  rel.push(`SELECT *, ${lo} AS "__blo", ${hi} AS "__bhi" FROM {src}`);
+  rel.push((src) => `SELECT *, ${lo} AS "__blo", ${hi} AS "__bhi" FROM ${src}`);
 }
 
 function bound(text: string | undefined, isTime: boolean, ctx: PlanContext): number | undefined {
@@ -126,7 +126,7 @@ export const bin = command<BinArgs>({
       else {
         pushExtent(rel, num, bound(args.start, true, ctx), bound(args.end, true, ctx));
         const count = (s: number): string => `floor("__bhi" / ${s}) - floor("__blo" / ${s}) + 1 <= ${args.bins}`;
-        rel.push(`SELECT * EXCLUDE ("__blo", "__bhi"), CASE ${TIME_SPANS.map((s) => `WHEN ${count(s)} THEN ${s}`).join(' ')} ELSE 0 END AS "__bs" FROM {src}`);
+        rel.push((src) => `SELECT * EXCLUDE ("__blo", "__bhi"), CASE ${TIME_SPANS.map((s) => `WHEN ${count(s)} THEN ${s}`).join(' ')} ELSE 0 END AS "__bs" FROM ${src}`);
         sql = `CASE WHEN "__bs" = 0 THEN ${monthBucket(num, 1)} ELSE floor(${num} / "__bs") * "__bs" END`;
       }
     } else {
@@ -136,7 +136,7 @@ export const bin = command<BinArgs>({
         pushExtent(rel, num, bound(args.start, false, ctx), bound(args.end, false, ctx));
         // The smallest power of ten giving at most `bins` buckets (one more power when alignment adds a bucket).
         const first = `pow(10, ceil(log10(greatest(("__bhi" - "__blo") / ${args.bins}, 1e-9))))`;
-        rel.push(`SELECT * EXCLUDE ("__blo", "__bhi"), CASE WHEN floor("__bhi" / ${first}) - floor("__blo" / ${first}) + 1 <= ${args.bins} THEN ${first} ELSE ${first} * 10 END AS "__bs" FROM {src}`);
+        rel.push((src) => `SELECT * EXCLUDE ("__blo", "__bhi"), CASE WHEN floor("__bhi" / ${first}) - floor("__blo" / ${first}) + 1 <= ${args.bins} THEN ${first} ELSE ${first} * 10 END AS "__bs" FROM ${src}`);
         size = '"__bs"';
       }
       const original = value.kind === 'mv' ? `(${value.sql})[1]` : value.kind === 'num' ? fmtNum(value.sql) : value.sql;

@@ -2,7 +2,9 @@ import type { Aggregation } from '../ast.js';
 import { aggregateSql } from '../aggregations.js';
 import { aggregationName } from '../parser.js';
 import { asNum, quoteString, type PlanContext, type Relation } from '../relation.js';
-import { parseSpan } from '../time-modifiers.js';
+import { VigilError } from '../../../core/index.js';
+import { binningRange } from '../time-extent.js';
+import { parseSpan, resolveTimeModifier } from '../time-modifiers.js';
 import { groupKeys } from './group-keys.js';
 
 export interface ChartOptions {
@@ -11,6 +13,11 @@ export interface ChartOptions {
   readonly row: string | undefined;
   readonly col: string | undefined;
   readonly span: string | undefined;
+  /** Default-span options (Splunk bin): at most `bins` buckets, none narrower than `minspan`. */
+  readonly bins: number;
+  readonly minspan: string | undefined;
+  /** Where sub-day buckets start: `earliest`, `latest` or a time (as bin's aligntime). */
+  readonly aligntime: string | undefined;
   readonly limit: number;
   readonly useOther: boolean;
   readonly useNull: boolean;
@@ -20,22 +27,16 @@ export interface ChartOptions {
   readonly fill: boolean;
 }
 
-const DEFAULT_SPANS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400];
+/** Splunk's span thresholds (timechart "Spans used when minspan is specified"), in seconds; then months. */
+export const SPAN_LADDER = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400];
 
-/** timechart's default span: the smallest of 1s…1d (then 1mon) giving at most `bins` buckets over the range. */
-export function defaultSpan(rangeSeconds: number, bins = 100): string {
-  for (const span of DEFAULT_SPANS) if (Math.ceil(rangeSeconds / span) <= bins) return `${span}s`;
+/**
+ * The default span: the smallest threshold of 1s…1d (then 1mon) that is at least `minspan` and gives
+ * at most `bins` buckets over the range.
+ */
+export function defaultSpan(rangeSeconds: number, bins = 100, minspanSeconds = 0): string {
+  for (const span of SPAN_LADDER) if (span >= minspanSeconds && Math.ceil(rangeSeconds / span) <= bins) return `${span}s`;
   return '1mon';
-}
-
-/** The search range in seconds, asking the executor for the data extent when the range is open. */
-function searchRange(ctx: PlanContext): { from: number; to: number } {
-  if (ctx.earliestMs !== undefined) return { from: ctx.earliestMs / 1000, to: (ctx.latestMs ?? ctx.nowMs) / 1000 };
-  if (ctx.dataRange === undefined) {
-    ctx.needsDataRange = true;
-    return { from: 0, to: 86400 };
-  }
-  return { from: ctx.dataRange.minMs / 1000, to: ctx.dataRange.maxMs / 1000 + 1 };
 }
 
 /**
@@ -48,15 +49,20 @@ export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions
   let rowSql = 'NULL';
   let spanSeconds = 0;
   if (rowIsTime) {
-    const range = searchRange(ctx);
-    const span = parseSpan(options.span ?? defaultSpan(range.to - range.from));
-    spanSeconds = span.seconds;
     const time = asNum(rel.ref('_time'));
+    let spanText = options.span;
+    if (spanText === undefined) {
+      const range = binningRange(rel, ctx, time);
+      spanText = defaultSpan(range.to - range.from, options.bins, options.minspan === undefined ? 0 : parseSpan(options.minspan).seconds);
+    }
+    const span = parseSpan(spanText);
+    spanSeconds = span.seconds;
     if (span.unit === 'mon' || span.unit === 'q' || span.unit === 'y') {
       const unit = span.unit === 'mon' ? 'month' : span.unit === 'q' ? 'quarter' : 'year';
-      rowSql = `epoch(date_trunc('${unit}', make_timestamp(CAST(${time} * 1000000 AS BIGINT))))`;
+      rowSql = `epoch(date_trunc('${unit}', try(make_timestamp(TRY_CAST(${time} * 1000000 AS BIGINT)))))`;
     } else {
-      rowSql = `(floor(${time} / ${span.seconds}) * ${span.seconds})`;
+      const anchor = alignAnchor(options.aligntime, span.unit, ctx);
+      rowSql = anchor === 0 ? `(floor(${time} / ${span.seconds}) * ${span.seconds})` : `(floor((${time} - ${anchor}) / ${span.seconds}) * ${span.seconds} + ${anchor})`;
     }
   } else if (options.row !== undefined) {
     rowSql = (groupKeys(rel, [options.row], '__r')[0] as string);
@@ -66,7 +72,7 @@ export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions
   const source = rel.current;
   const ctes = [...rel.ctes];
   let fill: { spanSeconds: number; fromSec?: number; toSec?: number } | undefined;
-  if (options.fill && rowIsTime && !/mon|q|y/.test(options.span ?? '')) {
+  if (options.fill && rowIsTime && spanSeconds > 0 && !/mon|q|y/.test(options.span ?? '') && spanSeconds < 2592000) {
     fill = ctx.earliestMs === undefined ? { spanSeconds } : { spanSeconds, fromSec: ctx.earliestMs / 1000, toSec: (ctx.latestMs ?? ctx.nowMs) / 1000 };
   }
   rel.pivot = {
@@ -94,11 +100,55 @@ export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions
   rel.eventMode = false;
 }
 
-/** Reads chart/timechart options (`limit=`, `useother=`, `usenull=`, `otherstr=`, `nullstr=`, `span=`, `cont=`). */
-export function chartOptions(raw: Record<string, { value: string }>): { limit: number; useOther: boolean; useNull: boolean; otherStr: string; nullStr: string; span: string | undefined; cont: boolean } {
+/** Where sub-day buckets start (bin's aligntime): 0 is the epoch. */
+function alignAnchor(aligntime: string | undefined, unit: string, ctx: PlanContext): number {
+  if (aligntime === undefined || unit === 'd' || unit === 'w') return 0;
+  if (aligntime === 'earliest') return (ctx.earliestMs ?? 0) / 1000;
+  if (aligntime === 'latest') return (ctx.latestMs ?? ctx.nowMs) / 1000;
+  return resolveTimeModifier(aligntime, ctx.nowMs) / 1000;
+}
+
+export interface ChartOptionValues {
+  readonly limit: number;
+  readonly useOther: boolean;
+  readonly useNull: boolean;
+  readonly otherStr: string;
+  readonly nullStr: string;
+  readonly span: string | undefined;
+  readonly bins: number;
+  readonly minspan: string | undefined;
+  readonly aligntime: string | undefined;
+  readonly cont: boolean;
+}
+
+/** Reads chart/timechart options (`limit=`, `useother=`, `usenull=`, `otherstr=`, `nullstr=`, `span=`, `bins=`, `minspan=`, `aligntime=`, `cont=`). */
+export function chartOptions(raw: Record<string, { value: string; offset?: number; length?: number }>): ChartOptionValues {
   const bool = (v: string | undefined, d: boolean): boolean => (v === undefined ? d : /^(t|true|1|yes)$/i.test(v));
+  const number = (key: string, fallback: number, min: number): number => {
+    const token = raw[key];
+    if (token === undefined) return fallback;
+    const text = key === 'limit' ? token.value.replace(/^top/i, '') : token.value;
+    if (!/^\d+$/.test(text) || Number(text) < min) {
+      throw new VigilError('spl.invalid_argument', `${key}= must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${token.value}'`, token.offset === undefined ? {} : { span: { offset: token.offset, length: token.length ?? 1 } });
+    }
+    return Number(text);
+  };
+  for (const key of ['span', 'minspan'] as const) {
+    const token = raw[key];
+    if (token !== undefined) {
+      try {
+        parseSpan(token.value);
+      } catch (error) {
+        if (error instanceof VigilError && token.offset !== undefined) throw new VigilError(error.code, error.message, { span: { offset: token.offset, length: token.length ?? 1 }, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+        throw error;
+      }
+    }
+  }
   return {
-    limit: raw['limit'] === undefined ? 10 : Number(raw['limit'].value.replace(/^top/i, '')),
+    limit: number('limit', 10, 0),
+    bins: number('bins', 100, 1),
+    minspan: raw['minspan']?.value,
+    aligntime: raw['aligntime']?.value,
     useOther: bool(raw['useother']?.value, true),
     useNull: bool(raw['usenull']?.value, true),
     otherStr: raw['otherstr']?.value ?? 'OTHER',
@@ -108,4 +158,4 @@ export function chartOptions(raw: Record<string, { value: string }>): { limit: n
   };
 }
 
-export const CHART_OPTION_KEYS = ['limit', 'useother', 'usenull', 'otherstr', 'nullstr', 'span', 'cont', 'bins', 'fixedrange', 'partial'];
+export const CHART_OPTION_KEYS = ['limit', 'useother', 'usenull', 'otherstr', 'nullstr', 'span', 'cont', 'bins', 'minspan', 'aligntime', 'fixedrange', 'partial', 'sep', 'format', 'start', 'end'];

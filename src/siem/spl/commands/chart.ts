@@ -47,6 +47,6 @@ export const chart = command<ChartArgs>({
     return { aggs, row, col, options: chartOptions({ ...before, ...middle, ...after }) };
   },
   plan({ aggs, row, col, options }, rel, ctx) {
-    planChart(rel, ctx, { aggs, row, col, span: options.span, limit: options.limit, useOther: options.useOther, useNull: options.useNull, otherStr: options.otherStr, nullStr: options.nullStr, fill: false });
+    planChart(rel, ctx, { ...options, aggs, row, col, fill: false });
   },
 });

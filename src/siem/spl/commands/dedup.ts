@@ -63,15 +63,15 @@ export const dedup = command<DedupArgs>({
     const missing = keys.map((k) => (k.kind === 'mv' ? `coalesce(len(${k.sql}), 0) = 0` : `${k.sql} IS NULL`));
     const anyMissing = missing.length === 0 ? 'false' : `(${missing.join(' OR ')})`;
     const over = rel.order.length > 0 ? `ORDER BY ${rel.order.join(', ')}` : '';
-    if (!keepEmpty) rel.push(`SELECT * FROM {src} WHERE NOT ${anyMissing}`);
+    if (!keepEmpty) rel.push((src) => `SELECT * FROM ${src} WHERE NOT ${anyMissing}`);
     const tuple = `row(${keys.map((k) => k.sql).join(', ')})`;
     if (consecutive) {
       // Runs of equal combinations in the current order; keep the first N rows of each run.
-      rel.push(`SELECT *, CASE WHEN ${tuple} IS NOT DISTINCT FROM lag(${tuple}) OVER (${over}) THEN 0 ELSE 1 END AS "__dd_new" FROM {src}`);
-      rel.push(`SELECT * EXCLUDE ("__dd_new"), sum("__dd_new") OVER (${over}${over === '' ? '' : ' ROWS UNBOUNDED PRECEDING'}) AS "__dd_run" FROM {src}`);
-      rel.push(`SELECT * EXCLUDE ("__dd_run") FROM {src} QUALIFY ${anyMissing} OR row_number() OVER (PARTITION BY "__dd_run" ${over}) <= ${keep}`);
+      rel.push((src) => `SELECT *, CASE WHEN ${tuple} IS NOT DISTINCT FROM lag(${tuple}) OVER (${over}) THEN 0 ELSE 1 END AS "__dd_new" FROM ${src}`);
+      rel.push((src) => `SELECT * EXCLUDE ("__dd_new"), sum("__dd_new") OVER (${over}${over === '' ? '' : ' ROWS UNBOUNDED PRECEDING'}) AS "__dd_run" FROM ${src}`);
+      rel.push((src) => `SELECT * EXCLUDE ("__dd_run") FROM ${src} QUALIFY ${anyMissing} OR row_number() OVER (PARTITION BY "__dd_run" ${over}) <= ${keep}`);
     } else {
-      rel.push(`SELECT * FROM {src} QUALIFY ${anyMissing} OR row_number() OVER (PARTITION BY ${keys.map((k) => k.sql).join(', ')} ${over}) <= ${keep}`);
+      rel.push((src) => `SELECT * FROM ${src} QUALIFY ${anyMissing} OR row_number() OVER (PARTITION BY ${keys.map((k) => k.sql).join(', ')} ${over}) <= ${keep}`);
     }
     if (sortBy !== undefined) sort.plan(sortBy, rel, ctx);
   },

@@ -2,7 +2,7 @@ import { VigilError } from '../../../core/index.js';
 import type { EvalExpr } from '../ast.js';
 import { evalToSql } from '../eval-sql.js';
 import { parseEvalExpr } from '../parser.js';
-import { rejectReserved, setColumns } from '../relation.js';
+import { materializeRepeated, rejectReserved, setColumns } from '../relation.js';
 import { command } from './command.js';
 
 interface Assignment {
@@ -28,6 +28,7 @@ export const evalCommand = command<Assignment[]>({
     return out;
   },
   plan(assignments, rel, ctx) {
+    materializeRepeated(rel, assignments.map((a) => a.expr));
     for (const { field, expr } of assignments) {
       rejectReserved(field);
       const value = evalToSql(expr, { rel, ctx });

@@ -10,7 +10,7 @@ export function groupKeys(rel: Relation, names: readonly string[], prefix = '__k
     const value = rel.ref(name);
     const key = `${prefix}${i}`;
     const expr = value.kind === 'mv' ? `unnest(${value.sql})` : asStr(value);
-    rel.push(`SELECT *, ${expr} AS ${quoteIdent(key)} FROM {src}`);
+    rel.push((src) => `SELECT *, ${expr} AS ${quoteIdent(key)} FROM ${src}`);
     rel.columns.set(key, 'str');
     keys.push(quoteIdent(key));
   });

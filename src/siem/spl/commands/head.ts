@@ -18,6 +18,6 @@ export const head = command<number>({
     return n;
   },
   plan(n, rel) {
-    rel.push(`SELECT * FROM {src}${rel.order.length > 0 ? ` ORDER BY ${rel.order.join(', ')}` : ''} LIMIT ${n}`);
+    rel.push((src) => `SELECT * FROM ${src}${rel.order.length > 0 ? ` ORDER BY ${rel.order.join(', ')}` : ''} LIMIT ${n}`);
   },
 });

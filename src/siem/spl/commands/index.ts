@@ -25,6 +25,25 @@ import { inputlookup } from './inputlookup.js';
 import { tstats } from './tstats.js';
 import { eventstats } from './eventstats.js';
 import { streamstats } from './streamstats.js';
+import { makeresults } from './makeresults.js';
+import { reverse } from './reverse.js';
+import { convert } from './convert.js';
+import { addcoltotals, addtotals } from './totals.js';
+import { trendline } from './trendline.js';
+import { xyseries } from './xyseries.js';
+import { untable } from './untable.js';
+import { fieldsummary } from './fieldsummary.js';
+import { append } from './append.js';
+import { appendcols } from './appendcols.js';
+import { appendpipe } from './appendpipe.js';
+import { multisearch, union } from './union.js';
+import { join } from './join.js';
+import { foreach } from './foreach.js';
+import { map } from './map.js';
+import { transaction } from './transaction.js';
+import { iplocation } from './iplocation.js';
+import { geostats } from './geostats.js';
+import { outputlookup } from './outputlookup.js';
 
 /** Every SPL command, one file each; adding a command means adding a file and a row here. */
 export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
@@ -56,6 +75,27 @@ export const COMMANDS: Readonly<Record<string, SplCommand<never>>> = {
   tstats,
   eventstats,
   streamstats,
+  makeresults,
+  reverse,
+  convert,
+  addtotals,
+  addcoltotals,
+  trendline,
+  xyseries,
+  untable,
+  fieldsummary,
+  append,
+  appendcols,
+  appendpipe,
+  union,
+  multisearch,
+  join,
+  foreach,
+  map,
+  transaction,
+  iplocation,
+  geostats,
+  outputlookup,
 } as unknown as Record<string, SplCommand<never>>;
 
 export type { SplCommand } from './command.js';

@@ -68,7 +68,7 @@ export const inputlookup = command<InputLookupArgs>({
     const page = `${args.max === undefined ? '' : ` LIMIT ${args.max}`}${args.start > 0 ? ` OFFSET ${args.start}` : ''}`;
     const rows = `SELECT * FROM (SELECT ${[`l."${LOOKUP_ROW_COLUMN}" AS "__lkrow"`, ...table.columns.map((c) => `l.${quoteIdent(c)}`)].join(', ')} FROM ${table.sql} l) WHERE ${where} ORDER BY ${order}${page}`;
     if (first) {
-      rel.push(rows);
+      rel.start(rows, table.sql);
       rel.columns = columns;
       rel.eventMode = false;
       rel.order = [order];
@@ -86,7 +86,7 @@ export const inputlookup = command<InputLookupArgs>({
       }
       lookupSide.push(kind === 'mv' ? `CASE WHEN ${quoteIdent(c)} IS NULL THEN NULL ELSE [${quoteIdent(c)}] END AS ${quoteIdent(c)}` : quoteIdent(c));
     }
-    rel.push(`SELECT *${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}, 0 AS "__part" FROM {src} UNION ALL BY NAME SELECT ${[...lookupSide, '"__lkrow"', '1 AS "__part"'].join(', ')} FROM (${rows})`);
+    rel.push((src) => `SELECT *${replace.length > 0 ? ` REPLACE (${replace.join(', ')})` : ''}, 0 AS "__part" FROM ${src} UNION ALL BY NAME SELECT ${[...lookupSide, '"__lkrow"', '1 AS "__part"'].join(', ')} FROM (${rows})`, table.columns);
     for (const c of table.columns) if (!rel.columns.has(c)) rel.columns.set(c, 'str');
     rel.columns.set('__part', 'num');
     rel.columns.set('__lkrow', 'num');

@@ -91,7 +91,7 @@ export const lookup = command<LookupArgs>({
 
     // 1. The event side of each key, as a column (a join condition must not read unqualified names).
     const keyValues = args.keys.map((k) => rel.ref(k.field, k.span));
-    rel.push(`SELECT *, ${keyValues.map((v, i) => `${v.kind === 'mv' ? asList(v) : asStr(v)} AS "__lkk${i}"`).join(', ')} FROM {src}`);
+    rel.push((src) => `SELECT *, ${keyValues.map((v, i) => `${v.kind === 'mv' ? asList(v) : asStr(v)} AS "__lkk${i}"`).join(', ')} FROM ${src}`);
     const l = (column: string): string => `l.${quoteIdent(column)}`;
     const conditions = args.keys.map((k, i) => (keyValues[i]?.kind === 'mv' ? `list_contains(s."__lkk${i}", ${l(k.column)})` : `${l(k.column)} = s."__lkk${i}"`)).join(' AND ');
     // 2. Join. A scalar key on a column whose values are unique matches at most one row: a plain join
@@ -99,10 +99,10 @@ export const lookup = command<LookupArgs>({
     const single = keyValues.every((v) => v.kind !== 'mv') && args.keys.some((k) => table.unique.includes(k.column));
     const found: Kind = single ? 'str' : 'mv';
     if (single) {
-      rel.push(`SELECT s.*, ${outputs.map((o, i) => `${l(o.column)} AS "__lko${i}"`).join(', ')} FROM {src} s LEFT JOIN ${table.sql} l ON ${conditions}`);
+      rel.push((src) => `SELECT s.*, ${outputs.map((o, i) => `${l(o.column)} AS "__lko${i}"`).join(', ')} FROM ${src} s LEFT JOIN ${table.sql} l ON ${conditions}`);
     } else {
       const lists = outputs.map((o, i) => `list(${l(o.column)} ORDER BY l."${LOOKUP_ROW_COLUMN}") FILTER (WHERE ${l(o.column)} IS NOT NULL) AS "__lko${i}"`);
-      rel.push(`SELECT s.*, m.* FROM {src} s LEFT JOIN LATERAL (SELECT ${lists.join(', ')} FROM (SELECT * FROM ${table.sql} l WHERE ${conditions} ORDER BY l."${LOOKUP_ROW_COLUMN}" LIMIT ${MAX_MATCHES}) l) m ON true`);
+      rel.push((src) => `SELECT s.*, m.* FROM ${src} s LEFT JOIN LATERAL (SELECT ${lists.join(', ')} FROM (SELECT * FROM ${table.sql} l WHERE ${conditions} ORDER BY l."${LOOKUP_ROW_COLUMN}" LIMIT ${MAX_MATCHES}) l) m ON true`);
     }
     // 3. Assign the outputs and drop the helper columns.
     const temp = [...args.keys.map((_, i) => `__lkk${i}`), ...outputs.map((_, i) => `__lko${i}`)];

@@ -1,3 +1,4 @@
+import type { Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import { asList, quoteString, rejectReserved, setColumns } from '../relation.js';
 import { command } from './command.js';
@@ -8,7 +9,7 @@ interface MakemvArgs {
   readonly field: string;
   readonly delim: string;
   /** RE2 pattern and the capture group holding each value (0: the whole match). */
-  readonly tokenizer: { readonly pattern: string; readonly group: number } | undefined;
+  readonly tokenizer: { readonly pattern: string; readonly group: number; readonly span: Span } | undefined;
   readonly allowEmpty: boolean;
   readonly setSv: boolean;
 }
@@ -43,7 +44,7 @@ export const makemv = command<MakemvArgs>({
     let parsedTokenizer: MakemvArgs['tokenizer'];
     if (tokenizer !== undefined) {
       const re = re2Pattern(tokenizer.value, spanOf(tokenizer));
-      parsedTokenizer = { pattern: re.pattern, group: re.groups > 0 ? 1 : 0 };
+      parsedTokenizer = { pattern: re.pattern, group: re.groups > 0 ? 1 : 0, span: re.span };
     }
     return {
       field: field.value,
@@ -54,6 +55,7 @@ export const makemv = command<MakemvArgs>({
     };
   },
   plan({ field, delim, tokenizer, allowEmpty, setSv }, rel) {
+    if (tokenizer !== undefined) rel.regexes.push({ pattern: tokenizer.pattern, span: tokenizer.span });
     const value = rel.ref(field);
     if (value.kind === 'null') return;
     const split = (x: string): string => (tokenizer === undefined ? `string_split(${x}, ${quoteString(delim)})` : `regexp_extract_all(${x}, ${quoteString(tokenizer.pattern)}, ${tokenizer.group})`);

@@ -18,16 +18,16 @@ export const mvexpand = command<{ field: string; limit: number | undefined }>({
     const value = rel.ref(field);
     const name = quoteIdent(field);
     if (value.kind !== 'mv') {
-      if (rel.columns.has(field) || value.kind === 'null') rel.push(`SELECT * FROM {src} WHERE ${value.sql} IS NOT NULL`);
+      if (rel.columns.has(field) || value.kind === 'null') rel.push((src) => `SELECT * FROM ${src} WHERE ${value.sql} IS NOT NULL`);
       else {
-        rel.push(`SELECT *, ${value.sql} AS ${name} FROM {src} WHERE ${value.sql} IS NOT NULL`);
+        rel.push((src) => `SELECT *, ${value.sql} AS ${name} FROM ${src} WHERE ${value.sql} IS NOT NULL`, [field]);
         rel.columns.set(field, value.kind);
       }
       return;
     }
     const list = limit === undefined ? value.sql : `(${value.sql})[1:${limit}]`;
-    if (rel.columns.has(field)) rel.push(`SELECT * REPLACE (unnest(${list}) AS ${name}) FROM {src}`);
-    else rel.push(`SELECT *, unnest(${list}) AS ${name} FROM {src}`);
+    if (rel.columns.has(field)) rel.push((src) => `SELECT * REPLACE (unnest(${list}) AS ${name}) FROM ${src}`, [field]);
+    else rel.push((src) => `SELECT *, unnest(${list}) AS ${name} FROM ${src}`, [field]);
     rel.columns.set(field, 'str');
   },
 });

@@ -8,6 +8,8 @@ export interface Re2Pattern {
   readonly named: ReadonlyArray<{ readonly name: string; readonly index: number }>;
   /** Number of capture groups, named or not. */
   readonly groups: number;
+  /** Where the pattern is written in the query. */
+  readonly span: Span;
 }
 
 const HINT = "Vigil's regex engine is RE2: it has no lookahead/lookbehind, backreferences, atomic groups, possessive quantifiers, conditionals or recursion; rewrite the pattern without it";
@@ -103,5 +105,5 @@ export function re2Pattern(source: string, span: Span): Re2Pattern {
   }
   if (inClass) throw invalid("a '[' is not closed");
   if (depth > 0) throw invalid("a '(' is not closed");
-  return { pattern: out, named, groups };
+  return { pattern: out, named, groups, span };
 }

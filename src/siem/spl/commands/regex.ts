@@ -1,3 +1,4 @@
+import type { Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import { asStr, quoteString, rejectReserved } from '../relation.js';
 import { command } from './command.js';
@@ -7,6 +8,7 @@ interface RegexArgs {
   readonly field: string;
   readonly negate: boolean;
   readonly pattern: string;
+  readonly span: Span;
 }
 
 /**
@@ -34,12 +36,13 @@ export const regex = command<RegexArgs>({
       pattern = reader.name('a regex');
     }
     reader.rejectRest();
-    return { field, negate, pattern: re2Pattern(pattern.value, spanOf(pattern)).pattern };
+    return { field, negate, pattern: re2Pattern(pattern.value, spanOf(pattern)).pattern, span: spanOf(pattern) };
   },
-  plan({ field, negate, pattern }, rel) {
+  plan({ field, negate, pattern, span }, rel) {
+    rel.regexes.push({ pattern, span });
     const value = rel.ref(field);
     const re = quoteString(pattern);
     const matches = value.kind === 'mv' ? `len(list_filter(${value.sql}, x -> regexp_matches(x, ${re}))) > 0` : `regexp_matches(${asStr(value)}, ${re})`;
-    rel.push(`SELECT * FROM {src} WHERE ${negate ? `NOT coalesce(${matches}, false)` : `coalesce(${matches}, false)`}`);
+    rel.push((src) => `SELECT * FROM ${src} WHERE ${negate ? `NOT coalesce(${matches}, false)` : `coalesce(${matches}, false)`}`);
   },
 });

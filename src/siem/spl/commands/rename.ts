@@ -1,4 +1,5 @@
 import { VigilError } from '../../../core/index.js';
+import { expandFieldPatterns } from '../field-discovery.js';
 import { keepOrder, quoteIdent, wildcardMatch } from '../relation.js';
 import { command } from './command.js';
 
@@ -22,12 +23,12 @@ export const rename = command<Array<{ from: string; to: string }>>({
     if (out.length === 0) throw reader.error('spl.missing_argument', 'rename needs a AS b', reader.endSpan());
     return out;
   },
-  plan(pairs, rel) {
+  plan(pairs, rel, ctx) {
     for (const { from, to } of pairs) {
       const moves: Array<[string, string]> = [];
       if (from.includes('*')) {
         const re = new RegExp(`^${from.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*)')}$`);
-        for (const c of rel.visibleColumns()) {
+        for (const c of expandFieldPatterns(rel, ctx, [from])) {
           const m = re.exec(c);
           if (m === null) continue;
           let i = 1;
@@ -42,7 +43,7 @@ export const rename = command<Array<{ from: string; to: string }>>({
         const remaining = new Set([...rel.columns.keys()].filter((c) => c !== a && c !== b));
         keepOrder(rel, new Set([...remaining, b]));
         const exclude = [a, b].filter((c) => rel.columns.has(c));
-        rel.push(`SELECT ${exclude.length > 0 ? `* EXCLUDE (${exclude.map(quoteIdent).join(', ')})` : '*'}, ${value.sql} AS ${quoteIdent(b)} FROM {src}`);
+        rel.push((src) => `SELECT ${exclude.length > 0 ? `* EXCLUDE (${exclude.map(quoteIdent).join(', ')})` : '*'}, ${value.sql} AS ${quoteIdent(b)} FROM ${src}`, [b]);
         rel.columns.delete(a);
         rel.columns.delete(b);
         rel.columns.set(b, value.kind);

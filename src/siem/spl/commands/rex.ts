@@ -76,6 +76,7 @@ function assign(rel: Relation, values: ReadonlyArray<{ name: string; sql: string
 }
 
 function planExtract(args: Extract<RexArgs, { mode: 'extract' }>, rel: Relation): void {
+  rel.regexes.push({ pattern: args.re.pattern, span: args.re.span });
   const source = rel.ref(args.field);
   if (source.kind === 'null') return;
   const text = asStr(source);
@@ -83,7 +84,7 @@ function planExtract(args: Extract<RexArgs, { mode: 'extract' }>, rel: Relation)
   const values: Array<{ name: string; sql: string; kind: Kind }> = [];
   const last = Math.max(...args.re.named.map((g) => g.index));
   // One regex run for every group: a struct with fields g1…gN (an empty capture means no value).
-  if (args.maxMatch === 1) rel.push(`SELECT *, regexp_extract(${text}, ${pattern}, [${Array.from({ length: last }, (_, i) => `'g${i + 1}'`).join(', ')}]) AS "__rx" FROM {src}`);
+  if (args.maxMatch === 1) rel.push((src) => `SELECT *, regexp_extract(${text}, ${pattern}, [${Array.from({ length: last }, (_, i) => `'g${i + 1}'`).join(', ')}]) AS "__rx" FROM ${src}`);
   for (const { name, index } of args.re.named) {
     const existing = rel.ref(name);
     if (args.maxMatch === 1) {
@@ -122,6 +123,7 @@ function planSed(args: Extract<RexArgs, { mode: 'sed' }>, rel: Relation): void {
   const value = rel.ref(args.field);
   if (value.kind === 'null') return;
   const { sed } = args;
+  if (sed.kind === 's') rel.regexes.push({ pattern: sed.re.pattern, span: sed.re.span });
   const one = (x: string): string =>
     sed.kind === 'y'
       ? `translate(${x}, ${quoteString(sed.from)}, ${quoteString(sed.to)})`

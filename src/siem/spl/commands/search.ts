@@ -12,6 +12,6 @@ export const search = command<SearchExpr>({
   plan(expr, rel) {
     const time = { earliest: undefined, latest: undefined };
     const where = searchToSql(expr, rel, time);
-    if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+    if (where !== 'true') rel.push((src) => `SELECT * FROM ${src} WHERE ${where}`);
   },
 });

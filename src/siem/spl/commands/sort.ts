@@ -56,13 +56,19 @@ export const sort = command<{ limit: number; keys: SortKey[]; reverse: boolean }
     const columns = new Set<string>();
     for (const key of keys) {
       const value = rel.ref(key.field);
+      // A field no row has sorts nothing (and SQL refuses a constant sort key).
+      if (value.kind === 'null') continue;
       const desc = key.descending !== reverse;
       columns.add(key.field);
       if (key.as === 'num') items.push(`${asNum(value)}${desc ? ' DESC' : ''} NULLS LAST`);
       else if (key.as === 'str') items.push(`${asStr(value)}${desc ? ' DESC' : ''} NULLS LAST`);
       else items.push(...naturalOrder(value.sql, value.kind, desc));
     }
-    rel.push(`SELECT * FROM {src} ORDER BY ${items.join(', ')}${limit > 0 ? ` LIMIT ${limit}` : ''}`);
+    if (items.length === 0) {
+      if (limit > 0) rel.push((src) => `SELECT * FROM ${src}${rel.order.length > 0 ? ` ORDER BY ${rel.order.join(', ')}` : ''} LIMIT ${limit}`);
+      return;
+    }
+    rel.push((src) => `SELECT * FROM ${src} ORDER BY ${items.join(', ')}${limit > 0 ? ` LIMIT ${limit}` : ''}`);
     rel.order = items;
     rel.orderColumns = new Set([...columns].filter((c) => rel.columns.has(c)).concat(rel.eventMode ? ['_raw'] : []));
   },

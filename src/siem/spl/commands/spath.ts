@@ -1,5 +1,5 @@
 import { VigilError } from '../../../core/index.js';
-import { asStr, jsonPath, quoteIdent, quoteString } from '../relation.js';
+import { asStr, jsonPath, quoteIdent, quoteString, setColumns } from '../relation.js';
 import { command } from './command.js';
 
 interface SpathArgs {
@@ -43,11 +43,15 @@ export const spath = command<SpathArgs>({
     }
     const { path: jp, multi } = jsonPath(path);
     const text = asStr(source);
-    const guard = input === '_raw' && rel.columns.has('__json') ? '"__json"' : `json_valid(${text})`;
-    const sql = `CASE WHEN ${guard} THEN ${rel.jsonString(text, quoteString(jp), multi)} END`;
+    if (source.kind === 'null') {
+      setColumns(rel, [{ name: output ?? path, sql: multi ? 'CAST(NULL AS VARCHAR[])' : 'CAST(NULL AS VARCHAR)', kind: multi ? 'mv' : 'str' }]);
+      return;
+    }
+    const guard = input === '_raw' && rel.columns.has('__json') ? rel.jsonGuard() : `coalesce(json_valid(${text}), false)`;
+    const sql = `CASE WHEN ${guard} THEN ${rel.jsonString(text, quoteString(jp))} END`;
     const name = output ?? path;
-    if (rel.columns.has(name)) rel.push(`SELECT * REPLACE (${sql} AS ${quoteIdent(name)}) FROM {src}`);
-    else rel.push(`SELECT *, ${sql} AS ${quoteIdent(name)} FROM {src}`);
+    if (rel.columns.has(name)) rel.push((src) => `SELECT * REPLACE (${sql} AS ${quoteIdent(name)}) FROM ${src}`, [name]);
+    else rel.push((src) => `SELECT *, ${sql} AS ${quoteIdent(name)} FROM ${src}`, [name]);
     rel.columns.set(name, multi ? 'mv' : 'str');
     rel.dropped.delete(name);
     if (input === '_raw') rel.rawDerived.add(name);

@@ -108,8 +108,8 @@ export const streamstats = command<StreamstatsArgs>({
 /** reset_on_change: a running number that grows each time the BY values differ from the previous row's. */
 function segment(rel: Relation, keys: readonly string[], position: string): string {
   const tuple = `[${keys.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')}]`;
-  rel.push(`SELECT *, CASE WHEN ${tuple} IS DISTINCT FROM lag(${tuple}) OVER (ORDER BY ${position}) THEN 1 ELSE 0 END AS "__chg" FROM {src}`);
-  rel.push(`SELECT * REPLACE (sum("__chg") OVER (ORDER BY ${position} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__chg") FROM {src}`);
+  rel.push((src) => `SELECT *, CASE WHEN ${tuple} IS DISTINCT FROM lag(${tuple}) OVER (ORDER BY ${position}) THEN 1 ELSE 0 END AS "__chg" FROM ${src}`);
+  rel.push((src) => `SELECT * REPLACE (sum("__chg") OVER (ORDER BY ${position} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__chg") FROM ${src}`);
   rel.columns.set('__chg', 'num');
   return '"__chg"';
 }

@@ -1,4 +1,5 @@
-import { INTERNAL_PREFIX, keepOrder, quoteIdent, wildcardMatch, type Kind } from '../relation.js';
+import { expandFieldPatterns } from '../field-discovery.js';
+import { INTERNAL_PREFIX, keepOrder, quoteIdent, type Kind } from '../relation.js';
 import { parseFieldList } from '../parser.js';
 import { command } from './command.js';
 
@@ -12,21 +13,20 @@ export const table = command<string[]>({
     if (names.length === 0) throw reader.error('spl.missing_argument', 'table needs at least one field name', reader.endSpan());
     return names;
   },
-  plan(names, rel) {
+  plan(patterns, rel, ctx) {
+    const names = expandFieldPatterns(rel, ctx, patterns);
     const keep: Array<[string, string, Kind]> = [];
     const add = (name: string): void => {
       if (keep.some(([n]) => n === name)) return;
       const value = rel.ref(name);
       keep.push([name, value.kind === 'null' ? 'CAST(NULL AS VARCHAR)' : value.sql, value.kind === 'null' ? 'str' : value.kind]);
     };
-    for (const n of names) {
-      if (n.includes('*')) {
-        for (const c of rel.visibleColumns()) if (wildcardMatch(n, c)) add(c);
-      } else add(n);
-    }
+    for (const n of names) add(n);
     keepOrder(rel, new Set(keep.map(([n]) => n)));
     const ord = rel.columns.has('__ord') ? ', "__ord"' : '';
-    rel.push(`SELECT ${keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ')}${ord} FROM {src}`);
+    // No field matched: rows without fields (an empty table).
+    const items = keep.length === 0 ? 'NULL AS "__none"' : keep.map(([n, sql]) => `${sql} AS ${quoteIdent(n)}`).join(', ');
+    rel.push((src) => `SELECT ${items}${ord} FROM ${src}`);
     rel.columns = new Map(keep.map(([n, , k]) => [n, k] as const));
     if (ord !== '') rel.columns.set('__ord', 'num');
     for (const c of [...rel.columns.keys()]) if (c.startsWith(INTERNAL_PREFIX) && c !== '__ord') rel.columns.delete(c);

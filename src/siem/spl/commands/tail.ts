@@ -18,7 +18,7 @@ export const tail = command<number>({
   plan(n, rel) {
     // Number the rows in the current order, then read that numbering backwards.
     setColumns(rel, [{ name: '__tail', sql: `row_number() OVER (${rel.order.length > 0 ? `ORDER BY ${rel.order.join(', ')}` : ''})`, kind: 'num' }]);
-    rel.push(`SELECT * FROM {src} ORDER BY "__tail" DESC LIMIT ${n}`);
+    rel.push((src) => `SELECT * FROM ${src} ORDER BY "__tail" DESC LIMIT ${n}`);
     rel.order = ['"__tail" DESC'];
     rel.orderColumns = new Set(['__tail']);
   },

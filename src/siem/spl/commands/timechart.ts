@@ -22,6 +22,6 @@ export const timechart = command<{ aggs: Aggregation[]; by: string | undefined; 
     return { aggs, by, options: chartOptions({ ...before, ...after }) };
   },
   plan({ aggs, by, options }, rel, ctx) {
-    planChart(rel, ctx, { aggs, row: '_time', col: by, span: options.span, limit: options.limit, useOther: options.useOther, useNull: options.useNull, otherStr: options.otherStr, nullStr: options.nullStr, fill: options.cont });
+    planChart(rel, ctx, { ...options, aggs, row: '_time', col: by, fill: options.cont });
   },
 });

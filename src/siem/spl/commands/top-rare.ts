@@ -68,18 +68,18 @@ function planTop(args: TopArgs, rel: Relation, rare: boolean): void {
   if (clash !== undefined) throw new VigilError('spl.invalid_argument', `'${clash}' is both a field and an output column`, { hint: 'rename the output with countfield= or percentfield=' });
   rel.materialize(names);
   const byKeys = groupKeys(rel, by, '__tb');
-  rel.push(`SELECT *, count(*) OVER (${byKeys.length > 0 ? `PARTITION BY ${byKeys.join(', ')}` : ''}) AS "__tt" FROM {src}${byKeys.length > 0 ? ` WHERE ${byKeys.map((k) => `${k} IS NOT NULL`).join(' AND ')}` : ''}`);
+  rel.push((src) => `SELECT *, count(*) OVER (${byKeys.length > 0 ? `PARTITION BY ${byKeys.join(', ')}` : ''}) AS "__tt" FROM ${src}${byKeys.length > 0 ? ` WHERE ${byKeys.map((k) => `${k} IS NOT NULL`).join(' AND ')}` : ''}`);
   const fieldKeys = groupKeys(rel, fields, '__tf');
   const keys = [...byKeys, ...fieldKeys];
-  rel.push(`SELECT ${keys.join(', ')}, count(*) AS "__tc", any_value("__tt") AS "__tt" FROM {src} WHERE ${fieldKeys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')}`);
+  rel.push((src) => `SELECT ${keys.join(', ')}, count(*) AS "__tc", any_value("__tt") AS "__tt" FROM ${src} WHERE ${fieldKeys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')}`);
   const rank = [`"__tc"${rare ? '' : ' DESC'}`, ...fieldKeys.flatMap((k) => naturalOrder(k, 'str'))];
-  rel.push(`SELECT *, row_number() OVER (${byKeys.length > 0 ? `PARTITION BY ${byKeys.join(', ')} ` : ''}ORDER BY ${rank.join(', ')}) AS "__tr" FROM {src}`);
+  rel.push((src) => `SELECT *, row_number() OVER (${byKeys.length > 0 ? `PARTITION BY ${byKeys.join(', ')} ` : ''}ORDER BY ${rank.join(', ')}) AS "__tr" FROM ${src}`);
   if (limit > 0) {
-    const kept = `SELECT * FROM {src} WHERE "__tr" <= ${limit}`;
+    const kept = (src: string): string => `SELECT * FROM ${src} WHERE "__tr" <= ${limit}`;
     if (args.useOther) {
       const other = fieldKeys.map((k) => `${quoteString(args.otherStr)} AS ${k}`);
-      const rest = `SELECT ${[...byKeys, ...other].join(', ')}, sum("__tc") AS "__tc", any_value("__tt") AS "__tt", ${limit + 1} AS "__tr" FROM {src} WHERE "__tr" > ${limit}${byKeys.length > 0 ? ` GROUP BY ${byKeys.join(', ')}` : ''} HAVING count(*) > 0`;
-      rel.push(`${kept} UNION ALL BY NAME ${rest}`);
+      const rest = (src: string): string => `SELECT ${[...byKeys, ...other].join(', ')}, sum("__tc") AS "__tc", any_value("__tt") AS "__tt", ${limit + 1} AS "__tr" FROM ${src} WHERE "__tr" > ${limit}${byKeys.length > 0 ? ` GROUP BY ${byKeys.join(', ')}` : ''} HAVING count(*) > 0`;
+      rel.push((src) => `${kept(src)} UNION ALL BY NAME ${rest(src)}`);
     } else rel.push(kept);
   }
   const select = [...by.map((n, i) => `${byKeys[i]} AS ${quoteIdent(n)}`), ...fields.map((n, i) => `${fieldKeys[i]} AS ${quoteIdent(n)}`)];
@@ -94,7 +94,7 @@ function planTop(args: TopArgs, rel: Relation, rare: boolean): void {
   }
   select.push('"__tr"');
   columns.set('__tr', 'num');
-  rel.push(`SELECT ${select.join(', ')} FROM {src}`);
+  rel.push((src) => `SELECT ${select.join(', ')} FROM ${src}`);
   rel.columns = columns;
   rel.order = [...by.flatMap((n) => naturalOrder(quoteIdent(n), 'str')), '"__tr"'];
   rel.orderColumns = new Set([...by, '__tr']);

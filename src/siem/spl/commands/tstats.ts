@@ -2,10 +2,11 @@ import { VigilError } from '../../../core/index.js';
 import type { Aggregation, SearchExpr, Span } from '../ast.js';
 import { spanOf, type Token } from '../lexer.js';
 import { ArgReader, parseAggregations, parseSearchExpr } from '../parser.js';
-import { naturalOrder, quoteIdent, quoteString, type Kind, type PlanContext } from '../relation.js';
+import { naturalOrder, quoteIdent, quoteString, type Kind, type PlanContext, type Relation } from '../relation.js';
 import { searchToSql, storedTimeFilter } from '../search-sql.js';
 import { parseSpan } from '../time-modifiers.js';
 import { defaultSpan } from './chart-plan.js';
+import { binningRange } from '../time-extent.js';
 import { command } from './command.js';
 import { isTrue, spanOption } from './option-values.js';
 import { stats } from './stats.js';
@@ -49,14 +50,10 @@ function whereFields(expr: SearchExpr, out: Set<string>): void {
   }
 }
 
-/** The span of the search range, asking the executor for the data extent when the range is open (as timechart does). */
-function autoSpan(ctx: PlanContext): string {
-  if (ctx.earliestMs !== undefined) return defaultSpan(((ctx.latestMs ?? ctx.nowMs) - ctx.earliestMs) / 1000);
-  if (ctx.dataRange === undefined) {
-    ctx.needsDataRange = true;
-    return '1d';
-  }
-  return defaultSpan((ctx.dataRange.maxMs - ctx.dataRange.minMs) / 1000 + 1);
+/** The default span over the search range, or over the data's extent when the search covers all time (as timechart does). */
+function autoSpan(rel: Relation, ctx: PlanContext): string {
+  const range = binningRange(rel, ctx, '"_time"');
+  return defaultSpan(range.to - range.from);
 }
 
 /**
@@ -122,23 +119,23 @@ export const tstats = command<TstatsArgs>({
     const time = { earliest: undefined as string | undefined, latest: undefined as string | undefined };
     const where = args.where === undefined ? 'true' : searchToSql(args.where, rel, time);
     const select = [...DEFAULT_FIELDS.map(([name, sql]) => `${sql} AS ${quoteIdent(name)}`), ...indexed.map((name) => `${indexedField(name)} AS ${quoteIdent(name)}`), 'fields AS "__fields"'];
-    rel.push(`SELECT ${select.join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`);
-    if (where !== 'true') rel.push(`SELECT * FROM {src} WHERE ${where}`);
+    rel.start(`SELECT ${select.join(', ')} FROM siem_events${storedTimeFilter(ctx, time)}`, 'siem_events');
+    if (where !== 'true') rel.push((src) => `SELECT * FROM ${src} WHERE ${where}`);
     rel.order = [];
     rel.orderColumns = new Set();
     if (args.by.includes('_time')) {
-      const span = parseSpan(args.span?.value ?? autoSpan(ctx));
+      const span = parseSpan(args.span?.value ?? autoSpan(rel, ctx));
       const bucket = span.unit === 'mon' || span.unit === 'q' || span.unit === 'y'
         ? `epoch(date_trunc('${span.unit === 'mon' ? 'month' : span.unit === 'q' ? 'quarter' : 'year'}', make_timestamp(CAST("_time" * 1000000 AS BIGINT))))`
         : `floor("_time" / ${span.seconds}) * ${span.seconds}`;
-      rel.push(`SELECT * REPLACE (${bucket} AS "_time") FROM {src}`);
+      rel.push((src) => `SELECT * REPLACE (${bucket} AS "_time") FROM ${src}`);
     } else if (args.span !== undefined) {
       throw new VigilError('spl.invalid_argument', 'span= needs by _time', { span: args.span.span, hint: 'e.g. | tstats count where index=main by _time span=1h' });
     }
     stats.plan({ aggs: args.aggs, by: args.by }, rel, ctx);
     if (args.by.includes('_time')) {
       // stats groups on strings; _time goes back to a number so it renders as a time.
-      rel.push(`SELECT * REPLACE (CAST("_time" AS DOUBLE) AS "_time") FROM {src}`);
+      rel.push((src) => `SELECT * REPLACE (CAST("_time" AS DOUBLE) AS "_time") FROM ${src}`);
       rel.columns.set('_time', 'num');
       rel.order = args.by.flatMap((name) => naturalOrder(quoteIdent(name), rel.columns.get(name) ?? 'str'));
     }

@@ -2,11 +2,13 @@ import type { EvalExpr } from '../ast.js';
 import { asBool, evalToSql } from '../eval-sql.js';
 import { parseEvalExpr } from '../parser.js';
 import { command } from './command.js';
+import { chainOperands } from '../limits.js';
+import { materializeRepeated } from '../relation.js';
 
 const NUMERIC = /^\s*[-+.\d]/;
 
 function conjuncts(expr: EvalExpr): EvalExpr[] {
-  return expr.kind === 'binary' && expr.op === 'AND' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+  return expr.kind === 'binary' && expr.op === 'AND' ? chainOperands(expr) : [expr];
 }
 
 /** `where <eval-expr>`: keeps rows where the expression is true (null drops the row). */
@@ -20,6 +22,7 @@ export const where = command<EvalExpr>({
     return expr;
   },
   plan(expr, rel, ctx) {
+    materializeRepeated(rel, [expr]);
     const condition = asBool(evalToSql(expr, { rel, ctx }), expr);
     const prefilters = conjuncts(expr).flatMap((c) => {
       if (c.kind !== 'binary' || (c.op !== '=' && c.op !== '==')) return [];
@@ -27,6 +30,6 @@ export const where = command<EvalExpr>({
       if (field.kind !== 'field' || literal.kind !== 'str' || NUMERIC.test(literal.value)) return [];
       return rel.rawPrefilter(field.name, literal.value) ?? [];
     });
-    rel.push(`SELECT * FROM {src} WHERE ${[...prefilters, `coalesce(${condition}, false)`].join(' AND ')}`);
+    rel.push((src) => `SELECT * FROM ${src} WHERE ${[...prefilters, `coalesce(${condition}, false)`].join(' AND ')}`);
   },
 });
