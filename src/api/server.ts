@@ -9,11 +9,31 @@ import type { Component, Endpoint } from '../model/index.js';
 import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
-import { errorStyleFor, fromFastifyError, mapErrorCode, sendError } from './errors.js';
+import { errorStyleFor, fromFastifyError, mapErrorCode, sendError, type ErrorStyle } from './errors.js';
 import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 
 export type ApiConfig = Static<typeof apiConfigSchema>;
+
+/**
+ * The longest path parameter the router takes, in characters as sent (percent-encoding included):
+ * well above AWS's name maxima (128 for things, groups, policies, rules; 64 for delivery streams),
+ * which the route contracts enforce with a 400 naming the parameter.
+ */
+export const MAX_PATH_PARAM_CHARS = 1024;
+
+function frameworkError(error: { code?: string; message: string }): VigilError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new VigilError('api.invalid_path_parameter', `a path segment is longer than ${MAX_PATH_PARAM_CHARS} characters`, { hint: 'names are at most 128 characters (delivery streams 64); check the URL' });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') return new VigilError('api.invalid_url', 'the URL path is not valid percent-encoding', { hint: 'encode reserved characters in names as %XX' });
+  return fromFastifyError(error);
+}
+
+/** The error style of a request no route matched yet: Vigil-native under /api/v1, AWS rest-json elsewhere. */
+function unmatchedErrorStyle(url: string): ErrorStyle {
+  return url.startsWith('/api/v1/') || url === '/api/v1' ? 'vigil' : 'aws-rest';
+}
 
 export interface ApiServer extends Component {
   readonly app: FastifyInstance;
@@ -24,7 +44,7 @@ export interface ApiServer extends Component {
 /** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
 export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
   const timeouts = httpTimeouts(config.header_timeout_secs, config.request_timeout_secs);
-  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true }, return503OnClosing: true, forceCloseConnections: 'idle',
+  const app = Fastify({ logger: false, bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_CHARS }, return503OnClosing: true, forceCloseConnections: 'idle',
     // A client that is too slow with its headers or its body gets 408 and loses the connection.
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     requestTimeout: timeouts.requestMs,
@@ -37,6 +57,11 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
       closeWithJson(socket, tooLarge ? 431 : 400, { code: tooLarge ? 'api.headers_too_large' : 'api.bad_http', message: tooLarge ? 'the request headers are too large' : 'the request is not valid HTTP/1.1' });
+    },
+    // Errors the router raises before a route is found (a path segment past MAX_PATH_PARAM_CHARS, bad
+    // percent-encoding) answer in the API's own shapes, not fastify's default body.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(reply, frameworkError(error), unmatchedErrorStyle(request.url));
     },
     // Unknown body keys are errors, not silently dropped (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

@@ -75,6 +75,18 @@ export interface OutboxAppended {
   readonly bytes: number;
 }
 
+/** A stream's last replay as stored: `running` after a crash means it resumes at the next start. */
+export interface ReplayRun {
+  readonly state: 'running' | 'done';
+  readonly startedAt: number;
+  readonly finishedAt: number | undefined;
+  readonly objects: number;
+  readonly records: number;
+  /** Objects an interrupted run had queued already: moved to replayed/ without being put again. */
+  readonly resumedObjects: number;
+  readonly resumes: number;
+}
+
 /**
  * The durable buffer between a stream's puts and its sink: an append resolves only once the records
  * are durable, and a record leaves only when told (its sink acknowledged it, or it went to backup).
@@ -83,7 +95,11 @@ export interface Outbox {
   /** Bytes held (committed and being committed), for the size cap. */
   readonly bytes: number;
   /** Refuses (`stream.unavailable`) when closed or when the records would pass the size cap. */
-  append(stream: string, records: readonly Uint8Array[], options?: { pretransformed?: boolean }): Promise<Result<OutboxAppended>>;
+  /**
+   * `pretransformed`: one flag for all records or one per record. `replayMark`: the replayed backup
+   * object these records came from, committed in the same transaction (see `replayMarks`).
+   */
+  append(stream: string, records: readonly Uint8Array[], options?: { pretransformed?: boolean | readonly boolean[]; replayMark?: string }): Promise<Result<OutboxAppended>>;
   /** Up to `maxRecords` records after `afterSeq`, stopping once `maxBytes` are gathered (at least one record). */
   read(stream: string, afterSeq: number, maxBytes: number, maxRecords?: number): OutboxRecord[];
   /** Removes a delivered (or backed-up) batch: a contiguous range of the stream's records. */
@@ -91,8 +107,19 @@ export interface Outbox {
   /** Records, bytes and oldest arrival after `afterSeq` (0: the whole stream). */
   stats(stream: string, afterSeq?: number): { records: number; bytes: number; oldest: number | undefined };
   firstArrivalAfter(stream: string, afterSeq: number): number | undefined;
-  /** Drops every record of a deleted stream. */
+  /** Drops every record of a deleted stream (and its replay progress). */
   dropStream(stream: string): void;
+  /** Backup objects (relative paths) whose records a replay of `stream` already committed. */
+  replayMarks(stream: string): Set<string>;
+  /** Objects and records the current replay of `stream` has committed so far (across resumes). */
+  replayTotals(stream: string): { objects: number; records: number };
+  /** Records that a replay of `stream` started (or resumed, keeping its marks and counting the resume). */
+  beginReplay(stream: string, resumed: boolean): void;
+  /** Records a finished replay and forgets its marks. */
+  finishReplay(stream: string, resumedObjects: number): ReplayRun;
+  replayRun(stream: string): ReplayRun | undefined;
+  /** Streams whose last replay did not finish (the process stopped or died during it). */
+  interruptedReplays(): string[];
   /** Tells `listener` what each commit appended, per stream (one listener: the stream engine). */
   onAppended(listener: (stream: string, appended: OutboxAppended) => void): void;
   /** Commits what is queued, then closes. */

@@ -26,6 +26,26 @@ describe('outbox', () => {
     reopened.close();
   });
 
+  it('commits a replayed object\'s mark with its records, keeps an unfinished replay across a reopen, and forgets the marks when it finishes', async () => {
+    const path = join(dir.path, 'replay.sqlite');
+    const time = new FakeTime(7000);
+    const outbox = new SqliteOutbox(path, 1024 * 1024, time);
+    outbox.beginReplay('s', false);
+    await outbox.append('s', [bytes('x'), bytes('y')], { pretransformed: [true, false], replayMark: 'splunk-failed/a' });
+    expect(outbox.read('s', 0, 1024).map((r) => [r.data.toString(), r.pretransformed])).toEqual([['x', true], ['y', false]]);
+    outbox.close();
+    const reopened = new SqliteOutbox(path, 1024 * 1024, time);
+    expect(reopened.interruptedReplays()).toEqual(['s']);
+    expect([...reopened.replayMarks('s')]).toEqual(['splunk-failed/a']);
+    expect(reopened.replayTotals('s')).toEqual({ objects: 1, records: 2 });
+    reopened.beginReplay('s', true);
+    await reopened.append('s', [bytes('z')], { pretransformed: true, replayMark: 'splunk-failed/b' });
+    expect(reopened.finishReplay('s', 1)).toEqual({ state: 'done', startedAt: 7000, finishedAt: 7000, objects: 2, records: 3, resumedObjects: 1, resumes: 1 });
+    expect(reopened.replayMarks('s').size).toBe(0);
+    expect(reopened.interruptedReplays()).toEqual([]);
+    reopened.close();
+  });
+
   it('reads batches up to a byte size, at least one record', async () => {
     const outbox = new SqliteOutbox(join(dir.path, 'b.sqlite'), 1024 * 1024, new FakeTime());
     await outbox.append('s', ['aaaa', 'bbbb', 'cccc'].map(bytes));

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
-import type { Outbox, OutboxAppended, OutboxRecord } from '../model/index.js';
+import type { Outbox, OutboxAppended, OutboxRecord, ReplayRun } from '../model/index.js';
 import { openSqliteFile } from './sqlite.js';
 
 /** A record as stored here: its data is a Buffer. */
@@ -10,7 +10,10 @@ interface Pending {
   readonly stream: string;
   readonly records: readonly Uint8Array[];
   readonly bytes: number;
-  readonly pretransformed: boolean;
+  /** One flag for every record, or one for all. */
+  readonly pretransformed: boolean | readonly boolean[];
+  /** A replayed backup object, recorded in the same transaction as its records. */
+  readonly replayMark: string | undefined;
   readonly resolve: (result: Result<OutboxAppended>) => void;
 }
 
@@ -26,6 +29,7 @@ export class SqliteOutbox implements Outbox {
   private readonly removeRange: Database.Statement;
   private readonly statsOf: Database.Statement;
   private readonly firstAfter: Database.Statement;
+  private readonly insertMark: Database.Statement;
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
@@ -39,6 +43,12 @@ export class SqliteOutbox implements Outbox {
       seq integer primary key autoincrement, stream text not null, data blob not null,
       arrival integer not null, bytes integer not null, pretransformed integer not null default 0)`);
     this.db.exec('create index if not exists records_stream_seq on records (stream, seq)');
+    // Replay progress lives beside the records: an object's records and its mark commit together,
+    // so a replay killed at any point resumes without putting an object twice.
+    this.db.exec('create table if not exists replay_marks (stream text not null, object text not null, records integer not null, primary key (stream, object))');
+    this.db.exec(`create table if not exists replay_runs (stream text primary key, state text not null, started integer not null, finished integer,
+      objects integer not null default 0, records integer not null default 0, resumed_objects integer not null default 0, resumes integer not null default 0)`);
+    this.insertMark = this.db.prepare('insert or ignore into replay_marks (stream, object, records) values (?, ?, ?)');
     this.insert = this.db.prepare('insert into records (stream, data, arrival, bytes, pretransformed) values (?, ?, ?, ?, ?)');
     this.readAfter = this.db.prepare('select seq, data, arrival, pretransformed from records where stream = ? and seq > ? order by seq limit ?');
     this.removeRange = this.db.prepare('delete from records where stream = ? and seq >= ? and seq <= ?');
@@ -57,7 +67,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   /** Appends records durably; refuses (`stream.unavailable`) when the outbox would pass its size cap. */
-  append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean } = {}): Promise<Result<OutboxAppended>> {
+  append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean | readonly boolean[]; replayMark?: string } = {}): Promise<Result<OutboxAppended>> {
     if (this.closed) return Promise.resolve(err(new VigilError('stream.unavailable', 'the stream outbox is closed (Vigil is stopping)')));
     let bytes = 0;
     for (const record of records) bytes += record.byteLength;
@@ -69,7 +79,7 @@ export class SqliteOutbox implements Outbox {
     }
     this.pendingBytes += bytes;
     return new Promise((resolve) => {
-      this.pending.push({ stream, records, bytes, pretransformed: options.pretransformed === true, resolve });
+      this.pending.push({ stream, records, bytes, pretransformed: options.pretransformed ?? false, replayMark: options.replayMark, resolve });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -88,10 +98,12 @@ export class SqliteOutbox implements Outbox {
       this.db.transaction(() => {
         for (const item of batch) {
           const seqs: number[] = [];
-          for (const record of item.records) {
-            const info = this.insert.run(item.stream, Buffer.from(record.buffer, record.byteOffset, record.byteLength), arrival, record.byteLength, item.pretransformed ? 1 : 0);
+          item.records.forEach((record, index) => {
+            const pretransformed = typeof item.pretransformed === 'boolean' ? item.pretransformed : item.pretransformed[index] === true;
+            const info = this.insert.run(item.stream, Buffer.from(record.buffer, record.byteOffset, record.byteLength), arrival, record.byteLength, pretransformed ? 1 : 0);
             seqs.push(Number(info.lastInsertRowid));
-          }
+          });
+          if (item.replayMark !== undefined) this.insertMark.run(item.stream, item.replayMark, item.records.length);
           results.push({ seqs, arrival, bytes: item.bytes });
         }
       })();
@@ -147,9 +159,49 @@ export class SqliteOutbox implements Outbox {
     return row?.arrival;
   }
 
+  /** Backup objects (relative paths) whose records a replay of `stream` already committed. */
+  replayMarks(stream: string): Set<string> {
+    return new Set((this.db.prepare('select object from replay_marks where stream = ?').all(stream) as Array<{ object: string }>).map((r) => r.object));
+  }
+
+  /** Objects and records the current replay of `stream` has committed so far (across resumes). */
+  replayTotals(stream: string): { objects: number; records: number } {
+    const row = this.db.prepare('select count(*) as objects, coalesce(sum(records), 0) as records from replay_marks where stream = ?').get(stream) as { objects: number; records: number };
+    return { objects: Number(row.objects), records: Number(row.records) };
+  }
+
+  /** Records that a replay of `stream` started (or resumed, keeping its marks and counting the resume). */
+  beginReplay(stream: string, resumed: boolean): void {
+    if (resumed) this.db.prepare('update replay_runs set resumes = resumes + 1 where stream = ?').run(stream);
+    else this.db.prepare(`insert or replace into replay_runs (stream, state, started) values (?, 'running', ?)`).run(stream, this.clock.now());
+  }
+
+  /** Records a finished replay and forgets its marks (the objects are in replayed/ now). */
+  finishReplay(stream: string, resumedObjects: number): ReplayRun {
+    this.db.transaction(() => {
+      const totals = this.replayTotals(stream);
+      this.db.prepare(`update replay_runs set state = 'done', finished = ?, objects = ?, records = ?, resumed_objects = resumed_objects + ? where stream = ?`).run(this.clock.now(), totals.objects, totals.records, resumedObjects, stream);
+      this.db.prepare('delete from replay_marks where stream = ?').run(stream);
+    })();
+    return this.replayRun(stream) as ReplayRun;
+  }
+
+  replayRun(stream: string): ReplayRun | undefined {
+    const row = this.db.prepare('select * from replay_runs where stream = ?').get(stream) as { state: 'running' | 'done'; started: number; finished: number | null; objects: number; records: number; resumed_objects: number; resumes: number } | undefined;
+    if (row === undefined) return undefined;
+    return { state: row.state, startedAt: row.started, finishedAt: row.finished ?? undefined, objects: row.objects, records: row.records, resumedObjects: row.resumed_objects, resumes: row.resumes };
+  }
+
+  /** Streams whose last replay did not finish (the process stopped or died during it). */
+  interruptedReplays(): string[] {
+    return (this.db.prepare(`select stream from replay_runs where state = 'running' order by stream`).all() as Array<{ stream: string }>).map((r) => r.stream);
+  }
+
   /** Drops every record of a deleted stream. */
   dropStream(stream: string): void {
     const { bytes } = this.stats(stream);
+    this.db.prepare('delete from replay_marks where stream = ?').run(stream);
+    this.db.prepare('delete from replay_runs where stream = ?').run(stream);
     this.db.prepare('delete from records where stream = ?').run(stream);
     this.storedBytes = Math.max(0, this.storedBytes - bytes);
   }

@@ -17,12 +17,15 @@ export interface StreamStats {
   retries: number;
   backedUp: Record<string, number>;
   lastAckLatencyMs: number | undefined;
+  /** The error of the current outage; cleared by the next successful delivery. */
   lastError: { code: string; message: string; at: number } | undefined;
+  /** The last error of the previous outage, and when delivery recovered from it. */
+  recoveredError: { code: string; message: string; at: number; recoveredAt: number } | undefined;
   probe: Probe | undefined;
 }
 
 export function emptyStats(): StreamStats {
-  return { incomingRecords: 0, incomingBytes: 0, deliveredRecords: 0, deliveredBytes: 0, droppedRecords: 0, retries: 0, backedUp: {}, lastAckLatencyMs: undefined, lastError: undefined, probe: undefined };
+  return { incomingRecords: 0, incomingBytes: 0, deliveredRecords: 0, deliveredBytes: 0, droppedRecords: 0, retries: 0, backedUp: {}, lastAckLatencyMs: undefined, lastError: undefined, recoveredError: undefined, probe: undefined };
 }
 
 export interface PipelineDeps {
@@ -247,6 +250,10 @@ export class StreamPipeline {
         if (signal.aborted) return { ok: false, error: undefined, retryable: false };
         if (delivery.ok) {
           this.crashes = 0;
+          if (this.stats.lastError !== undefined) {
+            this.stats.recoveredError = { ...this.stats.lastError, recoveredAt: this.deps.clock.now() };
+            this.stats.lastError = undefined;
+          }
           if (delivery.ackLatencyMs !== undefined) {
             this.stats.lastAckLatencyMs = delivery.ackLatencyMs;
             this.deps.telemetry.setGauge('stream_ack_latency_seconds', { stream: this.definition.name }, delivery.ackLatencyMs / 1000);

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { Component, Outbox, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
 import { arns } from '../protocol/index.js';
@@ -30,15 +30,30 @@ export interface StreamStatus {
   readonly inFlightBatches: number;
   readonly dataFreshnessSecs: number;
   readonly lastAckLatencyMs: number | null;
+  /** The error of an outage still going on (null once a delivery succeeded again). */
   readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
+  /** The last error of the previous outage and when delivery recovered from it. */
+  readonly recoveredError: { readonly code: string; readonly message: string; readonly at: string; readonly recoveredAt: string } | null;
   readonly probe: { readonly ok: boolean; readonly detail: string } | null;
   /** ACTIVE; INVALID (its stored definition failed validation at start: not running); PAUSED_AFTER_FAILURES. */
   readonly state: 'ACTIVE' | 'INVALID' | 'PAUSED_AFTER_FAILURES';
+  readonly replay: ReplayStatus | null;
 }
 
 export interface ReplayResult {
   readonly objects: number;
   readonly records: number;
+  /** Objects an interrupted run of this replay had already queued: moved to replayed/, not put again. */
+  readonly resumedObjects: number;
+  /** How many times this replay was resumed after the process stopped or died during it. */
+  readonly resumes: number;
+}
+
+/** A stream's current or last replay, in the status. */
+export interface ReplayStatus extends ReplayResult {
+  readonly state: 'running' | 'done';
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
 }
 
 /** The stream engine as the API sees it. */
@@ -79,6 +94,9 @@ export class StreamEngine implements Component, StreamService {
   private readonly invalid = new Map<string, VigilError>();
   private gauges: TimerHandle | undefined;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Replays running in this process, with their progress; one per stream at a time. */
+  private readonly replays = new Map<string, { resumedObjects: number; done: Promise<unknown> }>();
+  private stopping = false;
 
   constructor(private readonly deps: StreamEngineDeps) {
     deps.outbox.onAppended((stream, appended) => this.pipelines.get(stream)?.appended(appended));
@@ -90,7 +108,9 @@ export class StreamEngine implements Component, StreamService {
    * start; `vigil stream update` with a valid definition brings it back.
    */
   async start(): Promise<void> {
-    for (const definition of await this.deps.store.list()) {
+    this.stopping = false;
+    const definitions = await this.deps.store.list();
+    for (const definition of definitions) {
       try {
         const { version: _v, createdAt: _c, updatedAt: _u, ...input } = definition;
         const checked = buildDefinition(input, definition.updatedAt);
@@ -102,11 +122,23 @@ export class StreamEngine implements Component, StreamService {
         this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'invalid' }, { stream: definition.name, message: reason.message, hint: 'fix it with `vigil stream update` or delete it' });
       }
     }
+    // A replay the previous process did not finish continues where it stopped.
+    const names = new Set(definitions.map((d) => d.name));
+    for (const stream of this.deps.outbox.interruptedReplays()) {
+      if (!names.has(stream) || this.invalid.has(stream)) continue;
+      this.deps.telemetry.emit('stream_replay_resumed', { stream });
+      this.runReplay(stream, true).catch((error: unknown) => {
+        this.deps.telemetry.emit('component_error', { component: 'stream', code: error instanceof VigilError ? error.code : 'stream.replay_failed', stage: 'replay' }, { stream, err: error instanceof Error ? error.message : String(error) });
+      });
+    }
     this.gauges = this.deps.timer.setInterval(() => this.refreshGauges(), this.deps.config.metrics_interval_secs * 1000);
   }
 
   async stop(): Promise<void> {
     this.gauges?.cancel();
+    // Running replays stop after their current object and resume at the next start.
+    this.stopping = true;
+    await Promise.all([...this.replays.values()].map((r) => r.done.catch(() => undefined)));
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
   }
@@ -232,32 +264,74 @@ export class StreamEngine implements Component, StreamService {
       dataFreshnessSecs: Math.round((pipeline?.freshnessMs() ?? 0) / 100) / 10,
       lastAckLatencyMs: stats.lastAckLatencyMs ?? null,
       lastError: stats.lastError === undefined ? null : { code: stats.lastError.code, message: stats.lastError.message, at: new Date(stats.lastError.at).toISOString() },
+      recoveredError: stats.recoveredError === undefined ? null : { code: stats.recoveredError.code, message: stats.recoveredError.message, at: new Date(stats.recoveredError.at).toISOString(), recoveredAt: new Date(stats.recoveredError.recoveredAt).toISOString() },
       probe: stats.probe === undefined ? null : { ok: stats.probe.ok, detail: stats.probe.detail },
       state: this.invalid.has(name) ? 'INVALID' : pipeline?.paused === true ? 'PAUSED_AFTER_FAILURES' : 'ACTIVE',
+      replay: this.replayStatus(name),
     };
   }
 
-  /** Re-puts every failed record found in the stream's backup, then moves those objects to `replayed/`. */
+  private replayStatus(name: string): ReplayStatus | null {
+    const run = this.deps.outbox.replayRun(name);
+    if (run === undefined) return null;
+    const counts = run.state === 'running' ? { ...this.deps.outbox.replayTotals(name), resumedObjects: run.resumedObjects + (this.replays.get(name)?.resumedObjects ?? 0) } : run;
+    return {
+      state: run.state,
+      startedAt: new Date(run.startedAt).toISOString(),
+      finishedAt: run.finishedAt === undefined ? null : new Date(run.finishedAt).toISOString(),
+      objects: counts.objects,
+      records: counts.records,
+      resumedObjects: counts.resumedObjects,
+      resumes: run.resumes,
+    };
+  }
+
+  /**
+   * Re-puts every failed record found in the stream's backup, then moves those objects to
+   * `replayed/`. One replay per stream at a time: another while one runs is refused (409
+   * `stream.conflict`). An object's records and its progress mark commit in one outbox transaction,
+   * so a replay cut short (even by kill -9) resumes at the next start without putting an object twice.
+   */
   async replay(name: string): Promise<ReplayResult> {
     await this.get(name);
-    const root = this.backupRootOf(name);
-    let objects = 0;
-    let records = 0;
-    for (const object of await findFailedObjects(root)) {
-      // processing-failed lines hold the original record (transform again); others hold transformed bytes.
-      const original = object.records.filter((r) => r.lambdaArn !== undefined).map((r) => Buffer.from(r.rawData, 'base64'));
-      const transformed = object.records.filter((r) => r.lambdaArn === undefined).map((r) => Buffer.from(r.rawData, 'base64'));
-      for (const [batch, pretransformed] of [[original, false], [transformed, true]] as const) {
-        if (batch.length === 0) continue;
-        const appended = await this.deps.outbox.append(name, batch, { pretransformed });
-        if (!appended.ok) throw appended.error;
-      }
-      await markReplayed(root, object.path);
-      objects++;
-      records += object.records.length;
+    return this.runReplay(name, false);
+  }
+
+  private runReplay(name: string, resumed: boolean): Promise<ReplayResult> {
+    const running = this.replays.get(name);
+    if (running !== undefined) {
+      const sofar = this.deps.outbox.replayTotals(name);
+      throw new VigilError('stream.conflict', `a replay of stream ${name} is already running (${sofar.objects} backup objects, ${sofar.records} records queued so far)`, {
+        hint: `wait for it to finish: \`vigil stream status ${name}\` shows its progress; a replay re-puts every failed record once`,
+      });
     }
-    this.deps.telemetry.emit('stream_replayed', { stream: name }, { objects, records });
-    return { objects, records };
+    const progress = { resumedObjects: 0, done: Promise.resolve() as Promise<unknown> };
+    this.replays.set(name, progress);
+    const done = (async (): Promise<ReplayResult> => {
+      // A run left unfinished (its resume at start failed, e.g. the outbox was full) is continued, not restarted.
+      this.deps.outbox.beginReplay(name, resumed || this.deps.outbox.replayRun(name)?.state === 'running');
+      const root = this.backupRootOf(name);
+      const marks = this.deps.outbox.replayMarks(name);
+      for (const object of await findFailedObjects(root)) {
+        if (this.stopping) throw new VigilError('stream.unavailable', `Vigil is stopping; the replay of ${name} resumes where it stopped at the next start`);
+        const key = relative(root, object.path);
+        if (marks.has(key)) {
+          // Committed to the outbox before the interruption; only the move to replayed/ was missing.
+          progress.resumedObjects++;
+        } else {
+          // processing-failed lines hold the original record (transform again); others hold transformed bytes.
+          const appended = await this.deps.outbox.append(name, object.records.map((r) => Buffer.from(r.rawData, 'base64')), { pretransformed: object.records.map((r) => r.lambdaArn === undefined), replayMark: key });
+          if (!appended.ok) throw appended.error;
+        }
+        await markReplayed(root, object.path);
+      }
+      const run = this.deps.outbox.finishReplay(name, progress.resumedObjects);
+      const result = { objects: run.objects, records: run.records, resumedObjects: run.resumedObjects, resumes: run.resumes };
+      this.deps.telemetry.emit('stream_replayed', { stream: name }, result);
+      return result;
+    })();
+    progress.done = done;
+    return done.finally(() => this.replays.delete(name));
   }
 
   private backupRootOf(name: string): string {

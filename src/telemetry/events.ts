@@ -38,6 +38,7 @@ export const EVENTS = {
   stream_put_refused: { level: 'warn', labels: ['stream', 'reason'], help: 'A put was refused (outbox full).' },
   stream_probe: { level: 'info', labels: ['stream', 'result'], help: 'The start-up probe of a stream destination finished (HEC: empty body expecting 400 code 5).' },
   stream_replayed: { level: 'info', labels: ['stream'], help: 'Failed records were re-put from the backup directory.' },
+  stream_replay_resumed: { level: 'warn', labels: ['stream'], help: 'A replay the previous process did not finish continues from where it stopped.' },
   rule_changed: { level: 'info', labels: ['action'], help: 'A topic rule was created, replaced, deleted, enabled or disabled.' },
   rule_matched: { level: 'debug', labels: ['rule'], help: 'A message matched a topic rule (FROM and WHERE) and its actions ran.' },
   rule_message_dropped: { level: 'debug', labels: ['reason'], help: 'A basic-ingest message named a missing or disabled rule.' },

@@ -156,9 +156,11 @@ describe('HEC receiver (Splunk HEC conformance)', () => {
     expect((await post('/services/collector/health/1.0', '')).json).toEqual({ text: 'HEC is healthy', code: 17 });
   });
 
-  it('unknown paths answer 404 with Splunk body; unsupported encodings 415', async () => {
+  it('unknown paths answer 404 with Splunk body; unsupported encodings 415 with a {"text","code"} body and the non-retryable code 6', async () => {
     expect(await post('/services/collector/mint', '{}', auth(plain))).toEqual({ status: 404, json: { text: 'The requested URL was not found on this server.', code: 404 } });
-    expect(await post('/services/collector/event', 'x', { ...auth(plain), 'content-encoding': 'br' })).toEqual({ status: 415, json: { text: 'Unsupported Content-Encoding "br" (send gzip or identity)', code: 415 } });
+    for (const encoding of ['br', 'deflate']) {
+      expect(await post('/services/collector/event', 'x', { ...auth(plain), 'content-encoding': encoding })).toEqual({ status: 415, json: { text: 'Unsupported Content-Encoding: send gzip or identity', code: 6 } });
+    }
   });
 
   it('an event time outside years 1-9999 is code 6 (a client error), not code 8', async () => {

@@ -73,6 +73,7 @@ describe('vigil lookup upload / list / delete, and lookups in searches on the ru
     const job = await call('POST', '/services/search/jobs', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ search: query, exec_mode: 'oneshot', output_mode: 'json' }).toString() });
     expect(job.status).toBe(200);
     expect(job.json.messages).toEqual([{ type: 'WARN', text: warning }]);
+    expect(job.json.results).toEqual([{ count: '10000' }]);
     // A subsearch that fits says nothing.
     expect((await cli('search', '| inputlookup numbers WHERE [ | inputlookup numbers | head 3 | fields n ] | stats count', '--output', 'json')).err).toBe('');
     expect((await cli('lookup', 'delete', 'numbers')).code).toBe(0);
@@ -96,6 +97,42 @@ describe('vigil lookup upload / list / delete, and lookups in searches on the ru
     expect(unclosed.json).toMatchObject({ code: 'lookup.invalid_csv', message: 'line 2: a quoted field is not closed' });
     const names = (await call('GET', '/api/v1/lookups')).json.lookups.map((l: { name: string }) => l.name);
     expect(names).toEqual(['owners.csv']);
+  });
+
+  it('a NUL byte in the header is a 400 naming the column, from the API and the CLI; nothing is stored', async () => {
+    const api = await call('PUT', '/api/v1/lookups/nul', { type: 'text/csv', body: 'user,te\u0000am\nalice,red\n' });
+    expect(api.status).toBe(400);
+    expect(api.json).toMatchObject({ code: 'lookup.invalid_csv', message: 'line 1, column 2: column name "te\\u0000am" holds a control character (U+0000)' });
+    const json = await call('POST', '/api/v1/lookups', { type: 'application/json', body: JSON.stringify({ name: 'nul', csv: 'a\u0000\n1\n' }) });
+    expect(json.status).toBe(400);
+    expect(json.json.code).toBe('lookup.invalid_csv');
+    const printed = await cli('lookup', 'upload', 'nul', file('nul.csv', 'user,team\u0007\nalice,red\n'));
+    expect(printed.code).toBe(1);
+    expect(printed.err).toContain('line 1, column 2: column name "team\\u0007" holds a control character (U+0007)');
+    expect((await call('GET', '/api/v1/lookups/nul')).status).toBe(404);
+  });
+
+  it('inputlookup of a path is refused as an invalid lookup name on every search surface, never zero rows', async () => {
+    const query = '| inputlookup ../../secrets/admin-token';
+    const expected = "invalid lookup name '../../secrets/admin-token'";
+    const printed = await cli('search', query, '--earliest', '0');
+    expect(printed.code).toBe(1);
+    expect(printed.err).toContain(expected);
+    const native = await call('POST', '/api/v1/search', { type: 'application/json', body: JSON.stringify({ query, earliest: '0' }) });
+    expect(native.status).toBe(400);
+    expect(native.json).toMatchObject({ code: 'spl.invalid_lookup_name', message: expected });
+    expect(native.json.hint).toContain('not a file path');
+    const job = await call('POST', '/services/search/jobs', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ search: query, exec_mode: 'oneshot', output_mode: 'json' }).toString() });
+    expect(job.status).toBe(400);
+    expect(job.json.messages[0].type).toBe('FATAL');
+    expect(job.json.messages[0].text).toContain(expected);
+    const exported = await call('POST', '/services/search/jobs/export', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ search: query, output_mode: 'json' }).toString() });
+    expect(exported.status).toBe(400);
+    expect(exported.json.messages[0].text).toContain(expected);
+    // A well-formed name that is not uploaded says it does not exist.
+    const missing = await call('POST', '/api/v1/search', { type: 'application/json', body: JSON.stringify({ query: '| inputlookup admin-token', earliest: '0' }) });
+    expect(missing.status).toBe(400);
+    expect(missing.json).toMatchObject({ code: 'spl.unknown_lookup', message: "unknown lookup 'admin-token'" });
   });
 
   it('the API uploads a raw text/csv body and refuses calls without credentials', async () => {

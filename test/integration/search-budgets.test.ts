@@ -115,27 +115,6 @@ describe('search budgets (siem.search.*)', () => {
   });
 });
 
-describe('lookups at the edge', () => {
-  it('| inputlookup ../../secrets/admin-token says the lookup does not exist (native and Splunk REST)', async () => {
-    const native = await search('| inputlookup ../../secrets/admin-token');
-    expect(native.status).toBe(400);
-    expect(native.body.code).toBe('spl.unknown_lookup');
-    expect(native.body.message).toContain("unknown lookup '../../secrets/admin-token'");
-    const form = new URLSearchParams({ search: '| inputlookup ../../secrets/admin-token', output_mode: 'json' });
-    const rest = await fetch(`${api}/services/search/jobs/export`, { method: 'POST', headers: { authorization: `Bearer ${vigil.adminToken}`, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-    expect(rest.status).toBe(400);
-    expect(await rest.text()).toContain("unknown lookup '../../secrets/admin-token'");
-  });
-
-  it('a lookup CSV whose header holds a NUL byte is 400 lookup.invalid_csv naming the problem', async () => {
-    const response = await fetch(`${api}/api/v1/lookups/nul`, { method: 'PUT', headers: { authorization: `Bearer ${vigil.adminToken}`, 'content-type': 'text/csv' }, body: 'us\u0000er,x\nbob,1\n' });
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { code: string; message: string };
-    expect(body.code).toBe('lookup.invalid_csv');
-    expect(body.message).toMatch(/line 1, column 1: .*NUL/);
-  });
-});
-
 describe('internal failures', () => {
   it('are logged once with the query and the request id, and the 500 reply names that id', async () => {
     const db = vigil.running.stores.events;

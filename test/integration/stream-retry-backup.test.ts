@@ -82,6 +82,12 @@ describe('stream retry, backup and replay', () => {
     expect(status.retries).toBe(3);
     expect(status.backedUpRecords).toEqual({});
     expect(hec?.ids()).toEqual([4]);
+    // Delivery recovered: the outage's error is history, not a current error.
+    expect(status.lastError).toBeNull();
+    expect(status.recoveredError).toMatchObject({ code: expect.any(String), at: expect.any(String), recoveredAt: expect.any(String) });
+    expect(Date.parse(String(status.recoveredError?.recoveredAt))).toBeGreaterThanOrEqual(Date.parse(String(status.recoveredError?.at)));
+    const shown = await runCli(['stream', 'status', 's', '--server', vigil?.running.endpoints['api'] as string, '--token', vigil?.adminToken as string]);
+    expect(shown.stdout).toMatch(/last error\s+none now \(last: \S+ at \S+, recovered at \S+/);
     const metrics = await vigil?.client.request<string>('GET', '/metrics');
     expect(metrics).toContain('vigil_stream_records_delivered_total{stream="s"} 1');
     expect(metrics).toMatch(/vigil_stream_delivery_retried_total\{stream="s",error_code="Splunk.ServerError"\} 2/);

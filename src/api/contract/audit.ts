@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties } from 'typebox';
-import { awsErrors, contract, Empty, EpochSeconds, List, Open, OpenObject, Stored, Tags } from './common.js';
+import { awsErrors, contract, Empty, EpochSeconds, List, Open, OpenObject, Stored, Tags, NAME_MAX, PathName } from './common.js';
 
 // Device Defender audit (AWS IoT rest-json). Resource identifiers pass through to the audit engine,
 // which parses them (AWS's messages); check names, settings and frequencies are the engine's rules too.
@@ -15,7 +15,7 @@ const ResourceIdentifier = OpenObject('AWS ResourceIdentifier: deviceCertificate
 const StringList = List(Type.String());
 const StringListMap = Type.Record(Type.String(), StringList);
 const TaskId = Type.Object({ taskId: Type.String() });
-const ScheduleName = Type.Object({ name: Type.String() });
+const ScheduleName = Type.Object({ name: PathName(NAME_MAX.scheduledAudit) });
 
 const AuditResource = Type.Object({ resourceType: Type.String(), resourceIdentifier: Stored('AWS ResourceIdentifier'), additionalInfo: Type.Optional(Type.Record(Type.String(), Type.String())) }, strict);
 export const AuditFindingView = Type.Object(

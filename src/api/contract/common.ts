@@ -19,6 +19,27 @@ export function List<T extends TSchema>(items: T, options?: TArrayOptions): TImm
   return Type.Immutable(Type.Array(items, options)) as TImmutable<TArray<T>>;
 }
 
+/**
+ * AWS's maxima for the resource names routes take in their paths (AWS IoT and Firehose API
+ * references). The contract holds each path name to its maximum (a longer one is a 400 naming the
+ * parameter); the engines check the characters, with their own messages.
+ */
+export const NAME_MAX = {
+  thing: 128,
+  thingGroup: 128,
+  policy: 128,
+  rule: 128,
+  securityProfile: 128,
+  dimension: 128,
+  customMetric: 128,
+  mitigationAction: 128,
+  scheduledAudit: 128,
+  deliveryStream: 64,
+} as const;
+
+/** A name in a path: 1 to `max` characters. */
+export const PathName = (max: number): ReturnType<typeof Type.String> => Type.String({ minLength: 1, maxLength: max });
+
 /** An empty JSON object (`{}`): what AWS answers for operations without output. */
 export const Empty = Type.Object({}, { additionalProperties: false });
 

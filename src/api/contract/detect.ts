@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties } from 'typebox';
-import { awsErrors, contract, Empty, EpochSeconds, List, Open, OpenObject, Stored, Tags } from './common.js';
+import { awsErrors, contract, Empty, EpochSeconds, List, Open, OpenObject, Stored, Tags, NAME_MAX, PathName } from './common.js';
 
 // Device Defender Detect (AWS IoT rest-json). Behaviors, criteria and metric values pass through as
 // AWS shapes them: the detect engine checks them and answers AWS's validation messages.
@@ -11,9 +11,10 @@ const NextToken = { nextToken: Type.Optional(Type.String()) };
 /** rest-json query timestamps: ISO-8601 (the SDK's default) or epoch seconds. */
 const QueryTime = Type.String({ description: 'ISO-8601 time or epoch seconds' });
 const BodyTime = Type.Union([Type.Number(), Type.String()], { description: 'epoch seconds or ISO-8601' });
-const Name = Type.Object({ name: Type.String() });
-const MetricName = Type.Object({ metricName: Type.String() });
-const ActionName = Type.Object({ actionName: Type.String() });
+// Security profiles and dimensions share the {name} path parameter and the 128 maximum.
+const Name = Type.Object({ name: PathName(NAME_MAX.securityProfile) });
+const MetricName = Type.Object({ metricName: PathName(NAME_MAX.customMetric) });
+const ActionName = Type.Object({ actionName: PathName(NAME_MAX.mitigationAction) });
 const TaskId = Type.Object({ taskId: Type.String() });
 const TargetArn = Type.String({ minLength: 1, description: 'a thing group ARN, or arn:…:all/things, all/registered-things, all/unregistered-things' });
 

@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties } from 'typebox';
-import { awsErrors, contract, Empty, EpochSeconds, List, Open, vigilErrors } from './common.js';
+import { awsErrors, contract, Empty, EpochSeconds, List, Open, vigilErrors, NAME_MAX, PathName } from './common.js';
 
 // AWS IoT rest-json: bodies accept members Vigil does not model (the SDK may send them); answers are exact.
 const Attributes = Type.Record(Type.String(), Type.String());
@@ -8,11 +8,11 @@ const Page = { nextToken: Type.Optional(Type.String()), maxResults: Type.Optiona
 const MarkerPage = { marker: Type.Optional(Type.String()), pageSize: Type.Optional(Type.Integer()), isAscendingOrder: Type.Optional(Type.Boolean()) };
 const ExpectedVersion = Type.Object({ expectedVersion: Type.Optional(Type.Integer()) });
 const SetAsActive = Type.Object({ setAsActive: Type.Optional(Type.Boolean()) });
-const ThingName = Type.Object({ thingName: Type.String() });
-const GroupName = Type.Object({ thingGroupName: Type.String() });
+const ThingName = Type.Object({ thingName: PathName(NAME_MAX.thing) });
+const GroupName = Type.Object({ thingGroupName: PathName(NAME_MAX.thingGroup) });
 const CertificateId = Type.Object({ certificateId: Type.String() });
-const PolicyName = Type.Object({ policyName: Type.String() });
-const PolicyVersion = Type.Object({ policyName: Type.String(), policyVersionId: Type.String() });
+const PolicyName = Type.Object({ policyName: PathName(NAME_MAX.policy) });
+const PolicyVersion = Type.Object({ policyName: PathName(NAME_MAX.policy), policyVersionId: Type.String() });
 const Principal = Type.Object({ 'x-amzn-principal': Type.String({ minLength: 1, description: 'the principal (certificate ARN)' }) });
 const strict = { additionalProperties: false } as const;
 

@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { awsErrors, contract, EpochSeconds, List, NoBody, Open, OpenObject, Stored, vigilErrors } from './common.js';
+import { awsErrors, contract, EpochSeconds, List, NoBody, Open, OpenObject, Stored, NAME_MAX, PathName, vigilErrors } from './common.js';
 
 const strict = { additionalProperties: false } as const;
-const RuleName = Type.Object({ ruleName: Type.String() });
+const RuleName = Type.Object({ ruleName: PathName(NAME_MAX.rule) });
 /** AWS `TopicRulePayload` (the whole body); the rules engine checks the SQL and every action. */
 export const TopicRulePayload = Open({
   sql: Type.Optional(Type.String()),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { contract, Open, List, NoBody, OpenObject, vigilErrors } from './common.js';
+import { contract, Open, List, NoBody, OpenObject, vigilErrors, NAME_MAX, PathName } from './common.js';
 
 /**
  * A stream definition as sent to create or replace: the name and the sink's type are checked here;
@@ -32,6 +32,12 @@ export const StreamView = Type.Object(
   },
   { additionalProperties: false },
 );
+const replayCounts = {
+  objects: Type.Integer(),
+  records: Type.Integer(),
+  resumedObjects: Type.Integer({ description: 'objects an interrupted run had already queued: moved to replayed/ without being put again' }),
+  resumes: Type.Integer({ description: 'how many times the replay resumed after the process stopped or died' }),
+};
 export const StreamStatusView = Type.Object(
   {
     name: Type.String(),
@@ -50,13 +56,15 @@ export const StreamStatusView = Type.Object(
     dataFreshnessSecs: Type.Number(),
     lastAckLatencyMs: Type.Union([Type.Number(), Type.Null()]),
     lastError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    recoveredError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String(), recoveredAt: Type.String() }, { additionalProperties: false }), Type.Null()]),
     probe: Type.Union([Type.Object({ ok: Type.Boolean(), detail: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    replay: Type.Union([Type.Object({ state: Type.Union([Type.Literal('running'), Type.Literal('done')]), startedAt: Type.String(), finishedAt: Type.Union([Type.String(), Type.Null()]), ...replayCounts }, { additionalProperties: false }), Type.Null()], { description: 'the current or last replay' }),
     state: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INVALID'), Type.Literal('PAUSED_AFTER_FAILURES')]),
   },
   { additionalProperties: false },
 );
-export const ReplayView = Type.Object({ objects: Type.Integer(), records: Type.Integer() }, { additionalProperties: false });
-const Name = Type.Object({ name: Type.String() });
+export const ReplayView = Type.Object(replayCounts, { additionalProperties: false });
+const Name = Type.Object({ name: PathName(NAME_MAX.deliveryStream) });
 
 /** `/api/v1/streams`: delivery streams (Vigil-native shapes). */
 export const streamsContract = contract({

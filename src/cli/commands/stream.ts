@@ -113,7 +113,8 @@ export function registerStream(program: Command, context: CliContext): void {
         ['retries', s.retries],
         ['backed up', Object.entries(s.backedUpRecords).map(([k, v]) => `${k}: ${v}`).join(', ') || '0'],
         ['destination probe', s.probe === null ? '-' : `${s.probe.ok ? 'ok' : 'FAILED'}: ${s.probe.detail}`],
-        ['last error', s.lastError === null ? '-' : `${s.lastError.code} at ${s.lastError.at}: ${s.lastError.message}`],
+        ['last error', lastErrorText(s)],
+        ['replay', s.replay === null ? '-' : `${s.replay.state}: ${s.replay.records} records from ${s.replay.objects} objects, started ${s.replay.startedAt}${s.replay.finishedAt === null ? '' : `, finished ${s.replay.finishedAt}`}${s.replay.resumes > 0 ? `, resumed ${s.replay.resumes}x (${s.replay.resumedObjects} objects already queued)` : ''}`],
       ];
       context.io.out(`stream ${s.name} (version ${s.version}, sink ${s.sink})\n${renderTable(['METRIC', 'VALUE'], rows)}`);
     });
@@ -123,5 +124,13 @@ export function registerStream(program: Command, context: CliContext): void {
     .action(async (name: string, options: ServerOptions) => {
       const result = await streams(options).replay(name);
       context.io.out(`replayed ${result.records} records from ${result.objects} backup objects into ${name}\n`);
+      if (result.resumes > 0) context.io.out(`(resumed ${result.resumes}x after an interruption: ${result.resumedObjects} objects had been queued already and were not put again)\n`);
     });
+}
+
+/** The current outage's error, or the previous one with when delivery recovered from it. */
+function lastErrorText(s: { lastError: { code: string; message: string; at: string } | null; recoveredError: { code: string; message: string; at: string; recoveredAt: string } | null }): string {
+  if (s.lastError !== null) return `${s.lastError.code} at ${s.lastError.at}: ${s.lastError.message}`;
+  if (s.recoveredError !== null) return `none now (last: ${s.recoveredError.code} at ${s.recoveredError.at}, recovered at ${s.recoveredError.recoveredAt}: ${s.recoveredError.message})`;
+  return '-';
 }

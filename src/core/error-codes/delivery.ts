@@ -28,6 +28,7 @@ export const NOTIFY_ERRORS = {
 /** stream: delivery streams and their Firehose face. */
 export const STREAM_ERRORS = {
   'stream.already_exists': 'already_exists',
+  'stream.conflict': 'conflict',
   'stream.invalid_definition': 'invalid',
   'stream.invalid_record': 'invalid',
   'stream.invalid_update': 'invalid',

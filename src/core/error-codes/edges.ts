@@ -6,6 +6,8 @@ export const API_ERRORS = {
   'api.invalid_json': 'invalid',
   'api.json_too_deep': 'invalid',
   'api.invalid_request': 'invalid',
+  'api.invalid_path_parameter': 'invalid',
+  'api.invalid_url': 'invalid',
   'api.route_not_found': 'not_found',
   'auth.missing_credentials': 'unauthenticated',
   'auth.invalid_token': 'unauthenticated',

@@ -42,6 +42,7 @@ export const SIEM_ERRORS = {
 export const SPL_ERRORS = {
   'spl.invalid_argument': 'invalid',
   'spl.invalid_field': 'invalid',
+  'spl.invalid_lookup_name': 'invalid',
   'spl.invalid_position': 'invalid',
   'spl.invalid_regex': 'invalid',
   'spl.invalid_span': 'invalid',

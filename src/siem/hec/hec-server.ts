@@ -214,8 +214,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     const encoding = (headerValue(request, 'content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
       request.resume();
-      // Not in Splunk's code table: the status stands in for the code, as for an unknown path.
-      sendJson(response, 415, { text: `Unsupported Content-Encoding "${encoding.slice(0, 40)}" (send gzip or identity)`, code: 415 });
+      sendJson(response, 415, { text: 'Unsupported Content-Encoding: send gzip or identity', code: 6 });
       return undefined;
     }
     const chunks: Buffer[] = [];

@@ -27,6 +27,10 @@ export interface LookupMeta {
   readonly unique: readonly string[];
 }
 
+/** Lookup names: what `lookup <name>` and `inputlookup <name>` accept without quoting. */
+export const LOOKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+export const LOOKUP_NAME_HINT = 'use letters, digits, _ . - (up to 100), starting with a letter or digit, e.g. users.csv';
+
 export function lookupTableSql(name: string): string {
   return `${LOOKUP_SCHEMA}."${name.replace(/"/g, '""')}"`;
 }

@@ -34,6 +34,8 @@ describe('parseLookupCsv', () => {
     expect(errorOf('a,,c\n')).toBe('line 1, column 2: the header has an empty column name');
     expect(errorOf('a,b,a\n')).toBe('line 1, column 3: column "a" appears twice in the header');
     expect(errorOf('a,__row\n')).toBe('line 1, column 2: column name "__row" starts with __, which is reserved');
+    expect(errorOf('a,b\u0000c\n')).toBe('line 1, column 2: column name "b\\u0000c" holds a control character (U+0000)');
+    expect(errorOf('\u007f\n')).toBe('line 1, column 1: column name "\\u007f" holds a control character (U+007F)');
   });
 
   it('enforces the byte, row and column limits', () => {

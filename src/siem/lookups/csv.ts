@@ -16,6 +16,15 @@ export interface LookupCsv {
 }
 
 const COLUMN_NAME_MAX = 128;
+// C0 controls and DEL: DuckDB cannot name a column with them, and no search could type them.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The name with control characters written as \uXXXX escapes, for an error message. */
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
 
 function invalid(message: string, hint?: string): Result<LookupCsv> {
   return err(new VigilError('lookup.invalid_csv', message, hint === undefined ? {} : { hint }));
@@ -99,10 +108,12 @@ export function parseLookupCsv(text: string, limits: LookupLimits = LOOKUP_LIMIT
     const where = `line ${header.line}, column ${index + 1}`;
     if (name === '') return invalid(`${where}: the header has an empty column name`, 'name every column in the first line');
     if (name.startsWith('__')) return invalid(`${where}: column name "${name}" starts with __, which is reserved`, 'rename the column');
-    // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u001f\u007f]/.exec(name);
-    if (control !== null) return invalid(`${where}: column name contains a control character (U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}${control[0] === '\u0000' ? ', a NUL byte' : ''})`, 'column names are printable text; remove the character from the header line');
     if (name.length > COLUMN_NAME_MAX) return invalid(`${where}: column name is longer than ${COLUMN_NAME_MAX} characters`);
+    const control = CONTROL.exec(name);
+    if (control !== null) {
+      const code = `U+${(control[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+      return invalid(`${where}: column name "${printable(name)}" holds a control character (${code})`, 'column names are printable text; remove the byte (a NUL often means the file is UTF-16: save it as UTF-8)');
+    }
     if (seen.has(name)) return invalid(`${where}: column "${name}" appears twice in the header`, 'column names must be unique');
     seen.add(name);
   }

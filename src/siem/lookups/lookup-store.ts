@@ -1,6 +1,6 @@
 import { VigilError, type Clock } from '../../core/index.js';
 import type { EventsDb } from '../../store/index.js';
-import { LOOKUP_ROW_COLUMN, LOOKUP_SCHEMA, lookupTableSql, readLookupCatalog, type LookupMeta } from './catalog.js';
+import { LOOKUP_NAME, LOOKUP_NAME_HINT, LOOKUP_ROW_COLUMN, LOOKUP_SCHEMA, lookupTableSql, readLookupCatalog, type LookupMeta } from './catalog.js';
 import { LOOKUP_LIMITS, parseLookupCsv, type LookupLimits } from './csv.js';
 
 /** One stored lookup as the API and CLI show it. */
@@ -11,9 +11,6 @@ export interface LookupInfo {
   readonly bytes: number;
   readonly updatedAt: number;
 }
-
-/** Lookup names: what `lookup <name>` and `inputlookup <name>` accept without quoting. */
-export const LOOKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 /**
  * CSV lookups stored in the event DuckDB, one table per lookup in schema `siem_lookups` (so searches
@@ -101,7 +98,7 @@ function infoOf(name: string, columns: readonly string[], meta: LookupMeta): Loo
 
 function checkName(name: string): void {
   if (!LOOKUP_NAME.test(name)) {
-    throw new VigilError('lookup.invalid_name', `invalid lookup name "${name}"`, { hint: 'use letters, digits, _ . - (up to 100), starting with a letter or digit, e.g. users.csv' });
+    throw new VigilError('lookup.invalid_name', `invalid lookup name "${name}"`, { hint: LOOKUP_NAME_HINT });
   }
 }
 

@@ -1,5 +1,5 @@
 import { VigilError } from '../../../core/index.js';
-import { lookupTableSql, type LookupCatalog, type LookupTable } from '../../lookups/catalog.js';
+import { LOOKUP_NAME, LOOKUP_NAME_HINT, lookupTableSql, type LookupCatalog, type LookupTable } from '../../lookups/catalog.js';
 import type { Span } from '../ast.js';
 import type { PlanContext } from '../relation.js';
 
@@ -15,6 +15,7 @@ export interface LookupPlanContext extends PlanContext {
  * query names, so syntax is checked without the store.
  */
 export function resolveLookup(ctx: PlanContext, name: string, span: Span, columns: readonly string[] = []): LookupTable {
+  if (!LOOKUP_NAME.test(name)) throw new VigilError('spl.invalid_lookup_name', `invalid lookup name '${name}'`, { span, hint: `a lookup is named, not a file path: ${LOOKUP_NAME_HINT}` });
   const catalog = (ctx as Partial<LookupPlanContext>).lookups;
   if (catalog === undefined) return { name, sql: lookupTableSql(name), columns: [...new Set(columns)], unique: [] };
   const found = catalog.get(name) ?? (name.endsWith('.csv') ? catalog.get(name.slice(0, -4)) : catalog.get(`${name}.csv`));
