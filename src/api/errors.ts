@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VigilError, errorKind, toVigilError, type ErrorCode, type ErrorKind } from '../core/index.js';
+import { VigilError, describeStorageFailure, errorKind, storageFailure, toVigilError, type ErrorCode, type ErrorKind } from '../core/index.js';
 
 /** How a route family reports errors: AWS rest-json, AWS JSON 1.1 (Firehose), or Vigil's own. */
 export type ErrorStyle = 'aws-rest' | 'aws-json' | 'vigil';
@@ -90,5 +90,8 @@ export function fromFastifyError(error: unknown): VigilError {
   if (candidate.statusCode !== undefined && candidate.statusCode >= 400 && candidate.statusCode < 500) {
     return new VigilError('api.invalid_request', candidate.message ?? 'invalid request');
   }
+  // A full disk or a locked store is the environment's condition: 503, so that clients retry.
+  const storage = storageFailure(error);
+  if (storage !== undefined) return new VigilError('store.unavailable', `${describeStorageFailure(storage)}; retry later`, { cause: error, hint: storage === 'busy' ? 'another process holds a write lock on the store' : 'free space in the data directory (or fix its file system); Vigil resumes by itself' });
   return toVigilError(error);
 }

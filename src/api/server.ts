@@ -1,14 +1,16 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { Static } from 'typebox';
-import { VigilError, errorKind } from '../core/index.js';
-import { formatAuthority, parseListen } from '../config/index.js';
+import { VigilError, errorKind, jsonDepth } from '../core/index.js';
+import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../config/index.js';
 import type { Component, Endpoint, TlsCredentials } from '../model/index.js';
 import { installAuth } from './auth.js';
 import type { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
-import { errorStyleFor, fromFastifyError, sendError, type ErrorStyle } from './errors.js';
+import { errorStyleFor, fromFastifyError, mapErrorCode, sendError, type ErrorStyle } from './errors.js';
 import { formatValidationErrors, responseSerializerCompiler, validateResponses } from './contract-checks.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 import { createMetricsListener, type MetricsListener } from './metrics-listener.js';
@@ -50,7 +52,21 @@ export interface ApiServerOptions {
 
 /** Builds the HTTP API: auth, the error mapper, every route group. `start()` listens. */
 export async function createApiServer(config: ApiConfig, deps: ApiDeps, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const app = Fastify({ logger: false, ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }), bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_CHARS }, return503OnClosing: true, forceCloseConnections: 'idle',
+  const timeouts = httpTimeouts(config.header_timeout_secs, config.request_timeout_secs);
+  const app = Fastify({ logger: false, ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key, headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs } }), bodyLimit: config.body_limit_bytes, routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_CHARS }, return503OnClosing: true, forceCloseConnections: 'idle',
+    // A client that is too slow with its headers or its body gets 408 and loses the connection.
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    requestTimeout: timeouts.requestMs,
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+      if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        const limit = requestStarted.has(socket) ? 'api.request_timeout_secs' : 'api.header_timeout_secs';
+        deps.telemetry.count('limit_hit', { component: 'api', limit });
+        return closeWithJson(socket, 408, { code: 'api.request_timeout', message: `the request was not received in time (${limit})`, hint: 'send the whole request promptly' });
+      }
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      closeWithJson(socket, tooLarge ? 431 : 400, { code: tooLarge ? 'api.headers_too_large' : 'api.bad_http', message: tooLarge ? 'the request headers are too large' : 'the request is not valid HTTP/1.1' });
+    },
     // Errors the router raises before a route is found (a path segment past MAX_PATH_PARAM_CHARS, bad
     // percent-encoding) answer in the API's own shapes, not fastify's default body.
     frameworkErrors: (error, request, reply) => {
@@ -73,8 +89,15 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps, options:
       done(null, buffer.length === 0 ? undefined : buffer);
       return;
     }
+    const text = buffer.toString('utf8');
+    // One check for every route: handlers and schemas walk bodies recursively, so depth is bounded here.
+    if (jsonDepth(text, config.max_json_depth) > config.max_json_depth) {
+      deps.telemetry.count('limit_hit', { component: 'api', limit: 'api.max_json_depth' });
+      done(new VigilError('api.json_too_deep', `the request body nests objects and arrays deeper than the limit of ${config.max_json_depth} levels (api.max_json_depth)`, { hint: 'send a flatter document' }), undefined);
+      return;
+    }
     try {
-      done(null, JSON.parse(buffer.toString('utf8')) as unknown);
+      done(null, JSON.parse(text) as unknown);
     } catch {
       done(new VigilError('api.invalid_json', 'the request body is not valid JSON'), undefined);
     }
@@ -91,11 +114,24 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps, options:
 
   installAuth(app, deps, config.sigv4_max_skew_secs * 1000);
 
+  // Which connections are past their headers, so a timeout can say which limit it was.
+  const requestStarted = new WeakSet<Socket>();
+  app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    requestStarted.add(request.socket);
+    response.once('finish', () => requestStarted.delete(request.socket));
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const vigilError = fromFastifyError(error);
     const style = request.signed === true && vigilError.code.startsWith('auth.') ? (errorStyleFor(request) === 'vigil' ? 'aws-rest' : errorStyleFor(request)) : errorStyleFor(request);
     if (vigilError.code.startsWith('auth.')) deps.telemetry.emit('api_auth_failed', { reason: vigilError.code }, { url: request.url, ip: request.ip });
-    else if (errorKind(vigilError.code) === 'internal' || errorKind(vigilError.code) === 'fault') deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
+    else if (errorKind(vigilError.code) === 'internal' || errorKind(vigilError.code) === 'fault' || vigilError.code === 'store.unavailable') deps.telemetry.emit('component_error', { component: 'api', code: vigilError.code, stage: 'request' }, { url: request.url, err: error });
+    const limit = vigilError.code === 'api.body_too_large' ? 'api.body_limit_bytes' : vigilError.details?.['limit'];
+    if (typeof limit === 'string') deps.telemetry.count('limit_hit', { component: limit.split('.')[0] as string, limit });
+    // After refusing credentials, stop reading: the rest of a (possibly slow) body is not wanted.
+    if (mapErrorCode(vigilError.code).status === 401 || mapErrorCode(vigilError.code).status === 403) {
+      reply.header('connection', 'close');
+    }
     return sendError(reply, vigilError, style);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new VigilError('api.route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`), errorStyleFor(request)));
@@ -116,6 +152,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps, options:
     async start() {
       const { host, port } = parseListen(config.listen);
       await app.listen({ host, port });
+      app.server.headersTimeout = timeouts.headersMs;
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address !== null ? address.port : port;
       bound = { name: 'api', url: `${options.tls === undefined ? 'http' : 'https'}://${formatAuthority(connectHost(host), actualPort)}` };

@@ -9,6 +9,7 @@ import { streamConfigSchema } from '../stream/index.js';
 import { detectConfigSchema, mlConfigSchema } from '../detect/index.js';
 import { auditConfigSchema } from '../audit/index.js';
 import { ingressConfigSchema } from '../ingress/index.js';
+import { rulesConfigSchema } from '../rules/index.js';
 
 /**
  * The whole `vigil.yaml`: top-level keys plus one section per component, each component's schema
@@ -32,6 +33,7 @@ export const vigilConfigSchema = Type.Object(
     ml: mlConfigSchema,
     audit: auditConfigSchema,
     mqtt: ingressConfigSchema,
+    rules: rulesConfigSchema,
   },
   { additionalProperties: false },
 );

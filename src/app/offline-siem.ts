@@ -20,7 +20,7 @@ export async function openOfflineSiem(loaded: LoadedVigilConfig): Promise<Offlin
   };
   try {
     const layout = dataDirLayout(loaded.dataDir);
-    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads });
+    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: config.store.duckdb_memory_limit_mb });
     if (!opened.ok) throw opened.error;
     const events = opened.value;
     cleanups.push(() => events.close());

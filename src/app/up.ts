@@ -105,7 +105,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
 
     // Opening DuckDB and making the CA's keys both wait on worker threads: done side by side.
     const [eventsOpened, registryWired] = await Promise.allSettled([
-      openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads }),
+      openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: config.store.duckdb_memory_limit_mb }),
       wireRegistry({ config, registry, layout, clock, telemetry }),
     ]);
     if (eventsOpened.status === 'fulfilled' && eventsOpened.value.ok) {

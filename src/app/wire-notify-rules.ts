@@ -44,6 +44,9 @@ export function wireNotifyRules(options: { config: VigilConfig; registry: Regist
     telemetry: telemetry.child('rules'),
     region: config.region,
     accountId: config.account_id,
+    limits: { maxBytes: config.rules.max_sql_bytes, maxDepth: config.rules.max_sql_depth, maxTerms: config.rules.max_sql_terms },
+    maxPayloadDepth: config.rules.max_payload_depth,
+    disableAfterFailures: config.rules.disable_after_failures,
   });
   rulesRef = rules;
   return { notify, rules, publisher, components: [rules, notify] };

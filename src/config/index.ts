@@ -11,3 +11,4 @@ export { envOverrides, type EnvOverride } from './env.js';
 export { renderExample } from './example.js';
 export { section, listenAddress, parseListen, formatAuthority, type ListenAddress } from './schema-helpers.js';
 export { tlsSetting, tlsEnabled, isLoopbackHost, checkHttpListener, type TlsSetting } from './tls-setting.js';
+export { httpTimeouts, closeWithJson } from './http-listener.js';

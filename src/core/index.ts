@@ -29,3 +29,5 @@ export { parseBytes, parseDuration, formatBytes } from './units.js';
 export { constantTimeEqual } from './secrets.js';
 export { hashSeed, seededRandom } from './random.js';
 export { packageRoot, packageFile, packageVersion } from './package-root.js';
+export { jsonDepth, valueDepth } from './json-depth.js';
+export { storageFailure, describeStorageFailure, type StorageFailureKind } from './storage-failure.js';

@@ -48,6 +48,8 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private unsubscribe: (() => void) | undefined;
   private lastExpiry = 0;
   private readonly pendingLoads = new Set<Promise<void>>();
+  /** Stored profiles that failed to compile at the last reload, with why (not evaluated). */
+  invalidProfiles: ReadonlyMap<string, string> = new Map();
 
   constructor(private readonly o: DetectEngineOptions) {
     this.targets = new TargetIndex();
@@ -82,7 +84,20 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     const [profiles, targets, customMetrics, dimensions] = await Promise.all([this.o.profiles.listProfiles(), this.o.profiles.listTargets(), pages((c) => this.o.profiles.listCustomMetrics({ limit: 250, cursor: c })), pages((c) => this.o.profiles.listDimensions({ limit: 250, cursor: c }))]);
     const context = { customMetrics: new Map(customMetrics.map((m) => [m.name, m.metricType] as const)), dimensions: new Set(dimensions.map((d) => d.name)), dimensionValues: new Map<string, Dimension>(dimensions.map((d) => [d.name, d])) };
     const next = new Map<string, CompiledProfile>();
-    for (const profile of profiles) next.set(profile.name, compileProfile(profile, context, this.compiled.get(profile.name)));
+    const invalid = new Map<string, string>();
+    for (const profile of profiles) {
+      // A stored profile that no longer compiles (a row from another version, hand-edited) is left
+      // out of evaluation and reported; it cannot stop the start or the other profiles.
+      try {
+        if (!Array.isArray(profile.behaviors)) throw new Error(`the stored behaviors are not a list (${String(profile.behaviors).slice(0, 60)})`);
+        next.set(profile.name, compileProfile(profile, context, this.compiled.get(profile.name)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        invalid.set(profile.name, message);
+        if (!this.invalidProfiles.has(profile.name)) this.o.telemetry.emit('unit_disabled', { component: 'detect', reason: 'invalid' }, { profile: profile.name, message, hint: 'replace it with UpdateSecurityProfile or delete it' });
+      }
+    }
+    this.invalidProfiles = invalid;
     for (const name of this.compiled.keys()) if (!next.has(name)) this.exports.forget(name);
     this.compiled = next;
     this.targets = new TargetIndex(targets, next);

@@ -20,6 +20,8 @@ export interface HookDeps {
   readonly keepalive: { readonly min: number; readonly max: number };
   /** Sockets accepted on the plain listener (anonymous clients). */
   isPlain(socket: unknown): boolean;
+  /** A connection passed authentication (`device`: by a certificate, not on the plain listener). */
+  onAuthenticated(socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }, device: boolean): void;
   /** Publishes as the broker (answers on `/accepted` and `/rejected`). */
   publish(topic: string, payload: Uint8Array, qos: 0 | 1): void;
   /** Tracks a background write so `stop()` can wait for it. */
@@ -84,7 +86,11 @@ export class BrokerHooks {
 
   authenticate = (client: Client, _username: unknown, _password: unknown, done: (error: AuthenticateError | null, success: boolean | null) => void): void => {
     this.authenticateAsync(client).then(
-      () => done(null, true),
+      () => {
+        const socket = client.conn as TLSSocket;
+        this.deps.onAuthenticated(socket, !this.deps.isPlain(socket));
+        done(null, true);
+      },
       (error: unknown) => {
         const reason = error instanceof Refused ? error.reason : 'error';
         this.deps.telemetry.emit('mqtt_connect_refused', { reason }, { clientId: client.id, ip: sourceIpOf(client.conn as TLSSocket) });

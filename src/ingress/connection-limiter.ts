@@ -1,56 +1,156 @@
-import type { Socket } from 'node:net';
+import { BlockList, isIPv6, type Socket } from 'node:net';
 import type { Clock } from '../core/index.js';
 
-export type LimitName = 'max_connections' | 'connect_rate';
+export type LimitName = 'max_connections' | 'connect_rate' | 'handshakes_per_ip' | 'pending_handshakes';
 
-interface Window {
-  start: number;
-  count: number;
+export interface ConnectionLimits {
+  readonly maxConnections: number;
+  /** Unauthenticated connections (TCP accepted, not yet past CONNECT) from one address at a time. */
+  readonly maxPendingPerIp: number;
+  /** Unauthenticated connections overall; addresses with known devices get a reserve beyond it. */
+  readonly maxPending: number;
+  /** Connection attempts per address and window that did not authenticate (a token bucket). */
+  readonly maxPerIp: number;
+  readonly windowMs: number;
+  /** How long an address stays "known" after a device authenticated from it. */
+  readonly trustMs: number;
+  /** Addresses (NAT gateways, load balancers) the per-address limits do not apply to. */
+  readonly exempt?: readonly string[];
 }
 
+interface Source {
+  tokens: number;
+  refilledAt: number;
+  /** Unauthenticated connections open now. */
+  pending: number;
+  /** Certificate-authenticated connections open now. */
+  devices: number;
+  trustedUntil: number;
+}
+
+interface Admitted {
+  readonly ip: string | undefined;
+  readonly exempt: boolean;
+  pending: boolean;
+  device: boolean;
+}
+
+const MAX_SOURCES = 100_000;
+
 /**
- * Socket-level admission, before the TLS handshake spends CPU: a cap on open connections across
- * listeners, and a fixed-window cap on connection attempts per source IP (flapping devices).
+ * Socket-level admission, before the TLS handshake spends CPU. Only unauthenticated work is
+ * limited: an attempt takes a token from its address's bucket and gives it back once a device
+ * authenticates on it, so devices (also many behind one NAT address) never use up their address's
+ * budget; a flood of handshakes that never authenticate does, and is then closed at accept.
+ * Addresses where devices authenticated recently are "known": their pending and rate allowances
+ * grow with the devices connected from them, and they keep a reserve when the global pending cap
+ * is reached, so registered devices are served first during a flood from elsewhere.
  */
 export class ConnectionLimiter {
   private open = 0;
-  private readonly windows = new Map<string, Window>();
+  private pendingTotal = 0;
+  private readonly sources = new Map<string, Source>();
+  private readonly admitted = new Map<string, Admitted>();
+  private readonly exempt: BlockList | undefined;
 
   constructor(
-    private readonly limits: { readonly maxConnections: number; readonly maxPerIp: number; readonly windowMs: number },
+    private readonly limits: ConnectionLimits,
     private readonly clock: Clock,
     private readonly onLimit: (limit: LimitName, ip: string | undefined) => void,
-  ) {}
+  ) {
+    this.exempt = blockList(limits.exempt ?? []);
+  }
 
   get openConnections(): number {
     return this.open;
+  }
+
+  get pendingConnections(): number {
+    return this.pendingTotal;
   }
 
   /** Admits or destroys a new socket; an admitted socket is counted until it closes. */
   admit(socket: Socket): boolean {
     const ip = sourceIpOf(socket);
     if (this.open >= this.limits.maxConnections) return this.refuse(socket, 'max_connections', ip);
-    if (ip !== undefined && !this.withinRate(ip)) return this.refuse(socket, 'connect_rate', ip);
+    const now = this.clock.now();
+    const exempt = ip !== undefined && this.exempt?.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4') === true;
+    const source = ip === undefined ? undefined : this.source(ip, now);
+    const known = source !== undefined && source.trustedUntil > now;
+    const reserve = known ? Math.ceil(this.limits.maxPending / 4) : 0;
+    if (this.pendingTotal >= this.limits.maxPending + reserve) return this.refuse(socket, 'pending_handshakes', ip);
+    if (source !== undefined && !exempt) {
+      const extra = known ? source.devices : 0;
+      if (source.pending >= this.limits.maxPendingPerIp + extra) return this.refuse(socket, 'handshakes_per_ip', ip);
+      this.refill(source, now, this.limits.maxPerIp + extra);
+      if (source.tokens < 1) return this.refuse(socket, 'connect_rate', ip);
+      source.tokens -= 1;
+    }
+    const entry: Admitted = { ip, exempt, pending: true, device: false };
+    const key = keyOf(socket);
+    this.admitted.set(key, entry);
     this.open++;
-    socket.once('close', () => this.open--);
+    this.pendingTotal++;
+    if (source !== undefined) source.pending++;
+    socket.once('close', () => {
+      this.open--;
+      this.admitted.delete(key);
+      this.release(entry);
+      if (entry.device && entry.ip !== undefined) {
+        const s = this.sources.get(entry.ip);
+        if (s !== undefined) s.devices = Math.max(0, s.devices - 1);
+      }
+    });
     return true;
   }
 
-  private withinRate(ip: string): boolean {
-    const now = this.clock.now();
-    let window = this.windows.get(ip);
-    if (window === undefined || now - window.start >= this.limits.windowMs) {
-      // Old windows are swept when the map grows, so one-off IPs cannot pile up.
-      if (window === undefined && this.windows.size >= 10_000) this.sweep(now);
-      window = { start: now, count: 0 };
-      this.windows.set(ip, window);
-    }
-    window.count++;
-    return window.count <= this.limits.maxPerIp;
+  /**
+   * A connection passed authentication. With `device` (a certificate was checked, not the anonymous
+   * plain listener) its token goes back and its address becomes known.
+   */
+  authenticated(socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }, device: boolean): void {
+    const entry = this.admitted.get(keyOf(socket));
+    if (entry === undefined || !entry.pending) return;
+    this.release(entry);
+    if (!device || entry.ip === undefined) return;
+    const source = this.source(entry.ip, this.clock.now());
+    entry.device = true;
+    source.devices++;
+    source.trustedUntil = this.clock.now() + this.limits.trustMs;
+    if (!entry.exempt) source.tokens = Math.min(source.tokens + 1, this.limits.maxPerIp + source.devices);
   }
 
+  private release(entry: Admitted): void {
+    if (!entry.pending) return;
+    entry.pending = false;
+    this.pendingTotal--;
+    const source = entry.ip === undefined ? undefined : this.sources.get(entry.ip);
+    if (source !== undefined) source.pending = Math.max(0, source.pending - 1);
+  }
+
+  private source(ip: string, now: number): Source {
+    let source = this.sources.get(ip);
+    if (source === undefined) {
+      if (this.sources.size >= MAX_SOURCES) this.sweep(now);
+      source = { tokens: this.limits.maxPerIp, refilledAt: now, pending: 0, devices: 0, trustedUntil: 0 };
+      this.sources.set(ip, source);
+    }
+    return source;
+  }
+
+  private refill(source: Source, now: number, capacity: number): void {
+    // A clock that jumps back must not stall refills until it catches up.
+    const elapsed = Math.max(0, now - source.refilledAt);
+    source.tokens = Math.min(capacity, source.tokens + (elapsed * this.limits.maxPerIp) / this.limits.windowMs);
+    source.refilledAt = now;
+  }
+
+  /** Forgets addresses with nothing open, a full bucket and no trust left, so one-off IPs cannot pile up. */
   private sweep(now: number): void {
-    for (const [ip, window] of this.windows) if (now - window.start >= this.limits.windowMs) this.windows.delete(ip);
+    for (const [ip, source] of this.sources) {
+      this.refill(source, now, this.limits.maxPerIp + source.devices);
+      if (source.pending === 0 && source.devices === 0 && source.trustedUntil <= now && source.tokens >= this.limits.maxPerIp) this.sources.delete(ip);
+    }
   }
 
   private refuse(socket: Socket, limit: LimitName, ip: string | undefined): false {
@@ -58,6 +158,22 @@ export class ConnectionLimiter {
     socket.destroy();
     return false;
   }
+}
+
+function keyOf(socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }): string {
+  return `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}`;
+}
+
+function blockList(cidrs: readonly string[]): BlockList | undefined {
+  if (cidrs.length === 0) return undefined;
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split('/') as [string, string | undefined];
+    const family = isIPv6(address) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
 }
 
 /** The peer address, without the IPv4-mapped IPv6 prefix. */

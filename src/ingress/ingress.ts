@@ -47,6 +47,9 @@ export function createIngress(options: IngressOptions): Ingress {
   const pending = new Set<Promise<unknown>>();
   let broker: Aedes | undefined;
   let tlsServer: TlsServer | undefined;
+  /** Accepts TCP for the TLS server, so refused sockets never reach TLS at all. */
+  let frontServer: NetServer | undefined;
+  const sockets = new Set<Socket>();
   let plainServer: NetServer | undefined;
   let bound: Endpoint | undefined;
   let plainBound: Endpoint | undefined;
@@ -67,6 +70,20 @@ export function createIngress(options: IngressOptions): Ingress {
     });
   }
 
+  const limiter = new ConnectionLimiter(
+    {
+      maxConnections: config.max_connections,
+      maxPending: config.max_pending_connections,
+      maxPendingPerIp: config.max_pending_per_ip,
+      maxPerIp: config.max_connects_per_ip,
+      windowMs: config.connect_window_secs * 1000,
+      trustMs: config.trusted_source_secs * 1000,
+      exempt: config.limit_exempt_cidrs,
+    },
+    clock,
+    (limit) => telemetry.count('mqtt_limit_hit', { limit }),
+  );
+
   const reports = new ReportHandler({ limits: protocolLimits(config.reports), clock, sink: options.datapoints, telemetry });
   const hooks = new BrokerHooks({
     deviceAuth: options.deviceAuth,
@@ -79,15 +96,11 @@ export function createIngress(options: IngressOptions): Ingress {
     maxPayloadBytes: config.max_payload_bytes,
     keepalive: { min: config.keepalive_min_secs, max: config.keepalive_max_secs },
     isPlain: (socket) => typeof socket === 'object' && socket !== null && plainSockets.has(socket),
+    onAuthenticated: (socket, device) => limiter.authenticated(socket, device),
     publish: (topic, payload, qos) => void brokerPublish(topic, payload, qos).then((error) => error && telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'answer' }, { err: error, topic })),
     track,
   });
 
-  const limiter = new ConnectionLimiter(
-    { maxConnections: config.max_connections, maxPerIp: config.max_connects_per_ip, windowMs: config.connect_window_secs * 1000 },
-    clock,
-    (limit) => telemetry.count('mqtt_limit_hit', { limit }),
-  );
 
   /** Hands an admitted socket to Aedes, with a packet-size cap enforced while the length is parsed. */
   function accept(socket: Socket | TLSSocket): void {
@@ -197,18 +210,36 @@ export function createIngress(options: IngressOptions): Ingress {
       broker.on('clientDisconnect', hooks.onClientDisconnect);
       broker.on('keepaliveTimeout', hooks.onKeepaliveTimeout);
       broker.on('clientError', hooks.onClientError);
-      broker.on('connectionError', () => undefined);
+      broker.on('connectionError', (_client: unknown, error: Error) => {
+        if (error.message === 'connect did not arrive in time') telemetry.count('mqtt_limit_hit', { limit: 'connect_timeout' });
+      });
 
-      const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, accept);
-      server.prependListener('connection', (socket: Socket) => void limiter.admit(socket));
-      server.on('tlsClientError', () => telemetry.count('mqtt_connect_refused', { reason: 'tls_handshake' }));
+      const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: config.tls_handshake_timeout_secs * 1000 }, accept);
+      const front = createNetServer((socket) => {
+        if (!limiter.admit(socket)) return;
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        // MQTT is small request/answer packets: Nagle's delay would hold each answer ~40 ms.
+        socket.setNoDelay(true);
+        server.emit('connection', socket);
+      });
+      server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+        // Node reports a failed or timed-out handshake here but leaves the socket open: close it.
+        socket.destroy();
+        if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') telemetry.count('mqtt_limit_hit', { limit: 'tls_handshake_timeout' });
+        else telemetry.count('mqtt_connect_refused', { reason: 'tls_handshake' });
+      });
       tlsServer = server;
-      bound = { name: 'mqtt', url: `mqtts://${await listen(server, config.listen)}` };
+      frontServer = front;
+      bound = { name: 'mqtt', url: `mqtts://${await listen(front, config.listen)}` };
       telemetry.emit('server_started', { component: 'mqtt' }, { url: bound.url });
 
       if (config.plain_listen !== undefined) {
         const plain = createNetServer((socket) => {
           if (!limiter.admit(socket)) return;
+          sockets.add(socket);
+          socket.once('close', () => sockets.delete(socket));
+          socket.setNoDelay(true);
           plainSockets.add(socket);
           accept(socket);
         });
@@ -225,11 +256,13 @@ export function createIngress(options: IngressOptions): Ingress {
         hooks.stopping = true;
         unsubscribe?.();
         expiry?.cancel();
-        const closing = [tlsServer, plainServer].filter((s): s is NetServer => s !== undefined).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        const closing = [frontServer, plainServer].filter((s): s is NetServer => s !== undefined).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
         if (broker !== undefined) {
           const closingBroker = broker;
           await new Promise<void>((resolve) => closingBroker.close(() => resolve()));
         }
+        // Connections still in their handshake or before CONNECT belong to no client Aedes closes.
+        for (const socket of sockets) socket.destroy();
         await Promise.all(closing);
         while (pending.size > 0) await Promise.all([...pending]);
         if (bound !== undefined) telemetry.emit('server_stopped', { component: 'mqtt' }, {});

@@ -19,7 +19,9 @@ export function checkReportRate(last: LastAccepted | undefined, reportId: number
   }
   const elapsedMs = nowMs - last.acceptedAtMs;
   const minMs = limits.minReportIntervalSecs * 1000;
-  if (elapsedMs < minMs) {
+  // A clock stepped back makes the elapsed time negative and unknowable: accept, so that devices are
+  // not throttled for as long as the step; the accepted report becomes the new baseline.
+  if (elapsedMs < minMs && elapsedMs >= 0) {
     const waitSecs = Math.ceil((minMs - elapsedMs) / 1000);
     return err(new ReportRejection('throttled', `a report was accepted ${Math.floor(elapsedMs / 1000)} s ago; the minimum interval is ${limits.minReportIntervalSecs} s`, { reportId, hint: `send the next report in ${waitSecs} s` }));
   }

@@ -60,6 +60,12 @@ describe('rate rules (§1.6)', () => {
     expect(checkReportRate(last, 101, t0 + 1000, protocolLimits({ min_report_interval_secs: 0 })).ok).toBe(true);
   });
 
+  it('a report after the server clock stepped back is not throttled for the length of the step', () => {
+    const last = { reportId: 100, acceptedAtMs: t0 };
+    expect(checkReportRate(last, 101, t0 - 3_600_000).ok).toBe(true);
+    expect(checkReportRate(last, 100, t0 - 3_600_000).ok).toBe(false);
+  });
+
   it('nextReportId is epoch seconds, strictly increasing even when the clock stands still or steps back', () => {
     expect(nextReportId(undefined, t0 + 1500)).toBe(t0 / 1000 + 1);
     expect(nextReportId(t0 / 1000 + 1, t0 + 1500)).toBe(t0 / 1000 + 2);

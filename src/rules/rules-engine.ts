@@ -4,7 +4,8 @@ import type { Component, MqttMessage, RulesSink, TopicRule, TopicRuleStore } fro
 import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { ActionInput, ActionPorts, CompiledAction } from './actions/index.js';
-import { evaluateRule, parsePayload, type ParsedPayload } from './sql/evaluate.js';
+import { MAX_PAYLOAD_DEPTH, evaluateRule, parsePayload, type ParsedPayload } from './sql/evaluate.js';
+import { DEFAULT_SQL_LIMITS, type SqlLimits } from './sql/limits.js';
 import type { SqlContext } from './sql/functions.js';
 import type { SqlValue } from './sql/ast.js';
 import { buildRule, compileRule, type CompiledRule } from './topic-rule.js';
@@ -18,6 +19,31 @@ export interface RulesEngineDeps {
   readonly accountId: string;
   /** Id source for newuuid() and error-action trace ids (tests pass a deterministic one). */
   readonly uuid?: () => string;
+  /** Bounds on rule SQL (`rules.max_sql_*`); defaults when absent. */
+  readonly limits?: SqlLimits;
+  /** `rules.max_payload_depth`. */
+  readonly maxPayloadDepth?: number;
+  /** `rules.disable_after_failures`: consecutive throwing messages before a rule is disabled. */
+  readonly disableAfterFailures?: number;
+}
+
+/**
+ * How a rule is doing, beside its stored definition: `INVALID` when the stored definition failed
+ * validation at start (loaded disabled), `DISABLED_AFTER_FAILURES` when the engine disabled it.
+ */
+export interface RuleHealth {
+  readonly ruleName: string;
+  readonly state: 'ENABLED' | 'DISABLED' | 'DISABLED_AFTER_FAILURES' | 'INVALID';
+  readonly consecutiveFailures: number;
+  readonly totalFailures: number;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly at: number; readonly stage: string };
+}
+
+interface HealthRecord {
+  consecutive: number;
+  total: number;
+  lastError: { code: string; message: string; at: number; stage: string } | undefined;
+  autoDisabled: boolean;
 }
 
 const BASIC_INGEST = '$aws/rules/';
@@ -30,19 +56,57 @@ const BASIC_INGEST = '$aws/rules/';
 export class RulesEngine implements RulesSink, Component {
   readonly name = 'rules';
   private readonly rules = new Map<string, CompiledRule>();
+  /** Stored rules that failed validation at start: kept out of evaluation, reported by `health()`. */
+  private readonly invalid = new Map<string, VigilError>();
+  private readonly records = new Map<string, HealthRecord>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly uuid: () => string;
+  private readonly limits: SqlLimits;
+  private readonly maxPayloadDepth: number;
+  private readonly disableAfter: number;
 
   constructor(private readonly deps: RulesEngineDeps) {
     this.uuid = deps.uuid ?? randomUUID;
+    this.limits = deps.limits ?? DEFAULT_SQL_LIMITS;
+    this.maxPayloadDepth = deps.maxPayloadDepth ?? MAX_PAYLOAD_DEPTH;
+    this.disableAfter = deps.disableAfterFailures ?? 10;
   }
 
+  /**
+   * Loads every stored rule. One whose definition no longer validates (a row written by an older
+   * version, a limit lowered since) is loaded disabled and reported, never evaluated: a bad row
+   * cannot stop the start or crash the process on the next message.
+   */
   async start(): Promise<void> {
     for (const rule of await this.deps.store.list()) {
-      const compiled = compileRule(rule);
-      if (compiled.ok) this.rules.set(rule.ruleName, compiled.value);
-      else this.deps.telemetry.emit('component_error', { component: 'rules', code: compiled.error.code, stage: 'load' }, { rule: rule.ruleName, message: compiled.error.message });
+      let compiled: Result<CompiledRule>;
+      try {
+        compiled = compileRule(rule, this.limits);
+      } catch (error) {
+        compiled = err(new VigilError('rules.invalid_request', `the stored rule could not be read: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      if (compiled.ok) {
+        this.rules.set(rule.ruleName, compiled.value);
+        continue;
+      }
+      this.invalid.set(rule.ruleName, compiled.error);
+      this.deps.telemetry.emit('component_error', { component: 'rules', code: compiled.error.code, stage: 'load' }, { rule: rule.ruleName, message: compiled.error.message });
+      this.deps.telemetry.emit('unit_disabled', { component: 'rules', reason: 'invalid' }, { rule: rule.ruleName, message: compiled.error.message, hint: 'fix it with ReplaceTopicRule or delete it' });
     }
+  }
+
+  /** Every stored rule's state, failure counts and last error, by name. */
+  async health(): Promise<RuleHealth[]> {
+    const stored = await this.deps.store.list();
+    return stored.map((rule) => this.healthOf(rule));
+  }
+
+  private healthOf(rule: TopicRule): RuleHealth {
+    const record = this.records.get(rule.ruleName);
+    const invalid = this.invalid.get(rule.ruleName);
+    const state = invalid !== undefined ? 'INVALID' : !rule.ruleDisabled ? 'ENABLED' : record?.autoDisabled === true ? 'DISABLED_AFTER_FAILURES' : 'DISABLED';
+    const lastError = invalid !== undefined ? { code: invalid.code, message: invalid.message, at: rule.updatedAt, stage: 'load' } : record?.lastError;
+    return { ruleName: rule.ruleName, state, consecutiveFailures: record?.consecutive ?? 0, totalFailures: record?.total ?? 0, ...(lastError === undefined ? {} : { lastError }) };
   }
 
   async stop(): Promise<void> {
@@ -59,10 +123,10 @@ export class RulesEngine implements RulesSink, Component {
   }
 
   async createRule(ruleName: string, payload: unknown): Promise<Result<TopicRule>> {
-    const built = buildRule(ruleName, payload, this.deps.clock.now());
+    const built = buildRule(ruleName, payload, this.deps.clock.now(), undefined, this.limits);
     if (!built.ok) return built;
     if (!(await this.deps.store.create(built.value.rule))) return err(new VigilError('rules.already_exists', `rule ${ruleName} already exists`, { hint: 'use ReplaceTopicRule to change it' }));
-    this.rules.set(ruleName, built.value);
+    this.install(built.value);
     this.deps.telemetry.emit('rule_changed', { action: 'created' }, { rule: ruleName });
     return ok(built.value.rule);
   }
@@ -70,10 +134,10 @@ export class RulesEngine implements RulesSink, Component {
   async replaceRule(ruleName: string, payload: unknown): Promise<Result<TopicRule>> {
     const existing = await this.deps.store.get(ruleName);
     if (existing === undefined) return err(notFound(ruleName));
-    const built = buildRule(ruleName, payload, this.deps.clock.now(), existing.createdAt);
+    const built = buildRule(ruleName, payload, this.deps.clock.now(), existing.createdAt, this.limits);
     if (!built.ok) return built;
     if (!(await this.deps.store.replace(built.value.rule))) return err(notFound(ruleName));
-    this.rules.set(ruleName, built.value);
+    this.install(built.value);
     this.deps.telemetry.emit('rule_changed', { action: 'replaced' }, { rule: ruleName });
     return ok(built.value.rule);
   }
@@ -90,6 +154,8 @@ export class RulesEngine implements RulesSink, Component {
   async deleteRule(ruleName: string): Promise<Result<void>> {
     if (!(await this.deps.store.delete(ruleName))) return err(notFound(ruleName));
     this.rules.delete(ruleName);
+    this.invalid.delete(ruleName);
+    this.records.delete(ruleName);
     this.deps.telemetry.emit('rule_changed', { action: 'deleted' }, { rule: ruleName });
     return ok(undefined);
   }
@@ -98,12 +164,20 @@ export class RulesEngine implements RulesSink, Component {
     const existing = await this.deps.store.get(ruleName);
     if (existing === undefined) return err(notFound(ruleName));
     const rule: TopicRule = { ...existing, ruleDisabled: !enabled, updatedAt: this.deps.clock.now() };
-    const compiled = compileRule(rule);
+    const compiled = compileRule(rule, this.limits);
     if (!compiled.ok) return compiled;
     if (!(await this.deps.store.replace(rule))) return err(notFound(ruleName));
-    this.rules.set(ruleName, compiled.value);
+    this.install(compiled.value);
     this.deps.telemetry.emit('rule_changed', { action: enabled ? 'enabled' : 'disabled' }, { rule: ruleName });
     return ok(undefined);
+  }
+
+  /** A rule (re)defined or re-enabled by its owner: it runs, with a clean failure record. */
+  private install(compiled: CompiledRule): void {
+    const name = compiled.rule.ruleName;
+    this.rules.set(name, compiled);
+    this.invalid.delete(name);
+    this.records.delete(name);
   }
 
   onMessage(message: MqttMessage): Promise<void> {
@@ -116,7 +190,7 @@ export class RulesEngine implements RulesSink, Component {
     const runs: Array<Promise<void>> = [];
     for (const compiled of this.rules.values()) {
       if (compiled.rule.ruleDisabled || !compiled.matches(message.topic)) continue;
-      parsed ??= parsePayload(message.payload);
+      parsed ??= this.parse(message.payload);
       runs.push(this.track(this.runRule(compiled, message, parsed)));
     }
     return runs.length === 0 ? Promise.resolve() : Promise.all(runs).then(() => undefined);
@@ -132,10 +206,18 @@ export class RulesEngine implements RulesSink, Component {
       this.deps.telemetry.count('rule_message_dropped', { reason: compiled === undefined ? 'no_such_rule' : 'rule_disabled' });
       return Promise.resolve();
     }
-    return this.track(this.runRule(compiled, message, parsePayload(message.payload)));
+    return this.track(this.runRule(compiled, message, this.parse(message.payload)));
   }
 
-  private track(run: Promise<void>): Promise<void> {
+  private parse(payload: Uint8Array): ParsedPayload {
+    const parsed = parsePayload(payload, this.maxPayloadDepth);
+    if (parsed.tooDeep === true) this.deps.telemetry.count('limit_hit', { component: 'rules', limit: 'rules.max_payload_depth' });
+    return parsed;
+  }
+
+  private track(started: Promise<void>): Promise<void> {
+    // Containment's last line: nothing a rule does may reject into the broker's publish path.
+    const run = started.catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'rules', code: 'rules.internal', stage: 'run' }, { err: error }));
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
     return run;
@@ -143,21 +225,38 @@ export class RulesEngine implements RulesSink, Component {
 
   private async runRule(compiled: CompiledRule, message: MqttMessage, parsed: ParsedPayload): Promise<void> {
     const context: SqlContext = { topic: message.topic, clientId: message.clientId, now: () => this.deps.clock.now(), uuid: this.uuid };
-    const output = evaluateRule(compiled.statement, message.payload, parsed, context);
-    if (output === undefined) return;
+    let output: ReturnType<typeof evaluateRule>;
+    try {
+      output = evaluateRule(compiled.statement, message.payload, parsed, context);
+    } catch (error) {
+      // A bug or an input the evaluator did not foresee: contained to this rule and this message.
+      const failure: Failure = { failedAction: 'RuleEvaluation', failedResource: compiled.rule.ruleName, errorMessage: `rules.evaluation_failed: ${errorText(error)}` };
+      await this.fail(compiled, 'evaluate', error);
+      await this.sendErrorAction(compiled, message, [failure], context);
+      return;
+    }
+    if (output === undefined) return this.succeeded(compiled);
     const ruleName = compiled.rule.ruleName;
     this.deps.telemetry.count('rule_matched', { rule: ruleName });
     const input: ActionInput = { output, scope: parsed.json, context };
     const results = await Promise.all(compiled.actions.map((action) => this.runAction(action, input)));
-    const failures = results.filter((f): f is Failure => f !== undefined);
+    const failures = results.filter((f): f is Failure & { thrown?: unknown } => f !== undefined);
+    const crash = failures.find((f) => f.thrown !== undefined);
+    if (crash !== undefined) await this.fail(compiled, 'action', crash.thrown);
+    else this.succeeded(compiled);
     if (failures.length === 0) return;
     for (const failure of failures) this.deps.telemetry.emit('rule_action_failed', { action: failure.failedAction }, { rule: ruleName, resource: failure.failedResource, error: failure.errorMessage });
+    await this.sendErrorAction(compiled, message, failures.map(({ failedAction, failedResource, errorMessage }) => ({ failedAction, failedResource, errorMessage })), context);
+  }
+
+  /** AWS: one error-action message per rule and message, listing every failed action. */
+  private async sendErrorAction(compiled: CompiledRule, message: MqttMessage, failures: readonly Failure[], context: SqlContext): Promise<void> {
     if (compiled.errorAction === undefined) return;
-    // AWS: one error-action message per rule and message, listing every failed action.
+    const ruleName = compiled.rule.ruleName;
     const payload = {
       ruleName,
       topic: message.topic,
-      cloudwatchTraceId: this.uuid(),
+      cloudwatchTraceId: this.traceId(),
       clientId: message.clientId ?? 'n/a',
       base64OriginalPayload: Buffer.from(message.payload).toString('base64'),
       failures: failures.map((f) => ({ ...f })),
@@ -166,16 +265,68 @@ export class RulesEngine implements RulesSink, Component {
     if (failed !== undefined) this.deps.telemetry.emit('rule_action_failed', { action: `errorAction:${failed.failedAction}` }, { rule: ruleName, resource: failed.failedResource, error: failed.errorMessage });
   }
 
-  private async runAction(action: CompiledAction, input: ActionInput): Promise<Failure | undefined> {
+  private traceId(): string {
+    try {
+      return this.uuid();
+    } catch {
+      return randomUUID();
+    }
+  }
+
+  private succeeded(compiled: CompiledRule): void {
+    const record = this.records.get(compiled.rule.ruleName);
+    if (record !== undefined) record.consecutive = 0;
+  }
+
+  /**
+   * Counts and logs a throw in a rule; after `disable_after_failures` in a row the rule is disabled
+   * (stored, so a restart keeps it off) until its owner enables or replaces it.
+   */
+  private async fail(compiled: CompiledRule, stage: 'evaluate' | 'action', error: unknown): Promise<void> {
+    const ruleName = compiled.rule.ruleName;
+    const now = this.deps.clock.now();
+    const record = this.records.get(ruleName) ?? { consecutive: 0, total: 0, lastError: undefined, autoDisabled: false };
+    this.records.set(ruleName, record);
+    record.consecutive++;
+    record.total++;
+    record.lastError = { code: 'rules.evaluation_failed', message: errorText(error), at: now, stage };
+    this.deps.telemetry.emit('component_error', { component: 'rules', code: 'rules.evaluation_failed', stage }, { rule: ruleName, err: error, consecutiveFailures: record.consecutive });
+    if (record.consecutive < this.disableAfter || record.autoDisabled || this.rules.get(ruleName) !== compiled) return;
+    record.autoDisabled = true;
+    const disabled: CompiledRule = { ...compiled, rule: { ...compiled.rule, ruleDisabled: true, updatedAt: now } };
+    this.rules.set(ruleName, disabled);
+    try {
+      await this.deps.store.replace(disabled.rule);
+    } catch (storeError) {
+      this.deps.telemetry.emit('component_error', { component: 'rules', code: 'rules.store_failed', stage: 'disable' }, { rule: ruleName, err: storeError });
+    }
+    this.deps.telemetry.emit('unit_disabled', { component: 'rules', reason: 'failures' }, { rule: ruleName, failures: record.consecutive, message: record.lastError.message, hint: 'fix the rule, then EnableTopicRule' });
+    this.deps.telemetry.emit('rule_changed', { action: 'disabled' }, { rule: ruleName, reason: `${record.consecutive} failures in a row` });
+  }
+
+  private async runAction(action: CompiledAction, input: ActionInput): Promise<(Failure & { thrown?: unknown }) | undefined> {
     let result: Result<void>;
+    let thrown: unknown;
     try {
       result = await action.run(input, this.deps.ports);
     } catch (error) {
-      result = err(new VigilError('rules.action_failed', error instanceof Error ? error.message : String(error)));
+      thrown = error ?? new Error('undefined thrown');
+      result = err(new VigilError('rules.action_failed', errorText(error)));
     }
     if (result.ok) return undefined;
-    return { failedAction: action.failedAction, failedResource: action.resource(input), errorMessage: `${result.error.code}: ${result.error.message}` };
+    let resource: string;
+    try {
+      resource = action.resource(input);
+    } catch {
+      resource = 'unknown';
+    }
+    const failure = { failedAction: action.failedAction, failedResource: resource, errorMessage: `${result.error.code}: ${result.error.message}` };
+    return thrown === undefined ? failure : { ...failure, thrown };
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface Failure {

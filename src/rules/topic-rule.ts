@@ -4,6 +4,7 @@ import { RULE_NAME } from '../protocol/index.js';
 import { RULE_ACTIONS, type CompiledAction } from './actions/index.js';
 import type { RuleStatement } from './sql/ast.js';
 import { parseRuleSql } from './sql/parser.js';
+import { DEFAULT_SQL_LIMITS, type SqlLimits } from './sql/limits.js';
 import { topicMatcher } from './sql/topic-filter.js';
 
 /** AWS `TopicRulePayload`: the body of CreateTopicRule / ReplaceTopicRule. */
@@ -34,7 +35,7 @@ export function checkRuleName(ruleName: string): Result<string> {
 }
 
 /** Validates a payload into a rule (SQL parsed, actions compiled) without storing anything. */
-export function buildRule(ruleName: string, payload: unknown, now: number, createdAt = now): Result<CompiledRule> {
+export function buildRule(ruleName: string, payload: unknown, now: number, createdAt = now, limits: SqlLimits = DEFAULT_SQL_LIMITS): Result<CompiledRule> {
   const name = checkRuleName(ruleName);
   if (!name.ok) return name;
   if (typeof payload !== 'object' || payload === null) return err(new VigilError('rules.invalid_request', 'the body must be a TopicRulePayload object'));
@@ -60,12 +61,14 @@ export function buildRule(ruleName: string, payload: unknown, now: number, creat
     createdAt,
     updatedAt: now,
   };
-  return compileRule(rule);
+  return compileRule(rule, limits);
 }
 
 /** Parses and compiles a stored rule. */
-export function compileRule(rule: TopicRule): Result<CompiledRule> {
-  const statement = parseRuleSql(rule.sql);
+export function compileRule(rule: TopicRule, limits: SqlLimits = DEFAULT_SQL_LIMITS): Result<CompiledRule> {
+  if (typeof rule.sql !== 'string') return err(new VigilError('rules.invalid_request', 'sql is required'));
+  if (!Array.isArray(rule.actions)) return err(new VigilError('rules.invalid_request', `actions must be an array${typeof rule.actions === 'string' ? ` (stored: ${rule.actions})` : ''}`));
+  const statement = parseRuleSql(rule.sql, limits);
   if (!statement.ok) return statement;
   const actions: CompiledAction[] = [];
   for (const [i, action] of rule.actions.entries()) {

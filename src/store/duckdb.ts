@@ -26,11 +26,14 @@ export interface EventsDb {
   close(): Promise<void>;
 }
 
-export async function openDuckDb(path: string, options: { threads?: number } = {}): Promise<Result<EventsDb>> {
+export async function openDuckDb(path: string, options: { threads?: number; memoryLimitMb?: number } = {}): Promise<Result<EventsDb>> {
   const isNew = path !== ':memory:' && !existsSync(path);
   let instance: DuckDBInstance;
+  const settings: Record<string, string> = {};
+  if (options.threads !== undefined) settings['threads'] = String(options.threads);
+  if (options.memoryLimitMb !== undefined) settings['memory_limit'] = `${options.memoryLimitMb}MB`;
   try {
-    instance = await DuckDBInstance.create(path, options.threads === undefined ? {} : { threads: String(options.threads) });
+    instance = await DuckDBInstance.create(path, settings);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const locked = /lock/i.test(message);

@@ -37,6 +37,8 @@ export interface PipelineDeps {
   readonly streamArn: string;
   readonly region: string;
   readonly accountId: string;
+  /** `stream.pause_after_failures`: consecutive batches that throw before the pipeline pauses. */
+  readonly pauseAfterFailures?: number;
 }
 
 type Attempted = { readonly kind: 'delivered'; readonly attempts: number } | { readonly kind: 'failed'; readonly attempts: number; readonly errorCode: string; readonly errorMessage: string } | { readonly kind: 'aborted' };
@@ -59,6 +61,10 @@ export class StreamPipeline {
   private wake: TimerHandle | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
+  /** Consecutive batches on which the sink or this pipeline threw. */
+  private crashes = 0;
+  /** Set after too many crashes in a row: nothing more is read until an update or restart. */
+  paused = false;
 
   constructor(
     readonly definition: StreamDefinition,
@@ -104,12 +110,14 @@ export class StreamPipeline {
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
     this.wake?.cancel();
     this.wake = undefined;
     const { sizeBytes, intervalSecs } = this.definition.buffering;
     while (this.inFlight.size < this.sink.maxInFlight && this.unreadRecords > 0) {
       const now = this.deps.clock.now();
+      // A clock stepped back would hold the batch for as long as the step: count the wait from now.
+      if (this.oldestUnread !== undefined && this.oldestUnread > now) this.oldestUnread = now;
       const dueAt = (this.oldestUnread ?? now) + intervalSecs * 1000;
       if (this.unreadBytes < sizeBytes && now < dueAt) {
         this.wake = this.deps.timer.setTimeout(() => this.schedule(), dueAt - now);
@@ -138,7 +146,8 @@ export class StreamPipeline {
     this.inFlight.set(id, records[0]?.arrival ?? this.deps.clock.now());
     const work = this.process(records)
       .catch((error: unknown) => {
-        this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.batch_failed', stage: 'deliver' }, { stream: this.definition.name, err: error });
+        // The batch stays in the outbox (it is re-read after an update or a restart).
+        this.crashed('deliver', error);
       })
       .finally(() => {
         this.inFlight.delete(id);
@@ -205,6 +214,18 @@ export class StreamPipeline {
     }
   }
 
+  /** Counts a throw (not a delivery error); pauses the pipeline after too many in a row. */
+  private crashed(stage: string, error: unknown): void {
+    this.crashes++;
+    const message = error instanceof Error ? error.message : String(error);
+    this.stats.lastError = { code: 'stream.batch_failed', message, at: this.deps.clock.now() };
+    this.deps.telemetry.emit('component_error', { component: 'stream', code: 'stream.batch_failed', stage }, { stream: this.definition.name, err: error, consecutiveFailures: this.crashes });
+    if (this.paused || this.crashes < (this.deps.pauseAfterFailures ?? 10)) return;
+    this.paused = true;
+    this.wake?.cancel();
+    this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'failures' }, { stream: this.definition.name, failures: this.crashes, message, hint: 'records stay in the outbox; fix the sink, then `vigil stream update` (or restart) resumes' });
+  }
+
   private failedLine(record: SinkRecord, attempts: number, errorCode: string, errorMessage: string, now: number): FailedRecord {
     return { attemptsMade: attempts, arrivalTimestamp: record.arrival, errorCode, errorMessage, attemptEndingTimestamp: now, rawData: Buffer.from(record.data).toString('base64'), ...this.kind.failedIds(record.id) };
   }
@@ -214,14 +235,24 @@ export class StreamPipeline {
     let firstFailureAt: number | undefined;
     let ackWaitMs = 0;
     type Failure = Extract<Delivery, { ok: false }> & { readonly at: number };
+    let thrown: { error: unknown } | undefined;
     const outcome = await retry<undefined, Failure | undefined>(
       async () => {
         const delivered = this.deps.telemetry.startTimer('stream_delivery_seconds');
-        const delivery = await this.sink.deliver(records, signal);
+        let delivery: Delivery;
+        try {
+          delivery = await this.sink.deliver(records, signal);
+        } catch (error) {
+          delivered({ stream: this.definition.name, result: 'error' });
+          // A sink that throws has a bug, not an outage: no retry; the batch goes to backup.
+          thrown = { error };
+          return { ok: false, error: undefined, retryable: false };
+        }
         delivered({ stream: this.definition.name, result: delivery.ok ? 'ok' : 'error' });
         // Stopping wins over the answer: the records stay in the outbox.
         if (signal.aborted) return { ok: false, error: undefined, retryable: false };
         if (delivery.ok) {
+          this.crashes = 0;
           if (this.stats.lastError !== undefined) {
             this.stats.recoveredError = { ...this.stats.lastError, recoveredAt: this.deps.clock.now() };
             this.stats.lastError = undefined;
@@ -254,6 +285,11 @@ export class StreamPipeline {
       },
     );
     if (outcome.ok) return { kind: 'delivered', attempts: outcome.attempts };
+    if (thrown !== undefined && !signal.aborted) {
+      this.crashed('sink', thrown.error);
+      const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
+      return { kind: 'failed', attempts: outcome.attempts, errorCode: 'Vigil.SinkError', errorMessage: `the sink failed: ${message}` };
+    }
     if (outcome.reason === 'aborted' || outcome.reason === 'stopped' || outcome.error === undefined) return { kind: 'aborted' };
     return { kind: 'failed', attempts: outcome.attempts, errorCode: outcome.error.errorCode, errorMessage: outcome.error.errorMessage };
   }

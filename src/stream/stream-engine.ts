@@ -35,6 +35,8 @@ export interface StreamStatus {
   /** The last error of the previous outage and when delivery recovered from it. */
   readonly recoveredError: { readonly code: string; readonly message: string; readonly at: string; readonly recoveredAt: string } | null;
   readonly probe: { readonly ok: boolean; readonly detail: string } | null;
+  /** ACTIVE; INVALID (its stored definition failed validation at start: not running); PAUSED_AFTER_FAILURES. */
+  readonly state: 'ACTIVE' | 'INVALID' | 'PAUSED_AFTER_FAILURES';
   readonly replay: ReplayStatus | null;
 }
 
@@ -88,6 +90,8 @@ export class StreamEngine implements Component, StreamService {
   readonly name = 'stream';
   private readonly pipelines = new Map<string, StreamPipeline>();
   private readonly stats = new Map<string, StreamStats>();
+  /** Stored streams whose definition failed validation at start: listed and reported, not running. */
+  private readonly invalid = new Map<string, VigilError>();
   private gauges: TimerHandle | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   /** Replays running in this process, with their progress; one per stream at a time. */
@@ -98,14 +102,30 @@ export class StreamEngine implements Component, StreamService {
     deps.outbox.onAppended((stream, appended) => this.pipelines.get(stream)?.appended(appended));
   }
 
+  /**
+   * Starts a pipeline per stored stream. One whose definition no longer validates (a row from
+   * another version, a hand edit) is loaded disabled and reported, so one bad row cannot stop the
+   * start; `vigil stream update` with a valid definition brings it back.
+   */
   async start(): Promise<void> {
     this.stopping = false;
     const definitions = await this.deps.store.list();
-    for (const definition of definitions) this.startPipeline(definition);
+    for (const definition of definitions) {
+      try {
+        const { version: _v, createdAt: _c, updatedAt: _u, ...input } = definition;
+        const checked = buildDefinition(input, definition.updatedAt);
+        if (!checked.ok) throw checked.error;
+        this.startPipeline(definition);
+      } catch (error) {
+        const reason = error instanceof VigilError ? error : new VigilError('stream.invalid_definition', error instanceof Error ? error.message : String(error));
+        this.invalid.set(definition.name, reason);
+        this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'invalid' }, { stream: definition.name, message: reason.message, hint: 'fix it with `vigil stream update` or delete it' });
+      }
+    }
     // A replay the previous process did not finish continues where it stopped.
     const names = new Set(definitions.map((d) => d.name));
     for (const stream of this.deps.outbox.interruptedReplays()) {
-      if (!names.has(stream)) continue;
+      if (!names.has(stream) || this.invalid.has(stream)) continue;
       this.deps.telemetry.emit('stream_replay_resumed', { stream });
       this.runReplay(stream, true).catch((error: unknown) => {
         this.deps.telemetry.emit('component_error', { component: 'stream', code: error instanceof VigilError ? error.code : 'stream.replay_failed', stage: 'replay' }, { stream, err: error instanceof Error ? error.message : String(error) });
@@ -170,6 +190,7 @@ export class StreamEngine implements Component, StreamService {
       }
       await this.pipelines.get(name)?.stop();
       this.pipelines.delete(name);
+      this.invalid.delete(name);
       this.startPipeline(built.value);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'updated' }, { version: built.value.version });
       return built.value;
@@ -192,12 +213,15 @@ export class StreamEngine implements Component, StreamService {
       await this.pipelines.get(name)?.stop();
       this.pipelines.delete(name);
       this.stats.delete(name);
+      this.invalid.delete(name);
       this.deps.outbox.dropStream(name);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'deleted' });
     });
   }
 
   async put(streamName: string, records: readonly Uint8Array[]): Promise<Result<readonly string[]>> {
+    const invalid = this.invalid.get(streamName);
+    if (invalid !== undefined) return err(new VigilError('stream.unavailable', `delivery stream ${streamName} is disabled: its stored definition is invalid (${invalid.message})`, { hint: 'an operator must fix it with `vigil stream update`; retry later' }));
     if (!this.pipelines.has(streamName)) return err(notFound(streamName));
     for (const [index, record] of records.entries()) {
       if (record.byteLength > MAX_RECORD_BYTES) {
@@ -219,10 +243,14 @@ export class StreamEngine implements Component, StreamService {
     const pipeline = this.pipelines.get(name);
     const stats = this.stats.get(name) ?? emptyStats();
     const outbox = this.deps.outbox.stats(name);
+    const invalid = this.invalid.get(name);
+    if (invalid !== undefined) stats.lastError ??= { code: invalid.code, message: invalid.message, at: definition.updatedAt };
+    // A stored definition that failed validation may lack even its sink.
+    const sinkType = (definition as { readonly sink?: { readonly type?: unknown } }).sink?.type;
     return {
       name,
       version: definition.version,
-      sink: definition.sink.type,
+      sink: typeof sinkType === 'string' ? sinkType : 'unknown',
       incomingRecords: stats.incomingRecords,
       incomingBytes: stats.incomingBytes,
       deliveredRecords: stats.deliveredRecords,
@@ -238,6 +266,7 @@ export class StreamEngine implements Component, StreamService {
       lastError: stats.lastError === undefined ? null : { code: stats.lastError.code, message: stats.lastError.message, at: new Date(stats.lastError.at).toISOString() },
       recoveredError: stats.recoveredError === undefined ? null : { code: stats.recoveredError.code, message: stats.recoveredError.message, at: new Date(stats.recoveredError.at).toISOString(), recoveredAt: new Date(stats.recoveredError.recoveredAt).toISOString() },
       probe: stats.probe === undefined ? null : { ok: stats.probe.ok, detail: stats.probe.detail },
+      state: this.invalid.has(name) ? 'INVALID' : pipeline?.paused === true ? 'PAUSED_AFTER_FAILURES' : 'ACTIVE',
       replay: this.replayStatus(name),
     };
   }
@@ -331,6 +360,7 @@ export class StreamEngine implements Component, StreamService {
       timer: this.deps.timer,
       telemetry: this.deps.telemetry,
       backoff: { initialMs: this.deps.config.retry_initial_ms, maxMs: this.deps.config.retry_max_ms, multiplier: 2, jitter: 1 },
+      pauseAfterFailures: this.deps.config.pause_after_failures,
       streamArn: this.arn(definition.name),
       region: this.deps.region,
       accountId: this.deps.accountId,

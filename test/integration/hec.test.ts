@@ -163,6 +163,14 @@ describe('HEC receiver (Splunk HEC conformance)', () => {
     }
   });
 
+  it('an event time outside years 1-9999 is code 6 (a client error), not code 8', async () => {
+    for (const time of [9.59e306, -1.2e124, '253402300800']) {
+      expect(await post('/services/collector/event', JSON.stringify({ event: 'x', time }), auth(plain))).toEqual({ status: 400, json: { text: 'Invalid data format', code: 6, 'invalid-event-number': 0 } });
+    }
+    expect(await post('/services/collector/raw?time=1e300', 'line', auth(plain))).toMatchObject({ status: 400, json: { code: 6 } });
+    expect((await post('/services/collector/event', JSON.stringify({ event: 'x', time: 253402300799 }), auth(plain))).json).toEqual({ text: 'Success', code: 0 });
+  });
+
   it('a bad gzip body is code 6', async () => {
     expect(await post('/services/collector/event', Buffer.from('not gzip'), { ...auth(plain), 'content-encoding': 'gzip' })).toEqual({ status: 400, json: { text: 'Invalid data format', code: 6 } });
   });

@@ -34,7 +34,7 @@ describe('ingress hardening limits and the plain listener', () => {
 
   it('closes connections from one source IP beyond max_connects_per_ip in the window, counting the limit', async () => {
     const url = fx.ingress.plainEndpoint()?.url as string;
-    const attempts = await Promise.allSettled(Array.from({ length: 3 }, (_v, i) => connected(mqtt.connect(url, { clientId: `flap-${i}`, protocolVersion: 4, reconnectPeriod: 0 }))));
+    const attempts = await Promise.allSettled(Array.from({ length: 4 }, (_v, i) => connected(mqtt.connect(url, { clientId: `flap-${i}`, protocolVersion: 4, reconnectPeriod: 0 }))));
     expect(attempts.some((a) => a.status === 'rejected')).toBe(true);
     expect(fx.telemetry.counter('mqtt_limit_hit', { limit: 'connect_rate' })).toBeGreaterThanOrEqual(1);
   });

@@ -56,6 +56,23 @@ describe('topic rules through @aws-sdk/client-iot', () => {
   });
 });
 
+describe('rule SQL limits at CreateTopicRule', () => {
+  it('refuses a 10,000-term OR WHERE (about 90 KB) with 400 naming rules.max_sql_terms, and SQL nested 1,000-2,000 deep naming rules.max_sql_depth', async () => {
+    const sql = `SELECT * FROM 'sensors/#' WHERE ${Array.from({ length: 10_000 }, (_v, i) => `temp = ${i}`).join(' OR ')}`;
+    expect(sql.length).toBeGreaterThan(90_000);
+    const huge = iot.send(new CreateTopicRuleCommand({ ruleName: 'Huge', topicRulePayload: { sql, actions: [] } }));
+    await expect(huge).rejects.toMatchObject({ name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 }, message: expect.stringContaining('rules.max_sql_terms') as unknown });
+    for (const depth of [1000, 1500, 2000]) {
+      const nested = iot.send(new CreateTopicRuleCommand({ ruleName: `Deep${depth}`, topicRulePayload: { sql: `SELECT * FROM 'x' WHERE ${'('.repeat(depth)}a${')'.repeat(depth)} = 1`, actions: [] } }));
+      await expect(nested).rejects.toMatchObject({ name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 }, message: expect.stringContaining('rules.max_sql_depth') as unknown });
+    }
+    await expect(iot.send(new GetTopicRuleCommand({ ruleName: 'Huge' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // Each refusal is counted under the limit's config key.
+    expect(vigil.running.telemetry.counter('limit_hit', { component: 'rules', limit: 'rules.max_sql_terms' })).toBe(1);
+    expect(vigil.running.telemetry.counter('limit_hit', { component: 'rules', limit: 'rules.max_sql_depth' })).toBe(3);
+  });
+});
+
 describe('notify topics over /api/v1 and the CLI', () => {
   it('creates a topic, subscribes a stream, publishes, lists and deletes through the typed client', async () => {
     const topics = notifyClient(vigil.client);

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { awsErrors, contract, EpochSeconds, List, NoBody, Open, OpenObject, Stored, NAME_MAX, PathName } from './common.js';
+import { awsErrors, contract, EpochSeconds, List, NoBody, Open, OpenObject, Stored, NAME_MAX, PathName, vigilErrors } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 const RuleName = Type.Object({ ruleName: PathName(NAME_MAX.rule) });
@@ -32,6 +32,29 @@ export const rulesContract = contract({
   replace: { params: RuleName, body: TopicRulePayload, response: empty },
   delete: { params: RuleName, response: empty },
   setEnabled: { params: RuleName, response: empty },
+  /** Vigil's own view (`/api/v1/rules/health`): which rules run, which were disabled after failures or loaded invalid. */
+  health: {
+    response: {
+      200: Type.Object(
+        {
+          rules: List(
+            Type.Object(
+              {
+                ruleName: Type.String(),
+                state: Type.Union([Type.Literal('ENABLED'), Type.Literal('DISABLED'), Type.Literal('DISABLED_AFTER_FAILURES'), Type.Literal('INVALID')]),
+                consecutiveFailures: Type.Integer(),
+                totalFailures: Type.Integer(),
+                lastError: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), at: Type.Number(), stage: Type.String() }, strict)),
+              },
+              strict,
+            ),
+          ),
+        },
+        strict,
+      ),
+      ...vigilErrors,
+    },
+  },
 });
 
 export type TopicRulePayload = Static<typeof TopicRulePayload>;

@@ -19,7 +19,8 @@ const SearchParams = Open({
   id: Type.Optional(Type.String()),
 });
 const Sid = Type.Object({ sid: Type.String() });
-const errors = { 400: SplunkMessages, 401: SplunkMessages, '4xx': AwsErrorBody, '5xx': AwsErrorBody };
+// Splunk's own refusals are messages; a request refused before the route (schema, size, depth) gets the API's {message}.
+const errors = { 400: Type.Union([SplunkMessages, AwsErrorBody]), 401: SplunkMessages, '4xx': AwsErrorBody, '5xx': AwsErrorBody };
 export const SplunkResults = Type.Object(
   { preview: Type.Boolean(), init_offset: Type.Integer(), messages: List(Type.Object({ type: Type.String(), text: Type.String() }, strict)), fields: List(Type.Object({ name: Type.String() }, strict)), results: List(OpenObject('a result row')), highlighted: Type.Object({}, strict) },
   strict,

@@ -59,6 +59,7 @@ export const StreamStatusView = Type.Object(
     recoveredError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String(), recoveredAt: Type.String() }, { additionalProperties: false }), Type.Null()]),
     probe: Type.Union([Type.Object({ ok: Type.Boolean(), detail: Type.String() }, { additionalProperties: false }), Type.Null()]),
     replay: Type.Union([Type.Object({ state: Type.Union([Type.Literal('running'), Type.Literal('done')]), startedAt: Type.String(), finishedAt: Type.Union([Type.String(), Type.Null()]), ...replayCounts }, { additionalProperties: false }), Type.Null()], { description: 'the current or last replay' }),
+    state: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INVALID'), Type.Literal('PAUSED_AFTER_FAILURES')]),
   },
   { additionalProperties: false },
 );

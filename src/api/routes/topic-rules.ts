@@ -90,4 +90,7 @@ export function topicRuleRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'r
     });
   }
 
+  // Vigil's own view: which rules run, which were disabled after failures or loaded invalid, and why.
+  app.get('/api/v1/rules/health', { schema: { tags, summary: 'Topic rules: state, failure counts and last error of every rule', ...c.health } }, async () => ({ rules: await rules.health() }));
+
 }

@@ -25,6 +25,7 @@ export const CONFIG_ERRORS = {
 
 export const STORE_ERRORS = {
   'store.locked': 'unavailable',
+  'store.unavailable': 'unavailable',
   'store.open_failed': 'fault',
   'store.migration_failed': 'fault',
   'store.secret_empty': 'fault',

@@ -4,6 +4,7 @@ import type { CodeTable } from './kinds.js';
 export const API_ERRORS = {
   'api.body_too_large': 'too_large',
   'api.invalid_json': 'invalid',
+  'api.json_too_deep': 'invalid',
   'api.invalid_request': 'invalid',
   'api.invalid_path_parameter': 'invalid',
   'api.invalid_url': 'invalid',

@@ -2,6 +2,7 @@
  * The HEC `/event` envelope (spec A.4) from both sides: the receiver splits a body into envelopes
  * and reads each one; a sender writes one per event.
  */
+import { valueDepth } from '../../core/index.js';
 
 /** One envelope as a sender writes it: `time` is epoch ms here and epoch seconds on the wire. */
 export interface HecEnvelopeFields {
@@ -39,15 +40,27 @@ export interface ReadEnvelope {
  * Reads one envelope, or the HEC code that refuses it: 6 (not an object, an event larger than
  * `maxEventBytes`, a bad time or fields), 12 (no event), 13 (a blank event), 15 (a nested field).
  */
-export function readHecEnvelope(envelope: unknown, maxEventBytes: number): { readonly ok: true; readonly envelope: ReadEnvelope } | { readonly ok: false; readonly code: 6 | 12 | 13 | 15 } {
+export function readHecEnvelope(
+  envelope: unknown,
+  maxEventBytes: number,
+  limits: { readonly maxEventDepth?: number; readonly onLimit?: (limit: 'hec.max_event_depth' | 'hec.max_event_bytes') => void } = {},
+): { readonly ok: true; readonly envelope: ReadEnvelope } | { readonly ok: false; readonly code: 6 | 12 | 13 | 15 } {
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return { ok: false, code: 6 };
   const e = envelope as Record<string, unknown>;
   const body = e['event'];
   if (body === undefined || body === null) return { ok: false, code: 12 };
   if (body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return { ok: false, code: 13 };
+  // Too deep to re-serialize safely: a client error (code 6, not retried), never code 8.
+  if (limits.maxEventDepth !== undefined && typeof body === 'object' && valueDepth(body, limits.maxEventDepth) > limits.maxEventDepth) {
+    limits.onLimit?.('hec.max_event_depth');
+    return { ok: false, code: 6 };
+  }
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only long events need counting.
-  if (raw.length * 3 > maxEventBytes && Buffer.byteLength(raw) > maxEventBytes) return { ok: false, code: 6 };
+  if (raw.length * 3 > maxEventBytes && Buffer.byteLength(raw) > maxEventBytes) {
+    limits.onLimit?.('hec.max_event_bytes');
+    return { ok: false, code: 6 };
+  }
   const time = parseHecTime(e['time']);
   if (time === null) return { ok: false, code: 6 };
   const fields = e['fields'];
@@ -131,10 +144,14 @@ function isSpace(c: number): boolean {
 }
 
 /** A HEC `time`: epoch seconds (number or numeric string) → ms; undefined when absent; null when invalid. */
+/** Years 0001 to 9999 in epoch seconds: what the event store can hold. */
+const MIN_TIME_SECS = -62_135_596_800;
+const MAX_TIME_SECS = 253_402_300_799;
+
 export function parseHecTime(value: unknown): number | undefined | null {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n)) return null;
+  if (!Number.isFinite(n) || n < MIN_TIME_SECS || n > MAX_TIME_SECS) return null;
   return Math.round(n * 1000);
 }
 

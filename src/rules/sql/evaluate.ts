@@ -1,3 +1,4 @@
+import { jsonDepth } from '../../core/index.js';
 import type { BinaryOp, Expr, PathStep, RuleStatement, SqlValue } from './ast.js';
 import { FUNCTIONS, isObject, type SqlContext } from './functions.js';
 
@@ -5,13 +6,23 @@ import { FUNCTIONS, isObject, type SqlContext } from './functions.js';
 export type RuleOutput = { readonly kind: 'json'; readonly value: SqlValue; readonly source?: Uint8Array } | { readonly kind: 'bytes'; readonly bytes: Uint8Array };
 
 /** The parsed payload: a JSON value, or `undefined` for a payload that is not JSON. */
-export type ParsedPayload = { readonly json: SqlValue; readonly isJson: boolean };
+export type ParsedPayload = { readonly json: SqlValue; readonly isJson: boolean; readonly tooDeep?: boolean };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function parsePayload(payload: Uint8Array): ParsedPayload {
+/** Default of `rules.max_payload_depth`. */
+export const MAX_PAYLOAD_DEPTH = 512;
+
+/**
+ * Parses a message as JSON. A payload that is not UTF-8 JSON, or nests deeper than `maxDepth`, is
+ * "not JSON": its fields are Undefined and `SELECT *` passes its bytes (so a hostile message cannot
+ * make JSON work on it recurse past the stack).
+ */
+export function parsePayload(payload: Uint8Array, maxDepth = MAX_PAYLOAD_DEPTH): ParsedPayload {
   try {
-    return { json: JSON.parse(decoder.decode(payload)) as SqlValue, isJson: true };
+    const text = decoder.decode(payload);
+    if (jsonDepth(text, maxDepth) > maxDepth) return { json: undefined, isJson: false, tooDeep: true };
+    return { json: JSON.parse(text) as SqlValue, isJson: true };
   } catch {
     return { json: undefined, isJson: false };
   }
@@ -75,8 +86,28 @@ export function evaluate(expr: Expr, scope: SqlValue, context: SqlContext): SqlV
     case 'array':
       return expr.items.map((item) => evaluate(item, scope, context)).map((v) => (v === undefined ? null : v));
     case 'binary':
-      return binary(expr.op, expr.left, expr.right, scope, context);
+      return binaryChain(expr, scope, context);
   }
+}
+
+/**
+ * `a OR b OR c …` parses as a left-deep tree as tall as the chain is long: evaluate its left spine
+ * with a loop, so that recursion depth follows the statement's nesting (bounded at parse), not its
+ * length.
+ */
+function binaryChain(root: Expr & { kind: 'binary' }, scope: SqlValue, context: SqlContext): SqlValue {
+  const spine: Array<Expr & { kind: 'binary' }> = [root];
+  let leftmost: Expr = root.left;
+  while (leftmost.kind === 'binary') {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
+  }
+  let value = evaluate(leftmost, scope, context);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const node = spine[i] as Expr & { kind: 'binary' };
+    value = binary(node.op, value, evaluate(node.right, scope, context));
+  }
+  return value;
 }
 
 function walk(start: SqlValue, steps: readonly PathStep[], scope: SqlValue, context: SqlContext): SqlValue {
@@ -95,16 +126,13 @@ function walk(start: SqlValue, steps: readonly PathStep[], scope: SqlValue, cont
   return value;
 }
 
-function binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, scope: SqlValue, context: SqlContext): SqlValue {
-  const left = evaluate(leftExpr, scope, context);
+function binary(op: BinaryOp, left: SqlValue, right: SqlValue): SqlValue {
   if (op === 'AND' || op === 'OR') {
-    const right = evaluate(rightExpr, scope, context);
     const l = typeof left === 'boolean' ? left : undefined;
     const r = typeof right === 'boolean' ? right : undefined;
     if (op === 'AND') return l === false || r === false ? false : l === true && r === true ? true : undefined;
     return l === true || r === true ? true : l === false && r === false ? false : undefined;
   }
-  const right = evaluate(rightExpr, scope, context);
   if (left === undefined || right === undefined) return undefined;
   switch (op) {
     case '=':

@@ -91,6 +91,6 @@ export function lexSql(sql: string): Result<Token[]> {
 }
 
 /** `rules.invalid_sql` with the 0-based offset in the span (messages count positions from 1). */
-export function sqlError(message: string, offset: number, length: number, hint?: string): VigilError {
-  return new VigilError('rules.invalid_sql', message, { span: { offset, length }, ...(hint === undefined ? {} : { hint }) });
+export function sqlError(message: string, offset: number, length: number, hint?: string, details?: Readonly<Record<string, unknown>>): VigilError {
+  return new VigilError('rules.invalid_sql', message, { span: { offset, length }, ...(hint === undefined ? {} : { hint }), ...(details === undefined ? {} : { details }) });
 }

@@ -3,13 +3,20 @@ import type { BinaryOp, Expr, PathStep, RuleStatement, SelectItem } from './ast.
 import { lexSql, sqlError, type Token } from './lexer.js';
 import { FUNCTIONS } from './functions.js';
 import { checkTopicFilter } from './topic-filter.js';
+import { DEFAULT_SQL_LIMITS, SQL_LIMIT_KEYS, type SqlLimits } from './limits.js';
 
-/** Parses `SELECT * | expr [AS name], … FROM 'topic/filter' [WHERE condition]`; errors carry the position. */
-export function parseRuleSql(sql: string): Result<RuleStatement> {
+/**
+ * Parses `SELECT * | expr [AS name], … FROM 'topic/filter' [WHERE condition]`; errors carry the
+ * position. Size, nesting depth and term count are bounded by `limits`, so that neither this parser
+ * nor the evaluator can run out of stack on a statement it accepted.
+ */
+export function parseRuleSql(sql: string, limits: SqlLimits = DEFAULT_SQL_LIMITS): Result<RuleStatement> {
+  const tooLong = checkSize(sql, limits);
+  if (tooLong !== undefined) return err(tooLong);
   const lexed = lexSql(sql);
   if (!lexed.ok) return lexed;
   try {
-    return ok(new Parser(lexed.value).statement());
+    return ok(new Parser(lexed.value, limits).statement());
   } catch (error) {
     if (error instanceof VigilError) return err(error);
     throw error;
@@ -17,11 +24,13 @@ export function parseRuleSql(sql: string): Result<RuleStatement> {
 }
 
 /** Parses one expression (a `${…}` substitution template); positions are offset by `baseOffset`. */
-export function parseSqlExpression(text: string, baseOffset = 0): Result<Expr> {
+export function parseSqlExpression(text: string, baseOffset = 0, limits: SqlLimits = DEFAULT_SQL_LIMITS): Result<Expr> {
+  const tooLong = checkSize(text, limits);
+  if (tooLong !== undefined) return err(tooLong);
   const lexed = lexSql(text);
   if (!lexed.ok) return err(shift(lexed.error, baseOffset));
   try {
-    return ok(new Parser(lexed.value).standalone());
+    return ok(new Parser(lexed.value, limits).standalone());
   } catch (error) {
     if (error instanceof VigilError) return err(shift(error, baseOffset));
     throw error;
@@ -34,11 +43,49 @@ function shift(error: VigilError, baseOffset: number): VigilError {
   return sqlError(error.message.replace(/position (\d+)/, (_m, p: string) => `position ${Number(p) + baseOffset}`), offset, error.span.length ?? 0, error.hint);
 }
 
+function checkSize(text: string, limits: SqlLimits): VigilError | undefined {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long statements need counting.
+  if (text.length * 3 <= limits.maxBytes) return undefined;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= limits.maxBytes) return undefined;
+  return new VigilError('rules.invalid_sql', `the statement is ${bytes} bytes, more than the limit of ${limits.maxBytes} (${SQL_LIMIT_KEYS.maxBytes})`, {
+    hint: `shorten the statement or raise ${SQL_LIMIT_KEYS.maxBytes}`,
+    details: { limit: SQL_LIMIT_KEYS.maxBytes, value: limits.maxBytes },
+  });
+}
+
 const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
 
 class Parser {
   private index = 0;
-  constructor(private readonly tokens: readonly Token[]) {}
+  private depth = 0;
+  private terms = 0;
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly limits: SqlLimits,
+  ) {}
+
+  /** Runs `parse` one nesting level deeper; refuses to go past the depth limit. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > this.limits.maxDepth) {
+      const token = this.peek();
+      throw sqlError(`the expression nests deeper than the limit of ${this.limits.maxDepth} levels at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxDepth})`, token.offset, token.length, `flatten the expression or raise ${SQL_LIMIT_KEYS.maxDepth}`, { limit: SQL_LIMIT_KEYS.maxDepth, value: this.limits.maxDepth });
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Counts one AST node; refuses statements with more than the term limit. */
+  private node<T extends Expr>(expr: T): T {
+    if (++this.terms > this.limits.maxTerms) {
+      const token = this.tokens[Math.max(0, this.index - 1)] ?? this.peek();
+      throw sqlError(`the statement has more than the limit of ${this.limits.maxTerms} terms (values, fields, calls and operators), reached at position ${token.offset + 1} (${SQL_LIMIT_KEYS.maxTerms})`, token.offset, token.length, `split the condition over several rules or raise ${SQL_LIMIT_KEYS.maxTerms}`, { limit: SQL_LIMIT_KEYS.maxTerms, value: this.limits.maxTerms });
+    }
+    return expr;
+  }
 
   statement(): RuleStatement {
     this.expectKeyword('SELECT');
@@ -90,23 +137,23 @@ class Parser {
   }
 
   private expression(): Expr {
-    return this.or();
+    return this.nested(() => this.or());
   }
 
   private or(): Expr {
     let left = this.and();
-    while (this.acceptKeyword('OR')) left = { kind: 'binary', op: 'OR', left, right: this.and() };
+    while (this.acceptKeyword('OR')) left = this.node({ kind: 'binary', op: 'OR', left, right: this.and() });
     return left;
   }
 
   private and(): Expr {
     let left = this.not();
-    while (this.acceptKeyword('AND')) left = { kind: 'binary', op: 'AND', left, right: this.not() };
+    while (this.acceptKeyword('AND')) left = this.node({ kind: 'binary', op: 'AND', left, right: this.not() });
     return left;
   }
 
   private not(): Expr {
-    if (this.acceptKeyword('NOT')) return { kind: 'unary', op: 'NOT', operand: this.not() };
+    if (this.acceptKeyword('NOT')) return this.node({ kind: 'unary', op: 'NOT', operand: this.nested(() => this.not()) });
     return this.comparison();
   }
 
@@ -115,14 +162,14 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'op' && COMPARISONS.has(token.text)) {
       this.index++;
-      return { kind: 'binary', op: token.text as BinaryOp, left, right: this.additive() };
+      return this.node({ kind: 'binary', op: token.text as BinaryOp, left, right: this.additive() });
     }
     if (this.acceptKeyword('IS')) {
       const negated = this.acceptKeyword('NOT');
       const test = this.peek();
       if (test.kind === 'keyword' && (test.text === 'NULL' || test.text === 'UNDEFINED')) {
         this.index++;
-        return { kind: 'is', operand: left, test: test.text, negated };
+        return this.node({ kind: 'is', operand: left, test: test.text, negated });
       }
       throw this.unexpected(test, 'NULL or UNDEFINED after IS');
     }
@@ -135,7 +182,7 @@ class Parser {
       const token = this.peek();
       if (token.kind !== 'op' || (token.text !== '+' && token.text !== '-')) return left;
       this.index++;
-      left = { kind: 'binary', op: token.text, left, right: this.multiplicative() };
+      left = this.node({ kind: 'binary', op: token.text, left, right: this.multiplicative() });
     }
   }
 
@@ -145,7 +192,7 @@ class Parser {
       const token = this.peek();
       if (token.kind !== 'op' || (token.text !== '*' && token.text !== '/' && token.text !== '%')) return left;
       this.index++;
-      left = { kind: 'binary', op: token.text, left, right: this.unary() };
+      left = this.node({ kind: 'binary', op: token.text, left, right: this.unary() });
     }
   }
 
@@ -153,9 +200,9 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'op' && token.text === '-') {
       this.index++;
-      const operand = this.unary();
+      const operand = this.nested(() => this.unary());
       if (operand.kind === 'literal' && typeof operand.value === 'number') return { kind: 'literal', value: -operand.value };
-      return { kind: 'unary', op: '-', operand };
+      return this.node({ kind: 'unary', op: '-', operand });
     }
     return this.primary();
   }
@@ -165,18 +212,18 @@ class Parser {
     this.index++;
     switch (token.kind) {
       case 'number':
-        return { kind: 'literal', value: Number(token.text) };
+        return this.node({ kind: 'literal', value: Number(token.text) });
       case 'string':
-        return { kind: 'literal', value: token.text };
+        return this.node({ kind: 'literal', value: token.text });
       case 'keyword':
-        if (token.text === 'TRUE') return { kind: 'literal', value: true };
-        if (token.text === 'FALSE') return { kind: 'literal', value: false };
-        if (token.text === 'NULL') return { kind: 'literal', value: null };
-        if (token.text === 'UNDEFINED') return { kind: 'literal', value: undefined };
+        if (token.text === 'TRUE') return this.node({ kind: 'literal', value: true });
+        if (token.text === 'FALSE') return this.node({ kind: 'literal', value: false });
+        if (token.text === 'NULL') return this.node({ kind: 'literal', value: null });
+        if (token.text === 'UNDEFINED') return this.node({ kind: 'literal', value: undefined });
         break;
       case 'ident': {
-        if (this.acceptPunct('(')) return this.call(token);
-        return { kind: 'path', root: token.text, steps: this.steps() };
+        if (this.acceptPunct('(')) return this.node(this.call(token));
+        return this.node({ kind: 'path', root: token.text, steps: this.steps() });
       }
       case 'punct':
         if (token.text === '(') {
@@ -184,8 +231,8 @@ class Parser {
           this.expectPunct(')');
           return inner;
         }
-        if (token.text === '{') return this.objectLiteral();
-        if (token.text === '[') return this.arrayLiteral();
+        if (token.text === '{') return this.node(this.nested(() => this.objectLiteral()));
+        if (token.text === '[') return this.node(this.nested(() => this.arrayLiteral()));
         break;
       default:
         break;

@@ -10,6 +10,10 @@ export interface IngestContext {
   /** `Host` header value (Splunk's common default for `host`). */
   readonly hostHeader: string;
   readonly maxEventBytes: number;
+  /** `hec.max_event_depth`: deepest object/array nesting of one event. */
+  readonly maxEventDepth: number;
+  /** Called once per event refused for a limit (config key), so it is counted. */
+  readonly onLimit?: (limit: string) => void;
 }
 
 export type Parsed = { readonly ok: true; readonly events: StoredEvent[] } | { readonly ok: false; readonly reply: HecReply };
@@ -22,7 +26,7 @@ export function eventsFromEnvelopes(text: string, context: IngestContext): Parse
   const { values, badIndex } = splitEnvelopes(text);
   const events: StoredEvent[] = [];
   for (let k = 0; k < values.length; k++) {
-    const read = readHecEnvelope(values[k], context.maxEventBytes);
+    const read = readHecEnvelope(values[k], context.maxEventBytes, { maxEventDepth: context.maxEventDepth, ...(context.onLimit === undefined ? {} : { onLimit: context.onLimit }) });
     if (!read.ok) return fail(read.code, k);
     const e = read.envelope;
     const meta = metadata(context, e.index, e.sourcetype, e.source, e.host);
@@ -40,7 +44,10 @@ export function eventsFromRaw(text: string, query: URLSearchParams, context: Ing
   const events: SiemEvent[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    if (Buffer.byteLength(line) > context.maxEventBytes) return fail(6, events.length);
+    if (Buffer.byteLength(line) > context.maxEventBytes) {
+      context.onLimit?.('hec.max_event_bytes');
+      return fail(6, events.length);
+    }
     events.push({ time: time ?? leadingTimestamp(line) ?? context.now, raw: line, ...meta });
   }
   return { ok: true, events };

@@ -1,10 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Static } from 'typebox';
-import { type Clock, type Timer, type TimerHandle } from '../../core/index.js';
-import { formatAuthority, parseListen } from '../../config/index.js';
+import { storageFailure, type Clock, type Timer, type TimerHandle } from '../../core/index.js';
+import { closeWithJson, formatAuthority, httpTimeouts, parseListen } from '../../config/index.js';
 import type { Component, Endpoint, HecToken, HecTokenStore, SiemEvent, TlsCredentials } from '../../model/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { AckChannels } from './ack-channels.js';
@@ -53,6 +54,8 @@ const ROUTES: ReadonlyMap<string, Route> = new Map([
 /** The Splunk HTTP Event Collector on its own listener (spec A). */
 export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
   const acks = new AckChannels(config.max_ack_channels);
+  const timeouts = httpTimeouts(config.header_timeout_secs, config.request_timeout_secs);
+  const requestStarted = new WeakSet<Socket>();
   const tls = deps.tls;
   let shuttingDown = false;
   let inFlight = 0;
@@ -131,9 +134,12 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
 
     // HEC: an empty or whitespace-only body is code 5 (Firehose probes new streams with it).
     if (text.trim() === '') return reply(response, { code: 5 });
-    if (deps.pendingEvents() >= config.max_pending_events) return reply(response, { code: 9 });
+    if (deps.pendingEvents() >= config.max_pending_events) {
+      deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_pending_events' });
+      return reply(response, { code: 9 });
+    }
 
-    const context: IngestContext = { token, now: deps.clock.now(), hostHeader: request.headers.host ?? 'vigil', maxEventBytes: config.max_event_bytes };
+    const context: IngestContext = { token, now: deps.clock.now(), hostHeader: request.headers.host ?? 'vigil', maxEventBytes: config.max_event_bytes, maxEventDepth: config.max_event_depth, onLimit: (limit) => deps.telemetry.count('limit_hit', { component: 'hec', limit }) };
     const parsed = route === 'raw' ? eventsFromRaw(text, url.searchParams, context) : eventsFromEnvelopes(text, context);
     if (!parsed.ok) return reply(response, parsed.reply);
     const allowed = await checkIndexes(token, parsed.events);
@@ -142,7 +148,10 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     deps.telemetry.count('hec_events_received', { route }, );
     if (token.useAck) {
       const ackId = acks.open(channel as string, deps.clock.now());
-      if (ackId === undefined) return reply(response, { code: 9 });
+      if (ackId === undefined) {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_ack_channels' });
+        return reply(response, { code: 9 });
+      }
       const ch = channel as string;
       const committed = deps.telemetry.startTimer('hec_commit_seconds');
       deps.commit(parsed.events).then(
@@ -164,7 +173,8 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     } catch (error) {
       committed({ result: 'error' });
       deps.telemetry.emit('component_error', { component: 'hec', code: 'siem.write_failed', stage: 'commit' }, { err: error });
-      return reply(response, { code: hecCodeForError(error) });
+      // A full disk or a locked store: "server is busy" (503, the sender retries), not code 8.
+      return reply(response, { code: storageFailure(error) === undefined ? hecCodeForError(error) : 9 });
     }
     return reply(response, { code: 0 });
   }
@@ -223,6 +233,7 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > config.max_content_bytes) {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_content_bytes' });
         sendJson(response, 413, { text: 'Content too large', code: 6 });
         request.destroy();
         return undefined;
@@ -234,8 +245,10 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     try {
       return await gunzipAsync(raw, { maxOutputLength: config.max_content_bytes });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') sendJson(response, 413, { text: 'Content too large', code: 6 });
-      else reply(response, { code: 6 });
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        deps.telemetry.count('limit_hit', { component: 'hec', limit: 'hec.max_content_bytes' });
+        sendJson(response, 413, { text: 'Content too large', code: 6 });
+      } else reply(response, { code: 6 });
       return undefined;
     }
   }
@@ -250,8 +263,22 @@ export function createHecServer(config: HecConfig, deps: HecDeps): HecServer {
     acks,
     async start() {
       const { host, port } = parseListen(config.listen);
-      server = tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
+      const timing = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs };
+      server = tls === undefined ? createHttpServer(timing, handler) : createHttpsServer({ cert: tls.cert, key: tls.key, ...timing }, handler);
       server.keepAliveTimeout = 60_000;
+      server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+        requestStarted.add(request.socket);
+        response.once('finish', () => requestStarted.delete(request.socket));
+      });
+      server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+        if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+          const limit = requestStarted.has(socket) ? 'hec.request_timeout_secs' : 'hec.header_timeout_secs';
+          deps.telemetry.count('limit_hit', { component: 'hec', limit });
+          return closeWithJson(socket, 408, { text: `Request not received in time (${limit})`, code: 408 });
+        }
+        if (error.code === 'ECONNRESET' || socket.destroyed) return;
+        closeWithJson(socket, 400, { text: 'Bad request', code: 400 });
+      });
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
         server?.listen(port, host, () => resolve());
@@ -306,6 +333,9 @@ function send(response: ServerResponse, { status, body }: { status: number; body
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) };
+  // After refusing credentials, stop reading: the rest of a (possibly slow) body is not wanted.
+  if (status === 401 || status === 403) headers['connection'] = 'close';
+  response.writeHead(status, headers);
   response.end(text);
 }

@@ -116,7 +116,13 @@ export function detectProfileRepository({ db }: RegistryDb): ProfileStore {
 }
 
 function toProfile(row: { name: string; document: string; version: number | string; created_at: number | string; updated_at: number | string }): SecurityProfile {
-  const doc = fromJson<ProfileDocument>(row.document, {} as ProfileDocument);
+  let doc: ProfileDocument;
+  try {
+    doc = fromJson<ProfileDocument>(row.document, {} as ProfileDocument);
+  } catch {
+    // Not JSON (another version's row, a hand edit): listed, with behaviors detect refuses to compile.
+    doc = { behaviors: `not JSON: ${row.document.slice(0, 80)}` } as unknown as ProfileDocument;
+  }
   return {
     name: row.name,
     description: doc.description,

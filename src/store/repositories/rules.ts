@@ -50,11 +50,24 @@ function toRule(row: Row): TopicRule {
     ruleName: row.rule_name,
     sql: row.sql,
     description: row.description,
-    actions: fromJson<TopicRuleAction[]>(row.actions, []),
-    errorAction: row.error_action === null ? undefined : fromJson<TopicRuleAction | undefined>(row.error_action, undefined),
+    actions: storedJson<TopicRuleAction[]>(row.actions, []),
+    errorAction: row.error_action === null ? undefined : storedJson<TopicRuleAction | undefined>(row.error_action, undefined),
     ruleDisabled: toNumber(row.rule_disabled) !== 0,
     awsIotSqlVersion: row.sql_version,
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
   };
+}
+
+/**
+ * A row written by another version (or by hand) may hold text that is not JSON: the rule is still
+ * listed, with the text as a value the rules engine refuses to compile (it loads such a rule
+ * disabled and reports it), instead of one bad row failing every list and so the start.
+ */
+function storedJson<T>(text: string | null, fallback: T): T {
+  try {
+    return fromJson<T>(text, fallback);
+  } catch {
+    return `not JSON: ${String(text).slice(0, 80)}` as unknown as T;
+  }
 }

@@ -44,6 +44,12 @@ function bodyOf(definition: StreamDefinition): Body {
 }
 
 function toDefinition(row: { name: string; version: number | string; definition: string; created_at: number | string; updated_at: number | string }): StreamDefinition {
-  const body = fromJson<Body>(row.definition, {} as Body);
+  let body: Body;
+  try {
+    body = fromJson<Body>(row.definition, {} as Body);
+  } catch {
+    // Not JSON (another version's row, a hand edit): listed with a sink the stream engine refuses.
+    body = { sink: `not JSON: ${row.definition.slice(0, 80)}` } as unknown as Body;
+  }
   return { name: row.name, version: toNumber(row.version), createdAt: toNumber(row.created_at), updatedAt: toNumber(row.updated_at), ...body };
 }

@@ -1,0 +1,140 @@
+/**
+ * `npm run soak -- [--minutes N] [--rate R] [--devices D] [--warmup-minutes W]`: runs the reference
+ * pipeline under load for N minutes and checks that it holds. A real `vigil up` (its own process,
+ * temp data directory) gets the reference resources (`vigil apply`); `vigil simulate` (another
+ * process) runs D devices over MQTT/TLS reporting R reports/s in total; reports flow through the
+ * broker, Detect's metrics export, the topic rule, the `siem` stream and its transform, and Vigil's
+ * own HEC into the event store. Every 15 s the server's RSS is sampled.
+ *
+ * At the end it prints one line of figures and exits non-zero when:
+ * - RSS after warm-up strays more than 10 % from its value at the end of warm-up, or
+ * - a report the broker accepted is missing from the SIEM (each accepted report is exported as
+ *   one `aws:num-listening-tcp-ports` event: the count of those events must equal accepted reports).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from '../test/support/temp.js';
+import { VigilProcess, until } from '../test/support/vigil-process.js';
+
+const run = promisify(execFile);
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const cli = join(root, 'bin/vigil.mjs');
+
+interface Options {
+  readonly minutes: number;
+  readonly rate: number;
+  readonly devices: number;
+  readonly warmupMinutes: number;
+}
+
+function parseArgs(args: readonly string[]): Options {
+  const values: Record<string, number> = { minutes: 60, rate: 1000, devices: 200 };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const match = /^--(minutes|rate|devices|warmup-minutes)$/.exec(arg);
+    const value = Number(args[i + 1]);
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write('usage: npm run soak -- [--minutes 60] [--rate 1000] [--devices 200] [--warmup-minutes min(5, minutes/4)]\n');
+      process.exit(0);
+    }
+    if (match === null || !(value > 0)) {
+      process.stderr.write(`bad argument ${arg} ${args[i + 1] ?? ''}: options take positive numbers\n`);
+      process.exit(2);
+    }
+    values[match[1] as string] = value;
+    i++;
+  }
+  const minutes = values['minutes'] as number;
+  return { minutes, rate: values['rate'] as number, devices: Math.round(values['devices'] as number), warmupMinutes: values['warmup-minutes'] ?? Math.min(5, minutes / 4) };
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  // Each device reports every 300/speed real seconds: D devices at R reports/s in total.
+  const speed = (300 * options.rate) / options.devices;
+  const dir = tempDir('vigil-soak-');
+  const vigil = new VigilProcess(dir.path, { mqtt: { reports: { min_report_interval_secs: 0 } }, detect: { export_interval_secs: 10 } });
+  const log = (text: string): void => void process.stdout.write(`soak: ${text}\n`);
+  try {
+    await vigil.start();
+    const pid = vigil.child?.pid as number;
+    const config = ['-c', vigil.configPath];
+    await run(process.execPath, [cli, 'apply', '-f', join(root, 'examples/reference-pipeline/resources.yaml'), '--skip-unavailable', ...config], { cwd: root });
+    log(`${options.devices} devices at ${options.rate} reports/s (speed ${speed.toFixed(0)}x) for ${options.minutes} min, warm-up ${options.warmupMinutes} min; server pid ${pid}`);
+
+    const started = Date.now();
+    const samples: Array<{ minute: number; rss: number }> = [];
+    const sampler = setInterval(() => {
+      const sample = { minute: (Date.now() - started) / 60_000, rss: rssMb(pid) };
+      samples.push(sample);
+      log(`t+${sample.minute.toFixed(1)} min RSS ${sample.rss.toFixed(0)} MB`);
+    }, 15_000);
+    const simulated = await run(process.execPath, [cli, 'simulate', '--devices', String(options.devices), '--scenario', 'baseline', '--thing-group', 'DeviceDefenderFleet', '--speed', String(speed), '--duration', String(Math.round(options.minutes * 60)), ...config], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    clearInterval(sampler);
+    const last = simulated.stdout.trim().split('\n').pop() ?? '';
+    const stat = (name: string): number => Number(new RegExp(`${name} (\\d+)`).exec(last)?.[1] ?? NaN);
+    const published = stat('published');
+    const accepted = stat('accepted');
+    const rejected = stat('rejected');
+    log(`simulator: ${last}`);
+
+    // Drain: the export interval (10 s), the stream's buffer (5 s) and HEC acks; wait until the count stops moving.
+    const count = async (): Promise<number> => {
+      const out = await run(process.execPath, [cli, 'search', 'index=aws_hfb name="aws:num-listening-tcp-ports" | stats count', '--earliest', '0', '-o', 'json', ...config], { cwd: root });
+      const rows = JSON.parse(out.stdout) as Array<{ count?: string | number }>;
+      return Number(rows[0]?.count ?? 0);
+    };
+    let indexed = -1;
+    let stableSince = Date.now();
+    await until(
+      async () => {
+        const now = await count().catch((error: unknown) => {
+          log(`count search failed (retrying): ${error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error)}`);
+          return indexed;
+        });
+        if (now !== indexed) (indexed = now), (stableSince = Date.now());
+        return indexed >= accepted || Date.now() - stableSince > 60_000;
+      },
+      'the pipeline to drain',
+      600_000,
+      5_000,
+    ).catch(() => undefined);
+    // Samples under load only: after the simulator stops the server sheds work and memory.
+    const rssNow = rssMb(pid);
+
+    const after = samples.filter((s) => s.minute >= options.warmupMinutes && s.minute <= options.minutes);
+    const base = after[0]?.rss ?? NaN;
+    const max = Math.max(...after.map((s) => s.rss));
+    const min = Math.min(...after.map((s) => s.rss));
+    const drift = Math.max(max - base, base - min) / base;
+    const rateSeen = accepted / (options.minutes * 60);
+    log(
+      `${options.minutes} min, ${options.devices} devices: published ${published}, accepted ${accepted} (${rateSeen.toFixed(0)}/s), rejected ${rejected}; ` +
+        `indexed ${indexed} → ${Math.max(0, accepted - indexed)} lost; RSS after warm-up ${base.toFixed(0)} MB, min ${min.toFixed(0)}, max ${max.toFixed(0)}, last under load ${(after[after.length - 1]?.rss ?? NaN).toFixed(0)}, after the run ${rssNow.toFixed(0)} (largest drift ${(100 * drift).toFixed(1)} %)`,
+    );
+    const failures: string[] = [];
+    if (!(accepted > 0)) failures.push('no report was accepted');
+    if (indexed < accepted) failures.push(`${accepted - indexed} accepted reports missing from the SIEM`);
+    if (!(drift <= 0.1)) failures.push(`RSS drifted ${(100 * drift).toFixed(1)} % after warm-up (limit 10 %)`);
+    if (!vigil.alive) failures.push('the server exited');
+    if (failures.length > 0) {
+      log(`FAILED: ${failures.join('; ')}`);
+      process.exitCode = 1;
+    } else log('ok');
+  } finally {
+    await vigil.stop().catch(() => vigil.kill());
+    dir.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
