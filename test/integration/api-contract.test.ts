@@ -27,6 +27,7 @@ const NO_BODY = new Set([
   'PUT /detect/mitigationactions/tasks/{taskId}/cancel',
   'PATCH /policies/{policyName}/version/{policyVersionId}', // SetDefaultPolicyVersion
   'POST /attached-policies/{target}', // ListAttachedPolicies: query
+  'POST /api/v1/backup', // takes no input: the snapshot streams back
   'POST /policy-targets/{policyName}', // ListTargetsForPolicy: query
   'POST /api/v1/session/tickets',
   'POST /api/v1/hec/tokens/{name}/{action}',
