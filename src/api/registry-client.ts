@@ -36,14 +36,17 @@ export function registryClient(client: VigilClient) {
     updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
-    createPolicy: (policyName: string, policyDocument: string) => client.request<Ok<typeof r.createPolicy>>('POST', `/policies/${enc(policyName)}`, { policyDocument }),
+    createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>
+      client.request<Ok<typeof r.createPolicy>>('POST', `/policies/${enc(policyName)}${options.rewriteArns === true ? '?rewriteArns=true' : ''}`, { policyDocument }),
     getPolicy: (policyName: string) => client.request<Ok<typeof r.getPolicy>>('GET', `/policies/${enc(policyName)}`),
     listPolicies: (marker?: string) => client.request<Ok<typeof r.listPolicies>>('GET', `/policies?pageSize=250${page('marker', marker)}`),
     deletePolicy: (policyName: string) => client.request<Ok<typeof r.deletePolicy>>('DELETE', `/policies/${enc(policyName)}`),
     policyVersions: (policyName: string) => client.request<Ok<typeof r.listPolicyVersions>>('GET', `/policies/${enc(policyName)}/version`),
-    createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean) =>
-      client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}`, { policyDocument, setAsDefault }),
+    createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean, options: { rewriteArns?: boolean } = {}) =>
+      client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}${options.rewriteArns === true ? '&rewriteArns=true' : ''}`, { policyDocument, setAsDefault }),
     deletePolicyVersion: (policyName: string, versionId: string) => client.request<Ok<typeof r.deletePolicyVersion>>('DELETE', `/policies/${enc(policyName)}/version/${enc(versionId)}`),
+    testAuthorization: (body: { principal: string; authInfos: Array<{ actionType: string; resources: string[] }>; policyNamesToAdd?: string[]; policyNamesToSkip?: string[] }, clientId?: string) =>
+      client.request<Ok<typeof r.testAuthorization>>('POST', `/test-authorization${clientId === undefined ? '' : `?clientId=${enc(clientId)}`}`, body),
     attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),
   };
 }

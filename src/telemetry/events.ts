@@ -16,6 +16,7 @@ export const EVENTS = {
   registry_changed: { level: 'info', labels: ['resource', 'operation'], help: 'A registry resource (thing, thing group, certificate, CA, policy, attachment) was created, changed or deleted.' },
   certificate_issued: { level: 'info', labels: ['kind'], help: 'The built-in CA issued a certificate (device, csr, server) or a CRL (crl).' },
   policy_decision: { level: 'debug', labels: ['action', 'decision', 'cached'], help: 'An IoT policy authorization decision (allow, explicit_deny, implicit_deny).' },
+  policy_denied: { level: 'info', labels: ['action', 'decision'], help: 'An IoT policy denied a device request (connect, publish, subscribe, receive) on its first evaluation for the connection; the log line names the client, the resource ARN and the statement that denied it or the statements that failed to match.' },
   component_error: { level: 'error', labels: ['component', 'code', 'stage'], help: 'A component hit an error it could not handle in place.' },
   shutdown: { level: 'info', labels: ['signal'], help: 'Shutdown began.' },
   hec_request: { level: 'debug', labels: ['code'], help: 'A HEC request was answered with this HEC code.' },

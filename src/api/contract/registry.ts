@@ -77,9 +77,26 @@ export const PolicyView = Type.Object(
 const PolicySummary = Type.Object({ policyName: Type.String(), policyArn: Type.String() }, strict);
 const PolicyList = Type.Object({ policies: List(PolicySummary), nextMarker: Type.Optional(Type.String()) }, strict);
 const PolicyDocumentBody = Open({ policyDocument: Type.String({ minLength: 1 }) });
+/** Vigil's flag (AWS has none): ARNs naming another region/account are rewritten to this server's instead of refused. */
+const RewriteArns = Type.Object({ rewriteArns: Type.Optional(Type.Boolean({ description: "Vigil only: rewrite resource ARNs that name another region or account to this server's (reported in rewrittenArns) instead of refusing the policy" })) });
+/** Vigil only (AWS SDKs ignore it): the ARNs rewriteArns changed. */
+export const RewrittenArns = List(Type.Object({ path: Type.String(), arn: Type.String(), rewritten: Type.String() }, strict));
 const TargetBody = Open({ target: Type.String({ minLength: 1 }) });
 const ok = <P extends TProperties>(properties: P) => ({ 200: Type.Object(properties, strict), ...awsErrors });
 const done = { 200: Empty, ...awsErrors };
+
+const PolicyRefs = Type.Object({ policies: List(Type.Object({ policyName: Type.String(), policyArn: Type.String() }, strict)) }, strict);
+export const AuthResult = Type.Object(
+  {
+    authInfo: Type.Object({ actionType: Type.String(), resources: List(Type.String()) }, strict),
+    allowed: PolicyRefs,
+    denied: Type.Object({ implicitDeny: PolicyRefs, explicitDeny: PolicyRefs }, strict),
+    authDecision: Type.Union([Type.Literal('ALLOWED'), Type.Literal('EXPLICIT_DENY'), Type.Literal('IMPLICIT_DENY')]),
+    missingContextValues: List(Type.String()),
+    explanations: Type.Optional(List(Type.String(), { description: 'Vigil only (AWS SDKs ignore it): per resource, the statement that decided or the statements that failed to match' })),
+  },
+  strict,
+);
 
 /** AWS IoT things, thing groups, certificates, CA certificates, principals and policies (service model paths). */
 export const registryContract = contract({
@@ -125,11 +142,16 @@ export const registryContract = contract({
   listPrincipalThings: { headers: Principal, querystring: Type.Object(Page), response: ok({ things: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
   builtInCa: { response: { 200: Type.Object({ caCertificateId: Type.String(), caCertificatePem: Type.String(), crlPem: Type.Union([Type.String(), Type.Null()]), defaultPolicyName: Type.String() }, strict), ...vigilErrors } },
 
-  createPolicy: { params: PolicyName, body: PolicyDocumentBody, response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String() }) },
+  createPolicy: { params: PolicyName, querystring: RewriteArns, body: PolicyDocumentBody, response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), rewrittenArns: Type.Optional(RewrittenArns) }) },
   getPolicy: { params: PolicyName, response: { 200: PolicyView, ...awsErrors } },
   listPolicies: { querystring: Type.Object(MarkerPage), response: { 200: PolicyList, ...awsErrors } },
   deletePolicy: { params: PolicyName, response: done },
-  createPolicyVersion: { params: PolicyName, querystring: Type.Object({ setAsDefault: Type.Optional(Type.Boolean()) }), body: PolicyDocumentBody, response: ok({ policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), isDefaultVersion: Type.Boolean() }) },
+  createPolicyVersion: {
+    params: PolicyName,
+    querystring: Type.Object({ setAsDefault: Type.Optional(Type.Boolean()), ...RewriteArns.properties }),
+    body: PolicyDocumentBody,
+    response: ok({ policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), isDefaultVersion: Type.Boolean(), rewrittenArns: Type.Optional(RewrittenArns) }),
+  },
   listPolicyVersions: { params: PolicyName, response: ok({ policyVersions: List(Type.Object({ versionId: Type.String(), isDefaultVersion: Type.Boolean(), createDate: EpochSeconds }, strict)) }) },
   getPolicyVersion: {
     params: PolicyVersion,
@@ -140,6 +162,17 @@ export const registryContract = contract({
   attachPolicy: { params: PolicyName, body: TargetBody, response: done },
   detachPolicy: { params: PolicyName, body: TargetBody, response: done },
   listAttachedPolicies: { params: Type.Object({ target: Type.String() }), querystring: Type.Object({ recursive: Type.Optional(Type.Boolean()), marker: Type.Optional(Type.String()), pageSize: Type.Optional(Type.Integer()) }), response: { 200: PolicyList, ...awsErrors } },
+  testAuthorization: {
+    querystring: Type.Object({ clientId: Type.Optional(Type.String()) }),
+    body: Open({
+      principal: Type.Optional(Type.String()),
+      cognitoIdentityPoolId: Type.Optional(Type.String()),
+      authInfos: Type.Array(Open({ actionType: Type.Optional(Type.String()), resources: Type.Array(Type.String()) })),
+      policyNamesToAdd: Type.Optional(Type.Array(Type.String())),
+      policyNamesToSkip: Type.Optional(Type.Array(Type.String())),
+    }),
+    response: ok({ authResults: List(AuthResult) }),
+  },
   listTargetsForPolicy: { params: PolicyName, querystring: Type.Object({ marker: Type.Optional(Type.String()), pageSize: Type.Optional(Type.Integer()) }), response: ok({ targets: List(Type.String()), nextMarker: Type.Optional(Type.String()) }) },
 });
 

@@ -27,6 +27,7 @@ export const REGISTRY_ERRORS = {
   'ca_certificate.not_found': 'not_found',
   'policy.already_exists': 'already_exists',
   'policy.delete_conflict': 'delete_conflict',
+  'policy.foreign_arn': 'invalid',
   'policy.invalid_name': 'invalid',
   'policy.malformed': 'invalid',
   'policy.not_found': 'not_found',
