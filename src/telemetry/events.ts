@@ -63,6 +63,7 @@ export const EVENTS = {
   mqtt_authorization_denied: { level: 'debug', labels: ['action'], help: 'An IoT policy denied a client request (connect, publish, subscribe, receive); also an aws:num-authorization-failures datapoint.' },
   mqtt_limit_hit: { level: 'warn', labels: ['limit'], help: 'A broker hardening limit refused or closed a connection (max_connections, connect_rate, max_payload).' },
   defender_report_answered: { level: 'debug', labels: ['status', 'reason'], help: 'A Device Defender report was answered on /accepted or /rejected (reason: the rejection cause).' },
+  defender_report_rejected: { level: 'info', labels: ['reason'], help: 'A Device Defender report was rejected; the log line names the thing, the report id and what was wrong where (the /rejected answer carries only AWS\'s ErrorCode and ErrorMessage).' },
   datapoints_recorded: { level: 'debug', labels: ['side'], help: 'Datapoints the ingress handed to the datapoint sink (device, cloud) while no detect engine consumes them.' },
   audit_configuration_changed: { level: 'info', labels: ['action'], help: 'The account audit configuration was updated or deleted.' },
   audit_check_completed: { level: 'debug', labels: ['check', 'status'], help: 'An audit check run finished (COMPLETED_COMPLIANT, COMPLETED_NON_COMPLIANT).' },
