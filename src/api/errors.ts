@@ -49,6 +49,7 @@ export const HTTP_BY_CODE = {
   'policy.versions_limit_exceeded': { status: 409, awsType: 'VersionsLimitExceededException' },
   'certificate.state_conflict': { status: 406, awsType: 'CertificateStateException' },
   'certificate.validation_failed': { status: 400, awsType: 'CertificateValidationException' },
+  'ca_certificate.registration_code_mismatch': { status: 400, awsType: 'RegistrationCodeValidationException' },
   'detect_mitigation.task_already_exists': { status: 400, awsType: 'TaskAlreadyExistsException' },
 } as const satisfies Partial<Record<ErrorCode, ErrorMapping>>;
 

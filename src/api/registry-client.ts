@@ -45,6 +45,10 @@ export function registryClient(client: VigilClient) {
     createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean, options: { rewriteArns?: boolean } = {}) =>
       client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}${options.rewriteArns === true ? '&rewriteArns=true' : ''}`, { policyDocument, setAsDefault }),
     deletePolicyVersion: (policyName: string, versionId: string) => client.request<Ok<typeof r.deletePolicyVersion>>('DELETE', `/policies/${enc(policyName)}/version/${enc(versionId)}`),
+    registrationCode: () => client.request<Ok<typeof r.getRegistrationCode>>('GET', '/registrationcode'),
+    describeEndpoint: (endpointType = 'iot:Data-ATS') => client.request<Ok<typeof r.describeEndpoint>>('GET', `/endpoint?endpointType=${enc(endpointType)}`),
+    registerCaCertificate: (caCertificate: string, options: { verificationCertificate?: string; setAsActive?: boolean } = {}) =>
+      client.request<Ok<typeof r.registerCaCertificate>>('POST', `/cacertificate?setAsActive=${options.setAsActive === true}`, { caCertificate, ...(options.verificationCertificate === undefined ? {} : { verificationCertificate: options.verificationCertificate }) }),
     testAuthorization: (body: { principal: string; authInfos: Array<{ actionType: string; resources: string[] }>; policyNamesToAdd?: string[]; policyNamesToSkip?: string[] }, clientId?: string) =>
       client.request<Ok<typeof r.testAuthorization>>('POST', `/test-authorization${clientId === undefined ? '' : `?clientId=${enc(clientId)}`}`, body),
     attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),

@@ -126,6 +126,8 @@ export interface ThingStore {
   createGroup(group: ThingGroup): Promise<boolean>;
   getGroup(groupName: string): Promise<ThingGroup | undefined>;
   listGroups(query: ThingGroupQuery): Promise<Page<ThingGroup>>;
+  /** Replaces description and attributes when the stored version is `group.version - 1`; false otherwise. */
+  updateGroup(group: ThingGroup): Promise<boolean>;
   /** Deletes the group and its memberships; false when absent. */
   deleteGroup(groupName: string): Promise<boolean>;
 
@@ -159,6 +161,8 @@ export interface CertificateStore {
   getCa(certificateId: string): Promise<CaCertificate | undefined>;
   listCa(query: PageRequest & { ascending?: boolean | undefined }): Promise<Page<CaCertificate>>;
   updateCa(certificateId: string, change: { status?: CaCertificateStatus; autoRegistration?: boolean; crlPem?: string }, now: number): Promise<boolean>;
+  /** False when absent. The caller checks that no certificate names it. */
+  deleteCa(certificateId: string): Promise<boolean>;
 
   /** False when already attached. */
   attachThing(thingName: string, certificateId: string, type: ThingPrincipalType, now: number): Promise<boolean>;

@@ -143,6 +143,20 @@ export function thingsService(deps: RegistryDeps) {
 
     describeGroup: requireGroup,
 
+    /** UpdateThingGroup: description and attributes (merge or replace, as UpdateThing); the version goes up by one. */
+    async updateGroup(groupName: string, input: { description?: string | undefined; attributePayload?: AttributePayload | undefined; expectedVersion?: number | undefined }): Promise<ThingGroup> {
+      const group = await requireGroup(groupName);
+      if (input.expectedVersion !== undefined && input.expectedVersion !== group.version) {
+        throw new VigilError('thing_group.version_conflict', `thing group ${groupName} is at version ${group.version}, not ${input.expectedVersion}`);
+      }
+      const attributes = applyPayload(group.attributes, input.attributePayload);
+      checkAttributes(attributes);
+      const updated: ThingGroup = { ...group, description: input.description ?? group.description, attributes, version: group.version + 1 };
+      if (!(await things.updateGroup(updated))) throw new VigilError('thing_group.version_conflict', `thing group ${groupName} changed concurrently; retry`);
+      changed('thing_group', 'update', { groupName });
+      return updated;
+    },
+
     async listGroups(query: { nextToken?: string | undefined; maxResults?: number | undefined; parentGroup?: string | undefined; namePrefixFilter?: string | undefined; recursive?: boolean | undefined }): Promise<Listed<ThingGroup>> {
       if (query.parentGroup !== undefined) await requireGroup(query.parentGroup);
       const page = await things.listGroups({ ...pageRequest(query.nextToken, query.maxResults), parentGroupName: query.parentGroup, namePrefix: query.namePrefixFilter, recursive: query.recursive });

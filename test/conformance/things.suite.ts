@@ -55,6 +55,17 @@ export function thingConformance(open: OpenRegistry): void {
       expect(rest.next).toBeUndefined();
     });
 
+    it('updates a group\'s description and attributes only at the expected version', async () => {
+      registry = await open();
+      const things = thingRepository(registry);
+      const plant = group('plant');
+      await things.createGroup(plant);
+      expect(await things.updateGroup({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 3 })).toBe(false);
+      expect(await things.updateGroup({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 2 })).toBe(true);
+      expect(await things.getGroup('plant')).toEqual({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 2 });
+      expect(await things.updateGroup({ ...group('missing'), version: 2 })).toBe(false);
+    });
+
     it('nests groups, lists children (recursively) and by prefix, and keeps memberships', async () => {
       registry = await open();
       const things = thingRepository(registry);

@@ -88,6 +88,12 @@ export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 're
     return compact({ thingGroups: listed.items.map(groupSummary), nextToken: listed.nextToken });
   });
 
+  app.patch('/thing-groups/:thingGroupName', { schema: { tags, summary: 'UpdateThingGroup', ...c.updateThingGroup } }, async (request) => {
+    const properties = request.body.thingGroupProperties;
+    const updated = await registry.things.updateGroup(request.params.thingGroupName, { description: properties.thingGroupDescription, attributePayload: properties.attributePayload, expectedVersion: request.body.expectedVersion });
+    return { version: updated.version };
+  });
+
   app.delete('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DeleteThingGroup', ...c.deleteThingGroup } }, async (request) => {
     await registry.things.deleteGroup(request.params.thingGroupName, request.query.expectedVersion);
     return {};

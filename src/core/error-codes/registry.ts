@@ -25,6 +25,7 @@ export const REGISTRY_ERRORS = {
   'ca_certificate.invalid_request': 'invalid',
   'ca_certificate.invalid_status': 'invalid',
   'ca_certificate.not_found': 'not_found',
+  'ca_certificate.registration_code_mismatch': 'invalid',
   'policy.already_exists': 'already_exists',
   'policy.delete_conflict': 'delete_conflict',
   'policy.foreign_arn': 'invalid',

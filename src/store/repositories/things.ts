@@ -82,6 +82,15 @@ export function thingRepository({ db }: RegistryDb): ThingStore {
       const rows = await select.execute();
       return keysetPage(rows.map(toGroup), query.limit, (g) => g.groupName);
     },
+    async updateGroup(group) {
+      const result = await db
+        .updateTable('thing_groups')
+        .set({ description: group.description ?? null, attributes: toJson(group.attributes), version: group.version })
+        .where('group_name', '=', group.groupName)
+        .where('version', '=', group.version - 1)
+        .executeTakeFirst();
+      return toNumber(result.numUpdatedRows) > 0;
+    },
     async deleteGroup(groupName) {
       return db.transaction().execute(async (tx) => {
         await tx.deleteFrom('thing_group_members').where('group_name', '=', groupName).execute();
