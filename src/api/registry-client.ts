@@ -12,6 +12,10 @@ const page = (name: string, token: string | undefined) => (token === undefined ?
  */
 export function registryClient(client: VigilClient) {
   return {
+    createThingType: (thingTypeName: string, input: { description?: string; searchableAttributes?: string[] } = {}) =>
+      client.request<Ok<typeof r.createThingType>>('POST', `/thing-types/${enc(thingTypeName)}`, { thingTypeProperties: { ...(input.description === undefined ? {} : { thingTypeDescription: input.description }), ...(input.searchableAttributes === undefined ? {} : { searchableAttributes: input.searchableAttributes }) } }),
+    listThingTypes: (nextToken?: string) => client.request<Ok<typeof r.listThingTypes>>('GET', `/thing-types?maxResults=250${page('nextToken', nextToken)}`),
+    deprecateThingType: (thingTypeName: string, undoDeprecate: boolean) => client.request<Ok<typeof r.deprecateThingType>>('POST', `/thing-types/${enc(thingTypeName)}/deprecate`, { undoDeprecate }),
     createThing: (thingName: string, input: { thingTypeName?: string; attributes?: Record<string, string> } = {}) =>
       client.request<Ok<typeof r.createThing>>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),
     describeThing: (thingName: string) => client.request<Ok<typeof r.describeThing>>('GET', `/things/${enc(thingName)}`),

@@ -1,4 +1,4 @@
-import { CreateThingGroupCommand, DeleteCACertificateCommand, DescribeCACertificateCommand, DescribeEndpointCommand, DescribeThingGroupCommand, RegisterCertificateCommand, UpdateCACertificateCommand, UpdateThingGroupCommand, DeleteCertificateCommand, UpdateCertificateCommand, GetRegistrationCodeCommand, IoTClient, RegisterCACertificateCommand } from '@aws-sdk/client-iot';
+import { CreateThingCommand, CreateThingTypeCommand, DeprecateThingTypeCommand, DescribeThingCommand, DescribeThingTypeCommand, ListThingTypesCommand, CreateThingGroupCommand, DeleteCACertificateCommand, DescribeCACertificateCommand, DescribeEndpointCommand, DescribeThingGroupCommand, RegisterCertificateCommand, UpdateCACertificateCommand, UpdateThingGroupCommand, DeleteCertificateCommand, UpdateCertificateCommand, GetRegistrationCodeCommand, IoTClient, RegisterCACertificateCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliFor } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
@@ -88,5 +88,49 @@ describe('UpdateThingGroup and DeleteCACertificate', () => {
     await iot.send(new DeleteCertificateCommand({ certificateId: registered.certificateId }));
     await iot.send(new DeleteCACertificateCommand({ certificateId: caId }));
     await expect(iot.send(new DescribeCACertificateCommand({ certificateId: caId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
+describe('thing types', () => {
+  const ARN = 'arn:aws:iot:local:000000000000';
+
+  it('CreateThingType / DescribeThingType / ListThingTypes / DeprecateThingType through the AWS SDK', async () => {
+    const created = await iot.send(new CreateThingTypeCommand({ thingTypeName: 'pump', thingTypeProperties: { thingTypeDescription: 'water pumps', searchableAttributes: ['site'] } }));
+    expect(created).toMatchObject({ thingTypeName: 'pump', thingTypeArn: `${ARN}:thingtype/pump` });
+    expect(created.thingTypeId).toMatch(/^[0-9a-f-]{36}$/);
+    // An identical create answers the same type; a different one is refused.
+    expect((await iot.send(new CreateThingTypeCommand({ thingTypeName: 'pump', thingTypeProperties: { thingTypeDescription: 'water pumps', searchableAttributes: ['site'] } }))).thingTypeId).toBe(created.thingTypeId);
+    await expect(iot.send(new CreateThingTypeCommand({ thingTypeName: 'pump', thingTypeProperties: { thingTypeDescription: 'other' } }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+    await iot.send(new CreateThingTypeCommand({ thingTypeName: 'valve' }));
+
+    const described = await iot.send(new DescribeThingTypeCommand({ thingTypeName: 'pump' }));
+    expect(described).toMatchObject({ thingTypeName: 'pump', thingTypeId: created.thingTypeId, thingTypeArn: `${ARN}:thingtype/pump`, thingTypeProperties: { thingTypeDescription: 'water pumps', searchableAttributes: ['site'] }, thingTypeMetadata: { deprecated: false } });
+    expect(described.thingTypeMetadata?.creationDate).toBeInstanceOf(Date);
+    const listed = await iot.send(new ListThingTypesCommand({ maxResults: 1 }));
+    expect(listed.thingTypes?.map((t) => t.thingTypeName)).toEqual(['pump']);
+    expect((await iot.send(new ListThingTypesCommand({ nextToken: listed.nextToken }))).thingTypes?.map((t) => t.thingTypeName)).toEqual(['valve']);
+
+    await iot.send(new CreateThingCommand({ thingName: 'pump-7', thingTypeName: 'pump' }));
+    expect((await iot.send(new DescribeThingCommand({ thingName: 'pump-7' }))).thingTypeName).toBe('pump');
+    await iot.send(new DeprecateThingTypeCommand({ thingTypeName: 'pump' }));
+    const deprecated = await iot.send(new DescribeThingTypeCommand({ thingTypeName: 'pump' }));
+    expect(deprecated.thingTypeMetadata?.deprecated).toBe(true);
+    expect(deprecated.thingTypeMetadata?.deprecationDate).toBeInstanceOf(Date);
+    await expect(iot.send(new CreateThingCommand({ thingName: 'pump-8', thingTypeName: 'pump' }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+    expect((await iot.send(new DescribeThingCommand({ thingName: 'pump-7' }))).thingTypeName).toBe('pump');
+    await iot.send(new DeprecateThingTypeCommand({ thingTypeName: 'pump', undoDeprecate: true }));
+    expect((await iot.send(new DescribeThingTypeCommand({ thingTypeName: 'pump' }))).thingTypeMetadata).toMatchObject({ deprecated: false });
+    await iot.send(new CreateThingCommand({ thingName: 'pump-8', thingTypeName: 'pump' }));
+    await expect(iot.send(new DescribeThingTypeCommand({ thingTypeName: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('vigil thing type create / list / deprecate', async () => {
+    expect((await cli('thing', 'type', 'create', 'sensor', '--description', 'temperature sensors', '--searchable', 'site')).out).toBe(`created thing type sensor (${ARN}:thingtype/sensor)\n`);
+    expect((await cli('thing', 'type', 'deprecate', 'sensor')).out).toBe('thing type sensor is deprecated\n');
+    const listed = JSON.parse((await cli('thing', 'type', 'list', '--json')).out) as { thingTypes: Array<{ thingTypeName: string; thingTypeMetadata: { deprecated: boolean } }> };
+    expect(listed.thingTypes.find((t) => t.thingTypeName === 'sensor')?.thingTypeMetadata.deprecated).toBe(true);
+    const refused = await cli('thing', 'create', 'sensor-1', '--type', 'sensor');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('thing type sensor is deprecated');
   });
 });

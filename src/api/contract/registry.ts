@@ -10,6 +10,7 @@ const ExpectedVersion = Type.Object({ expectedVersion: Type.Optional(Type.Intege
 const SetAsActive = Type.Object({ setAsActive: Type.Optional(Type.Boolean()) });
 const ThingName = Type.Object({ thingName: PathName(NAME_MAX.thing) });
 const GroupName = Type.Object({ thingGroupName: PathName(NAME_MAX.thingGroup) });
+const ThingTypeName = Type.Object({ thingTypeName: PathName(NAME_MAX.thing) });
 const CertificateId = Type.Object({ certificateId: Type.String() });
 const PolicyName = Type.Object({ policyName: PathName(NAME_MAX.policy) });
 const PolicyVersion = Type.Object({ policyName: PathName(NAME_MAX.policy), policyVersionId: Type.String() });
@@ -81,6 +82,8 @@ const PolicyDocumentBody = Open({ policyDocument: Type.String({ minLength: 1 }) 
 const RewriteArns = Type.Object({ rewriteArns: Type.Optional(Type.Boolean({ description: "Vigil only: rewrite resource ARNs that name another region or account to this server's (reported in rewrittenArns) instead of refusing the policy" })) });
 /** Vigil only (AWS SDKs ignore it): the ARNs rewriteArns changed. */
 export const RewrittenArns = List(Type.Object({ path: Type.String(), arn: Type.String(), rewritten: Type.String() }, strict));
+const ThingTypeProperties = Type.Object({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: List(Type.String()) }, strict);
+const ThingTypeMetadata = Type.Object({ deprecated: Type.Boolean(), deprecationDate: Type.Optional(EpochSeconds), creationDate: EpochSeconds }, strict);
 const TargetBody = Open({ target: Type.String({ minLength: 1 }) });
 const ok = <P extends TProperties>(properties: P) => ({ 200: Type.Object(properties, strict), ...awsErrors });
 const done = { 200: Empty, ...awsErrors };
@@ -120,6 +123,17 @@ export const registryContract = contract({
     querystring: Type.Object({ ...Page, parentGroup: Type.Optional(Type.String()), namePrefixFilter: Type.Optional(Type.String()), recursive: Type.Optional(Type.Boolean()) }),
     response: ok({ thingGroups: List(GroupSummary), nextToken: Type.Optional(Type.String()) }),
   },
+  createThingType: {
+    params: ThingTypeName,
+    body: Open({ thingTypeProperties: Type.Optional(Open({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: Type.Optional(Type.Array(Type.String())) })) }),
+    response: ok({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeId: Type.String() }),
+  },
+  describeThingType: { params: ThingTypeName, response: ok({ thingTypeName: Type.String(), thingTypeId: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }) },
+  listThingTypes: {
+    querystring: Type.Object({ ...Page, thingTypeName: Type.Optional(Type.String()) }),
+    response: ok({ thingTypes: List(Type.Object({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }, strict)), nextToken: Type.Optional(Type.String()) }),
+  },
+  deprecateThingType: { params: ThingTypeName, body: Open({ undoDeprecate: Type.Optional(Type.Boolean()) }), response: done },
   updateThingGroup: {
     params: GroupName,
     body: Open({ thingGroupProperties: Open({ thingGroupDescription: Type.Optional(Type.String()), attributePayload: Type.Optional(AttributePayload) }), expectedVersion: Type.Optional(Type.Integer()) }),

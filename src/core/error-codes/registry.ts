@@ -8,6 +8,8 @@ export const REGISTRY_ERRORS = {
   'thing.invalid_request': 'invalid',
   'thing.not_found': 'not_found',
   'thing.version_conflict': 'version_conflict',
+  'thing_type.already_exists': 'already_exists',
+  'thing_type.not_found': 'not_found',
   'thing_group.already_exists': 'already_exists',
   'thing_group.delete_conflict': 'delete_conflict',
   'thing_group.invalid_depth': 'invalid',
