@@ -149,6 +149,5 @@ export function startPublisher(options: PublisherOptions): Publisher {
 
 function reasonOf(response: DefenderResponse): string {
   if (response.status !== 'REJECTED') return '';
-  const { ErrorMessage, ErrorDetail } = response.statusDetails;
-  return ErrorDetail === undefined ? ErrorMessage : `${ErrorMessage} (${ErrorDetail})`;
+  return response.statusDetails.ErrorMessage;
 }

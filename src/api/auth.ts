@@ -1,11 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError, constantTimeEqual } from '../core/index.js';
 import type { ApiDeps } from './deps.js';
+import { errorStyleFor } from './errors.js';
 import { parseAuthorization, verifySigV4 } from './sigv4.js';
 import { authenticateSession, sessionsOf } from './session.js';
 
-/** Services whose SigV4 credential scope Vigil accepts. */
-const SIGNED_SERVICES = new Set(['iot', 'firehose']);
+/**
+ * Services whose SigV4 credential scope Vigil accepts. Older AWS CLI / boto3 (awscli 2.9, botocore
+ * before the IoT model named its signing name) sign AWS IoT requests for `execute-api`: accepted on
+ * every route except Firehose's, whose clients always sign for `firehose`.
+ */
+const SIGNED_SERVICES = new Set(['iot', 'firehose', 'execute-api']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,8 +74,8 @@ export function installAuth(app: FastifyInstance, deps: ApiDeps, maxSkewMs: numb
     const parsed = parseAuthorization(request.headers.authorization ?? '');
     if (!parsed.ok) throw parsed.error;
     const auth = parsed.value;
-    if (!SIGNED_SERVICES.has(auth.service)) {
-      throw new VigilError('auth.wrong_service', `credential scope service "${auth.service}" is not served here`, { hint: 'sign for service iot or firehose' });
+    if (!SIGNED_SERVICES.has(auth.service) || (auth.service === 'execute-api' && errorStyleFor(request) === 'aws-json')) {
+      throw new VigilError('auth.wrong_service', `credential scope service "${auth.service}" is not served here`, { hint: 'sign for service iot (or execute-api on AWS IoT routes) or firehose' });
     }
     const key = await deps.accessKeys.find(auth.accessKeyId);
     if (key === undefined) throw new VigilError('auth.unknown_access_key', 'The security token included in the request is invalid.', { hint: 'create a key with `vigil access-key create`' });

@@ -49,4 +49,6 @@ export interface ApiDeps {
   readonly audit: Audit;
   /** Engine events for the console's live feed. */
   readonly live: EngineEvents;
+  /** DescribeEndpoint's answer: the `host[:port]` devices connect to (the app derives it from the MQTT listener). */
+  readonly deviceEndpoint?: (() => string | undefined) | undefined;
 }

@@ -45,9 +45,11 @@ export const HTTP_BY_CODE = {
   'firehose.resource_in_use': { status: 400, awsType: 'ResourceInUseException' },
   'firehose.unknown_operation': { status: 400, awsType: 'UnknownOperationException' },
   'policy.malformed': { status: 400, awsType: 'MalformedPolicyException' },
+  'policy.foreign_arn': { status: 400, awsType: 'MalformedPolicyException' },
   'policy.versions_limit_exceeded': { status: 409, awsType: 'VersionsLimitExceededException' },
   'certificate.state_conflict': { status: 406, awsType: 'CertificateStateException' },
   'certificate.validation_failed': { status: 400, awsType: 'CertificateValidationException' },
+  'ca_certificate.registration_code_mismatch': { status: 400, awsType: 'RegistrationCodeValidationException' },
   'detect_mitigation.task_already_exists': { status: 400, awsType: 'TaskAlreadyExistsException' },
 } as const satisfies Partial<Record<ErrorCode, ErrorMapping>>;
 

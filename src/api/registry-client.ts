@@ -12,6 +12,10 @@ const page = (name: string, token: string | undefined) => (token === undefined ?
  */
 export function registryClient(client: VigilClient) {
   return {
+    createThingType: (thingTypeName: string, input: { description?: string; searchableAttributes?: string[] } = {}) =>
+      client.request<Ok<typeof r.createThingType>>('POST', `/thing-types/${enc(thingTypeName)}`, { thingTypeProperties: { ...(input.description === undefined ? {} : { thingTypeDescription: input.description }), ...(input.searchableAttributes === undefined ? {} : { searchableAttributes: input.searchableAttributes }) } }),
+    listThingTypes: (nextToken?: string) => client.request<Ok<typeof r.listThingTypes>>('GET', `/thing-types?maxResults=250${page('nextToken', nextToken)}`),
+    deprecateThingType: (thingTypeName: string, undoDeprecate: boolean) => client.request<Ok<typeof r.deprecateThingType>>('POST', `/thing-types/${enc(thingTypeName)}/deprecate`, { undoDeprecate }),
     createThing: (thingName: string, input: { thingTypeName?: string; attributes?: Record<string, string> } = {}) =>
       client.request<Ok<typeof r.createThing>>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),
     describeThing: (thingName: string) => client.request<Ok<typeof r.describeThing>>('GET', `/things/${enc(thingName)}`),
@@ -36,14 +40,21 @@ export function registryClient(client: VigilClient) {
     updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
-    createPolicy: (policyName: string, policyDocument: string) => client.request<Ok<typeof r.createPolicy>>('POST', `/policies/${enc(policyName)}`, { policyDocument }),
+    createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>
+      client.request<Ok<typeof r.createPolicy>>('POST', `/policies/${enc(policyName)}${options.rewriteArns === true ? '?rewriteArns=true' : ''}`, { policyDocument }),
     getPolicy: (policyName: string) => client.request<Ok<typeof r.getPolicy>>('GET', `/policies/${enc(policyName)}`),
     listPolicies: (marker?: string) => client.request<Ok<typeof r.listPolicies>>('GET', `/policies?pageSize=250${page('marker', marker)}`),
     deletePolicy: (policyName: string) => client.request<Ok<typeof r.deletePolicy>>('DELETE', `/policies/${enc(policyName)}`),
     policyVersions: (policyName: string) => client.request<Ok<typeof r.listPolicyVersions>>('GET', `/policies/${enc(policyName)}/version`),
-    createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean) =>
-      client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}`, { policyDocument, setAsDefault }),
+    createPolicyVersion: (policyName: string, policyDocument: string, setAsDefault: boolean, options: { rewriteArns?: boolean } = {}) =>
+      client.request<Ok<typeof r.createPolicyVersion>>('POST', `/policies/${enc(policyName)}/version?setAsDefault=${setAsDefault}${options.rewriteArns === true ? '&rewriteArns=true' : ''}`, { policyDocument, setAsDefault }),
     deletePolicyVersion: (policyName: string, versionId: string) => client.request<Ok<typeof r.deletePolicyVersion>>('DELETE', `/policies/${enc(policyName)}/version/${enc(versionId)}`),
+    registrationCode: () => client.request<Ok<typeof r.getRegistrationCode>>('GET', '/registrationcode'),
+    describeEndpoint: (endpointType = 'iot:Data-ATS') => client.request<Ok<typeof r.describeEndpoint>>('GET', `/endpoint?endpointType=${enc(endpointType)}`),
+    registerCaCertificate: (caCertificate: string, options: { verificationCertificate?: string; setAsActive?: boolean } = {}) =>
+      client.request<Ok<typeof r.registerCaCertificate>>('POST', `/cacertificate?setAsActive=${options.setAsActive === true}`, { caCertificate, ...(options.verificationCertificate === undefined ? {} : { verificationCertificate: options.verificationCertificate }) }),
+    testAuthorization: (body: { principal: string; authInfos: Array<{ actionType: string; resources: string[] }>; policyNamesToAdd?: string[]; policyNamesToSkip?: string[] }, clientId?: string) =>
+      client.request<Ok<typeof r.testAuthorization>>('POST', `/test-authorization${clientId === undefined ? '' : `?clientId=${enc(clientId)}`}`, body),
     attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),
   };
 }

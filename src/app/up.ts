@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { VigilError, newSecret, packageVersion, systemClock, systemTimer, type Clock } from '../core/index.js';
@@ -161,6 +162,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       audit,
       detect: detect.detect,
       live: wireEngineEvents({ detect: detect.detect, audit, telemetry: telemetry.child('api') }),
+      deviceEndpoint: () => deviceEndpointAddress(config.registry.server_cert_sans, ingress.endpoint().url),
     }, apiTls === undefined ? {} : { tls: apiTls.credentials });
     components.push(api);
     components.push(...siem.components);
@@ -212,4 +214,17 @@ function writeEndpoints(path: string, endpoints: Readonly<Record<string, string>
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o644 });
   renameSync(temporary, path);
+}
+
+/**
+ * The address DescribeEndpoint answers: the first extra name of the broker certificate
+ * (`registry.server_cert_sans`, the name devices are told to use) or, without one, the listener's
+ * own host unless it is a wildcard (then the machine's host name); `:port` unless it is 8883.
+ */
+export function deviceEndpointAddress(sans: readonly string[], listenerUrl: string): string {
+  const url = new URL(listenerUrl);
+  const bound = url.hostname.replace(/^\[|\]$/g, '');
+  const host = sans[0] ?? (bound === '0.0.0.0' || bound === '::' ? hostname() : bound);
+  const port = url.port === '' || url.port === '8883' ? '' : `:${url.port}`;
+  return `${host.includes(':') ? `[${host}]` : host}${port}`;
 }

@@ -31,7 +31,10 @@ export interface HookDeps {
 type RefusalReason = 'no_certificate' | 'unregistered_certificate' | 'certificate_inactive' | 'ca_inactive' | 'connect_denied' | 'will_denied';
 
 class Refused extends Error {
-  constructor(readonly reason: RefusalReason) {
+  constructor(
+    readonly reason: RefusalReason,
+    readonly why?: string,
+  ) {
     super(`not authorized: ${reason.replace(/_/g, ' ')}`);
   }
 }
@@ -93,7 +96,7 @@ export class BrokerHooks {
       },
       (error: unknown) => {
         const reason = error instanceof Refused ? error.reason : 'error';
-        this.deps.telemetry.emit('mqtt_connect_refused', { reason }, { clientId: client.id, ip: sourceIpOf(client.conn as TLSSocket) });
+        this.deps.telemetry.emit('mqtt_connect_refused', { reason }, { clientId: client.id, ip: sourceIpOf(client.conn as TLSSocket), why: error instanceof Refused ? error.why : undefined });
         if (!(error instanceof Refused)) this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authenticate_failed', stage: 'connect' }, { err: error });
         done(Object.assign(new Error(error instanceof Error ? error.message : 'not authorized'), { returnCode: 5 }) as AuthenticateError, false);
       },
@@ -134,12 +137,12 @@ export class BrokerHooks {
         if (!(await authorizer.canConnect())) {
           this.authorizationFailure(connection, 'connect', undefined);
           authorizer.close();
-          throw new Refused('connect_denied');
+          throw new Refused('connect_denied', authorizer.lastDenial);
         }
         if (will !== undefined && !(await authorizer.canPublish(will.topic, will.retain === true))) {
           this.authorizationFailure(connection, 'publish', will.topic);
           authorizer.close();
-          throw new Refused('will_denied');
+          throw new Refused('will_denied', authorizer.lastDenial);
         }
         // No change since the checks began: the decisions stand, and later changes find the connection.
         if (this.generation === checkedAt) break;

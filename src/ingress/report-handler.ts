@@ -43,6 +43,7 @@ export class ReportHandler {
     const checked = this.check(topic, payload, now);
     if (!checked.ok) {
       this.deps.telemetry.count('defender_report_answered', { status: 'rejected', reason: checked.error.reason });
+      this.deps.telemetry.emit('defender_report_rejected', { reason: checked.error.reason }, { thingName, clientId, reportId: checked.error.reportId, detail: checked.error.message });
       handled({ status: 'rejected' });
       return this.answer(topic, 'rejected', rejectedResponse(thingName, checked.error, now));
     }

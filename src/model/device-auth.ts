@@ -54,6 +54,8 @@ export interface ConnectionAuthorizer {
   canPublish(topic: string, retain?: boolean): Promise<boolean>;
   canSubscribe(topicFilter: string): Promise<boolean>;
   canReceive(topic: string): Promise<boolean>;
+  /** Why the last denied request was denied (statement or ARN that failed to match), for the refusal's log line. */
+  readonly lastDenial?: string | undefined;
   /** Drops the cache; the authorizer must not be used afterwards. */
   close(): void;
 }

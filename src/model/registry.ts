@@ -22,6 +22,19 @@ export interface ThingGroup {
   readonly createdAt: number;
 }
 
+/** An AWS IoT thing type. */
+export interface ThingType {
+  readonly thingTypeName: string;
+  /** A UUID, as AWS prints it. */
+  readonly thingTypeId: string;
+  readonly description: string | undefined;
+  readonly searchableAttributes: readonly string[];
+  readonly deprecated: boolean;
+  /** Epoch milliseconds; set while deprecated. */
+  readonly deprecatedAt: number | undefined;
+  readonly createdAt: number;
+}
+
 export type CertificateStatus = 'ACTIVE' | 'INACTIVE' | 'REVOKED' | 'PENDING_TRANSFER' | 'REGISTER_INACTIVE' | 'PENDING_ACTIVATION';
 export type CaCertificateStatus = 'ACTIVE' | 'INACTIVE';
 
@@ -126,6 +139,16 @@ export interface ThingStore {
   createGroup(group: ThingGroup): Promise<boolean>;
   getGroup(groupName: string): Promise<ThingGroup | undefined>;
   listGroups(query: ThingGroupQuery): Promise<Page<ThingGroup>>;
+  /** False when a thing type with that name exists. */
+  createThingType(type: ThingType): Promise<boolean>;
+  getThingType(thingTypeName: string): Promise<ThingType | undefined>;
+  /** By name; `thingTypeName` narrows to that one. */
+  listThingTypes(query: PageRequest & { thingTypeName?: string | undefined }): Promise<Page<ThingType>>;
+  /** Sets or clears the deprecation; false when absent. */
+  setThingTypeDeprecated(thingTypeName: string, deprecatedAt: number | undefined): Promise<boolean>;
+
+  /** Replaces description and attributes when the stored version is `group.version - 1`; false otherwise. */
+  updateGroup(group: ThingGroup): Promise<boolean>;
   /** Deletes the group and its memberships; false when absent. */
   deleteGroup(groupName: string): Promise<boolean>;
 
@@ -159,6 +182,8 @@ export interface CertificateStore {
   getCa(certificateId: string): Promise<CaCertificate | undefined>;
   listCa(query: PageRequest & { ascending?: boolean | undefined }): Promise<Page<CaCertificate>>;
   updateCa(certificateId: string, change: { status?: CaCertificateStatus; autoRegistration?: boolean; crlPem?: string }, now: number): Promise<boolean>;
+  /** False when absent. The caller checks that no certificate names it. */
+  deleteCa(certificateId: string): Promise<boolean>;
 
   /** False when already attached. */
   attachThing(thingName: string, certificateId: string, type: ThingPrincipalType, now: number): Promise<boolean>;

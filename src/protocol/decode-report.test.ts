@@ -184,3 +184,42 @@ describe('isRemoteAddr', () => {
   it.each(['1.2.3.4:80', '[2001:db8::1]:443', '[::ffff:10.0.0.1]:22', '2001:db8::1:443'])('accepts %s', (text) => expect(isRemoteAddr(text)).toBe(true));
   it.each(['1.2.3.4', '1.2.3.4:0', '1.2.3.4:65536', '[1.2.3.4]:80', '[2001:db8::1]', 'host:80', '1.2.3.4:8a', ':80', '[::1]:'])('rejects %s', (text) => expect(isRemoteAddr(text)).toBe(false));
 });
+
+describe("reports AWS's own agents write", () => {
+  // The shape of AWS's Python Device Defender agent on a dual-stack host: listeners report the bound
+  // address as `interface`, a connection it cannot map to an interface has `"local_interface": null`.
+  // Keys mix the long and short spellings (device-defender.md §1.2 allows either per key), and a
+  // custom number is a float.
+  const report = {
+    header: { report_id: 1733580000, version: '1.0' },
+    metrics: {
+      listening_tcp_ports: { ports: [{ interface: '::', port: 22 }, { if: '0.0.0.0', pt: 8883 }], total: 2 },
+      up: { ports: [{ interface: '::ffff:127.0.0.1', port: 5353 }], t: 1 },
+      tcp_connections: { ec: { connections: [{ local_interface: null, local_port: 8883, remote_addr: '[::ffff:127.0.0.1]:51234' }, { li: 'eth0', lp: 22, rad: '10.0.0.9:40022' }], total: 2 } },
+      ns: { bi: 1024, bytes_out: 2048, pi: 10, packets_out: 20 },
+    },
+    custom_metrics: { cpu_temperature: [{ number: 47.25 }], load: [{ number_list: [0.5, 1.25] }] },
+  };
+
+  it('accepts null local_interface, address-valued interface, mixed short/long keys and float custom metrics', () => {
+    const decoded = decodeReport(new TextEncoder().encode(JSON.stringify(report)), 'json');
+    expect(decoded.ok).toBe(true);
+    expect(decoded.ok && decoded.value).toEqual({
+      header: { reportId: 1733580000, version: '1.0' },
+      metrics: {
+        listeningTcpPorts: { ports: [{ interface: '::', port: 22 }, { interface: '0.0.0.0', port: 8883 }], total: 2 },
+        listeningUdpPorts: { ports: [{ interface: '::ffff:127.0.0.1', port: 5353 }], total: 1 },
+        tcpConnections: { establishedConnections: { connections: [{ localPort: 8883, remoteAddr: '[::ffff:127.0.0.1]:51234' }, { localInterface: 'eth0', localPort: 22, remoteAddr: '10.0.0.9:40022' }], total: 2 } },
+        networkStats: { bytesIn: 1024, bytesOut: 2048, packetsIn: 10, packetsOut: 20 },
+      },
+      customMetrics: { cpu_temperature: { type: 'number', value: 47.25 }, load: { type: 'number-list', value: [0.5, 1.25] } },
+    });
+    const cbor = decodeReport(cborEncode(report), 'cbor');
+    expect(cbor.ok && cbor.value).toEqual(decoded.ok && decoded.value);
+  });
+
+  it('null stays an error where a value is required or numeric (total, port)', () => {
+    const bad = decodeReport(new TextEncoder().encode(JSON.stringify({ ...report, metrics: { listening_tcp_ports: { ports: [{ interface: '::', port: null }] } } })), 'json');
+    expect(!bad.ok && bad.error.message).toBe('metrics.listening_tcp_ports.ports[0].port: must be 1..65535');
+  });
+});

@@ -84,13 +84,13 @@ describe('device-defender.md §1.5 responses', () => {
     expect(decodeResponse(encodeResponse(response, 'cbor'), 'cbor')).toEqual({ ok: true, value: fixture });
   });
 
-  it('rejected.json decodes; rejectedResponse keeps its shape, adding reportId and ErrorDetail', () => {
+  it('rejected.json decodes; rejectedResponse is exactly its shape plus reportId (no key AWS does not send)', () => {
     const fixture = json<Record<string, unknown>>('rejected.json');
     expect(decodeResponse(bytes(text('rejected.json')), 'json')).toEqual({ ok: true, value: fixture });
     const rejection = new ReportRejection('invalid_payload', 'must be 1..65535', { path: 'metrics.listening_tcp_ports.ports[3].port', reportId: 12334567 });
     const response = rejectedResponse('myThing', rejection, 1635802047699);
     const wire = JSON.parse(new TextDecoder().decode(encodeResponse(response, 'json'))) as Record<string, unknown>;
-    expect(wire).toEqual({ ...fixture, statusDetails: { ErrorCode: 'InvalidPayload', ErrorMessage: 'Malformed metrics report', ErrorDetail: 'metrics.listening_tcp_ports.ports[3].port: must be 1..65535' } });
+    expect(wire).toEqual({ ...fixture, reportId: 12334567, statusDetails: { ErrorCode: 'InvalidPayload', ErrorMessage: 'Malformed metrics report' } });
     expect(decodeResponse(encodeResponse(response, 'cbor'), 'cbor')).toEqual({ ok: true, value: wire });
   });
 

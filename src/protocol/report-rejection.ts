@@ -2,15 +2,17 @@ import { VigilError, type ReportRejectionCode } from '../core/index.js';
 
 /**
  * The `/rejected` answer for each rejection code (the MQTT edge's table: every rejection code has a
- * row): the `ErrorCode` / `ErrorMessage` pair. Only `InvalidPayload` / "Malformed metrics report" is
- * AWS's published pair; the other rows are Vigil's decisions (docs/protocol.md).
+ * row): the `ErrorCode` / `ErrorMessage` pair. AWS documents one code, `InvalidPayload` ("Malformed
+ * metrics report"), so every rejection uses it; the causes AWS rejects without a published message
+ * (report id, rate) keep a message of Vigil's (docs/protocol.md). The detail with its path goes to the
+ * server's log line, not the answer.
  */
 export const REJECTION_ANSWERS = {
   'report.invalid_payload': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
   'report.too_large': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
-  'report.invalid_thing_name': { awsCode: 'InvalidPayload', awsMessage: 'Invalid thing name' },
-  'report.stale_report_id': { awsCode: 'DuplicateReportId', awsMessage: 'Report id is not greater than the last accepted report id' },
-  'report.throttled': { awsCode: 'Throttled', awsMessage: 'Metrics report throttled' },
+  'report.invalid_thing_name': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
+  'report.stale_report_id': { awsCode: 'InvalidPayload', awsMessage: 'Report id is not greater than the last accepted report id' },
+  'report.throttled': { awsCode: 'InvalidPayload', awsMessage: 'Metrics report throttled' },
 } as const satisfies Record<ReportRejectionCode, { readonly awsCode: string; readonly awsMessage: string }>;
 
 /** Why a report is rejected, one row per cause, and the code it is rejected with. */

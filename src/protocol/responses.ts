@@ -11,7 +11,7 @@ export type DefenderResponse =
       readonly thingName: string;
       readonly reportId?: number;
       readonly timestamp: number;
-      readonly statusDetails: { readonly ErrorCode: string; readonly ErrorMessage: string; readonly ErrorDetail?: string };
+      readonly statusDetails: { readonly ErrorCode: string; readonly ErrorMessage: string };
     };
 
 function encode(value: object, format: ReportFormat): Uint8Array {
@@ -23,15 +23,15 @@ export function acceptedResponse(thingName: string, reportId: number, timestampM
 }
 
 /**
- * The `/rejected` document for a rejection. `reportId` is present whenever the report id could be
- * read; `ErrorDetail` (a Vigil addition) names the offending path.
+ * The `/rejected` document for a rejection, exactly AWS's shape (§1.5). `reportId` is present
+ * whenever the report id could be read.
  */
 export function rejectedResponse(thingName: string, rejection: ReportRejection, timestampMs: number): DefenderResponse {
   return {
     thingName,
     ...(rejection.reportId === undefined ? {} : { reportId: rejection.reportId }),
     status: 'REJECTED',
-    statusDetails: { ErrorCode: rejection.awsCode, ErrorMessage: rejection.awsMessage, ErrorDetail: rejection.message },
+    statusDetails: { ErrorCode: rejection.awsCode, ErrorMessage: rejection.awsMessage },
     timestamp: timestampMs,
   };
 }
@@ -65,12 +65,11 @@ export function decodeResponse(payload: Uint8Array, format: ReportFormat): Resul
   }
   if (status !== 'REJECTED') return bad('has a status other than ACCEPTED or REJECTED');
   if (!isRecord(statusDetails) || typeof statusDetails['ErrorCode'] !== 'string' || typeof statusDetails['ErrorMessage'] !== 'string') return bad('has no statusDetails.ErrorCode/ErrorMessage');
-  const detail = statusDetails['ErrorDetail'];
   return ok({
     status,
     thingName,
     ...(reportId === undefined ? {} : { reportId }),
     timestamp,
-    statusDetails: { ErrorCode: statusDetails['ErrorCode'], ErrorMessage: statusDetails['ErrorMessage'], ...(typeof detail === 'string' ? { ErrorDetail: detail } : {}) },
+    statusDetails: { ErrorCode: statusDetails['ErrorCode'], ErrorMessage: statusDetails['ErrorMessage'] },
   });
 }

@@ -48,14 +48,14 @@ describe('rate rules (§1.6)', () => {
   it('a report id not greater than the last accepted one is rejected as report.stale_report_id', () => {
     for (const id of [100, 99]) {
       const result = checkReportRate({ reportId: 100, acceptedAtMs: t0 }, id, t0 + 3_600_000);
-      expect(!result.ok && [result.error.code, result.error.awsCode, result.error.reportId]).toEqual(['report.stale_report_id', 'DuplicateReportId', id]);
+      expect(!result.ok && [result.error.code, result.error.awsCode, result.error.reportId]).toEqual(['report.stale_report_id', 'InvalidPayload', id]);
     }
   });
 
   it('a report sooner than min_report_interval_secs after the last accepted one is throttled', () => {
     const last = { reportId: 100, acceptedAtMs: t0 };
     const early = checkReportRate(last, 101, t0 + 299_999);
-    expect(!early.ok && [early.error.code, early.error.awsCode]).toEqual(['report.throttled', 'Throttled']);
+    expect(!early.ok && [early.error.code, early.error.awsCode]).toEqual(['report.throttled', 'InvalidPayload']);
     expect(checkReportRate(last, 101, t0 + 300_000).ok).toBe(true);
     expect(checkReportRate(last, 101, t0 + 1000, protocolLimits({ min_report_interval_secs: 0 })).ok).toBe(true);
   });

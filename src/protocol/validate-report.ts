@@ -120,6 +120,16 @@ function string(value: unknown, key: string | number): string {
   return value;
 }
 
+/**
+ * An optional descriptive string (an interface name or address, a status): null is the same as
+ * absent. AWS's Python agent writes `"local_interface": null` for connections it cannot map to an
+ * interface (dual-stack listeners: `::ffff:127.0.0.1`); any text is kept as given (`"::"`, `eth0`).
+ */
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return string(value, key);
+}
+
 function deviceMetrics(value: unknown, limits: ProtocolLimits): DeviceMetrics {
   trail.push('metrics');
   const f = fields(value, 'metrics');
@@ -149,7 +159,8 @@ function portsMetric(value: unknown, key: string, limits: ProtocolLimits): Ports
       const p = fields(items[i], 'port');
       const entry: { -readonly [K in keyof ListeningPort]: ListeningPort[K] } = {};
       if (p['port'] !== undefined) entry.port = port(p['port'], 'port', 1);
-      if (p['interface'] !== undefined) entry.interface = string(p['interface'], 'interface');
+      const iface = optionalString(p['interface'], 'interface');
+      if (iface !== undefined) entry.interface = iface;
       ports[i] = entry;
       trail.pop();
     }
@@ -200,9 +211,11 @@ function connection(value: unknown): TcpConnection {
   if (!isRemoteAddr(remoteAddr)) fail('must be "ip:port" or "[ipv6]:port"', 'remote_addr');
   const out: { -readonly [K in keyof TcpConnection]: TcpConnection[K] } = { remoteAddr };
   if (f['localPort'] !== undefined) out.localPort = port(f['localPort'], 'local_port', 0);
-  if (f['localInterface'] !== undefined) out.localInterface = string(f['localInterface'], 'local_interface');
+  const localInterface = optionalString(f['localInterface'], 'local_interface');
+  if (localInterface !== undefined) out.localInterface = localInterface;
   if (f['remotePort'] !== undefined) out.remotePort = port(f['remotePort'], 'remote_port', 0);
-  if (f['status'] !== undefined) out.status = string(f['status'], 'status');
+  const status = optionalString(f['status'], 'status');
+  if (status !== undefined) out.status = status;
   return out;
 }
 

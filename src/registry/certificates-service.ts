@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { VigilError, eachPage } from '../core/index.js';
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
 import { parseTarget } from '../protocol/index.js';
@@ -120,14 +120,44 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       return store(facts.pem, status as CertificateStatus, issuer?.certificateId, 'register');
     },
 
-    async registerCaCertificate(input: { caCertificate: string; setAsActive?: boolean | undefined; allowAutoRegistration?: boolean | undefined }): Promise<CaCertificate> {
+    /**
+     * GetRegistrationCode: this server's code for CA proof of possession (64 hex characters like
+     * AWS's). Derived from the built-in CA certificate, so it is stable for the data directory and
+     * needs no storage.
+     */
+    registrationCode(): string {
+      return createHash('sha256').update('vigil registration code\n').update(deps.ca.caPem).digest('hex');
+    },
+
+    async registerCaCertificate(input: { caCertificate: string; verificationCertificate?: string | undefined; setAsActive?: boolean | undefined; allowAutoRegistration?: boolean | undefined }): Promise<CaCertificate> {
       const facts = parsePem(input.caCertificate, 'caCertificate');
       if (!facts.isCa) throw new VigilError('certificate.validation_failed', 'the certificate is not a CA certificate (basicConstraints CA:TRUE is missing)');
+      if (input.verificationCertificate !== undefined) this.verifyPossession(input.caCertificate, input.verificationCertificate);
       const now = deps.clock.now();
       const row: CaCertificate = { certificateId: facts.certificateId, status: input.setAsActive === true ? 'ACTIVE' : 'INACTIVE', certificatePem: facts.pem, autoRegistration: input.allowAutoRegistration === true, builtIn: false, notBefore: facts.notBefore, notAfter: facts.notAfter, createdAt: now, updatedAt: now, customerVersion: 1, generationId: randomUUID(), crlPem: undefined };
       if (!(await certificates.createCa(row))) throw new VigilError('ca_certificate.already_exists', `CA certificate ${facts.certificateId} is already registered`, { details: { resourceId: facts.certificateId } });
       changed('ca_certificate', 'register', { certificateId: row.certificateId });
       return row;
+    },
+
+    /**
+     * AWS's proof of possession: the verification certificate's subject CN is the registration code,
+     * and it is signed by the CA's private key.
+     */
+    verifyPossession(caPem: string, verificationPem: string): void {
+      const verification = parsePem(verificationPem, 'verificationCertificate');
+      const code = this.registrationCode();
+      const commonName = verification.fields.subject['CommonName']?.[0];
+      if (commonName !== code) {
+        throw new VigilError('ca_certificate.registration_code_mismatch', `the verification certificate's subject CN is ${commonName === undefined ? 'missing' : `"${commonName}"`}, not this server's registration code`, { hint: 'get the code with GetRegistrationCode (vigil cert registration-code) and sign a certificate with CN=<code> with the CA key' });
+      }
+      let signed = false;
+      try {
+        signed = new X509Certificate(verificationPem).verify(new X509Certificate(caPem).publicKey);
+      } catch {
+        signed = false;
+      }
+      if (!signed) throw new VigilError('certificate.validation_failed', 'the verification certificate is not signed by the CA being registered (proof of possession of its private key failed)');
     },
 
     async listCertificates(query: { pageSize?: number | undefined; marker?: string | undefined; ascendingOrder?: boolean | undefined; caCertificateId?: string | undefined }): Promise<Listed<Certificate>> {
@@ -149,6 +179,18 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       changed('certificate', 'update_status', { certificateId, status: newStatus });
       if (newStatus === 'REVOKED' && certificate.caCertificateId !== undefined) await refreshCrl(certificate.caCertificateId);
       deps.events.publish({ kind: 'certificate_status', certificateId, status: newStatus as CertificateStatus });
+    },
+
+    /** DeleteCACertificate: only an INACTIVE CA that no registered certificate names (never the built-in CA). */
+    async deleteCaCertificate(certificateId: string): Promise<void> {
+      const ca = await requireCa(certificateId);
+      if (ca.builtIn) throw new VigilError('certificate.state_conflict', `CA ${certificateId} is Vigil's built-in CA; it cannot be deleted`);
+      if (ca.status !== 'INACTIVE') throw new VigilError('certificate.state_conflict', `CA ${certificateId} is ${ca.status}; set it INACTIVE first (UpdateCACertificate)`);
+      const signed = await certificates.list({ limit: 1, caCertificateId: certificateId });
+      if (signed.items.length > 0) throw new VigilError('certificate.state_conflict', `CA ${certificateId} still has registered certificates (${signed.items[0]?.certificateId} …)`, { hint: 'delete them first (DeleteCertificate)' });
+      await certificates.deleteCa(certificateId);
+      changed('ca_certificate', 'delete', { certificateId });
+      deps.events.publish({ kind: 'ca_status', caCertificateId: certificateId, status: 'INACTIVE' });
     },
 
     async updateCaCertificate(certificateId: string, input: { newStatus?: string | undefined; newAutoRegistrationStatus?: string | undefined }): Promise<void> {

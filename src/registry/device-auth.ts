@@ -4,13 +4,14 @@ import { certificateFacts, certificateIdOf } from './ca/x509.js';
 import { effectiveGroupsOf } from './groups.js';
 import type { PolicyContext } from './policy/context.js';
 import { compilePolicy, type CompiledPolicy } from './policy/document.js';
-import { evaluatePolicies } from './policy/evaluate.js';
+import { evaluatePolicies, explainPolicies } from './policy/evaluate.js';
 import type { RegistryDeps } from './support.js';
 
 /** Compiled policy versions are immutable, so they are shared by every connection (bounded). */
 const COMPILED_CACHE_MAX = 10_000;
 
-interface Loaded {
+/** The policies in force for one certificate and client id, and the context they are evaluated in. */
+export interface Loaded {
   readonly generation: number;
   readonly policies: readonly CompiledPolicy[];
   readonly context: PolicyContext;
@@ -23,7 +24,14 @@ interface Loaded {
  * per connection and dropped whenever the registry publishes a change (policy, attachment,
  * membership, certificate or CA status, thing).
  */
-export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): number } {
+export type RegistryDeviceAuth = DeviceAuth & {
+  evaluations(): number;
+  /** What openConnection evaluates against (TestAuthorization uses the same). */
+  policyState(context: ConnectionContext): Promise<Loaded>;
+  compiledVersion(policyName: string, versionId: string, document: string): CompiledPolicy | undefined;
+};
+
+export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
   const compiled = new Map<string, CompiledPolicy>();
   let evaluations = 0;
 
@@ -67,6 +75,8 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
   return {
     events: deps.events,
     evaluations: () => evaluations,
+    policyState: load,
+    compiledVersion,
 
     async authenticate(certificate): Promise<DeviceIdentity | undefined> {
       const certificateId = typeof certificate === 'string' ? certificate.toLowerCase() : certificateIdOf(certificate);
@@ -83,6 +93,7 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
       let loaded = await load(context);
       let loading: Promise<Loaded> | undefined;
       let closed = false;
+      let lastDenial: string | undefined;
 
       async function current(): Promise<Loaded> {
         if (loaded.generation === deps.events.generation) return loaded;
@@ -110,6 +121,11 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
         const decision = state.active ? evaluatePolicies(state.policies, action, resource, state.context) : { allowed: false, reason: 'implicit_deny' as const };
         if (state.generation === deps.events.generation) decisions.set(key, decision.allowed);
         deps.telemetry.count('policy_decision', { action, decision: decision.reason, cached: 'false' });
+        if (!decision.allowed) {
+          // Explained once per connection and request (later ones hit the cache): which statement denied, or which failed to match.
+          lastDenial = state.active ? explainPolicies(state.policies, action, resource, state.context, { region: deps.region, accountId: deps.accountId }).message : `${action} on ${resource} denied: the certificate or its CA is not ACTIVE`;
+          deps.telemetry.emit('policy_denied', { action, decision: decision.reason }, { clientId: context.clientId, resource, why: lastDenial });
+        }
         return decision.allowed;
       }
 
@@ -117,6 +133,9 @@ export function deviceAuth(deps: RegistryDeps): DeviceAuth & { evaluations(): nu
         context,
         get thingName() {
           return loaded.thingName;
+        },
+        get lastDenial() {
+          return lastDenial;
         },
         authorize,
         canConnect: () => authorize('iot:Connect', iot(`client/${context.clientId}`)),

@@ -15,5 +15,7 @@ export type { CertificateAuthority, DeviceKeyType } from './ca/certificate-autho
 export { createKeyAndCsr } from './ca/csr.js';
 export { certificateFacts, certificateIdOf, type CertificateFacts } from './ca/x509.js';
 export { compilePolicy, MAX_POLICY_CHARS, type CompiledPolicy, type CompiledStatement } from './policy/document.js';
-export { evaluatePolicies, type Decision } from './policy/evaluate.js';
+export { evaluatePolicies, explainPolicies, type Decision, type Explanation, type NearMiss } from './policy/evaluate.js';
+export { ACTION_TYPES, MAX_AUTH_INFOS, type ActionType, type AuthInfo, type AuthResult, type TestAuthorizationRequest } from './test-authorization.js';
+export { foreignArns, rewriteForeignArns, type ForeignArn } from './policy/account-arns.js';
 export type { PolicyContext, CertificateFields } from './policy/context.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Policy, PolicyTarget, PolicyVersion } from '../model/index.js';
 import { arns, parseTarget } from '../protocol/index.js';
+import { foreignArnError, foreignArns, rewriteForeignArns, type ForeignArn } from './policy/account-arns.js';
 import { compilePolicy } from './policy/document.js';
 import type { CertificatesService } from './certificates-service.js';
 import { pageRequest, tokenOf, checkPolicyName, type RegistryDeps } from './support.js';
@@ -48,9 +49,25 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
     return version;
   }
 
-  function validate(policyName: string, document: string): void {
+  /**
+   * Validates a new document; ARNs naming another region or account are refused, or rewritten to
+   * this server's when `rewriteArns` is set (the rewritten ones are reported).
+   */
+  function validate(policyName: string, document: string, rewriteArns: boolean): { document: string; rewrittenArns: ForeignArn[] } {
     const compiled = compilePolicy(policyName, '0', document);
     if (!compiled.ok) throw compiled.error;
+    const account = { region: deps.region, accountId: deps.accountId };
+    if (rewriteArns) {
+      const rewritten = rewriteForeignArns(document, account);
+      if (rewritten.rewritten.length > 0) {
+        const again = compilePolicy(policyName, '0', rewritten.document);
+        if (!again.ok) throw again.error;
+      }
+      return { document: rewritten.document, rewrittenArns: rewritten.rewritten };
+    }
+    const found = foreignArns(document, account);
+    if (found.length > 0) throw foreignArnError(found, account);
+    return { document, rewrittenArns: [] };
   }
 
   async function requireTarget(target: PolicyTarget): Promise<void> {
@@ -61,13 +78,13 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
   return {
     requirePolicy,
 
-    async createPolicy(policyName: string, document: string): Promise<{ policy: Policy; version: PolicyVersion }> {
+    async createPolicy(policyName: string, text: string, options: { rewriteArns?: boolean | undefined } = {}): Promise<{ policy: Policy; version: PolicyVersion; rewrittenArns: ForeignArn[] }> {
       checkPolicyName(policyName);
-      validate(policyName, document);
+      const { document, rewrittenArns } = validate(policyName, text, options.rewriteArns === true);
       const now = deps.clock.now();
       if (!(await policies.create(policyName, document, now, randomUUID()))) throw new VigilError('policy.already_exists', `policy ${policyName} already exists`, { hint: 'add a version with CreatePolicyVersion' });
-      changed('policy', 'create', { policyName });
-      return { policy: await requirePolicy(policyName), version: await requireVersion(policyName, '1') };
+      changed('policy', 'create', { policyName, ...(rewrittenArns.length > 0 ? { rewrittenArns: rewrittenArns.length } : {}) });
+      return { policy: await requirePolicy(policyName), version: await requireVersion(policyName, '1'), rewrittenArns };
     },
 
     /** Creates the built-in device policy unless a policy of that name exists. */
@@ -89,9 +106,9 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
       return { items: page.items, nextToken: tokenOf(page.next) };
     },
 
-    async createPolicyVersion(policyName: string, document: string, setAsDefault: boolean): Promise<{ version: PolicyVersion; isDefault: boolean }> {
+    async createPolicyVersion(policyName: string, text: string, setAsDefault: boolean, options: { rewriteArns?: boolean | undefined } = {}): Promise<{ version: PolicyVersion; isDefault: boolean; rewrittenArns: ForeignArn[] }> {
       await requirePolicy(policyName);
-      validate(policyName, document);
+      const { document, rewrittenArns } = validate(policyName, text, options.rewriteArns === true);
       if ((await policies.listVersions(policyName)).length >= MAX_POLICY_VERSIONS) {
         throw new VigilError('policy.versions_limit_exceeded', `policy ${policyName} already has ${MAX_POLICY_VERSIONS} versions`, { hint: 'delete a non-default version first (DeletePolicyVersion)' });
       }
@@ -99,14 +116,14 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
       if (version === undefined) throw new VigilError('policy.not_found', `no policy named ${policyName}`);
       changed('policy', 'create_version', { policyName, versionId: version.versionId });
       if (setAsDefault) deps.events.publish({ kind: 'policy', policyName });
-      return { version, isDefault: setAsDefault };
+      return { version, isDefault: setAsDefault, rewrittenArns };
     },
 
     /**
      * Creates `document` as the new default version; a policy already at its version limit first
      * loses its oldest non-default version (audit mitigation REPLACE_DEFAULT_POLICY_VERSION).
      */
-    async replaceDefaultVersion(policyName: string, document: string): Promise<{ version: PolicyVersion; isDefault: boolean }> {
+    async replaceDefaultVersion(policyName: string, document: string): Promise<{ version: PolicyVersion; isDefault: boolean; rewrittenArns: ForeignArn[] }> {
       const { policy, versions } = await this.listPolicyVersions(policyName);
       if (versions.length >= MAX_POLICY_VERSIONS) {
         const oldest = [...versions].reverse().find((v) => v.versionId !== policy.defaultVersionId);

@@ -6,6 +6,7 @@ import { loadOrCreateCa, loadOrIssueServerCertificate, serverSans, type Certific
 import { certificatesService, type CertificatesService } from './certificates-service.js';
 import type { RegistryConfig } from './config.js';
 import { deviceAuth } from './device-auth.js';
+import { testAuthorizationService, type TestAuthorizationRequest, type AuthResult } from './test-authorization.js';
 import { createRegistryEvents } from './events.js';
 import { policiesService, type PoliciesService } from './policies-service.js';
 import type { RegistryDeps } from './support.js';
@@ -29,6 +30,8 @@ export interface Registry {
   readonly policies: PoliciesService;
   /** For the MQTT ingress: authentication by certificate, per-connection policy decisions. */
   readonly deviceAuth: DeviceAuth & { evaluations(): number };
+  /** TestAuthorization: what a device with this certificate and client id may do, and why. */
+  testAuthorization(request: TestAuthorizationRequest): Promise<{ clientId: string; certificateId: string; results: AuthResult[] }>;
   readonly events: RegistryEvents;
   readonly arns: Arns;
   readonly ca: CertificateAuthority;
@@ -55,12 +58,14 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
   const policies = policiesService(deps, things, certificates);
   await certificates.ensureBuiltInCa();
   await policies.ensureDefaultPolicy();
+  const auth = deviceAuth(deps);
 
   return {
     things,
     certificates,
     policies,
-    deviceAuth: deviceAuth(deps),
+    deviceAuth: auth,
+    testAuthorization: testAuthorizationService(deps, auth),
     events,
     arns: arns(options.region, options.accountId),
     ca,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
-import type { Thing, ThingGroup } from '../model/index.js';
+import type { Thing, ThingGroup, ThingType } from '../model/index.js';
 import { descendantsOf, effectiveGroupsOf } from './groups.js';
 import { checkAttributes, checkThingName, pageRequest, tokenOf, type RegistryDeps } from './support.js';
 
@@ -30,6 +30,18 @@ export function thingsService(deps: RegistryDeps) {
     const thing = await things.getThing(thingName);
     if (thing === undefined) throw new VigilError('thing.not_found', `no thing named ${thingName}`, { hint: 'list things with `vigil thing list`' });
     return thing;
+  }
+
+  async function requireThingType(thingTypeName: string): Promise<ThingType> {
+    const type = await things.getThingType(thingTypeName);
+    if (type === undefined) throw new VigilError('thing_type.not_found', `no thing type named ${thingTypeName}`, { hint: 'list thing types with ListThingTypes' });
+    return type;
+  }
+
+  /** AWS: a deprecated thing type takes no new things. An unknown type is still stored as given (things created before thing types existed). */
+  async function refuseDeprecatedType(thingTypeName: string): Promise<void> {
+    const type = await things.getThingType(thingTypeName);
+    if (type?.deprecated === true) throw new VigilError('thing.invalid_request', `thing type ${thingTypeName} is deprecated: no new thing may take it`, { hint: 'undo with DeprecateThingType undoDeprecate, or use another type' });
   }
 
   async function requireGroup(groupName: string): Promise<ThingGroup> {
@@ -70,6 +82,7 @@ export function thingsService(deps: RegistryDeps) {
 
     async createThing(input: { thingName: string; thingTypeName?: string | undefined; attributes?: Readonly<Record<string, string>> | undefined }): Promise<Thing> {
       checkThingName(input.thingName);
+      if (input.thingTypeName !== undefined) await refuseDeprecatedType(input.thingTypeName);
       const attributes = { ...(input.attributes ?? {}) };
       checkAttributes(attributes);
       const thing: Thing = { thingName: input.thingName, thingId: randomUUID(), thingTypeName: input.thingTypeName, attributes, version: 1, createdAt: deps.clock.now() };
@@ -96,6 +109,7 @@ export function thingsService(deps: RegistryDeps) {
         throw new VigilError('thing.version_conflict', `thing ${thingName} is at version ${thing.version}, not ${input.expectedVersion}`);
       }
       if (input.removeThingType === true && input.thingTypeName !== undefined) throw new VigilError('thing.invalid_request', 'removeThingType and thingTypeName cannot be used together');
+      if (input.thingTypeName !== undefined && input.thingTypeName !== thing.thingTypeName) await refuseDeprecatedType(input.thingTypeName);
       const attributes = applyPayload(thing.attributes, input.attributePayload);
       checkAttributes(attributes);
       const updated: Thing = {
@@ -142,6 +156,49 @@ export function thingsService(deps: RegistryDeps) {
     },
 
     describeGroup: requireGroup,
+
+    /** CreateThingType: an identical one again succeeds (as CreateThing); a different one is ResourceAlreadyExists. */
+    async createThingType(input: { thingTypeName: string; description?: string | undefined; searchableAttributes?: readonly string[] | undefined }): Promise<ThingType> {
+      checkThingName(input.thingTypeName, 'thing type name');
+      const searchableAttributes = [...(input.searchableAttributes ?? [])];
+      if (searchableAttributes.length > 3) throw new VigilError('thing.invalid_request', `a thing type has at most 3 searchable attributes (got ${searchableAttributes.length})`);
+      const type: ThingType = { thingTypeName: input.thingTypeName, thingTypeId: randomUUID(), description: input.description, searchableAttributes, deprecated: false, deprecatedAt: undefined, createdAt: deps.clock.now() };
+      if (!(await things.createThingType(type))) {
+        const existing = await requireThingType(input.thingTypeName);
+        if (existing.description === type.description && JSON.stringify(existing.searchableAttributes) === JSON.stringify(searchableAttributes)) return existing;
+        throw new VigilError('thing_type.already_exists', `thing type ${input.thingTypeName} already exists with a different configuration`, { details: { resourceId: existing.thingTypeId } });
+      }
+      changed('thing_type', 'create', { thingTypeName: type.thingTypeName });
+      return type;
+    },
+
+    describeThingType: requireThingType,
+
+    async listThingTypes(query: { nextToken?: string | undefined; maxResults?: number | undefined; thingTypeName?: string | undefined }): Promise<Listed<ThingType>> {
+      const page = await things.listThingTypes({ ...pageRequest(query.nextToken, query.maxResults), thingTypeName: query.thingTypeName });
+      return { items: page.items, nextToken: tokenOf(page.next) };
+    },
+
+    /** DeprecateThingType (undoDeprecate clears it): things keep the type; no new thing may take it. */
+    async deprecateThingType(thingTypeName: string, undo: boolean): Promise<void> {
+      await requireThingType(thingTypeName);
+      await things.setThingTypeDeprecated(thingTypeName, undo ? undefined : deps.clock.now());
+      changed('thing_type', undo ? 'undeprecate' : 'deprecate', { thingTypeName });
+    },
+
+    /** UpdateThingGroup: description and attributes (merge or replace, as UpdateThing); the version goes up by one. */
+    async updateGroup(groupName: string, input: { description?: string | undefined; attributePayload?: AttributePayload | undefined; expectedVersion?: number | undefined }): Promise<ThingGroup> {
+      const group = await requireGroup(groupName);
+      if (input.expectedVersion !== undefined && input.expectedVersion !== group.version) {
+        throw new VigilError('thing_group.version_conflict', `thing group ${groupName} is at version ${group.version}, not ${input.expectedVersion}`);
+      }
+      const attributes = applyPayload(group.attributes, input.attributePayload);
+      checkAttributes(attributes);
+      const updated: ThingGroup = { ...group, description: input.description ?? group.description, attributes, version: group.version + 1 };
+      if (!(await things.updateGroup(updated))) throw new VigilError('thing_group.version_conflict', `thing group ${groupName} changed concurrently; retry`);
+      changed('thing_group', 'update', { groupName });
+      return updated;
+    },
 
     async listGroups(query: { nextToken?: string | undefined; maxResults?: number | undefined; parentGroup?: string | undefined; namePrefixFilter?: string | undefined; recursive?: boolean | undefined }): Promise<Listed<ThingGroup>> {
       if (query.parentGroup !== undefined) await requireGroup(query.parentGroup);

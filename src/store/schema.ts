@@ -9,6 +9,7 @@ export interface RegistryDatabase {
   vigil_meta: MetaTable;
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
+  thing_types: ThingTypesTable;
   thing_group_members: ThingGroupMembersTable;
   certificates: CertificatesTable;
   ca_certificates: CaCertificatesTable;
@@ -80,6 +81,16 @@ export interface ThingGroupsTable {
   description: string | null;
   attributes: string;
   version: number;
+  created_at: number;
+}
+
+export interface ThingTypesTable {
+  type_name: string;
+  type_id: string;
+  description: string | null;
+  searchable_attributes: string;
+  deprecated: number;
+  deprecated_at: number | null;
   created_at: number;
 }
 

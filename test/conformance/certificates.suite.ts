@@ -87,6 +87,10 @@ export function certificateConformance(open: OpenRegistry): void {
       expect(await certs.updateCa(ca.certificateId, { status: 'INACTIVE', autoRegistration: true, crlPem: 'crl' }, 99)).toBe(true);
       expect(await certs.getCa(ca.certificateId)).toEqual({ ...ca, status: 'INACTIVE', autoRegistration: true, crlPem: 'crl', updatedAt: 99, customerVersion: 2 });
       expect(await certs.updateCa('x', { status: 'ACTIVE' }, 99)).toBe(false);
+      expect(await certs.deleteCa(external.certificateId)).toBe(true);
+      expect(await certs.deleteCa(external.certificateId)).toBe(false);
+      expect(await certs.getCa(external.certificateId)).toBeUndefined();
+      expect((await certs.listCa({ limit: 10 })).items.map((c) => c.certificateId)).toEqual([ca.certificateId]);
     });
 
     it('attaches things to certificates both ways, pages them and drops them with the certificate or thing', async () => {

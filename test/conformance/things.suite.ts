@@ -55,6 +55,38 @@ export function thingConformance(open: OpenRegistry): void {
       expect(rest.next).toBeUndefined();
     });
 
+    it('stores thing types once, lists them by name in pages, and sets and clears deprecation', async () => {
+      registry = await open();
+      const things = thingRepository(registry);
+      const pump = { thingTypeName: 'pump', thingTypeId: 'tid-pump', description: 'water pumps', searchableAttributes: ['site', 'model'], deprecated: false, deprecatedAt: undefined, createdAt: 1_700_000_000_000 };
+      const valve = { ...pump, thingTypeName: 'valve', thingTypeId: 'tid-valve', description: undefined, searchableAttributes: [] };
+      expect(await things.createThingType(pump)).toBe(true);
+      expect(await things.createThingType(pump)).toBe(false);
+      await things.createThingType(valve);
+      expect(await things.getThingType('pump')).toEqual(pump);
+      expect(await things.getThingType('missing')).toBeUndefined();
+      const first = await things.listThingTypes({ limit: 1 });
+      expect(first.items).toEqual([pump]);
+      expect((await things.listThingTypes({ limit: 1, cursor: first.next })).items).toEqual([valve]);
+      expect((await things.listThingTypes({ limit: 10, thingTypeName: 'valve' })).items).toEqual([valve]);
+      expect(await things.setThingTypeDeprecated('pump', 1_700_000_500_000)).toBe(true);
+      expect(await things.getThingType('pump')).toEqual({ ...pump, deprecated: true, deprecatedAt: 1_700_000_500_000 });
+      expect(await things.setThingTypeDeprecated('pump', undefined)).toBe(true);
+      expect(await things.getThingType('pump')).toEqual(pump);
+      expect(await things.setThingTypeDeprecated('missing', undefined)).toBe(false);
+    });
+
+    it('updates a group\'s description and attributes only at the expected version', async () => {
+      registry = await open();
+      const things = thingRepository(registry);
+      const plant = group('plant');
+      await things.createGroup(plant);
+      expect(await things.updateGroup({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 3 })).toBe(false);
+      expect(await things.updateGroup({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 2 })).toBe(true);
+      expect(await things.getGroup('plant')).toEqual({ ...plant, description: 'north plant', attributes: { site: 'north' }, version: 2 });
+      expect(await things.updateGroup({ ...group('missing'), version: 2 })).toBe(false);
+    });
+
     it('nests groups, lists children (recursively) and by prefix, and keeps memberships', async () => {
       registry = await open();
       const things = thingRepository(registry);

@@ -89,11 +89,12 @@ describe('agent publisher against an mTLS test broker', () => {
 
     // A restarted agent in the same second repeats the report id: the responder refuses it.
     const duplicate = await run(t0);
-    expect([duplicate.code, duplicate.rejected?.['level'], duplicate.rejected?.['errorCode']]).toEqual([1, 'warn', 'DuplicateReportId']);
+    expect([duplicate.code, duplicate.rejected?.['level'], duplicate.rejected?.['errorCode']]).toEqual([1, 'warn', 'InvalidPayload']);
+    expect(duplicate.rejected?.['reason']).toBe('Report id is not greater than the last accepted report id');
     // A later id within 300 s is throttled.
     const throttled = await run(t0 + 5000);
-    expect([throttled.code, throttled.rejected?.['level'], throttled.rejected?.['errorCode']]).toEqual([1, 'warn', 'Throttled']);
-    expect(String(throttled.rejected?.['reason'])).toContain('minimum interval is 300 s');
+    expect([throttled.code, throttled.rejected?.['level'], throttled.rejected?.['errorCode']]).toEqual([1, 'warn', 'InvalidPayload']);
+    expect(throttled.rejected?.['reason']).toBe('Metrics report throttled');
   });
 
   it('--once gives up with exit 1 and a warning when no broker answers the connection', async () => {

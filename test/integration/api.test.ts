@@ -91,6 +91,21 @@ describe('API authentication', () => {
     expect(response.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
   });
 
+  it('accepts the execute-api credential scope on AWS IoT routes (older AWS CLI / boto3 sign IoT with it)', async () => {
+    const response = await signedFetch('GET', `${api}/things?maxResults=1`, { ...key, service: 'execute-api', region: 'eu-west-1' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toHaveProperty('things');
+    const created = await signedFetch('POST', `${api}/thing-groups/signed-execute-api`, { ...key, service: 'execute-api', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(created.status).toBe(200);
+    expect(((await created.json()) as { thingGroupName: string }).thingGroupName).toBe('signed-execute-api');
+  });
+
+  it('refuses the execute-api scope on the Firehose route (Firehose clients sign for firehose)', async () => {
+    const response = await signedFetch('POST', `${api}/`, { ...key, service: 'execute-api', body: '{}', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Firehose_20150804.ListDeliveryStreams' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
+  });
+
   it('refuses a signature for a service Vigil does not serve', async () => {
     const response = await signedFetch('GET', `${api}/metrics`, { ...key, service: 's3' });
     expect(response.status).toBe(403);

@@ -10,6 +10,7 @@ const ExpectedVersion = Type.Object({ expectedVersion: Type.Optional(Type.Intege
 const SetAsActive = Type.Object({ setAsActive: Type.Optional(Type.Boolean()) });
 const ThingName = Type.Object({ thingName: PathName(NAME_MAX.thing) });
 const GroupName = Type.Object({ thingGroupName: PathName(NAME_MAX.thingGroup) });
+const ThingTypeName = Type.Object({ thingTypeName: PathName(NAME_MAX.thing) });
 const CertificateId = Type.Object({ certificateId: Type.String() });
 const PolicyName = Type.Object({ policyName: PathName(NAME_MAX.policy) });
 const PolicyVersion = Type.Object({ policyName: PathName(NAME_MAX.policy), policyVersionId: Type.String() });
@@ -77,9 +78,28 @@ export const PolicyView = Type.Object(
 const PolicySummary = Type.Object({ policyName: Type.String(), policyArn: Type.String() }, strict);
 const PolicyList = Type.Object({ policies: List(PolicySummary), nextMarker: Type.Optional(Type.String()) }, strict);
 const PolicyDocumentBody = Open({ policyDocument: Type.String({ minLength: 1 }) });
+/** Vigil's flag (AWS has none): ARNs naming another region/account are rewritten to this server's instead of refused. */
+const RewriteArns = Type.Object({ rewriteArns: Type.Optional(Type.Boolean({ description: "Vigil only: rewrite resource ARNs that name another region or account to this server's (reported in rewrittenArns) instead of refusing the policy" })) });
+/** Vigil only (AWS SDKs ignore it): the ARNs rewriteArns changed. */
+export const RewrittenArns = List(Type.Object({ path: Type.String(), arn: Type.String(), rewritten: Type.String() }, strict));
+const ThingTypeProperties = Type.Object({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: List(Type.String()) }, strict);
+const ThingTypeMetadata = Type.Object({ deprecated: Type.Boolean(), deprecationDate: Type.Optional(EpochSeconds), creationDate: EpochSeconds }, strict);
 const TargetBody = Open({ target: Type.String({ minLength: 1 }) });
 const ok = <P extends TProperties>(properties: P) => ({ 200: Type.Object(properties, strict), ...awsErrors });
 const done = { 200: Empty, ...awsErrors };
+
+const PolicyRefs = Type.Object({ policies: List(Type.Object({ policyName: Type.String(), policyArn: Type.String() }, strict)) }, strict);
+export const AuthResult = Type.Object(
+  {
+    authInfo: Type.Object({ actionType: Type.String(), resources: List(Type.String()) }, strict),
+    allowed: PolicyRefs,
+    denied: Type.Object({ implicitDeny: PolicyRefs, explicitDeny: PolicyRefs }, strict),
+    authDecision: Type.Union([Type.Literal('ALLOWED'), Type.Literal('EXPLICIT_DENY'), Type.Literal('IMPLICIT_DENY')]),
+    missingContextValues: List(Type.String()),
+    explanations: Type.Optional(List(Type.String(), { description: 'Vigil only (AWS SDKs ignore it): per resource, the statement that decided or the statements that failed to match' })),
+  },
+  strict,
+);
 
 /** AWS IoT things, thing groups, certificates, CA certificates, principals and policies (service model paths). */
 export const registryContract = contract({
@@ -103,6 +123,22 @@ export const registryContract = contract({
     querystring: Type.Object({ ...Page, parentGroup: Type.Optional(Type.String()), namePrefixFilter: Type.Optional(Type.String()), recursive: Type.Optional(Type.Boolean()) }),
     response: ok({ thingGroups: List(GroupSummary), nextToken: Type.Optional(Type.String()) }),
   },
+  createThingType: {
+    params: ThingTypeName,
+    body: Open({ thingTypeProperties: Type.Optional(Open({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: Type.Optional(Type.Array(Type.String())) })) }),
+    response: ok({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeId: Type.String() }),
+  },
+  describeThingType: { params: ThingTypeName, response: ok({ thingTypeName: Type.String(), thingTypeId: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }) },
+  listThingTypes: {
+    querystring: Type.Object({ ...Page, thingTypeName: Type.Optional(Type.String()) }),
+    response: ok({ thingTypes: List(Type.Object({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }, strict)), nextToken: Type.Optional(Type.String()) }),
+  },
+  deprecateThingType: { params: ThingTypeName, body: Open({ undoDeprecate: Type.Optional(Type.Boolean()) }), response: done },
+  updateThingGroup: {
+    params: GroupName,
+    body: Open({ thingGroupProperties: Open({ thingGroupDescription: Type.Optional(Type.String()), attributePayload: Type.Optional(AttributePayload) }), expectedVersion: Type.Optional(Type.Integer()) }),
+    response: ok({ version: Type.Integer() }),
+  },
   deleteThingGroup: { params: GroupName, querystring: ExpectedVersion, response: done },
   listThingsInThingGroup: { params: GroupName, querystring: Type.Object({ ...Page, recursive: Type.Optional(Type.Boolean()) }), response: ok({ things: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
   listThingGroupsForThing: { params: ThingName, querystring: Type.Object(Page), response: ok({ thingGroups: List(GroupSummary), nextToken: Type.Optional(Type.String()) }) },
@@ -110,13 +146,16 @@ export const registryContract = contract({
   createKeysAndCertificate: { querystring: SetAsActive, response: ok({ certificateArn: Type.String(), certificateId: Type.String(), certificatePem: Type.String(), keyPair: Type.Object({ PublicKey: Type.String(), PrivateKey: Type.String() }, strict) }) },
   createCertificateFromCsr: { querystring: SetAsActive, body: Open({ certificateSigningRequest: Type.String({ minLength: 1 }) }), response: { 200: CreatedCertificate, ...awsErrors } },
   registerCertificate: { querystring: SetAsActive, body: Open({ certificatePem: Type.String({ minLength: 1 }), caCertificatePem: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }), response: { 200: RegisteredCertificate, ...awsErrors } },
-  registerCaCertificate: { querystring: Type.Object({ setAsActive: Type.Optional(Type.Boolean()), allowAutoRegistration: Type.Optional(Type.Boolean()) }), body: Open({ caCertificate: Type.String({ minLength: 1 }) }), response: { 200: RegisteredCertificate, ...awsErrors } },
+  registerCaCertificate: { querystring: Type.Object({ setAsActive: Type.Optional(Type.Boolean()), allowAutoRegistration: Type.Optional(Type.Boolean()) }), body: Open({ caCertificate: Type.String({ minLength: 1 }), verificationCertificate: Type.Optional(Type.String({ minLength: 1 })) }), response: { 200: RegisteredCertificate, ...awsErrors } },
+  getRegistrationCode: { response: ok({ registrationCode: Type.String() }) },
+  describeEndpoint: { querystring: Type.Object({ endpointType: Type.Optional(Type.String()) }), response: ok({ endpointAddress: Type.String() }) },
   describeCertificate: { params: CertificateId, response: ok({ certificateDescription: CertificateDescription }) },
   describeCaCertificate: { params: CertificateId, response: ok({ certificateDescription: CaCertificateDescription }) },
   listCertificates: { querystring: Type.Object(MarkerPage), response: { 200: CertificateList, ...awsErrors } },
   listCertificatesByCa: { params: Type.Object({ caCertificateId: Type.String() }), querystring: Type.Object(MarkerPage), response: { 200: CertificateList, ...awsErrors } },
   listCaCertificates: { querystring: Type.Object(MarkerPage), response: { 200: CertificateList, ...awsErrors } },
   updateCertificate: { params: CertificateId, querystring: Type.Object({ newStatus: Type.String() }), response: done },
+  deleteCaCertificate: { params: Type.Object({ caCertificateId: Type.String() }), response: done },
   updateCaCertificate: { params: CertificateId, querystring: Type.Object({ newStatus: Type.Optional(Type.String()), newAutoRegistrationStatus: Type.Optional(Type.String()) }), response: done },
   deleteCertificate: { params: CertificateId, querystring: Type.Object({ forceDelete: Type.Optional(Type.Boolean()) }), response: done },
   attachThingPrincipal: { params: ThingName, headers: Principal, querystring: Type.Object({ thingPrincipalType: Type.Optional(Type.String()) }), response: done },
@@ -125,11 +164,16 @@ export const registryContract = contract({
   listPrincipalThings: { headers: Principal, querystring: Type.Object(Page), response: ok({ things: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
   builtInCa: { response: { 200: Type.Object({ caCertificateId: Type.String(), caCertificatePem: Type.String(), crlPem: Type.Union([Type.String(), Type.Null()]), defaultPolicyName: Type.String() }, strict), ...vigilErrors } },
 
-  createPolicy: { params: PolicyName, body: PolicyDocumentBody, response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String() }) },
+  createPolicy: { params: PolicyName, querystring: RewriteArns, body: PolicyDocumentBody, response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), rewrittenArns: Type.Optional(RewrittenArns) }) },
   getPolicy: { params: PolicyName, response: { 200: PolicyView, ...awsErrors } },
   listPolicies: { querystring: Type.Object(MarkerPage), response: { 200: PolicyList, ...awsErrors } },
   deletePolicy: { params: PolicyName, response: done },
-  createPolicyVersion: { params: PolicyName, querystring: Type.Object({ setAsDefault: Type.Optional(Type.Boolean()) }), body: PolicyDocumentBody, response: ok({ policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), isDefaultVersion: Type.Boolean() }) },
+  createPolicyVersion: {
+    params: PolicyName,
+    querystring: Type.Object({ setAsDefault: Type.Optional(Type.Boolean()), ...RewriteArns.properties }),
+    body: PolicyDocumentBody,
+    response: ok({ policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), isDefaultVersion: Type.Boolean(), rewrittenArns: Type.Optional(RewrittenArns) }),
+  },
   listPolicyVersions: { params: PolicyName, response: ok({ policyVersions: List(Type.Object({ versionId: Type.String(), isDefaultVersion: Type.Boolean(), createDate: EpochSeconds }, strict)) }) },
   getPolicyVersion: {
     params: PolicyVersion,
@@ -140,6 +184,17 @@ export const registryContract = contract({
   attachPolicy: { params: PolicyName, body: TargetBody, response: done },
   detachPolicy: { params: PolicyName, body: TargetBody, response: done },
   listAttachedPolicies: { params: Type.Object({ target: Type.String() }), querystring: Type.Object({ recursive: Type.Optional(Type.Boolean()), marker: Type.Optional(Type.String()), pageSize: Type.Optional(Type.Integer()) }), response: { 200: PolicyList, ...awsErrors } },
+  testAuthorization: {
+    querystring: Type.Object({ clientId: Type.Optional(Type.String()) }),
+    body: Open({
+      principal: Type.Optional(Type.String()),
+      cognitoIdentityPoolId: Type.Optional(Type.String()),
+      authInfos: Type.Array(Open({ actionType: Type.Optional(Type.String()), resources: Type.Array(Type.String()) })),
+      policyNamesToAdd: Type.Optional(Type.Array(Type.String())),
+      policyNamesToSkip: Type.Optional(Type.Array(Type.String())),
+    }),
+    response: ok({ authResults: List(AuthResult) }),
+  },
   listTargetsForPolicy: { params: PolicyName, querystring: Type.Object({ marker: Type.Optional(Type.String()), pageSize: Type.Optional(Type.Integer()) }), response: ok({ targets: List(Type.String()), nextMarker: Type.Optional(Type.String()) }) },
 });
 

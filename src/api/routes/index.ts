@@ -7,6 +7,7 @@ import { topicRuleRoutes } from './topic-rules.js';
 import { iotThingRoutes } from './iot-registry-things.js';
 import { iotCertificateRoutes } from './iot-registry-certificates.js';
 import { iotPolicyRoutes } from './iot-registry-policies.js';
+import { iotAccountRoutes } from './iot-account.js';
 import { searchNativeRoutes } from './search-native.js';
 import { searchSplunkRoutes } from './search-splunk.js';
 import { siemAdminRoutes } from './siem-admin.js';
@@ -27,4 +28,4 @@ import { savedSearchRoutes } from './saved-searches.js';
 import { lookupRoutes } from './lookups.js';
 import { backupRoutes } from './backup.js';
 /** Every route group, one file each; adding a group means adding a file and a row here. */
-export const ROUTE_GROUPS: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [systemRoutes, accessKeyRoutes, iotThingRoutes, iotCertificateRoutes, iotPolicyRoutes, topicRoutes, topicRuleRoutes, searchSplunkRoutes, searchNativeRoutes, siemAdminRoutes, firehoseRoutes, streamRoutes, consoleRoutes, dashboardRoutes, liveEventRoutes, detectRoutes, detectViolationRoutes, detectMlRoutes, mitigationRoutes, auditRoutes, auditScheduleRoutes, auditMitigationRoutes, savedSearchRoutes, lookupRoutes, backupRoutes];
+export const ROUTE_GROUPS: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [systemRoutes, accessKeyRoutes, iotThingRoutes, iotCertificateRoutes, iotPolicyRoutes, iotAccountRoutes, topicRoutes, topicRuleRoutes, searchSplunkRoutes, searchNativeRoutes, siemAdminRoutes, firehoseRoutes, streamRoutes, consoleRoutes, dashboardRoutes, liveEventRoutes, detectRoutes, detectViolationRoutes, detectMlRoutes, mitigationRoutes, auditRoutes, auditScheduleRoutes, auditMitigationRoutes, savedSearchRoutes, lookupRoutes, backupRoutes];

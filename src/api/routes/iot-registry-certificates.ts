@@ -61,7 +61,7 @@ export function iotCertificateRoutes(fastify: FastifyInstance, deps: Pick<ApiDep
   });
 
   app.post('/cacertificate', { schema: { tags, summary: 'RegisterCACertificate', ...c.registerCaCertificate } }, async (request) => {
-    const registered = await registry.certificates.registerCaCertificate({ caCertificate: request.body.caCertificate, setAsActive: request.query.setAsActive, allowAutoRegistration: request.query.allowAutoRegistration });
+    const registered = await registry.certificates.registerCaCertificate({ caCertificate: request.body.caCertificate, verificationCertificate: request.body.verificationCertificate, setAsActive: request.query.setAsActive, allowAutoRegistration: request.query.allowAutoRegistration });
     return { certificateArn: arns.caCert(registered.certificateId), certificateId: registered.certificateId };
   });
 
@@ -89,6 +89,11 @@ export function iotCertificateRoutes(fastify: FastifyInstance, deps: Pick<ApiDep
 
   app.put('/certificates/:certificateId', { schema: { tags, summary: 'UpdateCertificate', ...c.updateCertificate } }, async (request) => {
     await registry.certificates.updateCertificate(request.params.certificateId, request.query.newStatus);
+    return {};
+  });
+
+  app.delete('/cacertificate/:caCertificateId', { schema: { tags, summary: 'DeleteCACertificate', ...c.deleteCaCertificate } }, async (request) => {
+    await registry.certificates.deleteCaCertificate(request.params.caCertificateId);
     return {};
   });
 

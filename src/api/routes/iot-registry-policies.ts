@@ -13,8 +13,8 @@ export function iotPolicyRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'r
   const { arns } = registry;
 
   app.post('/policies/:policyName', { schema: { tags, summary: 'CreatePolicy', ...c.createPolicy } }, async (request) => {
-    const { policy, version } = await registry.policies.createPolicy(request.params.policyName, request.body.policyDocument);
-    return { policyName: policy.policyName, policyArn: arns.policy(policy.policyName), policyDocument: version.document, policyVersionId: version.versionId };
+    const { policy, version, rewrittenArns } = await registry.policies.createPolicy(request.params.policyName, request.body.policyDocument, { rewriteArns: request.query.rewriteArns });
+    return compact({ policyName: policy.policyName, policyArn: arns.policy(policy.policyName), policyDocument: version.document, policyVersionId: version.versionId, rewrittenArns: rewrittenArns.length > 0 ? rewrittenArns : undefined });
   });
 
   app.get('/policies/:policyName', { schema: { tags, summary: 'GetPolicy', ...c.getPolicy } }, async (request) => {
@@ -34,8 +34,8 @@ export function iotPolicyRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'r
   });
 
   app.post('/policies/:policyName/version', { schema: { tags, summary: 'CreatePolicyVersion', ...c.createPolicyVersion } }, async (request) => {
-    const { version, isDefault } = await registry.policies.createPolicyVersion(request.params.policyName, request.body.policyDocument, request.query.setAsDefault === true);
-    return { policyArn: arns.policy(version.policyName), policyDocument: version.document, policyVersionId: version.versionId, isDefaultVersion: isDefault };
+    const { version, isDefault, rewrittenArns } = await registry.policies.createPolicyVersion(request.params.policyName, request.body.policyDocument, request.query.setAsDefault === true, { rewriteArns: request.query.rewriteArns });
+    return compact({ policyArn: arns.policy(version.policyName), policyDocument: version.document, policyVersionId: version.versionId, isDefaultVersion: isDefault, rewrittenArns: rewrittenArns.length > 0 ? rewrittenArns : undefined });
   });
 
   app.get('/policies/:policyName/version', { schema: { tags, summary: 'ListPolicyVersions', ...c.listPolicyVersions } }, async (request) => {
@@ -85,5 +85,20 @@ export function iotPolicyRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'r
   app.post('/policy-targets/:policyName', { schema: { tags, summary: 'ListTargetsForPolicy', ...c.listTargetsForPolicy } }, async (request) => {
     const listed = await registry.policies.listTargetsForPolicy(request.params.policyName, request.query);
     return compact({ targets: listed.items.map((t) => arns.target(t)), nextMarker: listed.nextToken });
+  });
+
+  app.post('/test-authorization', { schema: { tags, summary: 'TestAuthorization', ...c.testAuthorization } }, async (request) => {
+    const tested = await registry.testAuthorization({ ...request.body, clientId: request.query.clientId });
+    const refs = (names: readonly string[]) => ({ policies: names.map((policyName) => ({ policyName, policyArn: arns.policy(policyName) })) });
+    return {
+      authResults: tested.results.map((r) => ({
+        authInfo: { actionType: r.authInfo.actionType, resources: [...r.authInfo.resources] },
+        allowed: refs(r.allowed),
+        denied: { implicitDeny: refs(r.implicitDeny), explicitDeny: refs(r.explicitDeny) },
+        authDecision: r.authDecision,
+        missingContextValues: [],
+        explanations: r.explanations.map((e) => e.message),
+      })),
+    };
   });
 }

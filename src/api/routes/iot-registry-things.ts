@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../core/index.js';
-import type { Thing, ThingGroup } from '../../model/index.js';
+import type { Thing, ThingGroup, ThingType } from '../../model/index.js';
 import { nameFromArn } from '../../protocol/index.js';
 import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -88,6 +88,33 @@ export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 're
     return compact({ thingGroups: listed.items.map(groupSummary), nextToken: listed.nextToken });
   });
 
+  app.post('/thing-types/:thingTypeName', { schema: { tags, summary: 'CreateThingType', ...c.createThingType } }, async (request) => {
+    const properties = request.body.thingTypeProperties;
+    const type = await registry.things.createThingType({ thingTypeName: request.params.thingTypeName, description: properties?.thingTypeDescription, searchableAttributes: properties?.searchableAttributes });
+    return { thingTypeName: type.thingTypeName, thingTypeArn: arns.iot(`thingtype/${type.thingTypeName}`), thingTypeId: type.thingTypeId };
+  });
+
+  app.get('/thing-types/:thingTypeName', { schema: { tags, summary: 'DescribeThingType', ...c.describeThingType } }, async (request) => {
+    const type = await registry.things.describeThingType(request.params.thingTypeName);
+    return { thingTypeName: type.thingTypeName, thingTypeId: type.thingTypeId, thingTypeArn: arns.iot(`thingtype/${type.thingTypeName}`), ...thingTypeView(type) };
+  });
+
+  app.get('/thing-types', { schema: { tags, summary: 'ListThingTypes', ...c.listThingTypes } }, async (request) => {
+    const listed = await registry.things.listThingTypes({ nextToken: request.query.nextToken, maxResults: request.query.maxResults, thingTypeName: request.query.thingTypeName });
+    return compact({ thingTypes: listed.items.map((t) => ({ thingTypeName: t.thingTypeName, thingTypeArn: arns.iot(`thingtype/${t.thingTypeName}`), ...thingTypeView(t) })), nextToken: listed.nextToken });
+  });
+
+  app.post('/thing-types/:thingTypeName/deprecate', { schema: { tags, summary: 'DeprecateThingType', ...c.deprecateThingType } }, async (request) => {
+    await registry.things.deprecateThingType(request.params.thingTypeName, request.body.undoDeprecate === true);
+    return {};
+  });
+
+  app.patch('/thing-groups/:thingGroupName', { schema: { tags, summary: 'UpdateThingGroup', ...c.updateThingGroup } }, async (request) => {
+    const properties = request.body.thingGroupProperties;
+    const updated = await registry.things.updateGroup(request.params.thingGroupName, { description: properties.thingGroupDescription, attributePayload: properties.attributePayload, expectedVersion: request.body.expectedVersion });
+    return { version: updated.version };
+  });
+
   app.delete('/thing-groups/:thingGroupName', { schema: { tags, summary: 'DeleteThingGroup', ...c.deleteThingGroup } }, async (request) => {
     await registry.things.deleteGroup(request.params.thingGroupName, request.query.expectedVersion);
     return {};
@@ -111,4 +138,11 @@ function membership(input: { thingGroupName?: string | undefined; thingGroupArn?
   if (group === undefined || group === '') throw new VigilError('api.invalid_request', 'thingGroupName is required');
   if (thing === undefined || thing === '') throw new VigilError('api.invalid_request', 'thingName is required');
   return { groupName: group, thingName: thing };
+}
+
+function thingTypeView(type: ThingType) {
+  return {
+    thingTypeProperties: compact({ thingTypeDescription: type.description, searchableAttributes: [...type.searchableAttributes] }),
+    thingTypeMetadata: compact({ deprecated: type.deprecated, deprecationDate: type.deprecatedAt === undefined ? undefined : seconds(type.deprecatedAt), creationDate: seconds(type.createdAt) }),
+  };
 }

@@ -86,6 +86,36 @@ export function registerCert(program: Command, context: CliContext): void {
       context.io.out(`certificate ${certificateId} is INACTIVE\n`);
     });
 
+  withServerOptions(group.command('registration-code'))
+    .description("GetRegistrationCode: the CN a CA's verification certificate must carry (AWS's proof of possession)")
+    .action(async (options: ServerOptions) => {
+      context.io.out(`${(await registryClient(clientFor(options, context)).registrationCode()).registrationCode}\n`);
+    });
+
+  withServerOptions(group.command('register-ca'))
+    .description("register your own CA (its certificate only, never its key) so devices it signed can connect")
+    .requiredOption('--ca <ca.pem>', 'the CA certificate')
+    .option('--verification <verification.pem>', 'a certificate signed by the CA key with CN = `vigil cert registration-code`')
+    .option('--activate', 'set the CA ACTIVE now')
+    .action(async (options: ServerOptions & { ca: string; verification?: string; activate?: boolean }) => {
+      const read = (path: string) => {
+        try {
+          return readFileSync(path, 'utf8');
+        } catch (error) {
+          throw new VigilError('cli.unreadable_file', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
+      const registered = await registryClient(clientFor(options, context)).registerCaCertificate(read(options.ca), { ...(options.verification === undefined ? {} : { verificationCertificate: read(options.verification) }), setAsActive: options.activate === true });
+      context.io.out(`registered CA ${registered.certificateId} (${registered.certificateArn})${options.activate === true ? ', ACTIVE' : ', INACTIVE'}\n`);
+    });
+
+  withServerOptions(group.command('endpoint'))
+    .description('DescribeEndpoint: the address devices connect to (what iot:Data-ATS answers)')
+    .option('--type <endpointType>', 'iot:Data-ATS, iot:Data, iot:CredentialProvider or iot:Jobs', 'iot:Data-ATS')
+    .action(async (options: ServerOptions & { type: string }) => {
+      context.io.out(`${(await registryClient(clientFor(options, context)).describeEndpoint(options.type)).endpointAddress}\n`);
+    });
+
   withServerOptions(group.command('revoke <certificateId>'))
     .description('revoke a certificate (final): it is refused and listed on the issuing CA\'s CRL')
     .action(async (certificateId: string, options: ServerOptions) => {

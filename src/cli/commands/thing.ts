@@ -21,6 +21,35 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerThing(program: Command, context: CliContext): void {
   const group = program.command('thing').description('things (devices) in the registry');
 
+  const types = group.command('type').description('thing types (CreateThingType, ListThingTypes, DeprecateThingType)');
+  withServerOptions(types.command('create <name>'))
+    .description('create a thing type')
+    .option('--description <text>', 'description')
+    .option('--searchable <attribute>', 'searchable attribute (repeatable, at most 3)', collect, [])
+    .action(async (name: string, options: ServerOptions & { description?: string; searchable: string[] }) => {
+      const created = await registryClient(clientFor(options, context)).createThingType(name, { ...(options.description === undefined ? {} : { description: options.description }), searchableAttributes: options.searchable });
+      context.io.out(`created thing type ${created.thingTypeName} (${created.thingTypeArn})\n`);
+    });
+  withServerOptions(types.command('list'))
+    .description('list thing types')
+    .option('--json', 'JSON output')
+    .action(async (options: ServerOptions & { json?: boolean }) => {
+      const registry = registryClient(clientFor(options, context));
+      const thingTypes = await pages(async (token) => {
+        const listed = await registry.listThingTypes(token);
+        return { items: listed.thingTypes, next: listed.nextToken };
+      });
+      if (options.json === true) printJson(context, { thingTypes });
+      else context.io.out(renderTable(['THING TYPE', 'DEPRECATED', 'DESCRIPTION'], thingTypes.map((t) => [t.thingTypeName, t.thingTypeMetadata.deprecated ? 'yes' : 'no', t.thingTypeProperties.thingTypeDescription ?? ''])));
+    });
+  withServerOptions(types.command('deprecate <name>'))
+    .description('deprecate a thing type (no new thing may take it); --undo clears it')
+    .option('--undo', 'undo the deprecation')
+    .action(async (name: string, options: ServerOptions & { undo?: boolean }) => {
+      await registryClient(clientFor(options, context)).deprecateThingType(name, options.undo === true);
+      context.io.out(`thing type ${name} is ${options.undo === true ? 'no longer deprecated' : 'deprecated'}\n`);
+    });
+
   withServerOptions(group.command('create <name>'))
     .description('create a thing')
     .option('--type <thingTypeName>', 'thing type name')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../core/index.js';
 import type { PolicyContext } from './context.js';
 import { compilePolicy, type CompiledPolicy } from './document.js';
-import { evaluatePolicies } from './evaluate.js';
+import { evaluatePolicies, explainPolicies } from './evaluate.js';
 
 const ARN = 'arn:aws:iot:local:000000000000';
 const policy = (name: string, ...statements: unknown[]): CompiledPolicy => unwrap(compilePolicy(name, '1', JSON.stringify({ Version: '2012-10-17', Statement: statements })));
@@ -154,5 +154,33 @@ describe('policy document validation', () => {
 
   it('accepts a single Statement object and string Action/Resource', () => {
     expect(compilePolicy('p', '1', JSON.stringify({ Version: '2012-10-17', Statement: allow('iot:Connect', '*') })).ok).toBe(true);
+  });
+});
+
+describe('explainPolicies', () => {
+  const account = { region: 'local', accountId: '000000000000' };
+  const copied = policy('copied', allow('iot:Connect', 'arn:aws:iot:eu-west-1:123456789012:client/${iot:ClientId}'), deny('iot:Connect', `${ARN}:client/blocked-*`));
+
+  it('names the statement and the Resource that allowed or denied', () => {
+    const allowed = explainPolicies([devicePolicy], 'iot:Connect', `${ARN}:client/pump-1`, attached, account);
+    expect(allowed.message).toBe(`iot:Connect on ${ARN}:client/pump-1 allowed by policy vigil-device-defender Statement[0] (Resource ${ARN}:client/\${iot:Connection.Thing.ThingName})`);
+    const denied = explainPolicies([copied], 'iot:Connect', `${ARN}:client/blocked-7`, { clientId: 'blocked-7' }, account);
+    expect(denied).toMatchObject({ allowed: false, reason: 'explicit_deny', policyName: 'copied', statement: 1 });
+    expect(denied.message).toBe(`iot:Connect on ${ARN}:client/blocked-7 denied by policy copied Statement[1] (Resource ${ARN}:client/blocked-*)`);
+  });
+
+  it('an implicit deny names the statement whose Resource failed to match, and that it names another account', () => {
+    const explained = explainPolicies([copied], 'iot:Connect', `${ARN}:client/pump-1`, { clientId: 'pump-1' }, account);
+    expect(explained).toMatchObject({ allowed: false, reason: 'implicit_deny', nearMisses: [{ policyName: 'copied', statement: 0, failed: 'resource', resources: ['arn:aws:iot:eu-west-1:123456789012:client/${iot:ClientId}'] }] });
+    expect(explained.message).toBe(
+      `iot:Connect on ${ARN}:client/pump-1 implicitly denied: policy copied Statement[0] allows iot:Connect but its Resource arn:aws:iot:eu-west-1:123456789012:client/\${iot:ClientId} does not match (arn:aws:iot:eu-west-1:123456789012:client/\${iot:ClientId} names another region or account than this server's: region local, account 000000000000)`,
+    );
+  });
+
+  it('says when no policy is attached, when no statement has the action, and when a Condition failed', () => {
+    expect(explainPolicies([], 'iot:Publish', `${ARN}:topic/a`, attached).message).toBe(`iot:Publish on ${ARN}:topic/a implicitly denied: no policy is attached to the certificate (or to the groups of its thing)`);
+    expect(explainPolicies([devicePolicy], 'iot:RetainPublish', `${ARN}:topic/a`, attached).message).toBe(`iot:RetainPublish on ${ARN}:topic/a implicitly denied: no statement of vigil-device-defender allows iot:RetainPublish`);
+    const conditional = policy('from-north', allow('iot:Publish', `${ARN}:topic/*`, { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }));
+    expect(explainPolicies([conditional], 'iot:Publish', `${ARN}:topic/a`, unattached).message).toBe(`iot:Publish on ${ARN}:topic/a implicitly denied: policy from-north Statement[0] allows iot:Publish but its Condition does not hold`);
   });
 });

@@ -9,6 +9,8 @@ export interface Template {
   readonly parts: readonly Part[];
   /** The pattern when the template has no variables. */
   readonly constant: string | undefined;
+  /** The text as the policy wrote it (for explanations). */
+  readonly source: string;
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '*': '*', '?': '?', $: '$' };
@@ -43,7 +45,7 @@ export function compileTemplate(text: string, wildcards = true): Result<Template
   }
   if (buffer !== '' || parts.length === 0) parts.push({ text: buffer });
   const constant = parts.length === 1 && 'text' in (parts[0] as Part) ? (parts[0] as { text: string }).text : undefined;
-  return ok({ parts, constant });
+  return ok({ parts, constant, source: text });
 }
 
 /** The pattern for this request, or undefined when a variable has no value (the pattern then matches nothing). */

@@ -9,9 +9,10 @@ import { auditMigration } from './008-audit.js';
 import { consoleMigration } from './009-console.js';
 import { mlMigration } from './010-ml.js';
 import { alertsMigration } from './011-alerts.js';
+import { thingTypesMigration } from './012-thing-types.js';
 import type { RegistryMigration } from './types.js';
 
 /** Registry migrations in order. A new one is a new file and a new row; released rows never change. */
-export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration];
+export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration, thingTypesMigration];
 
 export type { RegistryMigration } from './types.js';

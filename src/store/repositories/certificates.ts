@@ -116,6 +116,11 @@ export function certificateRepository({ db }: RegistryDb): CertificateStore {
       return toNumber(result.numUpdatedRows) > 0;
     },
 
+    async deleteCa(certificateId) {
+      const result = await db.deleteFrom('ca_certificates').where('certificate_id', '=', certificateId).executeTakeFirst();
+      return toNumber(result.numDeletedRows) > 0;
+    },
+
     async attachThing(thingName, certificateId, type, now) {
       const result = await db
         .insertInto('thing_principals')

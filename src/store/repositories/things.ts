@@ -1,7 +1,7 @@
-import type { Thing, ThingGroup, ThingQuery, ThingStore } from '../../model/index.js';
+import type { Thing, ThingGroup, ThingQuery, ThingStore, ThingType } from '../../model/index.js';
 import { fromJson, toJson, toNumber, type RegistryDb } from '../dialect.js';
 import { keysetPage } from '../page-cursor.js';
-import type { ThingGroupsTable, ThingsTable } from '../schema.js';
+import type { ThingGroupsTable, ThingsTable, ThingTypesTable } from '../schema.js';
 
 /** Things, thing groups and memberships in the registry database (both dialects). Cursors are the last name returned. */
 export function thingRepository({ db }: RegistryDb): ThingStore {
@@ -81,6 +81,43 @@ export function thingRepository({ db }: RegistryDb): ThingStore {
       if (parents !== undefined) select = select.where('parent_group_name', 'in', parents);
       const rows = await select.execute();
       return keysetPage(rows.map(toGroup), query.limit, (g) => g.groupName);
+    },
+    async createThingType(type) {
+      const result = await db
+        .insertInto('thing_types')
+        .values({ type_name: type.thingTypeName, type_id: type.thingTypeId, description: type.description ?? null, searchable_attributes: toJson(type.searchableAttributes), deprecated: type.deprecated ? 1 : 0, deprecated_at: type.deprecatedAt ?? null, created_at: type.createdAt })
+        .onConflict((oc) => oc.column('type_name').doNothing())
+        .executeTakeFirst();
+      return toNumber(result.numInsertedOrUpdatedRows) > 0;
+    },
+    async getThingType(thingTypeName) {
+      const row = await db.selectFrom('thing_types').selectAll().where('type_name', '=', thingTypeName).executeTakeFirst();
+      return row === undefined ? undefined : toThingType(row);
+    },
+    async listThingTypes(query) {
+      let select = db.selectFrom('thing_types').selectAll().orderBy('type_name').limit(query.limit + 1);
+      if (query.thingTypeName !== undefined) select = select.where('type_name', '=', query.thingTypeName);
+      if (query.cursor !== undefined) select = select.where('type_name', '>', query.cursor);
+      const rows = await select.execute();
+      return keysetPage(rows.map(toThingType), query.limit, (t) => t.thingTypeName);
+    },
+    async setThingTypeDeprecated(thingTypeName, deprecatedAt) {
+      const result = await db
+        .updateTable('thing_types')
+        .set({ deprecated: deprecatedAt === undefined ? 0 : 1, deprecated_at: deprecatedAt ?? null })
+        .where('type_name', '=', thingTypeName)
+        .executeTakeFirst();
+      return toNumber(result.numUpdatedRows) > 0;
+    },
+
+    async updateGroup(group) {
+      const result = await db
+        .updateTable('thing_groups')
+        .set({ description: group.description ?? null, attributes: toJson(group.attributes), version: group.version })
+        .where('group_name', '=', group.groupName)
+        .where('version', '=', group.version - 1)
+        .executeTakeFirst();
+      return toNumber(result.numUpdatedRows) > 0;
     },
     async deleteGroup(groupName) {
       return db.transaction().execute(async (tx) => {
@@ -164,6 +201,18 @@ function toGroup(row: ThingGroupsTable): ThingGroup {
     description: row.description ?? undefined,
     attributes: fromJson(row.attributes, {}),
     version: toNumber(row.version),
+    createdAt: toNumber(row.created_at),
+  };
+}
+
+function toThingType(row: ThingTypesTable): ThingType {
+  return {
+    thingTypeName: row.type_name,
+    thingTypeId: row.type_id,
+    description: row.description ?? undefined,
+    searchableAttributes: fromJson(row.searchable_attributes, []),
+    deprecated: toNumber(row.deprecated) === 1,
+    deprecatedAt: row.deprecated_at === null ? undefined : toNumber(row.deprecated_at),
     createdAt: toNumber(row.created_at),
   };
 }
