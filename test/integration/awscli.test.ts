@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
@@ -32,7 +32,8 @@ describe.skipIf(version === undefined)(version === undefined ? 'aws CLI against 
     const key = await vigil.client.accessKeys.create('aws cli test');
     home = mkdtempSync(join(tmpdir(), 'vigil-awscli-'));
     // A clean HOME: no profile or config file of the machine's user is read.
-    env = { PATH: process.env['PATH'], HOME: home, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey, AWS_DEFAULT_REGION: 'eu-west-1', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
+    // The export script calls `aws` from PATH: put the binary this test compares against first.
+    env = { PATH: AWS.includes('/') ? `${dirname(AWS)}:${process.env['PATH'] ?? ''}` : process.env['PATH'], HOME: home, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey, AWS_DEFAULT_REGION: 'eu-west-1', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
   });
   afterAll(async () => {
     await vigil.stop();
