@@ -2,6 +2,7 @@ import type { Clock, Result } from '../core/index.js';
 import type { DatapointSink } from '../model/index.js';
 import {
   acceptedResponse,
+  acceptedSlot,
   checkReportRate,
   checkThingName,
   decodeReport,
@@ -48,7 +49,7 @@ export class ReportHandler {
       return this.answer(topic, 'rejected', rejectedResponse(thingName, checked.error, now));
     }
     const report = checked.value;
-    this.last.set(thingName, { reportId: report.header.reportId, acceptedAtMs: now });
+    this.last.set(thingName, { reportId: report.header.reportId, acceptedAtMs: acceptedSlot(this.last.get(thingName), now, this.deps.limits) });
     this.deps.sink.device({ thingName, timestamp: now, reportId: report.header.reportId, report, clientId });
     this.deps.telemetry.count('defender_report_answered', { status: 'accepted', reason: 'none' });
     handled({ status: 'accepted' });

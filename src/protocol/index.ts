@@ -33,7 +33,7 @@ export { validateReport, isRemoteAddr } from './validate-report.js';
 export { encodeReport, reportDocument, type EncodeOptions } from './encode-report.js';
 export { acceptedResponse, rejectedResponse, encodeResponse, decodeResponse, type DefenderResponse } from './responses.js';
 export { defenderTopic, parseDefenderTopic, checkThingName, type DefenderTopic, type DefenderTopicKind } from './topics.js';
-export { checkReportRate, nextReportId, type LastAccepted } from './rate.js';
+export { acceptedSlot, checkReportRate, nextReportId, type LastAccepted } from './rate.js';
 export { HEC_CODES, HEC_CODE_BY_KIND, HEC_NOT_FOUND, HEC_NO_DATA, hecBody, hecCodeForError, isHecCode, parseHecReply, type HecCode, type HecReply, type FirehoseSplunkError } from './hec/hec-codes.js';
 export { ACK_TIMEOUT_MESSAGE, splunkErrorCode, transportErrorCode } from './firehose/splunk-errors.js';
 export { encodeHecEnvelope, readHecEnvelope, splitEnvelopes, parseHecTime, leadingTimestamp, type HecEnvelopeFields, type ReadEnvelope } from './hec/hec-envelope.js';

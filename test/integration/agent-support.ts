@@ -18,7 +18,7 @@ export function reportResponder(minIntervalSecs = 0): Responder {
       reports.push(message);
       const now = Date.now();
       const decoded = decodeReport(message.payload, topic.format);
-      const rate = decoded.ok ? checkReportRate(last.get(topic.thingName), decoded.value.header.reportId, now, { maxReportBytes: 131072, maxListEntries: 1000, maxThingNameBytes: 128, minReportIntervalSecs: minIntervalSecs }) : decoded;
+      const rate = decoded.ok ? checkReportRate(last.get(topic.thingName), decoded.value.header.reportId, now, { maxReportBytes: 131072, maxListEntries: 1000, maxThingNameBytes: 128, minReportIntervalSecs: minIntervalSecs, reportIntervalTolerance: 0 }) : decoded;
       const base = `$aws/things/${topic.thingName}/defender/metrics/${topic.format}`;
       if (decoded.ok && rate.ok) {
         last.set(topic.thingName, { reportId: decoded.value.header.reportId, acceptedAtMs: now });
