@@ -37,7 +37,7 @@ export function demoConfig(loaded: LoadedVigilConfig, speed: number): LoadedVigi
   const realIntervalSecs = REPORT_INTERVAL_SECS / speed;
   const mqtt = raw['mqtt'];
   const reports = mqtt?.['reports'] as Record<string, unknown> | undefined;
-  if (reports !== undefined) reports['min_report_interval_secs'] = Math.floor(realIntervalSecs / 2);
+  if (reports !== undefined) reports['min_report_interval_secs'] = realIntervalSecs / 2;
   const detect = raw['detect'];
   if (detect !== undefined && 'export_interval_secs' in detect) detect['export_interval_secs'] = Math.max(1, Math.round(realIntervalSecs));
   const validated = validateVigilConfig({ ...raw, data_dir: loaded.dataDir });
