@@ -36,7 +36,7 @@ import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
 import { listenerProblem, resolveTls } from './tls.js';
 import { backupSource } from './backup.js';
-import { clusterConfigProblem, prepareClusterCa, wireCluster } from './wire-cluster.js';
+import { clusterConfigProblem, clusterOutbox, prepareClusterCa, wireCluster } from './wire-cluster.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -137,9 +137,10 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       timer: systemTimer,
       telemetry,
     });
-    if (cluster.component !== undefined) components.push(cluster.component);
+    const clusterLink = await cluster.start();
+    cleanups.push(() => cluster.stop());
     const siem = await wireSiem({ config, registry, events, layout, clock, timer: systemTimer, telemetry, ...(hecTls === undefined ? {} : { tls: hecTls.credentials }) });
-    const stream = wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry });
+    const stream = await wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry, clusterOutbox: clusterOutbox(config, clusterLink, clock, systemTimer, telemetry) });
     cleanups.push(stream.close);
     components.push(stream.engine);
     const mqtt = deferredPublisher();

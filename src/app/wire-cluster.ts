@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { VigilError, packageVersion, type Clock, type Timer } from '../core/index.js';
 import type { ClusterStatusSource } from '../api/index.js';
-import { clusterEnabled, clusterKey, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster } from '../cluster/index.js';
-import type { Component } from '../model/index.js';
+import { JetStreamOutbox, clusterEnabled, clusterKey, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster } from '../cluster/index.js';
+import type { Outbox } from '../model/index.js';
 import { loadOrCreateCa, type Registry } from '../registry/index.js';
-import { clusterSecretRepository, type DataDir, type RegistryDb } from '../store/index.js';
+import { clusterSecretRepository, type DataDir, type RegistryDb, type SqliteOutbox } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
 
@@ -42,7 +42,14 @@ export async function prepareClusterCa(input: { config: VigilConfig; configDir: 
   else if (result.replaced) input.telemetry.emit('secret_created', { name: 'ca.key' }, { dir: input.layout.secretsDir, from: 'cluster' });
 }
 
-/** The cluster link as a component (started before the broker, stopped after it), and the status the API reports. */
+/** The cluster link (started before any component, stopped after all), and the status the API reports. */
+export interface WiredCluster {
+  /** Connects to NATS and starts relaying and announcing (cluster mode); undefined on a single node. */
+  start(): Promise<Cluster | undefined>;
+  stop(): Promise<void>;
+  readonly status: ClusterStatusSource;
+}
+
 export function wireCluster(input: {
   config: VigilConfig;
   registry: Registry;
@@ -50,31 +57,47 @@ export function wireCluster(input: {
   clock: Clock;
   timer: Timer;
   telemetry: Telemetry;
-}): { component: Component | undefined; status: ClusterStatusSource } {
+}): WiredCluster {
   const { config, clock } = input;
   const startedAt = clock.now();
   const nodeId = nodeIdOf(config.cluster);
   const announce = () => ({ ...input.describe(), version: packageVersion(), startedAt, roles: [...ROLES] });
   if (!clusterEnabled(config.cluster)) {
     return {
-      component: undefined,
+      start: async () => undefined,
+      stop: async () => undefined,
       status: { status: () => ({ mode: 'single', nodeId, nodes: [{ ...announce(), nodeId, natsConnected: false, self: true, lastSeen: clock.now(), state: 'up' }] }) },
     };
   }
   let cluster: Cluster | undefined;
   const telemetry = input.telemetry.child('cluster');
   return {
-    component: {
-      name: 'cluster',
-      async start() {
-        cluster = await startCluster({ config: config.cluster, registry: input.registry, describe: announce, clock, timer: input.timer, telemetry });
-      },
-      async stop() {
-        await cluster?.stop();
-      },
+    async start() {
+      cluster = await startCluster({ config: config.cluster, registry: input.registry, describe: announce, clock, timer: input.timer, telemetry });
+      return cluster;
+    },
+    async stop() {
+      await cluster?.stop();
     },
     status: {
       status: () => ({ mode: 'cluster', nodeId, nodes: cluster?.nodes() ?? [{ ...announce(), nodeId, natsConnected: false, self: true, lastSeen: clock.now(), state: 'up' }] }),
     },
   };
+}
+
+/** In cluster mode the delivery streams buffer in JetStream (the local outbox keeps replay bookkeeping). */
+export function clusterOutbox(config: VigilConfig, cluster: Cluster | undefined, clock: Clock, timer: Timer, telemetry: Telemetry): ((local: SqliteOutbox) => Promise<Outbox>) | undefined {
+  if (cluster === undefined) return undefined;
+  return (local) =>
+    JetStreamOutbox.open({
+      connection: cluster.connection,
+      prefix: config.cluster.subject_prefix,
+      replicas: config.cluster.stream_replicas,
+      maxBytes: config.stream.outbox_max_bytes,
+      ackWaitMs: config.cluster.stream_ack_wait_secs * 1000,
+      local,
+      clock,
+      timer,
+      telemetry: telemetry.child('cluster'),
+    });
 }

@@ -3,8 +3,9 @@ import { VigilError } from '../core/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { ClusterConfig } from './config.js';
 
-/** What the cluster needs of NATS: fire-and-forget subjects with JSON bodies. */
+/** What the cluster needs of NATS: fire-and-forget subjects with JSON bodies, and the connection for JetStream. */
 export interface ClusterBus {
+  readonly connection: import('@nats-io/transport-node').NatsConnection;
   publish(subject: string, body: unknown): void;
   /** Calls `handler` for every message on `subject` (wildcards allowed); returns the unsubscribe function. */
   subscribe(subject: string, handler: (body: unknown, subject: string) => void): () => void;
@@ -55,6 +56,7 @@ export async function connectBus(config: ClusterConfig, nodeId: string, telemetr
   })();
   telemetry.emit('cluster_link', { state: 'connected' }, { server: connection.getServer() });
   return {
+    connection,
     publish(subject, body) {
       connection.publish(subject, encoder.encode(JSON.stringify(body)));
     },

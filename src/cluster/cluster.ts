@@ -10,6 +10,8 @@ import { relayRegistryChanges } from './registry-relay.js';
 /** This node's part in the cluster: the NATS link, registry changes in and out, membership. */
 export interface Cluster {
   readonly nodeId: string;
+  /** The NATS connection (JetStream for the delivery-stream buffer). */
+  readonly connection: import('@nats-io/transport-node').NatsConnection;
   nodes(): ClusterNode[];
   /** True while this node's NATS connection is up. */
   connected(): boolean;
@@ -50,6 +52,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   return {
     nodeId,
+    connection: bus.connection,
     nodes: () => membership.nodes(),
     connected: () => bus.connected(),
     flush: () => bus.flush(),

@@ -95,7 +95,7 @@ async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): P
   };
 }
 
-async function startNatsCluster(dir: string, size: number): Promise<NatsServer[]> {
+export async function startNatsCluster(dir: string, size: number): Promise<NatsServer[]> {
   if (NATS === undefined) throw new Error('nats-server is not installed; install it: apt-get install -y nats-server');
   const clientPorts = await Promise.all(Array.from({ length: size }, freePort));
   const routePorts = await Promise.all(Array.from({ length: size }, freePort));

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultHec } from '../support/fault-hec.js';
 import { VigilProcess, until } from '../support/vigil-process.js';
 import { startClusterInfra, writeClusterKey, type ClusterInfra } from './infra.js';
 
@@ -108,5 +109,28 @@ describe('cluster: one registry, one CA, changes on every node at once', () => {
     const again = await connect(nodes[2]!, device, 'cluster-revoked');
     expect(again.error).toBeDefined();
     again.client.end(true);
+  });
+
+  it('a delivery stream buffers in JetStream: every record put through a node reaches the sink once', async () => {
+    const hec = new FaultHec();
+    await hec.start();
+    try {
+      const a = nodes[0]!;
+      await a.firehose('CreateDeliveryStream', {
+        DeliveryStreamName: 'cluster-siem',
+        SplunkDestinationConfiguration: { HECEndpoint: hec.url, HECEndpointType: 'Event', HECToken: hec.token, BufferingHints: { IntervalInSeconds: 1, SizeInMBs: 1 }, S3Configuration: { RoleARN: 'r', BucketARN: 'b' } },
+      });
+      const ids = Array.from({ length: 300 }, (_, i) => i);
+      const put = await a.firehose('PutRecordBatch', { DeliveryStreamName: 'cluster-siem', Records: ids.map((id) => ({ Data: Buffer.from(JSON.stringify({ event: { id } })).toString('base64') })) });
+      expect(put['FailedPutCount']).toBe(0);
+      await until(() => new Set(hec.ids()).size === ids.length, 'the sink to receive all 300 records', 30_000).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}: sink has ${new Set(hec.ids()).size}; stream ${await (await a.fetchApi('/api/v1/streams/cluster-siem/status')).text()}\n${a.stderr.slice(-3000)}`);
+      });
+      expect([...new Set(hec.ids())].sort((x, y) => x - y)).toEqual(ids);
+      // The records left JetStream once delivered: the stream's buffer is empty.
+      await until(async () => ((await (await a.fetchApi('/api/v1/streams/cluster-siem/status')).json()) as { outboxRecords?: number }).outboxRecords === 0, 'an empty buffer', 10_000);
+    } finally {
+      await hec.stop();
+    }
   });
 });
