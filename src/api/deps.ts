@@ -9,6 +9,12 @@ import type { Registry } from '../registry/index.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import type { StreamService } from '../stream/index.js';
 import type { Detect } from '../detect/index.js';
+import type { ClusterNode } from '../cluster/index.js';
+
+/** What `GET /api/v1/cluster` reports: this node alone, or every node of the cluster it hears from. */
+export interface ClusterStatusSource {
+  status(): { mode: 'single' | 'cluster'; nodeId: string; nodes: readonly ClusterNode[] };
+}
 
 /**
  * What the API needs from the rest of the process; `vigil up` (`app`) builds it with every engine.
@@ -22,6 +28,8 @@ export interface ApiDeps {
   readonly adminTokens: readonly string[];
   /** The online backup (`POST /api/v1/backup`); absent in API-only tests. */
   readonly backup?: BackupSource;
+  /** Cluster membership (`GET /api/v1/cluster`). */
+  readonly cluster: ClusterStatusSource;
   /** Read-only bearer tokens (secrets/metrics-token) accepted for `GET /metrics` and nothing else. */
   readonly metricsTokens?: readonly string[];
   readonly accessKeys: AccessKeyStore;

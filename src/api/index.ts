@@ -22,6 +22,8 @@ export { siemClient, type SiemClient, type SearchOptions } from './siem-client.j
 export { streamClient, type StreamClient } from './stream-client.js';
 export { auditClient, type AuditClient } from './audit-client.js';
 export { lookupClient, type LookupClient } from './lookup-client.js';
+export { clusterClient, type ClusterStatusView } from './cluster-client.js';
+export type { ClusterStatusSource } from './deps.js';
 export { alertsClient, type AlertsClient } from './alerts-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
 export * from './contract/index.js';

@@ -10,6 +10,7 @@ import { detectConfigSchema, mlConfigSchema } from '../detect/index.js';
 import { auditConfigSchema } from '../audit/index.js';
 import { ingressConfigSchema } from '../ingress/index.js';
 import { rulesConfigSchema } from '../rules/index.js';
+import { clusterConfigSchema } from '../cluster/index.js';
 
 /**
  * The whole `vigil.yaml`: top-level keys plus one section per component, each component's schema
@@ -34,6 +35,7 @@ export const vigilConfigSchema = Type.Object(
     audit: auditConfigSchema,
     mqtt: ingressConfigSchema,
     rules: rulesConfigSchema,
+    cluster: clusterConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -36,6 +36,7 @@ import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
 import { listenerProblem, resolveTls } from './tls.js';
 import { backupSource } from './backup.js';
+import { clusterConfigProblem, clusterOutbox, prepareClusterCa, wireCluster } from './wire-cluster.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -76,7 +77,7 @@ export interface RunningVigil {
 /** `vigil up`: opens the stores, starts every component, writes run/endpoints.json. */
 export async function startVigil(options: UpOptions): Promise<RunningVigil> {
   const { config, dataDir } = options.loaded;
-  const refused = listenerProblem(config);
+  const refused = listenerProblem(config) ?? clusterConfigProblem(config);
   if (refused !== undefined) throw refused;
   const clock = options.clock ?? systemClock;
   const layout = ensureDataDir(dataDir);
@@ -103,6 +104,8 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const migrated = await migrateRegistry(registry);
     if (!migrated.ok) throw migrated.error;
     for (const name of migrated.value) telemetry.emit('store_migrated', { store: 'registry' }, { migration: name });
+    const configDir = options.loaded.path === undefined ? process.cwd() : dirname(options.loaded.path);
+    await prepareClusterCa({ config, configDir, registry, layout, clock, telemetry });
 
     // Opening DuckDB and making the CA's keys both wait on worker threads: done side by side.
     const [eventsOpened, registryWired] = await Promise.allSettled([
@@ -122,11 +125,22 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     if (!duckMigrated.ok) throw duckMigrated.error;
     for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
 
-    const configDir = options.loaded.path === undefined ? process.cwd() : dirname(options.loaded.path);
     const apiTls = resolveTls('api', config.api.tls, registryEngine.server, configDir);
     const hecTls = resolveTls('hec', config.hec.tls, registryEngine.server, configDir);
+    // Registry changes from other nodes must reach the broker from its first connection on.
+    let ingressRef: Ingress | undefined;
+    const cluster = wireCluster({
+      config,
+      registry: registryEngine,
+      describe: () => ({ endpoints: ingressEndpoint(ingressRef), connections: ingressRef?.connections().length ?? 0 }),
+      clock,
+      timer: systemTimer,
+      telemetry,
+    });
+    const clusterLink = await cluster.start();
+    cleanups.push(() => cluster.stop());
     const siem = await wireSiem({ config, registry, events, layout, clock, timer: systemTimer, telemetry, ...(hecTls === undefined ? {} : { tls: hecTls.credentials }) });
-    const stream = wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry });
+    const stream = await wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry, clusterOutbox: clusterOutbox(config, clusterLink, clock, systemTimer, telemetry) });
     cleanups.push(stream.close);
     components.push(stream.engine);
     const mqtt = deferredPublisher();
@@ -138,6 +152,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: detect.detect.engine });
     mqtt.bind(ingress.publisher);
     components.push(ingress);
+    ingressRef = ingress;
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
     const alerts = wireAlerts({ registry, siem: siem.engine, notifier: notifyRules.notify, clock, timer: systemTimer, telemetry });
@@ -148,6 +163,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       telemetry: telemetry.child('api'),
       adminTokens: [adminToken.value],
       ...(metricsToken === undefined ? {} : { metricsTokens: [metricsToken.value] }),
+      cluster: cluster.status,
       backup: backupSource({ registry, events, outbox: { snapshot: stream.snapshotOutbox }, layout, streamBackupDir: stream.backupRoot, version: packageVersion(), clock }),
       accessKeys: accessKeyRepository(registry),
       dashboards: dashboardRepository(registry),
@@ -201,6 +217,15 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     for (const component of components.reverse()) await component.stop().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error instanceof VigilError ? error : new VigilError('internal.start_failed', `vigil up failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** The broker's address once it listens (the cluster announces it). */
+function ingressEndpoint(ingress: Ingress | undefined): Record<string, string> {
+  try {
+    return ingress === undefined ? {} : { mqtt: ingress.endpoint().url };
+  } catch {
+    return {};
   }
 }
 

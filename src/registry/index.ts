@@ -12,6 +12,7 @@ export type { Listed, AttributePayload, ThingsService } from './things-service.j
 export type { CertificatesService } from './certificates-service.js';
 export type { PoliciesService } from './policies-service.js';
 export type { CertificateAuthority, DeviceKeyType } from './ca/certificate-authority.js';
+export { loadOrCreateCa } from './ca/certificate-authority.js';
 export { createKeyAndCsr } from './ca/csr.js';
 export { certificateFacts, certificateIdOf, type CertificateFacts } from './ca/x509.js';
 export { compilePolicy, MAX_POLICY_CHARS, type CompiledPolicy, type CompiledStatement } from './policy/document.js';

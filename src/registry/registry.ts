@@ -1,5 +1,5 @@
 import { pages, type Clock } from '../core/index.js';
-import type { CertificateStore, DeviceAuth, PolicyStore, RegistryEvents, ServerCredentials, ThingStore } from '../model/index.js';
+import type { CertificateStore, DeviceAuth, PolicyStore, RegistryChange, RegistryEvents, ServerCredentials, ThingStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { arns, type Arns } from '../protocol/index.js';
 import { loadOrCreateCa, loadOrIssueServerCertificate, serverSans, type CertificateAuthority } from './ca/certificate-authority.js';
@@ -33,6 +33,11 @@ export interface Registry {
   /** TestAuthorization: what a device with this certificate and client id may do, and why. */
   testAuthorization(request: TestAuthorizationRequest): Promise<{ clientId: string; certificateId: string; results: AuthResult[] }>;
   readonly events: RegistryEvents;
+  /**
+   * A change another cluster node committed to the shared registry: bumps the generation (every cached
+   * decision is dropped) and notifies listeners as a change made here would.
+   */
+  replay(change: RegistryChange): void;
   readonly arns: Arns;
   readonly ca: CertificateAuthority;
   /** The broker's TLS identity (secrets/server.pem, server.key) and the CAs to trust for clients. */
@@ -67,6 +72,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     deviceAuth: auth,
     testAuthorization: testAuthorizationService(deps, auth),
     events,
+    replay: (change) => events.publish(change),
     arns: arns(options.region, options.accountId),
     ca,
     server: {

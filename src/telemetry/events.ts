@@ -18,6 +18,9 @@ export const EVENTS = {
   policy_decision: { level: 'debug', labels: ['action', 'decision', 'cached'], help: 'An IoT policy authorization decision (allow, explicit_deny, implicit_deny).' },
   policy_denied: { level: 'info', labels: ['action', 'decision'], help: 'An IoT policy denied a device request (connect, publish, subscribe, receive) on its first evaluation for the connection; the log line names the client, the resource ARN and the statement that denied it or the statements that failed to match.' },
   component_error: { level: 'error', labels: ['component', 'code', 'stage'], help: 'A component hit an error it could not handle in place.' },
+  cluster_link: { level: 'info', labels: ['state'], help: 'This node\'s NATS connection connected, dropped or came back (cluster mode).' },
+  cluster_node: { level: 'info', labels: ['state'], help: 'Another cluster node was first heard from (joined) or not heard from for node_timeout_secs (gone).' },
+  cluster_registry_change: { level: 'debug', labels: ['direction', 'kind'], help: 'A registry change was sent to the other nodes (out) or applied from another node (in).' },
   unit_disabled: { level: 'error', labels: ['component', 'reason'], help: 'A user-defined unit (a topic rule, a stream) was disabled: reason failures (it threw on that many inputs in a row) or invalid (its stored definition failed validation at start; loaded disabled).' },
   limit_hit: { level: 'warn', labels: ['component', 'limit'], help: 'An input, time or connection limit refused or closed something; limit is the config key (e.g. api.max_json_depth, hec.body_timeout_secs).' },
   shutdown: { level: 'info', labels: ['signal'], help: 'Shutdown began.' },
@@ -95,6 +98,7 @@ export const GAUGES = {
   stream_data_freshness_seconds: { labels: ['stream'], help: 'Age of the oldest record of a stream not yet delivered or backed up (Firehose DataFreshness).' },
   stream_ack_latency_seconds: { labels: ['stream'], help: 'Time from send to HEC acknowledgement of the latest batch (Firehose DataAckLatency).' },
   stream_outbox_bytes: { labels: [], help: 'Bytes held in the stream outbox.' },
+  cluster_nodes: { labels: [], help: 'Cluster nodes heard from within node_timeout_secs, this one included (cluster mode).' },
 } as const satisfies Record<string, { labels: readonly string[]; help: string }>;
 
 export type GaugeName = keyof typeof GAUGES;

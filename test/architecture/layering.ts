@@ -19,6 +19,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   siem: 3,
   agent: 3,
   sim: 3,
+  cluster: 3,
   api: 4,
   resources: 5,
   app: 6,

@@ -22,6 +22,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { command: 'demo', summary: 'the running demo (`vigil up --demo`): console link and reference searches', load: async () => (await import('./demo.js')).registerDemo },
   { command: 'backup', summary: 'write a consistent snapshot of a running Vigil (registry, outbox, events, secrets, CA) to a file', load: async () => (await import('./backup.js')).registerBackup },
   { command: 'restore <file>', summary: 'restore a `vigil backup` file into an empty data directory', load: async () => (await import('./restore.js')).registerRestore },
+  { command: 'cluster', summary: 'cluster mode: several nodes on one PostgreSQL registry and NATS (docs/cluster.md)', load: async () => (await import('./cluster.js')).registerCluster },
   { command: 'config', summary: 'check and explain vigil.yaml', load: async () => (await import('./config.js')).registerConfig },
   { command: 'access-key', summary: 'AWS SigV4 access keys for AWS SDK / CLI clients', load: async () => (await import('./access-key.js')).registerAccessKey },
   { command: 'agent', summary: 'run the Vigil device agent: collect Device Defender metrics and publish them over MQTT/TLS', load: async () => (await import('./agent.js')).registerAgent },

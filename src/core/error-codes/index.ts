@@ -1,6 +1,7 @@
 import { AGENT_ERRORS, API_ERRORS, APP_ERRORS, CLIENT_ERRORS } from './edges.js';
 import { CONFIG_ERRORS, CORE_ERRORS, PROTOCOL_ERRORS, REPORT_REJECTION_ERRORS, STORE_ERRORS } from './core.js';
 import { AUDIT_ERRORS, DETECT_ERRORS } from './detect.js';
+import { CLUSTER_ERRORS } from './cluster.js';
 import { NOTIFY_ERRORS, RULES_ERRORS, STREAM_ERRORS } from './delivery.js';
 import { INGRESS_ERRORS, REGISTRY_ERRORS } from './registry.js';
 import { SIEM_ERRORS, SPL_ERRORS } from './siem.js';
@@ -29,6 +30,7 @@ export const ERROR_MODULES = {
   api: API_ERRORS,
   client: CLIENT_ERRORS,
   app: APP_ERRORS,
+  cluster: CLUSTER_ERRORS,
 } as const;
 
 type Modules = typeof ERROR_MODULES;
