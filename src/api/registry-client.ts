@@ -38,6 +38,11 @@ export function registryClient(client: VigilClient) {
     listCertificates: (marker?: string) => client.request<Ok<typeof r.listCertificates>>('GET', `/certificates?pageSize=250${page('marker', marker)}`),
     describeCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCertificate>>('GET', `/certificates/${enc(certificateId)}`),
     updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
+    listCaCertificates: (marker?: string) => client.request<Ok<typeof r.listCaCertificates>>('GET', `/cacertificates?pageSize=250${page('marker', marker)}`),
+    describeCaCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCaCertificate>>('GET', `/cacertificate/${enc(certificateId)}`),
+    updateCaCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE') => client.request<Ok<typeof r.updateCaCertificate>>('PUT', `/cacertificate/${enc(certificateId)}?newStatus=${newStatus}`),
+    registerCertificate: (certificatePem: string, options: { caCertificatePem?: string; status?: string } = {}) =>
+      client.request<Ok<typeof r.registerCertificate>>('POST', '/certificate/register', { certificatePem, ...(options.caCertificatePem === undefined ? {} : { caCertificatePem: options.caCertificatePem }), ...(options.status === undefined ? {} : { status: options.status }) }),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
     createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>
@@ -55,6 +60,7 @@ export function registryClient(client: VigilClient) {
       client.request<Ok<typeof r.registerCaCertificate>>('POST', `/cacertificate?setAsActive=${options.setAsActive === true}`, { caCertificate, ...(options.verificationCertificate === undefined ? {} : { verificationCertificate: options.verificationCertificate }) }),
     testAuthorization: (body: { principal: string; authInfos: Array<{ actionType: string; resources: string[] }>; policyNamesToAdd?: string[]; policyNamesToSkip?: string[] }, clientId?: string) =>
       client.request<Ok<typeof r.testAuthorization>>('POST', `/test-authorization${clientId === undefined ? '' : `?clientId=${enc(clientId)}`}`, body),
+    listTargetsForPolicy: (policyName: string, marker?: string) => client.request<Ok<typeof r.listTargetsForPolicy>>('POST', `/policy-targets/${enc(policyName)}?pageSize=250${page('marker', marker)}`),
     attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),
   };
 }

@@ -35,6 +35,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { command: 'index', summary: 'SIEM indexes (where HEC events are stored; retention per index)', load: async () => (await import('./index-cmd.js')).registerIndex },
   { command: 'stream', summary: 'delivery streams (Firehose analog): buffer, transform, deliver to Splunk HEC / HTTP / files, back up failures', load: async () => (await import('./stream.js')).registerStream },
   { command: 'apply', summary: 'make the running server hold the resources of a YAML file: prints the plan (create / update / delete / unchanged), validates everything first, then applies it', load: async () => (await import('./apply.js')).registerApply },
+  { command: 'import', summary: 'move an account from another system into the running server (AWS IoT: vigil import aws <dir>)', load: async () => (await import('./import.js')).registerImport },
   { command: 'export', summary: 'write every resource of the running server as a resources file that `vigil apply` reproduces (secrets as placeholders)', load: async () => (await import('./export.js')).registerExport },
   { command: 'simulate', summary: 'run a simulated fleet: N real MQTT-over-TLS devices with their own certificates, reporting Device Defender metrics, one scenario', load: async () => (await import('./simulate.js')).registerSimulate },
   { command: 'profile', summary: 'Device Defender security profiles (behaviors, alert targets, retained and exported metrics)', load: async () => (await import('./profile.js')).registerProfile },
