@@ -137,6 +137,8 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       const row: CaCertificate = { certificateId: facts.certificateId, status: input.setAsActive === true ? 'ACTIVE' : 'INACTIVE', certificatePem: facts.pem, autoRegistration: input.allowAutoRegistration === true, builtIn: false, notBefore: facts.notBefore, notAfter: facts.notAfter, createdAt: now, updatedAt: now, customerVersion: 1, generationId: randomUUID(), crlPem: undefined };
       if (!(await certificates.createCa(row))) throw new VigilError('ca_certificate.already_exists', `CA certificate ${facts.certificateId} is already registered`, { details: { resourceId: facts.certificateId } });
       changed('ca_certificate', 'register', { certificateId: row.certificateId });
+      // The device listener trusts ACTIVE CAs: a CA registered ACTIVE must be trusted without a restart.
+      if (row.status === 'ACTIVE') deps.events.publish({ kind: 'ca_status', caCertificateId: row.certificateId, status: 'ACTIVE' });
       return row;
     },
 
