@@ -15,6 +15,10 @@ export function registryClient(client: VigilClient) {
     createThingType: (thingTypeName: string, input: { description?: string; searchableAttributes?: string[] } = {}) =>
       client.request<Ok<typeof r.createThingType>>('POST', `/thing-types/${enc(thingTypeName)}`, { thingTypeProperties: { ...(input.description === undefined ? {} : { thingTypeDescription: input.description }), ...(input.searchableAttributes === undefined ? {} : { searchableAttributes: input.searchableAttributes }) } }),
     listThingTypes: (nextToken?: string) => client.request<Ok<typeof r.listThingTypes>>('GET', `/thing-types?maxResults=250${page('nextToken', nextToken)}`),
+    deleteThingType: (thingTypeName: string) => client.request<Ok<typeof r.deleteThingType>>('DELETE', `/thing-types/${enc(thingTypeName)}`),
+    tagResource: (resourceArn: string, tags: Array<{ Key: string; Value: string }>) => client.request<Ok<typeof r.tagResource>>('POST', '/tags', { resourceArn, tags }),
+    untagResource: (resourceArn: string, tagKeys: string[]) => client.request<Ok<typeof r.untagResource>>('POST', '/untag', { resourceArn, tagKeys }),
+    listTagsForResource: (resourceArn: string, nextToken?: string) => client.request<Ok<typeof r.listTagsForResource>>('GET', `/tags?resourceArn=${enc(resourceArn)}${page('nextToken', nextToken)}`),
     deprecateThingType: (thingTypeName: string, undoDeprecate: boolean) => client.request<Ok<typeof r.deprecateThingType>>('POST', `/thing-types/${enc(thingTypeName)}/deprecate`, { undoDeprecate }),
     createThing: (thingName: string, input: { thingTypeName?: string; attributes?: Record<string, string> } = {}) =>
       client.request<Ok<typeof r.createThing>>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),

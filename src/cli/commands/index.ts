@@ -29,6 +29,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { command: 'thing', summary: 'things (devices) in the registry', load: async () => (await import('./thing.js')).registerThing },
   { command: 'thing-group', summary: 'static thing groups (policies attached to a group apply to its members and to members of its child groups)', load: async () => (await import('./thing-group.js')).registerThingGroup },
   { command: 'cert', summary: 'device certificates issued by (or registered with) Vigil', load: async () => (await import('./cert.js')).registerCert },
+  { command: 'tag', summary: 'tags of registry resources by ARN (things, thing groups, thing types, certificates, CAs, policies)', load: async () => (await import('./tag.js')).registerTag },
   { command: 'policy', summary: 'IoT policies (IAM grammar) that authorize device connections, publishes and subscriptions', load: async () => (await import('./policy.js')).registerPolicy },
   { command: 'search <query>', summary: 'run an SPL search (through the running server, else on <data_dir>/events.duckdb directly)', load: async () => (await import('./search.js')).registerSearch },
   { command: 'hec', summary: 'the HTTP Event Collector (Splunk HEC) of the embedded SIEM', load: async () => (await import('./hec.js')).registerHec },
