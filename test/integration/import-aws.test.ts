@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeCertificateCommand, DescribeScheduledAuditCommand, DescribeSecurityProfileCommand, GetPolicyCommand, GetTopicRuleCommand, IoTClient, ListTargetsForPolicyCommand, ListThingPrincipalsCommand, ListThingsCommand, ListThingsInThingGroupCommand, DescribeThingGroupCommand } from '@aws-sdk/client-iot';
 import mqtt from 'mqtt';
@@ -58,7 +58,7 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     expect(result.stdout).toMatch(/create +security profile +AcmeBaseline/);
     expect(result.stdout).toMatch(/create +scheduled audit +AcmeDailyAudit/);
     expect(result.stdout).toContain(`certificate ${AMAZON_CERT}: Amazon-issued`);
-    expect(result.stdout).toContain('issue a new certificate (vigil cert create');
+    expect(result.stdout).toContain('issue a new certificate (vigil cert issue --thing');
     expect(result.stdout).toMatch(/topic rule AcmeArchiveToLambda: action lambda not supported by Vigil/);
     expect(result.stdout).toMatch(/Plan: 28 to create, 1 to update, 0 unchanged, 4 cannot carry over\./);
     expect(result.stdout).toContain('The running server writes ARNs for local/000000000000; the export is from eu-west-1/123456789012.');
@@ -71,6 +71,30 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     const plan = JSON.parse(json.stdout) as { counts: { create: number }; notCarried: Array<{ kind: string; name: string; file: string }>; accountMismatch: boolean };
     expect(plan.accountMismatch).toBe(true);
     expect(plan.notCarried).toContainEqual(expect.objectContaining({ kind: 'certificate', name: AMAZON_CERT, file: `certificates/${AMAZON_CERT}.json` }));
+  });
+
+  it('a malformed export is refused before anything is sent, every problem named by file and field', async () => {
+    const broken = join(dir.path, 'broken-export');
+    cpSync(EXPORT, broken, { recursive: true });
+    const policyFile = join(broken, 'policies', 'AcmeTelemetryPolicy.json');
+    const { policyDocument: _dropped, ...policy } = JSON.parse(readFileSync(policyFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(policyFile, JSON.stringify(policy));
+    writeFileSync(join(broken, 'dimensions', 'acme-telemetry-topics.json'), '{"name": "acme-telemetry-topics", ');
+    writeFileSync(join(broken, 'topic-rules', 'AcmeRepublishAlarms.err'), 'An error occurred (AccessDeniedException) when calling the GetTopicRule operation\n');
+    const writesBefore = await writes(server());
+    const result = await runCli(['import', 'aws', broken, '--yes', '--config', config]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('2 problems');
+    expect(result.stderr).toContain('policies/AcmeTelemetryPolicy.json: field policyDocument is missing');
+    expect(result.stderr).toContain('dimensions/acme-telemetry-topics.json: not valid JSON');
+    expect(await writes(server())).toBe(writesBefore);
+
+    // Fixed, the failed export command is listed as not carried over and the plan goes on.
+    rmSync(join(broken, 'dimensions', 'acme-telemetry-topics.json'));
+    writeFileSync(policyFile, JSON.stringify({ ...policy, policyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+    const planned = await runCli(['import', 'aws', broken, '--dry-run', '--config', config]);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain('export topic-rules/AcmeRepublishAlarms: the export command failed: An error occurred (AccessDeniedException)');
   });
 
   it('against a server still on other ARN values: writes region/account_id to the config file, asks for a restart, makes no write call', async () => {

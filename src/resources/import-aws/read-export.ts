@@ -137,7 +137,7 @@ function readCertificates(r: ExportReader, items: Map<string, Spec[]>): Set<stri
     const x509 = parseX509(pem);
     const issuer = cas.find((ca) => ca.id === caId) ?? cas.find((ca) => ca.x509 !== undefined && x509 !== undefined && x509.checkIssued(ca.x509) && x509.verify(ca.x509.publicKey));
     if (issuer === undefined) {
-      r.skip('certificate', id, file, `Amazon-issued (no CA in the export issued it${x509 === undefined ? '' : `; issuer ${x509.issuer.replace(/\n/g, ', ')}`}): its private key stays with AWS's CA chain; issue a new certificate (vigil cert create --thing NAME) and rotate the device`);
+      r.skip('certificate', id, file, `Amazon-issued (no CA in the export issued it${x509 === undefined ? '' : `; issuer ${x509.issuer.replace(/\n/g, ', ')}`}): its private key stays with AWS's CA chain; issue a new certificate (vigil cert issue --thing NAME --out DIR --policy POLICY) and rotate the device`);
       continue;
     }
     if (status === 'PENDING_TRANSFER' || status === 'PENDING_ACTIVATION' || status === 'REGISTER_INACTIVE') {
