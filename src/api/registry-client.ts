@@ -33,6 +33,7 @@ export function registryClient(client: VigilClient) {
     createThingGroup: (groupName: string, parentGroupName?: string, properties?: Body<typeof r.createThingGroup>['thingGroupProperties']) =>
       client.request<Ok<typeof r.createThingGroup>>('POST', `/thing-groups/${enc(groupName)}`, { ...(parentGroupName === undefined ? {} : { parentGroupName }), ...(properties === undefined ? {} : { thingGroupProperties: properties }) }),
     describeThingGroup: (groupName: string) => client.request<Ok<typeof r.describeThingGroup>>('GET', `/thing-groups/${enc(groupName)}`),
+    updateThingGroup: (groupName: string, body: Body<typeof r.updateThingGroup>) => client.request<Ok<typeof r.updateThingGroup>>('PATCH', `/thing-groups/${enc(groupName)}`, body),
     deleteThingGroup: (groupName: string) => client.request<Ok<typeof r.deleteThingGroup>>('DELETE', `/thing-groups/${enc(groupName)}`),
     addThingToThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.addThingToThingGroup>>('PUT', '/thing-groups/addThingToThingGroup', { thingGroupName: groupName, thingName }),
     removeThingFromThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.removeThingFromThingGroup>>('PUT', '/thing-groups/removeThingFromThingGroup', { thingGroupName: groupName, thingName }),

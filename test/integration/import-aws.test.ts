@@ -198,4 +198,27 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     expect(result.stderr).toBe('');
     expect(await writes(server())).toBe(writesBefore);
   });
+
+  it('a later export with changes imports as updates (a group\'s description, a certificate set INACTIVE in AWS)', async () => {
+    const later = join(dir.path, 'later-export');
+    cpSync(EXPORT, later, { recursive: true });
+    const groupFile = join(later, 'thing-groups', 'acme-plant-a.json');
+    const group = JSON.parse(readFileSync(groupFile, 'utf8')) as { thingGroupProperties: { thingGroupDescription: string } };
+    group.thingGroupProperties.thingGroupDescription = 'Plant A sensors (moved to Vigil)';
+    writeFileSync(groupFile, JSON.stringify(group));
+    const certId = certIdOf('acme-sensor-3');
+    const certFile = join(later, 'certificates', `${certId}.json`);
+    const cert = JSON.parse(readFileSync(certFile, 'utf8')) as { certificateDescription: { status: string } };
+    cert.certificateDescription.status = 'INACTIVE';
+    writeFileSync(certFile, JSON.stringify(cert));
+
+    const result = await runCli(['import', 'aws', later, '--yes', '--config', config]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/update +thing group +acme-plant-a +\(description\)/);
+    expect(result.stdout).toMatch(new RegExp(`update +certificate +${certId} +\\(status\\)`));
+    expect(result.stdout).toContain('Imported: 0 created, 2 updated.');
+    const described = await server().client.request<{ thingGroupProperties: { thingGroupDescription: string } }>('GET', '/thing-groups/acme-plant-a');
+    expect(described.thingGroupProperties.thingGroupDescription).toBe('Plant A sensors (moved to Vigil)');
+    expect((await server().client.request<{ certificateDescription: { status: string } }>('GET', `/certificates/${certId}`)).certificateDescription.status).toBe('INACTIVE');
+  });
 });
