@@ -62,6 +62,7 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     expect(result.stdout).toMatch(/topic rule AcmeArchiveToLambda: action lambda not supported by Vigil/);
     expect(result.stdout).toMatch(/Plan: 28 to create, 1 to update, 0 unchanged, 4 cannot carry over\./);
     expect(result.stdout).toContain('The running server writes ARNs for local/000000000000; the export is from eu-west-1/123456789012.');
+    expect(result.stdout).toContain('then restart the server (vigil up) and run the import again');
     expect(result.stdout).toContain('(dry run: nothing was changed)');
     expect(readFileSync(config, 'utf8')).toBe(before);
     expect(await writes(server())).toBe(writesBefore);

@@ -135,6 +135,7 @@ export function renderImportPlan(p: ImportPlan, options: { verbose?: boolean } =
   lines.push(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.notCarried} cannot carry over.`);
   if (p.accountMismatch) {
     lines.push(`The running server writes ARNs for ${p.server.region}/${p.server.accountId}; the export is from ${p.source.region}/${p.source.accountId}.`);
+    lines.push(`Nothing is applied until the server runs with region ${p.source.region} and account_id ${p.source.accountId}: --yes writes them to the config file, then restart the server (vigil up) and run the import again.`);
   }
   return `${lines.join('\n')}\n`;
 }
