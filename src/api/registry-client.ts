@@ -15,6 +15,10 @@ export function registryClient(client: VigilClient) {
     createThingType: (thingTypeName: string, input: { description?: string; searchableAttributes?: string[] } = {}) =>
       client.request<Ok<typeof r.createThingType>>('POST', `/thing-types/${enc(thingTypeName)}`, { thingTypeProperties: { ...(input.description === undefined ? {} : { thingTypeDescription: input.description }), ...(input.searchableAttributes === undefined ? {} : { searchableAttributes: input.searchableAttributes }) } }),
     listThingTypes: (nextToken?: string) => client.request<Ok<typeof r.listThingTypes>>('GET', `/thing-types?maxResults=250${page('nextToken', nextToken)}`),
+    deleteThingType: (thingTypeName: string) => client.request<Ok<typeof r.deleteThingType>>('DELETE', `/thing-types/${enc(thingTypeName)}`),
+    tagResource: (resourceArn: string, tags: Array<{ Key: string; Value: string }>) => client.request<Ok<typeof r.tagResource>>('POST', '/tags', { resourceArn, tags }),
+    untagResource: (resourceArn: string, tagKeys: string[]) => client.request<Ok<typeof r.untagResource>>('POST', '/untag', { resourceArn, tagKeys }),
+    listTagsForResource: (resourceArn: string, nextToken?: string) => client.request<Ok<typeof r.listTagsForResource>>('GET', `/tags?resourceArn=${enc(resourceArn)}${page('nextToken', nextToken)}`),
     deprecateThingType: (thingTypeName: string, undoDeprecate: boolean) => client.request<Ok<typeof r.deprecateThingType>>('POST', `/thing-types/${enc(thingTypeName)}/deprecate`, { undoDeprecate }),
     createThing: (thingName: string, input: { thingTypeName?: string; attributes?: Record<string, string> } = {}) =>
       client.request<Ok<typeof r.createThing>>('POST', `/things/${enc(thingName)}`, { ...(input.thingTypeName === undefined ? {} : { thingTypeName: input.thingTypeName }), ...(input.attributes === undefined ? {} : { attributePayload: { attributes: input.attributes } }) }),
@@ -29,6 +33,7 @@ export function registryClient(client: VigilClient) {
     createThingGroup: (groupName: string, parentGroupName?: string, properties?: Body<typeof r.createThingGroup>['thingGroupProperties']) =>
       client.request<Ok<typeof r.createThingGroup>>('POST', `/thing-groups/${enc(groupName)}`, { ...(parentGroupName === undefined ? {} : { parentGroupName }), ...(properties === undefined ? {} : { thingGroupProperties: properties }) }),
     describeThingGroup: (groupName: string) => client.request<Ok<typeof r.describeThingGroup>>('GET', `/thing-groups/${enc(groupName)}`),
+    updateThingGroup: (groupName: string, body: Body<typeof r.updateThingGroup>) => client.request<Ok<typeof r.updateThingGroup>>('PATCH', `/thing-groups/${enc(groupName)}`, body),
     deleteThingGroup: (groupName: string) => client.request<Ok<typeof r.deleteThingGroup>>('DELETE', `/thing-groups/${enc(groupName)}`),
     addThingToThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.addThingToThingGroup>>('PUT', '/thing-groups/addThingToThingGroup', { thingGroupName: groupName, thingName }),
     removeThingFromThingGroup: (groupName: string, thingName: string) => client.request<Ok<typeof r.removeThingFromThingGroup>>('PUT', '/thing-groups/removeThingFromThingGroup', { thingGroupName: groupName, thingName }),
@@ -38,6 +43,11 @@ export function registryClient(client: VigilClient) {
     listCertificates: (marker?: string) => client.request<Ok<typeof r.listCertificates>>('GET', `/certificates?pageSize=250${page('marker', marker)}`),
     describeCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCertificate>>('GET', `/certificates/${enc(certificateId)}`),
     updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
+    listCaCertificates: (marker?: string) => client.request<Ok<typeof r.listCaCertificates>>('GET', `/cacertificates?pageSize=250${page('marker', marker)}`),
+    describeCaCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCaCertificate>>('GET', `/cacertificate/${enc(certificateId)}`),
+    updateCaCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE') => client.request<Ok<typeof r.updateCaCertificate>>('PUT', `/cacertificate/${enc(certificateId)}?newStatus=${newStatus}`),
+    registerCertificate: (certificatePem: string, options: { caCertificatePem?: string; status?: string } = {}) =>
+      client.request<Ok<typeof r.registerCertificate>>('POST', '/certificate/register', { certificatePem, ...(options.caCertificatePem === undefined ? {} : { caCertificatePem: options.caCertificatePem }), ...(options.status === undefined ? {} : { status: options.status }) }),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
     createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>
@@ -55,6 +65,7 @@ export function registryClient(client: VigilClient) {
       client.request<Ok<typeof r.registerCaCertificate>>('POST', `/cacertificate?setAsActive=${options.setAsActive === true}`, { caCertificate, ...(options.verificationCertificate === undefined ? {} : { verificationCertificate: options.verificationCertificate }) }),
     testAuthorization: (body: { principal: string; authInfos: Array<{ actionType: string; resources: string[] }>; policyNamesToAdd?: string[]; policyNamesToSkip?: string[] }, clientId?: string) =>
       client.request<Ok<typeof r.testAuthorization>>('POST', `/test-authorization${clientId === undefined ? '' : `?clientId=${enc(clientId)}`}`, body),
+    listTargetsForPolicy: (policyName: string, marker?: string) => client.request<Ok<typeof r.listTargetsForPolicy>>('POST', `/policy-targets/${enc(policyName)}?pageSize=250${page('marker', marker)}`),
     attachPolicy: (policyName: string, target: string) => client.request<Ok<typeof r.attachPolicy>>('PUT', `/target-policies/${enc(policyName)}`, { target }),
   };
 }

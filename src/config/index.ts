@@ -12,3 +12,4 @@ export { renderExample } from './example.js';
 export { section, listenAddress, parseListen, formatAuthority, type ListenAddress } from './schema-helpers.js';
 export { tlsSetting, tlsEnabled, isLoopbackHost, checkHttpListener, type TlsSetting } from './tls-setting.js';
 export { httpTimeouts, closeWithJson } from './http-listener.js';
+export { setConfigKeys } from './set-keys.js';

@@ -6,7 +6,7 @@
 export type { AccessKey, AccessKeyStore } from './access-key.js';
 export type { Component, Endpoint, TlsCredentials } from './lifecycle.js';
 export type { BackupMode, BackupConfig, ProcessorConfig, SinkConfig, StreamDefinition, StreamStore, StreamPutter, Outbox, OutboxRecord, OutboxAppended, ReplayRun } from './stream.js';
-export type { Thing, ThingGroup, ThingType, Certificate, CertificateStatus, CaCertificate, CaCertificateStatus, Policy, PolicyVersion, PolicyTarget, ThingPrincipalType, Page, PageRequest, ThingQuery, ThingGroupQuery, ThingStore, CertificateQuery, CertificateStore, PolicyStore } from './registry.js';
+export type { Thing, ThingGroup, ThingType, Certificate, CertificateStatus, CaCertificate, CaCertificateStatus, Policy, PolicyVersion, PolicyTarget, ThingPrincipalType, Page, PageRequest, ThingQuery, ThingGroupQuery, ThingStore, CertificateQuery, CertificateStore, PolicyStore, ResourceTag, TagStore } from './registry.js';
 export type { RegistryChange, RegistryEvents, DeviceIdentity, ConnectionContext, IotAction, ConnectionAuthorizer, DeviceAuth, ServerCredentials } from './device-auth.js';
 export type { HecToken, HecTokenStore, SiemIndex, SiemIndexStore, SiemEvent, EventLog } from './siem.js';
 export type { MqttMessage, RulesSink, MqttPublisher, Notifier } from './messaging.js';

@@ -105,6 +105,25 @@ export interface Page<T> {
   readonly next: string | undefined;
 }
 
+/** A resource tag as stored (AWS `Tag`: `Key`, `Value`). */
+export interface ResourceTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Tags of any resource, keyed by its ARN (TagResource / UntagResource / ListTagsForResource). */
+export interface TagStore {
+  /** Adds the tags; a key the resource has already gets the new value. */
+  putTags(resourceArn: string, tags: readonly ResourceTag[]): Promise<void>;
+  removeTags(resourceArn: string, keys: readonly string[]): Promise<void>;
+  /** By key; the cursor is the last key returned. */
+  listTags(resourceArn: string, page: PageRequest): Promise<Page<ResourceTag>>;
+  /** The keys the resource has (for the per-resource limit). */
+  tagKeys(resourceArn: string): Promise<string[]>;
+  /** Every tag of the resource (it was deleted). */
+  deleteTags(resourceArn: string): Promise<void>;
+}
+
 export interface PageRequest {
   readonly limit: number;
   readonly cursor?: string | undefined;
@@ -146,6 +165,8 @@ export interface ThingStore {
   listThingTypes(query: PageRequest & { thingTypeName?: string | undefined }): Promise<Page<ThingType>>;
   /** Sets or clears the deprecation; false when absent. */
   setThingTypeDeprecated(thingTypeName: string, deprecatedAt: number | undefined): Promise<boolean>;
+  /** False when absent. */
+  deleteThingType(thingTypeName: string): Promise<boolean>;
 
   /** Replaces description and attributes when the stored version is `group.version - 1`; false otherwise. */
   updateGroup(group: ThingGroup): Promise<boolean>;

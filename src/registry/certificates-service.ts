@@ -1,7 +1,7 @@
 import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { VigilError, eachPage } from '../core/index.js';
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
-import { parseTarget } from '../protocol/index.js';
+import { arns, parseTarget } from '../protocol/index.js';
 import { certificateFacts, type CertificateFacts } from './ca/x509.js';
 import type { Listed } from './things-service.js';
 import { pageRequest, tokenOf, type RegistryDeps } from './support.js';
@@ -137,6 +137,8 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       const row: CaCertificate = { certificateId: facts.certificateId, status: input.setAsActive === true ? 'ACTIVE' : 'INACTIVE', certificatePem: facts.pem, autoRegistration: input.allowAutoRegistration === true, builtIn: false, notBefore: facts.notBefore, notAfter: facts.notAfter, createdAt: now, updatedAt: now, customerVersion: 1, generationId: randomUUID(), crlPem: undefined };
       if (!(await certificates.createCa(row))) throw new VigilError('ca_certificate.already_exists', `CA certificate ${facts.certificateId} is already registered`, { details: { resourceId: facts.certificateId } });
       changed('ca_certificate', 'register', { certificateId: row.certificateId });
+      // The device listener trusts ACTIVE CAs: a CA registered ACTIVE must be trusted without a restart.
+      if (row.status === 'ACTIVE') deps.events.publish({ kind: 'ca_status', caCertificateId: row.certificateId, status: 'ACTIVE' });
       return row;
     },
 
@@ -189,6 +191,7 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       const signed = await certificates.list({ limit: 1, caCertificateId: certificateId });
       if (signed.items.length > 0) throw new VigilError('certificate.state_conflict', `CA ${certificateId} still has registered certificates (${signed.items[0]?.certificateId} …)`, { hint: 'delete them first (DeleteCertificate)' });
       await certificates.deleteCa(certificateId);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).caCert(certificateId));
       changed('ca_certificate', 'delete', { certificateId });
       deps.events.publish({ kind: 'ca_status', caCertificateId: certificateId, status: 'INACTIVE' });
     },
@@ -210,6 +213,7 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       if (attached.items.length > 0 && !forceDelete) throw new VigilError('certificate.delete_conflict', `certificate ${certificateId} has attached policies`, { hint: 'detach them or pass forceDelete' });
       await deps.policies.detachTarget({ kind: 'cert', id: certificateId });
       await certificates.delete(certificateId);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).cert(certificateId));
       changed('certificate', 'delete', { certificateId });
       deps.events.publish({ kind: 'certificate_status', certificateId, status: 'DELETED' });
     },

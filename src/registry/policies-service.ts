@@ -165,6 +165,7 @@ export function policiesService(deps: RegistryDeps, thingsService: ThingsService
         throw new VigilError('policy.delete_conflict', `policy ${policyName} has non-default versions`, { hint: 'delete them first (DeletePolicyVersion)' });
       }
       await policies.delete(policyName);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).policy(policyName));
       changed('policy', 'delete', { policyName });
       deps.events.publish({ kind: 'policy', policyName });
     },

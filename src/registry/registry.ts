@@ -1,5 +1,5 @@
 import { pages, type Clock } from '../core/index.js';
-import type { CertificateStore, DeviceAuth, PolicyStore, RegistryChange, RegistryEvents, ServerCredentials, ThingStore } from '../model/index.js';
+import type { CertificateStore, DeviceAuth, PolicyStore, RegistryChange, RegistryEvents, ServerCredentials, TagStore, ThingStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { arns, type Arns } from '../protocol/index.js';
 import { loadOrCreateCa, loadOrIssueServerCertificate, serverSans, type CertificateAuthority } from './ca/certificate-authority.js';
@@ -11,9 +11,10 @@ import { createRegistryEvents } from './events.js';
 import { policiesService, type PoliciesService } from './policies-service.js';
 import type { RegistryDeps } from './support.js';
 import { thingsService, type ThingsService } from './things-service.js';
+import { tagsService, type TagsService } from './tags-service.js';
 
 export interface RegistryOptions {
-  readonly stores: { readonly things: ThingStore; readonly certificates: CertificateStore; readonly policies: PolicyStore };
+  readonly stores: { readonly things: ThingStore; readonly certificates: CertificateStore; readonly policies: PolicyStore; readonly tags: TagStore };
   readonly config: RegistryConfig;
   /** `<data_dir>/secrets`: ca.key, ca.pem, server.key, server.pem. */
   readonly secretsDir: string;
@@ -28,6 +29,8 @@ export interface Registry {
   readonly things: ThingsService;
   readonly certificates: CertificatesService;
   readonly policies: PoliciesService;
+  /** TagResource / UntagResource / ListTagsForResource on registry resources. */
+  readonly tags: TagsService;
   /** For the MQTT ingress: authentication by certificate, per-connection policy decisions. */
   readonly deviceAuth: DeviceAuth & { evaluations(): number };
   /** TestAuthorization: what a device with this certificate and client id may do, and why. */
@@ -69,6 +72,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     things,
     certificates,
     policies,
+    tags: tagsService(deps, { things, certificates, policies }),
     deviceAuth: auth,
     testAuthorization: testAuthorizationService(deps, auth),
     events,

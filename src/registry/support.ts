@@ -1,5 +1,5 @@
 import { VigilError, type Clock } from '../core/index.js';
-import type { CertificateStore, PageRequest, PolicyStore, ThingStore } from '../model/index.js';
+import type { CertificateStore, PageRequest, PolicyStore, TagStore, ThingStore } from '../model/index.js';
 import { ATTRIBUTE_NAME, IOT_NAME, POLICY_NAME } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { CertificateAuthority } from './ca/certificate-authority.js';
@@ -11,6 +11,7 @@ export interface RegistryDeps {
   readonly things: ThingStore;
   readonly certificates: CertificateStore;
   readonly policies: PolicyStore;
+  readonly tags: TagStore;
   readonly ca: CertificateAuthority;
   readonly config: RegistryConfig;
   readonly clock: Clock;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/index.js';
 import type { Thing, ThingGroup, ThingType } from '../model/index.js';
+import { arns } from '../protocol/index.js';
 import { descendantsOf, effectiveGroupsOf } from './groups.js';
 import { checkAttributes, checkThingName, pageRequest, tokenOf, type RegistryDeps } from './support.js';
 
@@ -22,6 +23,9 @@ export interface Listed<T> {
 export type ThingsService = ReturnType<typeof thingsService>;
 
 /** Things, thing groups and memberships (CreateThing … ListThingGroupsForThing). */
+/** AWS: a thing type can be deleted 5 minutes after it was deprecated. */
+export const THING_TYPE_DELETE_DELAY_MS = 5 * 60_000;
+
 export function thingsService(deps: RegistryDeps) {
   const { things } = deps;
   const changed = (resource: string, operation: string, fields: Record<string, unknown>) => deps.telemetry.emit('registry_changed', { resource, operation }, fields);
@@ -133,6 +137,7 @@ export function thingsService(deps: RegistryDeps) {
         throw new VigilError('thing.invalid_delete', `cannot delete thing ${thingName}: it is still attached to one or more principals`, { hint: 'detach its certificates first (DetachThingPrincipal)' });
       }
       await things.deleteThing(thingName);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).thing(thingName));
       changed('thing', 'delete', { thingName });
       deps.events.publish({ kind: 'thing', thingName });
     },
@@ -186,6 +191,22 @@ export function thingsService(deps: RegistryDeps) {
       changed('thing_type', undo ? 'undeprecate' : 'deprecate', { thingTypeName });
     },
 
+    /**
+     * DeleteThingType: AWS allows it only for a type deprecated at least 5 minutes ago that no thing
+     * still has; its tags go with it.
+     */
+    async deleteThingType(thingTypeName: string): Promise<void> {
+      const type = await requireThingType(thingTypeName);
+      if (!type.deprecated || type.deprecatedAt === undefined) throw new VigilError('thing.invalid_request', `thing type ${thingTypeName} is not deprecated: deprecate it, wait ${THING_TYPE_DELETE_DELAY_MS / 60_000} minutes, then delete it`, { hint: 'DeprecateThingType (vigil thing type deprecate)' });
+      const wait = type.deprecatedAt + THING_TYPE_DELETE_DELAY_MS - deps.clock.now();
+      if (wait > 0) throw new VigilError('thing.invalid_request', `thing type ${thingTypeName} was deprecated less than ${THING_TYPE_DELETE_DELAY_MS / 60_000} minutes ago: delete it in ${Math.ceil(wait / 1000)} s`);
+      const using = await things.listThings({ limit: 1, thingTypeName });
+      if (using.items.length > 0) throw new VigilError('thing.invalid_request', `thing type ${thingTypeName} is still used by thing ${using.items[0]?.thingName} (and maybe others)`, { hint: 'remove the type from its things first (UpdateThing removeThingType)' });
+      await things.deleteThingType(thingTypeName);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).iot(`thingtype/${thingTypeName}`));
+      changed('thing_type', 'delete', { thingTypeName });
+    },
+
     /** UpdateThingGroup: description and attributes (merge or replace, as UpdateThing); the version goes up by one. */
     async updateGroup(groupName: string, input: { description?: string | undefined; attributePayload?: AttributePayload | undefined; expectedVersion?: number | undefined }): Promise<ThingGroup> {
       const group = await requireGroup(groupName);
@@ -214,6 +235,7 @@ export function thingsService(deps: RegistryDeps) {
       if (children.items.length > 0) throw new VigilError('thing_group.delete_conflict', `thing group ${groupName} has child groups`, { hint: 'delete the child groups first' });
       await deps.policies.detachTarget({ kind: 'thinggroup', id: groupName });
       await things.deleteGroup(groupName);
+      await deps.tags.deleteTags(arns(deps.region, deps.accountId).thingGroup(groupName));
       changed('thing_group', 'delete', { groupName });
       deps.events.publish({ kind: 'membership', groupName });
     },

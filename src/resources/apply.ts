@@ -30,6 +30,23 @@ export interface Plan {
   readonly entries: readonly PlanEntry[];
   /** Declared kinds the server has no API for (only with `skipUnavailable`; otherwise the plan fails). */
   readonly skippedKinds: readonly string[];
+  /** Items that differ but cannot be changed in place (only with `blockedAsEntries`; otherwise the plan fails). */
+  readonly blocked: readonly BlockedEntry[];
+}
+
+export interface BlockedEntry {
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface PlanOptions {
+  readonly prune?: boolean;
+  readonly skipUnavailable?: boolean;
+  /** The kinds to plan, in apply order (default RESOURCE_KINDS; `vigil import aws` adds its own). */
+  readonly kinds?: readonly ResourceKind[];
+  /** Report items that cannot be changed in place in `Plan.blocked` instead of failing the plan. */
+  readonly blockedAsEntries?: boolean;
 }
 
 const PLACEHOLDER = /\$\{([a-zA-Z_]+)(?::([^}]+))?\}/g;
@@ -146,12 +163,13 @@ const comparable = (kind: ResourceKind, spec: Spec): Spec => {
  * nothing) when the server lacks a kind's API, an item cannot be updated in place, or a reference
  * does not resolve.
  */
-export async function planResources(ctx: ApplyContext, document: ResourceDocument, options: { prune?: boolean; skipUnavailable?: boolean } = {}): Promise<Plan> {
+export async function planResources(ctx: ApplyContext, document: ResourceDocument, options: PlanOptions = {}): Promise<Plan> {
   const problems: string[] = [];
   const entries: PlanEntry[] = [];
   const skippedKinds: string[] = [];
   const currentByKind = new Map<ResourceKind, Spec[]>();
-  for (const kind of RESOURCE_KINDS) {
+  const blocked: BlockedEntry[] = [];
+  for (const kind of options.kinds ?? RESOURCE_KINDS) {
     const desired = document.items.get(kind);
     if (desired === undefined) continue;
     const current = await listOrMissing(() => kind.list(ctx));
@@ -174,8 +192,12 @@ export async function planResources(ctx: ApplyContext, document: ResourceDocumen
         entries.push({ kind, name, action: 'unchanged', changes: [], desired: spec, current: found });
         continue;
       }
-      const blocked = kind.update === undefined ? `${kind.label}s cannot be changed in place` : kind.updateBlocked?.(kind.normalize?.(spec) ?? spec, kind.normalize?.(found) ?? found);
-      if (blocked !== undefined) problems.push(`${kind.key}/${name}: ${blocked} (differs in ${changedFields(want, have).join(', ')})`);
+      const why = kind.update === undefined ? `${kind.label}s cannot be changed in place` : kind.updateBlocked?.(kind.normalize?.(spec) ?? spec, kind.normalize?.(found) ?? found);
+      if (why !== undefined && options.blockedAsEntries === true) {
+        blocked.push({ kind, name, reason: `${why} (differs in ${changedFields(want, have).join(', ')})` });
+        continue;
+      }
+      if (why !== undefined) problems.push(`${kind.key}/${name}: ${why} (differs in ${changedFields(want, have).join(', ')})`);
       entries.push({ kind, name, action: 'update', changes: changedFields(want, have), desired: spec, current: found });
     }
     if (options.prune === true && kind.delete !== undefined) {
@@ -194,13 +216,19 @@ export async function planResources(ctx: ApplyContext, document: ResourceDocumen
   if (problems.length > 0) {
     throw new VigilError('apply.invalid', `${document.source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`, { details: { problems }, hint: 'nothing was changed' });
   }
-  return { entries, skippedKinds };
+  return { entries, skippedKinds, blocked };
 }
 
 /** Plans, then (unless `dryRun`) creates and updates in kind order and deletes in reverse order. */
-export async function applyResources(ctx: ApplyContext, document: ResourceDocument, options: { prune?: boolean; dryRun?: boolean; skipUnavailable?: boolean; onStep?: (entry: PlanEntry) => void } = {}): Promise<Plan> {
+export async function applyResources(ctx: ApplyContext, document: ResourceDocument, options: PlanOptions & { dryRun?: boolean; onStep?: (entry: PlanEntry) => void } = {}): Promise<Plan> {
   const plan = await planResources(ctx, document, options);
   if (options.dryRun === true) return plan;
+  await applyPlan(ctx, plan, options);
+  return plan;
+}
+
+/** Makes a plan's changes: creates and updates in plan order, then deletes in reverse order. */
+export async function applyPlan(ctx: ApplyContext, plan: Plan, options: { onStep?: (entry: PlanEntry) => void } = {}): Promise<void> {
   for (const entry of plan.entries) {
     if (entry.action === 'create') await entry.kind.create(ctx, entry.desired as Spec);
     else if (entry.action === 'update') await entry.kind.update?.(ctx, entry.desired as Spec, entry.current as Spec);
@@ -212,7 +240,6 @@ export async function applyResources(ctx: ApplyContext, document: ResourceDocume
     await entry.kind.delete?.(ctx, entry.name);
     options.onStep?.(entry);
   }
-  return plan;
 }
 
 /** The plan as text: one line per resource, then a summary. */

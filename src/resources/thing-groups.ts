@@ -3,7 +3,7 @@ import { IOT_NAME } from '../protocol/index.js';
 import { registryClient } from '../api/index.js';
 import { allPages, defined, type ResourceKind, type Spec } from './resource-kind.js';
 
-/** Thing groups (nested through `parentGroupName`). The server has no UpdateThingGroup: a change is refused by the plan. */
+/** Thing groups (nested through `parentGroupName`): description and attributes change in place (UpdateThingGroup); the parent does not. */
 export const thingGroups: ResourceKind = {
   key: 'thing_groups',
   label: 'thing group',
@@ -49,7 +49,13 @@ export const thingGroups: ResourceKind = {
     const properties = defined({ thingGroupDescription: spec['description'], attributePayload: spec['attributes'] === undefined ? undefined : { attributes: spec['attributes'] } });
     await registryClient(client).createThingGroup(spec['thingGroupName'] as string, spec['parentGroupName'] as string | undefined, properties);
   },
-  updateBlocked: () => 'thing groups cannot be changed in place (no UpdateThingGroup yet): delete the group first, or keep its settings',
+  updateBlocked: (desired, current) =>
+    (desired['parentGroupName'] ?? '') !== (current['parentGroupName'] ?? '') ? 'a thing group\'s parent cannot change: delete the group first, or keep its parent' : undefined,
+  async update({ client }, desired) {
+    await registryClient(client).updateThingGroup(desired['thingGroupName'] as string, {
+      thingGroupProperties: { thingGroupDescription: (desired['description'] as string | undefined) ?? '', attributePayload: { attributes: (desired['attributes'] as Record<string, string> | undefined) ?? {}, merge: false } },
+    });
+  },
   async delete({ client }, name) {
     await registryClient(client).deleteThingGroup(name);
   },

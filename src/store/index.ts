@@ -16,6 +16,7 @@ export { accessKeyRepository } from './repositories/access-keys.js';
 export { thingRepository } from './repositories/things.js';
 export { certificateRepository } from './repositories/certificates.js';
 export { policyRepository } from './repositories/policies.js';
+export { tagRepository } from './repositories/tags.js';
 export { hecTokenRepository } from './repositories/siem-hec-tokens.js';
 export { siemIndexRepository } from './repositories/siem-indexes.js';
 export { streamRepository } from './repositories/streams.js';

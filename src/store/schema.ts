@@ -10,6 +10,7 @@ export interface RegistryDatabase {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
   thing_types: ThingTypesTable;
+  resource_tags: ResourceTagsTable;
   thing_group_members: ThingGroupMembersTable;
   certificates: CertificatesTable;
   ca_certificates: CaCertificatesTable;
@@ -82,6 +83,12 @@ export interface ThingGroupsTable {
   attributes: string;
   version: number;
   created_at: number;
+}
+
+export interface ResourceTagsTable {
+  resource_arn: string;
+  tag_key: string;
+  tag_value: string;
 }
 
 export interface ThingTypesTable {

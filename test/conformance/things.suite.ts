@@ -74,6 +74,9 @@ export function thingConformance(open: OpenRegistry): void {
       expect(await things.setThingTypeDeprecated('pump', undefined)).toBe(true);
       expect(await things.getThingType('pump')).toEqual(pump);
       expect(await things.setThingTypeDeprecated('missing', undefined)).toBe(false);
+      expect(await things.deleteThingType('valve')).toBe(true);
+      expect(await things.deleteThingType('valve')).toBe(false);
+      expect(await things.getThingType('valve')).toBeUndefined();
     });
 
     it('updates a group\'s description and attributes only at the expected version', async () => {

@@ -85,6 +85,9 @@ export const RewrittenArns = List(Type.Object({ path: Type.String(), arn: Type.S
 const ThingTypeProperties = Type.Object({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: List(Type.String()) }, strict);
 const ThingTypeMetadata = Type.Object({ deprecated: Type.Boolean(), deprecationDate: Type.Optional(EpochSeconds), creationDate: EpochSeconds }, strict);
 const TargetBody = Open({ target: Type.String({ minLength: 1 }) });
+/** AWS `TagList` on create calls and TagResource: Key required, Value optional (an empty string when absent). */
+const TagList = Type.Array(Type.Object({ Key: Type.String(), Value: Type.Optional(Type.String()) }, { additionalProperties: false }), { maxItems: 50 });
+const ResourceArnBody = { resourceArn: Type.String({ minLength: 1 }) };
 const ok = <P extends TProperties>(properties: P) => ({ 200: Type.Object(properties, strict), ...awsErrors });
 const done = { 200: Empty, ...awsErrors };
 
@@ -115,7 +118,7 @@ export const registryContract = contract({
   removeThingFromThingGroup: { body: Open({ thingGroupName: Type.Optional(Type.String()), thingGroupArn: Type.Optional(Type.String()), thingName: Type.Optional(Type.String()), thingArn: Type.Optional(Type.String()) }), response: done },
   createThingGroup: {
     params: GroupName,
-    body: Open({ parentGroupName: Type.Optional(Type.String()), thingGroupProperties: Type.Optional(Open({ thingGroupDescription: Type.Optional(Type.String()), attributePayload: Type.Optional(AttributePayload) })) }),
+    body: Open({ parentGroupName: Type.Optional(Type.String()), thingGroupProperties: Type.Optional(Open({ thingGroupDescription: Type.Optional(Type.String()), attributePayload: Type.Optional(AttributePayload) })), tags: Type.Optional(TagList) }),
     response: ok({ thingGroupName: Type.String(), thingGroupArn: Type.String(), thingGroupId: Type.String() }),
   },
   describeThingGroup: { params: GroupName, response: { 200: ThingGroupDescription, ...awsErrors } },
@@ -125,7 +128,7 @@ export const registryContract = contract({
   },
   createThingType: {
     params: ThingTypeName,
-    body: Open({ thingTypeProperties: Type.Optional(Open({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: Type.Optional(Type.Array(Type.String())) })) }),
+    body: Open({ thingTypeProperties: Type.Optional(Open({ thingTypeDescription: Type.Optional(Type.String()), searchableAttributes: Type.Optional(Type.Array(Type.String())) })), tags: Type.Optional(TagList) }),
     response: ok({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeId: Type.String() }),
   },
   describeThingType: { params: ThingTypeName, response: ok({ thingTypeName: Type.String(), thingTypeId: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }) },
@@ -133,6 +136,10 @@ export const registryContract = contract({
     querystring: Type.Object({ ...Page, thingTypeName: Type.Optional(Type.String()) }),
     response: ok({ thingTypes: List(Type.Object({ thingTypeName: Type.String(), thingTypeArn: Type.String(), thingTypeProperties: ThingTypeProperties, thingTypeMetadata: ThingTypeMetadata }, strict)), nextToken: Type.Optional(Type.String()) }),
   },
+  deleteThingType: { params: ThingTypeName, response: done },
+  tagResource: { body: Open({ ...ResourceArnBody, tags: TagList }), response: done },
+  untagResource: { body: Open({ ...ResourceArnBody, tagKeys: Type.Array(Type.String(), { maxItems: 50 }) }), response: done },
+  listTagsForResource: { querystring: Type.Object({ resourceArn: Type.String({ minLength: 1 }), nextToken: Type.Optional(Type.String()) }), response: ok({ tags: List(Type.Object({ Key: Type.String(), Value: Type.String() }, strict)), nextToken: Type.Optional(Type.String()) }) },
   deprecateThingType: { params: ThingTypeName, body: Open({ undoDeprecate: Type.Optional(Type.Boolean()) }), response: done },
   updateThingGroup: {
     params: GroupName,
@@ -146,7 +153,7 @@ export const registryContract = contract({
   createKeysAndCertificate: { querystring: SetAsActive, response: ok({ certificateArn: Type.String(), certificateId: Type.String(), certificatePem: Type.String(), keyPair: Type.Object({ PublicKey: Type.String(), PrivateKey: Type.String() }, strict) }) },
   createCertificateFromCsr: { querystring: SetAsActive, body: Open({ certificateSigningRequest: Type.String({ minLength: 1 }) }), response: { 200: CreatedCertificate, ...awsErrors } },
   registerCertificate: { querystring: SetAsActive, body: Open({ certificatePem: Type.String({ minLength: 1 }), caCertificatePem: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }), response: { 200: RegisteredCertificate, ...awsErrors } },
-  registerCaCertificate: { querystring: Type.Object({ setAsActive: Type.Optional(Type.Boolean()), allowAutoRegistration: Type.Optional(Type.Boolean()) }), body: Open({ caCertificate: Type.String({ minLength: 1 }), verificationCertificate: Type.Optional(Type.String({ minLength: 1 })) }), response: { 200: RegisteredCertificate, ...awsErrors } },
+  registerCaCertificate: { querystring: Type.Object({ setAsActive: Type.Optional(Type.Boolean()), allowAutoRegistration: Type.Optional(Type.Boolean()) }), body: Open({ caCertificate: Type.String({ minLength: 1 }), verificationCertificate: Type.Optional(Type.String({ minLength: 1 })), tags: Type.Optional(TagList) }), response: { 200: RegisteredCertificate, ...awsErrors } },
   getRegistrationCode: { response: ok({ registrationCode: Type.String() }) },
   describeEndpoint: { querystring: Type.Object({ endpointType: Type.Optional(Type.String()) }), response: ok({ endpointAddress: Type.String() }) },
   describeCertificate: { params: CertificateId, response: ok({ certificateDescription: CertificateDescription }) },
@@ -164,7 +171,7 @@ export const registryContract = contract({
   listPrincipalThings: { headers: Principal, querystring: Type.Object(Page), response: ok({ things: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
   builtInCa: { response: { 200: Type.Object({ caCertificateId: Type.String(), caCertificatePem: Type.String(), crlPem: Type.Union([Type.String(), Type.Null()]), defaultPolicyName: Type.String() }, strict), ...vigilErrors } },
 
-  createPolicy: { params: PolicyName, querystring: RewriteArns, body: PolicyDocumentBody, response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), rewrittenArns: Type.Optional(RewrittenArns) }) },
+  createPolicy: { params: PolicyName, querystring: RewriteArns, body: Open({ policyDocument: Type.String({ minLength: 1 }), tags: Type.Optional(TagList) }), response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), rewrittenArns: Type.Optional(RewrittenArns) }) },
   getPolicy: { params: PolicyName, response: { 200: PolicyView, ...awsErrors } },
   listPolicies: { querystring: Type.Object(MarkerPage), response: { 200: PolicyList, ...awsErrors } },
   deletePolicy: { params: PolicyName, response: done },

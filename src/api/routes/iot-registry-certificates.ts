@@ -3,7 +3,7 @@ import type { CaCertificate, Certificate } from '../../model/index.js';
 import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';
-import { compact, seconds } from './iot-registry-support.js';
+import { compact, resourceTags, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT: certificates'];
 
@@ -61,7 +61,10 @@ export function iotCertificateRoutes(fastify: FastifyInstance, deps: Pick<ApiDep
   });
 
   app.post('/cacertificate', { schema: { tags, summary: 'RegisterCACertificate', ...c.registerCaCertificate } }, async (request) => {
+    const tagged = resourceTags(request.body.tags);
+    registry.tags.checkTags(tagged);
     const registered = await registry.certificates.registerCaCertificate({ caCertificate: request.body.caCertificate, verificationCertificate: request.body.verificationCertificate, setAsActive: request.query.setAsActive, allowAutoRegistration: request.query.allowAutoRegistration });
+    await registry.tags.tagCreated(arns.caCert(registered.certificateId), tagged);
     return { certificateArn: arns.caCert(registered.certificateId), certificateId: registered.certificateId };
   });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';
-import { compact, seconds } from './iot-registry-support.js';
+import { compact, resourceTags, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT: policies'];
 
@@ -13,7 +13,10 @@ export function iotPolicyRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'r
   const { arns } = registry;
 
   app.post('/policies/:policyName', { schema: { tags, summary: 'CreatePolicy', ...c.createPolicy } }, async (request) => {
+    const tagged = resourceTags(request.body.tags);
+    registry.tags.checkTags(tagged);
     const { policy, version, rewrittenArns } = await registry.policies.createPolicy(request.params.policyName, request.body.policyDocument, { rewriteArns: request.query.rewriteArns });
+    await registry.tags.tagCreated(arns.policy(policy.policyName), tagged);
     return compact({ policyName: policy.policyName, policyArn: arns.policy(policy.policyName), policyDocument: version.document, policyVersionId: version.versionId, rewrittenArns: rewrittenArns.length > 0 ? rewrittenArns : undefined });
   });
 

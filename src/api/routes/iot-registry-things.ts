@@ -5,7 +5,7 @@ import { nameFromArn } from '../../protocol/index.js';
 import { registryContract as c } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';
-import { compact, seconds } from './iot-registry-support.js';
+import { compact, resourceTags, seconds } from './iot-registry-support.js';
 
 const tags = ['AWS IoT: things'];
 
@@ -66,7 +66,10 @@ export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 're
   app.post('/thing-groups/:thingGroupName', { schema: { tags, summary: 'CreateThingGroup', ...c.createThingGroup } }, async (request) => {
     const input = request.body;
     const properties = input.thingGroupProperties;
+    const tagged = resourceTags(input.tags);
+    registry.tags.checkTags(tagged);
     const group = await registry.things.createGroup({ groupName: request.params.thingGroupName, parentGroupName: input.parentGroupName, description: properties?.thingGroupDescription, attributes: properties?.attributePayload?.attributes });
+    await registry.tags.tagCreated(arns.thingGroup(group.groupName), tagged);
     return { thingGroupName: group.groupName, thingGroupArn: arns.thingGroup(group.groupName), thingGroupId: group.groupId };
   });
 
@@ -90,7 +93,10 @@ export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 're
 
   app.post('/thing-types/:thingTypeName', { schema: { tags, summary: 'CreateThingType', ...c.createThingType } }, async (request) => {
     const properties = request.body.thingTypeProperties;
+    const tagged = resourceTags(request.body.tags);
+    registry.tags.checkTags(tagged);
     const type = await registry.things.createThingType({ thingTypeName: request.params.thingTypeName, description: properties?.thingTypeDescription, searchableAttributes: properties?.searchableAttributes });
+    await registry.tags.tagCreated(arns.iot(`thingtype/${type.thingTypeName}`), tagged);
     return { thingTypeName: type.thingTypeName, thingTypeArn: arns.iot(`thingtype/${type.thingTypeName}`), thingTypeId: type.thingTypeId };
   });
 
@@ -102,6 +108,11 @@ export function iotThingRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 're
   app.get('/thing-types', { schema: { tags, summary: 'ListThingTypes', ...c.listThingTypes } }, async (request) => {
     const listed = await registry.things.listThingTypes({ nextToken: request.query.nextToken, maxResults: request.query.maxResults, thingTypeName: request.query.thingTypeName });
     return compact({ thingTypes: listed.items.map((t) => ({ thingTypeName: t.thingTypeName, thingTypeArn: arns.iot(`thingtype/${t.thingTypeName}`), ...thingTypeView(t) })), nextToken: listed.nextToken });
+  });
+
+  app.delete('/thing-types/:thingTypeName', { schema: { tags, summary: 'DeleteThingType', ...c.deleteThingType } }, async (request) => {
+    await registry.things.deleteThingType(request.params.thingTypeName);
+    return {};
   });
 
   app.post('/thing-types/:thingTypeName/deprecate', { schema: { tags, summary: 'DeprecateThingType', ...c.deprecateThingType } }, async (request) => {

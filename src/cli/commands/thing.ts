@@ -42,6 +42,12 @@ export function registerThing(program: Command, context: CliContext): void {
       if (options.json === true) printJson(context, { thingTypes });
       else context.io.out(renderTable(['THING TYPE', 'DEPRECATED', 'DESCRIPTION'], thingTypes.map((t) => [t.thingTypeName, t.thingTypeMetadata.deprecated ? 'yes' : 'no', t.thingTypeProperties.thingTypeDescription ?? ''])));
     });
+  withServerOptions(types.command('delete <name>'))
+    .description('delete a thing type deprecated at least 5 minutes ago that no thing has (DeleteThingType)')
+    .action(async (name: string, options: ServerOptions) => {
+      await registryClient(clientFor(options, context)).deleteThingType(name);
+      context.io.out(`deleted thing type ${name}\n`);
+    });
   withServerOptions(types.command('deprecate <name>'))
     .description('deprecate a thing type (no new thing may take it); --undo clears it')
     .option('--undo', 'undo the deprecation')

@@ -55,6 +55,8 @@ export const CLIENT_ERRORS = {
 export const APP_ERRORS = {
   'apply.invalid': 'invalid',
   'apply.unknown_reference': 'invalid',
+  'import.invalid': 'invalid',
+  'import.account_mismatch': 'conflict',
   'cli.unreadable_file': 'invalid',
   'sim.invalid_devices': 'invalid',
   'sim.invalid_scenario': 'invalid',

@@ -10,6 +10,8 @@ export const REGISTRY_ERRORS = {
   'thing.version_conflict': 'version_conflict',
   'thing_type.already_exists': 'already_exists',
   'thing_type.not_found': 'not_found',
+  'tag.invalid_request': 'invalid',
+  'tag.limit_exceeded': 'limit_exceeded',
   'thing_group.already_exists': 'already_exists',
   'thing_group.delete_conflict': 'delete_conflict',
   'thing_group.invalid_depth': 'invalid',

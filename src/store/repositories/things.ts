@@ -110,6 +110,11 @@ export function thingRepository({ db }: RegistryDb): ThingStore {
       return toNumber(result.numUpdatedRows) > 0;
     },
 
+    async deleteThingType(thingTypeName) {
+      const result = await db.deleteFrom('thing_types').where('type_name', '=', thingTypeName).executeTakeFirst();
+      return toNumber(result.numDeletedRows) > 0;
+    },
+
     async updateGroup(group) {
       const result = await db
         .updateTable('thing_groups')
