@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Behavior } from '../../src/model/index.js';
 import type { RegistryDb } from '../../src/store/index.js';
 import { detectViolationRepository, thingRepository } from '../../src/store/index.js';
 
@@ -29,7 +30,7 @@ export async function seedViolations(registry: RegistryDb, count: number, things
     const violationId = `${prefix}-${String(i).padStart(5, '0')}`;
     const thingName = things[(i - 1) % things.length] as string;
     const time = now - (count - i) * 1000;
-    const behavior = { name: `SeededBehavior${String(i).padStart(5, '0')}`, metric: 'aws:num-listening-tcp-ports', criteria: { comparisonOperator: 'less-than-equals', value: { count: 5 } } };
+    const behavior: Behavior = { name: `SeededBehavior${String(i).padStart(5, '0')}`, metric: 'aws:num-listening-tcp-ports', criteria: { comparisonOperator: 'less-than-equals', value: { count: 5 } } };
     ids.push(violationId);
     await store.record(
       { violationId, thingName, profileName: 'SeededProfile', behavior, criteriaType: 'STATIC', suppressed: false, startTime: time, lastValue: { count: 9 }, lastTime: time, verificationState: undefined, verificationDescription: undefined, endTime: undefined },
