@@ -46,9 +46,15 @@ export function Chart({ data, kind, title, height = 260, stack = false }: { data
         ...data.series.map((s, i) => {
           const color = PALETTE[i % PALETTE.length] ?? '#333';
           const fill = kind === 'line' ? undefined : stacking === undefined ? `${color}33` : `${color}cc`;
-          // A stacked series' legend shows its own value, not the running total.
-          const own = stacking === undefined ? {} : { value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? '' : String(s.values[idx] ?? '')) };
-          return { label: s.name, stroke: color, width: 2, fill, ...own, ...(bars === undefined ? {} : { paths: bars, points: { show: false } }) };
+          // The legend shows the series' own value (not a stacked running total) at the picked x, or
+          // its latest value before it when it has none there (uPlot would show "--").
+          const value = (_u: uPlot, _v: number | null, _si: number, idx: number | null): string => {
+            let i = idx ?? last;
+            while (i >= 0 && s.values[i] == null) i--;
+            const v = i < 0 ? null : s.values[i];
+            return v == null ? '' : v.toLocaleString('en-US');
+          };
+          return { label: s.name, stroke: color, width: 2, fill, value, ...(bars === undefined ? {} : { paths: bars, points: { show: false } }) };
         }),
       ],
       legend: { live: true },

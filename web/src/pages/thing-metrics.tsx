@@ -97,8 +97,8 @@ export function MetricChart({ thing, metric, title, unit, windows, seconds, refr
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       series: [
         { label: 'time' },
-        { label: unit, stroke: '#2f7ed8', width: 2, points: { show: points.length < 60 } },
-        { label: 'in violation', stroke: shade, width: 0, paths: () => null, points: { show: true, size: 9, fill: shade, stroke: shade } },
+        { label: unit, stroke: '#2f7ed8', width: 2, points: { show: points.length < 60 }, value: (_u, v) => (v == null ? '' : v.toLocaleString('en-US')) },
+        { label: 'in violation', stroke: shade, width: 0, paths: () => null, points: { show: true, size: 9, fill: shade, stroke: shade }, value: (_u, v) => (v == null ? 'no' : v.toLocaleString('en-US')) },
       ],
       legend: { live: true },
       hooks: {
