@@ -95,10 +95,12 @@ export function MetricChart({ thing, metric, title, unit, windows, seconds, refr
       width: Math.max(element.clientWidth, 280),
       height: 180,
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      // The y axis grows with its longest label, so byte counts are not cut off.
+      axes: [{}, { size: (_u, values) => Math.max(40, ...(values ?? []).map((v) => String(v).length * 7 + 18)) }],
       series: [
         { label: 'time' },
         { label: unit, stroke: '#2f7ed8', width: 2, points: { show: points.length < 60 }, value: (_u, v) => (v == null ? '' : v.toLocaleString('en-US')) },
-        { label: 'in violation', stroke: shade, width: 0, paths: () => null, points: { show: true, size: 9, fill: shade, stroke: shade }, value: (_u, v) => (v == null ? 'no' : v.toLocaleString('en-US')) },
+        ...(windows.length === 0 ? [] : [{ label: 'in violation', stroke: shade, width: 0, paths: () => null, points: { show: true, size: 9, fill: shade, stroke: shade }, value: (_u: uPlot, v: number | null) => (v == null ? 'no' : v.toLocaleString('en-US')) }]),
       ],
       legend: { live: true },
       hooks: {
@@ -119,7 +121,8 @@ export function MetricChart({ thing, metric, title, unit, windows, seconds, refr
         setCursor: [(u) => void (u.cursor.idx == null && u.setLegend({ idx: xs.length - 1 }))],
       },
     };
-    const plot = new uPlot(options, [xs, points.map((p) => p.v), points.map((p) => (inWindow(p.t, windows, now) ? p.v : null))] as uPlot.AlignedData, element);
+    const flagged = points.map((p) => (inWindow(p.t, windows, now) ? p.v : null));
+    const plot = new uPlot(options, [xs, points.map((p) => p.v), ...(windows.length === 0 ? [] : [flagged])] as uPlot.AlignedData, element);
     plot.setLegend({ idx: xs.length - 1 });
     if (xs.length === 1) plot.setScale('x', { min: (xs[0] as number) - 300, max: (xs[0] as number) + 300 });
     const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(element.clientWidth, 280), height: 180 }));
@@ -136,7 +139,7 @@ export function MetricChart({ thing, metric, title, unit, windows, seconds, refr
       <h2 id={id}>{title}</h2>
       {error !== undefined ? <ErrorBox error={error} /> : null}
       {state === 'loading' ? <progress aria-label={`loading ${title}`} /> : null}
-      {state === 'empty' ? <Empty title="No datapoints retained">Retained metrics are the behaviors' and additionalMetricsToRetainV2 of the thing's security profiles.</Empty> : null}
+      {state === 'empty' ? <Empty title="No datapoints in this range">Kept are the metrics of the behaviors and additionalMetricsToRetainV2 of the thing's security profiles, as the thing reports them.</Empty> : null}
       {state === 'data' ? (
         <figure class="chart" data-points={points.length} data-offending={offending.length} data-windows={windows.length}>
           <div ref={box} role="img" aria-label={`${title}: ${points.length} datapoints, ${offending.length} in violation, ${windows.length} violation windows`} />
