@@ -188,7 +188,8 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await chart.waitFor({ timeout: 60_000 });
     expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
     const series = (await chart.getAttribute('data-series'))?.split(',') ?? [];
-    const values = await page.locator('figure.chart table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    // The chart's own data table (the uPlot legend inside the figure is a table too).
+    const values = await page.locator('figure.chart > table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     const columns = series.map((_, i) => values.map((r) => Number(r[i])).filter((v) => !Number.isNaN(v) && v > 0));
     return { series, columns };
   }
