@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionHistoryRepository } from '../../src/store/index.js';
 import { seedThings, seedViolations } from '../support/seed-lists.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
@@ -96,6 +97,27 @@ describe('GET /api/v1/lists/*: offset pages with the total the filters match', (
     expect(tasks.body).toEqual({ items: [], offset: 0, limit: 100, total: 0 });
     const findings = await get<Page<unknown>>('/api/v1/lists/audit-findings?severity=HIGH');
     expect(findings.body).toEqual({ items: [], offset: 0, limit: 100, total: 0 });
+  });
+
+  it('things: connection state from the connection history (connected, disconnected with its reason and last seen, never), and the connection filter counts it', async () => {
+    const history = connectionHistoryRepository(vigil.running.stores.registry);
+    await history.opened({ connectionId: 'c-1', clientId: 'fleet-00003', certificateId: 'cert-3', thingName: 'fleet-00003', connectedAt: now - 60_000 });
+    await history.opened({ connectionId: 'c-2', clientId: 'fleet-00004', certificateId: 'cert-4', thingName: 'fleet-00004', connectedAt: now - 120_000 });
+    await history.closed('c-2', now - 30_000, 'MQTT_KEEP_ALIVE_TIMEOUT');
+    type Item = { thingName: string; connection: { state: string; connectedAt?: number; disconnectedAt?: number; disconnectReason?: string; lastSeen?: number } };
+    const page = await get<Page<Item>>('/api/v1/lists/things?limit=5');
+    const byName = new Map(page.body.items.map((t) => [t.thingName, t.connection]));
+    expect(byName.get('fleet-00003')).toMatchObject({ state: 'CONNECTED', connectedAt: now - 60_000 });
+    expect(byName.get('fleet-00003')?.lastSeen).toBeGreaterThanOrEqual(now);
+    expect(byName.get('fleet-00004')).toEqual({ state: 'DISCONNECTED', connectedAt: now - 120_000, disconnectedAt: now - 30_000, disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT', lastSeen: now - 30_000 });
+    expect(byName.get('fleet-00005')).toEqual({ state: 'NEVER' });
+    const connected = await get<Page<Item>>('/api/v1/lists/things?connection=CONNECTED');
+    expect(connected.body.total).toBe(1);
+    expect(connected.body.items.map((t) => t.thingName)).toEqual(['fleet-00003']);
+    const disconnected = await get<Page<Item>>('/api/v1/lists/things?connection=DISCONNECTED');
+    expect(disconnected.body.items.map((t) => t.thingName)).toEqual(['fleet-00004']);
+    const never = await get<Page<Item>>('/api/v1/lists/things?connection=NEVER&limit=1');
+    expect(never.body.total).toBe(THINGS - 2);
   });
 
   it('rejects a bad page with a 400 naming the parameter', async () => {

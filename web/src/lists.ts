@@ -43,3 +43,18 @@ export async function listAll<K extends keyof Contract>(kind: K, query: Query<K>
     if (page.items.length === 0 || out.length >= page.total) return out;
   }
 }
+
+/**
+ * Every item of an AWS-shaped list route, following its `nextToken` / `nextMarker` (the console's
+ * own lists are `listPage`/`listAll`). `path` carries the page size; the token goes in `tokenParam`.
+ */
+export async function awsAll<T>(path: string, key: string, tokenParam: 'nextToken' | 'marker' = 'nextToken'): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await api<Record<string, unknown>>('GET', `${path}${token === undefined ? '' : `&${tokenParam}=${encodeURIComponent(token)}`}`);
+    out.push(...((page[key] as T[] | undefined) ?? []));
+    token = (page['nextToken'] ?? page['nextMarker']) as string | undefined;
+  } while (token !== undefined && token !== '');
+  return out;
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import type { AuditFinding } from '../aws';
-import { listPage } from '../lists';
+import { awsAll, listPage } from '../lists';
 import { liveTick } from '../live';
 import { Empty, ErrorBox, ObjectTable, Pager, formatTime, listKeys, usePaged } from '../components/common';
 
@@ -20,6 +20,18 @@ const suppressionKey = (checkName: string, resource: unknown): string => `${chec
 function resourceText(f: AuditFinding): string {
   const id = f.nonCompliantResource?.resourceIdentifier ?? {};
   return Object.entries(id).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+}
+
+/** Every audit suppression (ListAuditSuppressions, page after page). */
+async function allSuppressions(): Promise<Array<{ checkName: string; resourceIdentifier: unknown }>> {
+  const out: Array<{ checkName: string; resourceIdentifier: unknown }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api<{ suppressions?: Array<{ checkName: string; resourceIdentifier: unknown }>; nextToken?: string }>('POST', '/audit/suppressions/list', { maxResults: 250, ...(nextToken === undefined ? {} : { nextToken }) });
+    out.push(...(page.suppressions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return out;
 }
 
 export function AuditPage() {
@@ -45,8 +57,8 @@ export function AuditPage() {
     api<{ auditCheckConfigurations?: Record<string, unknown> }>('GET', '/audit/configuration').then((c) => setChecks(Object.keys(c.auditCheckConfigurations ?? {}).sort()), () => setChecks([]));
     api<{ scheduledAudits: Array<Record<string, unknown>> }>('GET', '/audit/scheduledaudits').then((r) => setSchedules(r.scheduledAudits ?? []), () => setSchedules([]));
     // A suppression covers future audits (AWS semantics); findings already listed show it too.
-    api<{ suppressions: Array<{ checkName: string; resourceIdentifier: unknown }> }>('POST', '/audit/suppressions/list', { maxResults: 250 }).then((r) => setSuppressed(new Set((r.suppressions ?? []).map((x) => suppressionKey(x.checkName, x.resourceIdentifier)))), () => setSuppressed(new Set()));
-    api<{ actionIdentifiers: Array<{ actionName: string }> }>('GET', '/mitigationactions/actions?maxResults=250').then((r) => setActions((r.actionIdentifiers ?? []).map((a) => a.actionName)), () => setActions([]));
+    allSuppressions().then((list) => setSuppressed(new Set(list.map((x) => suppressionKey(x.checkName, x.resourceIdentifier)))), () => setSuppressed(new Set()));
+    awsAll<{ actionName: string }>('/mitigationactions/actions?maxResults=250', 'actionIdentifiers').then((list) => setActions(list.map((a) => a.actionName)), () => setActions([]));
   }, [reload, refresh]);
 
   const runNow = async (): Promise<void> => {

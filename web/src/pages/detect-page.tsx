@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, enc } from '../api';
 import type { ActiveViolation } from '../aws';
-import { listPage } from '../lists';
+import { awsAll, listPage } from '../lists';
 import { href, route } from '../router';
 import { liveTick } from '../live';
 import { Empty, ErrorBox, ObjectTable, Pager, formatTime, listKeys, usePaged } from '../components/common';
@@ -30,7 +30,7 @@ function ProfilesSection() {
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState('');
   useEffect(() => {
-    api<{ securityProfileIdentifiers: Array<{ name: string }> }>('GET', '/security-profiles?maxResults=250').then((r) => setProfiles(r.securityProfileIdentifiers ?? []), setError);
+    awsAll<{ name: string }>('/security-profiles?maxResults=250', 'securityProfileIdentifiers').then(setProfiles, setError);
   }, []);
   const open = async (name: string): Promise<void> => {
     setProblems([]);

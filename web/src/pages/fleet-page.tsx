@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api';
-import { listAll, listPage, type FleetThing } from '../lists';
+import { awsAll, listAll, listPage, type FleetThing } from '../lists';
 import { liveTick } from '../live';
 import { href, route, setQuery } from '../router';
 import { INDEX, SOURCETYPE, cell, runSearch } from '../search';
@@ -137,9 +137,10 @@ export function CertificatesPage() {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     (async () => {
-      const page = await api<{ certificates: CertificateItem[] }>('GET', '/certificates?pageSize=250');
+      const certificates = await awsAll<CertificateItem>('/certificates?pageSize=250', 'certificates', 'marker');
+      // Expiry needs DescribeCertificate: the first 100 are described, the rest listed without it.
       const described = await Promise.all(
-        page.certificates.slice(0, 100).map(async (c) => {
+        certificates.slice(0, 100).map(async (c) => {
           try {
             const d = await api<{ certificateDescription: { validity?: { notAfter?: number } } }>('GET', `/certificates/${enc(c.certificateId)}`);
             return { ...c, notAfter: d.certificateDescription.validity?.notAfter };
@@ -148,7 +149,7 @@ export function CertificatesPage() {
           }
         }),
       );
-      setCerts([...described, ...page.certificates.slice(100)]);
+      setCerts([...described, ...certificates.slice(100)]);
     })().catch(setError);
   }, []);
   const soon = Date.now() / 1000 + 30 * 86400;
@@ -178,7 +179,7 @@ export function PoliciesPage() {
   const [selected, setSelected] = useState<{ policyName: string; policyDocument: string; defaultVersionId?: string } | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api<{ policies: Array<{ policyName: string }> }>('GET', '/policies?pageSize=250').then((r) => setPolicies(r.policies), setError);
+    awsAll<{ policyName: string }>('/policies?pageSize=250', 'policies', 'marker').then(setPolicies, setError);
   }, []);
   const parse = (text: string): unknown => {
     try {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { certificateIdOf, type ActiveViolation, type ViolationEvent } from '../aws';
-import { listAll } from '../lists';
+import { awsAll, listAll } from '../lists';
 import { liveTick } from '../live';
 import { href } from '../router';
 import { MetricChart, THING_METRICS, violationWindows } from './thing-metrics';
@@ -43,11 +43,11 @@ export function ThingPage({ name }: { name: string }) {
 
   useEffect(() => {
     api<Record<string, unknown>>('GET', `/things/${enc(name)}`).then(setThing, setError);
-    api<{ thingGroups: Array<{ groupName: string }> }>('GET', `/things/${enc(name)}/thing-groups?maxResults=250`).then((r) => setGroups(r.thingGroups.map((g) => g.groupName)), () => setGroups([]));
-    api<{ principals: string[] }>('GET', `/things/${enc(name)}/principals?maxResults=250`)
-      .then((r) =>
+    awsAll<{ groupName: string }>(`/things/${enc(name)}/thing-groups?maxResults=250`, 'thingGroups').then((list) => setGroups(list.map((g) => g.groupName)), () => setGroups([]));
+    awsAll<string>(`/things/${enc(name)}/principals?maxResults=250`, 'principals')
+      .then((principals) =>
         Promise.all(
-          r.principals.filter((p) => p.includes(':cert/')).map(async (arn) => {
+          principals.filter((p) => p.includes(':cert/')).map(async (arn) => {
             const d = await api<{ certificateDescription: { certificateId: string; certificateArn: string; status: string; validity?: { notAfter?: number } } }>('GET', `/certificates/${enc(certificateIdOf(arn))}`);
             return { certificateId: d.certificateDescription.certificateId, certificateArn: d.certificateDescription.certificateArn, status: d.certificateDescription.status, notAfter: d.certificateDescription.validity?.notAfter };
           }),
