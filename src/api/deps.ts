@@ -1,6 +1,6 @@
 import type { Clock } from '../core/index.js';
 import type { Audit } from '../audit/index.js';
-import type { AccessKeyStore, BackupSource, DashboardStore, EngineEvents } from '../model/index.js';
+import type { AccessKeyStore, BackupSource, ConnectionHistoryStore, DashboardStore, EngineEvents } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { SessionStore } from './session.js';
 import type { NotifyEngine } from '../notify/index.js';
@@ -55,6 +55,8 @@ export interface ApiDeps {
   readonly detect: Detect;
   /** Device Defender audit (AWS `/audit/*` routes). */
   readonly audit: Audit;
+  /** The broker's connection history (the fleet list's connection state and last seen); absent without a broker. */
+  readonly connections?: Pick<ConnectionHistoryStore, 'list'> | undefined;
   /** Engine events for the console's live feed. */
   readonly live: EngineEvents;
   /** DescribeEndpoint's answer: the `host[:port]` devices connect to (the app derives it from the MQTT listener). */

@@ -178,6 +178,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       audit,
       detect: detect.detect,
       live: wireEngineEvents({ detect: detect.detect, audit, telemetry: telemetry.child('api') }),
+      connections: connectionHistoryRepository(registry),
       deviceEndpoint: () => deviceEndpointAddress(config.registry.server_cert_sans, ingress.endpoint().url),
     }, apiTls === undefined ? {} : { tls: apiTls.credentials });
     components.push(api);

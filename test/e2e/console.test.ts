@@ -188,7 +188,8 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await chart.waitFor({ timeout: 60_000 });
     expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
     const series = (await chart.getAttribute('data-series'))?.split(',') ?? [];
-    const values = await page.locator('figure.chart table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    // The chart's own data table (the uPlot legend inside the figure is a table too).
+    const values = await page.locator('figure.chart > table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     const columns = series.map((_, i) => values.map((r) => Number(r[i])).filter((v) => !Number.isNaN(v) && v > 0));
     return { series, columns };
   }
@@ -241,10 +242,10 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     // Live updates re-load panels as reports arrive; wait for a moment when every panel shows its data.
     await page.waitForFunction(() => {
       const panels = [...document.querySelectorAll('.panel')];
-      return panels.length === 9 && panels.every((p) => p.getAttribute('data-state') === 'data');
+      return panels.length === 10 && panels.every((p) => p.getAttribute('data-state') === 'data');
     }, undefined, { timeout: 60_000 }).catch(() => undefined);
     const states = await page.locator('.panel').evaluateAll((panels) => panels.map((p) => [p.querySelector('h2')?.textContent ?? '', p.getAttribute('data-state')]));
-    expect(states.length).toBe(9);
+    expect(states.length).toBe(10);
     for (const [title, state] of states) expect({ title, state }).toEqual({ title, state: 'data' });
     // The demo's misconfigured device is the one with authorization failures.
     const misconfigured = demo.simulator.misconfigured as string;

@@ -20,3 +20,4 @@ export * from './firehose.js';
 export * from './splunk.js';
 export * from './system.js';
 export * from './cluster.js';
+export * from './lists.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { unwrap } from '../../core/index.js';
 import type { Violation } from '../../model/index.js';
 import type { ListedEvent } from '../../detect/index.js';
-import { detectContract as c, type ActiveViolation } from '../contract/index.js';
+import { detectContract as c, type ActiveViolation, type ViolationEvent as ViolationEventView } from '../contract/index.js';
 import type { ApiDeps } from '../deps.js';
 import { typed } from '../route-app.js';
 import { queryTime } from './detect-support.js';
@@ -31,24 +31,26 @@ export function activeViolationJson(v: Violation): ActiveViolation {
   });
 }
 
+/** A violation event as ListViolationEvents answers it. */
+export function violationEventJson(e: ListedEvent): ViolationEventView {
+  return compact({
+    violationId: e.violationId,
+    thingName: e.thingName,
+    securityProfileName: e.profileName,
+    behavior: e.behavior,
+    metricValue: e.metricValue,
+    violationEventAdditionalInfo: additional(e),
+    violationEventType: e.eventType,
+    verificationState: e.verificationState ?? 'UNKNOWN',
+    verificationStateDescription: e.verificationDescription,
+    violationEventTime: seconds(e.time),
+  });
+}
+
 /** ListActiveViolations, ListViolationEvents, PutVerificationStateOnViolation, ListMetricValues (§3.5). */
 export function detectViolationRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'detect'>): void {
   const app = typed(fastify);
   const { detect } = deps;
-  const event = (e: ListedEvent) =>
-    compact({
-      violationId: e.violationId,
-      thingName: e.thingName,
-      securityProfileName: e.profileName,
-      behavior: e.behavior,
-      metricValue: e.metricValue,
-      violationEventAdditionalInfo: additional(e),
-      violationEventType: e.eventType,
-      verificationState: e.verificationState ?? 'UNKNOWN',
-      verificationStateDescription: e.verificationDescription,
-      violationEventTime: seconds(e.time),
-    });
-
   app.get('/active-violations', { schema: { tags, summary: 'ListActiveViolations', ...c.listActiveViolations } }, async (request) => {
     const listed = unwrap(await detect.violations.listActive(request.query));
     return compact({ activeViolations: listed.items.map(activeViolationJson), nextToken: listed.nextToken });
@@ -57,7 +59,7 @@ export function detectViolationRoutes(fastify: FastifyInstance, deps: Pick<ApiDe
   app.get('/violation-events', { schema: { tags, summary: 'ListViolationEvents', ...c.listViolationEvents } }, async (request) => {
     const q = request.query;
     const listed = unwrap(await detect.violations.listEvents({ ...q, startTime: queryTime(q.startTime, 'startTime'), endTime: queryTime(q.endTime, 'endTime') }));
-    return compact({ violationEvents: listed.items.map(event), nextToken: listed.nextToken });
+    return compact({ violationEvents: listed.items.map(violationEventJson), nextToken: listed.nextToken });
   });
 
   app.post('/violations/verification-state/:violationId', { schema: { tags, summary: 'PutVerificationStateOnViolation', ...c.putVerificationState } }, async (request) => {

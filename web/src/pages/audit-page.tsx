@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api';
-import { auditFindings, auditTasks, type AuditFinding, type AuditTaskItem } from '../aws';
+import type { AuditFinding } from '../aws';
+import { awsAll, listPage } from '../lists';
 import { liveTick } from '../live';
-import { Empty, ErrorBox, ObjectTable, formatTime } from '../components/common';
+import { Empty, ErrorBox, ObjectTable, Pager, formatTime, listKeys, usePaged } from '../components/common';
 
 const token = (): string => `console-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -21,9 +22,20 @@ function resourceText(f: AuditFinding): string {
   return Object.entries(id).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
 }
 
+/** Every audit suppression (ListAuditSuppressions, page after page). */
+async function allSuppressions(): Promise<Array<{ checkName: string; resourceIdentifier: unknown }>> {
+  const out: Array<{ checkName: string; resourceIdentifier: unknown }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api<{ suppressions?: Array<{ checkName: string; resourceIdentifier: unknown }>; nextToken?: string }>('POST', '/audit/suppressions/list', { maxResults: 250, ...(nextToken === undefined ? {} : { nextToken }) });
+    out.push(...(page.suppressions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return out;
+}
+
 export function AuditPage() {
-  const [tasks, setTasks] = useState<AuditTaskItem[] | undefined>();
-  const [findings, setFindings] = useState<AuditFinding[] | undefined>();
+  const [checks, setChecks] = useState<string[]>([]);
   const [schedules, setSchedules] = useState<Array<Record<string, unknown>> | undefined>();
   const [actions, setActions] = useState<string[]>([]);
   const [suppressed, setSuppressed] = useState<Set<string>>(new Set());
@@ -35,13 +47,18 @@ export function AuditPage() {
   const [reload, setReload] = useState(0);
   const refresh = liveTick.value;
 
+  const findings = usePaged(
+    (offset, limit) => listPage('auditFindings', { offset, limit, days: 30, ...(check === '' ? {} : { checkName: check }), ...(severity === '' ? {} : { severity: severity as 'CRITICAL' }), ...(showSuppressed ? {} : { suppressed: false }) }),
+    [check, severity, showSuppressed],
+    refresh + reload,
+  );
+  const tasks = usePaged((offset, limit) => listPage('auditTasks', { offset, limit, days: 30 }), [], refresh + reload, 25);
   useEffect(() => {
-    auditTasks().then(setTasks, setError);
-    auditFindings({ days: 30 }).then(setFindings, setError);
+    api<{ auditCheckConfigurations?: Record<string, unknown> }>('GET', '/audit/configuration').then((c) => setChecks(Object.keys(c.auditCheckConfigurations ?? {}).sort()), () => setChecks([]));
     api<{ scheduledAudits: Array<Record<string, unknown>> }>('GET', '/audit/scheduledaudits').then((r) => setSchedules(r.scheduledAudits ?? []), () => setSchedules([]));
     // A suppression covers future audits (AWS semantics); findings already listed show it too.
-    api<{ suppressions: Array<{ checkName: string; resourceIdentifier: unknown }> }>('POST', '/audit/suppressions/list', { maxResults: 250 }).then((r) => setSuppressed(new Set((r.suppressions ?? []).map((x) => suppressionKey(x.checkName, x.resourceIdentifier)))), () => setSuppressed(new Set()));
-    api<{ actionIdentifiers: Array<{ actionName: string }> }>('GET', '/mitigationactions/actions?maxResults=250').then((r) => setActions((r.actionIdentifiers ?? []).map((a) => a.actionName)), () => setActions([]));
+    allSuppressions().then((list) => setSuppressed(new Set(list.map((x) => suppressionKey(x.checkName, x.resourceIdentifier)))), () => setSuppressed(new Set()));
+    awsAll<{ actionName: string }>('/mitigationactions/actions?maxResults=250', 'actionIdentifiers').then((list) => setActions(list.map((a) => a.actionName)), () => setActions([]));
   }, [reload, refresh]);
 
   const runNow = async (): Promise<void> => {
@@ -79,9 +96,8 @@ export function AuditPage() {
     }
   };
 
-  const checks = [...new Set((findings ?? []).map((f) => f.checkName))].sort();
   const isSuppressed = (f: AuditFinding): boolean => f.isSuppressed === true || suppressed.has(suppressionKey(f.checkName, f.nonCompliantResource?.resourceIdentifier));
-  const shown = (findings ?? []).filter((f) => (check === '' || f.checkName === check) && (severity === '' || f.severity === severity) && (showSuppressed || !isSuppressed(f)));
+  const shown = findings.page?.items ?? [];
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit</h1>
@@ -92,6 +108,7 @@ export function AuditPage() {
       </div>
       {message === '' ? null : <p role="status" class="ok">{message}</p>}
       {error !== undefined ? <Unavailable error={error} what="Audit tasks and findings" /> : null}
+      {findings.error !== undefined ? <Unavailable error={findings.error} what="Audit findings" /> : null}
       <section class="panel" aria-labelledby="findings-title">
         <h2 id="findings-title">Findings (30 days)</h2>
         <div class="toolbar">
@@ -117,10 +134,12 @@ export function AuditPage() {
             <input type="checkbox" checked={showSuppressed} onChange={(e) => setShowSuppressed((e.target as HTMLInputElement).checked)} /> show suppressed
           </label>
         </div>
-        {findings !== undefined && shown.length === 0 ? <Empty title="No findings match" /> : null}
+        <Pager paged={findings} label="findings" />
+        {findings.page !== undefined && shown.length === 0 ? <Empty title="No findings match" /> : null}
         {shown.length > 0 ? (
           <ObjectTable
             items={shown}
+            onKeyDown={listKeys(findings.keys)}
             caption="Audit findings"
             columns={[
               { label: 'Check', render: (f) => f.checkName },
@@ -153,8 +172,10 @@ export function AuditPage() {
       <div class="grid">
         <section class="panel" aria-labelledby="tasks-title">
           <h2 id="tasks-title">Tasks</h2>
-          {tasks !== undefined && tasks.length === 0 ? <Empty title="No audit tasks in 30 days" /> : null}
-          {tasks !== undefined && tasks.length > 0 ? <ObjectTable items={tasks} caption="Audit tasks" columns={[{ label: 'Task', render: (t) => <code>{t.taskId}</code> }, { label: 'Type', render: (t) => t.taskType }, { label: 'Status', render: (t) => t.taskStatus }]} /> : null}
+          <Pager paged={tasks} label="tasks" />
+          {tasks.error !== undefined ? <Unavailable error={tasks.error} what="Audit tasks" /> : null}
+          {tasks.page !== undefined && tasks.page.total === 0 ? <Empty title="No audit tasks in 30 days" /> : null}
+          {tasks.page !== undefined && tasks.page.items.length > 0 ? <ObjectTable items={tasks.page.items} onKeyDown={listKeys(tasks.keys)} caption="Audit tasks" columns={[{ label: 'Task', render: (t) => <code>{t.taskId}</code> }, { label: 'Type', render: (t) => t.taskType }, { label: 'Status', render: (t) => t.taskStatus }]} /> : null}
         </section>
         <section class="panel" aria-labelledby="sched-title">
           <h2 id="sched-title">Schedules</h2>

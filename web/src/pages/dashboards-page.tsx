@@ -3,7 +3,7 @@ import { api, enc } from '../api';
 import { href, navigate } from '../router';
 import type { TimeRange } from '../search';
 import { Empty, ErrorBox } from '../components/common';
-import { SearchPanel } from '../components/panel';
+import { RefreshPicker, SearchPanel, useDashboardRefresh } from '../components/panel';
 import { TimeRangePicker } from '../components/time-range';
 
 type Visualization = 'line' | 'area' | 'column' | 'table' | 'events' | 'single';
@@ -43,6 +43,8 @@ export function UserDashboard({ id }: { id: string }) {
   const [editing, setEditing] = useState(id === 'new');
   const [error, setError] = useState<unknown>();
   const [range, setRange] = useState<TimeRange>({ earliest: '-24h', latest: '' });
+  const [every, setEvery] = useState('');
+  const refresh = useDashboardRefresh(every);
   useEffect(() => {
     if (id !== 'new') api<Dashboard>('GET', `/api/v1/dashboards/${enc(id)}`).then(setDashboard, setError);
   }, [id]);
@@ -71,6 +73,7 @@ export function UserDashboard({ id }: { id: string }) {
       <h1 id="ud-title">{dashboard.name}</h1>
       <div class="toolbar">
         <TimeRangePicker value={range} onChange={setRange} />
+        <RefreshPicker value={every} onChange={setEvery} />
         {editing ? (
           <>
             <button type="button" class="primary" onClick={() => void save()}>
@@ -131,7 +134,7 @@ export function UserDashboard({ id }: { id: string }) {
       ) : (
         <div class="grid">
           {dashboard.panels.map((p, i) => (
-            <SearchPanel key={`${i}-${p.query}`} title={p.title} query={p.query} visualization={p.visualization} range={p.earliest === undefined ? range : { earliest: p.earliest, latest: p.latest ?? '' }} />
+            <SearchPanel key={`${i}-${p.query}`} title={p.title} query={p.query} visualization={p.visualization} range={p.earliest === undefined ? range : { earliest: p.earliest, latest: p.latest ?? '' }} refresh={refresh} />
           ))}
         </div>
       )}

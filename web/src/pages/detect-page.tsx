@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, enc } from '../api';
-import { activeViolations, violationEvents, type ActiveViolation, type ViolationEvent } from '../aws';
-import { href } from '../router';
+import type { ActiveViolation } from '../aws';
+import { awsAll, listPage } from '../lists';
+import { href, route } from '../router';
 import { liveTick } from '../live';
-import { Empty, ErrorBox, ObjectTable, formatTime } from '../components/common';
+import { Empty, ErrorBox, ObjectTable, Pager, formatTime, listKeys, usePaged } from '../components/common';
 
 const STATES = ['UNKNOWN', 'TRUE_POSITIVE', 'BENIGN_POSITIVE', 'FALSE_POSITIVE'];
 
@@ -29,7 +30,7 @@ function ProfilesSection() {
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState('');
   useEffect(() => {
-    api<{ securityProfileIdentifiers: Array<{ name: string }> }>('GET', '/security-profiles?maxResults=250').then((r) => setProfiles(r.securityProfileIdentifiers ?? []), setError);
+    awsAll<{ name: string }>('/security-profiles?maxResults=250', 'securityProfileIdentifiers').then(setProfiles, setError);
   }, []);
   const open = async (name: string): Promise<void> => {
     setProblems([]);
@@ -108,28 +109,38 @@ function ProfilesSection() {
 }
 
 function ViolationsSection() {
-  const [list, setList] = useState<ActiveViolation[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [thing, setThing] = useState(route.value.query.get('thing') ?? '');
+  const [text, setText] = useState('');
   const refresh = liveTick.value;
-  const load = (): void => void activeViolations().then(setList, setError);
-  useEffect(load, [refresh]);
+  const paged = usePaged((offset, limit) => listPage('activeViolations', { offset, limit, q: text, ...(thing === '' ? {} : { thingName: thing }) }), [thing, text], refresh);
+  const [error, setError] = useState<unknown>();
   const setState = async (v: ActiveViolation, state: string): Promise<void> => {
-    await api('POST', `/violations/verification-state/${enc(v.violationId)}`, { verificationState: state, verificationStateDescription: 'set from the Vigil console' }).then(load, setError);
+    await api('POST', `/violations/verification-state/${enc(v.violationId)}`, { verificationState: state, verificationStateDescription: 'set from the Vigil console' }).then(paged.reload, setError);
   };
+  const list = paged.page?.items;
   return (
     <section class="panel" aria-labelledby="av-title">
       <h2 id="av-title">Active violations</h2>
-      {error !== undefined ? <Unavailable error={error} what="Active violations" /> : null}
+      <div class="toolbar">
+        <label for="av-thing">Thing</label>
+        <input id="av-thing" type="search" value={thing} placeholder="exact thing name" onChange={(e) => setThing((e.target as HTMLInputElement).value.trim())} />
+        <label for="av-text">Filter</label>
+        <input id="av-text" type="search" value={text} placeholder="thing, profile or behavior" onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+      </div>
+      <Pager paged={paged} label="active violations" />
+      {paged.error !== undefined ? <Unavailable error={paged.error} what="Active violations" /> : null}
+      <ErrorBox error={error} />
       {list !== undefined && list.length === 0 ? <Empty title="No active violations" /> : null}
       {list !== undefined && list.length > 0 ? (
         <ObjectTable
           items={list}
           caption="Active violations"
+          onKeyDown={listKeys(paged.keys)}
           columns={[
-            { label: 'Thing', render: (v) => <a {...href(`/fleet/things/${enc(v.thingName)}`)}>{v.thingName}</a> },
+            { label: 'Thing', render: (v) => <a {...href(`/fleet/things/${enc(v.thingName)}`)} class="name" title={v.thingName}>{v.thingName}</a> },
             { label: 'Profile', render: (v) => v.securityProfileName },
             { label: 'Behavior', render: (v) => v.behavior?.name ?? '' },
-            { label: 'Value', render: (v) => <code>{JSON.stringify(v.lastViolationValue ?? '')}</code> },
+            { label: 'Value', render: (v) => <code class="clip" title={JSON.stringify(v.lastViolationValue ?? '')}>{JSON.stringify(v.lastViolationValue ?? '')}</code> },
             { label: 'Since', render: (v) => formatTime(v.violationStartTime) },
             {
               label: 'Verification',
@@ -151,17 +162,28 @@ function ViolationsSection() {
 }
 
 function TimelineSection() {
-  const [events, setEvents] = useState<ViolationEvent[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [days, setDays] = useState(7);
   const refresh = liveTick.value;
-  useEffect(() => void violationEvents(7).then(setEvents, setError), [refresh]);
+  const paged = usePaged((offset, limit) => listPage('violationEvents', { offset, limit, days }), [days], refresh);
+  const events = paged.page?.items;
   return (
     <section class="panel" aria-labelledby="ve-title">
-      <h2 id="ve-title">Violation events (7 days)</h2>
-      {error !== undefined ? <Unavailable error={error} what="Violation events" /> : null}
+      <h2 id="ve-title">Violation events</h2>
+      <div class="toolbar">
+        <label for="ve-days">Last</label>
+        <select id="ve-days" value={String(days)} onChange={(e) => setDays(Number((e.target as HTMLSelectElement).value))}>
+          {[1, 7, 30, 90].map((d) => (
+            <option key={d} value={String(d)}>
+              {d === 1 ? '24 hours' : `${d} days`}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Pager paged={paged} label="violation events" />
+      {paged.error !== undefined ? <Unavailable error={paged.error} what="Violation events" /> : null}
       {events !== undefined && events.length === 0 ? <Empty title="No violation events" /> : null}
       <ol class="timeline">
-        {[...(events ?? [])].sort((a, b) => b.violationEventTime - a.violationEventTime).slice(0, 200).map((v, i) => (
+        {(events ?? []).map((v, i) => (
           <li key={i} class={`ve ve-${v.violationEventType}`}>
             <time>{formatTime(v.violationEventTime)}</time> <strong>{v.violationEventType}</strong> <a {...href(`/fleet/things/${enc(v.thingName)}`)}>{v.thingName}</a> {v.behavior?.name} <span class="muted">({v.securityProfileName})</span>
           </li>

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api';
-import { listThingGroups, listThings, thingsInGroup, type ThingItem } from '../aws';
-import { href } from '../router';
-import { Empty, ErrorBox, JsonView, ObjectTable, formatTime } from '../components/common';
+import { awsAll, listAll, listPage, type FleetThing } from '../lists';
+import { liveTick } from '../live';
+import { href, route, setQuery } from '../router';
+import { INDEX, SOURCETYPE, cell, runSearch } from '../search';
+import { Empty, ErrorBox, JsonView, ObjectTable, Pager, formatTime, listKeys, usePaged } from '../components/common';
 
 export function FleetNav({ at }: { at: string }) {
   const tabs = [
@@ -21,22 +23,58 @@ export function FleetNav({ at }: { at: string }) {
   );
 }
 
+const CONNECTION_LABEL = { CONNECTED: 'connected', DISCONNECTED: 'disconnected', NEVER: 'never connected' } as const;
+
+/** When each of `things` last reported (the newest metrics event in the SIEM), by thing name. */
+async function lastReports(things: readonly string[]): Promise<Map<string, string>> {
+  if (things.length === 0) return new Map();
+  const names = things.map((t) => `"${t.replace(/["\\]/g, '')}"`).join(', ');
+  const result = await runSearch(`index="${INDEX}" sourcetype="${SOURCETYPE}" thing IN (${names}) | stats max(_time) as last_report by thing`, { earliest: '' }, { maxRows: things.length });
+  return new Map(result.rows.map((r) => [cell(r['thing']), cell(r['last_report'])]));
+}
+
+/** A thing's broker connection: state, and since when. */
+export function ConnectionState({ connection }: { connection: FleetThing['connection'] }) {
+  const since = connection.state === 'CONNECTED' ? connection.connectedAt : connection.disconnectedAt;
+  return (
+    <span class={`conn conn-${connection.state.toLowerCase()}`} title={connection.disconnectReason === undefined ? undefined : `disconnected: ${connection.disconnectReason}`}>
+      {CONNECTION_LABEL[connection.state]}
+      {since === undefined ? null : <span class="muted"> since {formatTime(since)}</span>}
+    </span>
+  );
+}
+
 export function ThingsPage() {
-  const [things, setThings] = useState<ThingItem[] | undefined>();
+  const initial = route.value.query;
   const [groups, setGroups] = useState<string[]>([]);
-  const [group, setGroup] = useState('');
-  const [members, setMembers] = useState<Set<string> | undefined>();
-  const [filter, setFilter] = useState('');
-  const [error, setError] = useState<unknown>();
+  const [group, setGroup] = useState(initial.get('group') ?? '');
+  const [filter, setFilter] = useState(initial.get('q') ?? '');
+  const [connection, setConnection] = useState(initial.get('connection') ?? '');
+  const [violating, setViolating] = useState(initial.get('inViolation') ?? '');
+  const [reports, setReports] = useState<Map<string, string>>(new Map());
+  const refresh = liveTick.value;
   useEffect(() => {
-    listThings().then(setThings, setError);
-    listThingGroups().then(setGroups, () => setGroups([]));
+    listAll('thingGroups', {}).then((g) => setGroups(g.map((x) => x.groupName)), () => setGroups([]));
   }, []);
+  useEffect(() => setQuery({ q: filter, group, connection, inViolation: violating }), [filter, group, connection, violating]);
+  const paged = usePaged(
+    (offset, limit) =>
+      listPage('things', {
+        offset,
+        limit,
+        q: filter,
+        ...(group === '' ? {} : { group }),
+        ...(connection === '' ? {} : { connection: connection as FleetThing['connection']['state'] }),
+        ...(violating === '' ? {} : { inViolation: violating === 'true' }),
+        sort: violating === 'true' ? 'violations' : 'name',
+      }),
+    [filter, group, connection, violating],
+    refresh,
+  );
+  const items = paged.page?.items ?? [];
   useEffect(() => {
-    if (group === '') setMembers(undefined);
-    else thingsInGroup(group).then((m) => setMembers(new Set(m)), setError);
-  }, [group]);
-  const shown = (things ?? []).filter((t) => (filter === '' || t.thingName.toLowerCase().includes(filter.toLowerCase()) || Object.values(t.attributes ?? {}).some((v) => v.toLowerCase().includes(filter.toLowerCase()))) && (members === undefined || members.has(t.thingName)));
+    lastReports(items.map((t) => t.thingName)).then(setReports, () => setReports(new Map()));
+  }, [items.map((t) => t.thingName).join(',')]);
   return (
     <section aria-labelledby="fleet-title">
       <h1 id="fleet-title">Fleet</h1>
@@ -53,22 +91,38 @@ export function ThingsPage() {
             </option>
           ))}
         </select>
-        <span class="muted" role="status">
-          {shown.length} of {things?.length ?? 0} things
-        </span>
+        <label for="conn-filter">Connection</label>
+        <select id="conn-filter" value={connection} onChange={(e) => setConnection((e.target as HTMLSelectElement).value)}>
+          <option value="">Any</option>
+          <option value="CONNECTED">Connected</option>
+          <option value="DISCONNECTED">Disconnected</option>
+          <option value="NEVER">Never connected</option>
+        </select>
+        <label for="viol-filter">Violations</label>
+        <select id="viol-filter" value={violating} onChange={(e) => setViolating((e.target as HTMLSelectElement).value)}>
+          <option value="">Any</option>
+          <option value="true">In violation</option>
+          <option value="false">No open violation</option>
+        </select>
       </div>
-      <ErrorBox error={error} />
-      {things === undefined && error === undefined ? <progress aria-label="loading things" /> : null}
-      {things !== undefined && things.length === 0 ? <Empty title="No things registered">Register devices with `vigil cert issue --thing NAME` or the AWS IoT API.</Empty> : null}
-      {shown.length > 0 ? (
+      <Pager paged={paged} label="things" />
+      <ErrorBox error={paged.error} />
+      {paged.page === undefined && paged.error === undefined ? <progress aria-label="loading things" /> : null}
+      {paged.page !== undefined && paged.page.total === 0 ? (filter === '' && group === '' && connection === '' && violating === '' ? <Empty title="No things registered">Register devices with `vigil cert issue --thing NAME` or the AWS IoT API.</Empty> : <Empty title="No things match the filters" />) : null}
+      {items.length > 0 ? (
         <ObjectTable
-          items={shown}
+          items={items}
           caption="Things"
+          onKeyDown={listKeys(paged.keys)}
+          rowClass={(t) => (t.openViolations > 0 ? 'in-violation' : undefined)}
           columns={[
-            { label: 'Thing', render: (t) => <a {...href(`/fleet/things/${enc(t.thingName)}`)}>{t.thingName}</a> },
+            { label: 'Thing', render: (t) => <a {...href(`/fleet/things/${enc(t.thingName)}`)} class="name" title={t.thingName}>{t.thingName}</a> },
+            { label: 'Connection', render: (t) => <ConnectionState connection={t.connection} /> },
+            { label: 'Last seen', render: (t) => formatTime(t.connection.lastSeen) },
+            { label: 'Last report', render: (t) => formatTime(reports.get(t.thingName)) },
+            { label: 'Open violations', render: (t) => (t.openViolations === 0 ? <span class="muted">0</span> : <a {...href(`/detect?thing=${enc(t.thingName)}`)} class="warn">{t.openViolations}</a>) },
             { label: 'Type', render: (t) => t.thingTypeName ?? '' },
-            { label: 'Attributes', render: (t) => Object.entries(t.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') },
-            { label: 'Version', render: (t) => t.version ?? '' },
+            { label: 'Attributes', render: (t) => <span class="clip" title={Object.entries(t.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}>{Object.entries(t.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}</span> },
           ]}
         />
       ) : null}
@@ -83,9 +137,10 @@ export function CertificatesPage() {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     (async () => {
-      const page = await api<{ certificates: CertificateItem[] }>('GET', '/certificates?pageSize=250');
+      const certificates = await awsAll<CertificateItem>('/certificates?pageSize=250', 'certificates', 'marker');
+      // Expiry needs DescribeCertificate: the first 100 are described, the rest listed without it.
       const described = await Promise.all(
-        page.certificates.slice(0, 100).map(async (c) => {
+        certificates.slice(0, 100).map(async (c) => {
           try {
             const d = await api<{ certificateDescription: { validity?: { notAfter?: number } } }>('GET', `/certificates/${enc(c.certificateId)}`);
             return { ...c, notAfter: d.certificateDescription.validity?.notAfter };
@@ -94,7 +149,7 @@ export function CertificatesPage() {
           }
         }),
       );
-      setCerts([...described, ...page.certificates.slice(100)]);
+      setCerts([...described, ...certificates.slice(100)]);
     })().catch(setError);
   }, []);
   const soon = Date.now() / 1000 + 30 * 86400;
@@ -124,7 +179,7 @@ export function PoliciesPage() {
   const [selected, setSelected] = useState<{ policyName: string; policyDocument: string; defaultVersionId?: string } | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api<{ policies: Array<{ policyName: string }> }>('GET', '/policies?pageSize=250').then((r) => setPolicies(r.policies), setError);
+    awsAll<{ policyName: string }>('/policies?pageSize=250', 'policies', 'marker').then(setPolicies, setError);
   }, []);
   const parse = (text: string): unknown => {
     try {

@@ -1,12 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, enc } from '../api';
-import { certificateIdOf, violationEvents, type ViolationEvent } from '../aws';
+import { certificateIdOf, type ActiveViolation, type ViolationEvent } from '../aws';
+import { awsAll, listAll } from '../lists';
+import { liveTick } from '../live';
 import { href } from '../router';
+import { MetricChart, THING_METRICS, violationWindows } from './thing-metrics';
 import { INDEX, runSearch, SOURCETYPE, cell, type Row } from '../search';
 import { Empty, ErrorBox, JsonView, ObjectTable, formatTime } from '../components/common';
 
 interface CertInfo { certificateId: string; certificateArn: string; status: string; notAfter?: number }
 const QUARANTINE_GROUP = 'quarantine';
+const NO_WINDOWS: never[] = [];
 
 function latestByMetric(rows: Row[]): Map<string, { time: string; value: unknown }> {
   const latest = new Map<string, { time: string; value: unknown }>();
@@ -30,17 +34,20 @@ export function ThingPage({ name }: { name: string }) {
   const [groups, setGroups] = useState<string[]>([]);
   const [report, setReport] = useState<Map<string, { time: string; value: unknown }> | undefined>();
   const [timeline, setTimeline] = useState<ViolationEvent[] | undefined>();
+  const [active, setActive] = useState<ActiveViolation[]>([]);
+  const [seconds, setSeconds] = useState(86_400);
+  const refresh = liveTick.value;
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState('');
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
     api<Record<string, unknown>>('GET', `/things/${enc(name)}`).then(setThing, setError);
-    api<{ thingGroups: Array<{ groupName: string }> }>('GET', `/things/${enc(name)}/thing-groups?maxResults=250`).then((r) => setGroups(r.thingGroups.map((g) => g.groupName)), () => setGroups([]));
-    api<{ principals: string[] }>('GET', `/things/${enc(name)}/principals?maxResults=250`)
-      .then((r) =>
+    awsAll<{ groupName: string }>(`/things/${enc(name)}/thing-groups?maxResults=250`, 'thingGroups').then((list) => setGroups(list.map((g) => g.groupName)), () => setGroups([]));
+    awsAll<string>(`/things/${enc(name)}/principals?maxResults=250`, 'principals')
+      .then((principals) =>
         Promise.all(
-          r.principals.filter((p) => p.includes(':cert/')).map(async (arn) => {
+          principals.filter((p) => p.includes(':cert/')).map(async (arn) => {
             const d = await api<{ certificateDescription: { certificateId: string; certificateArn: string; status: string; validity?: { notAfter?: number } } }>('GET', `/certificates/${enc(certificateIdOf(arn))}`);
             return { certificateId: d.certificateDescription.certificateId, certificateArn: d.certificateDescription.certificateArn, status: d.certificateDescription.status, notAfter: d.certificateDescription.validity?.notAfter };
           }),
@@ -50,8 +57,12 @@ export function ThingPage({ name }: { name: string }) {
   }, [name, reload]);
   useEffect(() => {
     runSearch(`index="${INDEX}" sourcetype="${SOURCETYPE}" | where thing="${name.replace(/"/g, '\\"')}" | where isnotnull(name) | head 200`, { earliest: '-7d' }).then((r) => setReport(latestByMetric(r.rows)), () => setReport(new Map()));
-    violationEvents(30, name).then(setTimeline, () => setTimeline([]));
   }, [name]);
+  useEffect(() => {
+    listAll('violationEvents', { thingName: name, days: 30 }).then(setTimeline, () => setTimeline([]));
+    listAll('activeViolations', { thingName: name }).then(setActive, () => setActive([]));
+  }, [name, refresh]);
+  const windows = useMemo(() => violationWindows(timeline ?? [], active), [timeline, active]);
 
   const act = async (label: string, action: () => Promise<unknown>): Promise<void> => {
     if (!confirm(`${label}?`)) return;
@@ -73,12 +84,26 @@ export function ThingPage({ name }: { name: string }) {
   const ports = report?.get('aws:listening-tcp-ports')?.value as { ports?: Array<number | { port: number }> } | undefined;
   const portList = (ports?.ports ?? []).map((p) => (typeof p === 'number' ? p : p.port));
   const established = [...(report?.entries() ?? [])].filter(([metric]) => /established|connections/i.test(metric));
+  // Offending ports: listed by a port-set violation's value and outside its behavior's set.
+  const offending = new Set(
+    active.flatMap((v) => {
+      const behavior = v.behavior as { metric?: string; criteria?: { value?: { ports?: number[] } } };
+      if (behavior.metric !== 'aws:listening-tcp-ports') return [];
+      const allowed = new Set(behavior.criteria?.value?.ports ?? []);
+      const seen = ((v.lastViolationValue as { ports?: Array<number | { port: number }> } | undefined)?.ports ?? []).map((p) => (typeof p === 'number' ? p : p.port));
+      return seen.filter((p) => !allowed.has(p));
+    }),
+  );
   return (
     <section aria-labelledby="thing-title">
       <p>
         <a {...href('/fleet')}>← Things</a>
       </p>
-      <h1 id="thing-title">{name}</h1>
+      <h1 id="thing-title">
+        <span class="name" title={name}>
+          {name}
+        </span>
+      </h1>
       <ErrorBox error={error} />
       {message === '' ? null : (
         <p role="status" class="ok">
@@ -119,7 +144,9 @@ export function ThingPage({ name }: { name: string }) {
           {report === undefined ? <progress aria-label="loading" /> : portList.length === 0 ? <Empty title="No listening TCP ports reported" /> : (
             <ul class="ports" aria-label="Listening TCP ports">
               {portList.map((p) => (
-                <li key={p}>{p}</li>
+                <li key={p} class={offending.has(p) ? 'offending' : undefined} title={offending.has(p) ? 'outside the expected set: in violation' : undefined}>
+                  {p}
+                </li>
               ))}
             </ul>
           )}
@@ -144,6 +171,22 @@ export function ThingPage({ name }: { name: string }) {
             </ol>
           )}
         </section>
+      </div>
+      <div class="toolbar">
+        <h2 id="t-metrics">Metrics</h2>
+        <label for="t-range">Last</label>
+        <select id="t-range" value={String(seconds)} onChange={(e) => setSeconds(Number((e.target as HTMLSelectElement).value))}>
+          <option value="3600">hour</option>
+          <option value="86400">24 hours</option>
+          <option value="604800">7 days</option>
+          <option value="2592000">30 days</option>
+        </select>
+        <span class="muted">retained datapoints; violation windows shaded, values in violation in red</span>
+      </div>
+      <div class="grid" aria-labelledby="t-metrics" role="region">
+        {THING_METRICS.map((m) => (
+          <MetricChart key={m.metric} thing={name} metric={m.metric} title={m.title} unit={m.unit} windows={windows.get(m.metric) ?? NO_WINDOWS} seconds={seconds} refresh={refresh} />
+        ))}
       </div>
     </section>
   );
