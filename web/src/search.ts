@@ -1,11 +1,9 @@
 import { api } from './api';
+import type { Series } from './search-text';
+
+export * from './search-text';
 
 export type Row = Record<string, string | string[]>;
-export interface Series {
-  x: string;
-  xValues: Array<string | number>;
-  series: Array<{ name: string; values: Array<number | null> }>;
-}
 export interface FieldInfo {
   name: string;
   count: number;
@@ -133,15 +131,6 @@ export function download(name: string, type: string, content: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/**
- * Adds `field="value"` to the search: to the base search when it has no pipe, else as a final
- * `| search` (a field the pipeline makes, e.g. with spath or eval, exists only there).
- */
-export function addFilter(query: string, field: string, value: string): string {
-  const term = fieldTerm(field, value);
-  return query.includes('|') ? `${query.trim()} | search ${term}` : `${query.trim()} ${term}`;
-}
-
 /** Fields of event rows with their top values (count, descending), for the sidebar. */
 export function fieldSummary(rows: Row[], limit = 5): Array<{ field: string; count: number; top: Array<{ value: string; count: number }> }> {
   const fields = new Map<string, Map<string, number>>();
@@ -163,73 +152,3 @@ export function fieldSummary(rows: Row[], limit = 5): Array<{ field: string; cou
 }
 
 
-/**
- * Checks a typed time the way the SIEM reads it (Splunk time modifiers): `now`, `0`, epoch seconds,
- * ISO-8601, `%m/%d/%Y:%H:%M:%S`, `[+|-]<n><unit>` with an optional `@<unit>` snap (`-2h`, `@d`,
- * `-7d@d`, `-1w@w1`). Answers why it is not one, or undefined when it is (empty means no bound).
- */
-export function timeError(text: string): string | undefined {
-  const value = text.trim();
-  if (value === '' || value === 'now' || /^\d+(\.\d+)?$/.test(value)) return undefined;
-  if (/^\d{1,2}\/\d{1,2}\/\d{4}:\d{1,2}:\d{2}:\d{2}$/.test(value)) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}/.test(value)) return Number.isNaN(Date.parse(value)) ? `"${value}" is not a valid date` : undefined;
-  const unit = '(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wk|weeks?|mon|months?|q|qtr|quarters?|y|yrs?|years?)';
-  const pattern = new RegExp(`^(?:[+-]\\d*${unit})?(?:@${unit}\\d?)?$`, 'i');
-  if (pattern.test(value)) return undefined;
-  return `"${value}" is not a time: use now, -2h, @d, -7d@d, an ISO date or epoch seconds`;
-}
-
-/** A stable colour per series name (the same series has the same colour on every panel). */
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#393b79', '#0b7a75', '#ad494a', '#637939', '#d6a000', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#636363'];
-export function seriesColor(name: string): string {
-  if (name === 'OTHER') return '#8a8f98';
-  if (name === 'NULL') return '#b0b4ba';
-  let hash = 2166136261;
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 16777619);
-  return PALETTE[(hash >>> 0) % PALETTE.length] as string;
-}
-
-/** Whether a chart search aggregates counts (count, dc, sum): its y axis starts at 0 and its columns stack. */
-export function chartsCounts(query: string): boolean {
-  const last = /\|\s*(?:chart|timechart)\b([^|]*)$/i.exec(query);
-  if (last === null) return false;
-  return /(^|[\s,(])(c|count|dc|distinct_count|sum)(\s*\(|\s|$)/i.test(last[1] ?? '');
-}
-
-/** A field term for a search: `field="value"` (field quoted when it is not a plain name). */
-export function fieldTerm(field: string, value: string): string {
-  return `${/^[\w.{}:-]+$/.test(field) ? field : `"${field}"`}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/**
- * The events behind one point of a chart (Splunk's drilldown): the search up to its last
- * chart/timechart/stats, narrowed by the point's field values (an OTHER series narrows nothing),
- * over the point's time bucket.
- */
-export function drilldown(query: string, point: { terms: Array<{ field: string; value: string }>; from?: number | undefined; to?: number | undefined }): { query: string; earliest?: string; latest?: string } {
-  const transform = /\|\s*(chart|timechart|stats|top|rare)\b[^|]*$/i.exec(query);
-  let base = transform === null ? query.trim() : query.slice(0, transform.index).trim();
-  for (const { field, value } of point.terms) {
-    if (value === 'OTHER') continue;
-    const term = fieldTerm(field, value);
-    base = base.includes('|') ? `${base} | search ${term}` : `${base} ${term}`;
-  }
-  return { query: base, ...(point.from === undefined ? {} : { earliest: String(point.from) }), ...(point.to === undefined ? {} : { latest: String(point.to) }) };
-}
-
-/** The split field of a `chart … by F` / `chart … over X by F` / `timechart … by F` search. */
-export function splitField(query: string): string | undefined {
-  const last = /\|\s*(chart|timechart)\b([^|]*)$/i.exec(query);
-  if (last === null) return undefined;
-  const by = /\bby\s+("[^"]+"|[^\s,]+)/i.exec(last[2] ?? '');
-  return by === null ? undefined : (by[1] as string).replace(/^"|"$/g, '');
-}
-
-/** The x field of a `chart … over X` (`_time` for timechart). */
-export function overField(query: string): string | undefined {
-  const last = /\|\s*(chart|timechart)\b([^|]*)$/i.exec(query);
-  if (last === null) return undefined;
-  if ((last[1] ?? '').toLowerCase() === 'timechart') return '_time';
-  const over = /\bover\s+("[^"]+"|[^\s,]+)/i.exec(last[2] ?? '');
-  return over === null ? undefined : (over[1] as string).replace(/^"|"$/g, '');
-}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { seriesColor, type Series } from '../search';
+import { foldSeries, seriesColor, type Series } from '../search';
 
 export type ChartKind = 'line' | 'area' | 'column';
 
@@ -13,25 +13,6 @@ export interface ChartPoint {
   to?: number;
   series: string;
   value: number | null;
-}
-
-/**
- * At most `max` series: the others are summed into OTHER (with an OTHER the search already made),
- * largest totals kept, the search's order otherwise unchanged.
- */
-export function foldSeries(data: Series, max: number): Series {
-  if (data.series.length <= max) return data;
-  const total = (values: Array<number | null>): number => values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
-  const named = data.series.filter((s) => s.name !== 'OTHER');
-  const keep = new Set([...named].sort((a, b) => total(b.values) - total(a.values)).slice(0, max - 1).map((s) => s.name));
-  const other: Array<number | null> = data.xValues.map(() => null);
-  for (const s of data.series) {
-    if (keep.has(s.name)) continue;
-    s.values.forEach((v, i) => {
-      if (v !== null) other[i] = (other[i] ?? 0) + v;
-    });
-  }
-  return { ...data, series: [...data.series.filter((s) => keep.has(s.name)), { name: 'OTHER', values: other }] };
 }
 
 /** The width of one x bucket (epoch seconds): the smallest step between x values. */
@@ -73,6 +54,7 @@ export interface ChartProps {
  */
 export function Chart({ data: raw, kind, title, height = 260, counts = false, maxSeries = 20, onPoint, onZoom, bucket }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
+  const legendBox = useRef<HTMLDivElement>(null);
   const data = useMemo(() => foldSeries(raw, maxSeries), [raw, maxSeries]);
   const isTime = data.x === '_time';
   const handlers = useRef({ onPoint, onZoom });
@@ -126,7 +108,8 @@ export function Chart({ data: raw, kind, title, height = 260, counts = false, ma
       // The y axis grows with its longest label, so large byte counts are not cut off.
       axes: [isTime ? {} : { values: (_u, splits) => splits.map((s) => labels[s] ?? '') }, { size: (_u, values) => Math.max(50, ...(values ?? []).map((v) => String(v).length * 7 + 18)) }],
       series: [{ label: data.x, value: (_u, v) => (v === null ? '–' : isTime ? new Date(v * 1000).toISOString().replace('T', ' ').slice(0, 19) : (labels[v] ?? String(v))) }, ...seriesOptions],
-      legend: { live: true },
+      // The legend (a table) sits outside the figure: the figure's only table is its data table.
+      legend: { live: true, mount: (_u, legend) => (legendBox.current ?? element).append(legend) },
       cursor: { drag: { x: onZoom !== undefined && isTime, y: false, setScale: false } },
       hooks: {
         // Without a cursor on the plot the legend shows the latest values (not "--").
@@ -206,34 +189,37 @@ export function Chart({ data: raw, kind, title, height = 260, counts = false, ma
     };
   }, [data, kind, height, isTime, counts, onPoint === undefined, onZoom === undefined, bucket]);
   return (
-    <figure class="chart" data-series={data.series.map((s) => s.name).join(',')} data-kind={kind} data-stacked={kind === 'column' && data.series.length > 1 ? 'true' : undefined}>
-      <div ref={box} role="img" aria-label={`${title}: ${kind} chart of ${data.series.length} series (${data.series.map((s) => s.name).join(', ')}) over ${data.x}`} />
-      {/* A block box: a table ignores width and overflow, so a hidden table alone would widen the page. */}
-      <div class="sr-only">
-        <table>
-          <caption>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{data.x}</th>
-              {data.series.map((s) => (
-                <th scope="col" key={s.name}>
-                  {s.name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.xValues.map((x, i) => (
-              <tr key={i}>
-                <th scope="row">{isTime ? new Date(Number(x) * 1000).toISOString() : String(x)}</th>
+    <div class="chart-block">
+      <figure class="chart" data-series={data.series.map((s) => s.name).join(',')} data-kind={kind} data-stacked={kind === 'column' && data.series.length > 1 ? 'true' : undefined}>
+        <div ref={box} role="img" aria-label={`${title}: ${kind} chart of ${data.series.length} series (${data.series.map((s) => s.name).join(', ')}) over ${data.x}`} />
+        {/* A block box: a table ignores width and overflow, so a hidden table alone would widen the page. */}
+        <div class="sr-only">
+          <table>
+            <caption>{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{data.x}</th>
                 {data.series.map((s) => (
-                  <td key={s.name}>{s.values[i] ?? ''}</td>
+                  <th scope="col" key={s.name}>
+                    {s.name}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </figure>
+            </thead>
+            <tbody>
+              {data.xValues.map((x, i) => (
+                <tr key={i}>
+                  <th scope="row">{isTime ? new Date(Number(x) * 1000).toISOString() : String(x)}</th>
+                  {data.series.map((s) => (
+                    <td key={s.name}>{s.values[i] ?? ''}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </figure>
+      <div ref={legendBox} class="chart-legend" />
+    </div>
   );
 }

@@ -97,7 +97,7 @@ export function SearchPage() {
     setHistoryAt(-1);
     localStorage.setItem(HISTORY_KEY, JSON.stringify(next));
     const chartKind = latest.current.kind;
-    setQuery({ q: text, earliest: over.earliest === DEFAULT_EARLIEST ? undefined : over.earliest, latest: over.latest, view: wantedView, chart: chartKind });
+    setQuery({ q: text, earliest: over.earliest, latest: over.latest, view: wantedView, chart: chartKind });
     lastUrl.current = urlKey(fromUrl(new URLSearchParams(location.search)));
     try {
       const r = await runSearch(text, over, { signal: controller.signal, onId: (id) => (state.id = id), maxRows: 50_000, pageSize: EVENTS_PER_PAGE, summary: true, summaryValues: 20, timeline: true, binning: 'data' });
