@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryChunks } from '../../bench/console.js';
 import { buildConsole, launchChromium, SHOTS, signInWithTicket, startConsoleDemo, until, type ConsoleDemo } from './support.js';
 
 /** The demo at speed 150: a simulated 300 s report every 2 s, the target's FTP server one simulated minute in. */
@@ -241,7 +242,7 @@ describe('the console search page in Chromium, on `vigil up --demo`', () => {
 
   it(`initial JS (the entry chunks index.html loads) is at most ${INITIAL_JS_GZIP_BYTES / 1024} KB gzip`, () => {
     const html = readFileSync('dist/web/index.html', 'utf8');
-    const chunks = [...html.matchAll(/<script[^>]*\bsrc="\/ui\/([^"]+\.js)"|<link[^>]*rel="modulepreload"[^>]*href="\/ui\/([^"]+\.js)"/g)].map((m) => (m[1] ?? m[2]) as string);
+    const chunks = entryChunks(html);
     expect(chunks.length).toBeGreaterThan(0);
     const gzip = chunks.reduce((sum, chunk) => sum + gzipSync(readFileSync(join('dist/web', chunk)), { level: 9 }).length, 0);
     const raw = chunks.reduce((sum, chunk) => sum + statSync(join('dist/web', chunk)).size, 0);
