@@ -191,4 +191,11 @@ describe('the console\'s search: binning from the data, kept results, the timeli
     const bad = await fetch(`${api}/api/v1/search/paging-test/results?offset=-1`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
     expect(bad.status).toBe(400);
   });
+
+  it('the 20 most recent searches keep their results: a 21st drops the oldest', async () => {
+    for (let i = 0; i < 21; i++) expect((await search({ query: 'index=main thing=thing-a', earliest: '0', pageSize: 1, id: `kept-${i}` })).status).toBe(200);
+    const page = (id: string): Promise<Response> => fetch(`${api}/api/v1/search/${id}/results?count=1`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
+    expect((await page('kept-0')).status).toBe(404);
+    for (const id of ['kept-1', 'kept-20']) expect((await page(id)).status).toBe(200);
+  });
 });

@@ -21,7 +21,7 @@ export const SearchBody = Type.Object(
     summaryValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Top values per field in the summary (default 10).' })),
     binning: Type.Optional(Type.Union([Type.Literal('range'), Type.Literal('data')], { description: "Default `_time` spans of chart/timechart: from the search's range (`range`, Splunk's way, the default) or from the extent of the data in it (`data`: the chart shows the data at its own scale)." })),
     timeline: Type.Optional(Type.Boolean({ description: 'For an event search, also return `timeline`: the event count over time (`| timechart count`, binned from the data).' })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Return only the first pageSize rows and keep the results under `sid` (the id, or a new one) for GET /api/v1/search/{sid}/results; kept for 30 minutes, the 20 most recent searches.' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Return only the first pageSize rows and keep the results under `sid` (the id, or a new one) for GET /api/v1/search/{sid}/results; kept for 30 minutes, the 20 most recent searches (200,000 rows in all).' })),
   },
   { additionalProperties: false },
 );

@@ -92,9 +92,10 @@ async function fieldsSummary(siem: ApiDeps['siem'], query: string, maxvals: numb
   return { fields, total };
 }
 
-/** How long, and how many, searches run with `pageSize` keep their results for paging. */
+/** How long, how many, and how many rows in all, searches run with `pageSize` keep for paging. */
 const KEEP_MS = 30 * 60_000;
 const KEEP_JOBS = 20;
+const KEEP_ROWS = 200_000;
 
 /** The event count over time of an event search (the console's timeline), binned from the data. */
 async function timelineOf(siem: ApiDeps['siem'], query: string, common: Omit<SearchRequest, 'query'>): Promise<ReturnType<typeof seriesOf> | null> {
@@ -115,7 +116,14 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
   const keep = (sid: string, result: SearchResult): void => {
     const now = deps.clock.now();
     kept.delete(sid);
-    for (const [id, job] of kept) if (now - job.at > KEEP_MS || kept.size >= KEEP_JOBS) kept.delete(id);
+    let rows = result.rows.length;
+    for (const job of kept.values()) rows += job.result.rows.length;
+    // Oldest first: expired ones, then as many as it takes to stay within the job and row budgets.
+    for (const [id, job] of kept) {
+      if (now - job.at <= KEEP_MS && kept.size < KEEP_JOBS && rows <= KEEP_ROWS) continue;
+      kept.delete(id);
+      rows -= job.result.rows.length;
+    }
     kept.set(sid, { result, at: now });
   };
   app.post(

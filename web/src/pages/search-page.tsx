@@ -12,6 +12,8 @@ const HISTORY_KEY = 'vigil.search.history';
 /** The range a search URL without `earliest` runs over (charts still bin at the data's own scale). */
 const DEFAULT_EARLIEST = '-24h';
 const EVENTS_PER_PAGE = 50;
+/** Rows a search keeps on the server to page through (the total is counted beyond it). */
+const MAX_KEPT = 10_000;
 
 function loadHistory(): string[] {
   try {
@@ -100,7 +102,7 @@ export function SearchPage() {
     setQuery({ q: text, earliest: over.earliest, latest: over.latest, view: wantedView, chart: chartKind });
     lastUrl.current = urlKey(fromUrl(new URLSearchParams(location.search)));
     try {
-      const r = await runSearch(text, over, { signal: controller.signal, onId: (id) => (state.id = id), maxRows: 50_000, pageSize: EVENTS_PER_PAGE, summary: true, summaryValues: 20, timeline: true, binning: 'data' });
+      const r = await runSearch(text, over, { signal: controller.signal, onId: (id) => (state.id = id), maxRows: MAX_KEPT, pageSize: EVENTS_PER_PAGE, summary: true, summaryValues: 20, timeline: true, binning: 'data' });
       if (controller.signal.aborted) return;
       setResult(r);
       setRan(text);
