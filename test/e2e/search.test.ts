@@ -215,7 +215,9 @@ describe('the console search page in Chromium, on `vigil up --demo`', () => {
   });
 
   it('the table view sorts by a column header', async () => {
-    await open(q(`${ctx.queries[0] as string} | stats count by thing`, { view: 'table' }));
+    await open(q(`${ctx.queries[0] as string} | stats count by thing`, { view: 'stats' }));
+    expect(await page.getByRole('button', { name: 'Table' }).getAttribute('aria-pressed')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('view')).toBe('stats');
     const table = page.getByRole('region', { name: 'Search results' }).locator('table');
     const counts = async (): Promise<number[]> => (await table.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
     await table.getByRole('button', { name: /^count/ }).click();
@@ -230,7 +232,7 @@ describe('the console search page in Chromium, on `vigil up --demo`', () => {
   it('no horizontal scroll on the search page at 1280 and 1440 px (events, chart and table views)', async () => {
     for (const width of [1280, 1440]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const path of [q(ctx.queries[0] as string), q(ctx.queries[1] as string, { chart: 'column' }), q(ctx.queries[2] as string), q(ctx.queries[1] as string, { view: 'table' })]) {
+      for (const path of [q(ctx.queries[0] as string), q(ctx.queries[1] as string, { chart: 'column' }), q(ctx.queries[2] as string), q(ctx.queries[1] as string, { view: 'stats' })]) {
         await open(path);
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
         expect({ width, path, scrollWidth }).toEqual({ width, path, scrollWidth: Math.min(scrollWidth, innerWidth) });

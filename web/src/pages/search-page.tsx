@@ -70,6 +70,12 @@ export function SearchPage() {
   latest.current = { ...latest.current, query, view, kind, running, result };
   const lastUrl = useRef(urlKey(initial));
 
+  /** The address bar says what the page shows (`view=stats` is the table, as in Splunk's Statistics tab). */
+  const writeUrl = (text: string, over: TimeRange, v: View | undefined, chart: ChartKind | undefined): void => {
+    setQuery({ q: text, earliest: over.earliest, latest: over.latest, view: v === 'table' ? 'stats' : v, chart });
+    lastUrl.current = urlKey(fromUrl(new URLSearchParams(location.search)));
+  };
+
   const setRange = (next: TimeRange): void => {
     latest.current.range = next;
     setRangeState(next);
@@ -98,9 +104,7 @@ export function SearchPage() {
     setHistory(next);
     setHistoryAt(-1);
     localStorage.setItem(HISTORY_KEY, JSON.stringify(next));
-    const chartKind = latest.current.kind;
-    setQuery({ q: text, earliest: over.earliest, latest: over.latest, view: wantedView, chart: chartKind });
-    lastUrl.current = urlKey(fromUrl(new URLSearchParams(location.search)));
+    writeUrl(text, over, wantedView, latest.current.kind);
     try {
       const r = await runSearch(text, over, { signal: controller.signal, onId: (id) => (state.id = id), maxRows: MAX_KEPT, pageSize: EVENTS_PER_PAGE, summary: true, summaryValues: 20, timeline: true, binning: 'data' });
       if (controller.signal.aborted) return;
@@ -274,14 +278,31 @@ export function SearchPage() {
               {total.toLocaleString('en')} {result.transforming ? (total === 1 ? 'row' : 'rows') : total === 1 ? 'event' : 'events'}
             </span>
             {(['events', 'table', 'chart'] as const).map((v) => (
-              <button key={v} type="button" aria-pressed={activeView === v} disabled={v === 'events' && result.transforming} onClick={() => setView(v)}>
+              <button
+                key={v}
+                type="button"
+                aria-pressed={activeView === v}
+                disabled={v === 'events' && result.transforming}
+                onClick={() => {
+                  setView(v);
+                  writeUrl(ran, latest.current.range, v, kind);
+                }}
+              >
                 {v[0]?.toUpperCase() + v.slice(1)}
               </button>
             ))}
             {activeView === 'chart' ? (
               <>
                 <label for="chart-kind">Chart</label>
-                <select id="chart-kind" value={chartKind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as ChartKind)}>
+                <select
+                  id="chart-kind"
+                  value={chartKind}
+                  onChange={(e) => {
+                    const next = (e.target as HTMLSelectElement).value as ChartKind;
+                    setKind(next);
+                    writeUrl(ran, latest.current.range, activeView, next);
+                  }}
+                >
                   <option value="line">Line</option>
                   <option value="area">Area</option>
                   <option value="column">Column (stacked)</option>
@@ -303,11 +324,20 @@ export function SearchPage() {
               <Chart data={result.timeline} kind="column" title="Events over time" height={110} counts onZoom={zoom} onPoint={(p) => p.from !== undefined && p.to !== undefined && zoom(p.from, p.to)} />
             </div>
           )}
-          <ResultView result={result} view={activeView} kind={chartKind} title="Search results" query={ran} pageSize={EVENTS_PER_PAGE} onPoint={drill} onFilter={(q) => {
-            setQueryText(q);
-            latest.current.query = q;
-            void run(q);
-          }} />
+          <ResultView
+            result={result}
+            view={activeView}
+            kind={chartKind}
+            title="Search results"
+            query={ran}
+            pageSize={EVENTS_PER_PAGE}
+            onPoint={drill}
+            onFilter={(q) => {
+              setQueryText(q);
+              latest.current.query = q;
+              void run(q);
+            }}
+          />
         </div>
       )}
     </section>
