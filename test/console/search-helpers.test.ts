@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addFilter, chartsCounts, drilldown, foldSeries, overField, seriesColor, splitField, timeError, PALETTE } from '../../web/src/search-text.js';
+import { addFilter, bucketSeconds, cellTerms, chartFields, chartsCounts, drilldown, statsBy, foldSeries, overField, seriesColor, splitField, timeError, PALETTE } from '../../web/src/search-text.js';
 
 /** The console search page's pure helpers (web/src/search.ts); the page itself is tested in Chromium (test/e2e/search.test.ts). */
 describe('typed times', () => {
@@ -28,6 +28,22 @@ describe('field filters and drilldown', () => {
     expect(drilldown(`${base} | stats count by thing`, { terms: [{ field: 'thing', value: 'a' }] }).query).toBe(`${base} thing="a"`);
     expect(splitField(`${base} | chart count over thing`)).toBeUndefined();
     expect(overField(`${base} | chart count over thing`)).toBe('thing');
+  });
+  it('reads the row and split fields the way Splunk does: chart … by X Y rows by X; options after by are not fields', () => {
+    expect(chartFields('x | chart count by thing')).toEqual({ x: 'thing' });
+    expect(chartFields('x | chart count by thing port')).toEqual({ x: 'thing', split: 'port' });
+    expect(chartFields('x | chart limit=0 max(v) over _time by thing')).toEqual({ x: '_time', split: 'thing' });
+    expect(chartFields('x | timechart count by thing limit=5')).toEqual({ x: '_time', split: 'thing' });
+    expect(chartFields('x | chart count by thing useother=f')).toEqual({ x: 'thing' });
+    expect(statsBy('x | stats count, max(v) by thing, "port no"')).toEqual(['thing', 'port no']);
+    expect(statsBy('x | stats count')).toEqual([]);
+  });
+  it('a table cell drills down by its row\'s by fields and, for a split chart, its column', () => {
+    expect(cellTerms('x | stats count by thing, port', { thing: 'a', port: '21', count: '3' }, 'count')).toEqual([{ field: 'thing', value: 'a' }, { field: 'port', value: '21' }]);
+    expect(cellTerms('x | chart count over _time by port', { _time: '2026-12-07T10:00:00Z', '21': '1', '22': '1' }, '21')).toEqual([{ field: 'port', value: '21' }]);
+    expect(cellTerms('x | chart count by thing port', { thing: 'a', '21': '1' }, '21')).toEqual([{ field: 'thing', value: 'a' }, { field: 'port', value: '21' }]);
+    expect(bucketSeconds([100, 160, 220, 400])).toBe(60);
+    expect(bucketSeconds([100])).toBeUndefined();
   });
 });
 

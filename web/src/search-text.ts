@@ -71,21 +71,56 @@ export function drilldown(query: string, point: { terms: Array<{ field: string; 
   return { query: base, ...(point.from === undefined ? {} : { earliest: String(point.from) }), ...(point.to === undefined ? {} : { latest: String(point.to) }) };
 }
 
-/** The split field of a `chart … by F` / `chart … over X by F` / `timechart … by F` search. */
-export function splitField(query: string): string | undefined {
-  const last = /\|\s*(chart|timechart)\b([^|]*)$/i.exec(query);
-  if (last === null) return undefined;
-  const by = /\bby\s+("[^"]+"|[^\s,]+)/i.exec(last[2] ?? '');
-  return by === null ? undefined : (by[1] as string).replace(/^"|"$/g, '');
+/** A field name as SPL writes it (quotes dropped). */
+function unquote(name: string): string {
+  return name.replace(/^"|"$/g, '');
 }
 
-/** The x field of a `chart … over X` (`_time` for timechart). */
-export function overField(query: string): string | undefined {
+/**
+ * The row (x) and split (series) fields of the last chart/timechart: `chart … over X by Y`,
+ * `chart … by X Y` (Splunk: the first by field is the row), `timechart … by Y` (x is `_time`).
+ */
+export function chartFields(query: string): { x?: string; split?: string } {
   const last = /\|\s*(chart|timechart)\b([^|]*)$/i.exec(query);
-  if (last === null) return undefined;
-  if ((last[1] ?? '').toLowerCase() === 'timechart') return '_time';
-  const over = /\bover\s+("[^"]+"|[^\s,]+)/i.exec(last[2] ?? '');
-  return over === null ? undefined : (over[1] as string).replace(/^"|"$/g, '');
+  if (last === null) return {};
+  const args = last[2] ?? '';
+  const by = /\bby\s+("[^"]+"|[^\s,]+)(?:[\s,]+("[^"]+"|[^\s,=]+)(?![=\w]))?/i.exec(args);
+  if ((last[1] ?? '').toLowerCase() === 'timechart') return { x: '_time', ...(by === null ? {} : { split: unquote(by[1] as string) }) };
+  const over = /\bover\s+("[^"]+"|[^\s,]+)/i.exec(args);
+  if (over !== null) return { x: unquote(over[1] as string), ...(by === null ? {} : { split: unquote(by[1] as string) }) };
+  if (by === null) return {};
+  return { x: unquote(by[1] as string), ...(by[2] === undefined ? {} : { split: unquote(by[2]) }) };
+}
+
+/** The split field of a chart/timechart (its series are that field's values). */
+export function splitField(query: string): string | undefined {
+  return chartFields(query).split;
+}
+
+/** The x field of a chart (`_time` for timechart). */
+export function overField(query: string): string | undefined {
+  return chartFields(query).x;
+}
+
+/** The `by` fields of a final `stats`. */
+export function statsBy(query: string): string[] {
+  const last = /\|\s*stats\b([^|]*)$/i.exec(query);
+  const by = last === null ? null : /\bby\s+(.+)$/i.exec(last[1] ?? '');
+  return by === null ? [] : [...(by[1] as string).matchAll(/"[^"]+"|[^\s,]+/g)].map((m) => unquote(m[0]));
+}
+
+/**
+ * The field values behind one cell of a transforming result (table drilldown): a stats row's by
+ * fields, a chart row's x value and, for a split chart, the cell's column (a value of the split).
+ */
+export function cellTerms(query: string, row: Readonly<Record<string, string | string[]>>, column: string): Array<{ field: string; value: string }> {
+  const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+  const by = statsBy(query);
+  const pairs: Array<[string, string | undefined]> = by.length > 0 ? by.map((f) => [f, one(row[f])]) : [];
+  const { x, split } = chartFields(query);
+  if (x !== undefined) pairs.push([x, one(row[x])]);
+  if (split !== undefined && column !== x) pairs.push([split, column]);
+  return pairs.filter((p): p is [string, string] => p[0] !== '_time' && p[1] !== undefined).map(([field, value]) => ({ field, value }));
 }
 
 /**
@@ -105,4 +140,14 @@ export function foldSeries(data: Series, max: number): Series {
     });
   }
   return { ...data, series: [...data.series.filter((s) => keep.has(s.name)), { name: 'OTHER', values: other }] };
+}
+
+/** The width of one x bucket (epoch seconds): the smallest step between sorted x values. */
+export function bucketSeconds(xs: readonly number[]): number | undefined {
+  let step: number | undefined;
+  for (let i = 1; i < xs.length; i++) {
+    const d = (xs[i] as number) - (xs[i - 1] as number);
+    if (d > 0 && (step === undefined || d < step)) step = d;
+  }
+  return step;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { foldSeries, seriesColor, type Series } from '../search';
+import { bucketSeconds, foldSeries, seriesColor, type Series } from '../search';
 
 export type ChartKind = 'line' | 'area' | 'column';
 
@@ -13,16 +13,6 @@ export interface ChartPoint {
   to?: number;
   series: string;
   value: number | null;
-}
-
-/** The width of one x bucket (epoch seconds): the smallest step between x values. */
-function bucketSeconds(xs: number[]): number | undefined {
-  let step: number | undefined;
-  for (let i = 1; i < xs.length; i++) {
-    const d = (xs[i] as number) - (xs[i - 1] as number);
-    if (d > 0 && (step === undefined || d < step)) step = d;
-  }
-  return step;
 }
 
 function lastIndex(data: Series): number {

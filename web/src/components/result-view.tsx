@@ -24,6 +24,7 @@ export function ResultView({
   query,
   onFilter,
   onPoint,
+  onCell,
   pageSize = 50,
 }: {
   result: SearchResult;
@@ -33,6 +34,8 @@ export function ResultView({
   query?: string;
   onFilter?: (query: string) => void;
   onPoint?: (point: ChartPoint) => void;
+  /** A click on a table cell (drilldown). */
+  onCell?: (row: Row, column: string) => void;
   pageSize?: number;
 }) {
   if (result.rows.length === 0) return <Empty title="No results">Nothing matched this search in the selected time range.</Empty>;
@@ -42,7 +45,7 @@ export function ResultView({
   }
   if (view === 'table' || result.transforming) {
     // A table shorter than what the server kept is fetched whole, so sorting sees every row.
-    return query === undefined ? <DataTable columns={result.columns} rows={result.rows} caption={title} /> : <SortableTable result={result} caption={title} />;
+    return query === undefined ? <DataTable columns={result.columns} rows={result.rows} caption={title} /> : <SortableTable result={result} caption={title} {...(onCell === undefined ? {} : { onCell })} />;
   }
   return <Events result={result} pageSize={pageSize} {...(query === undefined || onFilter === undefined ? {} : { query, onFilter })} />;
 }
@@ -233,7 +236,7 @@ function compareCells(a: string, b: string): number {
 }
 
 /** A result table whose column headers sort it (ascending, then descending), paged. */
-function SortableTable({ result, caption, pageSize = 100 }: { result: SearchResult; caption: string; pageSize?: number }) {
+function SortableTable({ result, caption, onCell, pageSize = 100 }: { result: SearchResult; caption: string; onCell?: (row: Row, column: string) => void; pageSize?: number }) {
   const [sort, setSort] = useState<{ column: string; descending: boolean } | undefined>();
   const [page, setPage] = useState(0);
   useEffect(() => {
@@ -282,7 +285,15 @@ function SortableTable({ result, caption, pageSize = 100 }: { result: SearchResu
             {rows.slice(page * pageSize, (page + 1) * pageSize).map((row, i) => (
               <tr key={i}>
                 {result.columns.map((c) => (
-                  <td key={c}>{cell(row[c])}</td>
+                  <td key={c}>
+                    {onCell === undefined || row[c] === undefined ? (
+                      cell(row[c])
+                    ) : (
+                      <button type="button" class="link cell-drill" title="show the events behind this cell" onClick={() => onCell(row, c)}>
+                        {cell(row[c])}
+                      </button>
+                    )}
+                  </td>
                 ))}
               </tr>
             ))}

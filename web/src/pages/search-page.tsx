@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { route, setQuery } from '../router';
-import { cancelSearch, chartsCounts, download, drilldown, fetchAll, overField, REFERENCE_QUERIES, runSearch, splitField, toCsv, type SearchResult, type TimeRange } from '../search';
+import { bucketSeconds, cancelSearch, cell, cellTerms, chartsCounts, download, drilldown, fetchAll, overField, REFERENCE_QUERIES, runSearch, splitField, statsBy, toCsv, type Row, type SearchResult, type TimeRange } from '../search';
 import { ErrorBox } from '../components/common';
 import { TimeRangePicker } from '../components/time-range';
 import { ResultView, defaultView, resultTotal, type View } from '../components/result-view';
@@ -174,6 +174,16 @@ export function SearchPage() {
     }
   };
 
+  /** Runs a drilldown's search as events (its time bucket, else the current range). */
+  const showEvents = (target: { query: string; earliest?: string; latest?: string }): void => {
+    const next = { earliest: target.earliest ?? range.earliest ?? '', latest: target.latest ?? range.latest ?? '' };
+    setQueryText(target.query);
+    latest.current.query = target.query;
+    setRange(next);
+    setView('events');
+    void run(target.query, next, 'events');
+  };
+
   /** Drilldown: the events behind a chart point (its time bucket, its series' field value). */
   const drill = (point: ChartPoint): void => {
     const terms: Array<{ field: string; value: string }> = [];
@@ -181,13 +191,19 @@ export function SearchPage() {
     if (by !== undefined) terms.push({ field: by, value: point.series });
     const x = overField(ran);
     if (x !== undefined && x !== '_time') terms.push({ field: x, value: String(point.x) });
-    const target = drilldown(ran, { terms, from: point.from, to: point.to });
-    const next = { earliest: target.earliest ?? range.earliest ?? '', latest: target.latest ?? range.latest ?? '' };
-    setQueryText(target.query);
-    latest.current.query = target.query;
-    setRange(next);
-    setView('events');
-    void run(target.query, next, 'events');
+    // A chart of `stats … by F`: x is F's value.
+    const statsX = statsBy(ran)[0];
+    if (x === undefined && statsX !== undefined && statsX !== '_time') terms.push({ field: statsX, value: String(point.x) });
+    showEvents(drilldown(ran, { terms, from: point.from, to: point.to }));
+  };
+
+  /** Table drilldown: the events behind a cell (its row's by/x values, a split chart's column, its time bucket). */
+  const drillCell = (row: Row, column: string): void => {
+    const time = Date.parse(cell(row['_time'])) / 1000;
+    const from = Number.isFinite(time) ? time : undefined;
+    const xs = result?.series?.x === '_time' ? (result.series.xValues as number[]) : [];
+    const step = bucketSeconds([...xs].sort((a, b) => a - b));
+    showEvents(drilldown(ran, { terms: cellTerms(ran, row, column), from, to: from === undefined || step === undefined ? undefined : from + step }));
   };
 
   const zoom = (from: number, to: number): void => {
@@ -332,6 +348,7 @@ export function SearchPage() {
             query={ran}
             pageSize={EVENTS_PER_PAGE}
             onPoint={drill}
+            onCell={drillCell}
             onFilter={(q) => {
               setQueryText(q);
               latest.current.query = q;
