@@ -142,3 +142,60 @@ describe('binning over all time', () => {
     expect((reply.body.rows as Array<Record<string, string>>).map((r) => r['_time'])).toEqual(expected);
   });
 });
+
+describe('the console\'s search: binning from the data, kept results, the timeline', () => {
+  const query2 = 'index="main" sourcetype="aws-iot-device-defender" | spath name | search name="aws:num-listening-tcp-ports" | chart max(value.count) as tcp_count over _time by thing';
+  // A range a year wider than the two hours of data, as "Last 30 days" or a typed -400d would be.
+  const earliest = new Date((T0 - 400 * 86400) * 1000).toISOString();
+  const latest = new Date((T0 + 30 * 86400) * 1000).toISOString();
+
+  it('binning: data cuts chart spans from the data inside a wide range (the step shows); the default (range) cuts them from the range', async () => {
+    const wide = await search({ query: query2, earliest, latest });
+    expect(wide.status).toBe(200);
+    // Splunk's way: 430 days in at most 100 buckets, so the two hours land in one or two rows.
+    expect(wide.body.rows.length).toBeLessThanOrEqual(2);
+    const data = await search({ query: query2, earliest, latest, binning: 'data' });
+    expect(data.status).toBe(200);
+    const rows = data.body.rows as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThanOrEqual(ROUNDS / 2);
+    const steps = rows.map((r) => Number(r['thing-b']));
+    expect(steps[0]).toBe(2);
+    expect(steps.at(-1)).toBe(3);
+    // timechart fills buckets only across the data, not across the 430 days.
+    const filled = await search({ query: 'index=main name="aws:num-listening-tcp-ports" | timechart count', earliest, latest, binning: 'data' });
+    expect(filled.body.rows.length).toBeLessThanOrEqual(150);
+    expect((filled.body.rows as Array<Record<string, string>>).reduce((sum, r) => sum + Number(r['count']), 0)).toBe(ROUNDS * THINGS.length);
+  });
+
+  it('pageSize keeps the results: the first page in the reply, every other page from GET /api/v1/search/{sid}/results, the timeline counts them all', async () => {
+    const first = await search({ query: 'index=main name="aws:all-bytes-out"', earliest: '0', pageSize: 10, id: 'paging-test', summary: true, timeline: true });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ sid: 'paging-test', kept: ROUNDS * THINGS.length, total: ROUNDS * THINGS.length });
+    expect(first.body.rows).toHaveLength(10);
+    const seen = [...(first.body.rows as Array<Record<string, string>>)];
+    for (let offset = 10; offset < first.body.kept; offset += 25) {
+      const page = await fetch(`${api}/api/v1/search/paging-test/results?offset=${offset}&count=25`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as { offset: number; kept: number; rows: Array<Record<string, string>> };
+      expect(body).toMatchObject({ offset, kept: ROUNDS * THINGS.length });
+      seen.push(...body.rows);
+    }
+    expect(seen).toHaveLength(ROUNDS * THINGS.length);
+    expect(new Set(seen.map((r) => r['_raw'])).size).toBe(ROUNDS * THINGS.length);
+    const timeline = first.body.timeline as { x: string; series: Array<{ name: string; values: number[] }> };
+    expect(timeline.x).toBe('_time');
+    expect(timeline.series[0]?.values.reduce((a, b) => a + b, 0)).toBe(ROUNDS * THINGS.length);
+    const missing = await fetch(`${api}/api/v1/search/no-such-search/results?offset=0`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'search.not_found' });
+    const bad = await fetch(`${api}/api/v1/search/paging-test/results?offset=-1`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('the 20 most recent searches keep their results: a 21st drops the oldest', async () => {
+    for (let i = 0; i < 21; i++) expect((await search({ query: 'index=main thing=thing-a', earliest: '0', pageSize: 1, id: `kept-${i}` })).status).toBe(200);
+    const page = (id: string): Promise<Response> => fetch(`${api}/api/v1/search/${id}/results?count=1`, { headers: { authorization: `Bearer ${vigil.adminToken}` } });
+    expect((await page('kept-0')).status).toBe(404);
+    for (const id of ['kept-1', 'kept-20']) expect((await page(id)).status).toBe(200);
+  });
+});

@@ -1,10 +1,14 @@
 import { api } from './api';
+import type { Series } from './search-text';
+
+export * from './search-text';
 
 export type Row = Record<string, string | string[]>;
-export interface Series {
-  x: string;
-  xValues: Array<string | number>;
-  series: Array<{ name: string; values: Array<number | null> }>;
+export interface FieldInfo {
+  name: string;
+  count: number;
+  distinctCount: number;
+  values: Array<{ value: string; count: number }>;
 }
 export interface SearchResult {
   columns: string[];
@@ -15,6 +19,14 @@ export interface SearchResult {
   series: Series | null;
   /** How the search ran, e.g. a subsearch cut at maxout. */
   messages?: Array<{ type: 'INFO' | 'WARN'; text: string }>;
+  /** With `summary`: every field of the results (SPL fieldsummary) and how many results there are. */
+  fields?: FieldInfo[];
+  total?: number;
+  /** With `pageSize`: the kept results page through `fetchPage(sid, …)`; `kept` rows are pageable. */
+  sid?: string;
+  kept?: number;
+  /** With `timeline`: the event count over time. */
+  timeline?: Series | null;
 }
 
 export interface TimeRange {
@@ -50,14 +62,48 @@ export function metricPerThing(metric: string, fn = 'max', as = 'value'): string
 
 let counter = 0;
 
+export interface SearchOptions {
+  signal?: AbortSignal;
+  maxRows?: number;
+  onId?: (id: string) => void;
+  /** Keep the results on the server and return only the first page (see `fetchPage`). */
+  pageSize?: number;
+  /** Also return the fields summary and the total. */
+  summary?: boolean;
+  /** Top values per field in the summary (server default 10). */
+  summaryValues?: number;
+  /** For an event search, also return the event count over time. */
+  timeline?: boolean;
+  /** Default `_time` spans from the data inside the range (the chart shows the data at its own scale). */
+  binning?: 'range' | 'data';
+}
+
 /** Runs a search; `onId` receives the id that `cancelSearch` cancels. */
-export async function runSearch(query: string, range: TimeRange, options: { signal?: AbortSignal; maxRows?: number; onId?: (id: string) => void } = {}): Promise<SearchResult> {
+export async function runSearch(query: string, range: TimeRange, options: SearchOptions = {}): Promise<SearchResult> {
   const id = `console-${Date.now().toString(36)}-${++counter}`;
   options.onId?.(id);
   const body: Record<string, unknown> = { query, id, maxRows: options.maxRows ?? 1000 };
+  if (options.pageSize !== undefined) body['pageSize'] = options.pageSize;
+  if (options.summary === true) body['summary'] = true;
+  if (options.summaryValues !== undefined) body['summaryValues'] = options.summaryValues;
+  if (options.timeline === true) body['timeline'] = true;
+  if (options.binning !== undefined) body['binning'] = options.binning;
   if (range.earliest !== undefined && range.earliest !== '') body['earliest'] = range.earliest;
   if (range.latest !== undefined && range.latest !== '') body['latest'] = range.latest;
   return api<SearchResult>('POST', '/api/v1/search', body, options.signal === undefined ? {} : { signal: options.signal });
+}
+
+/** Rows [offset, offset + count) of a search run with `pageSize`. */
+export async function fetchPage(sid: string, offset: number, count: number, signal?: AbortSignal): Promise<Row[]> {
+  const page = await api<{ rows: Row[] }>('GET', `/api/v1/search/${encodeURIComponent(sid)}/results?offset=${offset}&count=${count}`, undefined, signal === undefined ? {} : { signal });
+  return page.rows;
+}
+
+/** Every kept row of a search run with `pageSize` (for export), fetched in pages. */
+export async function fetchAll(sid: string, kept: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let offset = 0; offset < kept; offset += 5000) rows.push(...(await fetchPage(sid, offset, 5000)));
+  return rows;
 }
 
 export async function cancelSearch(id: string): Promise<void> {
@@ -85,14 +131,6 @@ export function download(name: string, type: string, content: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Adds `field=value` to the base search (before the first pipe), as Splunk's field sidebar does. */
-export function addFilter(query: string, field: string, value: string): string {
-  const term = `${/^[\w.{}:-]+$/.test(field) ? field : `"${field}"`}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const pipe = query.indexOf('|');
-  if (pipe < 0) return `${query.trim()} ${term}`;
-  return `${query.slice(0, pipe).trimEnd()} ${term} ${query.slice(pipe)}`;
-}
-
 /** Fields of event rows with their top values (count, descending), for the sidebar. */
 export function fieldSummary(rows: Row[], limit = 5): Array<{ field: string; count: number; top: Array<{ value: string; count: number }> }> {
   const fields = new Map<string, Map<string, number>>();
@@ -112,3 +150,5 @@ export function fieldSummary(rows: Row[], limit = 5): Array<{ field: string; cou
     }))
     .sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
 }
+
+

@@ -19,6 +19,9 @@ export const SearchBody = Type.Object(
     id: Type.Optional(Type.String({ maxLength: 128 })),
     summary: Type.Optional(Type.Boolean({ description: 'Also return `fields`: every field of the results with its count, distinct count and top values (the console field sidebar), and `total`.' })),
     summaryValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Top values per field in the summary (default 10).' })),
+    binning: Type.Optional(Type.Union([Type.Literal('range'), Type.Literal('data')], { description: "Default `_time` spans of chart/timechart: from the search's range (`range`, Splunk's way, the default) or from the extent of the data in it (`data`: the chart shows the data at its own scale)." })),
+    timeline: Type.Optional(Type.Boolean({ description: 'For an event search, also return `timeline`: the event count over time (`| timechart count`, binned from the data).' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Return only the first pageSize rows and keep the results under `sid` (the id, or a new one) for GET /api/v1/search/{sid}/results; kept for 30 minutes, the 20 most recent searches (200,000 rows in all).' })),
   },
   { additionalProperties: false },
 );
@@ -47,6 +50,9 @@ export const SearchView = Type.Object(
     messages: List(SearchMessage, { description: 'how the search ran, e.g. a subsearch cut at maxout' }),
     fields: Type.Optional(List(FieldSummary, { description: 'with summary: true, every field of the results counted over all of them' })),
     total: Type.Optional(Type.Integer({ description: 'with summary: true, how many results the search has' })),
+    sid: Type.Optional(Type.String({ description: 'with pageSize: the kept results page through GET /api/v1/search/{sid}/results' })),
+    kept: Type.Optional(Type.Integer({ description: 'with pageSize: how many rows are kept to page through (all results, or the row cap when total is larger)' })),
+    timeline: Type.Optional(Type.Union([SeriesView, Type.Null()], { description: 'with timeline: true, the event count over time' })),
   },
   { additionalProperties: false },
 );
@@ -102,6 +108,14 @@ const LookupName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 10
 /** `/api/v1/search`, `/api/v1/hec/tokens`, `/api/v1/indexes`, `/api/v1/lookups`. */
 export const siemContract = contract({
   search: { body: SearchBody, response: { 200: Type.Union([SearchView, ExplainView]), 400: SearchError, 409: SearchError, 422: SearchError, 500: Type.Union([SearchInternalError, VigilErrorBody]), ...vigilErrors } },
+  searchResults: {
+    params: Type.Object({ id: Type.String() }),
+    querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }, { additionalProperties: false }),
+    response: {
+      200: Type.Object({ sid: Type.String(), offset: Type.Integer(), kept: Type.Integer(), columns: List(Type.String()), rows: List(ResultRow) }, { additionalProperties: false, description: 'rows [offset, offset + count) of a kept search' }),
+      ...vigilErrors,
+    },
+  },
   cancelSearch: { params: Type.Object({ id: Type.String() }), response: { 204: NoBody, ...vigilErrors } },
   createToken: { body: HecTokenBody, response: { 201: HecTokenView, ...vigilErrors } },
   listTokens: { response: { 200: Type.Object({ tokens: List(HecTokenView) }, { additionalProperties: false }), ...vigilErrors } },

@@ -92,10 +92,40 @@ async function fieldsSummary(siem: ApiDeps['siem'], query: string, maxvals: numb
   return { fields, total };
 }
 
-/** `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id` cancels. */
-export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem' | 'telemetry'>): void {
+/** How long, how many, and how many rows in all, searches run with `pageSize` keep for paging. */
+const KEEP_MS = 30 * 60_000;
+const KEEP_JOBS = 20;
+const KEEP_ROWS = 200_000;
+
+/** The event count over time of an event search (the console's timeline), binned from the data. */
+async function timelineOf(siem: ApiDeps['siem'], query: string, common: Omit<SearchRequest, 'query'>): Promise<ReturnType<typeof seriesOf> | null> {
+  const counted = await siem.search({ ...common, query: `${query} | timechart count`, binning: 'data' });
+  return seriesOf(counted) ?? null;
+}
+
+/**
+ * `POST /api/v1/search`: Vigil-native search for the console and CLI; `DELETE /api/v1/search/:id`
+ * cancels; `GET /api/v1/search/:id/results` pages the results a search with `pageSize` kept.
+ */
+export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps, 'siem' | 'telemetry' | 'clock'>): void {
   const app = typed(fastify);
   const running = new Map<string, AbortController>();
+  /** Kept results by sid, oldest first (a Map keeps insertion order). */
+  const kept = new Map<string, { result: SearchResult; at: number }>();
+  let sids = 0;
+  const keep = (sid: string, result: SearchResult): void => {
+    const now = deps.clock.now();
+    kept.delete(sid);
+    let rows = result.rows.length;
+    for (const job of kept.values()) rows += job.result.rows.length;
+    // Oldest first: expired ones, then as many as it takes to stay within the job and row budgets.
+    for (const [id, job] of kept) {
+      if (now - job.at <= KEEP_MS && kept.size < KEEP_JOBS && rows <= KEEP_ROWS) continue;
+      kept.delete(id);
+      rows -= job.result.rows.length;
+    }
+    kept.set(sid, { result, at: now });
+  };
   app.post(
     '/api/v1/search',
     {
@@ -123,12 +153,22 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
       request.raw.socket.once('close', onClose);
       try {
         const common = { earliest: body.earliest, latest: body.latest, signal: controller.signal, ...(body.timeoutSecs === undefined ? {} : { timeoutMs: body.timeoutSecs * 1000 }) };
-        const result = await siem.search({ query: body.query, maxRows: body.maxRows, ...common });
+        const binning = body.binning === undefined ? {} : { binning: body.binning };
+        const result = await siem.search({ query: body.query, maxRows: body.maxRows, ...common, ...binning });
         const summary = body.summary === true ? await fieldsSummary(siem, body.query, body.summaryValues ?? 10, body.maxRows, result, common) : undefined;
+        const timeline = body.timeline === true && !result.transforming ? { timeline: await timelineOf(siem, body.query, common) } : {};
+        let paging = {};
+        if (body.pageSize !== undefined) {
+          const sid = body.id ?? `search-${deps.clock.now().toString(36)}-${++sids}`;
+          keep(sid, result);
+          paging = { sid, kept: result.rows.length };
+        }
         return {
           ...(summary === undefined ? {} : summary),
+          ...paging,
+          ...timeline,
           columns: result.columns,
-          rows: result.rows,
+          rows: body.pageSize === undefined ? result.rows : result.rows.slice(0, body.pageSize),
           transforming: result.transforming,
           earliest: result.earliestMs === undefined ? null : new Date(result.earliestMs).toISOString(),
           latest: result.latestMs === undefined ? null : new Date(result.latestMs).toISOString(),
@@ -143,6 +183,17 @@ export function searchNativeRoutes(fastify: FastifyInstance, deps: Pick<ApiDeps,
       }
     },
   );
+  app.get('/api/v1/search/:id/results', { schema: { tags: ['siem'], summary: 'A page of the results a search run with pageSize kept', ...c.searchResults } }, async (request) => {
+    const { id } = request.params;
+    const job = kept.get(id);
+    if (job === undefined || deps.clock.now() - job.at > KEEP_MS) {
+      kept.delete(id);
+      throw new VigilError('search.not_found', `no kept results for search ${JSON.stringify(id)}: results are kept ${KEEP_MS / 60_000} minutes for the ${KEEP_JOBS} most recent searches run with pageSize; run the search again`);
+    }
+    const offset = request.query.offset ?? 0;
+    const count = request.query.count ?? 100;
+    return { sid: id, offset, kept: job.result.rows.length, columns: job.result.columns, rows: job.result.rows.slice(offset, offset + count) };
+  });
   app.delete('/api/v1/search/:id', { schema: { tags: ['siem'], summary: 'Cancel a running search started with that id', ...c.cancelSearch } }, async (request, reply) => {
     const controller = running.get(request.params.id);
     if (controller === undefined) throw new VigilError('search.not_found', 'no running search with that id');

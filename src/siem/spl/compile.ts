@@ -22,6 +22,8 @@ export interface CompileOptions {
   readonly facts?: Facts | undefined;
   /** Lookups `lookup`/`inputlookup` may name; the executor reads them before compiling. */
   readonly lookups?: LookupCatalog | undefined;
+  /** Default `_time` spans from the data's extent inside the range, not the range (SearchRequest.binning). */
+  readonly binToData?: boolean | undefined;
 }
 
 /** Every stage of one compilation, printable for `--explain`. */
@@ -109,6 +111,7 @@ export function compileSpl(query: string, options: CompileOptions): CompiledSear
     latestMs: options.latest === undefined ? undefined : resolveTimeModifier(options.latest, options.nowMs),
     facts: options.facts,
     maxRows: options.maxRows,
+    binToData: options.binToData === true,
     pipelines: HOOKS,
   };
   const rel = new Relation();

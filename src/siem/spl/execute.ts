@@ -17,6 +17,13 @@ export interface SearchRequest {
   readonly maxRows?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
+  /**
+   * Where chart/timechart cut their default `_time` span (and where timechart fills empty buckets)
+   * from: `range` (Splunk's way, the default) is the search's time range; `data` is the extent of
+   * the events inside it, so a chart over "Last 24 hours" of ten minutes of data is drawn at the
+   * data's own scale (the console's choice).
+   */
+  readonly binning?: 'range' | 'data' | undefined;
 }
 
 /** One result row as Splunk renders it: every value a string, multivalues as string arrays, nulls absent. */
@@ -73,7 +80,7 @@ export async function runSearch(deps: SearchDeps, request: SearchRequest, depth 
       },
     ),
   );
-  const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows) };
+  const options = { nowMs, earliest: request.earliest, latest: request.latest, maxRows: Math.min(request.maxRows ?? deps.maxRows, deps.maxRows), binToData: request.binning === 'data' };
   const connection = await deps.db.connect();
   let cancelled: VigilError | undefined;
   let reinterrupt: TimerHandle | undefined;

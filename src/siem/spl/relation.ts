@@ -22,6 +22,8 @@ export interface PlanContext {
   /** Facts about the data the executor resolved (undefined in a compile-only check). */
   readonly facts: Facts | undefined;
   readonly maxRows: number;
+  /** Default `_time` spans (and timechart's filled buckets) follow the data's extent, not the search range. */
+  readonly binToData?: boolean;
   /** Planning of nested pipelines (join/append subsearches, appendpipe, foreach), set by the compiler. */
   readonly pipelines?: PipelineHooks;
 }

@@ -5,11 +5,12 @@ import type { PlanContext, Relation } from './relation.js';
  * The time range a default span is cut from (Splunk's bin, called by chart and timechart): the
  * search's own range when it has a start, else — a search over all time (no earliest, or
  * earliest=0) — the extent of the data at this point of the plan, so two hours of events over "all
- * time" bin by minutes, not months. In a compile-only check the data is unknown: one day stands in.
+ * time" bin by minutes, not months. With `binToData` (the console's choice) the extent of the data
+ * is used inside any range. In a compile-only check the data is unknown: one day stands in.
  */
 export function binningRange(rel: Relation, ctx: PlanContext, timeSql: string): { from: number; to: number } {
   const latest = (ctx.latestMs ?? ctx.nowMs) / 1000;
-  if (ctx.earliestMs !== undefined && ctx.earliestMs > 0) return { from: ctx.earliestMs / 1000, to: latest };
+  if (ctx.binToData !== true && ctx.earliestMs !== undefined && ctx.earliestMs > 0) return { from: ctx.earliestMs / 1000, to: latest };
   const rows = fact(
     ctx.facts,
     `extent:${rel.current}:${timeSql}`,

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { href } from '../router';
-import { runSearch, type SearchResult, type TimeRange } from '../search';
+import { chartsCounts, runSearch, type SearchResult, type TimeRange } from '../search';
 import { DataTable, Empty, ErrorBox } from './common';
 import { Chart } from './chart';
 import { ResultView } from './result-view';
@@ -72,9 +72,9 @@ export function searchHref(query: string, range: TimeRange): string {
 
 /**
  * A panel showing one SPL search as a chart, table or events. A refresh keeps the last result on
- * screen until the new one arrives; `stack` stacks a column chart's series.
+ * screen until the new one arrives. Column charts stack their series.
  */
-export function SearchPanel({ title, query, visualization, range, refresh = 0, stack = false }: { title: string; query: string; visualization: 'line' | 'area' | 'column' | 'table' | 'events' | 'single'; range: TimeRange; refresh?: number; stack?: boolean }) {
+export function SearchPanel({ title, query, visualization, range, refresh = 0 }: { title: string; query: string; visualization: 'line' | 'area' | 'column' | 'table' | 'events' | 'single'; range: TimeRange; refresh?: number }) {
   const [result, setResult] = useState<SearchResult | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -83,7 +83,7 @@ export function SearchPanel({ title, query, visualization, range, refresh = 0, s
   useEffect(() => {
     const controller = new AbortController();
     setError(undefined);
-    runSearch(query, range, { signal: controller.signal, maxRows: 500 }).then(setResult, (e: unknown) => controller.signal.aborted || setError(e));
+    runSearch(query, range, { signal: controller.signal, maxRows: 500, binning: 'data' }).then(setResult, (e: unknown) => controller.signal.aborted || setError(e));
     return () => controller.abort();
   }, [query, range.earliest, range.latest, refresh]);
   const state: PanelState = error !== undefined ? 'error' : result === undefined ? 'loading' : result.rows.length === 0 ? 'empty' : 'data';
@@ -96,7 +96,7 @@ export function SearchPanel({ title, query, visualization, range, refresh = 0, s
       const column = result.columns[result.columns.length - 1] ?? '';
       body = first === undefined ? <Empty title="No results" /> : <p class="single">{String(first[column] ?? '')}</p>;
     } else if (visualization === 'line' || visualization === 'area' || visualization === 'column') {
-      body = result.series === null || result.series.series.length === 0 ? <ResultView result={result} view="table" kind="line" title={title} /> : <Chart data={result.series} kind={visualization} title={title} height={220} stack={stack} />;
+      body = result.series === null || result.series.series.length === 0 ? <ResultView result={result} view="table" kind="line" title={title} /> : <Chart data={result.series} kind={visualization} title={title} height={220} counts={chartsCounts(query)} />;
     } else body = <ResultView result={result} view={visualization} kind="line" title={title} />;
   }
   return (

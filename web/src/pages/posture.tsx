@@ -114,7 +114,7 @@ export function PostureDashboard() {
                 ),
             })}
           />
-          {thing === '' ? null : <SearchPanel title={`Open ports on ${thing}`} query={REFERENCE_QUERIES.openPorts(thing)} visualization="column" stack range={range} refresh={refresh} />}
+          {thing === '' ? null : <SearchPanel title={`Open ports on ${thing}`} query={REFERENCE_QUERIES.openPorts(thing)} visualization="column" range={range} refresh={refresh} />}
           <SearchPanel title="Listening TCP ports per thing" query={REFERENCE_QUERIES.listeningPorts} visualization="line" range={range} refresh={refresh} />
           <ApiPanel
             title="Active violations"
@@ -139,7 +139,7 @@ export function PostureDashboard() {
           />
           <SearchPanel title="Bytes out per thing" query={metricPerThing('aws:all-bytes-out', 'max', 'bytes_out')} visualization="area" range={range} refresh={refresh} />
           <SearchPanel title="Packets out per thing" query={metricPerThing('aws:all-packets-out', 'max', 'packets_out')} visualization="area" range={range} refresh={refresh} />
-          <SearchPanel title="Authorization failures" query={metricPerThing('aws:num-authorization-failures', 'sum', 'failures')} visualization="column" stack range={range} refresh={refresh} />
+          <SearchPanel title="Authorization failures" query={metricPerThing('aws:num-authorization-failures', 'sum', 'failures')} visualization="column" range={range} refresh={refresh} />
           <ApiPanel
             title="Audit findings by check and severity"
             refresh={refresh}

@@ -73,7 +73,7 @@ export function planChart(rel: Relation, ctx: PlanContext, options: ChartOptions
   const ctes = [...rel.ctes];
   let fill: { spanSeconds: number; fromSec?: number; toSec?: number } | undefined;
   if (options.fill && rowIsTime && spanSeconds > 0 && !/mon|q|y/.test(options.span ?? '') && spanSeconds < 2592000) {
-    fill = ctx.earliestMs === undefined ? { spanSeconds } : { spanSeconds, fromSec: ctx.earliestMs / 1000, toSec: (ctx.latestMs ?? ctx.nowMs) / 1000 };
+    fill = ctx.earliestMs === undefined || ctx.binToData === true ? { spanSeconds } : { spanSeconds, fromSec: ctx.earliestMs / 1000, toSec: (ctx.latestMs ?? ctx.nowMs) / 1000 };
   }
   rel.pivot = {
     rowField: options.row,
