@@ -1,53 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { Clock, Timer } from '../../core/index.js';
 import { BrokerClient } from './client.js';
+import type { BrokerCoreOptions as Options, ClientHost, CoreHooks as Hooks } from './hooks.js';
 import { ReasonCode, type Message } from './message.js';
 import { Session } from './session.js';
 import { TopicTree, matches, parseShared, type SubscriptionOptions } from './topic-tree.js';
 
-/**
- * What the broker asks of its owner. Reason codes are MQTT 5's; for 3.1.1 clients the broker maps
- * them (CONNACK return codes) or closes the connection where 3.1.1 has no negative answer.
- */
-export interface CoreHooks {
-  /** CONNECT arrived (id, version, will, keepalive known): `ReasonCode.success` or the refusal. */
-  authenticate(client: BrokerClient): Promise<number>;
-  /** CONNACK was written. */
-  ready(client: BrokerClient): void;
-  /** The connection of a client that authenticated has ended (`client.ending` says how). */
-  closed(client: BrokerClient): void;
-  /** `success`, `notAuthorized` (v5: PUBACK 0x87, the connection stays) or a reason to close. */
-  authorizePublish(client: BrokerClient, message: Message): number | Promise<number>;
-  authorizeSubscribe(client: BrokerClient, filter: string): Promise<boolean>;
-  /** Synchronous: deliver this message (at this QoS) to this client now? (`client.deliver` sends one later.) */
-  authorizeForward(client: BrokerClient, message: Message, qos: 0 | 1): boolean;
-  /** A message was accepted for routing (from a client, or from the broker itself when `client` is undefined). */
-  published(message: Message, client: BrokerClient | undefined): void;
-}
-
-export interface BrokerCoreOptions {
-  readonly hooks: CoreHooks;
-  readonly clock: Clock;
-  readonly timer: Timer;
-  /** Largest remaining length of any packet a client sends. */
-  readonly maxRemainingLength: number;
-  readonly connectTimeoutMs: number;
-  readonly keepalive: { readonly min: number; readonly max: number };
-  /** The server's Receive Maximum (inbound QoS 1 unacknowledged per client). */
-  readonly receiveMaximum: number;
-  /** QoS 1 messages queued per session (offline or beyond the client's Receive Maximum). */
-  readonly maxQueued: number;
-  readonly maxSessionExpirySecs: number;
-  readonly topicAliasMaximum: number;
-  onLimit(limit: 'max_payload' | 'connect_timeout' | 'max_queued'): void;
-}
+export type CoreHooks = Hooks<BrokerClient>;
+export type BrokerCoreOptions = Options<BrokerClient>;
 
 /**
  * The broker core: live clients by id, sessions, the subscription tree, retained messages, routing.
  * Authorization and everything Vigil-specific is in the hooks.
  */
-export class BrokerCore {
+export class BrokerCore implements ClientHost<BrokerClient> {
   readonly hooks: CoreHooks;
   private readonly clients = new Map<string, BrokerClient>();
   private readonly sessions = new Map<string, Session>();

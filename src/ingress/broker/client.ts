@@ -4,7 +4,7 @@ import { Framer } from './framer.js';
 import { ReasonCode, connackReturnCode, messageOf, type Message } from './message.js';
 import type { Outgoing, Session, SessionLink } from './session.js';
 import { validFilter, validTopic, parseShared, type SubscriptionOptions } from './topic-tree.js';
-import type { BrokerCore } from './broker.js';
+import type { ClientHost } from './hooks.js';
 
 /** How a connection ended, for the hooks (lifecycle disconnect reasons). */
 export type Ending = 'client' | 'takeover' | 'keepalive' | 'error' | 'server' | 'lost';
@@ -50,7 +50,7 @@ export class BrokerClient implements SessionLink {
 
   constructor(
     readonly socket: Socket,
-    private readonly broker: BrokerCore,
+    private readonly broker: ClientHost<BrokerClient>,
   ) {
     this.framer = new Framer(broker.options.maxRemainingLength);
     this.parser.on('packet', (packet: Packet) => this.enqueue(packet));
