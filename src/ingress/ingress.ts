@@ -256,7 +256,7 @@ export function createIngress(options: IngressOptions): Ingress {
         unsubscribe?.();
         expiry?.cancel();
         const closing = [frontServer, plainServer].filter((s): s is NetServer => s !== undefined).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-        broker?.close();
+        await broker?.close();
         // Connections still in their TLS handshake are not the broker's yet.
         for (const socket of sockets) socket.destroy();
         await Promise.all(closing);

@@ -69,7 +69,7 @@ const peers: RawPeer[] = [];
 
 afterEach(async () => {
   for (const p of peers.splice(0)) p.socket.destroy();
-  core?.close();
+  await core?.close();
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
   server = undefined;
 });

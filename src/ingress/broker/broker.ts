@@ -20,6 +20,7 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   private readonly tree = new TopicTree<Session>();
   private readonly retained = new Map<string, Message>();
   private readonly sockets = new Set<BrokerClient>();
+  private readonly drained: (() => void)[] = [];
   stopped = false;
 
   constructor(readonly options: BrokerCoreOptions) {
@@ -79,6 +80,14 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   closed(client: BrokerClient): void {
     // While authentication runs, the client calls this again once it has the answer.
     if (client.authenticating || !this.sockets.delete(client)) return;
+    try {
+      this.ended(client);
+    } finally {
+      if (this.sockets.size === 0) for (const wake of this.drained.splice(0)) wake();
+    }
+  }
+
+  private ended(client: BrokerClient): void {
     if (!client.authenticated) return;
     const session = client.session;
     if (session === undefined) return this.hooks.closed(client);
@@ -130,14 +139,16 @@ export class BrokerCore implements ClientHost<BrokerClient> {
     }
   }
 
-  /** Closes every connection (v5: DISCONNECT 0x8B) and forgets the sessions. */
-  close(): void {
+  /** Closes every connection (v5: DISCONNECT 0x8B), forgets the sessions, and resolves once every connection has ended. */
+  close(): Promise<void> {
     this.stopped = true;
+    const done = new Promise<void>((resolve) => (this.sockets.size === 0 ? resolve() : this.drained.push(resolve)));
     for (const client of [...this.sockets]) {
       client.ending ??= 'server';
       client.close(ReasonCode.serverShuttingDown);
     }
     for (const session of [...this.sessions.values()]) this.endSession(session);
+    return done;
   }
 
   private endSession(session: Session): void {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import mqttPacket, { type IConnectPacket, type IPublishPacket, type ISubscribePacket, type IUnsubscribePacket, type Packet } from 'mqtt-packet';
 import { Framer } from './framer.js';
-import { ReasonCode, connackReturnCode, messageOf, type Message } from './message.js';
+import { NO_PROPERTIES, ReasonCode, connackReturnCode, messageOf, type Message } from './message.js';
 import type { Outgoing, Session, SessionLink } from './session.js';
 import { validFilter, validTopic, parseShared, type SubscriptionOptions } from './topic-tree.js';
 import type { ClientHost } from './hooks.js';
@@ -95,16 +95,26 @@ export class BrokerClient implements SessionLink {
     if (!outgoing.authorized && !this.broker.hooks.authorizeForward(this, message, outgoing.qos)) return false;
     const packet: IPublishPacket = { cmd: 'publish', topic: message.topic, payload: message.payload, qos: outgoing.qos, retain: outgoing.retain, dup };
     if (messageId !== undefined) packet.messageId = messageId;
-    if (this.protocolVersion === 5) packet.properties = expiry === undefined ? message.properties : { ...message.properties, messageExpiryInterval: expiry };
-    const bytes = mqttPacket.generate(packet, this.settings);
+    if (this.protocolVersion === 5 && (expiry !== undefined || message.properties !== NO_PROPERTIES)) packet.properties = expiry === undefined ? message.properties : { ...message.properties, messageExpiryInterval: expiry };
+    const bytes = this.encode(packet);
     // MQTT-3.1.2-25: a packet larger than the client's Maximum Packet Size is not sent.
-    if (bytes.length > this.maxPacketSize) return false;
+    if (bytes === undefined || bytes.length > this.maxPacketSize) return false;
     this.socket.write(bytes);
     return true;
   }
 
   write(packet: Packet): void {
-    if (!this.socket.destroyed) this.socket.write(mqttPacket.generate(packet, this.settings));
+    const bytes = this.encode(packet);
+    if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  /** mqtt-packet throws on a packet it cannot encode (e.g. a broker-side topic over 65,535 bytes): that packet is dropped. */
+  private encode(packet: Packet): Buffer | undefined {
+    try {
+      return mqttPacket.generate(packet, this.settings);
+    } catch {
+      return undefined;
+    }
   }
 
   private onData(chunk: Buffer): void {

@@ -69,12 +69,15 @@ export function connackReturnCode(reason: number): number {
   }
 }
 
+/** Shared by every message without properties (the common case, and every 3.1.1 message). */
+export const NO_PROPERTIES: MessageProperties = Object.freeze({});
+
 /** The message a PUBLISH (or a will) carries, with its expiry turned into clock time. */
 export function messageOf(packet: Pick<IPublishPacket, 'topic' | 'payload' | 'qos' | 'retain' | 'properties'>, now: number): Message {
   const p = packet.properties;
   const properties: MessageProperties =
-    p === undefined
-      ? {}
+    p === undefined || (p.payloadFormatIndicator === undefined && p.contentType === undefined && p.responseTopic === undefined && p.correlationData === undefined && p.userProperties === undefined)
+      ? NO_PROPERTIES
       : {
           ...(p.payloadFormatIndicator === undefined ? {} : { payloadFormatIndicator: p.payloadFormatIndicator }),
           ...(p.contentType === undefined ? {} : { contentType: p.contentType }),
