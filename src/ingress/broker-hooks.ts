@@ -1,5 +1,8 @@
 import type { TLSSocket } from 'node:tls';
-import type { Aedes, AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { BrokerCore, CoreHooks } from './broker/broker.js';
+import type { BrokerClient } from './broker/client.js';
+import { ReasonCode, type Message, type MessageProperties } from './broker/message.js';
+import { parseShared } from './broker/topic-tree.js';
 import { newId, type Clock } from '../core/index.js';
 import type { CloudCountMetric, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, MqttMessage, RulesSink } from '../model/index.js';
 import { parseDefenderTopic, type MetricReport } from '../protocol/index.js';
@@ -17,13 +20,12 @@ export interface HookDeps {
   readonly clock: Clock;
   readonly telemetry: Telemetry;
   readonly maxPayloadBytes: number;
-  readonly keepalive: { readonly min: number; readonly max: number };
   /** Sockets accepted on the plain listener (anonymous clients). */
   isPlain(socket: unknown): boolean;
   /** A connection passed authentication (`device`: by a certificate, not on the plain listener). */
   onAuthenticated(socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }, device: boolean): void;
-  /** Publishes as the broker (answers on `/accepted` and `/rejected`). */
-  publish(topic: string, payload: Uint8Array, qos: 0 | 1): void;
+  /** Publishes as the broker (answers on `/accepted` and `/rejected`, and on a v5 Response Topic). */
+  publish(topic: string, payload: Uint8Array, qos: 0 | 1, properties?: MessageProperties): void;
   /** Tracks a background write so `stop()` can wait for it. */
   track(work: Promise<unknown>, stage: string): void;
 }
@@ -48,65 +50,74 @@ function isUndeliverable(topic: string): boolean {
   return topic.startsWith(THINGS_PREFIX) && parseDefenderTopic(topic)?.kind === 'report';
 }
 
+/** The v5 DISCONNECT reason for a server-side close (MQTT 5.0 §3.14.2.1). */
+function disconnectCode(reason: DisconnectReason): number {
+  switch (reason) {
+    case 'CREDENTIALS_REVOKED':
+      return ReasonCode.administrativeAction;
+    case 'DUPLICATE_CLIENTID':
+      return ReasonCode.sessionTakenOver;
+    case 'FORBIDDEN_ACCESS':
+      return ReasonCode.notAuthorized;
+    case 'MQTT_KEEP_ALIVE_TIMEOUT':
+      return ReasonCode.keepAliveTimeout;
+    case 'SERVER_SHUTDOWN':
+      return ReasonCode.serverShuttingDown;
+    case 'SERVER_ERROR':
+      return ReasonCode.implementationSpecificError;
+    default:
+      return ReasonCode.unspecifiedError;
+  }
+}
+
 /**
- * The Aedes hooks: authentication by certificate and `iot:Connect`, per-request policy checks
+ * The broker core's hooks: authentication by certificate and `iot:Connect`, per-request policy checks
  * (Publish, RetainPublish, Subscribe, Receive), the reserved report topics, cloud-side datapoints,
  * connection history, and the hand-off of every accepted publish to the rules sink.
  */
-export class BrokerHooks {
-  readonly connections = new Map<Client, Connection>();
+export class BrokerHooks implements CoreHooks {
+  readonly connections = new Map<BrokerClient, Connection>();
   private readonly lastDisconnect = new Map<string, number>();
   /** Connections set up by the broker (`ready`), for the connected-clients gauge. */
   private readyConnections = 0;
-  broker: Aedes | undefined;
+  broker: BrokerCore | undefined;
   stopping = false;
   /** Bumped on every registry change; a decision that started before a bump is not cached. */
   generation = 0;
 
-  /** Authenticated connections Aedes has not finished setting up, to be closed once it has. */
+  /** Authenticated connections the broker has not answered yet (CONNACK), to be closed once it has. */
   private readonly closeWhenReady = new WeakSet<Connection>();
 
   constructor(private readonly deps: HookDeps) {}
 
   /**
-   * Closes a connection on purpose. Between a successful authenticate and `clientReady`, Aedes is
-   * still setting the client up (persistence, registration, CONNACK): a close then would leave it
-   * registered in the broker without a `clientDisconnect`, so it is closed as soon as it is ready.
+   * Closes a connection on purpose (v5: DISCONNECT with the matching reason code). Between a
+   * successful authenticate and CONNACK the broker is still setting the client up, so a connection
+   * closed then is closed as soon as it is ready, and recorded like any other.
    */
   disconnect(connection: Connection, reason: DisconnectReason): void {
     connection.closeReason ??= reason;
-    if (connection.ready) connection.client.close();
+    if (connection.ready) connection.client.close(disconnectCode(reason));
     else this.closeWhenReady.add(connection);
   }
 
-  preConnect = (_client: Client, packet: { keepalive: number }, callback: (error: Error | null, success: boolean) => void): void => {
-    // IoT Core's bounds: 0 ("no keepalive") and anything above the maximum become the maximum.
-    const { min, max } = this.deps.keepalive;
-    if (packet.keepalive === 0 || packet.keepalive > max) packet.keepalive = max;
-    else if (packet.keepalive < min) packet.keepalive = min;
-    callback(null, true);
-  };
+  async authenticate(client: BrokerClient): Promise<number> {
+    try {
+      await this.authenticateAsync(client);
+      this.deps.onAuthenticated(client.socket, !this.deps.isPlain(client.socket));
+      return ReasonCode.success;
+    } catch (error) {
+      const reason = error instanceof Refused ? error.reason : 'error';
+      this.deps.telemetry.emit('mqtt_connect_refused', { reason }, { clientId: client.id, ip: sourceIpOf(client.socket), why: error instanceof Refused ? error.why : undefined });
+      if (!(error instanceof Refused)) this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authenticate_failed', stage: 'connect' }, { err: error });
+      return error instanceof Refused ? ReasonCode.notAuthorized : ReasonCode.unspecifiedError;
+    }
+  }
 
-  authenticate = (client: Client, _username: unknown, _password: unknown, done: (error: AuthenticateError | null, success: boolean | null) => void): void => {
-    this.authenticateAsync(client).then(
-      () => {
-        const socket = client.conn as TLSSocket;
-        this.deps.onAuthenticated(socket, !this.deps.isPlain(socket));
-        done(null, true);
-      },
-      (error: unknown) => {
-        const reason = error instanceof Refused ? error.reason : 'error';
-        this.deps.telemetry.emit('mqtt_connect_refused', { reason }, { clientId: client.id, ip: sourceIpOf(client.conn as TLSSocket), why: error instanceof Refused ? error.why : undefined });
-        if (!(error instanceof Refused)) this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authenticate_failed', stage: 'connect' }, { err: error });
-        done(Object.assign(new Error(error instanceof Error ? error.message : 'not authorized'), { returnCode: 5 }) as AuthenticateError, false);
-      },
-    );
-  };
-
-  private async authenticateAsync(client: Client): Promise<void> {
+  private async authenticateAsync(client: BrokerClient): Promise<void> {
     const now = this.deps.clock.now();
     const clientId = client.id;
-    const socket = client.conn as TLSSocket;
+    const socket = client.socket as TLSSocket;
     const sourceIp = sourceIpOf(socket);
     const base = { connectionId: newId(), client, clientId, sourceIp, connectedAt: now, receive: new Map<string, boolean>(), publish: new Map<string, boolean>(), closeReason: undefined, ready: false };
     if (this.deps.isPlain(socket)) {
@@ -127,7 +138,7 @@ export class BrokerHooks {
       if (identity === undefined) throw new Refused('unregistered_certificate');
       if (identity.status !== 'ACTIVE') throw new Refused('certificate_inactive');
       if (identity.caStatus !== 'ACTIVE') throw new Refused('ca_inactive');
-      const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })._will ?? undefined;
+      const will = client.will;
       const connectAttributes = [...(client.clean ? [] : ['PersistentConnect']), ...(will === undefined ? [] : ['LastWill'])];
       const authorizer = await this.deps.deviceAuth.openConnection({ certificateId: identity.certificateId, clientId, sourceIp, connectAttributes, lastWillTopic: will?.topic });
       name = authorizer.thingName ?? clientId;
@@ -158,18 +169,18 @@ export class BrokerHooks {
 
   /** MQTT-3.1.4-2: the broker closes the older connection with the same client id (audit: conflicting client ids). */
   private takeOver(clientId: string): void {
-    const existing = (this.broker as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients?.[clientId];
+    const existing = this.broker?.client(clientId);
     const connection = existing === undefined ? undefined : this.connections.get(existing);
     if (connection !== undefined) connection.closeReason ??= 'DUPLICATE_CLIENTID';
   }
 
-  onClientReady = (client: Client): void => {
+  ready(client: BrokerClient): void {
     const connection = this.connections.get(client);
     if (connection === undefined) return;
     connection.ready = true;
     if (this.closeWhenReady.has(connection)) {
       // Ready first, so the connection is recorded (history, datapoints) like any other that ends.
-      queueMicrotask(() => connection.client.close());
+      queueMicrotask(() => connection.client.close(disconnectCode(connection.closeReason ?? 'SERVER_ERROR')));
     }
     const { clock, telemetry } = this.deps;
     const now = clock.now();
@@ -187,158 +198,147 @@ export class BrokerHooks {
         'history',
       );
     }
-  };
+  }
 
-  onKeepaliveTimeout = (client: Client): void => {
-    const connection = this.connections.get(client);
-    if (connection !== undefined) connection.closeReason ??= 'MQTT_KEEP_ALIVE_TIMEOUT';
-  };
-
-  onClientError = (client: Client): void => {
-    const connection = this.connections.get(client);
-    if (connection !== undefined) connection.closeReason ??= 'CLIENT_ERROR';
-  };
-
-  onClientDisconnect = (client: Client): void => {
+  closed(client: BrokerClient): void {
     const connection = this.connections.get(client);
     if (connection === undefined) return;
     this.connections.delete(client);
     if (connection.ready) this.deps.telemetry.setGauge('mqtt_connected_clients', {}, --this.readyConnections);
     connection.authorizer?.close();
     const now = this.deps.clock.now();
-    const reason = connection.closeReason ?? (this.stopping ? 'SERVER_SHUTDOWN' : inferredReason(client, false));
+    const reason = connection.closeReason ?? (this.stopping ? 'SERVER_SHUTDOWN' : inferredReason(client));
     this.deps.telemetry.emit('mqtt_client_disconnected', { reason }, { clientId: connection.clientId });
     this.cloud(connection.name, connection.registered, 'aws:num-disconnects', 1, now);
     this.lastDisconnect.set(connection.name, now);
     if (connection.certificateId !== undefined) this.deps.track(this.deps.history.closed(connection.connectionId, now, reason), 'history');
-  };
+  }
 
-  authorizePublish = (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
-    const connection = client === null ? undefined : this.connections.get(client);
-    if (connection === undefined) return callback(new Error('not connected'));
-    const payload = packet.payload as Buffer;
+  authorizePublish(client: BrokerClient, message: Message): number | Promise<number> {
+    const connection = this.connections.get(client);
+    if (connection === undefined) return ReasonCode.unspecifiedError;
+    const payload = message.payload;
     if (payload.length > this.deps.maxPayloadBytes) {
       this.deps.telemetry.count('mqtt_limit_hit', { limit: 'max_payload' });
       connection.closeReason = 'CLIENT_ERROR';
-      return callback(new Error('payload too large'));
+      return ReasonCode.packetTooLarge;
     }
-    const topic = packet.topic;
+    const topic = message.topic;
     const defender = topic.startsWith(THINGS_PREFIX) ? parseDefenderTopic(topic) : undefined;
-    const finish = (ok: boolean): void => {
+    const finish = (ok: boolean): number => {
       if (!ok) {
         this.authorizationFailure(connection, 'publish', topic);
-        // MQTT 3.1.1 has no negative PUBACK: a denied publish closes the connection, as IoT Core does.
-        connection.closeReason ??= 'FORBIDDEN_ACCESS';
-        return callback(new Error(`not authorized to publish to ${topic}`));
+        // MQTT 3.1.1 has no negative PUBACK: a denied publish closes the connection, as IoT Core
+        // does; MQTT 5 answers PUBACK 0x87 and the connection stays.
+        if (client.protocolVersion !== 5) connection.closeReason ??= 'FORBIDDEN_ACCESS';
+        return ReasonCode.notAuthorized;
       }
       const now = this.deps.clock.now();
       this.cloud(connection.name, connection.registered, 'aws:num-messages-sent', 1, now, topic);
       this.cloud(connection.name, connection.registered, 'aws:message-byte-size', payload.length, now, topic);
       if (defender !== undefined) {
-        packet.retain = false;
+        message.retain = false;
         const answer = this.deps.reports.handle(defender, payload, connection.clientId);
         this.deps.publish(answer.topic, answer.payload, 1);
+        // MQTT 5 request/response: the answer also goes to the request's Response Topic, with its Correlation Data.
+        const { responseTopic, correlationData } = message.properties;
+        if (responseTopic !== undefined) this.deps.publish(responseTopic, answer.payload, 1, correlationData === undefined ? {} : { correlationData });
       } else if (topic.startsWith(RULES_PREFIX)) {
-        packet.retain = false;
+        message.retain = false;
       }
-      callback(null);
+      return ReasonCode.success;
     };
     const authorizer = connection.authorizer;
     if (defender !== undefined && defender.kind !== 'report') return finish(false);
     if (authorizer === undefined) return finish(true);
     // Hot path: a decision this connection already has is applied synchronously.
-    const key = packet.retain ? `\u0001${topic}` : topic;
+    const key = message.retain ? `\u0001${topic}` : topic;
     const cached = connection.publish.get(key);
     if (cached !== undefined) return finish(cached);
     const generation = this.generation;
-    authorizer.canPublish(topic, packet.retain).then(
+    return authorizer.canPublish(topic, message.retain).then(
       (ok) => {
         if (generation === this.generation) cacheDecision(connection.publish, key, ok);
-        finish(ok);
+        return finish(ok);
       },
       (error: unknown) => {
         this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authorize_failed', stage: 'publish' }, { err: error });
         connection.closeReason ??= 'SERVER_ERROR';
-        callback(error instanceof Error ? error : new Error(String(error)));
+        return ReasonCode.implementationSpecificError;
       },
     );
-  };
+  }
 
-  authorizeSubscribe = (client: Client, subscription: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void => {
+  async authorizeSubscribe(client: BrokerClient, filter: string): Promise<boolean> {
     const connection = this.connections.get(client);
-    if (connection === undefined) return callback(new Error('not connected'));
-    const filter = subscription.topic;
-    void this.subscribeDecision(connection, filter).then(
-      (ok) => {
-        if (ok) return callback(null, subscription);
-        this.authorizationFailure(connection, 'subscribe', filter);
-        // MQTT 3.1.1 SUBACK return code 0x80 for this filter; the connection stays.
-        callback(null, null);
-      },
-      (error: unknown) => {
-        this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authorize_failed', stage: 'subscribe' }, { err: error });
-        callback(null, null);
-      },
-    );
-  };
+    if (connection === undefined) return false;
+    try {
+      if (await this.subscribeDecision(connection, filter)) return true;
+      this.authorizationFailure(connection, 'subscribe', filter);
+      // SUBACK 0x80 (3.1.1) / 0x87 (5) for this filter; the connection stays.
+      return false;
+    } catch (error) {
+      this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authorize_failed', stage: 'subscribe' }, { err: error });
+      return false;
+    }
+  }
 
   private async subscribeDecision(connection: Connection, filter: string): Promise<boolean> {
+    // A shared subscription ($share/group/filter) is authorized as a whole; it receives on the filter.
+    const target = parseShared(filter)?.filter ?? filter;
     // §1.1: the report topics are publish-only.
-    if (filter.startsWith(THINGS_PREFIX) && parseDefenderTopic(filter)?.kind === 'report') return false;
+    if (target.startsWith(THINGS_PREFIX) && parseDefenderTopic(target)?.kind === 'report') return false;
     const authorizer = connection.authorizer;
     if (authorizer === undefined) return true;
     if (!(await authorizer.canSubscribe(filter))) return false;
     // Warm the Receive cache for an exact filter so its first delivery is not deferred.
-    if (!filter.includes('+') && !filter.includes('#')) {
+    if (!target.includes('+') && !target.includes('#')) {
       const generation = this.generation;
-      const allowed = await authorizer.canReceive(filter);
-      if (generation === this.generation) cacheDecision(connection.receive, filter, allowed);
+      const allowed = await authorizer.canReceive(target);
+      if (generation === this.generation) cacheDecision(connection.receive, target, allowed);
     }
     return true;
   }
 
-  /** Synchronous (an Aedes constraint): a Receive decision not yet cached defers that delivery until it is. */
-  authorizeForward = (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null => {
-    const topic = packet.topic;
-    if (isUndeliverable(topic)) return null;
+  /** Synchronous (the broker's delivery path): a Receive decision not yet cached defers that delivery until it is. */
+  authorizeForward(client: BrokerClient, message: Message, qos: 0 | 1): boolean {
+    const topic = message.topic;
+    if (isUndeliverable(topic)) return false;
     const connection = this.connections.get(client);
-    if (connection === undefined) return null;
+    if (connection === undefined) return false;
     const decision = connection.authorizer === undefined ? true : connection.receive.get(topic);
     if (decision === true) {
       this.cloud(connection.name, connection.registered, 'aws:num-messages-received', 1, this.deps.clock.now(), topic);
-      return packet;
+      return true;
     }
     if (decision === false) this.authorizationFailure(connection, 'receive', topic);
-    else void this.deferredDelivery(connection, packet);
-    return null;
-  };
+    else void this.deferredDelivery(connection, message, qos);
+    return false;
+  }
 
-  private async deferredDelivery(connection: Connection, packet: AedesPublishPacket): Promise<void> {
+  private async deferredDelivery(connection: Connection, message: Message, qos: 0 | 1): Promise<void> {
     try {
       const generation = this.generation;
-      const allowed = (await connection.authorizer?.canReceive(packet.topic)) ?? false;
-      if (generation === this.generation) cacheDecision(connection.receive, packet.topic, allowed);
-      if (!allowed) return this.authorizationFailure(connection, 'receive', packet.topic);
+      const allowed = (await connection.authorizer?.canReceive(message.topic)) ?? false;
+      if (generation === this.generation) cacheDecision(connection.receive, message.topic, allowed);
+      if (!allowed) return this.authorizationFailure(connection, 'receive', message.topic);
       if (connection.client.closed) return;
-      // Back through Aedes' delivery (and authorizeForward, which now finds the decision). Without a
-      // brokerId the packet skips Aedes' per-client dedupe, whose counter would otherwise drop later
-      // messages that were already queued (client.publish would stamp a newer counter).
-      const deliver = (connection.client as unknown as { deliverQoS(packet: object, done: () => void): void }).deliverQoS;
-      deliver.call(connection.client, { cmd: 'publish', topic: packet.topic, payload: packet.payload, qos: packet.qos, retain: false, dup: false }, () => undefined);
+      this.cloud(connection.name, connection.registered, 'aws:num-messages-received', 1, this.deps.clock.now(), message.topic);
+      connection.client.deliver(message, qos);
     } catch (error) {
       this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authorize_failed', stage: 'receive' }, { err: error });
     }
   }
 
-  published = (packet: AedesPublishPacket, client: Client | null, callback: (error?: Error | null) => void): void => {
-    callback(null);
-    const topic = packet.topic;
+  published(message: Message, client: BrokerClient | undefined): void {
+    const topic = message.topic;
     if (topic.startsWith('$SYS/')) return;
     // Reports are answered by the broker; the answers are the broker's own and reach no rule.
     if (topic.startsWith(THINGS_PREFIX) && parseDefenderTopic(topic) !== undefined) return;
-    const message: MqttMessage = client === null ? { topic, payload: packet.payload as Buffer, receivedAt: this.deps.clock.now() } : { topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt: this.deps.clock.now() };
-    this.deps.rules.onMessage(message).catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.rules_failed', stage: 'rules' }, { err: error }));
-  };
+    const receivedAt = this.deps.clock.now();
+    const out: MqttMessage = client === undefined ? { topic, payload: message.payload, receivedAt } : { topic, payload: message.payload, clientId: client.id, receivedAt };
+    this.deps.rules.onMessage(out).catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.rules_failed', stage: 'rules' }, { err: error }));
+  }
 
   /** One `aws:num-authorization-failures` datapoint and counter. */
   authorizationFailure(connection: Pick<Connection, 'name' | 'registered'>, action: 'connect' | 'publish' | 'subscribe' | 'receive', topic: string | undefined): void {

@@ -1,4 +1,4 @@
-import type { Client } from 'aedes';
+import type { BrokerClient } from './broker/client.js';
 import type { ConnectionAuthorizer, DisconnectReason } from '../model/index.js';
 
 /** Decisions cached per connection (per cache), dropped on every registry change; bounded. */
@@ -7,7 +7,7 @@ export const DECISION_CACHE_MAX = 1000;
 /** What the broker keeps about one authenticated connection. */
 export interface Connection {
   readonly connectionId: string;
-  readonly client: Client;
+  readonly client: BrokerClient;
   readonly clientId: string;
   /** The thing bound to the connection, else the client id: the name datapoints carry. */
   readonly name: string;
@@ -28,7 +28,19 @@ export interface Connection {
 }
 
 /** Why a connection ended when nobody recorded a reason. */
-export function inferredReason(client: Client, errored: boolean): DisconnectReason {
-  if ((client as unknown as { _disconnected?: boolean })._disconnected === true) return 'CLIENT_INITIATED_DISCONNECT';
-  return errored ? 'CLIENT_ERROR' : 'CONNECTION_LOST';
+export function inferredReason(client: BrokerClient): DisconnectReason {
+  switch (client.ending) {
+    case 'client':
+      return 'CLIENT_INITIATED_DISCONNECT';
+    case 'takeover':
+      return 'DUPLICATE_CLIENTID';
+    case 'keepalive':
+      return 'MQTT_KEEP_ALIVE_TIMEOUT';
+    case 'error':
+      return 'CLIENT_ERROR';
+    case 'server':
+      return 'SERVER_SHUTDOWN';
+    default:
+      return 'CONNECTION_LOST';
+  }
 }

@@ -1,12 +1,13 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { Aedes, type Client } from 'aedes';
 import { VigilError, err, ok, type Clock, type Timer, type TimerHandle } from '../core/index.js';
 import { formatAuthority, parseListen } from '../config/index.js';
 import type { Component, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, Endpoint, MqttPublisher, RegistryChange, RulesSink, ServerCredentials } from '../model/index.js';
 import { protocolLimits, type MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { BrokerCore } from './broker/broker.js';
+import { messageOf, type MessageProperties } from './broker/message.js';
 import { BrokerHooks } from './broker-hooks.js';
 import type { IngressConfig } from './config.js';
 import type { Connection } from './connection.js';
@@ -39,13 +40,15 @@ export interface Ingress extends Component {
 }
 
 const EXPIRY_INTERVAL_MS = 6 * 3_600_000;
+/** Topic aliases a client may set (client → server), as AWS IoT Core allows (8). */
+const TOPIC_ALIAS_MAXIMUM = 8;
 const DAY_MS = 86_400_000;
 
 export function createIngress(options: IngressOptions): Ingress {
   const { config, clock, telemetry } = options;
   const plainSockets = new WeakSet<object>();
   const pending = new Set<Promise<unknown>>();
-  let broker: Aedes | undefined;
+  let broker: BrokerCore | undefined;
   let tlsServer: TlsServer | undefined;
   /** Accepts TCP for the TLS server, so refused sockets never reach TLS at all. */
   let frontServer: NetServer | undefined;
@@ -62,12 +65,11 @@ export function createIngress(options: IngressOptions): Ingress {
     pending.add(tracked);
   }
 
-  function brokerPublish(topic: string, payload: Uint8Array, qos: 0 | 1): Promise<Error | undefined> {
-    return new Promise((resolve) => {
-      if (broker === undefined || broker.closed) return resolve(new Error('the broker is not running'));
-      const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-      broker.publish({ cmd: 'publish', topic, payload: buffer, qos, retain: false, dup: false }, (error) => resolve(error ?? undefined));
-    });
+  function brokerPublish(topic: string, payload: Uint8Array, qos: 0 | 1, properties: MessageProperties = {}): Error | undefined {
+    if (broker === undefined || broker.stopped) return new Error('the broker is not running');
+    const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    broker.publish(messageOf({ topic, payload: buffer, qos, retain: false, properties }, clock.now()), undefined);
+    return undefined;
   }
 
   const limiter = new ConnectionLimiter(
@@ -94,19 +96,20 @@ export function createIngress(options: IngressOptions): Ingress {
     clock,
     telemetry,
     maxPayloadBytes: config.max_payload_bytes,
-    keepalive: { min: config.keepalive_min_secs, max: config.keepalive_max_secs },
     isPlain: (socket) => typeof socket === 'object' && socket !== null && plainSockets.has(socket),
     onAuthenticated: (socket, device) => limiter.authenticated(socket, device),
-    publish: (topic, payload, qos) => void brokerPublish(topic, payload, qos).then((error) => error && telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'answer' }, { err: error, topic })),
+    publish: (topic, payload, qos, properties) => {
+      const error = brokerPublish(topic, payload, qos, properties);
+      if (error !== undefined) telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'answer' }, { err: error, topic });
+    },
     track,
   });
 
 
-  /** Hands an admitted socket to Aedes, with a packet-size cap enforced while the length is parsed. */
+  /** Hands an admitted socket to the broker core (which caps packet sizes as the length is parsed). */
   function accept(socket: Socket | TLSSocket): void {
-    if (broker === undefined) return void socket.destroy();
-    const client = broker.handle(socket);
-    capPacketSize(client, config.max_payload_bytes, () => telemetry.count('mqtt_limit_hit', { limit: 'max_payload' }));
+    if (broker === undefined || broker.stopped) return void socket.destroy();
+    broker.handle(socket);
   }
 
   function close(connection: Connection, reason: DisconnectReason): void {
@@ -172,7 +175,7 @@ export function createIngress(options: IngressOptions): Ingress {
 
   const publisher: MqttPublisher = {
     async publish(topic, payload, publishOptions) {
-      const error = await brokerPublish(topic, payload, publishOptions.qos);
+      const error = brokerPublish(topic, payload, publishOptions.qos);
       return error === undefined ? ok(undefined) : err(new VigilError('mqtt.unavailable', `publish to ${topic} failed: ${error.message}`));
     },
   };
@@ -194,25 +197,21 @@ export function createIngress(options: IngressOptions): Ingress {
       const now = clock.now();
       await options.history.closeAllOpen(now, 'SERVER_SHUTDOWN');
       expire();
-      broker = await Aedes.createBroker({
-        connectTimeout: config.connect_timeout_secs * 1000,
-        maxInflightInbound: config.max_inflight_messages,
-        queueLimit: config.max_inflight_messages,
-        preConnect: hooks.preConnect as never,
-        authenticate: hooks.authenticate,
-        authorizePublish: hooks.authorizePublish,
-        authorizeSubscribe: hooks.authorizeSubscribe,
-        authorizeForward: hooks.authorizeForward,
-        published: hooks.published,
+      broker = new BrokerCore({
+        hooks,
+        clock,
+        timer: options.timer,
+        // The fixed header's remaining length includes the topic, packet id and v5 properties; allow for them.
+        maxRemainingLength: config.max_payload_bytes + 65_541,
+        connectTimeoutMs: config.connect_timeout_secs * 1000,
+        keepalive: { min: config.keepalive_min_secs, max: config.keepalive_max_secs },
+        receiveMaximum: config.max_inflight_messages,
+        maxQueued: config.max_inflight_messages,
+        maxSessionExpirySecs: config.max_session_expiry_secs,
+        topicAliasMaximum: TOPIC_ALIAS_MAXIMUM,
+        onLimit: (limit) => telemetry.count('mqtt_limit_hit', { limit }),
       });
       hooks.broker = broker;
-      broker.on('clientReady', hooks.onClientReady);
-      broker.on('clientDisconnect', hooks.onClientDisconnect);
-      broker.on('keepaliveTimeout', hooks.onKeepaliveTimeout);
-      broker.on('clientError', hooks.onClientError);
-      broker.on('connectionError', (_client: unknown, error: Error) => {
-        if (error.message === 'connect did not arrive in time') telemetry.count('mqtt_limit_hit', { limit: 'connect_timeout' });
-      });
 
       const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: config.tls_handshake_timeout_secs * 1000 }, accept);
       const front = createNetServer((socket) => {
@@ -257,11 +256,8 @@ export function createIngress(options: IngressOptions): Ingress {
         unsubscribe?.();
         expiry?.cancel();
         const closing = [frontServer, plainServer].filter((s): s is NetServer => s !== undefined).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-        if (broker !== undefined) {
-          const closingBroker = broker;
-          await new Promise<void>((resolve) => closingBroker.close(() => resolve()));
-        }
-        // Connections still in their handshake or before CONNECT belong to no client Aedes closes.
+        await broker?.close();
+        // Connections still in their TLS handshake are not the broker's yet.
         for (const socket of sockets) socket.destroy();
         await Promise.all(closing);
         while (pending.size > 0) await Promise.all([...pending]);
@@ -285,31 +281,4 @@ async function listen(server: NetServer, address: string): Promise<string> {
   // A wildcard bind is reachable through loopback; endpoints.json names that.
   const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return formatAuthority(connectHost, actual);
-}
-
-interface LengthParser {
-  packet: { length: number };
-  _parseLength(): boolean;
-  _emitError(error: Error): void;
-}
-
-/**
- * mqtt-packet has no size limit for MQTT 3.1.1: check the remaining length as soon as it is
- * parsed, so an oversized packet closes the connection before its body is buffered.
- */
-function capPacketSize(client: Client, maxPayloadBytes: number, onLimit: () => void): void {
-  const parser = (client as unknown as { _parser?: LengthParser })._parser;
-  if (parser === undefined) return;
-  // The fixed header's remaining length includes the topic and packet id; allow for them.
-  const maxLength = maxPayloadBytes + 65_541;
-  const parseLength = parser._parseLength;
-  parser._parseLength = function cappedParseLength(this: LengthParser): boolean {
-    const done = parseLength.call(this);
-    if (done && this.packet.length > maxLength) {
-      onLimit();
-      this._emitError(new Error(`packet of ${this.packet.length} bytes exceeds the limit`));
-      return false;
-    }
-    return done;
-  };
 }

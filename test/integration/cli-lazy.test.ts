@@ -13,7 +13,7 @@ const bin = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const tracer = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
 
 /** Packages that open stores, listen, speak MQTT or sign certificates: help never needs them. */
-const ENGINE_PACKAGES = ['@duckdb/node-api', 'better-sqlite3', 'pg', '@nats-io/transport-node', 'kysely', 'fastify', '@fastify/static', '@fastify/swagger', 'aedes', 'mqtt', '@peculiar/x509', 'pino', 'cbor-x'];
+const ENGINE_PACKAGES = ['@duckdb/node-api', 'better-sqlite3', 'pg', '@nats-io/transport-node', 'kysely', 'fastify', '@fastify/static', '@fastify/swagger', 'mqtt-packet', 'mqtt', '@peculiar/x509', 'pino', 'cbor-x'];
 
 /**
  * The packages a process used: those loaded from node_modules (native add-ons), and those compiled

@@ -1,0 +1,212 @@
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import mqttPacket, { type Packet } from 'mqtt-packet';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, systemTimer } from '../../core/index.js';
+import { BrokerCore, type BrokerCoreOptions, type CoreHooks } from './broker.js';
+import { ReasonCode, type Message } from './message.js';
+
+/** A raw MQTT peer: writes packets exactly as given and records every packet the broker sends. */
+class RawPeer {
+  readonly received: Packet[] = [];
+  closed = false;
+  private readonly parser;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    readonly socket: Socket,
+    version: 4 | 5,
+  ) {
+    this.parser = mqttPacket.parser({ protocolVersion: version });
+    this.parser.on('packet', (p: Packet) => {
+      this.received.push(p);
+      this.wake();
+    });
+    socket.on('data', (chunk: Buffer) => this.parser.parse(chunk));
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  send(packet: Packet, version: 4 | 5): void {
+    this.socket.write(mqttPacket.generate(packet, { protocolVersion: version }));
+  }
+
+  async until(what: string, predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.received.map((p) => p.cmd))}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  of<C extends Packet['cmd']>(cmd: C): Extract<Packet, { cmd: C }>[] {
+    return this.received.filter((p): p is Extract<Packet, { cmd: C }> => p.cmd === cmd);
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+const allowAll: CoreHooks = {
+  authenticate: async () => ReasonCode.success,
+  ready: () => undefined,
+  closed: () => undefined,
+  authorizePublish: () => ReasonCode.success,
+  authorizeSubscribe: async () => true,
+  authorizeForward: () => true,
+  published: () => undefined,
+};
+
+let server: Server | undefined;
+let core: BrokerCore | undefined;
+const peers: RawPeer[] = [];
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.socket.destroy();
+  await core?.close();
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  server = undefined;
+});
+
+async function start(overrides: Partial<Omit<BrokerCoreOptions, 'hooks'>> & { hooks?: Partial<CoreHooks> } = {}): Promise<{ limits: string[]; port: number }> {
+  const limits: string[] = [];
+  const { hooks, ...rest } = overrides;
+  core = new BrokerCore({
+    clock: systemClock,
+    timer: systemTimer,
+    maxRemainingLength: 4096,
+    connectTimeoutMs: 5000,
+    keepalive: { min: 30, max: 1200 },
+    receiveMaximum: 10,
+    maxQueued: 100,
+    maxSessionExpirySecs: 3600,
+    topicAliasMaximum: 8,
+    onLimit: (limit) => limits.push(limit),
+    ...rest,
+    hooks: { ...allowAll, ...hooks },
+  });
+  const broker = core;
+  server = createServer((socket) => broker.handle(socket));
+  await new Promise<void>((resolve) => (server as Server).listen(0, '127.0.0.1', resolve));
+  return { limits, port: (server.address() as AddressInfo).port };
+}
+
+async function peer(port: number, clientId: string, version: 4 | 5, properties: Record<string, unknown> = {}): Promise<RawPeer> {
+  const socket = createConnection(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const p = new RawPeer(socket, version);
+  peers.push(p);
+  p.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: version, clientId, clean: true, keepalive: 60, ...(version === 5 ? { properties } : {}) }, version);
+  await p.until('CONNACK', () => p.of('connack').length === 1);
+  return p;
+}
+
+function publishPacket(topic: string, messageId: number, qos: 0 | 1 | 2 = 1): Packet {
+  return { cmd: 'publish', topic, payload: Buffer.from(`m${messageId}`), qos, retain: false, dup: false, messageId };
+}
+
+describe('BrokerCore', () => {
+  it('sends a v5 client no more unacknowledged QoS 1 messages than its Receive Maximum, and the next one after each PUBACK', async () => {
+    const { port } = await start();
+    const sub = await peer(port, 'sub', 5, { receiveMaximum: 2 });
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'flow/#', qos: 1 }] }, 5);
+    await sub.until('SUBACK', () => sub.of('suback').length === 1);
+    const pub = await peer(port, 'pub', 5);
+    for (let i = 1; i <= 5; i++) pub.send(publishPacket(`flow/${i}`, i), 5);
+    await pub.until('5 PUBACKs', () => pub.of('puback').length === 5);
+    await sub.until('2 PUBLISH', () => sub.of('publish').length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sub.of('publish').map((p) => p.topic)).toEqual(['flow/1', 'flow/2']);
+    sub.send({ cmd: 'puback', messageId: sub.of('publish')[0]?.messageId as number, reasonCode: 0 }, 5);
+    await sub.until('3rd PUBLISH', () => sub.of('publish').length === 3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sub.of('publish').map((p) => p.topic)).toEqual(['flow/1', 'flow/2', 'flow/3']);
+  });
+
+  it('tells a v5 client the server Receive Maximum and disconnects it with 0x93 when it exceeds it', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<number>((resolve) => (release = () => resolve(ReasonCode.success)));
+    const { port } = await start({ receiveMaximum: 2, hooks: { authorizePublish: () => held } });
+    const pub = await peer(port, 'pub', 5);
+    expect(pub.of('connack')[0]?.properties?.receiveMaximum).toBe(2);
+    expect(pub.of('connack')[0]?.properties?.maximumQoS).toBe(1);
+    for (let i = 1; i <= 3; i++) pub.send(publishPacket('t', i), 5);
+    await pub.until('DISCONNECT', () => pub.of('disconnect').length === 1);
+    expect(pub.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.receiveMaximumExceeded);
+    release();
+  });
+
+  it('closes a connection whose packet announces more than the cap before the body arrives, counting max_payload', async () => {
+    const { port, limits } = await start({ maxRemainingLength: 1000 });
+    const pub = await peer(port, 'pub', 4);
+    const big = mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(50_000), qos: 0, retain: false, dup: false });
+    pub.socket.write(big.subarray(0, 4));
+    await pub.until('close', () => pub.closed);
+    expect(limits).toEqual(['max_payload']);
+  });
+
+  it('refuses QoS 2: v5 gets DISCONNECT 0x9B, 3.1.1 is closed', async () => {
+    const { port } = await start();
+    const v5 = await peer(port, 'v5', 5);
+    v5.send(publishPacket('t', 1, 2), 5);
+    await v5.until('DISCONNECT', () => v5.of('disconnect').length === 1);
+    expect(v5.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.qosNotSupported);
+    const v4 = await peer(port, 'v4', 4);
+    v4.send(publishPacket('t', 1, 2), 4);
+    await v4.until('close', () => v4.closed);
+    expect(v4.of('disconnect')).toHaveLength(0);
+  });
+
+  it('answers a denied QoS 1 publish with PUBACK 0x87 on v5 (the connection stays) and closes a 3.1.1 one', async () => {
+    const routed: Message[] = [];
+    const { port } = await start({ hooks: { authorizePublish: (_c, m) => (m.topic === 'no' ? ReasonCode.notAuthorized : ReasonCode.success), published: (m) => void routed.push(m) } });
+    const v5 = await peer(port, 'v5', 5);
+    v5.send(publishPacket('no', 1), 5);
+    v5.send(publishPacket('yes', 2), 5);
+    await v5.until('2 PUBACKs', () => v5.of('puback').length === 2);
+    expect(v5.of('puback').map((p) => [p.messageId, p.reasonCode])).toEqual([
+      [1, ReasonCode.notAuthorized],
+      [2, ReasonCode.success],
+    ]);
+    expect(v5.closed).toBe(false);
+    expect(routed.map((m) => m.topic)).toEqual(['yes']);
+    const v4 = await peer(port, 'v4', 4);
+    v4.send(publishPacket('no', 1), 4);
+    await v4.until('close', () => v4.closed);
+    expect(v4.of('puback')).toHaveLength(0);
+  });
+
+  it('resolves client topic aliases, refuses one above Topic Alias Maximum with 0x94', async () => {
+    const routed: string[] = [];
+    const { port } = await start({ topicAliasMaximum: 2, hooks: { published: (m) => void routed.push(m.topic) } });
+    const v5 = await peer(port, 'v5', 5);
+    expect(v5.of('connack')[0]?.properties?.topicAliasMaximum).toBe(2);
+    v5.send({ cmd: 'publish', topic: 'long/topic/name', payload: Buffer.from('a'), qos: 1, retain: false, dup: false, messageId: 1, properties: { topicAlias: 1 } }, 5);
+    v5.send({ cmd: 'publish', topic: '', payload: Buffer.from('b'), qos: 1, retain: false, dup: false, messageId: 2, properties: { topicAlias: 1 } }, 5);
+    await v5.until('2 PUBACKs', () => v5.of('puback').length === 2);
+    expect(routed).toEqual(['long/topic/name', 'long/topic/name']);
+    v5.send({ cmd: 'publish', topic: 'x', payload: Buffer.from('c'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } }, 5);
+    await v5.until('DISCONNECT', () => v5.of('disconnect').length === 1);
+    expect(v5.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.topicAliasInvalid);
+  });
+
+  it('keeps retained messages for new subscribers (not for shared ones) and clears one with an empty payload', async () => {
+    const { port } = await start();
+    const pub = await peer(port, 'pub', 5);
+    pub.send({ cmd: 'publish', topic: 'r/1', payload: Buffer.from('kept'), qos: 1, retain: true, dup: false, messageId: 1 }, 5);
+    pub.send({ cmd: 'publish', topic: 'r/2', payload: Buffer.from('gone'), qos: 1, retain: true, dup: false, messageId: 2 }, 5);
+    pub.send({ cmd: 'publish', topic: 'r/2', payload: Buffer.alloc(0), qos: 1, retain: true, dup: false, messageId: 3 }, 5);
+    await pub.until('3 PUBACKs', () => pub.of('puback').length === 3);
+    const sub = await peer(port, 'sub', 5);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'r/+', qos: 1 }, { topic: '$share/g/r/+', qos: 1 }] }, 5);
+    await sub.until('retained', () => sub.of('publish').length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sub.of('publish').map((p) => [p.topic, String(p.payload), p.retain])).toEqual([['r/1', 'kept', true]]);
+  });
+});

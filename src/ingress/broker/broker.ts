@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { BrokerClient } from './client.js';
+import type { BrokerCoreOptions as Options, ClientHost, CoreHooks as Hooks } from './hooks.js';
+import { ReasonCode, type Message } from './message.js';
+import { Session } from './session.js';
+import { TopicTree, matches, parseShared, type SubscriptionOptions } from './topic-tree.js';
+
+export type CoreHooks = Hooks<BrokerClient>;
+export type BrokerCoreOptions = Options<BrokerClient>;
+
+/**
+ * The broker core: live clients by id, sessions, the subscription tree, retained messages, routing.
+ * Authorization and everything Vigil-specific is in the hooks.
+ */
+export class BrokerCore implements ClientHost<BrokerClient> {
+  readonly hooks: CoreHooks;
+  private readonly clients = new Map<string, BrokerClient>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly tree = new TopicTree<Session>();
+  private readonly retained = new Map<string, Message>();
+  private readonly sockets = new Set<BrokerClient>();
+  private readonly drained: (() => void)[] = [];
+  stopped = false;
+
+  constructor(readonly options: BrokerCoreOptions) {
+    this.hooks = options.hooks;
+  }
+
+  /** Takes a connected socket (TLS already done). */
+  handle(socket: Socket): BrokerClient {
+    const client = new BrokerClient(socket, this);
+    this.sockets.add(client);
+    return client;
+  }
+
+  /** The live client with this id. */
+  client(clientId: string): BrokerClient | undefined {
+    return this.clients.get(clientId);
+  }
+
+  get subscriptionCount(): number {
+    return this.tree.size;
+  }
+
+  assignClientId(): string {
+    return `vigil-${randomUUID()}`;
+  }
+
+  /** An authenticated client takes its id (closing an older connection with it) and its session; returns Session Present. */
+  connect(client: BrokerClient, expirySecs: number): boolean {
+    const older = this.clients.get(client.id);
+    if (older !== undefined && older !== client) {
+      older.ending = 'takeover';
+      older.close(ReasonCode.sessionTakenOver);
+    }
+    this.clients.set(client.id, client);
+    let session = this.sessions.get(client.id);
+    if (session !== undefined && client.clean) {
+      this.endSession(session);
+      session = undefined;
+    }
+    const present = session !== undefined;
+    if (session === undefined) {
+      session = new Session(client.id, this.options.maxQueued, () => this.options.onLimit('max_queued'));
+      this.sessions.set(client.id, session);
+    }
+    if (older?.session === session) session.detach(older);
+    session.expirySecs = expirySecs;
+    client.session = session;
+    return present;
+  }
+
+  /** CONNACK is out: the hooks learn of the client, then the session's waiting messages flow. */
+  ready(client: BrokerClient): void {
+    this.hooks.ready(client);
+    if (!client.closed) client.session?.attach(client);
+  }
+
+  closed(client: BrokerClient): void {
+    // While authentication runs, the client calls this again once it has the answer.
+    if (client.authenticating || !this.sockets.delete(client)) return;
+    try {
+      this.ended(client);
+    } finally {
+      if (this.sockets.size === 0) for (const wake of this.drained.splice(0)) wake();
+    }
+  }
+
+  private ended(client: BrokerClient): void {
+    if (!client.authenticated) return;
+    const session = client.session;
+    if (session === undefined) return this.hooks.closed(client);
+    session.detach(client);
+    if (this.clients.get(client.id) === client) this.clients.delete(client.id);
+    // A DISCONNECT cleared the will unless it carried reason 0x04.
+    const will = client.will;
+    client.will = undefined;
+    if (will !== undefined && !this.stopped) this.publish(will, client);
+    if (!session.online && this.sessions.get(session.clientId) === session) {
+      if (session.expirySecs === 0 || this.stopped) this.endSession(session);
+      else session.expiry = this.options.timer.setTimeout(() => !session.online && this.endSession(session), session.expirySecs * 1000);
+    }
+    this.hooks.closed(client);
+  }
+
+  subscribe(client: BrokerClient, filter: string, options: SubscriptionOptions): boolean {
+    const session = client.session as Session;
+    session.subscriptions.set(filter, options);
+    return this.tree.add(filter, session, options);
+  }
+
+  unsubscribe(client: BrokerClient, filter: string): boolean {
+    const session = client.session as Session;
+    session.subscriptions.delete(filter);
+    return this.tree.remove(filter, session);
+  }
+
+  /** Retained messages matching a new subscription (never for shared ones, MQTT 5.0 §4.8.2). */
+  sendRetained(client: BrokerClient, filter: string, options: SubscriptionOptions): void {
+    if (parseShared(filter) !== undefined) return;
+    for (const message of this.retained.values()) {
+      if (!matches(filter, message.topic)) continue;
+      client.session?.deliver({ message, qos: Math.min(message.qos, options.qos) as 0 | 1, retain: true, authorized: false });
+    }
+  }
+
+  /** Routes a message to every matching subscription (and keeps or clears it as retained). */
+  publish(message: Message, from: BrokerClient | undefined): void {
+    this.hooks.published(message, from);
+    if (message.retain) {
+      if (message.payload.length === 0) this.retained.delete(message.topic);
+      else this.retained.set(message.topic, message);
+    }
+    const origin = from?.session;
+    for (const { subscriber, options } of this.tree.match(message.topic, (s) => s.online)) {
+      if (options.noLocal && subscriber === origin) continue;
+      subscriber.deliver({ message, qos: message.qos < options.qos ? message.qos : options.qos, retain: options.retainAsPublished && message.retain, authorized: false });
+    }
+  }
+
+  /** Closes every connection (v5: DISCONNECT 0x8B), forgets the sessions, and resolves once every connection has ended. */
+  close(): Promise<void> {
+    this.stopped = true;
+    const done = new Promise<void>((resolve) => (this.sockets.size === 0 ? resolve() : this.drained.push(resolve)));
+    for (const client of [...this.sockets]) {
+      client.ending ??= 'server';
+      client.close(ReasonCode.serverShuttingDown);
+    }
+    for (const session of [...this.sessions.values()]) this.endSession(session);
+    return done;
+  }
+
+  private endSession(session: Session): void {
+    session.expiry?.cancel();
+    for (const filter of session.subscriptions.keys()) this.tree.remove(filter, session);
+    session.subscriptions.clear();
+    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+  }
+}
