@@ -29,7 +29,7 @@ export interface Registry {
   readonly certificates: CertificatesService;
   readonly policies: PoliciesService;
   /** For the MQTT ingress: authentication by certificate, per-connection policy decisions. */
-  readonly deviceAuth: DeviceAuth & { evaluations(): number };
+  readonly deviceAuth: DeviceAuth & { evaluations(): number; cachedPolicies(): number };
   /** TestAuthorization: what a device with this certificate and client id may do, and why. */
   testAuthorization(request: TestAuthorizationRequest): Promise<{ clientId: string; certificateId: string; results: AuthResult[] }>;
   readonly events: RegistryEvents;
