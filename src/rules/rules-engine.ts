@@ -170,6 +170,7 @@ export class RulesEngine implements RulesSink, Component {
     this.rules.delete(ruleName);
     this.invalid.delete(ruleName);
     this.records.delete(ruleName);
+    this.deps.telemetry.forget('rule_matched', { rule: ruleName });
     this.deps.telemetry.emit('rule_changed', { action: 'deleted' }, { rule: ruleName });
     return ok(undefined);
   }

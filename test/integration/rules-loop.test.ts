@@ -60,6 +60,11 @@ describe('a rule loop ends after rules.max_republish_hops', () => {
     expect(limitHits() - hitsBefore).toBe(8 + 16);
     expect((await fetch(`${api}/health`)).status).toBe(200);
     expect((await fetch(`${api}/rules/Loop`, { method: 'DELETE', headers })).status).toBe(200);
+    // A deleted rule's per-rule series leaves /metrics (100,000 fuzzed rules must not grow it).
+    expect(matched('Loop')).toBe(0);
+    const metrics = await (await fetch(`${api}/metrics`, { headers })).text();
+    expect(metrics).toContain('vigil_rule_matched_total');
+    expect(metrics).not.toContain('rule="Loop"');
   }, 30_000);
 
   it('stops a loop through two rules; the errorAction still reports the refusal (one hop further) naming the limit', async () => {
