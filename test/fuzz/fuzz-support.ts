@@ -67,6 +67,9 @@ export interface FuzzSummary {
   /** V8 heap in use after GC (what JavaScript objects retain), at start and end: tells a retained object from native growth. */
   readonly heapStartMb: number;
   readonly heapEndMb: number;
+  /** At the end: V8 heap reserved (in use or not; RSS counts it) and memory outside the V8 heap held by JS objects (buffers). */
+  readonly heapTotalEndMb: number;
+  readonly externalEndMb: number;
   /** DuckDB's own memory (its block cache, capped by store.duckdb_memory_limit_mb) at start and end. */
   readonly duckStartMb: number;
   readonly duckEndMb: number;
@@ -136,8 +139,9 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   const seconds = (Date.now() - started) / 1000;
   const rssEndMb = await rssAfterGc();
   const heapEndMb = heapUsedMb();
+  const { heapTotal, external } = process.memoryUsage();
   const duckEndMb = await duckMb();
-  const summary: FuzzSummary = { surface, cases: done, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, heapStartMb, heapEndMb, duckStartMb, duckEndMb, seconds };
+  const summary: FuzzSummary = { surface, cases: done, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, heapStartMb, heapEndMb, heapTotalEndMb: heapTotal / 1_048_576, externalEndMb: external / 1_048_576, duckStartMb, duckEndMb, seconds };
   process.stdout.write(`${formatSummary(summary)}\n`);
   for (const { ms, input } of slowest) process.stdout.write(`fuzz ${surface}: slow case ${ms.toFixed(0)} ms: ${truncate(show(input), 300)}\n`);
   return summary;
@@ -146,7 +150,7 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
 export function formatSummary(s: FuzzSummary): string {
   const fivexx = s.counts['5xx'] ?? 0;
   const other = Object.entries(s.counts).filter(([k]) => k !== '5xx').map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
-  return `fuzz ${s.surface}: ${s.cases} cases, seed ${s.seed}, ${s.seconds.toFixed(1)} s; ${fivexx} 5xx, other problems: ${other}; RSS ${s.rssStartMb.toFixed(0)} → ${s.rssEndMb.toFixed(0)} MB after GC (of which DuckDB cache ${s.duckStartMb.toFixed(0)} → ${s.duckEndMb.toFixed(0)} MB; V8 heap in use ${s.heapStartMb.toFixed(0)} → ${s.heapEndMb.toFixed(0)} MB); outcomes ${JSON.stringify(s.outcomes)}`;
+  return `fuzz ${s.surface}: ${s.cases} cases, seed ${s.seed}, ${s.seconds.toFixed(1)} s; ${fivexx} 5xx, other problems: ${other}; RSS ${s.rssStartMb.toFixed(0)} → ${s.rssEndMb.toFixed(0)} MB after GC (of which DuckDB cache ${s.duckStartMb.toFixed(0)} → ${s.duckEndMb.toFixed(0)} MB; V8 heap in use ${s.heapStartMb.toFixed(0)} → ${s.heapEndMb.toFixed(0)} MB, reserved at the end ${s.heapTotalEndMb.toFixed(0)} MB, external ${s.externalEndMb.toFixed(0)} MB); outcomes ${JSON.stringify(s.outcomes)}`;
 }
 
 /** A readable failure: the first problems with their inputs. */
