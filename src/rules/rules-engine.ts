@@ -196,12 +196,12 @@ export class RulesEngine implements RulesSink, Component {
   }
 
   onMessage(message: MqttMessage): Promise<void> {
+    const hops = this.hopsOf(message.topic, message);
     if (message.topic.startsWith(BASIC_INGEST)) {
       const rest = message.topic.slice(BASIC_INGEST.length);
       const slash = rest.indexOf('/');
-      return this.onBasicIngest(slash < 0 ? rest : rest.slice(0, slash), { ...message, topic: slash < 0 ? '' : rest.slice(slash + 1) });
+      return this.basicIngest(slash < 0 ? rest : rest.slice(0, slash), { ...message, topic: slash < 0 ? '' : rest.slice(slash + 1) }, hops);
     }
-    const hops = this.hopsOf(message);
     let parsed: ParsedPayload | undefined;
     const runs: Array<Promise<void>> = [];
     for (const compiled of this.rules.values()) {
@@ -217,18 +217,23 @@ export class RulesEngine implements RulesSink, Component {
    * ([INFER] AWS basic ingest); the rule sees `rest` as its topic. `message.topic` is `rest` here.
    */
   onBasicIngest(ruleName: string, message: MqttMessage): Promise<void> {
+    // The mark of a rule's publish is on the topic it published to, the whole `$aws/rules/…` one.
+    return this.basicIngest(ruleName, message, this.hopsOf(`${BASIC_INGEST}${ruleName}${message.topic === '' ? '' : `/${message.topic}`}`, message));
+  }
+
+  private basicIngest(ruleName: string, message: MqttMessage, hops: number): Promise<void> {
     const compiled = this.rules.get(ruleName);
     if (compiled === undefined || compiled.rule.ruleDisabled) {
       this.deps.telemetry.count('rule_message_dropped', { reason: compiled === undefined ? 'no_such_rule' : 'rule_disabled' });
       return Promise.resolve();
     }
-    return this.track(this.runRule(compiled, message, this.parse(message.payload), this.hopsOf(message)));
+    return this.track(this.runRule(compiled, message, this.parse(message.payload), hops));
   }
 
   /** How many rule actions in a row produced this message (0: a device or Vigil itself sent it). */
-  private hopsOf(message: MqttMessage): number {
+  private hopsOf(topic: string, message: MqttMessage): number {
     if (message.clientId !== undefined || this.trackedPublishes === 0) return 0;
-    const key = publishKey(message.topic, message.payload);
+    const key = publishKey(topic, message.payload);
     const pending = this.published.get(key);
     if (pending === undefined) return 0;
     const hops = pending.shift() as number;

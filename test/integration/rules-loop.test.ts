@@ -78,6 +78,15 @@ describe('a rule loop ends after rules.max_republish_hops', () => {
     expect(limitHits() - hitsBefore).toBe(2);
   }, 30_000);
 
+  it('stops a rule that republishes to its own basic-ingest topic ($aws/rules/<name>)', async () => {
+    await createRule('SelfIngest', { sql: "SELECT * FROM 'never/matched'", actions: [{ republish: { topic: '$aws/rules/SelfIngest/again' } }] });
+    const hitsBefore = limitHits();
+    await publishAndSettle('$aws/rules/SelfIngest', '{"n":1}');
+    // Hops 0-3 run the rule; the fourth republish (hop 4) is refused.
+    expect(matched('SelfIngest')).toBe(4);
+    expect(limitHits() - hitsBefore).toBe(1);
+  }, 30_000);
+
   it('does not limit messages devices send: a thousand publishes on the same topic each run the rule once', async () => {
     await createRule('Count', { sql: "SELECT * FROM 'count/+'", actions: [{ republish: { topic: 'counted/x' } }] });
     for (let n = 0; n < 1000; n++) await vigil.running.ingress.publisher.publish('count/a', Buffer.from('{"same":true}'), { qos: 0 });
