@@ -47,6 +47,7 @@ export function wireNotifyRules(options: { config: VigilConfig; registry: Regist
     limits: { maxBytes: config.rules.max_sql_bytes, maxDepth: config.rules.max_sql_depth, maxTerms: config.rules.max_sql_terms },
     maxPayloadDepth: config.rules.max_payload_depth,
     disableAfterFailures: config.rules.disable_after_failures,
+    maxRepublishHops: config.rules.max_republish_hops,
   });
   rulesRef = rules;
   return { notify, rules, publisher, components: [rules, notify] };

@@ -8,6 +8,7 @@ export const registryConfigSchema = section(
     device_cert_days: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Validity of device certificates issued by the built-in CA (CreateKeysAndCertificate, CreateCertificateFromCsr, `vigil cert issue`).' }),
     ca_days: Type.Integer({ minimum: 365, maximum: 36500, default: 3650, description: 'Validity of the built-in CA created on first start.' }),
     device_key_type: Type.Union([Type.Literal('ec-p256'), Type.Literal('rsa-2048')], { default: 'ec-p256', description: 'Key type CreateKeysAndCertificate generates (AWS uses rsa-2048).' }),
+    policy_cache_size: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 2000, description: 'Compiled IoT policy versions kept in memory for device authorization (least recently used dropped first; a changed or deleted policy is dropped at once). Counted in vigil_policy_cache_total{result}.' }),
     default_policy: Type.String({ pattern: '^[\\w+=,.@-]{1,128}$', default: 'vigil-device-defender', description: 'The built-in device policy created on first start (reference-pipeline §1) and attached by `vigil cert issue` when no --policy is given.' }),
   },
   'Registry: things, groups, certificates, the built-in CA (secrets/ca.key, ca.pem), the broker certificate (secrets/server.key, server.pem) and IoT policies.',

@@ -7,9 +7,6 @@ import { compilePolicy, type CompiledPolicy } from './policy/document.js';
 import { evaluatePolicies, explainPolicies } from './policy/evaluate.js';
 import type { RegistryDeps } from './support.js';
 
-/** Compiled policy versions are immutable, so they are shared by every connection (bounded). */
-const COMPILED_CACHE_MAX = 10_000;
-
 /** The policies in force for one certificate and client id, and the context they are evaluated in. */
 export interface Loaded {
   readonly generation: number;
@@ -29,25 +26,45 @@ export type RegistryDeviceAuth = DeviceAuth & {
   /** What openConnection evaluates against (TestAuthorization uses the same). */
   policyState(context: ConnectionContext): Promise<Loaded>;
   compiledVersion(policyName: string, versionId: string, document: string): CompiledPolicy | undefined;
+  /** Compiled policy versions cached now (at most `registry.policy_cache_size`). */
+  cachedPolicies(): number;
 };
 
 export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
+  // Compiled policy versions are immutable, so they are shared by every connection. Least recently
+  // used first out, bounded by `registry.policy_cache_size`; a changed or deleted policy leaves at once
+  // (before, a fleet of short-lived policies kept up to 10,000 compiled versions nobody could use again).
   const compiled = new Map<string, CompiledPolicy>();
+  const cacheSize = deps.config.policy_cache_size;
   let evaluations = 0;
+  deps.events.subscribe((change) => {
+    if (change.kind !== 'policy') return;
+    const prefix = `${change.policyName}\n`;
+    for (const key of compiled.keys()) if (key.startsWith(prefix)) compiled.delete(key);
+  });
 
   function compiledVersion(policyName: string, versionId: string, document: string): CompiledPolicy | undefined {
     const key = `${policyName}\n${versionId}`;
-    let found = compiled.get(key);
-    if (found === undefined) {
-      const result = compilePolicy(policyName, versionId, document);
-      // A stored document always validated once; a failure here means it is unusable: it grants nothing.
-      if (!result.ok) return undefined;
-      if (compiled.size >= COMPILED_CACHE_MAX) compiled.clear();
-      found = result.value;
+    const found = compiled.get(key);
+    if (found !== undefined) {
+      compiled.delete(key);
       compiled.set(key, found);
+      deps.telemetry.count('policy_cache', { result: 'hit' });
+      return found;
     }
-    return found;
+    deps.telemetry.count('policy_cache', { result: 'miss' });
+    const result = compilePolicy(policyName, versionId, document);
+    // A stored document always validated once; a failure here means it is unusable: it grants nothing.
+    if (!result.ok) return undefined;
+    while (compiled.size >= cacheSize) {
+      compiled.delete(compiled.keys().next().value as string);
+      deps.telemetry.count('policy_cache', { result: 'evicted' });
+    }
+    compiled.set(key, result.value);
+    return result.value;
   }
+
+  const cachedPolicies = (): number => compiled.size;
 
   async function load(context: ConnectionContext): Promise<Loaded> {
     const generation = deps.events.generation;
@@ -77,6 +94,7 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
     evaluations: () => evaluations,
     policyState: load,
     compiledVersion,
+    cachedPolicies,
 
     async authenticate(certificate): Promise<DeviceIdentity | undefined> {
       const certificateId = typeof certificate === 'string' ? certificate.toLowerCase() : certificateIdOf(certificate);

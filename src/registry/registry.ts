@@ -32,7 +32,7 @@ export interface Registry {
   /** TagResource / UntagResource / ListTagsForResource on registry resources. */
   readonly tags: TagsService;
   /** For the MQTT ingress: authentication by certificate, per-connection policy decisions. */
-  readonly deviceAuth: DeviceAuth & { evaluations(): number };
+  readonly deviceAuth: DeviceAuth & { evaluations(): number; cachedPolicies(): number };
   /** TestAuthorization: what a device with this certificate and client id may do, and why. */
   testAuthorization(request: TestAuthorizationRequest): Promise<{ clientId: string; certificateId: string; results: AuthResult[] }>;
   readonly events: RegistryEvents;

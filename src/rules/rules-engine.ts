@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
 import type { Component, MqttMessage, RulesSink, TopicRule, TopicRuleStore } from '../model/index.js';
 import { arns } from '../protocol/index.js';
@@ -25,6 +25,8 @@ export interface RulesEngineDeps {
   readonly maxPayloadDepth?: number;
   /** `rules.disable_after_failures`: consecutive throwing messages before a rule is disabled. */
   readonly disableAfterFailures?: number;
+  /** `rules.max_republish_hops`: rule actions in a row one message may pass through. */
+  readonly maxRepublishHops?: number;
 }
 
 /**
@@ -48,6 +50,9 @@ interface HealthRecord {
 
 const BASIC_INGEST = '$aws/rules/';
 
+/** Publishes by rule actions not yet seen coming back (bounded: a publish the broker never hands back is forgotten). */
+const MAX_TRACKED_PUBLISHES = 10_000;
+
 /**
  * Vigil's IoT rules engine: keeps the rules (stored through the port, compiled in memory), evaluates
  * every message against the enabled rules whose FROM filter matches, runs their actions in parallel
@@ -64,12 +69,21 @@ export class RulesEngine implements RulesSink, Component {
   private readonly limits: SqlLimits;
   private readonly maxPayloadDepth: number;
   private readonly disableAfter: number;
+  private readonly maxHops: number;
+  /**
+   * Hop counts of messages rule actions published, by topic and payload digest, until the broker hands
+   * them back to `onMessage` (a message has no other mark that a rule sent it). Lets a message that
+   * went round a rule loop `max_republish_hops` times be refused instead of circling forever.
+   */
+  private readonly published = new Map<string, number[]>();
+  private trackedPublishes = 0;
 
   constructor(private readonly deps: RulesEngineDeps) {
     this.uuid = deps.uuid ?? randomUUID;
     this.limits = deps.limits ?? DEFAULT_SQL_LIMITS;
     this.maxPayloadDepth = deps.maxPayloadDepth ?? MAX_PAYLOAD_DEPTH;
     this.disableAfter = deps.disableAfterFailures ?? 10;
+    this.maxHops = deps.maxRepublishHops ?? 8;
   }
 
   /**
@@ -156,6 +170,7 @@ export class RulesEngine implements RulesSink, Component {
     this.rules.delete(ruleName);
     this.invalid.delete(ruleName);
     this.records.delete(ruleName);
+    this.deps.telemetry.forget('rule_matched', { rule: ruleName });
     this.deps.telemetry.emit('rule_changed', { action: 'deleted' }, { rule: ruleName });
     return ok(undefined);
   }
@@ -181,17 +196,18 @@ export class RulesEngine implements RulesSink, Component {
   }
 
   onMessage(message: MqttMessage): Promise<void> {
+    const hops = this.hopsOf(message.topic, message);
     if (message.topic.startsWith(BASIC_INGEST)) {
       const rest = message.topic.slice(BASIC_INGEST.length);
       const slash = rest.indexOf('/');
-      return this.onBasicIngest(slash < 0 ? rest : rest.slice(0, slash), { ...message, topic: slash < 0 ? '' : rest.slice(slash + 1) });
+      return this.basicIngest(slash < 0 ? rest : rest.slice(0, slash), { ...message, topic: slash < 0 ? '' : rest.slice(slash + 1) }, hops);
     }
     let parsed: ParsedPayload | undefined;
     const runs: Array<Promise<void>> = [];
     for (const compiled of this.rules.values()) {
       if (compiled.rule.ruleDisabled || !compiled.matches(message.topic)) continue;
       parsed ??= this.parse(message.payload);
-      runs.push(this.track(this.runRule(compiled, message, parsed)));
+      runs.push(this.track(this.runRule(compiled, message, parsed, hops)));
     }
     return runs.length === 0 ? Promise.resolve() : Promise.all(runs).then(() => undefined);
   }
@@ -201,12 +217,73 @@ export class RulesEngine implements RulesSink, Component {
    * ([INFER] AWS basic ingest); the rule sees `rest` as its topic. `message.topic` is `rest` here.
    */
   onBasicIngest(ruleName: string, message: MqttMessage): Promise<void> {
+    // The mark of a rule's publish is on the topic it published to, the whole `$aws/rules/…` one.
+    return this.basicIngest(ruleName, message, this.hopsOf(`${BASIC_INGEST}${ruleName}${message.topic === '' ? '' : `/${message.topic}`}`, message));
+  }
+
+  private basicIngest(ruleName: string, message: MqttMessage, hops: number): Promise<void> {
     const compiled = this.rules.get(ruleName);
     if (compiled === undefined || compiled.rule.ruleDisabled) {
       this.deps.telemetry.count('rule_message_dropped', { reason: compiled === undefined ? 'no_such_rule' : 'rule_disabled' });
       return Promise.resolve();
     }
-    return this.track(this.runRule(compiled, message, this.parse(message.payload)));
+    return this.track(this.runRule(compiled, message, this.parse(message.payload), hops));
+  }
+
+  /** How many rule actions in a row produced this message (0: a device or Vigil itself sent it). */
+  private hopsOf(topic: string, message: MqttMessage): number {
+    if (message.clientId !== undefined || this.trackedPublishes === 0) return 0;
+    const key = publishKey(topic, message.payload);
+    const pending = this.published.get(key);
+    if (pending === undefined) return 0;
+    const hops = pending.shift() as number;
+    this.trackedPublishes--;
+    if (pending.length === 0) this.published.delete(key);
+    return hops;
+  }
+
+  /**
+   * The ports rule actions on a message at `hops` use: what they publish is marked one hop further,
+   * and refused past `limit` (`max_republish_hops`; one more for an errorAction, so that it can still
+   * report the refusal).
+   */
+  private portsAt(hops: number, limit: number): ActionPorts {
+    const ports = this.deps.ports;
+    const publish: ActionPorts['publisher']['publish'] = async (topic, payload, options) => {
+      if (hops + 1 > limit) {
+        this.deps.telemetry.count('limit_hit', { component: 'rules', limit: 'rules.max_republish_hops' });
+        return err(new VigilError('rules.loop_limit', `publish to ${topic} refused: the message already passed through ${hops} rule actions in a row (rules.max_republish_hops = ${this.maxHops}); a rule probably republishes to a topic its own FROM filter (or another rule's) selects`, { hint: 'make the republish topic fall outside the FROM filters of the rules on the way, or raise rules.max_republish_hops' }));
+      }
+      const key = publishKey(topic, payload);
+      this.remember(key, hops + 1);
+      const result = await ports.publisher.publish(topic, payload, options);
+      if (!result.ok) this.forget(key, hops + 1);
+      return result;
+    };
+    return { ...ports, publisher: { publish } };
+  }
+
+  private remember(key: string, hops: number): void {
+    if (this.trackedPublishes >= MAX_TRACKED_PUBLISHES) {
+      // The oldest marks belong to publishes the broker dropped (no subscriber path back): forget one.
+      const [oldest, list] = this.published.entries().next().value as [string, number[]];
+      list.shift();
+      this.trackedPublishes--;
+      if (list.length === 0) this.published.delete(oldest);
+    }
+    const list = this.published.get(key);
+    if (list === undefined) this.published.set(key, [hops]);
+    else list.push(hops);
+    this.trackedPublishes++;
+  }
+
+  private forget(key: string, hops: number): void {
+    const list = this.published.get(key);
+    const at = list?.lastIndexOf(hops) ?? -1;
+    if (list === undefined || at < 0) return;
+    list.splice(at, 1);
+    this.trackedPublishes--;
+    if (list.length === 0) this.published.delete(key);
   }
 
   private parse(payload: Uint8Array): ParsedPayload {
@@ -223,7 +300,8 @@ export class RulesEngine implements RulesSink, Component {
     return run;
   }
 
-  private async runRule(compiled: CompiledRule, message: MqttMessage, parsed: ParsedPayload): Promise<void> {
+  private async runRule(compiled: CompiledRule, message: MqttMessage, parsed: ParsedPayload, hops: number): Promise<void> {
+    const ports = this.portsAt(hops, this.maxHops);
     const context: SqlContext = { topic: message.topic, clientId: message.clientId, now: () => this.deps.clock.now(), uuid: this.uuid };
     let output: ReturnType<typeof evaluateRule>;
     try {
@@ -232,25 +310,25 @@ export class RulesEngine implements RulesSink, Component {
       // A bug or an input the evaluator did not foresee: contained to this rule and this message.
       const failure: Failure = { failedAction: 'RuleEvaluation', failedResource: compiled.rule.ruleName, errorMessage: `rules.evaluation_failed: ${errorText(error)}` };
       await this.fail(compiled, 'evaluate', error);
-      await this.sendErrorAction(compiled, message, [failure], context);
+      await this.sendErrorAction(compiled, message, [failure], context, hops);
       return;
     }
     if (output === undefined) return this.succeeded(compiled);
     const ruleName = compiled.rule.ruleName;
     this.deps.telemetry.count('rule_matched', { rule: ruleName });
     const input: ActionInput = { output, scope: parsed.json, context };
-    const results = await Promise.all(compiled.actions.map((action) => this.runAction(action, input)));
+    const results = await Promise.all(compiled.actions.map((action) => this.runAction(action, input, ports)));
     const failures = results.filter((f): f is Failure & { thrown?: unknown } => f !== undefined);
     const crash = failures.find((f) => f.thrown !== undefined);
     if (crash !== undefined) await this.fail(compiled, 'action', crash.thrown);
     else this.succeeded(compiled);
     if (failures.length === 0) return;
     for (const failure of failures) this.deps.telemetry.emit('rule_action_failed', { action: failure.failedAction }, { rule: ruleName, resource: failure.failedResource, error: failure.errorMessage });
-    await this.sendErrorAction(compiled, message, failures.map(({ failedAction, failedResource, errorMessage }) => ({ failedAction, failedResource, errorMessage })), context);
+    await this.sendErrorAction(compiled, message, failures.map(({ failedAction, failedResource, errorMessage }) => ({ failedAction, failedResource, errorMessage })), context, hops);
   }
 
   /** AWS: one error-action message per rule and message, listing every failed action. */
-  private async sendErrorAction(compiled: CompiledRule, message: MqttMessage, failures: readonly Failure[], context: SqlContext): Promise<void> {
+  private async sendErrorAction(compiled: CompiledRule, message: MqttMessage, failures: readonly Failure[], context: SqlContext, hops: number): Promise<void> {
     if (compiled.errorAction === undefined) return;
     const ruleName = compiled.rule.ruleName;
     const payload = {
@@ -261,7 +339,7 @@ export class RulesEngine implements RulesSink, Component {
       base64OriginalPayload: Buffer.from(message.payload).toString('base64'),
       failures: failures.map((f) => ({ ...f })),
     } satisfies SqlValue;
-    const failed = await this.runAction(compiled.errorAction, { output: { kind: 'json', value: payload }, scope: payload, context });
+    const failed = await this.runAction(compiled.errorAction, { output: { kind: 'json', value: payload }, scope: payload, context }, this.portsAt(hops, this.maxHops + 1));
     if (failed !== undefined) this.deps.telemetry.emit('rule_action_failed', { action: `errorAction:${failed.failedAction}` }, { rule: ruleName, resource: failed.failedResource, error: failed.errorMessage });
   }
 
@@ -304,11 +382,11 @@ export class RulesEngine implements RulesSink, Component {
     this.deps.telemetry.emit('rule_changed', { action: 'disabled' }, { rule: ruleName, reason: `${record.consecutive} failures in a row` });
   }
 
-  private async runAction(action: CompiledAction, input: ActionInput): Promise<(Failure & { thrown?: unknown }) | undefined> {
+  private async runAction(action: CompiledAction, input: ActionInput, ports: ActionPorts): Promise<(Failure & { thrown?: unknown }) | undefined> {
     let result: Result<void>;
     let thrown: unknown;
     try {
-      result = await action.run(input, this.deps.ports);
+      result = await action.run(input, ports);
     } catch (error) {
       thrown = error ?? new Error('undefined thrown');
       result = err(new VigilError('rules.action_failed', errorText(error)));
@@ -323,6 +401,10 @@ export class RulesEngine implements RulesSink, Component {
     const failure = { failedAction: action.failedAction, failedResource: resource, errorMessage: `${result.error.code}: ${result.error.message}` };
     return thrown === undefined ? failure : { ...failure, thrown };
   }
+}
+
+function publishKey(topic: string, payload: Uint8Array): string {
+  return `${topic}\n${createHash('sha1').update(payload).digest('base64')}`;
 }
 
 function errorText(error: unknown): string {

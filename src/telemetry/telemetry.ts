@@ -89,6 +89,18 @@ export class Telemetry {
     return total;
   }
 
+  /**
+   * Drops the counter series of `name` whose labels include `labels`: for series labelled by a
+   * user-defined unit (a rule's name) once the unit is deleted, so that creating and deleting many
+   * units does not grow /metrics and memory without bound.
+   */
+  forget<N extends EventName>(name: N, labels: Partial<EventLabels<N>>): void {
+    const wanted = Object.entries(toStrings(labels as Record<string, string | number>));
+    const series = this.store.counters.get(name);
+    if (series === undefined) return;
+    for (const [key, one] of series) if (wanted.every(([k, v]) => one.labels[k] === v)) series.delete(key);
+  }
+
   /** Prometheus text exposition format (version 0.0.4). */
   renderPrometheus(): string {
     const lines: string[] = [];

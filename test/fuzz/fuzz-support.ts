@@ -42,6 +42,11 @@ export async function rssAfterGc(): Promise<number> {
   return process.memoryUsage().rss / 1_048_576;
 }
 
+/** V8 heap in use in MB (call after `rssAfterGc`). */
+export function heapUsedMb(): number {
+  return process.memoryUsage().heapUsed / 1_048_576;
+}
+
 /** One thing a case got wrong: a 5xx, an unclear rejection, a dropped answer. */
 export interface Problem {
   readonly kind: string;
@@ -59,6 +64,12 @@ export interface FuzzSummary {
   readonly outcomes: Readonly<Record<string, number>>;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** V8 heap in use after GC (what JavaScript objects retain), at start and end: tells a retained object from native growth. */
+  readonly heapStartMb: number;
+  readonly heapEndMb: number;
+  /** At the end: V8 heap reserved (in use or not; RSS counts it) and memory outside the V8 heap held by JS objects (buffers). */
+  readonly heapTotalEndMb: number;
+  readonly externalEndMb: number;
   /** DuckDB's own memory (its block cache, capped by store.duckdb_memory_limit_mb) at start and end. */
   readonly duckStartMb: number;
   readonly duckEndMb: number;
@@ -85,6 +96,7 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   const duckMb = options.duckMb ?? (async () => 0);
   await options.warmup?.();
   const rssStartMb = await rssAfterGc();
+  const heapStartMb = heapUsedMb();
   const duckStartMb = await duckMb();
   const started = Date.now();
   const problems: Problem[] = [];
@@ -113,7 +125,8 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
       done++;
       if (FUZZ.long && Date.now() - reportedAt >= 60_000) {
         reportedAt = Date.now();
-        process.stdout.write(`fuzz ${surface}: ${done}/${cases} cases after ${((reportedAt - started) / 1000).toFixed(0)} s; problems so far ${JSON.stringify(counts)}\n`);
+        const memory = process.memoryUsage();
+        process.stdout.write(`fuzz ${surface}: ${done}/${cases} cases after ${((reportedAt - started) / 1000).toFixed(0)} s; problems so far ${JSON.stringify(counts)}; RSS ${(memory.rss / 1_048_576).toFixed(0)} MB, heap ${(memory.heapUsed / 1_048_576).toFixed(0)} MB (no GC)\n`);
       }
       if (result.problem !== undefined) {
         counts[result.problem.kind] = (counts[result.problem.kind] ?? 0) + 1;
@@ -125,8 +138,10 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
   );
   const seconds = (Date.now() - started) / 1000;
   const rssEndMb = await rssAfterGc();
+  const heapEndMb = heapUsedMb();
+  const { heapTotal, external } = process.memoryUsage();
   const duckEndMb = await duckMb();
-  const summary: FuzzSummary = { surface, cases: done, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, duckStartMb, duckEndMb, seconds };
+  const summary: FuzzSummary = { surface, cases: done, seed: FUZZ.seed, problems, counts, outcomes, rssStartMb, rssEndMb, heapStartMb, heapEndMb, heapTotalEndMb: heapTotal / 1_048_576, externalEndMb: external / 1_048_576, duckStartMb, duckEndMb, seconds };
   process.stdout.write(`${formatSummary(summary)}\n`);
   for (const { ms, input } of slowest) process.stdout.write(`fuzz ${surface}: slow case ${ms.toFixed(0)} ms: ${truncate(show(input), 300)}\n`);
   return summary;
@@ -135,7 +150,7 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
 export function formatSummary(s: FuzzSummary): string {
   const fivexx = s.counts['5xx'] ?? 0;
   const other = Object.entries(s.counts).filter(([k]) => k !== '5xx').map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
-  return `fuzz ${s.surface}: ${s.cases} cases, seed ${s.seed}, ${s.seconds.toFixed(1)} s; ${fivexx} 5xx, other problems: ${other}; RSS ${s.rssStartMb.toFixed(0)} → ${s.rssEndMb.toFixed(0)} MB after GC (of which DuckDB cache ${s.duckStartMb.toFixed(0)} → ${s.duckEndMb.toFixed(0)} MB); outcomes ${JSON.stringify(s.outcomes)}`;
+  return `fuzz ${s.surface}: ${s.cases} cases, seed ${s.seed}, ${s.seconds.toFixed(1)} s; ${fivexx} 5xx, other problems: ${other}; RSS ${s.rssStartMb.toFixed(0)} → ${s.rssEndMb.toFixed(0)} MB after GC (of which DuckDB cache ${s.duckStartMb.toFixed(0)} → ${s.duckEndMb.toFixed(0)} MB; V8 heap in use ${s.heapStartMb.toFixed(0)} → ${s.heapEndMb.toFixed(0)} MB, reserved at the end ${s.heapTotalEndMb.toFixed(0)} MB, external ${s.externalEndMb.toFixed(0)} MB); outcomes ${JSON.stringify(s.outcomes)}`;
 }
 
 /** A readable failure: the first problems with their inputs. */

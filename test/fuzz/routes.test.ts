@@ -74,9 +74,26 @@ function routeCase(operation: Operation): fc.Arbitrary<RouteCase> {
   }).map(({ picked, ...rest }) => ({ ...rest, body: picked.body, bodyKind: picked.kind }));
 }
 
+/**
+ * Percent-encodes a path parameter. A lone surrogate (no UTF-8 form, so `encodeURIComponent` throws)
+ * is sent as the three bytes its code unit would take (ED A0 80 for U+D800): invalid UTF-8 in the
+ * path, as a hostile client can send it.
+ */
+function encodeParam(text: string): string {
+  let out = '';
+  for (const part of text.split(/([\uD800-\uDFFF])/u)) {
+    if (part === '') continue;
+    const unit = part.charCodeAt(0);
+    if (part.length === 1 && unit >= 0xd800 && unit <= 0xdfff && !/^[\uD800-\uDBFF][\uDC00-\uDFFF]$/.test(part)) {
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else out += encodeURIComponent(part);
+  }
+  return out;
+}
+
 function urlOf(c: RouteCase): URL {
   let i = 0;
-  const path = c.operation.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(c.params[i++] ?? 'x'));
+  const path = c.operation.path.replace(/\{[^}]+\}/g, () => encodeParam(c.params[i++] ?? 'x'));
   const url = new URL(`${api}${path}`);
   for (const [key, value] of Object.entries(c.query)) if (value !== undefined) url.searchParams.set(key, value);
   return url;

@@ -13,15 +13,30 @@ interface FloodCounts {
   readonly started: number;
   readonly handshakes: number;
   readonly refused: number;
+  /** How long opening all `started` connections took (the flood window). */
+  readonly floodSeconds: number;
   readonly seconds: number;
+  /** Connections opened in each second of the window. */
+  readonly perSecond: readonly number[];
 }
 
-/** The flood comes from several processes (one CPU-bound client process cannot reach 500/s on a busy box). */
+/**
+ * The flood comes from child processes, never from the test's own event loop (which runs the server):
+ * the two must not share a loop, and one CPU-bound client process cannot reach 500/s on a busy box.
+ * Each is paced by the clock (tls-flood.ts), so a late timer catches up instead of lowering the rate.
+ */
 const FLOOD_PROCESSES = 4;
 
 async function flood(port: number): Promise<FloodCounts> {
   const parts = await Promise.all(Array.from({ length: FLOOD_PROCESSES }, () => floodProcess(port, FLOOD_RATE / FLOOD_PROCESSES)));
-  return parts.reduce((a, b) => ({ started: a.started + b.started, handshakes: a.handshakes + b.handshakes, refused: a.refused + b.refused, seconds: Math.max(a.seconds, b.seconds) }));
+  return parts.reduce((a, b) => ({
+    started: a.started + b.started,
+    handshakes: a.handshakes + b.handshakes,
+    refused: a.refused + b.refused,
+    floodSeconds: Math.max(a.floodSeconds, b.floodSeconds),
+    seconds: Math.max(a.seconds, b.seconds),
+    perSecond: Array.from({ length: Math.max(a.perSecond.length, b.perSecond.length) }, (_v, i) => (a.perSecond[i] ?? 0) + (b.perSecond[i] ?? 0)),
+  }));
 }
 
 function floodProcess(port: number, rate: number): Promise<FloodCounts> {
@@ -78,8 +93,10 @@ describe('a TLS handshake flood from another address does not lock registered de
     const counts = await flooding;
     const succeeded = attempts - failures;
     const limits = ['connect_rate', 'handshakes_per_ip', 'pending_handshakes', 'tls_handshake_timeout'].map((limit) => `${limit}=${fx.telemetry.counter('mqtt_limit_hit', { limit })}`).join(' ');
-    process.stdout.write(`TLS flood: ${counts.started} flood connections in ${counts.seconds} s (${counts.handshakes} got a TLS handshake answer, ${counts.refused} refused or failed); devices: ${succeeded}/${attempts} connects succeeded (${((100 * succeeded) / attempts).toFixed(2)}%); limits hit: ${limits}; device errors: ${JSON.stringify([...errors])}\n`);
-    expect(counts.started).toBeGreaterThanOrEqual(FLOOD_RATE * FLOOD_SECS * 0.8);
+    const rate = counts.started / counts.floodSeconds;
+    process.stdout.write(`TLS flood: ${counts.started} flood connections opened in ${counts.floodSeconds.toFixed(2)} s = ${rate.toFixed(0)}/s (per second: min ${Math.min(...counts.perSecond)}, max ${Math.max(...counts.perSecond)}; all closed after ${counts.seconds.toFixed(1)} s) (${counts.handshakes} got a TLS handshake answer, ${counts.refused} refused or failed); devices: ${succeeded}/${attempts} connects succeeded (${((100 * succeeded) / attempts).toFixed(2)}%); limits hit: ${limits}; device errors: ${JSON.stringify([...errors])}\n`);
+    expect(counts.started).toBe(FLOOD_RATE * FLOOD_SECS);
+    expect(rate).toBeGreaterThanOrEqual(FLOOD_RATE * 0.97);
     expect(attempts).toBeGreaterThanOrEqual(DEVICES * 5);
     expect(succeeded / attempts).toBeGreaterThanOrEqual(0.99);
     expect(fx.telemetry.counter('mqtt_limit_hit', { limit: 'connect_rate' })).toBeGreaterThan(0);

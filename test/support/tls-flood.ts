@@ -2,6 +2,10 @@
  * A hostile TLS client for tests, run as its own process: opens `rate` TLS connections per second
  * from `localAddress` to `host:port` for `seconds`, never presenting a client certificate, and
  * prints one JSON line of counts when done. Usage: tls-flood <host> <port> <localAddress> <rate> <seconds>
+ *
+ * Paced by the clock, not by timer ticks: each tick opens as many connections as are due since the
+ * start (a late tick catches up), so a busy box delays connections but does not drop them from the
+ * rate. `perSecond` lists the connections opened in each second of the flood.
  */
 import { connect as netConnect } from 'node:net';
 import { connect } from 'node:tls';
@@ -11,12 +15,13 @@ const port = Number(portText);
 const rate = Number(rateText);
 const seconds = Number(secondsText);
 const counts = { started: 0, handshakes: 0, refused: 0, open: 0 };
-const TICK_MS = 10;
-const perTick = (rate * TICK_MS) / 1000;
-let due = 0;
+const TICK_MS = 5;
+const total = Math.round(rate * seconds);
+const perSecond: number[] = [];
 
-function attempt(): void {
+function attempt(second: number): void {
   counts.started++;
+  perSecond[second] = (perSecond[second] ?? 0) + 1;
   counts.open++;
   const tcp = netConnect({ host, port, localAddress });
   tcp.on('error', () => undefined);
@@ -38,20 +43,19 @@ function attempt(): void {
   socket.setTimeout(15_000, () => finish(false));
 }
 
-const started = Date.now();
+const started = performance.now();
 const timer = setInterval(() => {
-  due += perTick;
-  while (due >= 1) {
-    due--;
-    attempt();
-  }
-  if (Date.now() - started >= seconds * 1000) {
-    clearInterval(timer);
-    const wait = setInterval(() => {
-      if (counts.open > 0 && Date.now() - started < (seconds + 20) * 1000) return;
-      clearInterval(wait);
-      process.stdout.write(`${JSON.stringify({ ...counts, seconds: (Date.now() - started) / 1000 })}\n`);
-      process.exit(0);
-    }, 100);
-  }
+  const elapsed = performance.now() - started;
+  const due = Math.min(total, Math.floor((rate * elapsed) / 1000));
+  const second = Math.min(seconds - 1, Math.floor(elapsed / 1000));
+  while (counts.started < due) attempt(second);
+  if (counts.started < total) return;
+  clearInterval(timer);
+  const floodSeconds = elapsed / 1000;
+  const wait = setInterval(() => {
+    if (counts.open > 0 && performance.now() - started < (seconds + 20) * 1000) return;
+    clearInterval(wait);
+    process.stdout.write(`${JSON.stringify({ started: counts.started, handshakes: counts.handshakes, refused: counts.refused, floodSeconds, seconds: (performance.now() - started) / 1000, perSecond })}\n`);
+    process.exit(0);
+  }, 100);
 }, TICK_MS);

@@ -10,6 +10,7 @@ export const RULES_ERRORS = {
   'rules.invalid_request': 'invalid',
   'rules.invalid_sql': 'invalid',
   'rules.invalid_topic': 'invalid',
+  'rules.loop_limit': 'limit_exceeded',
   'rules.not_found': 'not_found',
 } as const satisfies CodeTable;
 
