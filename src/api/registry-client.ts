@@ -38,6 +38,8 @@ export function registryClient(client: VigilClient) {
     listCertificates: (marker?: string) => client.request<Ok<typeof r.listCertificates>>('GET', `/certificates?pageSize=250${page('marker', marker)}`),
     describeCertificate: (certificateId: string) => client.request<Ok<typeof r.describeCertificate>>('GET', `/certificates/${enc(certificateId)}`),
     updateCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE' | 'REVOKED') => client.request<Ok<typeof r.updateCertificate>>('PUT', `/certificates/${enc(certificateId)}?newStatus=${newStatus}`),
+    putCaCrl: (caCertificateId: string, crl: string) => client.request<Ok<typeof r.putCaCrl>>('PUT', `/api/v1/ca-certificates/${enc(caCertificateId)}/crl`, { crl }),
+    getCaCrl: (caCertificateId: string) => client.request<Ok<typeof r.getCaCrl>>('GET', `/api/v1/ca-certificates/${enc(caCertificateId)}/crl`),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
     createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>

@@ -1,7 +1,7 @@
 import { VigilError, err, newId, ok, pages, present, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { AuditCheckDetail, AuditCheckSetting, AuditConfiguration, AuditFinding, AuditFindingQuery, AuditStore, AuditTask, AuditTaskStatus, AuditTaskType, CertificateStore, Component, ConnectionHistoryReader, Notifier, Page, PolicyStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type WeakKeyBlocklist, type Window } from './checks/index.js';
+import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type ServiceExposure, type WeakKeyBlocklist, type Window } from './checks/index.js';
 import type { AuditConfig } from './config.js';
 import { auditNotification } from './notification.js';
 import { resourceKey } from './resource-key.js';
@@ -20,6 +20,8 @@ export interface AuditEngineOptions {
   readonly config: AuditConfig;
   readonly region: string;
   readonly accountId: string;
+  /** How this server listens; absent = nothing exposed without TLS. */
+  readonly exposure?: ServiceExposure | undefined;
 }
 
 const CHECK_DEFAULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -210,6 +212,7 @@ export class AuditEngine implements Component {
           windows,
           connections: (w: Window) => (w.to < w.from || this.options.connections === undefined ? Promise.resolve([]) : this.options.connections.listConnections(w.from, w.to)),
           logging: () => this.options.store.getLogging(),
+          exposure: this.options.exposure ?? { plainMqtt: undefined, plainHttp: [] },
         };
         try {
           const result = await check.run(context);
