@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../core/index.js';
+import { pages, type Clock, type Timer } from '../core/index.js';
 import type { Component, ConnectionHistoryStore, MetricHistory, MlModelStore, MlTrainingSource, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
 import { arns, type Arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -58,6 +58,7 @@ export function createDetect(options: DetectOptions): Detect {
     publisher: options.publisher,
     retain: history === undefined ? undefined : (data) => history.append(data),
     expireRetained: history === undefined ? undefined : (before) => history.expire(before),
+    recent: history === undefined ? undefined : (from, to) => pages((cursor) => history.range({ from, to, limit: 10_000, cursor })),
     clock: options.clock,
     timer: options.timer,
     telemetry,

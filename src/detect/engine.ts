@@ -5,6 +5,7 @@ import type { Telemetry } from '../telemetry/index.js';
 import { dirtyAlarmRecords, restoreAlarms } from './alarm-records.js';
 import type { AlarmState } from './alarms.js';
 import { compileProfile, DEFAULT_COUNTER_WINDOW_MS, type CompiledProfile } from './compile.js';
+import { MAX_WINDOW_MS } from './datapoints.js';
 import type { DetectConfig } from './config.js';
 import { ExportBuffer, exportPayloads } from './export.js';
 import type { MlJudge } from './ml/trainer.js';
@@ -30,6 +31,8 @@ export interface DetectEngineOptions {
   readonly config: DetectConfig;
   /** Models of ML behaviors; absent = ML behaviors never alarm. */
   readonly ml?: MlJudge | undefined;
+  /** Retained values in `[from, to)`, oldest first: the state a restart would lose is rebuilt from them. */
+  readonly recent?: ((from: number, to: number) => Promise<readonly MetricDatum[]>) | undefined;
   /** Things offline at start (connection history): their disconnect-duration continues after a restart. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
 }
@@ -65,6 +68,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     await this.reload();
     await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name));
     await this.idle();
+    await this.rebuild();
     this.unsubscribe = this.o.registryEvents?.subscribe((change) => {
       if (change.kind === 'membership' || change.kind === 'thing') {
         const name = 'thingName' in change ? change.thingName : undefined;
@@ -203,6 +207,32 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       this.o.recorder.enqueue(() => retain(retained));
     }
     await this.idle();
+  }
+
+  /**
+   * After a restart: the last hour of retained values (the longest `durationSeconds` and fleet
+   * window) gives back each thing's network samples and each statistical behavior's fleet
+   * population, so verdicts do not change because the process restarted (docs/detect.md).
+   */
+  private async rebuild(): Promise<void> {
+    const recent = this.o.recent;
+    if (recent === undefined) return;
+    const now = this.o.clock.now();
+    let data: readonly MetricDatum[];
+    try {
+      data = await recent(now - MAX_WINDOW_MS, now + 1);
+    } catch (error) {
+      this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'rebuild' }, { err: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    for (const datum of data) this.thing(datum.thingName);
+    await this.idle();
+    for (const datum of data) {
+      const state = this.things.get(datum.thingName);
+      if (state === undefined || !state.loaded) continue;
+      if (state.profilesVersion !== this.version) this.resolveProfiles(state, now);
+      this.evaluator.replay(state, datum);
+    }
   }
 
   /**
