@@ -3,7 +3,7 @@ import { BLANK_POLICY_DOCUMENT, createAudit, iotLogging, type Audit } from '../a
 import { isLoopbackHost, parseListen, tlsEnabled } from '../config/index.js';
 import type { AuditRegistryActions, ConnectionHistoryReader, Notifier } from '../model/index.js';
 import type { ServiceExposure } from '../audit/index.js';
-import type { Registry } from '../registry/index.js';
+import { fetchExternalCrls, type Registry } from '../registry/index.js';
 import { auditRepository, certificateRepository, detectMitigationRepository, policyRepository, type RegistryDb } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
@@ -21,6 +21,7 @@ export function wireAudit(input: { config: VigilConfig; registry: RegistryDb; en
   const audit = createAudit({
     store: logging.store,
     exposure: exposureOf(input.config),
+    beforeTask: input.config.audit.fetch_crls ? () => fetchExternalCrls(certificates, input.engine.certificates, input.telemetry.child('audit'), { timeoutMs: input.config.audit.crl_fetch_timeout_secs * 1000, maxBytes: input.config.audit.crl_max_bytes, now: () => input.clock.now() }) : undefined,
     certificates,
     policies: policyRepository(input.registry),
     connections: input.connections,

@@ -20,6 +20,8 @@ export interface AuditEngineOptions {
   readonly config: AuditConfig;
   readonly region: string;
   readonly accountId: string;
+  /** Runs before each task's checks (fetching external CRLs when audit.fetch_crls is on); must not throw. */
+  readonly beforeTask?: (() => Promise<void>) | undefined;
   /** How this server listens; absent = nothing exposed without TLS. */
   readonly exposure?: ServiceExposure | undefined;
 }
@@ -180,6 +182,7 @@ export class AuditEngine implements Component {
     const details: Record<string, AuditCheckDetail> = { ...task.details };
     const { config } = this.options;
     try {
+      await this.options.beforeTask?.();
       const stored = await this.options.store.getConfiguration();
       const inventory = createInventory({ certificates: this.options.certificates, policies: this.options.policies });
       const lag = config.connection_data_lag_secs * 1000;

@@ -1,4 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditClient, detectClient, registryClient } from '../../src/api/index.js';
 import { exposureOf, validateVigilConfig } from '../../src/app/index.js';
@@ -67,6 +69,52 @@ describe('CRLs of external CAs through the API', () => {
     const after = await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK']);
     expect(after.status).toEqual({ REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: 'COMPLETED_NON_COMPLIANT' });
     expect(after.findings.map((f) => [f.checkName, f.reasonForNonComplianceCode, (f.nonCompliantResource?.resourceIdentifier as { deviceCertificateId?: string } | undefined)?.deviceCertificateId])).toEqual([['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK', 'CERTIFICATE_REVOKED_BY_ISSUER', idOf(revoked.pem)]]);
+  });
+});
+
+/** Serves `body()` at /ca.crl and counts the requests. */
+async function crlServer(body: () => string) {
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests += 1;
+    res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(body());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ca.crl`, requests: () => requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('CRLs fetched from the distribution point (audit.fetch_crls)', () => {
+  it('with fetch_crls the audit fetches the CA\'s CRL named by its certificates and finds the revoked device; not again while the CRL is current; off by default', async () => {
+    const now = Date.now();
+    const root = await rootCa('Field CA', now);
+    let crlText = '';
+    const served = await crlServer(() => crlText);
+    try {
+      const revoked = await issue(root, 'valve-1', { now, days: 365, crlUrl: served.url });
+      crlText = await crl(root, [revoked], now);
+      for (const config of [{}, { audit: { fetch_crls: true } }]) {
+        vigil = await startTestVigil(config);
+        const registry = registryClient(vigil.client);
+        await registry.registerCaCertificate(root.pem, { setAsActive: true });
+        await vigil.client.request('POST', '/certificate/register?setAsActive=true', { certificatePem: revoked.pem, caCertificatePem: root.pem });
+        const before = served.requests();
+        const result = await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK']);
+        if (!('audit' in config)) {
+          expect(served.requests()).toBe(before);
+          expect(result.status).toEqual({ REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: 'COMPLETED_COMPLIANT' });
+        } else {
+          expect(served.requests()).toBe(before + 1);
+          expect(result.findings.map((f) => f.reasonForNonComplianceCode)).toEqual(['CERTIFICATE_REVOKED_BY_ISSUER']);
+          // The stored CRL's nextUpdate is a week ahead: the next audit does not fetch it again.
+          await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK']);
+          expect(served.requests()).toBe(before + 1);
+        }
+        await vigil.stop();
+        vigil = undefined;
+      }
+    } finally {
+      await served.close();
+    }
   });
 });
 
