@@ -6,6 +6,9 @@ import { auditClient, detectClient, registryClient } from '../../src/api/index.j
 import { exposureOf, validateVigilConfig } from '../../src/app/index.js';
 import { VigilError } from '../../src/core/index.js';
 import { crl, issue, rootCa } from '../fixtures/audit/audit-pki.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
@@ -69,6 +72,38 @@ describe('CRLs of external CAs through the API', () => {
     const after = await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK']);
     expect(after.status).toEqual({ REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: 'COMPLETED_NON_COMPLIANT' });
     expect(after.findings.map((f) => [f.checkName, f.reasonForNonComplianceCode, (f.nonCompliantResource?.resourceIdentifier as { deviceCertificateId?: string } | undefined)?.deviceCertificateId])).toEqual([['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK', 'CERTIFICATE_REVOKED_BY_ISSUER', idOf(revoked.pem)]]);
+  });
+});
+
+describe('CRLs of external CAs through vigil apply and the CLI', () => {
+  it('a ca_crls item uploads the CRL (applying it again is unchanged) and vigil cert crl upload replaces it', async () => {
+    vigil = await startTestVigil();
+    const now = Date.now();
+    const root = await rootCa('Apply CA', now);
+    await registryClient(vigil.client).registerCaCertificate(root.pem, { setAsActive: true });
+    const revoked = await issue(root, 'pump-9', { now, days: 365 });
+    await vigil.client.request('POST', '/certificate/register?setAsActive=true', { certificatePem: revoked.pem, caCertificatePem: root.pem });
+    const caId = idOf(root.pem);
+    const dir = tempDir('vigil-crl-apply-');
+    dirs.push(dir);
+    const config = join(dir.path, 'vigil.yaml');
+    writeFileSync(config, `data_dir: ${vigil.dataDir}\n`);
+    const file = join(dir.path, 'crls.yaml');
+    writeFileSync(file, `ca_crls:\n  - caCertificateId: ${caId}\n    crl: |\n${(await crl(root, [revoked], now)).split('\n').map((l) => `      ${l}`).join('\n')}\n`);
+    const first = await runCli(['apply', '-f', file, '--config', config]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain(`create    CA CRL/${caId}`);
+    expect((await runCli(['apply', '-f', file, '--config', config])).stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.');
+    const found = await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK']);
+    expect(found.findings.map((f) => f.reasonForNonComplianceCode)).toEqual(['CERTIFICATE_REVOKED_BY_ISSUER']);
+
+    // An empty CRL from the CLI replaces it: the device is no longer revoked.
+    const empty = join(dir.path, 'empty.crl');
+    writeFileSync(empty, await crl(root, [], now));
+    const uploaded = await runCli(['cert', 'crl', 'upload', '--ca', caId, empty, '--server', vigil.running.endpoints['api'] as string, '--token', vigil.adminToken]);
+    expect(uploaded.stderr).toBe('');
+    expect(uploaded.stdout).toContain(`stored the CRL of CA ${caId}: 0 revoked certificate(s)`);
+    expect((await audit(vigil, ['REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK'])).status).toEqual({ REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: 'COMPLETED_COMPLIANT' });
   });
 });
 
