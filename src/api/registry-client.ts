@@ -48,6 +48,8 @@ export function registryClient(client: VigilClient) {
     updateCaCertificate: (certificateId: string, newStatus: 'ACTIVE' | 'INACTIVE') => client.request<Ok<typeof r.updateCaCertificate>>('PUT', `/cacertificate/${enc(certificateId)}?newStatus=${newStatus}`),
     registerCertificate: (certificatePem: string, options: { caCertificatePem?: string; status?: string } = {}) =>
       client.request<Ok<typeof r.registerCertificate>>('POST', '/certificate/register', { certificatePem, ...(options.caCertificatePem === undefined ? {} : { caCertificatePem: options.caCertificatePem }), ...(options.status === undefined ? {} : { status: options.status }) }),
+    putCaCrl: (caCertificateId: string, crl: string) => client.request<Ok<typeof r.putCaCrl>>('PUT', `/api/v1/ca-certificates/${enc(caCertificateId)}/crl`, { crl }),
+    getCaCrl: (caCertificateId: string) => client.request<Ok<typeof r.getCaCrl>>('GET', `/api/v1/ca-certificates/${enc(caCertificateId)}/crl`),
     builtInCa: () => client.request<Ok<typeof r.builtInCa>>('GET', '/api/v1/registry/ca'),
 
     createPolicy: (policyName: string, policyDocument: string, options: { rewriteArns?: boolean } = {}) =>

@@ -2,7 +2,7 @@ import { attemptAsync, type Clock, type Timer } from '../core/index.js';
 import { createDetect, type Detect } from '../detect/index.js';
 import type { MqttPublisher, Notifier, ThingDirectory } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
-import { detectMetricHistory, detectMitigationRepository, detectMlModelRepository, detectMlTrainingSource, detectProfileRepository, detectViolationRepository, type EventsDb, type RegistryDb } from '../store/index.js';
+import { connectionHistoryRepository, detectMetricHistory, detectMitigationRepository, detectMlModelRepository, detectMlTrainingSource, detectProfileRepository, detectViolationRepository, type EventsDb, type RegistryDb } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
 
@@ -26,6 +26,7 @@ export async function wireDetect(input: { config: VigilConfig; registry: Registr
     region: input.config.region,
     accountId: input.config.account_id,
     ml: { store: detectMlModelRepository(input.registry), source: detectMlTrainingSource(input.events), config: input.config.ml },
+    disconnects: connectionHistoryRepository(input.registry),
   });
   return { detect, close: async () => history.close() };
 }

@@ -1,7 +1,7 @@
 import { VigilError, err, newId, ok, pages, present, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { AuditCheckDetail, AuditCheckSetting, AuditConfiguration, AuditFinding, AuditFindingQuery, AuditStore, AuditTask, AuditTaskStatus, AuditTaskType, CertificateStore, Component, ConnectionHistoryReader, Notifier, Page, PolicyStore } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type WeakKeyBlocklist, type Window } from './checks/index.js';
+import { AUDIT_CHECKS, createInventory, findCheck, loadBlocklists, type CheckContext, type ServiceExposure, type WeakKeyBlocklist, type Window } from './checks/index.js';
 import type { AuditConfig } from './config.js';
 import { auditNotification } from './notification.js';
 import { resourceKey } from './resource-key.js';
@@ -20,6 +20,10 @@ export interface AuditEngineOptions {
   readonly config: AuditConfig;
   readonly region: string;
   readonly accountId: string;
+  /** Runs before each task's checks (fetching external CRLs when audit.fetch_crls is on); must not throw. */
+  readonly beforeTask?: (() => Promise<void>) | undefined;
+  /** How this server listens; absent = nothing exposed without TLS. */
+  readonly exposure?: ServiceExposure | undefined;
 }
 
 const CHECK_DEFAULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -178,6 +182,7 @@ export class AuditEngine implements Component {
     const details: Record<string, AuditCheckDetail> = { ...task.details };
     const { config } = this.options;
     try {
+      await this.options.beforeTask?.();
       const stored = await this.options.store.getConfiguration();
       const inventory = createInventory({ certificates: this.options.certificates, policies: this.options.policies });
       const lag = config.connection_data_lag_secs * 1000;
@@ -210,6 +215,7 @@ export class AuditEngine implements Component {
           windows,
           connections: (w: Window) => (w.to < w.from || this.options.connections === undefined ? Promise.resolve([]) : this.options.connections.listConnections(w.from, w.to)),
           logging: () => this.options.store.getLogging(),
+          exposure: this.options.exposure ?? { plainMqtt: undefined, plainHttp: [] },
         };
         try {
           const result = await check.run(context);

@@ -14,6 +14,8 @@ export { AuditMitigation, allowedActions, type StartMitigationInput, type CheckS
 export { auditConfigSchema, type AuditConfig } from './config.js';
 export { AUDIT_CHECKS, findCheck, hasRocaFingerprint, debianFingerprint, ROCA_PRIMORIAL, ROCA_GENERATOR, type AuditCheck } from './checks/index.js';
 export { auditNotification } from './notification.js';
+export { iotLogging, loggerLevelOf, type LogLevelControl } from './iot-logging.js';
+export type { ServiceExposure } from './checks/index.js';
 export { nextRunAfter, runsOn } from './schedule.js';
 export { resourceKey, parseResourceIdentifier } from './resource-key.js';
 export { findingJson, relatedJson, taskJson, seconds } from './wire.js';

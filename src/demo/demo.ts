@@ -56,7 +56,7 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** Applies the reference resources to a running Vigil, runs one audit, and starts the simulated fleet in-process. */
+/** Applies the reference resources to a running Vigil, starts the simulated fleet in-process, and runs one audit once its devices are connected. */
 export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig, options: DemoOptions = {}): Promise<RunningDemo> {
   const token = readFileSync(running.adminTokenPath, 'utf8').trim();
   const client = new VigilClient({ baseUrl: running.endpoints['api'] as string, token, tls: { ca: [running.registry.server.caPem] } });
@@ -66,7 +66,6 @@ export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig
     skipUnavailable: true,
     onStep: (entry) => running.telemetry.emit('resources_applied', { kind: entry.kind.key, action: entry.action }, { name: entry.name }),
   });
-  const auditTaskId = await startAudit(client);
   const endpoint = running.endpoints['mqtt'] ?? running.endpoints['mqtts'];
   if (endpoint === undefined) throw new Error('the demo needs the MQTT broker (ingress), which this build does not start');
   const simulator = await startSimulation({
@@ -84,6 +83,9 @@ export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig
     // So the posture dashboard's authorization-failure panel has something to show.
     misconfiguredDevice: true,
   });
+  // After the fleet is provisioned and connected, so the certificate and connection checks have
+  // devices to look at; the daily schedule from the resources file runs it again.
+  const auditTaskId = await startAudit(client);
   const alert = await enableDemoAlert(running, options.alertWebhook);
   return { simulator, plan, auditTaskId, index: 'aws_hfb', sourcetype: 'aws-iot-device-defender', alert, stop: () => simulator.stop() };
 }

@@ -20,6 +20,11 @@ const DELTA_FIELD: Readonly<Record<string, keyof Omit<NetSample, 'time'>>> = {
   'aws:all-packets-out': 'packetsOut',
 };
 
+/** The network-stat field a delta metric sums (`aws:all-bytes-out` → `bytesOut`); undefined for other metrics. */
+export function deltaField(metric: string): keyof Omit<NetSample, 'time'> | undefined {
+  return DELTA_FIELD[metric];
+}
+
 export function netSample(report: MetricReport, time: number): NetSample | undefined {
   const ns = report.metrics?.networkStats;
   if (ns === undefined) return undefined;

@@ -1,5 +1,5 @@
-import type { Clock, Timer } from '../core/index.js';
-import type { Component, MetricHistory, MlModelStore, MlTrainingSource, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
+import { pages, type Clock, type Timer } from '../core/index.js';
+import type { Component, ConnectionHistoryStore, MetricHistory, MlModelStore, MlTrainingSource, MitigationStore, MqttPublisher, Notifier, ProfileStore, RegistryEvents, ThingDirectory, ViolationStore } from '../model/index.js';
 import { arns, type Arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { DetectConfig } from './config.js';
@@ -25,6 +25,8 @@ export interface DetectOptions {
   readonly accountId: string;
   /** ML Detect (models of behaviors with mlDetectionConfig); absent = ML behaviors never alarm. */
   readonly ml?: { readonly store: MlModelStore; readonly source: MlTrainingSource; readonly config: MlConfig } | undefined;
+  /** Connection history: things offline at start keep their disconnect-duration series. */
+  readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -56,11 +58,13 @@ export function createDetect(options: DetectOptions): Detect {
     publisher: options.publisher,
     retain: history === undefined ? undefined : (data) => history.append(data),
     expireRetained: history === undefined ? undefined : (before) => history.expire(before),
+    recent: history === undefined ? undefined : (from, to) => pages((cursor) => history.range({ from, to, limit: 10_000, cursor })),
     clock: options.clock,
     timer: options.timer,
     telemetry,
     config: options.config,
     ml,
+    disconnects: options.disconnects,
   });
   let started = false;
   const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {

@@ -1,10 +1,11 @@
 import { pages, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { CloudDatapoint, DatapointSink, DeviceDatapoint, Dimension, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
+import type { CloudDatapoint, ConnectionHistoryStore, DatapointSink, DeviceDatapoint, Dimension, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { dirtyAlarmRecords, restoreAlarms } from './alarm-records.js';
 import type { AlarmState } from './alarms.js';
-import { compileProfile, type CompiledProfile } from './compile.js';
+import { compileProfile, DEFAULT_COUNTER_WINDOW_MS, type CompiledProfile } from './compile.js';
+import { MAX_WINDOW_MS } from './datapoints.js';
 import type { DetectConfig } from './config.js';
 import { ExportBuffer, exportPayloads } from './export.js';
 import type { MlJudge } from './ml/trainer.js';
@@ -30,6 +31,10 @@ export interface DetectEngineOptions {
   readonly config: DetectConfig;
   /** Models of ML behaviors; absent = ML behaviors never alarm. */
   readonly ml?: MlJudge | undefined;
+  /** Retained values in `[from, to)`, oldest first: the state a restart would lose is rebuilt from them. */
+  readonly recent?: ((from: number, to: number) => Promise<readonly MetricDatum[]>) | undefined;
+  /** Things offline at start (connection history): their disconnect-duration continues after a restart. */
+  readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
 }
 
 /**
@@ -47,6 +52,9 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private timers: TimerHandle[] = [];
   private unsubscribe: (() => void) | undefined;
   private lastExpiry = 0;
+  /** When the next disconnect-duration sweep is due (a window boundary); 0 before the first tick. */
+  private nextOfflineSweep = 0;
+  private offlineRestored = false;
   private readonly pendingLoads = new Set<Promise<void>>();
   /** Stored profiles that failed to compile at the last reload, with why (not evaluated). */
   invalidProfiles: ReadonlyMap<string, string> = new Map();
@@ -60,6 +68,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     await this.reload();
     await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name));
     await this.idle();
+    await this.rebuild();
     this.unsubscribe = this.o.registryEvents?.subscribe((change) => {
       if (change.kind === 'membership' || change.kind === 'thing') {
         const name = 'thingName' in change ? change.thingName : undefined;
@@ -129,6 +138,12 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   /** One cloud-side datapoint. */
   ingestCloud(datapoint: CloudDatapoint): void {
     const state = this.thing(datapoint.thingName);
+    if (datapoint.registered) {
+      // The broker reports a disconnect as num-disconnects, a connection set up as its source IP
+      // and (after an earlier disconnect) its disconnect-duration.
+      if (datapoint.metric === 'aws:num-disconnects') state.offlineSince = datapoint.timestamp;
+      else if (datapoint.metric === 'aws:source-ip-address' || datapoint.metric === 'aws:disconnect-duration') state.offlineSince = null;
+    }
     if (!state.loaded) {
       state.pending?.push(() => this.evaluateCloud(state, datapoint));
       return;
@@ -145,6 +160,11 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   /** Closes due counter windows, scores overdue reports of ML behaviors, invalidates silent things, flushes alarms and retained values. */
   async tick(): Promise<void> {
     const now = this.o.clock.now();
+    await this.restoreOffline();
+    if (now >= this.nextOfflineSweep) {
+      if (this.nextOfflineSweep !== 0) this.sweepOffline(now);
+      this.nextOfflineSweep = (Math.floor(now / DEFAULT_COUNTER_WINDOW_MS) + 1) * DEFAULT_COUNTER_WINDOW_MS;
+    }
     for (const state of this.things.values()) {
       if (state.counters.size > 0) this.evaluator.closeWindows(state, now);
       if (state.loaded) this.evaluator.checkSilence(state, now);
@@ -185,6 +205,70 @@ export class DetectEngine implements DatapointSink<MetricReport> {
     if (retained.length > 0 && this.o.retain !== undefined) {
       const retain = this.o.retain;
       this.o.recorder.enqueue(() => retain(retained));
+    }
+    await this.idle();
+  }
+
+  /**
+   * After a restart: the last hour of retained values (the longest `durationSeconds` and fleet
+   * window) gives back each thing's network samples and each statistical behavior's fleet
+   * population, so verdicts do not change because the process restarted (docs/detect.md).
+   */
+  private async rebuild(): Promise<void> {
+    const recent = this.o.recent;
+    if (recent === undefined) return;
+    const now = this.o.clock.now();
+    let data: readonly MetricDatum[];
+    try {
+      data = await recent(now - MAX_WINDOW_MS, now + 1);
+    } catch (error) {
+      this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'rebuild' }, { err: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    for (const datum of data) this.thing(datum.thingName);
+    await this.idle();
+    for (const datum of data) {
+      const state = this.things.get(datum.thingName);
+      if (state === undefined || !state.loaded) continue;
+      if (state.profilesVersion !== this.version) this.resolveProfiles(state, now);
+      this.evaluator.replay(state, datum);
+    }
+  }
+
+  /**
+   * One sweep per window: each registered thing still offline and watched by a disconnect-duration
+   * behavior gets a datapoint of the seconds since it disconnected (docs/detect.md). The broker's
+   * own datapoint at reconnect ends the series.
+   */
+  private sweepOffline(now: number): void {
+    for (const state of this.things.values()) {
+      const since = state.offlineSince;
+      if (since === null || since === undefined || !state.loaded) continue;
+      if (state.profilesVersion !== this.version) this.resolveProfiles(state, now);
+      if (!state.profiles.some((p) => p.cloudSlots.has('aws:disconnect-duration'))) continue;
+      this.evaluator.cloud(state, { metric: 'aws:disconnect-duration', thingName: state.name, registered: true, timestamp: now, value: Math.max(0, Math.round((now - since) / 1000)) });
+    }
+  }
+
+  /**
+   * After a restart, things whose last connection ended (connection history) are offline since
+   * then, unless the broker has reported them connected since this process started. Done at the
+   * first tick, after the broker has closed the connections a crash left open.
+   */
+  private async restoreOffline(): Promise<void> {
+    if (this.offlineRestored || this.o.disconnects === undefined) return;
+    this.offlineRestored = true;
+    let offline: Awaited<ReturnType<ConnectionHistoryStore['lastDisconnects']>>;
+    try {
+      offline = await this.o.disconnects.lastDisconnects();
+    } catch (error) {
+      this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'disconnects' }, { err: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    for (const { thingName, disconnectedAt } of offline) {
+      const known = this.things.get(thingName);
+      if (known !== undefined && known.offlineSince !== undefined) continue;
+      this.thing(thingName).offlineSince ??= disconnectedAt;
     }
     await this.idle();
   }

@@ -41,4 +41,15 @@ describe('FleetPercentile', () => {
     expect(fleet.threshold(350_000)).toBe(30);
     expect(fleet.threshold(500_000)).toBeUndefined();
   });
+
+  it('ranks a thing against the other things (AWS: the percentile of all other devices)', () => {
+    const fleet = new FleetPercentile(0.9, 300_000);
+    for (const [thing, value] of [['a', 5], ['b', 5], ['c', 5], ['d', 100]] as const) fleet.update(thing, value, 0);
+    expect(fleet.threshold(0, 'd')).toBe(5);
+    expect(fleet.threshold(0)).toBe(100);
+    expect(fleet.threshold(0, 'a')).toBe(100);
+    const alone = new FleetPercentile(0.5, 300_000);
+    alone.update('only', 7, 0);
+    expect(alone.threshold(0, 'only')).toBeUndefined();
+  });
 });

@@ -1,9 +1,15 @@
+/** Populations up to this size are ranked exactly, without the evaluated thing, at every datapoint. */
+const EXACT_MAX = 200;
+
 /**
  * A fleet percentile kept current as datapoints arrive: the latest value of each thing within the
- * trailing window, and the nearest-rank percentile over them. The percentile is recomputed (an O(n)
- * selection) once 1% of the population changed since the last computation, or 1% of the window
- * passed; each change moves the true rank of the cached threshold by at most one, so the cached
- * value is always within 1% rank error of the exact percentile (docs/detect.md).
+ * trailing window, and the nearest-rank percentile over them. Like AWS ("the p90 of all other
+ * devices"), a thing is ranked against the others: populations up to 200 are ranked exactly
+ * without it. Larger ones use a cached percentile, recomputed (an O(n) selection) once 0.5% of the
+ * population changed since the last computation, or 0.5% of the window passed; each change moves
+ * the true rank of the cached threshold by at most one, and the evaluated thing's own value moves it
+ * by at most one more (under 0.5% of more than 200), so the threshold used is always within 1% rank
+ * error of the exact percentile of the other things (docs/detect.md).
  */
 export class FleetPercentile {
   private readonly slots = new Map<string, number>();
@@ -41,11 +47,21 @@ export class FleetPercentile {
     this.changes += 1;
   }
 
-  /** The percentile at `now`, or undefined when no thing has a value within the window. */
-  threshold(now: number): number | undefined {
-    const budget = Math.max(1, Math.floor(this.size / 100));
-    if (this.changes >= budget || now - this.computedAt >= this.windowMs / 100) this.compute(now);
+  /** The percentile at `now` (of the things other than `exclude`), or undefined when no such thing has a value within the window. */
+  threshold(now: number, exclude?: string): number | undefined {
+    if (exclude !== undefined && this.size <= EXACT_MAX) return this.exactWithout(now, this.slots.get(exclude));
+    const budget = Math.max(1, Math.floor(this.size / 200));
+    if (this.changes >= budget || now - this.computedAt >= this.windowMs / 200) this.compute(now);
     return this.cached;
+  }
+
+  private exactWithout(now: number, skip: number | undefined): number | undefined {
+    const from = now - this.windowMs;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (i !== skip && (this.times[i] as number) > from) this.scratch[n++] = this.values[i] as number;
+    }
+    return n === 0 ? undefined : select(this.scratch, n, rankIndex(this.quantile, n));
   }
 
   /** The exact percentile (tests compare the sketch with it). */

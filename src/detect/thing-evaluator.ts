@@ -4,7 +4,7 @@ import type { Telemetry } from '../telemetry/index.js';
 import { newAlarm, stepAlarm, type AlarmState } from './alarms.js';
 import { DEFAULT_COUNTER_WINDOW_MS, type Slot } from './compile.js';
 import { toMetricValue, topicMatches, type DatapointValue } from './criteria.js';
-import { deviceValue, MAX_WINDOW_MS, netSample, type NetSample } from './datapoints.js';
+import { deltaField, deviceValue, MAX_WINDOW_MS, netSample, type NetSample } from './datapoints.js';
 import type { ExportBuffer } from './export.js';
 import type { MlJudge } from './ml/trainer.js';
 import { newEvent, type ViolationRecorder } from './recorder.js';
@@ -140,6 +140,38 @@ export class ThingEvaluator {
     }
   }
 
+  /**
+   * Rebuilds state from one retained value after a restart (oldest first): a delta metric's value
+   * joins the thing's network samples (for `durationSeconds` sums), and statistical slots of the
+   * metric take the value the thing had then into their fleet population. Alarms do not step and
+   * nothing is retained or exported again.
+   */
+  replay(state: ThingState, datum: MetricDatum): void {
+    const own = datum.value.count ?? datum.value.number;
+    if (own === undefined) return;
+    const field = datum.dimensionName === undefined ? deltaField(datum.metric) : undefined;
+    if (field !== undefined) {
+      const last = state.net[state.net.length - 1];
+      if (last !== undefined && last.time === datum.time) state.net[state.net.length - 1] = { ...last, [field]: own };
+      else state.net.push({ time: datum.time, bytesIn: undefined, bytesOut: undefined, packetsIn: undefined, packetsOut: undefined, [field]: own });
+    }
+    for (const profile of state.profiles) {
+      for (const slot of profile.slots) {
+        if (slot.fleet === undefined || slot.metric !== datum.metric || slot.dimension?.name !== datum.dimensionName) continue;
+        let value = own;
+        if (field !== undefined && slot.durationMs !== undefined) {
+          value = 0;
+          for (let i = state.net.length - 1; i >= 0; i--) {
+            const sample = state.net[i] as NetSample;
+            if (sample.time <= datum.time - slot.durationMs) break;
+            value += sample[field] ?? 0;
+          }
+        }
+        slot.fleet.update(state.name, value, datum.time);
+      }
+    }
+  }
+
   /** Closes the thing's counter windows that ended by `now`. */
   closeWindows(state: ThingState, now: number): void {
     for (const [slot, counter] of state.counters) {
@@ -181,7 +213,7 @@ export class ThingEvaluator {
     let threshold = slot.threshold;
     if (slot.fleet !== undefined) {
       slot.fleet.update(state.name, value as number, time);
-      const fleet = slot.fleet.threshold(time);
+      const fleet = slot.fleet.threshold(time, state.name);
       if (fleet === undefined) return undefined;
       threshold = fleet;
     }

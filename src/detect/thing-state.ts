@@ -24,11 +24,13 @@ export interface ThingState {
   slotAlarms: Map<Slot, AlarmState>;
   readonly counters: Map<Slot, Counter>;
   lastSeen: number;
+  /** A registered thing's disconnect time while it stays offline; null once it is known connected; undefined = not known. */
+  offlineSince: number | null | undefined;
 }
 
 /** A thing whose groups are still to be looked up. */
 export function newThingState(name: string, now: number): ThingState {
-  return { name, groups: undefined, loaded: false, pending: [], profiles: [], profilesVersion: -1, net: [], alarms: new Map(), slotAlarms: new Map(), counters: new Map(), lastSeen: now };
+  return { name, groups: undefined, loaded: false, pending: [], profiles: [], profilesVersion: -1, net: [], alarms: new Map(), slotAlarms: new Map(), counters: new Map(), lastSeen: now, offlineSince: undefined };
 }
 
 export const alarmKey = (profile: string, key: string, dimension: string): string => `${profile}\u0000${key}\u0000${dimension}`;

@@ -45,4 +45,6 @@ export interface ConnectionHistoryStore extends ConnectionHistoryReader {
   list(query: ConnectionHistoryQuery): Promise<Page<ConnectionHistoryEntry>>;
   /** Deletes connections that ended before `before`; returns how many. */
   expire(before: number): Promise<number>;
+  /** Things with no open connection, each with the end of its latest one (detect's disconnect-duration after a restart). */
+  lastDisconnects(): Promise<ReadonlyArray<{ readonly thingName: string; readonly disconnectedAt: number }>>;
 }

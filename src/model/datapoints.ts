@@ -25,7 +25,8 @@ interface CloudDatapointBase {
 /**
  * One cloud-side datapoint. `topic` is set on message metrics (and on authorization failures of a
  * publish, subscribe or delivery) so `TOPIC_FILTER` dimensions can filter; for a denied subscribe
- * it is the topic filter. `aws:disconnect-duration` is in seconds, emitted at reconnect.
+ * it is the topic filter. `aws:disconnect-duration` is in seconds, emitted at reconnect (detect
+ * itself produces it each window while a thing stays offline).
  */
 export type CloudDatapoint =
   | (CloudDatapointBase & { readonly metric: CloudCountMetric; readonly value: number; readonly topic?: string | undefined })

@@ -275,6 +275,8 @@ export interface MetricHistory {
   /** Oldest first within `[from, to)`. */
   query(query: PageRequest & { readonly thingName: string; readonly metric: string; readonly dimensionName?: string | undefined; readonly dimensionOperator?: 'IN' | 'NOT_IN' | undefined; readonly from: number; readonly to: number }): Promise<Page<MetricDatum>>;
   expire(before: number): Promise<void>;
+  /** Every retained value with `from <= time < to`, oldest first (detect rebuilds its windows and fleet populations after a restart). */
+  range(query: PageRequest & { readonly from: number; readonly to: number }): Promise<Page<MetricDatum>>;
 }
 
 /**

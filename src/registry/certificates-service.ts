@@ -2,7 +2,7 @@ import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { VigilError, eachPage } from '../core/index.js';
 import type { CaCertificate, CaCertificateStatus, Certificate, CertificateStatus, ThingPrincipalType } from '../model/index.js';
 import { arns, parseTarget } from '../protocol/index.js';
-import { certificateFacts, type CertificateFacts } from './ca/x509.js';
+import { certificateFacts, x509, type CertificateFacts } from './ca/x509.js';
 import type { Listed } from './things-service.js';
 import { pageRequest, tokenOf, type RegistryDeps } from './support.js';
 import type { ThingsService } from './things-service.js';
@@ -183,6 +183,28 @@ export function certificatesService(deps: RegistryDeps, thingsService: ThingsSer
       deps.events.publish({ kind: 'certificate_status', certificateId, status: newStatus as CertificateStatus });
     },
 
+    /**
+     * Stores the CRL an external CA published (PEM, or base64 DER), replacing the one before, once
+     * the CA's key verifies its signature; the revocation-list audit checks read it. The built-in
+     * CA's CRL is Vigil's own (rewritten at each revocation), so it takes no upload.
+     */
+    async putCrl(caCertificateId: string, crl: string): Promise<{ caCertificateId: string; revokedCount: number; thisUpdate: number; nextUpdate: number | undefined }> {
+      const ca = await requireCa(caCertificateId);
+      if (ca.builtIn) throw new VigilError('ca_certificate.invalid_request', `CA ${caCertificateId} is Vigil's built-in CA; Vigil signs its CRL itself`, { hint: 'revoke certificates with `vigil cert revoke`; upload CRLs only for CAs you registered' });
+      const parsed = parseCrl(crl);
+      let signed = false;
+      try {
+        signed = await parsed.verify({ publicKey: new x509.X509Certificate(ca.certificatePem).publicKey });
+      } catch {
+        signed = false;
+      }
+      if (!signed) throw new VigilError('ca_certificate.invalid_crl', `the CRL is not signed by CA ${caCertificateId}`, { hint: 'upload the CRL this CA published (its issuer is the CA, signed with the CA key)' });
+      const crlPem = x509.PemConverter.encode(parsed.rawData, 'X509 CRL');
+      await certificates.updateCa(caCertificateId, { crlPem }, deps.clock.now());
+      changed('ca_certificate', 'put_crl', { certificateId: caCertificateId, revoked: parsed.entries.length });
+      return { caCertificateId, revokedCount: parsed.entries.length, thisUpdate: parsed.thisUpdate.getTime(), nextUpdate: parsed.nextUpdate?.getTime() };
+    },
+
     /** DeleteCACertificate: only an INACTIVE CA that no registered certificate names (never the built-in CA). */
     async deleteCaCertificate(certificateId: string): Promise<void> {
       const ca = await requireCa(certificateId);
@@ -266,5 +288,16 @@ function parsePem(pem: string, field: string): CertificateFacts {
     return certificateFacts(pem);
   } catch (error) {
     throw new VigilError('certificate.invalid_pem', `${field} is not a PEM certificate: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A CRL from PEM or base64 DER; `ca_certificate.invalid_crl` when it is neither. */
+export function parseCrl(text: string): x509.X509Crl {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new VigilError('ca_certificate.invalid_crl', 'the CRL is empty', { hint: 'send the CRL as PEM (-----BEGIN X509 CRL-----) or base64 DER' });
+  try {
+    return new x509.X509Crl(trimmed);
+  } catch (error) {
+    throw new VigilError('ca_certificate.invalid_crl', `the CRL cannot be read: ${error instanceof Error ? error.message : String(error)}`, { hint: 'send the CRL as PEM (-----BEGIN X509 CRL-----) or base64 DER' });
   }
 }

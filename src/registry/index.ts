@@ -10,6 +10,7 @@ export { registryConfigSchema, type RegistryConfig } from './config.js';
 export { defaultDevicePolicy, MAX_POLICY_VERSIONS } from './policies-service.js';
 export type { Listed, AttributePayload, ThingsService } from './things-service.js';
 export type { CertificatesService } from './certificates-service.js';
+export { fetchExternalCrls, distributionPointOf, type CrlFetchOptions } from './crl-fetch.js';
 export type { PoliciesService } from './policies-service.js';
 export type { CertificateAuthority, DeviceKeyType } from './ca/certificate-authority.js';
 export { loadOrCreateCa } from './ca/certificate-authority.js';

@@ -13,6 +13,7 @@ import { mitigationActions } from './mitigation-actions.js';
 import { securityProfiles } from './security-profiles.js';
 import { auditConfiguration } from './audit-configuration.js';
 import { scheduledAudits } from './scheduled-audits.js';
+import { caCrls } from './ca-crls.js';
 
 /**
  * Every kind `vigil apply` knows, in dependency order: what a resource refers to comes before it
@@ -24,6 +25,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   policies,
   thingGroups,
   things,
+  caCrls,
   indexes,
   hecTokens,
   streams,

@@ -15,6 +15,7 @@ export const EVENTS = {
   access_key_deleted: { level: 'info', labels: [], help: 'A SigV4 access key was deleted.' },
   registry_changed: { level: 'debug', labels: ['resource', 'operation'], help: 'A registry resource (thing, thing group, certificate, CA, policy, attachment) was created, changed or deleted.' },
   certificate_issued: { level: 'debug', labels: ['kind'], help: 'The built-in CA issued a certificate (device, csr, server) or a CRL (crl).' },
+  crl_fetched: { level: 'info', labels: ['result'], help: 'The audit fetched an external CA\'s CRL from a certificate\'s CRL distribution point (audit.fetch_crls): stored, not_due, or failed (the log line says why).' },
   policy_decision: { level: 'debug', labels: ['action', 'decision', 'cached'], help: 'An IoT policy authorization decision (allow, explicit_deny, implicit_deny).' },
   policy_cache: { level: 'debug', labels: ['result'], help: 'A lookup in the compiled-policy cache (registry.policy_cache_size): hit, miss, or evicted (dropped as least recently used once the cache is full).' },
   policy_denied: { level: 'info', labels: ['action', 'decision'], help: 'An IoT policy denied a device request (connect, publish, subscribe, receive) on its first evaluation for the connection; the log line names the client, the resource ARN and the statement that denied it or the statements that failed to match.' },

@@ -10,7 +10,8 @@ import { T0, openHarness, type Harness } from './harness.js';
 /**
  * Behavior tests as data: each YAML case sets up custom metrics, dimensions, groups and one
  * profile, feeds datapoints at given times (seconds after T0) on a fake clock, and lists the
- * violation events that must come out, in order.
+ * violation events that must come out, in order. A case with `restart` steps runs twice, with
+ * and without the restarts (datapoint history on in both), and both runs must give these events.
  */
 interface Step {
   readonly at: number;
@@ -19,6 +20,8 @@ interface Step {
   readonly update_behaviors?: Behavior[];
   readonly detach?: string;
   readonly remove_member?: { group: string; thing: string };
+  /** Stops the process and starts a new one on the same stores (fake time goes on). */
+  readonly restart?: true;
 }
 
 interface Expected {
@@ -45,24 +48,32 @@ interface Case {
 
 const ARN = 'arn:aws:iot:local:000000000000';
 const dir = new URL('.', import.meta.url).pathname;
-let open: Harness | undefined;
+let open: Harness[] = [];
 
 afterEach(async () => {
-  await open?.close();
-  open = undefined;
+  for (const h of open.reverse()) await h.close();
+  open = [];
 });
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
   const cases = parse(readFileSync(join(dir, file), 'utf8')) as Case[];
   describe(file, () => {
-    for (const c of cases) it(c.name, async () => run(c));
+    for (const c of cases) {
+      if (!c.steps.some((s) => s.restart === true)) it(c.name, async () => run(c, false));
+      else {
+        it(`${c.name} (with the restarts)`, async () => run(c, true));
+        it(`${c.name} (same case, no restart)`, async () => run({ ...c, steps: c.steps.filter((s) => s.restart !== true) }, true));
+      }
+    }
   });
 }
 
-async function run(c: Case): Promise<void> {
-  const h = await openHarness(c.config ?? {});
-  open = h;
-  const { detect, directory } = h;
+async function run(c: Case, history: boolean): Promise<void> {
+  let h = await openHarness(c.config ?? {}, undefined, { history });
+  open.push(h);
+  const recorded = [h.events];
+  let { detect } = h;
+  const { directory } = h;
   for (const thing of c.registered ?? []) directory.registered.add(thing);
   for (const g of c.groups ?? []) {
     directory.group(g.name, g.parent);
@@ -89,12 +100,21 @@ async function run(c: Case): Promise<void> {
     if (step.update_behaviors !== undefined) unwrap(await detect.profiles.updateProfile('p', { behaviors: step.update_behaviors, deleteBehaviors: step.update_behaviors.length === 0 }));
     if (step.detach !== undefined) unwrap(await detect.profiles.detach('p', `${ARN}:${step.detach}`));
     if (step.remove_member !== undefined) directory.removeMember(step.remove_member.group, step.remove_member.thing);
+    if (step.restart === true) {
+      await detect.idle();
+      await h.shutdown();
+      h = await openHarness(c.config ?? {}, { dir: h.dir, time: h.time, directory }, { history });
+      open.push(h);
+      recorded.push(h.events);
+      detect = h.detect;
+    }
     await detect.idle();
   }
   await detect.idle();
-  const actual = h.events.map((e) => ({ at: (e.event.time - T0) / 1000, thing: e.event.thingName, behavior: e.event.behavior.name, type: e.event.eventType, value: e.event.metricValue }));
+  const events = recorded.flat();
+  const actual = events.map((e) => ({ at: (e.event.time - T0) / 1000, thing: e.event.thingName, behavior: e.event.behavior.name, type: e.event.eventType, value: e.event.metricValue }));
   const expected = c.expect.map((e, i) => ({ ...e, value: e.value ?? actual[i]?.value }));
   expect(actual).toEqual(expected);
-  for (const e of h.events) expect(e.event.violationId).toMatch(/^[0-9a-f]{32}$/);
+  for (const e of events) expect(e.event.violationId).toMatch(/^[0-9a-f]{32}$/);
   if (c.alerts !== undefined) expect(h.alerts).toHaveLength(c.alerts);
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { FakeTime, VigilError, err, ok, type Result } from '../../src/core/index.js';
 import { createDetect, type Detect, type DetectConfig, type RecordedEvent } from '../../src/detect/index.js';
 import type { Notifier, RegistryChange, RegistryEvents, ThingDirectory } from '../../src/model/index.js';
-import { detectMitigationRepository, detectProfileRepository, detectViolationRepository, migrateRegistry, openSqliteRegistry, type RegistryDb } from '../../src/store/index.js';
+import { detectMetricHistory, detectMitigationRepository, detectProfileRepository, detectViolationRepository, migrateDuckDb, migrateRegistry, openDuckDb, openSqliteRegistry, type RegistryDb } from '../../src/store/index.js';
 import { Telemetry, createLogger } from '../../src/telemetry/index.js';
 import { tempDir } from '../support/temp.js';
 
@@ -64,11 +64,16 @@ export interface Harness {
   readonly events: RecordedEvent[];
   readonly alerts: Array<{ topic: string; message: Record<string, unknown> }>;
   readonly registry: RegistryDb;
+  /** Stops Detect and closes the stores, keeping the directory (a restart reopens it). Idempotent. */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A real Detect on a temp SQLite registry with fake time, an in-memory directory and a recording notifier. */
-export async function openHarness(config: Partial<DetectConfig> = {}, existing?: { dir: string; time: FakeTime; directory: MemoryDirectory }): Promise<Harness & { dir: string }> {
+/**
+ * A real Detect on a temp SQLite registry with fake time, an in-memory directory and a recording
+ * notifier; with `history`, retained values go to a real DuckDB datapoint store in the same directory.
+ */
+export async function openHarness(config: Partial<DetectConfig> = {}, existing?: { dir: string; time: FakeTime; directory: MemoryDirectory }, options: { history?: boolean } = {}): Promise<Harness & { dir: string }> {
   const made = existing === undefined ? tempDir('vigil-detect-') : undefined;
   const dir = existing?.dir ?? (made as { path: string }).path;
   const time = existing?.time ?? new FakeTime(T0);
@@ -84,8 +89,19 @@ export async function openHarness(config: Partial<DetectConfig> = {}, existing?:
     },
   };
   const telemetry = new Telemetry(createLogger({ level: 'error', format: 'json', destination: { write: () => undefined } }));
+  let history: Awaited<ReturnType<typeof detectMetricHistory>> | undefined;
+  let events: { close(): Promise<void> } | undefined;
+  if (options.history === true) {
+    const opened = await openDuckDb(join(dir, 'events.duckdb'));
+    if (!opened.ok) throw opened.error;
+    const duck = opened.value;
+    const migratedDuck = await migrateDuckDb(duck);
+    if (!migratedDuck.ok) throw migratedDuck.error;
+    history = await detectMetricHistory(duck);
+    events = duck;
+  }
   const detect = createDetect({
-    stores: { profiles: detectProfileRepository(registry), violations: detectViolationRepository(registry), mitigation: detectMitigationRepository(registry) },
+    stores: { profiles: detectProfileRepository(registry), violations: detectViolationRepository(registry), mitigation: detectMitigationRepository(registry), history },
     directory,
     registryEvents: directory,
     notifier,
@@ -97,19 +113,27 @@ export async function openHarness(config: Partial<DetectConfig> = {}, existing?:
     accountId: '000000000000',
   });
   await detect.start();
-  const events: RecordedEvent[] = [];
-  detect.recorder.onEvent((e) => events.push(e));
+  let down: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (down ??= (async () => {
+      await detect.stop();
+      history?.close();
+      await events?.close();
+      await registry.close();
+    })());
+  const recorded: RecordedEvent[] = [];
+  detect.recorder.onEvent((e) => recorded.push(e));
   return {
     dir,
     time,
     detect,
     directory,
-    events,
+    events: recorded,
     alerts,
     registry,
+    shutdown,
     async close() {
-      await detect.stop();
-      await registry.close();
+      await shutdown();
       made?.remove();
     },
   };

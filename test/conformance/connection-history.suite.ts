@@ -44,5 +44,20 @@ export function connectionHistoryConformance(open: OpenRegistry): void {
       expect(await history.closeAllOpen(1000, 'SERVER_SHUTDOWN')).toBe(2);
       expect((await history.list({ limit: 10 })).items.every((e) => e.disconnectReason === 'SERVER_SHUTDOWN')).toBe(true);
     });
+
+    it('names each thing with no open connection and the end of its latest one (disconnect-duration after a restart)', async () => {
+      registry = await open();
+      const history = connectionHistoryRepository(registry);
+      await history.opened({ ...base, connectionId: 'a1', clientId: 'a', thingName: 'a', connectedAt: 100 });
+      await history.closed('a1', 200, 'CONNECTION_LOST');
+      await history.opened({ ...base, connectionId: 'a2', clientId: 'a', thingName: 'a', connectedAt: 300 });
+      await history.closed('a2', 400, 'CLIENT_INITIATED_DISCONNECT');
+      await history.opened({ ...base, connectionId: 'b1', clientId: 'b', thingName: 'b', connectedAt: 100 });
+      await history.closed('b1', 200, 'CONNECTION_LOST');
+      await history.opened({ ...base, connectionId: 'b2', clientId: 'b', thingName: 'b', connectedAt: 300 });
+      await history.opened({ ...base, connectionId: 's1', clientId: 'stray', connectedAt: 100 });
+      await history.closed('s1', 150, 'CONNECTION_LOST');
+      expect(await history.lastDisconnects()).toEqual([{ thingName: 'a', disconnectedAt: 400 }]);
+    });
   });
 }

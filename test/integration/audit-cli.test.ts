@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cliTestServer } from '../support/cli.js';
 
-const { cli: vigilCli } = cliTestServer('vigil-audit-cli-');
+// Logging off (log.level: silent) so LOGGING_DISABLED_CHECK has a finding to work with.
+const { cli: vigilCli } = cliTestServer('vigil-audit-cli-', { log: { level: 'silent' } });
 
 describe('vigil audit / vigil mitigation', () => {
   it('configures, runs an audit with --wait, lists findings, schedules, suppresses and starts a mitigation task', async () => {

@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTime, unwrap } from '../../src/core/index.js';
-import { notifyClient } from '../../src/api/index.js';
+import { notifyClient, registryClient } from '../../src/api/index.js';
 import { AUDIT_CHECKS, debianFingerprint } from '../../src/audit/index.js';
-import { certificateRepository, connectionHistoryRepository } from '../../src/store/index.js';
+import { connectionHistoryRepository } from '../../src/store/index.js';
 import { crl, issue, nodeSpki, rocaModulus, rootCa, rsaModulusOf, rsaSpki } from '../fixtures/audit/audit-pki.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 import { tempDir } from '../support/temp.js';
@@ -45,7 +45,7 @@ describe('audit over a fixture registry (one known-bad resource per check)', () 
     const debianKey = nodeSpki('rsa-2048');
     const blocklist = join(dir.path, 'blacklist.RSA-2048');
     writeFileSync(blocklist, `# fixture\n${debianFingerprint(rsaModulusOf(debianKey))}\n`);
-    vigil = await startTestVigil({ audit: { connection_data_lag_secs: 0, debian_weak_key_blocklists: [blocklist] } }, { clock });
+    vigil = await startTestVigil({ log: { level: 'silent' }, audit: { connection_data_lag_secs: 0, debian_weak_key_blocklists: [blocklist] } }, { clock });
     const { registry } = vigil.running;
     const label = (name: string, pem: string) => {
       labels.set(idOf(pem), name);
@@ -74,7 +74,7 @@ describe('audit over a fixture registry (one known-bad resource per check)', () 
     await device('under-revoked-intermediate', { issuer: intermediate });
     const shared = await device('shared-device');
     const plain = await device('plain-device');
-    await certificateRepository(vigil.running.stores.registry).updateCa(idOf(root.pem), { crlPem: await crl(root, [intermediate, revoked], clock.now()) }, clock.now());
+    await registryClient(vigil.client).putCaCrl(idOf(root.pem), await crl(root, [intermediate, revoked], clock.now()));
 
     await registry.policies.createPolicy('too-broad', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }] }));
     await registry.policies.createPolicy('deny-with-wildcards', JSON.stringify({

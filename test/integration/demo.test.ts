@@ -52,6 +52,12 @@ describe('vigil up --demo', () => {
 
     expect(demo.plan.entries.filter((e) => e.action === 'create').map((e) => `${e.kind.key}/${e.name}`)).toEqual(expect.arrayContaining(['policies/DeviceDefenderAgentPolicy', 'thing_groups/DeviceDefenderFleet', 'streams/siem', 'topics/device-defender-audit', 'topic_rules/DeviceDefenderMetricsExport', 'hec_tokens/siem', 'indexes/aws_hfb']));
     const target = demo.simulator.target;
+    // The audit starts after the fleet is connected: its device-certificate checks see the devices.
+    const audited = demo.auditTaskId as string;
+    expect(audited).toBeDefined();
+    await running.audit.idle();
+    const task = await running.audit.engine.describeTask(audited);
+    expect(task.ok && task.value.details['DEVICE_CERTIFICATE_KEY_QUALITY_CHECK']?.totalResourcesCount).toBeGreaterThanOrEqual(20);
     const summary = demoSummary(running, demo, `${running.layout.secretsDir}/hec-token`);
     expect(summary).toContain(running.endpoints['mqtt']);
     expect(summary).toContain(`where thing="${target}"`);

@@ -18,8 +18,8 @@ export interface DetectVigil {
   close(): Promise<void>;
 }
 
-export async function startDetectVigil(config: Record<string, unknown> = {}): Promise<DetectVigil> {
-  const vigil = await startTestVigil({ mqtt: { listen: '127.0.0.1:0', reports: { min_report_interval_secs: 0 } }, ...config });
+export async function startDetectVigil(config: Record<string, unknown> = {}, options: Parameters<typeof startTestVigil>[1] = {}): Promise<DetectVigil> {
+  const vigil = await startTestVigil({ mqtt: { listen: '127.0.0.1:0', reports: { min_report_interval_secs: 0 } }, ...config }, options);
   const key = await vigil.client.accessKeys.create('detect test');
   const iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
   const clients: MqttClient[] = [];

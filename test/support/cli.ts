@@ -32,11 +32,11 @@ export function cliFor(
  * A test server for the calling test file (started in its beforeAll, stopped in its afterAll) and a
  * `vigil …` runner bound to it whose HOME is a fresh temp directory (`home`, removed at the end).
  */
-export function cliTestServer(homePrefix: string): { readonly vigil: TestVigil; readonly home: string; readonly cli: ReturnType<typeof cliFor> } {
+export function cliTestServer(homePrefix: string, config: Record<string, unknown> = {}): { readonly vigil: TestVigil; readonly home: string; readonly cli: ReturnType<typeof cliFor> } {
   const home = tempDir(homePrefix);
   let vigil: TestVigil | undefined;
   beforeAll(async () => {
-    vigil = await startTestVigil();
+    vigil = await startTestVigil(config);
   });
   afterAll(async () => {
     await vigil?.stop();

@@ -169,6 +169,12 @@ export const registryContract = contract({
   detachThingPrincipal: { params: ThingName, headers: Principal, response: done },
   listThingPrincipals: { params: ThingName, querystring: Type.Object(Page), response: ok({ principals: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
   listPrincipalThings: { headers: Principal, querystring: Type.Object(Page), response: ok({ things: List(Type.String()), nextToken: Type.Optional(Type.String()) }) },
+  putCaCrl: {
+    params: Type.Object({ caCertificateId: Type.String() }),
+    body: Type.Object({ crl: Type.String({ minLength: 1, maxLength: 10_485_760, description: 'The CRL as PEM (-----BEGIN X509 CRL-----) or base64 DER, signed by the CA' }) }, strict),
+    response: { 200: Type.Object({ caCertificateId: Type.String(), revokedCount: Type.Integer(), thisUpdate: Type.String(), nextUpdate: Type.Union([Type.String(), Type.Null()]) }, strict), ...vigilErrors },
+  },
+  getCaCrl: { params: Type.Object({ caCertificateId: Type.String() }), response: { 200: Type.Object({ caCertificateId: Type.String(), crlPem: Type.Union([Type.String(), Type.Null()]) }, strict), ...vigilErrors } },
   builtInCa: { response: { 200: Type.Object({ caCertificateId: Type.String(), caCertificatePem: Type.String(), crlPem: Type.Union([Type.String(), Type.Null()]), defaultPolicyName: Type.String() }, strict), ...vigilErrors } },
 
   createPolicy: { params: PolicyName, querystring: RewriteArns, body: Open({ policyDocument: Type.String({ minLength: 1 }), tags: Type.Optional(TagList) }), response: ok({ policyName: Type.String(), policyArn: Type.String(), policyDocument: Type.String(), policyVersionId: Type.String(), rewrittenArns: Type.Optional(RewrittenArns) }) },

@@ -130,6 +130,16 @@ export function iotCertificateRoutes(fastify: FastifyInstance, deps: Pick<ApiDep
     return compact({ things: listed.items, nextToken: listed.nextToken });
   });
 
+  app.put('/api/v1/ca-certificates/:caCertificateId/crl', { schema: { tags: ['registry'], summary: 'Upload the CRL of a registered external CA (read by the revocation-list audit checks)', ...c.putCaCrl } }, async (request) => {
+    const stored = await registry.certificates.putCrl(request.params.caCertificateId, request.body.crl);
+    return { caCertificateId: stored.caCertificateId, revokedCount: stored.revokedCount, thisUpdate: new Date(stored.thisUpdate).toISOString(), nextUpdate: stored.nextUpdate === undefined ? null : new Date(stored.nextUpdate).toISOString() };
+  });
+
+  app.get('/api/v1/ca-certificates/:caCertificateId/crl', { schema: { tags: ['registry'], summary: 'The CRL stored for a CA (uploaded, fetched, or Vigil\'s own for the built-in CA)', ...c.getCaCrl } }, async (request) => {
+    const ca = await registry.certificates.requireCa(request.params.caCertificateId);
+    return { caCertificateId: ca.certificateId, crlPem: ca.crlPem ?? null };
+  });
+
   app.get('/api/v1/registry/ca', { schema: { tags: ['registry'], summary: 'The built-in CA (PEM), its id and its current CRL', ...c.builtInCa } }, async () => {
     const ca = await registry.certificates.requireCa(registry.ca.caCertificateId);
     return { caCertificateId: ca.certificateId, caCertificatePem: ca.certificatePem, crlPem: ca.crlPem ?? null, defaultPolicyName: registry.defaultPolicyName };

@@ -25,6 +25,7 @@ interface World {
   settings?: Record<string, string>;
   weakKeys?: Set<string>;
   logging?: boolean;
+  exposure?: CheckContext['exposure'];
 }
 
 async function run(checkName: string, world: World) {
@@ -45,6 +46,7 @@ async function run(checkName: string, world: World) {
     windows: { shared: { from: NOW - 31 * DAY, to: NOW }, conflicting: { from: NOW - 31 * DAY, to: NOW } },
     connections: async (w) => (world.connections ?? []).filter((c) => c.connectedAt <= w.to && (c.disconnectedAt ?? Infinity) >= w.from),
     logging: async () => (world.logging === true ? { roleArn: 'r', defaultLogLevel: 'INFO', disableAllLogs: false } : undefined),
+    exposure: world.exposure ?? { plainMqtt: undefined, plainHttp: [] },
   };
   const check = findCheck(checkName);
   if (check === undefined) throw new Error(checkName);
@@ -67,9 +69,10 @@ describe('ROCA fingerprint (CVE-2017-15361)', () => {
 });
 
 describe('audit checks', () => {
-  it('table holds every §6.2 check once, with PUBLISH_FINDING_TO_SNS never listed (it is implicit)', () => {
-    expect(AUDIT_CHECKS).toHaveLength(17);
-    expect(new Set(AUDIT_CHECKS.map((c) => c.name)).size).toBe(17);
+  it('table holds every §6.2 check once plus the two VIGIL_ listener checks, with PUBLISH_FINDING_TO_SNS never listed (it is implicit)', () => {
+    expect(AUDIT_CHECKS).toHaveLength(19);
+    expect(new Set(AUDIT_CHECKS.map((c) => c.name)).size).toBe(19);
+    expect(AUDIT_CHECKS.filter((c) => c.name.startsWith('VIGIL_')).map((c) => c.name)).toEqual(['VIGIL_PLAIN_MQTT_LISTENER_CHECK', 'VIGIL_PLAIN_HTTP_LISTENER_CHECK']);
     for (const c of AUDIT_CHECKS) expect(c.mitigations).not.toContain('PUBLISH_FINDING_TO_SNS');
   });
 
@@ -184,6 +187,21 @@ describe('audit checks', () => {
   it('LOGGING_DISABLED_CHECK: flags the account until logging is on', async () => {
     expect((await run('LOGGING_DISABLED_CHECK', {})).findings.map((f) => f.resource)).toEqual([{ resourceType: 'ACCOUNT_SETTINGS', resourceIdentifier: { account: '000000000000' } }]);
     expect((await run('LOGGING_DISABLED_CHECK', { logging: true })).codes).toEqual([]);
+  });
+
+  it('VIGIL_PLAIN_MQTT_LISTENER_CHECK: flags the account while mqtt.plain_listen is set, naming the address', async () => {
+    expect((await run('VIGIL_PLAIN_MQTT_LISTENER_CHECK', {})).codes).toEqual([]);
+    const flagged = await run('VIGIL_PLAIN_MQTT_LISTENER_CHECK', { exposure: { plainMqtt: '0.0.0.0:1883', plainHttp: [] } });
+    expect(flagged.codes).toEqual(['PLAIN_MQTT_LISTENER_ENABLED']);
+    expect(flagged.findings[0]?.reason).toContain('0.0.0.0:1883');
+    expect(flagged.findings[0]?.resource).toEqual({ resourceType: 'ACCOUNT_SETTINGS', resourceIdentifier: { account: '000000000000' } });
+  });
+
+  it('VIGIL_PLAIN_HTTP_LISTENER_CHECK: flags plain HTTP off loopback, naming each listener', async () => {
+    expect((await run('VIGIL_PLAIN_HTTP_LISTENER_CHECK', {})).codes).toEqual([]);
+    const flagged = await run('VIGIL_PLAIN_HTTP_LISTENER_CHECK', { exposure: { plainMqtt: undefined, plainHttp: [{ name: 'api', address: '0.0.0.0:8080' }, { name: 'hec', address: '10.0.0.5:8088' }] } });
+    expect(flagged.codes).toEqual(['PLAIN_HTTP_ON_NON_LOOPBACK_ADDRESS']);
+    expect(flagged.findings[0]?.reason).toContain('api on 0.0.0.0:8080, hec on 10.0.0.5:8088');
   });
 
   it('Cognito and role-alias checks are in the table and unavailable with a reason', () => {

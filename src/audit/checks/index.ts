@@ -9,6 +9,8 @@ import { intermediateCaRevokedCheck } from './intermediate-ca-revoked-for-active
 import { iotPolicyOverlyPermissiveCheck } from './iot-policy-overly-permissive.js';
 import { iotPolicyPotentialMisconfigurationCheck } from './iot-policy-potential-misconfiguration.js';
 import { loggingDisabledCheck } from './logging-disabled.js';
+import { plainHttpListenerCheck } from './plain-http-listener.js';
+import { plainMqttListenerCheck } from './plain-mqtt-listener.js';
 import { revokedCaCertificateStillActiveCheck } from './revoked-ca-certificate-still-active.js';
 import { revokedDeviceCertificateStillActiveCheck } from './revoked-device-certificate-still-active.js';
 import type { AuditCheck } from './types.js';
@@ -36,13 +38,16 @@ export const AUDIT_CHECKS: readonly AuditCheck[] = [
   unavailableCheck('IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK', 'CRITICAL', 'ROLE_ALIAS', ['ALLOWS_BROAD_ACCESS_TO_USED_SERVICES', 'ALLOWS_ACCESS_TO_SECURITY_AUDITING_SERVICES', 'ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS', 'ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS', 'ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS', 'ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS'], NO_ROLE_ALIASES),
   unavailableCheck('IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK', 'MEDIUM', 'ROLE_ALIAS', ['ALLOWS_ACCESS_TO_UNUSED_SERVICES'], NO_ROLE_ALIASES),
   loggingDisabledCheck,
+  // Vigil's own (no AWS counterpart): how this server listens.
+  plainMqttListenerCheck,
+  plainHttpListenerCheck,
 ];
 
 export function findCheck(name: string): AuditCheck | undefined {
   return AUDIT_CHECKS.find((c) => c.name === name);
 }
 
-export type { AuditCheck, CheckContext, CheckResult, FindingDraft, Window } from './types.js';
+export type { AuditCheck, CheckContext, CheckResult, FindingDraft, ServiceExposure, Window } from './types.js';
 export { createInventory, type Inventory } from './inventory.js';
 export { loadBlocklists, debianFingerprint, type WeakKeyBlocklist } from './key-quality.js';
 export { hasRocaFingerprint, ROCA_PRIMORIAL, ROCA_GENERATOR } from './roca.js';

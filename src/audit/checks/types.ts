@@ -31,6 +31,16 @@ export interface CheckContext {
   readonly windows: { readonly shared: Window; readonly conflicting: Window };
   connections(window: Window): Promise<readonly ConnectionRecord[]>;
   logging(): Promise<AuditLoggingOptions | undefined>;
+  /** How this Vigil listens (the Vigil-specific listener checks). */
+  readonly exposure: ServiceExposure;
+}
+
+/** Listeners a Vigil opened that carry no TLS, as configured. */
+export interface ServiceExposure {
+  /** `mqtt.plain_listen` when set: anonymous MQTT clients without TLS. */
+  readonly plainMqtt: string | undefined;
+  /** HTTP listeners without TLS on a non-loopback address (`allow_insecure_http`), by name (`api`, `hec`). */
+  readonly plainHttp: ReadonlyArray<{ readonly name: string; readonly address: string }>;
 }
 
 export interface Window {

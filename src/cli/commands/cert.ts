@@ -109,6 +109,22 @@ export function registerCert(program: Command, context: CliContext): void {
       context.io.out(`registered CA ${registered.certificateId} (${registered.certificateArn})${options.activate === true ? ', ACTIVE' : ', INACTIVE'}\n`);
     });
 
+  const crl = group.command('crl').description("certificate revocation lists of CAs you registered (the audit's revocation checks read them)");
+  withServerOptions(crl.command('upload <file>'))
+    .description("store the CRL your CA published (PEM or DER), after checking the CA's key signed it")
+    .requiredOption('--ca <caCertificateId>', 'the registered CA that issued the CRL')
+    .action(async (file: string, options: ServerOptions & { ca: string }) => {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        throw new VigilError('cli.unreadable_file', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const text = bytes.includes('-----BEGIN') ? bytes.toString('utf8') : bytes.toString('base64');
+      const stored = await registryClient(clientFor(options, context)).putCaCrl(options.ca, text);
+      context.io.out(`stored the CRL of CA ${stored.caCertificateId}: ${stored.revokedCount} revoked certificate(s), issued ${stored.thisUpdate}${stored.nextUpdate === null ? '' : `, next update ${stored.nextUpdate}`}\n`);
+    });
+
   withServerOptions(group.command('endpoint'))
     .description('DescribeEndpoint: the address devices connect to (what iot:Data-ATS answers)')
     .option('--type <endpointType>', 'iot:Data-ATS, iot:Data, iot:CredentialProvider or iot:Jobs', 'iot:Data-ATS')

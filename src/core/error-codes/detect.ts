@@ -43,6 +43,7 @@ export const AUDIT_ERRORS = {
   'audit.mitigation_invalid_target': 'invalid',
   'audit.mitigation_unavailable': 'unavailable',
   'audit.check_failed': 'internal',
+  'audit.crl_fetch_failed': 'fault',
   'audit.schedule_failed': 'internal',
   'audit.task_failed': 'internal',
 } as const satisfies CodeTable;

@@ -26,6 +26,7 @@ export const REGISTRY_ERRORS = {
   'certificate.state_conflict': 'conflict',
   'certificate.validation_failed': 'invalid',
   'ca_certificate.already_exists': 'already_exists',
+  'ca_certificate.invalid_crl': 'invalid',
   'ca_certificate.invalid_request': 'invalid',
   'ca_certificate.invalid_status': 'invalid',
   'ca_certificate.not_found': 'not_found',

@@ -63,6 +63,18 @@ export function connectionHistoryRepository({ db }: RegistryDb): ConnectionHisto
       return rows.map(toEntry);
     },
 
+    async lastDisconnects() {
+      // A thing is offline when none of its connections is open (count(disconnected_at) skips nulls).
+      const rows = await db
+        .selectFrom('connection_history')
+        .select((eb) => ['thing_name', eb.fn.max('disconnected_at').as('last')])
+        .where('thing_name', 'is not', null)
+        .groupBy('thing_name')
+        .having((eb) => eb(eb.fn.count('connection_id'), '=', eb.fn.count('disconnected_at')))
+        .execute();
+      return rows.map((r) => ({ thingName: r.thing_name as string, disconnectedAt: toNumber(r.last as number | string) }));
+    },
+
     async expire(before) {
       const result = await db.deleteFrom('connection_history').where('disconnected_at', '<', before).executeTakeFirst();
       return toNumber(result.numDeletedRows);

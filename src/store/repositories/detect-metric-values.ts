@@ -46,16 +46,18 @@ export async function detectMetricHistory(events: EventsDb): Promise<MetricHisto
         statement.bindBigInt(6, BigInt(Math.floor(query.to)));
         statement.bindBigInt(7, BigInt(query.limit + 1));
         statement.bindBigInt(8, BigInt(offset));
-        const rows = (await statement.runAndReadAll()).getRowObjects();
-        const data: MetricDatum[] = rows.map((r) => ({
-          thingName: String(r['thing_name']),
-          metric: String(r['metric']),
-          dimensionName: r['dimension_name'] === '' ? undefined : String(r['dimension_name']),
-          dimensionOperator: r['dimension_operator'] === '' ? undefined : (String(r['dimension_operator']) as 'IN' | 'NOT_IN'),
-          time: Number(r['time_ms']),
-          value: JSON.parse(String(r['value'])) as MetricValue,
-        }));
-        return offsetPage(data, query.limit, offset);
+        return offsetPage(rowsToData((await statement.runAndReadAll()).getRowObjects()), query.limit, offset);
+      });
+    },
+    range(query) {
+      return serialize(async () => {
+        const offset = decodeOffset('metric_values.invalid_request', query.cursor);
+        const statement = await events.connection.prepare('select thing_name, metric, dimension_name, dimension_operator, time_ms, value from detect_metric_values where time_ms >= $1 and time_ms < $2 order by time_ms, thing_name, metric limit $3 offset $4');
+        statement.bindBigInt(1, BigInt(Math.floor(query.from)));
+        statement.bindBigInt(2, BigInt(Math.floor(query.to)));
+        statement.bindBigInt(3, BigInt(query.limit + 1));
+        statement.bindBigInt(4, BigInt(offset));
+        return offsetPage(rowsToData((await statement.runAndReadAll()).getRowObjects()), query.limit, offset);
       });
     },
     expire(before) {
@@ -71,4 +73,15 @@ export async function detectMetricHistory(events: EventsDb): Promise<MetricHisto
       writer.closeSync();
     },
   };
+}
+
+function rowsToData(rows: ReadonlyArray<Record<string, unknown>>): MetricDatum[] {
+  return rows.map((r) => ({
+    thingName: String(r['thing_name']),
+    metric: String(r['metric']),
+    dimensionName: r['dimension_name'] === '' ? undefined : String(r['dimension_name']),
+    dimensionOperator: r['dimension_operator'] === '' ? undefined : (String(r['dimension_operator']) as 'IN' | 'NOT_IN'),
+    time: Number(r['time_ms']),
+    value: JSON.parse(String(r['value'])) as MetricValue,
+  }));
 }
