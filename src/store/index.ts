@@ -30,6 +30,7 @@ export { detectMlModelRepository, detectMlTrainingSource } from './repositories/
 export { connectionHistoryRepository } from './repositories/connection-history.js';
 export { dashboardRepository } from './repositories/dashboards.js';
 export { savedSearchRepository } from './repositories/saved-searches.js';
+export { playbookRepository } from './repositories/playbooks.js';
 export { storeConfigSchema } from './config.js';
 export { snapshotRegistry, snapshotSqliteFile, snapshotEvents } from './snapshot.js';
 export { TarWriter, extractTar, type ExtractedFile, type Placement } from './tar.js';

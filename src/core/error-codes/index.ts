@@ -4,6 +4,7 @@ import { AUDIT_ERRORS, DETECT_ERRORS } from './detect.js';
 import { NOTIFY_ERRORS, RULES_ERRORS, STREAM_ERRORS } from './delivery.js';
 import { INGRESS_ERRORS, REGISTRY_ERRORS } from './registry.js';
 import { SIEM_ERRORS, SPL_ERRORS } from './siem.js';
+import { RESPOND_ERRORS } from './respond.js';
 import type { ErrorKind } from './kinds.js';
 
 /**
@@ -25,6 +26,7 @@ export const ERROR_MODULES = {
   stream: STREAM_ERRORS,
   siem: SIEM_ERRORS,
   spl: SPL_ERRORS,
+  respond: RESPOND_ERRORS,
   agent: AGENT_ERRORS,
   api: API_ERRORS,
   client: CLIENT_ERRORS,

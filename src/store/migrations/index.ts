@@ -10,9 +10,10 @@ import { consoleMigration } from './009-console.js';
 import { mlMigration } from './010-ml.js';
 import { alertsMigration } from './011-alerts.js';
 import { thingTypesMigration } from './012-thing-types.js';
+import { respondMigration } from './013-respond.js';
 import type { RegistryMigration } from './types.js';
 
 /** Registry migrations in order. A new one is a new file and a new row; released rows never change. */
-export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration, thingTypesMigration];
+export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration, thingTypesMigration, respondMigration];
 
 export type { RegistryMigration } from './types.js';
