@@ -9,6 +9,7 @@ import type { Registry } from '../registry/index.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import type { StreamService } from '../stream/index.js';
 import type { Detect } from '../detect/index.js';
+import type { RespondEngine } from '../respond/index.js';
 
 /**
  * What the API needs from the rest of the process; `vigil up` (`app`) builds it with every engine.
@@ -37,6 +38,8 @@ export interface ApiDeps {
   readonly siem: SiemEngine;
   /** SIEM saved searches and alerts (`/api/v1/saved-searches`). */
   readonly alerts: AlertEngine;
+  /** Playbooks and their runs (`/api/v1/playbooks`, `/api/v1/playbook-runs`). */
+  readonly respond: RespondEngine;
   /** Notify topics (`/api/v1/topics`). */
   readonly notify: NotifyEngine;
   /** Topic rules (AWS `/rules` routes). */

@@ -23,5 +23,6 @@ export { streamClient, type StreamClient } from './stream-client.js';
 export { auditClient, type AuditClient } from './audit-client.js';
 export { lookupClient, type LookupClient } from './lookup-client.js';
 export { alertsClient, type AlertsClient } from './alerts-client.js';
+export { respondClient, type RespondClient } from './respond-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
 export * from './contract/index.js';

@@ -9,3 +9,4 @@ export { vigilConfigSchema, type VigilConfig } from './config-schema.js';
 export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
 export { thingDirectory } from './wire-detect.js';
+export { respondRegistry, QUARANTINE_POLICY_DOCUMENT } from './wire-respond.js';

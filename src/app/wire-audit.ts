@@ -31,7 +31,7 @@ export function wireAudit(input: { config: VigilConfig; registry: RegistryDb; en
   });
 }
 
-function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
+export function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
   return {
     deactivateCertificate: (id) => attemptAsync(() => registry.certificates.updateCertificate(id, 'INACTIVE')),
     deactivateCaCertificate: (id) => attemptAsync(() => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' })),

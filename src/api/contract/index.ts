@@ -19,3 +19,4 @@ export * from './rules.js';
 export * from './firehose.js';
 export * from './splunk.js';
 export * from './system.js';
+export * from './playbooks.js';

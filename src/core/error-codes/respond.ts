@@ -11,6 +11,7 @@ export const RESPOND_ERRORS = {
   'playbook_run.nothing_to_undo': 'conflict',
   'playbook_step.no_target': 'invalid',
   'playbook_step.failed': 'upstream',
+  'playbook_step.refused': 'conflict',
   'playbook_step.unavailable': 'unavailable',
   'playbook_step.crashed': 'internal',
 } as const satisfies CodeTable;

@@ -85,7 +85,8 @@ export const quarantine: StepRow = {
       if (!removed.ok) return removed;
     }
     const already = groups.value.includes(group) && previous.length === 0;
-    return ok({ message: already ? `${thing} was already in ${group}` : `moved ${thing} into ${group}${previous.length > 0 ? ` (out of ${previous.join(', ')})` : ''}`, undo: { thing, group, previousGroups: already ? [] : previous, added: !groups.value.includes(group) } });
+    if (already) return ok({ message: `${thing} was already in ${group}` });
+    return ok({ message: `moved ${thing} into ${group}${previous.length > 0 ? ` (out of ${previous.join(', ')})` : ''}`, undo: { thing, group, previousGroups: previous, added: !groups.value.includes(group) } });
   },
   async undo(data, ports): Promise<Result<string>> {
     const thing = str(data['thing']);
