@@ -156,7 +156,7 @@ export class RespondEngine implements Component {
       const thing = variables['thing'] ?? '';
       if (variables['certificate_id'] === undefined || variables['certificate_id'] === '') variables['certificate_id'] = thing === '' ? '' : await this.firstCertificate(thing);
       const link = this.deps.consoleUrl?.();
-      variables['approval_link'] = link === undefined ? `vigil respond approve ${id}` : `${link}/ui/#/playbooks?run=${id}`;
+      variables['approval_link'] = link === undefined ? `vigil respond approve ${id}` : `${link}/ui/playbooks?run=${id}`;
       let run: PlaybookRun = {
         id,
         playbook: playbook.name,
