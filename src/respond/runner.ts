@@ -45,7 +45,8 @@ export async function advance(deps: RunnerDeps, playbook: Playbook, initial: Pla
     return stamped;
   };
   for (const step of initial.steps) {
-    if (step.status !== 'pending') continue;
+    // A step left `running` by a stopped process runs again: steps are idempotent.
+    if (step.status !== 'pending' && step.status !== 'running') continue;
     const row = STEPS[step.type];
     const startedAt = deps.clock.now();
     const params = substitute(step.params, run.variables);

@@ -233,6 +233,22 @@ describe('playbook step runner', () => {
     await respond.stop();
   });
 
+  it('a run the process stopped in the middle of goes on at the next start from its unfinished step (run again: idempotent)', async () => {
+    await device('cam-1', ['fleet']);
+    const before = engine();
+    await before.create({ name: 'contain', trigger: { type: 'alert', search: 's' }, steps: [{ type: 'case_note', text: 'seen' }, { type: 'quarantine' }] });
+    const run = await finished(before, await before.runNow('contain', { thing: 'cam-1' }));
+    // As if the process died while the quarantine step ran: the stored run says so.
+    const interrupted: PlaybookRun = { ...run, state: 'running', steps: run.steps.map((st) => (st.type === 'quarantine' ? { ...st, status: 'running', message: undefined, endedAt: undefined, undo: undefined } : st)) };
+    await playbookRepository(db).saveRun(interrupted);
+    const after = engine();
+    await after.start();
+    const done = await finished(after, run);
+    expect(done.state).toBe('succeeded');
+    expect(done.steps.map((st) => [st.status, st.message])).toEqual([['succeeded', 'seen'], ['succeeded', 'cam-1 was already in vigil-quarantine']]);
+    await after.stop();
+  });
+
   it('rejects a bad playbook document with every problem and its path', async () => {
     const respond = engine();
     await expect(respond.create({ name: 'bad name!', trigger: { type: 'violation', severity: 'HIGH' }, limits: { max_things_per_hour: 0 }, steps: [{ type: 'quarantine', grup: 'x' }, { type: 'explode' }, { type: 'notify' }] })).rejects.toMatchObject({
