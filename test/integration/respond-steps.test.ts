@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { parse } from 'yaml';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respondRegistry } from '../../src/app/index.js';
 import { FakeTime, ok, systemTimer, type Timer } from '../../src/core/index.js';
-import type { DeviceConnections, PlaybookRun, RespondOutlets, RespondRegistry } from '../../src/model/index.js';
+import type { AuditFinding, DeviceConnections, PlaybookRun, RespondOutlets, RespondRegistry } from '../../src/model/index.js';
 import { verifyWebhook } from '../../src/notify/index.js';
 import { createRegistry, registryConfigSchema, type Registry } from '../../src/registry/index.js';
 import { RespondEngine } from '../../src/respond/index.js';
@@ -247,6 +249,21 @@ describe('playbook step runner', () => {
     expect(done.state).toBe('succeeded');
     expect(done.steps.map((st) => [st.status, st.message])).toEqual([['succeeded', 'seen'], ['succeeded', 'cam-1 was already in vigil-quarantine']]);
     await after.stop();
+  });
+
+  it('the bundled "revoked certificate still active" playbook revokes the certificate an audit finding names (the thing found through it)', async () => {
+    const certificate = await device('cam-9');
+    const other = await device('cam-10');
+    const respond = engine();
+    const bundled = parse(readFileSync(new URL('../../examples/playbooks/revoked-certificate-still-active.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+    await respond.create({ ...bundled, enabled: true });
+    const finding = (checkName: string, id: string, isSuppressed = false): AuditFinding => ({ findingId: `f-${id}`, taskId: 't', checkName, taskStartTime: time.now(), findingTime: time.now(), severity: 'CRITICAL', nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId: id } }, relatedResources: [], reasonForNonCompliance: 'listed on the CA CRL', reasonForNonComplianceCode: 'CERTIFICATE_REVOKED_BY_ISSUER', isSuppressed, resourceKey: id });
+    const runs = await respond.findings([finding('REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE', certificate), finding('DEVICE_CERTIFICATE_EXPIRING', other), finding('REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE', other, true)]);
+    expect(runs.map((r) => [r.thing, r.variables['certificate_id']])).toEqual([['cam-9', certificate]]);
+    const done = await finished(respond, runs[0]!);
+    expect(done.steps.map((st) => [st.status, st.message])).toEqual([['succeeded', `revoked ${certificate}`], ['succeeded', `revoked ${certificate} (listed on the CA CRL)`]]);
+    expect((await registry.certificates.requireCertificate(certificate)).status).toBe('REVOKED');
+    expect((await registry.certificates.requireCertificate(other)).status).toBe('ACTIVE');
   });
 
   it('rejects a bad playbook document with every problem and its path', async () => {
