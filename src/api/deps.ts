@@ -15,6 +15,7 @@ import type { ClusterNode } from '../cluster/index.js';
 export interface ClusterStatusSource {
   status(): { mode: 'single' | 'cluster'; nodeId: string; nodes: readonly ClusterNode[] };
 }
+import type { RespondEngine } from '../respond/index.js';
 
 /**
  * What the API needs from the rest of the process; `vigil up` (`app`) builds it with every engine.
@@ -45,6 +46,8 @@ export interface ApiDeps {
   readonly siem: SiemEngine;
   /** SIEM saved searches and alerts (`/api/v1/saved-searches`). */
   readonly alerts: AlertEngine;
+  /** Playbooks and their runs (`/api/v1/playbooks`, `/api/v1/playbook-runs`). */
+  readonly respond: RespondEngine;
   /** Notify topics (`/api/v1/topics`). */
   readonly notify: NotifyEngine;
   /** Topic rules (AWS `/rules` routes). */

@@ -25,5 +25,6 @@ export { lookupClient, type LookupClient } from './lookup-client.js';
 export { clusterClient, type ClusterStatusView } from './cluster-client.js';
 export type { ClusterStatusSource } from './deps.js';
 export { alertsClient, type AlertsClient } from './alerts-client.js';
+export { respondClient, type RespondClient } from './respond-client.js';
 export { createSessionStore, type SessionStore } from './session.js';
 export * from './contract/index.js';

@@ -10,3 +10,4 @@ export { openStoresForCli, type CliStores } from './cli-stores.js';
 export { openOfflineSiem, type OfflineSiem } from './offline-siem.js';
 export { thingDirectory } from './wire-detect.js';
 export { exposureOf } from './wire-audit.js';
+export { respondRegistry, QUARANTINE_POLICY_DOCUMENT } from './wire-respond.js';

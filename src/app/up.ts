@@ -34,6 +34,8 @@ import { wireStream } from './wire-stream.js';
 import { wireEngineEvents } from './wire-live.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import { wireAlerts } from './wire-alerts.js';
+import { wireRespond } from './wire-respond.js';
+import type { RespondEngine } from '../respond/index.js';
 import { listenerProblem, resolveTls } from './tls.js';
 import { backupSource } from './backup.js';
 import { clusterConfigProblem, clusterOutbox, prepareClusterCa, wireCluster } from './wire-cluster.js';
@@ -66,6 +68,8 @@ export interface RunningVigil {
   readonly audit: Audit;
   /** Device Defender Detect: profiles, evaluation, violations, export, mitigation. */
   readonly detect: Detect;
+  /** Playbooks: triggers, runs, approvals, undo. */
+  readonly respond: RespondEngine;
   /** Console sessions: `createTicket()` makes the one-time sign-in link `vigil up --demo` prints. */
   readonly sessions: SessionStore;
   /** SHA-256 fingerprints of the API's and HEC's TLS certificates, for the listeners that speak HTTPS. */
@@ -155,7 +159,16 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     ingressRef = ingress;
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
-    const alerts = wireAlerts({ registry, siem: siem.engine, notifier: notifyRules.notify, clock, timer: systemTimer, telemetry });
+    // The alert engine tells playbooks of its firings; the playbook engine is built after it.
+    let alertFired: (search: string, rows: ReadonlyArray<Readonly<Record<string, string | readonly string[]>>>) => void = () => undefined;
+    const alerts = wireAlerts({ registry, siem: siem.engine, notifier: notifyRules.notify, clock, timer: systemTimer, telemetry, onFired: (search, rows) => alertFired(search, rows) });
+    const webhookSecret = readOrCreateSecret(layout, 'respond-webhook-secret', () => newSecret(32));
+    if (webhookSecret.created) telemetry.emit('secret_created', { name: 'respond-webhook-secret' }, { path: webhookSecret.path });
+    let apiUrl: string | undefined;
+    const respond = wireRespond({ registry, engine: registryEngine, ingress, audit, detect: detect.detect, notifier: notifyRules.notify, webhookSecret: webhookSecret.value, consoleUrl: () => apiUrl, clock, timer: systemTimer, telemetry });
+    alertFired = respond.alertFired;
+    cleanups.push(async () => stopListening());
+    const stopListening = respond.listen();
     const sessions = createSessionStore({ clock });
     const api = await createApiServer(config.api, {
       sessions,
@@ -174,6 +187,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       registry: registryEngine,
       siem: siem.engine,
       alerts,
+      respond: respond.engine,
       streams: stream.engine,
       audit,
       detect: detect.detect,
@@ -184,8 +198,10 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     components.push(api);
     components.push(...siem.components);
     components.push(alerts);
+    components.push(respond.engine);
 
     for (const component of components) await component.start();
+    apiUrl = api.endpoint().url;
     const endpoints = endpointMap([api.endpoint(), siem.hec.endpoint(), ingress.endpoint(), ...[ingress.plainEndpoint(), api.metricsEndpoint()].filter((e) => e !== undefined)]);
     writeEndpoints(layout.endpointsPath, endpoints);
 
@@ -203,6 +219,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
       ingress,
       audit,
       detect: detect.detect,
+      respond: respond.engine,
       sessions,
       tls: { ...(apiTls === undefined ? {} : { api: apiTls.fingerprint }), ...(hecTls === undefined ? {} : { hec: hecTls.fingerprint }) },
       stop() {

@@ -47,7 +47,7 @@ export function exposureOf(config: VigilConfig): ServiceExposure {
   return { plainMqtt: config.mqtt.plain_listen, plainHttp };
 }
 
-function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
+export function registryActions(registry: Registry, certificates: ReturnType<typeof certificateRepository>): AuditRegistryActions {
   return {
     deactivateCertificate: (id) => attemptAsync(() => registry.certificates.updateCertificate(id, 'INACTIVE')),
     deactivateCaCertificate: (id) => attemptAsync(() => registry.certificates.updateCaCertificate(id, { newStatus: 'INACTIVE' })),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { VigilClient, auditClient } from '../api/index.js';
+import { VigilClient, auditClient, respondClient, type PlaybookBody } from '../api/index.js';
+import { parse } from 'yaml';
 import { packageFile, systemClock, systemTimer } from '../core/index.js';
 import type { Simulator } from '../sim/index.js';
 import { validateVigilConfig, type LoadedVigilConfig, type RunningVigil } from '../app/index.js';
@@ -23,6 +24,9 @@ export interface DemoOptions {
   /** Where the demo's "new listening port" alert POSTs its result rows (besides its history). */
   readonly alertWebhook?: string;
 }
+
+/** Playbooks the demo installs (disabled) unless one of that name exists: `vigil playbook enable NAME` turns one on. */
+export const BUNDLED_PLAYBOOKS = ['new-listening-port-quarantine', 'authorization-failure-burst', 'revoked-certificate-still-active'].map((name) => packageFile('examples', 'playbooks', `${name}.yaml`));
 
 /** The bundled detection the demo enables: it fires once when the target starts listening on 21. */
 export const DEMO_ALERT = 'iot-new-listening-port';
@@ -66,6 +70,7 @@ export async function startDemo(running: RunningVigil, loaded: LoadedVigilConfig
     skipUnavailable: true,
     onStep: (entry) => running.telemetry.emit('resources_applied', { kind: entry.kind.key, action: entry.action }, { name: entry.name }),
   });
+  await installPlaybooks(client);
   const endpoint = running.endpoints['mqtt'] ?? running.endpoints['mqtts'];
   if (endpoint === undefined) throw new Error('the demo needs the MQTT broker (ingress), which this build does not start');
   const simulator = await startSimulation({
@@ -99,6 +104,15 @@ async function enableDemoAlert(running: RunningVigil, webhook: string | undefine
   if (bundled === undefined) return undefined;
   await running.alerts.update(DEMO_ALERT, { enabled: true, cron: '* * * * *', alert: { actions: webhook === undefined ? [] : [{ type: 'webhook', url: webhook }] } });
   return DEMO_ALERT;
+}
+
+async function installPlaybooks(client: VigilClient): Promise<void> {
+  const respond = respondClient(client);
+  const existing = new Set((await respond.list()).playbooks.map((p) => p.name));
+  for (const file of BUNDLED_PLAYBOOKS) {
+    const document = parse(readFileSync(file, 'utf8')) as PlaybookBody;
+    if (document.name !== undefined && !existing.has(document.name)) await respond.create({ ...document, enabled: false });
+  }
 }
 
 async function startAudit(client: VigilClient): Promise<string | undefined> {

@@ -7,5 +7,5 @@
 export { resourceVars } from './demo-vars.js';
 export { provisionFleet, type ProvisionedFleet } from './demo-fleet.js';
 export { startSimulation, type SimulationOptions } from './demo-simulation.js';
-export { startDemo, demoConfig, demoSummary, demoInfo, REFERENCE_RESOURCES, DEMO_DEFAULTS, type RunningDemo, type DemoOptions } from './demo.js';
+export { startDemo, demoConfig, demoSummary, demoInfo, REFERENCE_RESOURCES, DEMO_DEFAULTS, BUNDLED_PLAYBOOKS, type RunningDemo, type DemoOptions } from './demo.js';
 export { renderDemoInfo, referenceQueries, type DemoInfo } from './demo-info.js';

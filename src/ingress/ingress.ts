@@ -37,6 +37,8 @@ export interface Ingress extends Component {
   connections(): readonly Connection[];
   /** Resolves once background writes (connection history) started so far have finished. */
   settled(): Promise<void>;
+  /** Closes the live connections of a thing (bound thing or client id) with `reason`; returns how many. */
+  disconnect(thingName: string, reason: DisconnectReason): number;
 }
 
 const EXPIRY_INTERVAL_MS = 6 * 3_600_000;
@@ -189,6 +191,11 @@ export function createIngress(options: IngressOptions): Ingress {
     },
     plainEndpoint: () => plainBound,
     connections: () => [...hooks.connections.values()],
+    disconnect(thingName, reason) {
+      const matching = [...hooks.connections.values()].filter((c) => c.name === thingName || c.clientId === thingName);
+      for (const connection of matching) close(connection, reason);
+      return matching.length;
+    },
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);
     },

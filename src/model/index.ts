@@ -20,3 +20,4 @@ export type { AlertComparator, AlertTrigger, AlertAction, AlertThrottle, AlertDe
 export type { ModelStatus, MlModelRecord, MlModelStore, MlTrainingSeries, MlTrainingSource, MlCorpus, MlIncident } from './detect-ml.js';
 export type { BackupManifest, BackupSource } from './backup.js';
 export type { EngineEvent, EngineEvents } from './engine-events.js';
+export type { PlaybookTrigger, PlaybookStepType, PlaybookStep, PlaybookLimits, Playbook, PlaybookRunState, PlaybookStepStatus, PlaybookStepRecord, PlaybookRunTrigger, PlaybookRun, PlaybookRunQuery, PlaybookStore, RespondRegistry, DeviceConnections, RespondOutlets } from './respond.js';

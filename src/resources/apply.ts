@@ -131,7 +131,13 @@ export function parseResources(text: string, source: string, options: { vars: Re
     const specs: Spec[] = [];
     for (const [i, item] of list.entries()) {
       const path = kind.singleton === true ? key : `${key}[${i}]`;
-      const resolved = resolveStatic(item, options.vars, options.env ?? process.env, path, problems, tokenRefs);
+      // Fields the engine fills at run time (a playbook's `${thing}`) keep their placeholders.
+      const runtime = kind.runtimeFields ?? [];
+      const isMap = typeof item === 'object' && item !== null && !Array.isArray(item);
+      const fixed = isMap && runtime.length > 0 ? Object.fromEntries(Object.entries(item as Spec).filter(([k]) => !runtime.includes(k))) : item;
+      const later = isMap ? Object.fromEntries(Object.entries(item as Spec).filter(([k]) => runtime.includes(k))) : {};
+      const statics = resolveStatic(fixed, options.vars, options.env ?? process.env, path, problems, tokenRefs);
+      const resolved = isMap ? { ...(statics as Spec), ...later } : statics;
       const spec = (kind.singleton === true ? { ...(resolved as Spec), name: 'account' } : resolved) as Spec;
       const schemaProblems = findProblems(kind.schema, spec);
       for (const problem of schemaProblems) problems.push(`${path}${problem.path === '' ? '' : `.${problem.path}`}: ${problem.message}`);

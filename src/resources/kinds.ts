@@ -14,12 +14,13 @@ import { securityProfiles } from './security-profiles.js';
 import { auditConfiguration } from './audit-configuration.js';
 import { scheduledAudits } from './scheduled-audits.js';
 import { caCrls } from './ca-crls.js';
+import { playbooks } from './playbooks.js';
 
 /**
  * Every kind `vigil apply` knows, in dependency order: what a resource refers to comes before it
  * (indexes and HEC tokens before the stream whose sink uses them, the stream before the topic that
  * subscribes it and the rule that puts into it, topics before the profiles and the audit
- * configuration that notify them). Adding a kind is adding a file and a row.
+ * configuration that notify them; playbooks last: their steps name groups and topics). Adding a kind is adding a file and a row.
  */
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   policies,
@@ -37,4 +38,5 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   securityProfiles,
   auditConfiguration,
   scheduledAudits,
+  playbooks,
 ];

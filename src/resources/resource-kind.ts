@@ -27,6 +27,8 @@ export interface ResourceKind {
   /** The field that names an item. */
   readonly nameField: string;
   readonly schema: TSchema;
+  /** Fields whose `${…}` placeholders the engine fills at run time; apply leaves them as written. */
+  readonly runtimeFields?: readonly string[];
   /** One object instead of a list (the account audit configuration); its name is `account`. */
   readonly singleton?: boolean;
   /** Current items as specs in the file's shape (callers turn a missing route into "no API for this kind"). */

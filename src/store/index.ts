@@ -32,6 +32,7 @@ export { connectionHistoryRepository } from './repositories/connection-history.j
 export { dashboardRepository } from './repositories/dashboards.js';
 export { savedSearchRepository } from './repositories/saved-searches.js';
 export { clusterSecretRepository, type ClusterSecretStore } from './repositories/cluster-secrets.js';
+export { playbookRepository } from './repositories/playbooks.js';
 export { storeConfigSchema } from './config.js';
 export { snapshotRegistry, snapshotSqliteFile, snapshotEvents } from './snapshot.js';
 export { TarWriter, extractTar, type ExtractedFile, type Placement } from './tar.js';

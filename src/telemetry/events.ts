@@ -83,6 +83,9 @@ export const EVENTS = {
   saved_search_changed: { level: 'info', labels: ['action'], help: 'A SIEM saved search (or its alert) was created, updated, enabled, disabled, deleted or installed (bundled).' },
   alert_run: { level: 'info', labels: ['status'], help: 'A saved search ran on its schedule or on dispatch (fired, not_fired, throttled, failed).' },
   alert_action_failed: { level: 'warn', labels: ['type'], help: 'An alert action (webhook, topic) failed after its attempts; the outcome is in the alert history.' },
+  playbook_changed: { level: 'info', labels: ['action'], help: 'A playbook was created, replaced, enabled, disabled or deleted.' },
+  playbook_run: { level: 'info', labels: ['state'], help: 'A playbook run changed state (running, waiting_approval, paused_rate_limit, succeeded, failed, denied, undone).' },
+  playbook_step: { level: 'info', labels: ['type', 'status'], help: 'A playbook step ended (succeeded, failed, skipped, dry_run, undone).' },
 } as const satisfies Record<string, EventSpec>;
 
 export interface EventSpec {

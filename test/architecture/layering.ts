@@ -17,6 +17,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   notify: 3,
   stream: 3,
   siem: 3,
+  respond: 3,
   agent: 3,
   sim: 3,
   cluster: 3,

@@ -16,6 +16,7 @@ import { detectMlConformance } from './detect-ml.suite.js';
 import { auditStoreConformance } from './audit-store.suite.js';
 import { savedSearchConformance } from './saved-searches.suite.js';
 import { tagConformance } from './tags.suite.js';
+import { playbookConformance } from './playbooks.suite.js';
 
 /**
  * Opens a fresh, migrated, empty registry database for one test. Every suite below runs against
@@ -24,4 +25,4 @@ import { tagConformance } from './tags.suite.js';
 export type OpenRegistry = () => Promise<RegistryDb>;
 
 /** Every repository's conformance suite; a new repository adds its suite file and a row here. */
-export const REGISTRY_SUITES: ReadonlyArray<(open: OpenRegistry) => void> = [accessKeyConformance, thingConformance, certificateConformance, policyConformance, streamConformance, siemConformance, topicConformance, topicRuleConformance, connectionHistoryConformance, dashboardConformance, detectProfileConformance, detectViolationConformance, detectMitigationConformance, auditStoreConformance, detectMlConformance, savedSearchConformance, tagConformance];
+export const REGISTRY_SUITES: ReadonlyArray<(open: OpenRegistry) => void> = [accessKeyConformance, thingConformance, certificateConformance, policyConformance, streamConformance, siemConformance, topicConformance, topicRuleConformance, connectionHistoryConformance, dashboardConformance, detectProfileConformance, detectViolationConformance, detectMitigationConformance, auditStoreConformance, detectMlConformance, savedSearchConformance, tagConformance, playbookConformance];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigilClient } from '../../src/api/index.js';
+import { VigilClient, respondClient } from '../../src/api/index.js';
 import { startVigil, validateVigilConfig, type RunningVigil } from '../../src/app/index.js';
 import { demoConfig, demoSummary, referenceQueries, startDemo, type RunningDemo } from '../../src/demo/index.js';
 import { exportSearch as splunkExport } from '../support/splunk-export.js';
@@ -352,6 +352,38 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await page.getByRole('link', { name: 'Streams' }).click();
     await page.getByRole('heading', { name: 'Delivery streams' }).waitFor();
     await shot('streams');
+  });
+
+  it('shows the playbooks (bundled ones disabled) and a waiting run; Approve quarantines the thing, every step shows its outcome, Undo restores it', async () => {
+    const respond = respondClient(client);
+    const name = 'new-listening-port-quarantine';
+    const waiting = await respond.run(name, { thing: target, port: '21', violation_id: 'e2e' });
+    await until('the run to wait for approval', async (seen) => {
+      const run = await respond.getRun(waiting.id);
+      seen(run.state);
+      return run.state === 'waiting_approval';
+    }, 30_000);
+    await page.getByRole('link', { name: 'Playbooks' }).click();
+    const table = page.getByRole('table', { name: 'Playbooks' });
+    await table.waitFor({ timeout: 30_000 });
+    expect(await table.locator('tbody tr', { hasText: name }).locator('td').nth(1).textContent()).toBe('disabled');
+    await page.getByRole('button', { name: `Show run ${waiting.id}`, exact: true }).click();
+    await page.getByRole('button', { name: `Approve run ${waiting.id}`, exact: true }).click();
+    await until('the run to succeed', async (seen) => {
+      const run = await respond.getRun(waiting.id);
+      seen(run.state);
+      return run.state === 'succeeded';
+    }, 30_000);
+    await page.getByRole('button', { name: `Show run ${waiting.id}`, exact: true }).click();
+    const steps = page.getByRole('table', { name: `Steps of run ${waiting.id}` });
+    await steps.getByText('moved', { exact: false }).waitFor({ timeout: 30_000 });
+    const statuses = await steps.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[1]?.textContent, tr.children[2]?.textContent]));
+    expect(statuses).toEqual([['case_note', 'succeeded'], ['approval', 'approved'], ['quarantine', 'succeeded']]);
+    expect((await running.registry.things.listGroupsForThing(target, {})).items.map((g) => g.groupName)).toEqual(['vigil-quarantine']);
+    await shot('playbooks');
+    await page.getByRole('button', { name: `Undo run ${waiting.id}`, exact: true }).click();
+    await page.getByRole('heading', { name: /undone/ }).waitFor({ timeout: 30_000 });
+    expect((await running.registry.things.listGroupsForThing(target, {})).items.map((g) => g.groupName)).toEqual(['DeviceDefenderFleet']);
   });
 
   it('signs out: the session no longer authenticates', async () => {

@@ -35,6 +35,9 @@ const NO_BODY = new Set([
   'POST /api/v1/saved-searches/{name}/enable',
   'POST /api/v1/saved-searches/{name}/disable',
   'POST /api/v1/saved-searches/{name}/dispatch',
+  'POST /api/v1/playbooks/{name}/enable',
+  'POST /api/v1/playbooks/{name}/disable',
+  'POST /api/v1/playbook-runs/{id}/undo',
 ]);
 
 let vigil: TestVigil;
@@ -55,7 +58,7 @@ afterAll(() => vigil.stop());
 describe('the HTTP contract in the OpenAPI document', () => {
   it('documents the route families: AWS IoT, Detect, audit, rules, Firehose, Splunk search and Vigil-native', () => {
     const paths = Object.keys(document.paths);
-    for (const path of ['/things/{thingName}', '/security-profiles/{name}', '/audit/findings', '/rules/{ruleName}', '/', '/services/search/jobs', '/api/v1/search', '/api/v1/streams', '/health']) expect(paths).toContain(path);
+    for (const path of ['/things/{thingName}', '/security-profiles/{name}', '/audit/findings', '/rules/{ruleName}', '/', '/services/search/jobs', '/api/v1/search', '/api/v1/streams', '/api/v1/playbooks', '/api/v1/playbooks/{name}/runs', '/api/v1/playbook-runs/{id}', '/api/v1/playbook-runs/{id}/approve', '/health']) expect(paths).toContain(path);
     expect(operations().length).toBeGreaterThan(150);
   });
 

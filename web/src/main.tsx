@@ -13,6 +13,7 @@ import { DetectPage } from './pages/detect-page';
 import { AuditPage } from './pages/audit-page';
 import { StreamsPage } from './pages/streams-page';
 import { AlertHistoryPage, AlertsPage } from './pages/alerts-page';
+import { PlaybooksPage } from './pages/playbooks-page';
 import './styles.css';
 
 const SECTIONS = [
@@ -21,6 +22,7 @@ const SECTIONS = [
   ['/fleet', 'Fleet'],
   ['/detect', 'Detect'],
   ['/alerts', 'Alerts'],
+  ['/playbooks', 'Playbooks'],
   ['/audit', 'Audit'],
   ['/streams', 'Streams'],
 ] as const;
@@ -80,6 +82,8 @@ function Page() {
       return <DetectPage />;
     case 'alerts':
       return second === undefined ? <AlertsPage /> : <AlertHistoryPage name={second} key={second} />;
+    case 'playbooks':
+      return <PlaybooksPage />;
     case 'audit':
       return <AuditPage />;
     case 'streams':

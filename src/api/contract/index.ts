@@ -21,3 +21,4 @@ export * from './splunk.js';
 export * from './system.js';
 export * from './cluster.js';
 export * from './lists.js';
+export * from './playbooks.js';

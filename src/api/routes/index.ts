@@ -27,7 +27,8 @@ import { auditMitigationRoutes } from './audit-mitigation.js';
 import { savedSearchRoutes } from './saved-searches.js';
 import { lookupRoutes } from './lookups.js';
 import { backupRoutes } from './backup.js';
+import { playbookRoutes } from './playbooks.js';
 import { clusterRoutes } from './cluster.js';
 import { listRoutes } from './lists.js';
 /** Every route group, one file each; adding a group means adding a file and a row here. */
-export const ROUTE_GROUPS: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [systemRoutes, accessKeyRoutes, iotThingRoutes, iotCertificateRoutes, iotPolicyRoutes, iotAccountRoutes, topicRoutes, topicRuleRoutes, searchSplunkRoutes, searchNativeRoutes, siemAdminRoutes, firehoseRoutes, streamRoutes, consoleRoutes, dashboardRoutes, liveEventRoutes, detectRoutes, detectViolationRoutes, detectMlRoutes, mitigationRoutes, auditRoutes, auditScheduleRoutes, auditMitigationRoutes, savedSearchRoutes, lookupRoutes, backupRoutes, clusterRoutes, listRoutes];
+export const ROUTE_GROUPS: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [systemRoutes, accessKeyRoutes, iotThingRoutes, iotCertificateRoutes, iotPolicyRoutes, iotAccountRoutes, topicRoutes, topicRuleRoutes, searchSplunkRoutes, searchNativeRoutes, siemAdminRoutes, firehoseRoutes, streamRoutes, consoleRoutes, dashboardRoutes, liveEventRoutes, detectRoutes, detectViolationRoutes, detectMlRoutes, mitigationRoutes, auditRoutes, auditScheduleRoutes, auditMitigationRoutes, savedSearchRoutes, playbookRoutes, lookupRoutes, backupRoutes, clusterRoutes, listRoutes];

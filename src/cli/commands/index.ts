@@ -46,6 +46,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { command: 'mitigation', summary: 'audit mitigation tasks: apply mitigation actions to audit findings', load: async () => (await import('./mitigation.js')).registerMitigation },
   { command: 'ml', summary: 'ML Detect: labelled evaluation corpus and NAB-style scores, security scenario corpus, backtest of CSV series', load: async () => (await import('./ml.js')).registerMl },
   { command: 'alert', summary: 'SIEM saved searches on a cron schedule, with alerts (trigger, webhook/topic actions, throttling) and history', load: async () => (await import('./alert.js')).registerAlert },
+  { command: 'playbook', summary: 'playbooks: act on alerts, violations and audit findings (quarantine, deactivate, disconnect, notify, approval …), with run history and undo', load: async () => (await import('./playbook.js')).registerPlaybook },
+  { command: 'respond', summary: 'answer playbook runs: approve or deny a waiting run, undo a finished one', load: async () => (await import('./playbook.js')).registerRespond },
   { command: 'lookup', summary: 'CSV lookup files for SPL (lookup, | inputlookup)', load: async () => (await import('./lookup.js')).registerLookup },
 ];
 

@@ -5,6 +5,7 @@ import { CLUSTER_ERRORS } from './cluster.js';
 import { NOTIFY_ERRORS, RULES_ERRORS, STREAM_ERRORS } from './delivery.js';
 import { INGRESS_ERRORS, REGISTRY_ERRORS } from './registry.js';
 import { SIEM_ERRORS, SPL_ERRORS } from './siem.js';
+import { RESPOND_ERRORS } from './respond.js';
 import type { ErrorKind } from './kinds.js';
 
 /**
@@ -26,6 +27,7 @@ export const ERROR_MODULES = {
   stream: STREAM_ERRORS,
   siem: SIEM_ERRORS,
   spl: SPL_ERRORS,
+  respond: RESPOND_ERRORS,
   agent: AGENT_ERRORS,
   api: API_ERRORS,
   client: CLIENT_ERRORS,

@@ -16,6 +16,8 @@ export interface AlertEngineDeps {
   readonly timer: Timer;
   readonly telemetry: Telemetry;
   readonly options?: Partial<AlertEngineOptions> | undefined;
+  /** Told the rows of each firing (after throttling): how playbooks hear alerts. A listener that throws is logged, never breaks the run. */
+  readonly onFired?: ((search: string, rows: ReadonlyArray<Readonly<Record<string, string | readonly string[]>>>) => void) | undefined;
 }
 
 export interface AlertEngineOptions extends RunnerLimits {
@@ -65,6 +67,13 @@ export class AlertEngine implements Component {
       clock: deps.clock,
       telemetry: deps.telemetry,
       limits: this.options,
+      onFired: (search, rows) => {
+        try {
+          deps.onFired?.(search, rows);
+        } catch (error) {
+          deps.telemetry.emit('component_error', { component: 'alerts', code: 'saved_search.unavailable', stage: 'on_fired' }, { search, err: error });
+        }
+      },
       actions: { notifier: deps.notifier, timer: deps.timer, webhookTimeoutMs: this.options.webhookTimeoutMs, webhookAttempts: this.options.webhookAttempts, retryDelayMs: this.options.webhookRetryDelayMs, signal: this.abort.signal },
     };
   }

@@ -14,6 +14,8 @@ export interface RunnerDeps {
   readonly telemetry: Telemetry;
   readonly actions: ActionPorts;
   readonly limits: RunnerLimits;
+  /** Told the rows of each firing (after throttling), e.g. so playbooks can act on them. */
+  readonly onFired?: ((search: string, rows: readonly ResultRow[]) => void) | undefined;
 }
 
 export interface RunnerLimits {
@@ -66,6 +68,7 @@ export async function runSavedSearch(deps: RunnerDeps, saved: SavedSearch, cause
   const payloads = alert.trigger.type === 'per_result'
     ? evaluation.rows.slice(0, deps.limits.maxPerResultActions).map((row) => ({ ...base, result: row, results: [row] }))
     : [{ ...base, ...(evaluation.rows[0] === undefined ? {} : { result: evaluation.rows[0] }), results: evaluation.rows }];
+  deps.onFired?.(saved.name, evaluation.rows);
   const outcomes: AlertActionOutcome[] = [];
   for (const payload of payloads) {
     const ran = await Promise.all(alert.actions.map((action) => runAction(action, payload, `Vigil alert: ${saved.name}`, deps.actions)));

@@ -12,9 +12,10 @@ import { alertsMigration } from './011-alerts.js';
 import { thingTypesMigration } from './012-thing-types.js';
 import { tagsMigration } from './013-tags.js';
 import { connectionHistoryThingMigration } from './014-connection-history-thing.js';
+import { respondMigration } from './015-respond.js';
 import type { RegistryMigration } from './types.js';
 
 /** Registry migrations in order. A new one is a new file and a new row; released rows never change. */
-export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration, thingTypesMigration, tagsMigration, connectionHistoryThingMigration];
+export const REGISTRY_MIGRATIONS: readonly RegistryMigration[] = [foundation, registry, streamMigration, siemMigration, notifyRulesMigration, ingressMigration, detectMigration, auditMigration, consoleMigration, mlMigration, alertsMigration, thingTypesMigration, tagsMigration, connectionHistoryThingMigration, respondMigration];
 
 export type { RegistryMigration } from './types.js';
