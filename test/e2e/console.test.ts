@@ -102,7 +102,9 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // `vigil up --demo` in-process, exactly as test/integration/demo.test.ts runs it: ephemeral ports, high speed.
   dir = tempDir();
-  const base = validateVigilConfig({ data_dir: dir.path, log: { level: 'warn' }, api: { listen: '127.0.0.1:0' }, hec: { listen: '127.0.0.1:0' }, mqtt: { listen: '127.0.0.1:0', plain_listen: '127.0.0.1:0' } });
+  // Vigil's own log off: the demo's audit then has a finding (LOGGING_DISABLED_CHECK) for the
+  // posture panel and the suppress test; with logging on and healthy devices it finds nothing.
+  const base = validateVigilConfig({ data_dir: dir.path, log: { level: 'silent' }, api: { listen: '127.0.0.1:0' }, hec: { listen: '127.0.0.1:0' }, mqtt: { listen: '127.0.0.1:0', plain_listen: '127.0.0.1:0' } });
   const loaded = demoConfig(base, SPEED);
   running = await startVigil({ loaded, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
   demo = await startDemo(running, loaded, { speed: SPEED });
@@ -188,8 +190,8 @@ describe('the Vigil console in Chromium, on `vigil up --demo`', () => {
     await chart.waitFor({ timeout: 60_000 });
     expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
     const series = (await chart.getAttribute('data-series'))?.split(',') ?? [];
-    // The chart's own data table (the uPlot legend inside the figure is a table too).
-    const values = await page.locator('figure.chart > table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    // The chart's own data table (visually hidden inside the figure; the legend sits outside it).
+    const values = await page.locator('figure.chart table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     const columns = series.map((_, i) => values.map((r) => Number(r[i])).filter((v) => !Number.isNaN(v) && v > 0));
     return { series, columns };
   }
