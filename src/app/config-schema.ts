@@ -41,3 +41,14 @@ export const vigilConfigSchema = Type.Object(
 );
 
 export type VigilConfig = Static<typeof vigilConfigSchema>;
+
+/**
+ * The event store's one DuckDB memory limit, in MB (DuckDB's unit, 10^6 bytes):
+ * `store.duckdb_memory_limit_mb`, unless the deprecated `siem.search.max_memory_bytes` is set (it used
+ * to be applied second and win), rounded up to whole MB.
+ */
+export function eventStoreMemoryLimitMb(config: VigilConfig): { readonly mb: number; readonly deprecatedKey?: string } {
+  const bytes = config.siem.search.max_memory_bytes;
+  if (bytes === undefined) return { mb: config.store.duckdb_memory_limit_mb };
+  return { mb: Math.ceil(bytes / 1e6), deprecatedKey: 'siem.search.max_memory_bytes' };
+}

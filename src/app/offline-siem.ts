@@ -3,6 +3,7 @@ import { SiemEngine } from '../siem/index.js';
 import { dataDirLayout, hecTokenRepository, migrateDuckDb, openDuckDb, siemIndexRepository } from '../store/index.js';
 import { Telemetry, createLogger } from '../telemetry/index.js';
 import { openStoresForCli } from './cli-stores.js';
+import { eventStoreMemoryLimitMb } from './config-schema.js';
 import type { LoadedVigilConfig } from './load.js';
 
 /** The SIEM opened directly on `<data_dir>/events.duckdb` (no server running: DuckDB allows one process per file). */
@@ -20,7 +21,7 @@ export async function openOfflineSiem(loaded: LoadedVigilConfig): Promise<Offlin
   };
   try {
     const layout = dataDirLayout(loaded.dataDir);
-    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: config.store.duckdb_memory_limit_mb });
+    const opened = await openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: eventStoreMemoryLimitMb(config).mb });
     if (!opened.ok) throw opened.error;
     const events = opened.value;
     cleanups.push(() => events.close());

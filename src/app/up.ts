@@ -18,6 +18,7 @@ import {
   type RegistryDb,
 } from '../store/index.js';
 import { RotatingFile, Telemetry, createLogger, startProcessMetrics } from '../telemetry/index.js';
+import { eventStoreMemoryLimitMb } from './config-schema.js';
 import type { LoadedVigilConfig } from './load.js';
 import { wireRegistry } from './wire-registry.js';
 import type { Registry } from '../registry/index.js';
@@ -89,6 +90,10 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
   const log = createLogger({ level: config.log.level, format: config.log.format, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }), ...(logFile === undefined ? {} : { file: logFile }) });
   const telemetry = new Telemetry(log);
   telemetry.emit('config_loaded', {}, { path: options.loaded.path ?? '(defaults)', dataDir: layout.root });
+  const eventsMemory = eventStoreMemoryLimitMb(config);
+  if (eventsMemory.deprecatedKey !== undefined) {
+    telemetry.emit('config_deprecated', { key: eventsMemory.deprecatedKey }, { replacedBy: 'store.duckdb_memory_limit_mb', memoryLimitMb: eventsMemory.mb });
+  }
 
   const adminToken = readOrCreateSecret(layout, 'admin-token', () => newSecret(32));
   if (adminToken.created) telemetry.emit('secret_created', { name: 'admin-token' }, { path: adminToken.path });
@@ -113,7 +118,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
 
     // Opening DuckDB and making the CA's keys both wait on worker threads: done side by side.
     const [eventsOpened, registryWired] = await Promise.allSettled([
-      openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: config.store.duckdb_memory_limit_mb }),
+      openDuckDb(layout.eventsPath, { threads: config.store.duckdb_threads, memoryLimitMb: eventsMemory.mb }),
       wireRegistry({ config, registry, layout, clock, telemetry }),
     ]);
     if (eventsOpened.status === 'fulfilled' && eventsOpened.value.ok) {

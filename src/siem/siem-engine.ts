@@ -54,7 +54,6 @@ export class SiemEngine {
   static async open(deps: SiemDeps): Promise<SiemEngine> {
     for (const name of await EventStore.migrate(deps.events)) deps.telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
     for (const macro of SPL_MACROS) await deps.events.connection.run(macro);
-    await deps.events.connection.run(`SET memory_limit = '${deps.config.search.max_memory_bytes}B'`);
     const store = await EventStore.open(deps.events, deps.clock);
     const engine = new SiemEngine(deps, store);
     engine.indexNames = new Set((await deps.indexes.list()).map((i) => i.name));

@@ -7,6 +7,7 @@ export const EVENTS = {
   server_started: { level: 'info', labels: ['component'], help: 'A listener started (address in the log line).' },
   server_stopped: { level: 'info', labels: ['component'], help: 'A listener stopped.' },
   config_loaded: { level: 'info', labels: [], help: 'The configuration was loaded and validated.' },
+  config_deprecated: { level: 'warn', labels: ['key'], help: 'The configuration sets a deprecated key; the message names the key that replaces it.' },
   secret_created: { level: 'info', labels: ['name'], help: 'A secret file was created under the data directory (its path is logged, never its content).' },
   store_migrated: { level: 'debug', labels: ['store'], help: 'A store applied a schema migration.' },
   api_request: { level: 'debug', labels: ['method', 'route', 'status'], help: 'An HTTP API request was answered.' },

@@ -18,7 +18,7 @@ async function search(query: string, extra: Record<string, unknown> = {}): Promi
 }
 
 beforeAll(async () => {
-  vigil = await startTestVigil({ siem: { search: { max_terms: 6000, max_query_bytes: 200_000, max_depth: 50, max_memory_bytes: MEMORY_BUDGET, max_secs: 20 } } });
+  vigil = await startTestVigil({ siem: { search: { max_terms: 6000, max_query_bytes: 200_000, max_depth: 50, max_secs: 20 } }, store: { duckdb_memory_limit_mb: MEMORY_BUDGET / (1024 * 1024) } });
   api = vigil.running.endpoints['api'] as string;
   // 5,000 key=value events in index main: f0=v0 … f0=v4999, one each.
   const events = Array.from({ length: 5000 }, (_v, i) => ({ time: (T0 + i) * 1000, index: 'main', sourcetype: 'kv', source: 'test', host: 'h', raw: `f0=v${i} n=${i}` }));

@@ -27,7 +27,7 @@ export const siemConfigSchema = section(
     search: section(
       {
         max_secs: Type.Integer({ minimum: 1, default: 120, description: 'A search (with its subsearches) running longer is stopped with siem.search_timeout (HTTP 422; the reply says no complete results were available). The lower of this and search_timeout_secs applies.' }),
-        max_memory_bytes: Type.Integer({ minimum: 64 * 1024 * 1024, default: 2 * 1024 * 1024 * 1024, description: "DuckDB's memory limit for the event store (memory_limit): searches share it with ingest; large sorts and joins spill to disk above it, a search that cannot fit fails with siem.search_out_of_memory (HTTP 422)." }),
+        max_memory_bytes: Type.Optional(Type.Integer({ minimum: 64 * 1024 * 1024, description: 'Deprecated: use store.duckdb_memory_limit_mb, the one memory limit of the event store (DuckDB has one per database, shared by searches and ingest). When set, this value (in bytes) replaces that key and `vigil up` warns (config_deprecated).' })),
         max_terms: Type.Integer({ minimum: 1, default: 10_000, description: 'Search terms, comparisons and eval operands one query may hold (before subsearch results are spliced in); more is spl.too_many_terms (HTTP 400).' }),
         max_query_bytes: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Longest query text (UTF-8 bytes); longer is spl.query_too_long (HTTP 400).' }),
         max_depth: Type.Integer({ minimum: 8, default: 100, description: 'Deepest nesting of parentheses, brackets and subsearches in a query; deeper is spl.too_deep (HTTP 400).' }),

@@ -216,7 +216,7 @@ function factDb(connection: DuckDBConnection, run: (sql: string) => Promise<Arra
 function databaseError(error: unknown): VigilError {
   const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
   if (/out of memory/i.test(text)) {
-    return new VigilError('siem.search_out_of_memory', 'the search needed more memory than its budget (siem.search.max_memory_bytes) and was stopped', { hint: 'narrow the time range, group by fewer values, or raise siem.search.max_memory_bytes', cause: error });
+    return new VigilError('siem.search_out_of_memory', 'the search needed more memory than the event store may use (store.duckdb_memory_limit_mb) and was stopped', { hint: 'narrow the time range, group by fewer values, or raise store.duckdb_memory_limit_mb', cause: error });
   }
   return new VigilError('siem.search_failed', `search failed: ${text}`, { cause: error });
 }
