@@ -192,6 +192,20 @@ const ajvValidators = AjvCompiler();
  * fastify's own validators (same Ajv, same options), each compiled on its route's first request
  * instead of all ~200 at start: the API listens sooner and an unused route costs nothing.
  */
+/** The JSON Pointer of the first number in `data` that is not finite, if any. */
+export function nonFiniteNumberAt(data: unknown): string | undefined {
+  const pending: [unknown, string][] = [[data, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return path;
+    } else if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value)) {
+      for (const [key, member] of Object.entries(value)) pending.push([member, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`]);
+    }
+  }
+  return undefined;
+}
+
 function lazyValidators(...args: Parameters<typeof ajvValidators>): ReturnType<typeof ajvValidators> {
   const compile = ajvValidators(...args);
   return ((definition: Parameters<typeof compile>[0]) => {
@@ -200,7 +214,13 @@ function lazyValidators(...args: Parameters<typeof ajvValidators>): ReturnType<t
       compiled ??= compile(definition);
       const result = compiled(data);
       validate.errors = compiled.errors;
-      return result;
+      if (result !== true) return result;
+      // JSON and the query's number coercion both turn an overflowing literal (1e309) into Infinity,
+      // which JSON Schema's "integer" and "number" accept: no handler should ever see one.
+      const at = nonFiniteNumberAt(data);
+      if (at === undefined) return result;
+      validate.errors = [{ instancePath: at, schemaPath: '#/type', keyword: 'type', params: { type: 'number' }, message: 'must be a finite number' }];
+      return false;
     };
     validate.errors = null as unknown;
     return validate;

@@ -44,6 +44,21 @@ describe('bounded JSON at the HTTP edges', () => {
     expect(((await atLimit.json()) as { code: string }).code).not.toBe('api.json_too_deep');
   });
 
+  it('refuses a number that overflows to Infinity (1e309) in a query or a JSON body with 400 naming where it is', async () => {
+    const headers = { authorization: `Bearer ${vigil.adminToken}` };
+    for (const list of ['audit-tasks', 'audit-findings', 'things']) {
+      const response = await fetch(`${api}/api/v1/lists/${list}?offset=1e309&limit=10`, { headers });
+      expect([list, response.status]).toEqual([list, 400]);
+      expect(await response.json()).toMatchObject({ message: expect.stringContaining('/offset must be a finite number') as unknown });
+    }
+    const body = await fetch(`${api}/api/v1/indexes`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"name":"edge-inf","retentionDays":1e309}' });
+    expect(body.status).toBe(400);
+    expect(await body.json()).toMatchObject({ message: expect.stringContaining('/retentionDays must be') as unknown });
+    // A large finite offset is an empty page, not an error.
+    const far = await fetch(`${api}/api/v1/lists/audit-tasks?offset=1e15&limit=10`, { headers });
+    expect([far.status, ((await far.json()) as { items: unknown[] }).items]).toEqual([200, []]);
+  });
+
   it('answers a HEC batch whose second event nests 100,000 deep with 400 code 6 and its invalid-event-number, indexing nothing of it', async () => {
     const good = (n: number): string => JSON.stringify({ event: { edge: 'hec-depth', n }, index: 'main' });
     const body = `${good(1)}\n{"event":${nested(100_000)}}\n${good(3)}`;
