@@ -74,6 +74,19 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     expect(plan.notCarried).toContainEqual(expect.objectContaining({ kind: 'certificate', name: AMAZON_CERT, file: `certificates/${AMAZON_CERT}.json` }));
   });
 
+  it('a directory that does not exist is named as such, before the server is looked for', async () => {
+    const nowhere = tempDir();
+    writeFileSync(join(nowhere.path, 'vigil.yaml'), `data_dir: ${JSON.stringify(join(nowhere.path, 'data'))}\n`);
+    try {
+      const result = await runCli(['import', 'aws', join(nowhere.path, 'no-export'), '--dry-run', '--config', join(nowhere.path, 'vigil.yaml')]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('no-export: no such directory');
+      expect(result.stderr).not.toMatch(/no running Vigil/i);
+    } finally {
+      nowhere.remove();
+    }
+  });
+
   it('a malformed export is refused before anything is sent, every problem named by file and field', async () => {
     const broken = join(dir.path, 'broken-export');
     cpSync(EXPORT, broken, { recursive: true });

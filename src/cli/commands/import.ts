@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setConfigKeys } from '../../config/index.js';
-import { applyContext, applyImport, importCounts, importPlanJson, planImport, renderImportPlan } from '../../resources/index.js';
+import { applyContext, applyImport, importCounts, importPlanJson, planImport, readAwsExport, renderImportPlan } from '../../resources/index.js';
 import type { CliContext } from '../context.js';
 import { clientFor, loadConfigOrThrow, printJson, withServerOptions, type ServerOptions } from '../common.js';
 import { UsageError } from '../output.js';
@@ -24,8 +24,10 @@ export function registerImport(program: Command, context: CliContext): void {
     .action(async (dir: string, options: ImportOptions) => {
       if (options.output !== 'table' && options.output !== 'json') throw new UsageError(`--output ${options.output}: expected table or json`);
       const loaded = loadConfigOrThrow(options, context);
+      // The export is read first: a wrong directory is reported as such, with or without a server.
+      const exported = readAwsExport(dir);
       const client = clientFor(options, context);
-      const { importPlan, ctx } = await planImport(client, dir, (vars) => applyContext(client, vars));
+      const { importPlan, ctx } = await planImport(client, dir, (vars) => applyContext(client, vars), exported);
       const wanted = { region: importPlan.source.region, account_id: importPlan.source.accountId };
       const configStale = loaded.config.region !== wanted.region || loaded.config.account_id !== wanted.account_id;
       const apply = options.dryRun !== true && options.yes === true;

@@ -6,7 +6,7 @@ import { applyPlan, planResources, type Plan, type PlanEntry, type ResourceDocum
 import { RESOURCE_KINDS } from '../kinds.js';
 import type { ApplyContext, ResourceKind, Spec } from '../resource-kind.js';
 import { caCertificates, certificates, policyAttachments, thingPrincipals, thingTypes } from './import-kinds.js';
-import { readAwsExport, type NotCarried, type SourceAccount } from './read-export.js';
+import { readAwsExport, type AwsExport, type NotCarried, type SourceAccount } from './read-export.js';
 
 const kind = (key: string): ResourceKind => RESOURCE_KINDS.find((k) => k.key === key) as ResourceKind;
 
@@ -72,8 +72,7 @@ function document(dir: string, items: ReadonlyMap<string, readonly Spec[]>): Res
 }
 
 /** Reads the export and compares it with the running server (read-only). */
-export async function planImport(client: VigilClient, dir: string, applyCtx: (vars: Record<string, string>) => ApplyContext): Promise<{ importPlan: ImportPlan; ctx: ApplyContext }> {
-  const exported = readAwsExport(dir);
+export async function planImport(client: VigilClient, dir: string, applyCtx: (vars: Record<string, string>) => ApplyContext, exported: AwsExport = readAwsExport(dir)): Promise<{ importPlan: ImportPlan; ctx: ApplyContext }> {
   const server = await serverAccount(client);
   const ctx = applyCtx({ region: server.region, account_id: server.accountId });
   const plan = await planResources(ctx, document(dir, exported.items), { kinds: IMPORT_KINDS, blockedAsEntries: true });
