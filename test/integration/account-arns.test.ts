@@ -5,6 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliFor } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 // A policy as it is written for an AWS account (the example: eu-west-1, 123456789012).
@@ -27,8 +28,7 @@ const home = tempDir('vigil-account-arns-');
 
 beforeAll(async () => {
   vigil = await startTestVigil();
-  const key = await vigil.client.accessKeys.create('account arns');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: key, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'account arns');
   cli = cliFor(vigil, { HOME: home.path });
 });
 afterAll(async () => {

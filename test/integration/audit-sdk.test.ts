@@ -20,6 +20,7 @@ import {
   UpdateAccountAuditConfigurationCommand,
 } from '@aws-sdk/client-iot';
 import { notifyClient } from '../../src/api/index.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/audit';
@@ -41,8 +42,7 @@ describe('audit through @aws-sdk/client-iot', () => {
   beforeAll(async () => {
     // Logging off (log.level: silent): LOGGING_DISABLED_CHECK has a finding to suppress and mitigate.
     vigil = await startTestVigil({ log: { level: 'silent' }, audit: { connection_data_lag_secs: 0 } });
-    const key = await vigil.client.accessKeys.create('audit sdk');
-    iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+    iot = await iotClientFor(vigil, 'audit sdk');
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { IoTClient } from '@aws-sdk/client-iot';
 import mqtt, { type MqttClient } from 'mqtt';
 import { notifyClient } from '../../src/api/index.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 export const ARN = 'arn:aws:iot:local:000000000000';
@@ -20,8 +21,7 @@ export interface DetectVigil {
 
 export async function startDetectVigil(config: Record<string, unknown> = {}, options: Parameters<typeof startTestVigil>[1] = {}): Promise<DetectVigil> {
   const vigil = await startTestVigil({ mqtt: { listen: '127.0.0.1:0', reports: { min_report_interval_secs: 0 } }, ...config }, options);
-  const key = await vigil.client.accessKeys.create('detect test');
-  const iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+  const iot = await iotClientFor(vigil, 'detect test');
   const clients: MqttClient[] = [];
   const registry = vigil.running.registry;
   return {

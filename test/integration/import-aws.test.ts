@@ -1,11 +1,12 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeCertificateCommand, DescribeScheduledAuditCommand, DescribeSecurityProfileCommand, GetPolicyCommand, GetTopicRuleCommand, IoTClient, ListTargetsForPolicyCommand, ListThingPrincipalsCommand, ListThingsCommand, ListThingsInThingGroupCommand, DescribeThingGroupCommand } from '@aws-sdk/client-iot';
+import { DescribeCertificateCommand, DescribeScheduledAuditCommand, DescribeSecurityProfileCommand, GetPolicyCommand, GetTopicRuleCommand, ListTargetsForPolicyCommand, ListThingPrincipalsCommand, ListThingsCommand, ListThingsInThingGroupCommand, DescribeThingGroupCommand } from '@aws-sdk/client-iot';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVigilConfig } from '../../src/app/index.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 const FIXTURE = new URL('../fixtures/aws-import/', import.meta.url).pathname;
@@ -140,8 +141,7 @@ describe('vigil import aws (fixture: customer CA, 3 device certificates, an Amaz
     expect(result.stderr).toContain(`[${total}/${total}]`);
     expect(await writes(server()) - writesBefore).toBeGreaterThanOrEqual(total);
 
-    const key = await server().client.accessKeys.create('import test');
-    const iot = new IoTClient({ endpoint: server().running.endpoints['api'] as string, region: 'eu-west-1', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+    const iot = await iotClientFor(server(), 'import test', 'eu-west-1');
     try {
       const things = await iot.send(new ListThingsCommand({}));
       expect(things.things?.map((t) => t.thingName).sort()).toEqual(['acme-legacy-gateway', 'acme-sensor-1', 'acme-sensor-2', 'acme-sensor-3']);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliFor } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { createTestPki } from '../support/test-pki.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 let vigil: TestVigil;
@@ -12,8 +13,7 @@ const home = tempDir('vigil-iot-account-');
 
 beforeAll(async () => {
   vigil = await startTestVigil({ registry: { server_cert_sans: [] } });
-  const key = await vigil.client.accessKeys.create('iot account routes');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: key, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'iot account routes');
   cli = cliFor(vigil, { HOME: home.path });
 });
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { FakeTime } from '../../src/core/index.js';
 import { cliFor } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { createTestPki } from '../support/test-pki.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 const ARN = 'arn:aws:iot:local:000000000000';
@@ -17,8 +18,7 @@ const home = tempDir('vigil-iot-tags-');
 
 beforeAll(async () => {
   vigil = await startTestVigil({}, { clock: time });
-  const key = await vigil.client.accessKeys.create('tags');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: key, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'tags');
   cli = cliFor(vigil, { HOME: home.path });
 });
 afterAll(async () => {

@@ -37,6 +37,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 let vigil: TestVigil;
@@ -46,8 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
   vigil = await startTestVigil();
-  const key = await vigil.client.accessKeys.create('registry sdk test');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'registry sdk test');
 });
 afterAll(async () => {
   iot.destroy();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { respondClient, type PlaybookRunView } from '../../src/api/index.js';
 import { FakeTime } from '../../src/core/index.js';
 import { connectionHistoryRepository } from '../../src/store/index.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 import { until } from './detect-support.js';
 
@@ -16,8 +17,7 @@ let iot: IoTClient;
 
 beforeAll(async () => {
   vigil = await startTestVigil({ mqtt: { listen: '127.0.0.1:0', reports: { min_report_interval_secs: 0 } } }, { clock: time });
-  const key = await vigil.client.accessKeys.create('respond test');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'respond test');
 });
 
 afterAll(async () => {

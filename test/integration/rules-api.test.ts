@@ -2,6 +2,7 @@ import { CreateTopicRuleCommand, DeleteTopicRuleCommand, DisableTopicRuleCommand
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyClient } from '../../src/api/index.js';
 import { runCli } from '../support/cli.js';
+import { iotClientFor } from '../support/aws-sdk.js';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
 
 let vigil: TestVigil;
@@ -9,8 +10,7 @@ let iot: IoTClient;
 
 beforeAll(async () => {
   vigil = await startTestVigil();
-  const key = await vigil.client.accessKeys.create('rules test');
-  iot = new IoTClient({ endpoint: vigil.running.endpoints['api'] as string, region: 'local', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+  iot = await iotClientFor(vigil, 'rules test');
 });
 afterAll(async () => {
   iot.destroy();
