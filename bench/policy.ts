@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { systemClock } from '../src/core/index.js';
 import { createRegistry, evaluatePolicies, compilePolicy, registryConfigSchema, type CompiledPolicy, type PolicyContext } from '../src/registry/index.js';
-import { certificateRepository, migrateRegistry, openSqliteRegistry, policyRepository, tagRepository, thingRepository } from '../src/store/index.js';
+import { migrateRegistry, openSqliteRegistry, registryRepositories } from '../src/store/index.js';
 import { Telemetry, createLogger } from '../src/telemetry/index.js';
 import { tempDir } from '../test/support/temp.js';
 import { fmt, median, perSecond, type BenchContext, type BenchReport } from './types.js';
@@ -53,7 +53,7 @@ export default async function policyBench(ctx: BenchContext): Promise<BenchRepor
     const migrated = await migrateRegistry(db);
     if (!migrated.ok) throw migrated.error;
     const registry = await createRegistry({
-      stores: { things: thingRepository(db), certificates: certificateRepository(db), policies: policyRepository(db), tags: tagRepository(db) },
+      stores: registryRepositories(db),
       config: Value.Default(registryConfigSchema, {}) as never,
       secretsDir: dir.path,
       clock: systemClock,

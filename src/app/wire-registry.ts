@@ -1,13 +1,13 @@
 import type { Clock } from '../core/index.js';
 import { createRegistry, type Registry } from '../registry/index.js';
-import { certificateRepository, policyRepository, tagRepository, thingRepository, type DataDir, type RegistryDb } from '../store/index.js';
+import { type DataDir, type RegistryDb, registryRepositories } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { VigilConfig } from './config-schema.js';
 
 /** Builds the registry engine over the registry database and `<data_dir>/secrets` (CA, broker certificate). */
 export function wireRegistry(input: { config: VigilConfig; registry: RegistryDb; layout: DataDir; clock: Clock; telemetry: Telemetry }): Promise<Registry> {
   return createRegistry({
-    stores: { things: thingRepository(input.registry), certificates: certificateRepository(input.registry), policies: policyRepository(input.registry), tags: tagRepository(input.registry) },
+    stores: registryRepositories(input.registry),
     config: input.config.registry,
     secretsDir: input.layout.secretsDir,
     clock: input.clock,

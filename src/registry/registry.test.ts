@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/index.js';
 import type { RegistryChange } from '../model/index.js';
-import { certificateRepository, migrateRegistry, openSqliteRegistry, policyRepository, tagRepository, thingRepository, type RegistryDb } from '../store/index.js';
+import { migrateRegistry, openSqliteRegistry, type RegistryDb, registryRepositories } from '../store/index.js';
 import { Telemetry, createLogger } from '../telemetry/index.js';
 import { tempDir } from '../../test/support/temp.js';
 import { createRegistry, type Registry } from './registry.js';
@@ -20,7 +20,7 @@ let registry: Registry;
 
 async function open(config: Record<string, unknown> = {}): Promise<Registry> {
   return createRegistry({
-    stores: { things: thingRepository(db), certificates: certificateRepository(db), policies: policyRepository(db), tags: tagRepository(db) },
+    stores: registryRepositories(db),
     config: Value.Default(registryConfigSchema, structuredClone(config)) as never,
     secretsDir: dir.path,
     clock: systemClock,

@@ -17,6 +17,7 @@ export { thingRepository } from './repositories/things.js';
 export { certificateRepository } from './repositories/certificates.js';
 export { policyRepository } from './repositories/policies.js';
 export { tagRepository } from './repositories/tags.js';
+export { registryRepositories } from './repositories/registry-repositories.js';
 export { hecTokenRepository } from './repositories/siem-hec-tokens.js';
 export { siemIndexRepository } from './repositories/siem-indexes.js';
 export { streamRepository } from './repositories/streams.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { thingDirectory, validateVigilConfig } from '../../src/app/index.js';
 import { createRegistry } from '../../src/registry/index.js';
-import { certificateRepository, ensureDataDir, migrateRegistry, openSqliteRegistry, policyRepository, tagRepository, thingRepository, type RegistryDb } from '../../src/store/index.js';
+import { ensureDataDir, migrateRegistry, openSqliteRegistry, type RegistryDb, registryRepositories } from '../../src/store/index.js';
 import { Telemetry, createLogger } from '../../src/telemetry/index.js';
 import { tempDir } from '../support/temp.js';
 
@@ -21,7 +21,7 @@ async function openRegistry(): Promise<{ db: RegistryDb; registry: Awaited<Retur
   if (!migrated.ok) throw migrated.error;
   const telemetry = new Telemetry(createLogger({ level: 'error', format: 'json', destination: new Writable({ write: (_c, _e, done) => done() }) }));
   const registry = await createRegistry({
-    stores: { things: thingRepository(db), certificates: certificateRepository(db), policies: policyRepository(db), tags: tagRepository(db) },
+    stores: registryRepositories(db),
     config: config.registry,
     secretsDir: layout.secretsDir,
     clock: { now: () => Date.now() },

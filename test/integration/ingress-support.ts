@@ -6,7 +6,7 @@ import { createIngress, recordingDatapointSink, type Ingress, type RecordingData
 import type { DatapointSink, DeviceAuth, MqttMessage, RulesSink } from '../../src/model/index.js';
 import type { MetricReport } from '../../src/protocol/index.js';
 import { createRegistry, type Registry } from '../../src/registry/index.js';
-import { certificateRepository, connectionHistoryRepository, ensureDataDir, migrateRegistry, openSqliteRegistry, policyRepository, tagRepository, thingRepository, type RegistryDb } from '../../src/store/index.js';
+import { connectionHistoryRepository, ensureDataDir, migrateRegistry, openSqliteRegistry, type RegistryDb, registryRepositories } from '../../src/store/index.js';
 import { Telemetry, createLogger } from '../../src/telemetry/index.js';
 import { systemTimer } from '../../src/core/index.js';
 import { tempDir } from '../support/temp.js';
@@ -47,7 +47,7 @@ export async function startIngressFixture(options: { clock?: Clock; mqtt?: Recor
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const telemetry = new Telemetry(createLogger({ level: (options.logLevel ?? 'warn') as 'warn', format: 'json', destination: sink }));
   const registry = await createRegistry({
-    stores: { things: thingRepository(db), certificates: certificateRepository(db), policies: policyRepository(db), tags: tagRepository(db) },
+    stores: registryRepositories(db),
     config: config.registry,
     secretsDir: layout.secretsDir,
     clock,

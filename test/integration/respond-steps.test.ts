@@ -11,7 +11,7 @@ import type { AuditFinding, DeviceConnections, PlaybookRun, RespondOutlets, Resp
 import { verifyWebhook } from '../../src/notify/index.js';
 import { createRegistry, registryConfigSchema, type Registry } from '../../src/registry/index.js';
 import { RespondEngine } from '../../src/respond/index.js';
-import { certificateRepository, migrateRegistry, openSqliteRegistry, playbookRepository, policyRepository, tagRepository, thingRepository, type RegistryDb } from '../../src/store/index.js';
+import { certificateRepository, migrateRegistry, openSqliteRegistry, playbookRepository, type RegistryDb, registryRepositories } from '../../src/store/index.js';
 import { Telemetry, createLogger } from '../../src/telemetry/index.js';
 import { tempDir } from '../support/temp.js';
 
@@ -89,7 +89,7 @@ beforeEach(async () => {
   time = new FakeTime(Date.now());
   logs = [];
   registry = await createRegistry({
-    stores: { things: thingRepository(db), certificates: certificateRepository(db), policies: policyRepository(db), tags: tagRepository(db) },
+    stores: registryRepositories(db),
     config: Value.Default(registryConfigSchema, {}) as never,
     secretsDir: dir.path,
     clock: time,
