@@ -4,7 +4,7 @@ import type { BridgedMessage, BrokerRemote, ClusteredBroker } from '../model/ind
 import type { Telemetry } from '../telemetry/index.js';
 import { decodeFrame, decodeSession, encodeFrame, encodeSession } from './mqtt-frame.js';
 import { retrying } from './jetstream-outbox.js';
-import { filterToSubjects, subjectToTopic, topicToSubject } from './mqtt-subject.js';
+import { filterToSubjects, levelToken, subjectToTopic, topicToSubject } from './mqtt-subject.js';
 
 type NatsConnection = import('@nats-io/transport-node').NatsConnection;
 type Subscription = import('@nats-io/transport-node').Subscription;
@@ -34,18 +34,20 @@ interface Claim {
   readonly clean: boolean;
 }
 
-/** A `$share/group/filter` receives on `filter` (see docs/cluster.md for shared groups across nodes). */
-function natsFilter(filter: string): string {
-  if (!filter.startsWith('$share/')) return filter;
+/** A `$share/group/filter` split into its group and filter, else undefined. */
+function sharedParts(filter: string): { group: string; filter: string } | undefined {
+  if (!filter.startsWith('$share/')) return undefined;
   const slash = filter.indexOf('/', 7);
-  return slash < 0 ? filter : filter.slice(slash + 1);
+  return slash < 0 ? undefined : { group: filter.slice(7, slash), filter: filter.slice(slash + 1) };
 }
 
 /**
  * The broker nodes as one broker, over NATS:
  * - every message a node accepts is published on `<prefix>.mqtt.<topic as subject>`; a node
  *   subscribes on NATS to the translated filters its clients hold (reference-counted), so NATS sends
- *   each message only to the nodes that want it, in order per publishing node;
+ *   each message only to the nodes that want it, in order per publishing node; a shared group
+ *   (`$share/g/f`) subscribes as the NATS queue group `g` on the subjects of `f`, so that one node
+ *   per group gets each message (the publishing node included) and gives it to one of its members;
  * - retained messages go to a JetStream stream keeping the last message per topic, which every node
  *   reads from its start (and follows) into its broker's retained set;
  * - a client id authenticating on a node is claimed on `<prefix>.session.claim`: the node that held
@@ -81,6 +83,15 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     lastSeq.set(frame.origin, frame.seq);
     telemetry.count('cluster_mqtt_messages', { direction: 'in' });
     broker.deliverRemote(frame.message);
+  }
+
+  /** A message for one shared group of this node: NATS chose this node among the group's. */
+  function deliverShared(filter: string, subject: string, data: Uint8Array): void {
+    const topic = subjectToTopic(base, subject);
+    const frame = topic === undefined ? undefined : decodeFrame(data, topic, clock.now());
+    if (frame === undefined) return failed('decode', new Error(`an undecodable message on ${subject}`));
+    telemetry.count('cluster_mqtt_messages', { direction: 'in' });
+    broker.deliverShared(filter, frame.message);
   }
 
   function onClaim(data: Uint8Array, reply: (body: unknown) => void): void {
@@ -119,12 +130,16 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     },
     interest(filter, on) {
       if (stopped) return;
-      const key = natsFilter(filter);
+      // A shared group keeps its own NATS subscriptions (a queue group); plain filters share theirs.
+      const key = filter;
+      const shared = sharedParts(filter);
       const known = interests.get(key);
       if (on) {
         if (known !== undefined) return void known.count++;
-        const subscriptions = filterToSubjects(base, key).map((subject) =>
-          connection.subscribe(subject, { callback: (error, message) => (error === null ? deliver(message.subject, message.data) : failed('subscribe', error)) }),
+        const subscriptions = filterToSubjects(base, shared?.filter ?? filter).map((subject) =>
+          shared === undefined
+            ? connection.subscribe(subject, { callback: (error, message) => (error === null ? deliver(message.subject, message.data) : failed('subscribe', error)) })
+            : connection.subscribe(subject, { queue: levelToken(shared.group), callback: (error, message) => (error === null ? deliverShared(filter, message.subject, message.data) : failed('subscribe', error)) }),
         );
         interests.set(key, { count: 1, subscriptions });
       } else if (known !== undefined && --known.count === 0) {

@@ -131,6 +131,9 @@ export function createIngress(options: IngressOptions): Ingress {
     deliverRemote(message) {
       if (broker !== undefined && !broker.stopped) broker.deliverRemote(message);
     },
+    deliverShared(filter, message) {
+      if (broker !== undefined && !broker.stopped) broker.deliverShared(filter, message);
+    },
     retain(message) {
       broker?.retain(message);
     },

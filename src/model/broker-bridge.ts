@@ -60,6 +60,8 @@ export interface ClusteredBroker {
   attach(remote: BrokerRemote | undefined): void;
   /** A message another node accepted: delivered to the matching subscribers here. */
   deliverRemote(message: BridgedMessage): void;
+  /** A message for one shared group (`$share/group/filter`) of this node: one member gets it. */
+  deliverShared(filter: string, message: BridgedMessage): void;
   /** A retained message set on any node (an empty payload clears the topic). */
   retain(message: BridgedMessage): void;
   /** Another node took this client id: the connection here closes (v5: 0x8E) and its session ends; returns a persistent session's state. */

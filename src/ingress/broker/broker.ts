@@ -154,8 +154,15 @@ export class BrokerCore implements ClientHost<BrokerClient> {
     else this.retained.set(message.topic, message);
   }
 
+  /** A message for one shared group (`$share/group/filter`): in cluster mode NATS picks one node per group. */
+  deliverShared(filter: string, message: Message): void {
+    const picked = this.tree.pickShared(filter, (s) => s.online);
+    if (picked !== undefined) picked.subscriber.deliver({ message, qos: message.qos < picked.options.qos ? message.qos : picked.options.qos, retain: false, authorized: false });
+  }
+
   private route(message: Message, origin: Session | undefined): void {
-    for (const { subscriber, options } of this.tree.match(message.topic, (s) => s.online)) {
+    // In cluster mode shared groups are served through the cluster (one delivery per group across nodes).
+    for (const { subscriber, options } of this.tree.match(message.topic, (s) => s.online, this.remote === undefined)) {
       if (options.noLocal && subscriber === origin) continue;
       subscriber.deliver({ message, qos: message.qos < options.qos ? message.qos : options.qos, retain: options.retainAsPublished && message.retain, authorized: false });
     }
