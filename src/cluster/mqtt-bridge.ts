@@ -152,8 +152,8 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       const body = encoder.encode(JSON.stringify({ origin: instance, clientId, clean } satisfies Claim));
       const peers = options.peers();
       // A clean start keeps nothing of the old session: the other nodes are told, nobody waits.
-      if (clean || peers === 0) return void connection.publish(claimSubject, body);
       try {
+        if (clean || peers === 0) return void connection.publish(claimSubject, body);
         const answers = await connection.requestMany(claimSubject, body, { strategy: 'count', maxMessages: peers, maxWait: options.claimWaitMs });
         for await (const answer of answers) {
           const session = decodeSession((JSON.parse(decoder.decode(answer.data)) as { session?: unknown }).session ?? null, clock.now());
@@ -232,7 +232,8 @@ async function openRetained(options: MqttBridgeOptions, instance: string, apply:
     },
     async stop() {
       stopped = true;
-      await messages.close();
+      // Not awaited: with NATS unreachable the consumer's close would wait for it; the connection's drain ends it anyway.
+      void messages.close().catch(() => undefined);
     },
   };
 }
