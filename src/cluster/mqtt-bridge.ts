@@ -153,8 +153,9 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       const peers = options.peers();
       // A clean start keeps nothing of the old session: the other nodes are told, nobody waits.
       try {
-        if (clean || peers === 0) return void connection.publish(claimSubject, body);
-        const answers = await connection.requestMany(claimSubject, body, { strategy: 'count', maxMessages: peers, maxWait: options.claimWaitMs });
+        if (clean) return void connection.publish(claimSubject, body);
+        // Every node answers; a node that has not heard the others yet (just started) waits for a pause in the answers instead.
+        const answers = await connection.requestMany(claimSubject, body, peers > 0 ? { strategy: 'count', maxMessages: peers, maxWait: options.claimWaitMs } : { strategy: 'stall', stall: CLAIM_STALL_MS, maxWait: options.claimWaitMs });
         for await (const answer of answers) {
           const session = decodeSession((JSON.parse(decoder.decode(answer.data)) as { session?: unknown }).session ?? null, clock.now());
           if (session === undefined) continue;
@@ -162,6 +163,8 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
           telemetry.emit('cluster_session_takeover', { direction: 'in' }, { clientId, subscriptions: session.subscriptions.length, queued: session.queued.length });
         }
       } catch (error) {
+        // No other node subscribed: nothing to take over.
+        if (error instanceof Error && /no responders/i.test(error.message)) return;
         // No answer in time (a node that died, NATS down): the client starts without the old session.
         failed('claim', error);
       }
@@ -181,6 +184,12 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     },
   };
 }
+
+/** A claim made before this node heard the others ends this long after the last answer. */
+const CLAIM_STALL_MS = 100;
+
+/** Longest wait at start for the retained messages already stored. */
+const RETAINED_LOAD_MS = 15_000;
 
 interface RetainedStore {
   put(message: BridgedMessage, now: number): void;
@@ -210,10 +219,15 @@ async function openRetained(options: MqttBridgeOptions, instance: string, apply:
   }, 30_000);
   const client = js.jetstream(options.connection);
   let stopped = false;
+  // The node takes devices only once it holds every retained message stored so far.
+  let markLoaded: () => void = () => undefined;
+  const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+  if ((await manager.streams.info(name)).state.messages === 0) markLoaded();
   const consumer = await client.consumers.get(name, { filter_subjects: `${base}.>`, deliver_policy: js.DeliverPolicy.LastPerSubject });
   const messages = await consumer.consume();
   void (async () => {
     for await (const m of messages) {
+      if (m.info.pending === 0) markLoaded();
       const topic = subjectToTopic(base, m.subject);
       const frame = topic === undefined ? undefined : decodeFrame(m.data, topic, options.clock.now());
       if (frame === undefined) {
@@ -226,6 +240,10 @@ async function openRetained(options: MqttBridgeOptions, instance: string, apply:
   })().catch((error: unknown) => {
     if (!stopped) failed('retained_consume', error);
   });
+  let waited: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = await Promise.race([loaded.then(() => false), new Promise<boolean>((resolve) => (waited = setTimeout(() => resolve(true), RETAINED_LOAD_MS)))]);
+  clearTimeout(waited);
+  if (timedOut) failed('retained_load', new Error(`the retained messages were not all read within ${RETAINED_LOAD_MS} ms; the rest arrive in the background`));
   return {
     put(message, now) {
       client.publish(topicToSubject(base, message.topic), encodeFrame(message, instance, 0, now, 'absolute')).catch((error: unknown) => failed('retained_put', error));

@@ -7,7 +7,7 @@ import type { BrokerRemote, ClusteredBroker, Component, ConnectionHistoryStore, 
 import { protocolLimits, type MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BrokerCore } from './broker/broker.js';
-import { messageOf, type MessageProperties } from './broker/message.js';
+import { messageOf, type Message, type MessageProperties } from './broker/message.js';
 import { BrokerHooks, isUndeliverable } from './broker-hooks.js';
 import type { RemoteLink } from './broker/hooks.js';
 import type { IngressConfig } from './config.js';
@@ -65,6 +65,8 @@ export function createIngress(options: IngressOptions): Ingress {
   let expiry: TimerHandle | undefined;
   let stopping: Promise<void> | undefined;
   let remote: BrokerRemote | undefined;
+  /** Retained messages the cluster read before the broker started. */
+  const earlyRetained: Message[] = [];
 
   function track(work: Promise<unknown>, stage: string): void {
     const tracked = work.catch((error: unknown) => telemetry.emit('component_error', { component: 'ingress', code: `ingress.${stage}_failed`, stage }, { err: error })).finally(() => pending.delete(tracked));
@@ -135,7 +137,8 @@ export function createIngress(options: IngressOptions): Ingress {
       if (broker !== undefined && !broker.stopped) broker.deliverShared(filter, message);
     },
     retain(message) {
-      broker?.retain(message);
+      if (broker === undefined) earlyRetained.push(message);
+      else broker.retain(message);
     },
     release(clientId) {
       const carried = broker?.release(clientId);
@@ -265,6 +268,7 @@ export function createIngress(options: IngressOptions): Ingress {
       });
       hooks.broker = broker;
       broker.remote = remoteLink(remote);
+      for (const message of earlyRetained.splice(0)) broker.retain(message);
 
       const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: config.tls_handshake_timeout_secs * 1000 }, accept);
       const front = createNetServer((socket) => {

@@ -213,6 +213,16 @@ describe('cluster: the broker nodes as one broker', () => {
       15_000,
     );
     expect(got.map((m) => m.topic)).toEqual(['retained/marker']);
+    // A node that starts after them reads them all before it takes devices: its first subscriber gets them.
+    await nodes[1]!.stop();
+    await nodes[1]!.start();
+    await until(async () => (await api<{ nodes: Array<{ state: string }> }>(nodes[1]!, 'GET', '/api/v1/cluster')).nodes.filter((n) => n.state === 'up').length === 3, 'node B hears the others again', 20_000);
+    const first = await connect(nodes[1]!, 'retained-after-restart');
+    await subscribe(first.client, 'retained/#');
+    await until(() => first.messages.length > 0, 'the retained messages on the restarted node B', 10_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${nodes[1]!.stderr.slice(-3000)}`);
+    });
+    expect(first.messages.map((m) => [m.topic, m.payload.toString(), m.retain])).toEqual([['retained/marker', 'after the clear', true]]);
   });
 
   it('a client id reconnecting to another node takes its session over: the old connection closes (0x8E) and its persistent subscription works on the new node', async () => {
