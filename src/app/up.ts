@@ -39,7 +39,7 @@ import { wireRespond } from './wire-respond.js';
 import type { RespondEngine } from '../respond/index.js';
 import { listenerProblem, resolveTls } from './tls.js';
 import { backupSource } from './backup.js';
-import { clusterConfigProblem, clusterOutbox, prepareClusterCa, wireCluster } from './wire-cluster.js';
+import { clusterBroker, clusterConfigProblem, clusterOutbox, prepareClusterCa, wireCluster } from './wire-cluster.js';
 
 export interface UpOptions {
   readonly loaded: LoadedVigilConfig;
@@ -162,6 +162,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     mqtt.bind(ingress.publisher);
     components.push(ingress);
     ingressRef = ingress;
+    cleanups.push(await clusterBroker(config, clusterLink, ingress.clustered, clock, telemetry));
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
     // The alert engine tells playbooks of its firings; the playbook engine is built after it.

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { VigilError, packageVersion, type Clock, type Timer } from '../core/index.js';
 import type { ClusterStatusSource } from '../api/index.js';
-import { JetStreamOutbox, clusterEnabled, clusterKey, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster } from '../cluster/index.js';
-import type { Outbox } from '../model/index.js';
+import { JetStreamOutbox, startMqttBridge, clusterEnabled, clusterKey, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster } from '../cluster/index.js';
+import type { ClusteredBroker, Outbox } from '../model/index.js';
 import { loadOrCreateCa, type Registry } from '../registry/index.js';
 import { clusterSecretRepository, type DataDir, type RegistryDb, type SqliteOutbox } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -100,4 +100,20 @@ export function clusterOutbox(config: VigilConfig, cluster: Cluster | undefined,
       timer,
       telemetry: telemetry.child('cluster'),
     });
+}
+
+/** In cluster mode the broker joins the others (src/cluster/mqtt-bridge.ts); returns how to leave. */
+export async function clusterBroker(config: VigilConfig, cluster: Cluster | undefined, broker: ClusteredBroker, clock: Clock, telemetry: Telemetry): Promise<() => Promise<void>> {
+  if (cluster === undefined) return async () => undefined;
+  const bridge = await startMqttBridge({
+    connection: cluster.connection,
+    prefix: config.cluster.subject_prefix,
+    broker,
+    peers: () => cluster.nodes().filter((n) => !n.self && n.state === 'up').length,
+    claimWaitMs: config.cluster.session_claim_secs * 1000,
+    replicas: config.cluster.stream_replicas,
+    clock,
+    telemetry: telemetry.child('cluster'),
+  });
+  return () => bridge.stop();
 }

@@ -274,7 +274,7 @@ export class JetStreamOutbox implements Outbox {
 }
 
 /** Runs `attempt` until it succeeds or `timeoutMs` has passed (then its last error is thrown). */
-async function retrying<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+export async function retrying<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

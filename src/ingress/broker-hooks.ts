@@ -28,6 +28,8 @@ export interface HookDeps {
   publish(topic: string, payload: Uint8Array, qos: 0 | 1, properties?: MessageProperties): void;
   /** Tracks a background write so `stop()` can wait for it. */
   track(work: Promise<unknown>, stage: string): void;
+  /** Cluster mode: other nodes let go of this client id (and hand over a persistent session) before CONNACK; undefined on a single node. */
+  claim(clientId: string, clean: boolean): Promise<void> | undefined;
 }
 
 type RefusalReason = 'no_certificate' | 'unregistered_certificate' | 'certificate_inactive' | 'ca_inactive' | 'connect_denied' | 'will_denied';
@@ -45,7 +47,7 @@ const RULES_PREFIX = '$aws/rules/';
 const THINGS_PREFIX = '$aws/things/';
 
 /** A report topic (publish-only) or a basic-ingest topic: never delivered to subscribers. */
-function isUndeliverable(topic: string): boolean {
+export function isUndeliverable(topic: string): boolean {
   if (topic.startsWith(RULES_PREFIX)) return true;
   return topic.startsWith(THINGS_PREFIX) && parseDefenderTopic(topic)?.kind === 'report';
 }
@@ -104,6 +106,8 @@ export class BrokerHooks implements CoreHooks {
   async authenticate(client: BrokerClient): Promise<number> {
     try {
       await this.authenticateAsync(client);
+      const claiming = this.deps.claim(client.id, client.clean);
+      if (claiming !== undefined) await claiming;
       this.deps.onAuthenticated(client.socket, !this.deps.isPlain(client.socket));
       return ReasonCode.success;
     } catch (error) {
@@ -301,7 +305,7 @@ export class BrokerHooks implements CoreHooks {
   }
 
   /** Synchronous (the broker's delivery path): a Receive decision not yet cached defers that delivery until it is. */
-  authorizeForward(client: BrokerClient, message: Message, qos: 0 | 1): boolean {
+  authorizeForward(client: BrokerClient, message: Message, qos: 0 | 1, retain: boolean): boolean {
     const topic = message.topic;
     if (isUndeliverable(topic)) return false;
     const connection = this.connections.get(client);
@@ -312,11 +316,11 @@ export class BrokerHooks implements CoreHooks {
       return true;
     }
     if (decision === false) this.authorizationFailure(connection, 'receive', topic);
-    else void this.deferredDelivery(connection, message, qos);
+    else void this.deferredDelivery(connection, message, qos, retain);
     return false;
   }
 
-  private async deferredDelivery(connection: Connection, message: Message, qos: 0 | 1): Promise<void> {
+  private async deferredDelivery(connection: Connection, message: Message, qos: 0 | 1, retain: boolean): Promise<void> {
     try {
       const generation = this.generation;
       const allowed = (await connection.authorizer?.canReceive(message.topic)) ?? false;
@@ -324,7 +328,8 @@ export class BrokerHooks implements CoreHooks {
       if (!allowed) return this.authorizationFailure(connection, 'receive', message.topic);
       if (connection.client.closed) return;
       this.cloud(connection.name, connection.registered, 'aws:num-messages-received', 1, this.deps.clock.now(), message.topic);
-      connection.client.deliver(message, qos);
+      // A retained message sent on SUBSCRIBE keeps its RETAIN flag once allowed.
+      connection.client.deliver(message, qos, retain);
     } catch (error) {
       this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.authorize_failed', stage: 'receive' }, { err: error });
     }

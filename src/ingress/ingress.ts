@@ -3,12 +3,13 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { AddressInfo } from 'node:net';
 import { VigilError, err, ok, type Clock, type Timer, type TimerHandle } from '../core/index.js';
 import { formatAuthority, parseListen } from '../config/index.js';
-import type { Component, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, Endpoint, MqttPublisher, RegistryChange, RulesSink, ServerCredentials } from '../model/index.js';
+import type { BrokerRemote, ClusteredBroker, Component, ConnectionHistoryStore, DatapointSink, DeviceAuth, DisconnectReason, Endpoint, MqttPublisher, RegistryChange, RulesSink, ServerCredentials } from '../model/index.js';
 import { protocolLimits, type MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BrokerCore } from './broker/broker.js';
-import { messageOf, type MessageProperties } from './broker/message.js';
-import { BrokerHooks } from './broker-hooks.js';
+import { messageOf, type Message, type MessageProperties } from './broker/message.js';
+import { BrokerHooks, isUndeliverable } from './broker-hooks.js';
+import type { RemoteLink } from './broker/hooks.js';
 import type { IngressConfig } from './config.js';
 import type { Connection } from './connection.js';
 import { ConnectionLimiter } from './connection-limiter.js';
@@ -39,6 +40,8 @@ export interface Ingress extends Component {
   settled(): Promise<void>;
   /** Closes the live connections of a thing (bound thing or client id) with `reason`; returns how many. */
   disconnect(thingName: string, reason: DisconnectReason): number;
+  /** Cluster mode: the broker as one of several (src/cluster/mqtt-bridge.ts drives it). */
+  readonly clustered: ClusteredBroker;
 }
 
 const EXPIRY_INTERVAL_MS = 6 * 3_600_000;
@@ -61,6 +64,9 @@ export function createIngress(options: IngressOptions): Ingress {
   let unsubscribe: (() => void) | undefined;
   let expiry: TimerHandle | undefined;
   let stopping: Promise<void> | undefined;
+  let remote: BrokerRemote | undefined;
+  /** Retained messages the cluster read before the broker started. */
+  const earlyRetained: Message[] = [];
 
   function track(work: Promise<unknown>, stage: string): void {
     const tracked = work.catch((error: unknown) => telemetry.emit('component_error', { component: 'ingress', code: `ingress.${stage}_failed`, stage }, { err: error })).finally(() => pending.delete(tracked));
@@ -105,7 +111,48 @@ export function createIngress(options: IngressOptions): Ingress {
       if (error !== undefined) telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'answer' }, { err: error, topic });
     },
     track,
+    claim: (clientId, clean) => remote?.claim(clientId, clean),
   });
+
+  /** What the broker core reports to the cluster: report and basic-ingest topics never reach a subscriber, so they stay here. */
+  function remoteLink(target: BrokerRemote | undefined): RemoteLink | undefined {
+    if (target === undefined) return undefined;
+    return {
+      published: (message) => {
+        if (!isUndeliverable(message.topic)) target.published(message);
+      },
+      interest: (filter, on) => target.interest(filter, on),
+    };
+  }
+
+  const clustered: ClusteredBroker = {
+    attach(target) {
+      remote = target;
+      if (broker !== undefined) broker.remote = remoteLink(target);
+    },
+    deliverRemote(message) {
+      if (broker !== undefined && !broker.stopped) broker.deliverRemote(message);
+    },
+    deliverShared(filter, message) {
+      if (broker !== undefined && !broker.stopped) broker.deliverShared(filter, message);
+    },
+    retain(message) {
+      if (broker === undefined) earlyRetained.push(message);
+      else broker.retain(message);
+    },
+    release(clientId) {
+      const carried = broker?.release(clientId);
+      if (carried === undefined) return undefined;
+      return { subscriptions: carried.subscriptions.map(([filter, o]) => ({ filter, ...o })), queued: carried.queued };
+    },
+    adopt(clientId, session) {
+      broker?.adopt(
+        clientId,
+        session.subscriptions.map(({ filter, ...options }) => [filter, options]),
+        session.queued,
+      );
+    },
+  };
 
 
   /** Hands an admitted socket to the broker core (which caps packet sizes as the length is parsed). */
@@ -190,6 +237,7 @@ export function createIngress(options: IngressOptions): Ingress {
       return bound;
     },
     plainEndpoint: () => plainBound,
+    clustered,
     connections: () => [...hooks.connections.values()],
     disconnect(thingName, reason) {
       const matching = [...hooks.connections.values()].filter((c) => c.name === thingName || c.clientId === thingName);
@@ -219,6 +267,8 @@ export function createIngress(options: IngressOptions): Ingress {
         onLimit: (limit) => telemetry.count('mqtt_limit_hit', { limit }),
       });
       hooks.broker = broker;
+      broker.remote = remoteLink(remote);
+      for (const message of earlyRetained.splice(0)) broker.retain(message);
 
       const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: config.tls_handshake_timeout_secs * 1000 }, accept);
       const front = createNetServer((socket) => {

@@ -23,6 +23,8 @@ export const EVENTS = {
   component_error: { level: 'error', labels: ['component', 'code', 'stage'], help: 'A component hit an error it could not handle in place.' },
   cluster_link: { level: 'info', labels: ['state'], help: 'This node\'s NATS connection connected, dropped or came back (cluster mode).' },
   cluster_node: { level: 'info', labels: ['state'], help: 'Another cluster node was first heard from (joined) or not heard from for node_timeout_secs (gone).' },
+  cluster_mqtt_messages: { level: 'debug', labels: ['direction'], help: 'MQTT messages this node forwarded to the other nodes (out: NATS delivers them only to nodes with a matching subscription) or delivered from another node to its own subscribers (in).' },
+  cluster_session_takeover: { level: 'info', labels: ['direction'], help: 'A client id moved between nodes: out = this node closed its connection or ended its session because the client connected to another node; in = a persistent session was carried here from another node.' },
   cluster_registry_change: { level: 'debug', labels: ['direction', 'kind'], help: 'A registry change was sent to the other nodes (out) or applied from another node (in).' },
   unit_disabled: { level: 'error', labels: ['component', 'reason'], help: 'A user-defined unit (a topic rule, a stream) was disabled: reason failures (it threw on that many inputs in a row) or invalid (its stored definition failed validation at start; loaded disabled).' },
   limit_hit: { level: 'warn', labels: ['component', 'limit'], help: 'An input, time or connection limit refused or closed something; limit is the config key (e.g. api.max_json_depth, hec.body_timeout_secs).' },

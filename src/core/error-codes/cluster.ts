@@ -7,5 +7,6 @@ export const CLUSTER_ERRORS = {
   'cluster.ca_key_mismatch': 'invalid',
   'cluster.unavailable': 'unavailable',
   'cluster.relay_failed': 'internal',
+  'cluster.bridge_failed': 'internal',
   'cluster.not_enabled': 'not_found',
 } as const satisfies CodeTable;

@@ -210,3 +210,75 @@ describe('BrokerCore', () => {
     expect(sub.of('publish').map((p) => [p.topic, String(p.payload), p.retain])).toEqual([['r/1', 'kept', true]]);
   });
 });
+
+describe('BrokerCore in cluster mode', () => {
+  it('tells its remote link of accepted messages and of each filter gained or lost, and routes a remote message to local subscribers only', async () => {
+    const published: string[] = [];
+    const { port } = await start({ hooks: { published: (m) => void published.push(`hook:${m.topic}`) } });
+    const interest: string[] = [];
+    const broker = core as BrokerCore;
+    broker.remote = { published: (m) => void published.push(`remote:${m.topic}`), interest: (filter, on) => void interest.push(`${on ? '+' : '-'}${filter}`) };
+    const sub = await peer(port, 'sub', 5);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/#', qos: 1 }, { topic: '$share/g/a/#', qos: 1 }] }, 5);
+    await sub.until('SUBACK', () => sub.of('suback').length === 1);
+    sub.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'a/#', qos: 0 }] }, 5);
+    await sub.until('2nd SUBACK', () => sub.of('suback').length === 2);
+    expect(interest).toEqual(['+a/#', '+$share/g/a/#']);
+    const pub = await peer(port, 'pub', 5);
+    pub.send(publishPacket('a/1', 1), 5);
+    await sub.until('the local publish', () => sub.of('publish').length === 1);
+    // The shared group is the cluster's to serve: the local route gave only the plain subscription.
+    expect(published).toEqual(['hook:a/1', 'remote:a/1']);
+    broker.deliverRemote({ topic: 'a/2', payload: Buffer.from('r'), qos: 1, retain: false, properties: {} });
+    broker.deliverShared('$share/g/a/#', { topic: 'a/3', payload: Buffer.from('s'), qos: 1, retain: false, properties: {} });
+    await sub.until('the remote and shared messages', () => sub.of('publish').length === 3);
+    expect(sub.of('publish').map((p) => p.topic)).toEqual(['a/1', 'a/2', 'a/3']);
+    // A remote message is not accepted again here: no hook, nothing back to the cluster.
+    expect(published).toEqual(['hook:a/1', 'remote:a/1']);
+    sub.send({ cmd: 'unsubscribe', messageId: 3, unsubscriptions: ['a/#'] }, 5);
+    await sub.until('UNSUBACK', () => sub.of('unsuback').length === 1);
+    sub.socket.end(mqttPacket.generate({ cmd: 'disconnect' }, { protocolVersion: 5 }));
+    await sub.until('the end of the session', () => interest.length === 4);
+    expect(interest).toEqual(['+a/#', '+$share/g/a/#', '-a/#', '-$share/g/a/#']);
+  });
+
+  it('releases a persistent session to another node (0x8E, subscriptions and queued messages) and adopts one before CONNACK', async () => {
+    const { port } = await start();
+    const broker = core as BrokerCore;
+    const old = await peer(port, 'roamer', 5);
+    expect(broker.release('nobody')).toBeUndefined();
+    // A clean session has nothing to carry, but its connection closes all the same.
+    expect(broker.release('roamer')).toBeUndefined();
+    await old.until('DISCONNECT 0x8E', () => old.of('disconnect')[0]?.reasonCode === ReasonCode.sessionTakenOver);
+
+    const socket = createConnection(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const persistent = new RawPeer(socket, 5);
+    peers.push(persistent);
+    persistent.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'keeper', clean: false, keepalive: 60, properties: { sessionExpiryInterval: 600 } }, 5);
+    await persistent.until('CONNACK', () => persistent.of('connack').length === 1);
+    persistent.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'k/+', qos: 1, rap: true }] }, 5);
+    await persistent.until('SUBACK', () => persistent.of('suback').length === 1);
+    persistent.socket.destroy();
+    await persistent.until('closed', () => persistent.closed);
+    await new Promise((r) => setTimeout(r, 50));
+    broker.deliverRemote({ topic: 'k/1', payload: Buffer.from('queued'), qos: 1, retain: false, properties: {} });
+    const carried = broker.release('keeper');
+    expect(carried?.subscriptions).toEqual([['k/+', { qos: 1, noLocal: false, retainAsPublished: true, retainHandling: 0 }]]);
+    expect(carried?.queued.map((m) => m.payload.toString())).toEqual(['queued']);
+    expect(broker.subscriptionCount).toBe(0);
+
+    broker.adopt('keeper', carried?.subscriptions ?? [], carried?.queued ?? []);
+    const back = createConnection(port, '127.0.0.1');
+    await new Promise((resolve) => back.once('connect', resolve));
+    const moved = new RawPeer(back, 5);
+    peers.push(moved);
+    moved.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'keeper', clean: false, keepalive: 60, properties: { sessionExpiryInterval: 600 } }, 5);
+    await moved.until('CONNACK', () => moved.of('connack').length === 1);
+    expect(moved.of('connack')[0]?.sessionPresent).toBe(true);
+    await moved.until('the queued message', () => moved.of('publish').length === 1);
+    broker.deliverRemote({ topic: 'k/2', payload: Buffer.from('live'), qos: 1, retain: false, properties: {} });
+    await moved.until('a message on the carried subscription', () => moved.of('publish').length === 2);
+    expect(moved.of('publish').map((p) => p.payload.toString())).toEqual(['queued', 'live']);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { BrokerClient } from './client.js';
-import type { BrokerCoreOptions as Options, ClientHost, CoreHooks as Hooks } from './hooks.js';
+import type { BrokerCoreOptions as Options, ClientHost, CoreHooks as Hooks, RemoteLink } from './hooks.js';
 import { ReasonCode, type Message } from './message.js';
 import { Session } from './session.js';
 import { TopicTree, matches, parseShared, type SubscriptionOptions } from './topic-tree.js';
@@ -22,6 +22,8 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   private readonly sockets = new Set<BrokerClient>();
   private readonly drained: (() => void)[] = [];
   stopped = false;
+  /** Cluster mode: the other nodes (undefined on a single node: nothing else on the hot path). */
+  remote: RemoteLink | undefined;
 
   constructor(readonly options: BrokerCoreOptions) {
     this.hooks = options.hooks;
@@ -107,13 +109,21 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   subscribe(client: BrokerClient, filter: string, options: SubscriptionOptions): boolean {
     const session = client.session as Session;
     session.subscriptions.set(filter, options);
-    return this.tree.add(filter, session, options);
+    const fresh = this.tree.add(filter, session, options);
+    if (fresh) this.remote?.interest(filter, true);
+    return fresh;
   }
 
   unsubscribe(client: BrokerClient, filter: string): boolean {
     const session = client.session as Session;
     session.subscriptions.delete(filter);
-    return this.tree.remove(filter, session);
+    return this.removeSubscription(filter, session);
+  }
+
+  private removeSubscription(filter: string, session: Session): boolean {
+    const removed = this.tree.remove(filter, session);
+    if (removed) this.remote?.interest(filter, false);
+    return removed;
   }
 
   /** Retained messages matching a new subscription (never for shared ones, MQTT 5.0 §4.8.2). */
@@ -128,15 +138,63 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   /** Routes a message to every matching subscription (and keeps or clears it as retained). */
   publish(message: Message, from: BrokerClient | undefined): void {
     this.hooks.published(message, from);
-    if (message.retain) {
-      if (message.payload.length === 0) this.retained.delete(message.topic);
-      else this.retained.set(message.topic, message);
-    }
-    const origin = from?.session;
-    for (const { subscriber, options } of this.tree.match(message.topic, (s) => s.online)) {
+    if (message.retain) this.retain(message);
+    this.remote?.published(message);
+    this.route(message, from?.session);
+  }
+
+  /** A message another node accepted (its hooks ran there): to the matching subscribers here. */
+  deliverRemote(message: Message): void {
+    this.route(message, undefined);
+  }
+
+  /** Keeps a retained message, or clears the topic's with an empty payload. */
+  retain(message: Message): void {
+    if (message.payload.length === 0) this.retained.delete(message.topic);
+    else this.retained.set(message.topic, message);
+  }
+
+  /** A message for one shared group (`$share/group/filter`): in cluster mode NATS picks one node per group. */
+  deliverShared(filter: string, message: Message): void {
+    const picked = this.tree.pickShared(filter, (s) => s.online);
+    if (picked !== undefined) picked.subscriber.deliver({ message, qos: message.qos < picked.options.qos ? message.qos : picked.options.qos, retain: false, authorized: false });
+  }
+
+  private route(message: Message, origin: Session | undefined): void {
+    // In cluster mode shared groups are served through the cluster (one delivery per group across nodes).
+    for (const { subscriber, options } of this.tree.match(message.topic, (s) => s.online, this.remote === undefined)) {
       if (options.noLocal && subscriber === origin) continue;
       subscriber.deliver({ message, qos: message.qos < options.qos ? message.qos : options.qos, retain: options.retainAsPublished && message.retain, authorized: false });
     }
+  }
+
+  /**
+   * Another node took this client id: the live connection closes (v5: DISCONNECT 0x8E) and the
+   * session ends here; a persistent one's subscriptions and pending QoS 1 messages are returned.
+   */
+  release(clientId: string): { subscriptions: [string, SubscriptionOptions][]; queued: Message[] } | undefined {
+    const live = this.clients.get(clientId);
+    if (live !== undefined) {
+      live.ending = 'takeover';
+      live.close(ReasonCode.sessionTakenOver);
+    }
+    const session = this.sessions.get(clientId);
+    if (session === undefined) return undefined;
+    const carried = session.expirySecs > 0 ? { subscriptions: [...session.subscriptions], queued: session.pending().map((o) => o.message) } : undefined;
+    this.endSession(session);
+    return carried;
+  }
+
+  /** A session carried from another node, installed before its client connects here (none exists yet). */
+  adopt(clientId: string, subscriptions: readonly [string, SubscriptionOptions][], queued: readonly Message[]): void {
+    if (this.sessions.has(clientId) || this.stopped) return;
+    const session = new Session(clientId, this.options.maxQueued, () => this.options.onLimit('max_queued'));
+    this.sessions.set(clientId, session);
+    for (const [filter, options] of subscriptions) {
+      session.subscriptions.set(filter, options);
+      if (this.tree.add(filter, session, options)) this.remote?.interest(filter, true);
+    }
+    for (const message of queued) session.deliver({ message, qos: 1, retain: false, authorized: false });
   }
 
   /** Closes every connection (v5: DISCONNECT 0x8B), forgets the sessions, and resolves once every connection has ended. */
@@ -153,7 +211,7 @@ export class BrokerCore implements ClientHost<BrokerClient> {
 
   private endSession(session: Session): void {
     session.expiry?.cancel();
-    for (const filter of session.subscriptions.keys()) this.tree.remove(filter, session);
+    for (const filter of session.subscriptions.keys()) this.removeSubscription(filter, session);
     session.subscriptions.clear();
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
   }

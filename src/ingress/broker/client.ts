@@ -79,8 +79,8 @@ export class BrokerClient implements SessionLink {
   }
 
   /** A delivery the hooks deferred and have now allowed (skips the Receive check). */
-  deliver(message: Message, qos: 0 | 1): void {
-    this.session?.deliver({ message, qos, retain: false, authorized: true });
+  deliver(message: Message, qos: 0 | 1, retain = false): void {
+    this.session?.deliver({ message, qos, retain, authorized: true });
   }
 
   send(outgoing: Outgoing, messageId: number | undefined, dup: boolean): boolean {
@@ -92,7 +92,7 @@ export class BrokerClient implements SessionLink {
       if (left <= 0) return false;
       expiry = Math.ceil(left / 1000);
     }
-    if (!outgoing.authorized && !this.broker.hooks.authorizeForward(this, message, outgoing.qos)) return false;
+    if (!outgoing.authorized && !this.broker.hooks.authorizeForward(this, message, outgoing.qos, outgoing.retain)) return false;
     const packet: IPublishPacket = { cmd: 'publish', topic: message.topic, payload: message.payload, qos: outgoing.qos, retain: outgoing.retain, dup };
     if (messageId !== undefined) packet.messageId = messageId;
     if (this.protocolVersion === 5 && (expiry !== undefined || message.properties !== NO_PROPERTIES)) packet.properties = expiry === undefined ? message.properties : { ...message.properties, messageExpiryInterval: expiry };

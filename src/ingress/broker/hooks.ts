@@ -16,8 +16,8 @@ export interface CoreHooks<C> {
   /** `success`, `notAuthorized` (v5: PUBACK 0x87, the connection stays) or a reason to close. */
   authorizePublish(client: C, message: Message): number | Promise<number>;
   authorizeSubscribe(client: C, filter: string): Promise<boolean>;
-  /** Synchronous: deliver this message (at this QoS) to this client now? (`client.deliver` sends one later.) */
-  authorizeForward(client: C, message: Message, qos: 0 | 1): boolean;
+  /** Synchronous: deliver this message (at this QoS, with this RETAIN flag) to this client now? (`client.deliver` sends one later.) */
+  authorizeForward(client: C, message: Message, qos: 0 | 1, retain: boolean): boolean;
   /** A message was accepted for routing (from a client, or from the broker itself when `client` is undefined). */
   published(message: Message, client: C | undefined): void;
 }
@@ -51,4 +51,12 @@ export interface ClientHost<C> {
   subscribe(client: C, filter: string, options: SubscriptionOptions): boolean;
   unsubscribe(client: C, filter: string): boolean;
   sendRetained(client: C, filter: string, options: SubscriptionOptions): void;
+}
+
+/** Cluster mode: where the broker reports what crosses nodes (the NATS side is in src/cluster/). */
+export interface RemoteLink {
+  /** A message this node accepted for routing. */
+  published(message: Message): void;
+  /** A filter got its first subscription here (`true`) or lost its last (`false`). */
+  interest(filter: string, on: boolean): void;
 }

@@ -85,6 +85,11 @@ export class Session {
     this.drain();
   }
 
+  /** QoS 1 messages not yet acknowledged, then the queue, oldest first (a session moving to another node). */
+  pending(): Outgoing[] {
+    return [...this.inflight.values(), ...this.queue];
+  }
+
   detach(link: SessionLink): void {
     if (this.link === link) this.link = undefined;
   }

@@ -111,4 +111,17 @@ describe('TopicTree', () => {
       expect(got).toContain('b1');
     }
   });
+
+  it('leaves shared groups out of a match on request, and picks one member of a named group (cluster mode serves groups apart)', () => {
+    const tree = new TopicTree<string>();
+    tree.add('$share/g/jobs/#', 'm1', QOS1);
+    tree.add('$share/g/jobs/#', 'm2', QOS1);
+    tree.add('jobs/+', 'watcher', QOS0);
+    expect(tree.match('jobs/1', () => true, false).map((m) => m.subscriber)).toEqual(['watcher']);
+    const picks = Array.from({ length: 4 }, () => tree.pickShared('$share/g/jobs/#')?.subscriber);
+    expect(picks).toEqual(['m1', 'm2', 'm1', 'm2']);
+    expect(tree.pickShared('$share/g/jobs/#', (s) => s === 'm2')?.subscriber).toBe('m2');
+    expect(tree.pickShared('$share/other/jobs/#')).toBeUndefined();
+    expect(tree.pickShared('jobs/+')).toBeUndefined();
+  });
 });

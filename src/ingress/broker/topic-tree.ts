@@ -142,7 +142,7 @@ export class TopicTree<S> {
    * overlapping filters, MQTT-3.3.4-2 allows one copy), and one member of each matching shared group,
    * chosen round robin among the members `eligible` accepts (e.g. connected ones).
    */
-  match(topic: string, eligible: (subscriber: S) => boolean = () => true): Match<S>[] {
+  match(topic: string, eligible: (subscriber: S) => boolean = () => true, withShared = true): Match<S>[] {
     const levels = topic.split('/');
     const direct = new Map<S, SubscriptionOptions>();
     const groups: SharedGroup<S>[] = [];
@@ -161,7 +161,7 @@ export class TopicTree<S> {
         const seen = direct.get(subscriber);
         if (seen === undefined || options.qos > seen.qos) direct.set(subscriber, options);
       }
-      for (const group of node.shared.values()) groups.push(group);
+      if (withShared) for (const group of node.shared.values()) groups.push(group);
     };
     visit(this.root, 0);
     const out: Match<S>[] = [];
@@ -171,6 +171,14 @@ export class TopicTree<S> {
       if (picked !== undefined) out.push(picked);
     }
     return out;
+  }
+
+  /** One member of the shared group of `$share/group/filter`, chosen as `match` does; undefined when it has none eligible. */
+  pickShared(sharedFilter: string, eligible: (subscriber: S) => boolean = () => true): Match<S> | undefined {
+    const shared = parseShared(sharedFilter);
+    if (shared === undefined) return undefined;
+    const group = this.walk(shared.filter, false)?.shared.get(shared.group);
+    return group === undefined ? undefined : pick(group, eligible);
   }
 
   private walk(filter: string, create: boolean): Node<S> | undefined {
