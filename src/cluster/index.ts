@@ -11,3 +11,5 @@ export { secretFile, type ClusterBus } from './bus.js';
 export { relayRegistryChanges } from './registry-relay.js';
 export { JetStreamOutbox, type JetStreamOutboxOptions } from './jetstream-outbox.js';
 export { startMembership, type ClusterNode, type NodeAnnouncement, type Membership } from './membership.js';
+export { assignPartitions, partitionOf } from './partitions.js';
+export { detectPartitions, type DetectPartitions, type DetectPartitionStatus, type DetectPartitionsOptions } from './detect-partitions.js';

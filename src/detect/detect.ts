@@ -3,7 +3,7 @@ import type { Component, ConnectionHistoryStore, MetricHistory, MlModelStore, Ml
 import { arns, type Arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { DetectConfig } from './config.js';
-import { DetectEngine } from './engine.js';
+import { DetectEngine, type DetectEngineOptions } from './engine.js';
 import type { MlConfig } from './ml/config.js';
 import { MlDetect } from './ml/trainer.js';
 import { mitigationService, type MitigationService } from './mitigation.js';
@@ -27,6 +27,8 @@ export interface DetectOptions {
   readonly ml?: { readonly store: MlModelStore; readonly source: MlTrainingSource; readonly config: MlConfig } | undefined;
   /** Connection history: things offline at start keep their disconnect-duration series. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
+  /** Cluster mode: which things this node owns, and where its fleet values go (docs/cluster.md). */
+  readonly partitioned?: Pick<DetectEngineOptions, 'owns' | 'fleetOut'> | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -65,6 +67,8 @@ export function createDetect(options: DetectOptions): Detect {
     config: options.config,
     ml,
     disconnects: options.disconnects,
+    owns: options.partitioned?.owns,
+    fleetOut: options.partitioned?.fleetOut,
   });
   let started = false;
   const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {
