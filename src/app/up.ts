@@ -155,7 +155,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     cleanups.push(detect.close);
     components.push(detect.detect);
     // Cluster mode: datapoints go to the node that owns their thing (docs/cluster.md).
-    if (partitions !== undefined) components.push({ name: 'detect-partitions', start: () => partitions.start(detect.detect.engine), stop: () => partitions.stop() });
+    if (partitions !== undefined) components.push({ name: 'detect-partitions', start: () => partitions.start(detect.detect.engine, () => detect.detect.reloadProfiles()), stop: () => partitions.stop() });
     const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: partitions ?? detect.detect.engine });
     mqtt.bind(ingress.publisher);
     components.push(ingress);

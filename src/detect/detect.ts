@@ -28,7 +28,7 @@ export interface DetectOptions {
   /** Connection history: things offline at start keep their disconnect-duration series. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
   /** Cluster mode: which things this node owns, and where its fleet values go (docs/cluster.md). */
-  readonly partitioned?: Pick<DetectEngineOptions, 'owns' | 'fleetOut'> | undefined;
+  readonly partitioned?: (Pick<DetectEngineOptions, 'owns' | 'fleetOut'> & { readonly profilesChanged: () => void }) | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -43,6 +43,8 @@ export interface Detect extends Component {
   readonly ml: MlDetect | undefined;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
+  /** Profiles, targets, custom metrics or dimensions were changed through another node: read them again. */
+  reloadProfiles(): Promise<void>;
 }
 
 export function createDetect(options: DetectOptions): Detect {
@@ -75,6 +77,7 @@ export function createDetect(options: DetectOptions): Detect {
       if (!started) return;
       await engine.reload();
       await ml?.sync();
+      options.partitioned?.profilesChanged();
     } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
   const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere });
@@ -102,6 +105,11 @@ export function createDetect(options: DetectOptions): Detect {
     async idle() {
       await mitigation.idle();
       await engine.idle();
+    },
+    async reloadProfiles() {
+      if (!started) return;
+      await engine.reload();
+      await ml?.sync();
     },
   };
 }
