@@ -60,7 +60,8 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   private lastExpiry = 0;
   /** When the next disconnect-duration sweep is due (a window boundary); 0 before the first tick. */
   private nextOfflineSweep = 0;
-  private offlineRestored = false;
+  /** Things whose offline state is still to be read from the connection history (at start: every thing this node owns). */
+  private offlinePending: Array<(thingName: string) => boolean> = [];
   private readonly pendingLoads = new Set<Promise<void>>();
   /** Stored profiles that failed to compile at the last reload, with why (not evaluated). */
   invalidProfiles: ReadonlyMap<string, string> = new Map();
@@ -69,6 +70,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   constructor(private readonly o: DetectEngineOptions) {
     this.targets = new TargetIndex();
     this.owns = o.owns ?? everyThing;
+    if (o.disconnects !== undefined) this.offlinePending.push(this.owns);
     this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget, fleetOut: o.fleetOut });
   }
 
@@ -173,8 +175,12 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
       if (this.nextOfflineSweep !== 0) this.sweepOffline(now);
       this.nextOfflineSweep = (Math.floor(now / DEFAULT_COUNTER_WINDOW_MS) + 1) * DEFAULT_COUNTER_WINDOW_MS;
     }
+    const strays: string[] = [];
     for (const state of this.things.values()) {
-      if (!this.owns(state.name)) continue;
+      if (!this.owns(state.name)) {
+        strays.push(state.name);
+        continue;
+      }
       if (state.counters.size > 0) this.evaluator.closeWindows(state, now);
       if (state.loaded) this.evaluator.checkSilence(state, now);
       if (now - state.lastSeen > this.o.config.invalidate_after_secs * 1000) this.forgetThing(state, now);
@@ -187,6 +193,9 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
       if (expireRetained !== undefined) this.o.recorder.enqueue(() => expireRetained(before));
     }
     await this.flush();
+    // Cluster mode: state of things another node owns (routed here while the nodes disagreed on
+    // membership) is dropped once its counters are saved; their owner reads them.
+    for (const name of strays) if (!this.owns(name)) this.things.delete(name);
   }
 
   /** Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. */
@@ -266,8 +275,9 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
    * first tick, after the broker has closed the connections a crash left open.
    */
   private async restoreOffline(): Promise<void> {
-    if (this.offlineRestored || this.o.disconnects === undefined) return;
-    this.offlineRestored = true;
+    if (this.offlinePending.length === 0 || this.o.disconnects === undefined) return;
+    const filters = this.offlinePending;
+    this.offlinePending = [];
     let offline: Awaited<ReturnType<ConnectionHistoryStore['lastDisconnects']>>;
     try {
       offline = await this.o.disconnects.lastDisconnects();
@@ -276,7 +286,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
       return;
     }
     for (const { thingName, disconnectedAt } of offline) {
-      if (!this.owns(thingName)) continue;
+      if (!this.owns(thingName) || !filters.some((f) => f(thingName))) continue;
       const known = this.things.get(thingName);
       if (known !== undefined && known.offlineSince !== undefined) continue;
       this.thing(thingName).offlineSince ??= disconnectedAt;
@@ -301,6 +311,8 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     }
     await this.idle();
     await this.rebuild(owned);
+    // Their disconnect-duration series continue from the connection history at the next tick.
+    if (this.o.disconnects !== undefined) this.offlinePending.push(owned);
   }
 
   /** Cluster mode, a partition moved away: alarm counters are saved for the new owner, then the things are dropped here (nothing is invalidated). */
