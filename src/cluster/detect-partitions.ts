@@ -178,12 +178,17 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
 
   /** Follows membership: partitions lost are released (counters saved), partitions gained adopted after a hand-over pause. */
   function follow(): void {
-    const next = assignPartitions(o.liveNodes(), count);
+    const live = o.liveNodes();
+    const next = assignPartitions(live, count);
     const lost = new Set<number>();
     const gained = new Set<number>();
+    let fromLive = false;
     for (let p = 0; p < count; p++) {
       if (owners[p] === nodeId && next[p] !== nodeId) lost.add(p);
-      if (owners[p] !== nodeId && next[p] === nodeId) gained.add(p);
+      if (owners[p] !== nodeId && next[p] === nodeId) {
+        gained.add(p);
+        if (live.includes(owners[p] as string)) fromLive = true;
+      }
     }
     owners = next;
     telemetry.setGauge('cluster_detect_partitions_owned', {}, owners.filter((n) => n === nodeId).length);
@@ -196,8 +201,8 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
       if (engine === undefined) return;
       if (lost.size > 0) await engine.release((thing) => lost.has(partitionOf(thing, count)));
       if (gained.size === 0) return;
-      // The previous owner, if alive, saves its counters when it sees the same change (within a heartbeat).
-      await timer.sleep(o.heartbeatMs * 1.5);
+      // A previous owner still alive saves its counters when it sees the same change (within a heartbeat).
+      if (fromLive) await timer.sleep(o.heartbeatMs * 1.5);
       await engine.adopt((thing) => gained.has(partitionOf(thing, count)) && owners[partitionOf(thing, count)] === nodeId);
     }).catch((error: unknown) => {
       telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'detect_move' }, { err: error instanceof Error ? error.message : String(error) });
