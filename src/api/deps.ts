@@ -9,11 +9,11 @@ import type { Registry } from '../registry/index.js';
 import type { AlertEngine, SiemEngine } from '../siem/index.js';
 import type { StreamService } from '../stream/index.js';
 import type { Detect } from '../detect/index.js';
-import type { ClusterNode } from '../cluster/index.js';
+import type { ClusterNode, DetectPartitionStatus } from '../cluster/index.js';
 
 /** What `GET /api/v1/cluster` reports: this node alone, or every node of the cluster it hears from. */
 export interface ClusterStatusSource {
-  status(): { mode: 'single' | 'cluster'; nodeId: string; nodes: readonly ClusterNode[] };
+  status(): { mode: 'single' | 'cluster'; nodeId: string; nodes: readonly ClusterNode[]; detect?: DetectPartitionStatus | undefined };
 }
 import type { RespondEngine } from '../respond/index.js';
 

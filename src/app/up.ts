@@ -155,10 +155,13 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const mqtt = deferredPublisher();
     const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
     components.push(...notifyRules.components);
-    const detect = await wireDetect({ config, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry });
+    const partitions = cluster.detect();
+    const detect = await wireDetect({ config, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry, partitions });
     cleanups.push(detect.close);
     components.push(detect.detect);
-    const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: detect.detect.engine });
+    // Cluster mode: datapoints go to the node that owns their thing (docs/cluster.md).
+    if (partitions !== undefined) components.push({ name: 'detect-partitions', start: () => partitions.start(detect.detect.engine, () => detect.detect.reloadProfiles()), stop: () => partitions.stop() });
+    const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: partitions ?? detect.detect.engine });
     mqtt.bind(ingress.publisher);
     components.push(ingress);
     ingressRef = ingress;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { VigilError, packageVersion, type Clock, type Timer } from '../core/index.js';
 import type { ClusterStatusSource } from '../api/index.js';
-import { JetStreamOutbox, startMqttBridge, clusterEnabled, clusterKey, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster } from '../cluster/index.js';
+import { JetStreamOutbox, startMqttBridge, clusterEnabled, clusterKey, detectPartitions, nodeIdOf, secretFile, startCluster, syncClusterCa, type Cluster, type DetectPartitions } from '../cluster/index.js';
 import type { ClusteredBroker, Outbox } from '../model/index.js';
 import { loadOrCreateCa, type Registry } from '../registry/index.js';
 import { clusterSecretRepository, type DataDir, type RegistryDb, type SqliteOutbox } from '../store/index.js';
@@ -47,6 +47,8 @@ export interface WiredCluster {
   /** Connects to NATS and starts relaying and announcing (cluster mode); undefined on a single node. */
   start(): Promise<Cluster | undefined>;
   stop(): Promise<void>;
+  /** Detect partitioned by thing: the ingress's datapoint sink and the engine's ownership (cluster mode, after `start`). */
+  readonly detect: () => DetectPartitions | undefined;
   readonly status: ClusterStatusSource;
 }
 
@@ -66,21 +68,39 @@ export function wireCluster(input: {
     return {
       start: async () => undefined,
       stop: async () => undefined,
+      detect: () => undefined,
       status: { status: () => ({ mode: 'single', nodeId, nodes: [{ ...announce(), nodeId, natsConnected: false, self: true, lastSeen: clock.now(), state: 'up' }] }) },
     };
   }
   let cluster: Cluster | undefined;
+  let partitions: DetectPartitions | undefined;
   const telemetry = input.telemetry.child('cluster');
   return {
     async start() {
-      cluster = await startCluster({ config: config.cluster, registry: input.registry, describe: announce, clock, timer: input.timer, telemetry });
+      const link = await startCluster({ config: config.cluster, registry: input.registry, describe: announce, clock, timer: input.timer, telemetry });
+      cluster = link;
+      partitions = detectPartitions({
+        connection: link.connection,
+        prefix: config.cluster.subject_prefix,
+        nodeId,
+        partitions: config.cluster.detect_partitions,
+        liveNodes: () => link.nodes().filter((n) => n.state === 'up').map((n) => n.nodeId),
+        heartbeatMs: config.cluster.heartbeat_secs * 1000,
+        retryMs: config.cluster.detect_route_retry_secs * 1000,
+        clock,
+        timer: input.timer,
+        telemetry,
+      });
+      // Ownership is known (the other nodes heard) before detect restores the state of its things.
+      await partitions.settle();
       return cluster;
     },
     async stop() {
       await cluster?.stop();
     },
+    detect: () => partitions,
     status: {
-      status: () => ({ mode: 'cluster', nodeId, nodes: cluster?.nodes() ?? [{ ...announce(), nodeId, natsConnected: false, self: true, lastSeen: clock.now(), state: 'up' }] }),
+      status: () => ({ mode: 'cluster', nodeId, nodes: cluster?.nodes() ?? [{ ...announce(), nodeId, natsConnected: false, self: true, lastSeen: clock.now(), state: 'up' }], detect: partitions?.status() }),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { attemptAsync, type Clock, type Timer } from '../core/index.js';
+import type { DetectPartitions } from '../cluster/index.js';
 import { createDetect, type Detect } from '../detect/index.js';
 import type { MqttPublisher, Notifier, ThingDirectory } from '../model/index.js';
 import type { Registry } from '../registry/index.js';
@@ -11,7 +12,7 @@ import type { VigilConfig } from './config-schema.js';
  * broker's publisher (metrics export) and the stores (profiles and violations in the registry
  * database, retained metric values in DuckDB). Its engine is the ingress's datapoint sink.
  */
-export async function wireDetect(input: { config: VigilConfig; registry: RegistryDb; events: EventsDb; registryEngine: Registry; notifier: Notifier; publisher: MqttPublisher; clock: Clock; timer: Timer; telemetry: Telemetry }): Promise<{ detect: Detect; close: () => Promise<void> }> {
+export async function wireDetect(input: { config: VigilConfig; registry: RegistryDb; events: EventsDb; registryEngine: Registry; notifier: Notifier; publisher: MqttPublisher; clock: Clock; timer: Timer; telemetry: Telemetry; partitions?: Pick<DetectPartitions, 'owns' | 'fleetOut' | 'profilesChanged'> | undefined }): Promise<{ detect: Detect; close: () => Promise<void> }> {
   const history = await detectMetricHistory(input.events);
   const detect = createDetect({
     stores: { profiles: detectProfileRepository(input.registry), violations: detectViolationRepository(input.registry), mitigation: detectMitigationRepository(input.registry), history },
@@ -27,6 +28,7 @@ export async function wireDetect(input: { config: VigilConfig; registry: Registr
     accountId: input.config.account_id,
     ml: { store: detectMlModelRepository(input.registry), source: detectMlTrainingSource(input.events), config: input.config.ml },
     disconnects: connectionHistoryRepository(input.registry),
+    partitioned: input.partitions === undefined ? undefined : { owns: input.partitions.owns, fleetOut: input.partitions.fleetOut, profilesChanged: input.partitions.profilesChanged },
   });
   return { detect, close: async () => history.close() };
 }

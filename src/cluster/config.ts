@@ -27,6 +27,8 @@ export const clusterConfigSchema = section(
     stream_replicas: Type.Integer({ minimum: 1, maximum: 5, default: 3, description: 'Replicas of the JetStream stream that buffers delivery streams (at most the number of NATS servers; 3 survives one server lost).' }),
     stream_ack_wait_secs: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: 'How long a record fetched by a node that stopped answering stays with it before NATS gives it to another node.' }),
     session_claim_secs: Type.Number({ minimum: 0.05, maximum: 30, default: 1, description: 'Longest wait, before CONNACK, for the other nodes to hand over the persistent session of a client id that connects here (answers from every node heard from end it sooner).' }),
+    detect_partitions: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Detect state is split by thing name into this many partitions, each owned by one live node (the same on every node; changing it moves every thing).' }),
+    detect_route_retry_secs: Type.Number({ minimum: 1, maximum: 600, default: 30, description: 'How long a datapoint for a thing owned by another node is retried (the owner died and its partitions are moving) before it is dropped and counted.' }),
     heartbeat_secs: Type.Number({ minimum: 0.1, maximum: 60, default: 2, description: 'How often a node announces itself to the others.' }),
     node_timeout_secs: Type.Number({ minimum: 0.5, maximum: 600, default: 10, description: 'A node not heard from for this long is shown as gone.' }),
   },

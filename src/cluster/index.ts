@@ -13,3 +13,5 @@ export { JetStreamOutbox, type JetStreamOutboxOptions } from './jetstream-outbox
 export { startMqttBridge, type MqttBridge, type MqttBridgeOptions } from './mqtt-bridge.js';
 export { topicToSubject, subjectToTopic, filterToSubjects } from './mqtt-subject.js';
 export { startMembership, type ClusterNode, type NodeAnnouncement, type Membership } from './membership.js';
+export { assignPartitions, partitionOf } from './partitions.js';
+export { detectPartitions, type DetectPartitions, type DetectPartitionStatus, type DetectPartitionsOptions } from './detect-partitions.js';

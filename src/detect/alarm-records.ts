@@ -30,8 +30,9 @@ export function dirtyAlarmRecords(things: Iterable<ThingState>, compiled: Readon
  * Puts the saved alarms back on their things (`thing` creates a thing not yet in `things`), each with
  * the violation it was tracking if that is still open.
  */
-export async function restoreAlarms(violations: Pick<ViolationStore, 'loadAlarms' | 'getViolation'>, things: ReadonlyMap<string, ThingState>, thing: (name: string) => ThingState): Promise<void> {
+export async function restoreAlarms(violations: Pick<ViolationStore, 'loadAlarms' | 'getViolation'>, things: ReadonlyMap<string, ThingState>, thing: (name: string) => ThingState, owned: (thingName: string) => boolean): Promise<void> {
   for (const record of await violations.loadAlarms()) {
+    if (!owned(record.thingName)) continue;
     let state = things.get(record.thingName);
     if (state === undefined) {
       state = thing(record.thingName);
@@ -39,6 +40,32 @@ export async function restoreAlarms(violations: Pick<ViolationStore, 'loadAlarms
     } else if (record.lastDatapointTime > state.lastSeen) state.lastSeen = record.lastDatapointTime;
     const alarm = await restoredAlarm(violations, record);
     state.alarms.set(alarmKey(record.profileName, record.behaviorName, record.dimension), alarm);
+  }
+}
+
+/**
+ * Open violations whose alarm record does not name them (their owner died after recording the
+ * violation, before its next flush of alarm counters) are put on their alarm, so the new owner
+ * continues them instead of raising them again.
+ */
+export function attachOpenViolations(open: readonly Violation[], thing: (name: string) => ThingState, things: ReadonlyMap<string, ThingState>): void {
+  for (const violation of open) {
+    const dimension = violation.behavior.metricDimension;
+    const key = alarmKey(violation.profileName, violation.behavior.name, dimension === undefined ? '' : `${dimension.dimensionName}:${dimension.operator ?? 'IN'}`);
+    const state = things.get(violation.thingName) ?? thing(violation.thingName);
+    let alarm = state.alarms.get(key);
+    if (alarm?.violationId !== undefined) continue;
+    if (alarm === undefined) {
+      alarm = newAlarm();
+      state.alarms.set(key, alarm);
+    }
+    alarm.violationId = violation.violationId;
+    alarm.violating = Math.max(alarm.violating, violation.behavior.criteria?.consecutiveDatapointsToAlarm ?? 1);
+    alarm.compliant = 0;
+    alarm.startTime = violation.startTime;
+    alarm.lastValue = violation.lastValue;
+    alarm.lastTime = violation.lastTime;
+    alarm.lastDatapointTime = Math.max(alarm.lastDatapointTime, violation.lastTime);
   }
 }
 

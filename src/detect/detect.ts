@@ -3,7 +3,7 @@ import type { Component, ConnectionHistoryStore, MetricHistory, MlModelStore, Ml
 import { arns, type Arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { DetectConfig } from './config.js';
-import { DetectEngine } from './engine.js';
+import { DetectEngine, type DetectEngineOptions } from './engine.js';
 import type { MlConfig } from './ml/config.js';
 import { MlDetect } from './ml/trainer.js';
 import { mitigationService, type MitigationService } from './mitigation.js';
@@ -27,6 +27,8 @@ export interface DetectOptions {
   readonly ml?: { readonly store: MlModelStore; readonly source: MlTrainingSource; readonly config: MlConfig } | undefined;
   /** Connection history: things offline at start keep their disconnect-duration series. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
+  /** Cluster mode: which things this node owns, and where its fleet values go (docs/cluster.md). */
+  readonly partitioned?: (Pick<DetectEngineOptions, 'owns' | 'fleetOut'> & { readonly profilesChanged: () => void }) | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -41,6 +43,8 @@ export interface Detect extends Component {
   readonly ml: MlDetect | undefined;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
+  /** Profiles, targets, custom metrics or dimensions were changed through another node: read them again. */
+  reloadProfiles(): Promise<void>;
 }
 
 export function createDetect(options: DetectOptions): Detect {
@@ -65,12 +69,15 @@ export function createDetect(options: DetectOptions): Detect {
     config: options.config,
     ml,
     disconnects: options.disconnects,
+    owns: options.partitioned?.owns,
+    fleetOut: options.partitioned?.fleetOut,
   });
   let started = false;
   const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {
       if (!started) return;
       await engine.reload();
       await ml?.sync();
+      options.partitioned?.profilesChanged();
     } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
   const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere });
@@ -98,6 +105,11 @@ export function createDetect(options: DetectOptions): Detect {
     async idle() {
       await mitigation.idle();
       await engine.idle();
+    },
+    async reloadProfiles() {
+      if (!started) return;
+      await engine.reload();
+      await ml?.sync();
     },
   };
 }

@@ -1,8 +1,8 @@
 import { pages, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { CloudDatapoint, ConnectionHistoryStore, DatapointSink, DeviceDatapoint, Dimension, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
+import type { CloudDatapoint, ConnectionHistoryStore, DeviceDatapoint, Dimension, FleetValue, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, PartitionedDetect, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { dirtyAlarmRecords, restoreAlarms } from './alarm-records.js';
+import { attachOpenViolations, dirtyAlarmRecords, restoreAlarms } from './alarm-records.js';
 import type { AlarmState } from './alarms.js';
 import { compileProfile, DEFAULT_COUNTER_WINDOW_MS, type CompiledProfile } from './compile.js';
 import { MAX_WINDOW_MS } from './datapoints.js';
@@ -35,14 +35,20 @@ export interface DetectEngineOptions {
   readonly recent?: ((from: number, to: number) => Promise<readonly MetricDatum[]>) | undefined;
   /** Things offline at start (connection history): their disconnect-duration continues after a restart. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
+  /** Cluster mode: the things whose state this node owns (their datapoints are routed here); absent = every thing. */
+  readonly owns?: ((thingName: string) => boolean) | undefined;
+  /** Cluster mode: each value this node adds to a fleet population, for the other owners. */
+  readonly fleetOut?: ((value: FleetValue) => void) | undefined;
 }
+
+const everyThing = (): boolean => true;
 
 /**
  * The Detect evaluation engine: every datapoint of every targeted thing is evaluated against every
  * behavior of the thing's profiles, alarms step through §3.4, violation events go to the recorder,
  * retained values to the history, exported values to the export buffer.
  */
-export class DetectEngine implements DatapointSink<MetricReport> {
+export class DetectEngine implements PartitionedDetect<MetricReport> {
   private compiled = new Map<string, CompiledProfile>();
   private targets = new TargetIndex();
   private version = 0;
@@ -54,21 +60,25 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private lastExpiry = 0;
   /** When the next disconnect-duration sweep is due (a window boundary); 0 before the first tick. */
   private nextOfflineSweep = 0;
-  private offlineRestored = false;
+  /** Things whose offline state is still to be read from the connection history (at start: every thing this node owns). */
+  private offlinePending: Array<(thingName: string) => boolean> = [];
   private readonly pendingLoads = new Set<Promise<void>>();
   /** Stored profiles that failed to compile at the last reload, with why (not evaluated). */
   invalidProfiles: ReadonlyMap<string, string> = new Map();
+  private readonly owns: (thingName: string) => boolean;
 
   constructor(private readonly o: DetectEngineOptions) {
     this.targets = new TargetIndex();
-    this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget });
+    this.owns = o.owns ?? everyThing;
+    if (o.disconnects !== undefined) this.offlinePending.push(this.owns);
+    this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget, fleetOut: o.fleetOut });
   }
 
   async start(): Promise<void> {
     await this.reload();
-    await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name));
+    await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name), this.owns);
     await this.idle();
-    await this.rebuild();
+    await this.rebuild(this.owns);
     this.unsubscribe = this.o.registryEvents?.subscribe((change) => {
       if (change.kind === 'membership' || change.kind === 'thing') {
         const name = 'thingName' in change ? change.thingName : undefined;
@@ -165,7 +175,12 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       if (this.nextOfflineSweep !== 0) this.sweepOffline(now);
       this.nextOfflineSweep = (Math.floor(now / DEFAULT_COUNTER_WINDOW_MS) + 1) * DEFAULT_COUNTER_WINDOW_MS;
     }
+    const strays: string[] = [];
     for (const state of this.things.values()) {
+      if (!this.owns(state.name)) {
+        strays.push(state.name);
+        continue;
+      }
       if (state.counters.size > 0) this.evaluator.closeWindows(state, now);
       if (state.loaded) this.evaluator.checkSilence(state, now);
       if (now - state.lastSeen > this.o.config.invalidate_after_secs * 1000) this.forgetThing(state, now);
@@ -178,6 +193,9 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       if (expireRetained !== undefined) this.o.recorder.enqueue(() => expireRetained(before));
     }
     await this.flush();
+    // Cluster mode: state of things another node owns (routed here while the nodes disagreed on
+    // membership) is dropped once its counters are saved; their owner reads them.
+    for (const name of strays) if (!this.owns(name)) this.things.delete(name);
   }
 
   /** Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. */
@@ -214,7 +232,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
    * window) gives back each thing's network samples and each statistical behavior's fleet
    * population, so verdicts do not change because the process restarted (docs/detect.md).
    */
-  private async rebuild(): Promise<void> {
+  private async rebuild(filter: (thingName: string) => boolean): Promise<void> {
     const recent = this.o.recent;
     if (recent === undefined) return;
     const now = this.o.clock.now();
@@ -225,6 +243,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'rebuild' }, { err: error instanceof Error ? error.message : String(error) });
       return;
     }
+    data = data.filter((datum) => filter(datum.thingName));
     for (const datum of data) this.thing(datum.thingName);
     await this.idle();
     for (const datum of data) {
@@ -243,7 +262,7 @@ export class DetectEngine implements DatapointSink<MetricReport> {
   private sweepOffline(now: number): void {
     for (const state of this.things.values()) {
       const since = state.offlineSince;
-      if (since === null || since === undefined || !state.loaded) continue;
+      if (since === null || since === undefined || !state.loaded || !this.owns(state.name)) continue;
       if (state.profilesVersion !== this.version) this.resolveProfiles(state, now);
       if (!state.profiles.some((p) => p.cloudSlots.has('aws:disconnect-duration'))) continue;
       this.evaluator.cloud(state, { metric: 'aws:disconnect-duration', thingName: state.name, registered: true, timestamp: now, value: Math.max(0, Math.round((now - since) / 1000)) });
@@ -256,8 +275,9 @@ export class DetectEngine implements DatapointSink<MetricReport> {
    * first tick, after the broker has closed the connections a crash left open.
    */
   private async restoreOffline(): Promise<void> {
-    if (this.offlineRestored || this.o.disconnects === undefined) return;
-    this.offlineRestored = true;
+    if (this.offlinePending.length === 0 || this.o.disconnects === undefined) return;
+    const filters = this.offlinePending;
+    this.offlinePending = [];
     let offline: Awaited<ReturnType<ConnectionHistoryStore['lastDisconnects']>>;
     try {
       offline = await this.o.disconnects.lastDisconnects();
@@ -266,11 +286,47 @@ export class DetectEngine implements DatapointSink<MetricReport> {
       return;
     }
     for (const { thingName, disconnectedAt } of offline) {
+      if (!this.owns(thingName) || !filters.some((f) => f(thingName))) continue;
       const known = this.things.get(thingName);
       if (known !== undefined && known.offlineSince !== undefined) continue;
       this.thing(thingName).offlineSince ??= disconnectedAt;
     }
     await this.idle();
+  }
+
+  /**
+   * Cluster mode, a partition moved here: the state of its things is read again from the shared
+   * store (alarm counters, open violations: the previous owner's, not a stale copy) and rebuilt from
+   * this node's retained values, so an active alarm stays active and is not raised again.
+   */
+  async adopt(owned: (thingName: string) => boolean): Promise<void> {
+    await this.idle();
+    for (const name of [...this.things.keys()]) if (owned(name)) this.things.delete(name);
+    try {
+      await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name), owned);
+      const open = await pages((cursor) => this.o.violations.listActive({ limit: 250, cursor }));
+      attachOpenViolations(open.filter((v) => owned(v.thingName)), (name) => this.thing(name), this.things);
+    } catch (error) {
+      this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'adopt' }, { err: error instanceof Error ? error.message : String(error) });
+    }
+    await this.idle();
+    await this.rebuild(owned);
+    // Their disconnect-duration series continue from the connection history at the next tick.
+    if (this.o.disconnects !== undefined) this.offlinePending.push(owned);
+  }
+
+  /** Cluster mode, a partition moved away: alarm counters are saved for the new owner, then the things are dropped here (nothing is invalidated). */
+  async release(lost: (thingName: string) => boolean): Promise<void> {
+    await this.flush();
+    for (const name of [...this.things.keys()]) if (lost(name)) this.things.delete(name);
+  }
+
+  /** Cluster mode: values the other owners added to their fleet populations. */
+  fleetIn(values: readonly FleetValue[]): void {
+    for (const v of values) {
+      const slot = this.compiled.get(v.profile)?.slots.find((s) => s.key === v.behavior && s.dimensionKey === v.dimension);
+      slot?.fleet?.update(v.thing, v.value, v.time);
+    }
   }
 
   /** Things with state in memory (for the benchmark's memory figure). */

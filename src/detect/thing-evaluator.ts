@@ -1,4 +1,4 @@
-import type { CloudDatapoint, MetricDatum, Violation } from '../model/index.js';
+import type { CloudDatapoint, FleetValue, MetricDatum, Violation } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { newAlarm, stepAlarm, type AlarmState } from './alarms.js';
@@ -18,6 +18,8 @@ export interface ThingEvaluatorOptions {
   readonly ml: MlJudge | undefined;
   /** The alert target of a profile as currently compiled. */
   readonly alertTarget: (profileName: string) => string | undefined;
+  /** Cluster mode: each value added to a fleet population, for the other owners. */
+  readonly fleetOut?: ((value: FleetValue) => void) | undefined;
 }
 
 /**
@@ -213,6 +215,7 @@ export class ThingEvaluator {
     let threshold = slot.threshold;
     if (slot.fleet !== undefined) {
       slot.fleet.update(state.name, value as number, time);
+      this.o.fleetOut?.({ profile: slot.profileName, behavior: slot.key, dimension: slot.dimensionKey, thing: state.name, value: value as number, time });
       const fleet = slot.fleet.threshold(time, state.name);
       if (fleet === undefined) return undefined;
       threshold = fleet;

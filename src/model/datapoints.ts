@@ -55,3 +55,31 @@ export interface DatapointSink<R = unknown> {
   device(datapoint: DeviceDatapoint<R>): void;
   cloud(datapoint: CloudDatapoint): void;
 }
+
+/**
+ * One value a detect owner added to a statistical behavior's fleet population (cluster mode: the
+ * other owners add it to theirs, so percentiles rank the whole fleet).
+ */
+export interface FleetValue {
+  readonly profile: string;
+  /** The behavior name. */
+  readonly behavior: string;
+  /** `name:operator` of the behavior's dimension, '' without one. */
+  readonly dimension: string;
+  readonly thing: string;
+  readonly value: number;
+  readonly time: number;
+}
+
+/**
+ * The detect engine as cluster routing drives it: datapoints of the things this node owns, the
+ * hand-over of things when their partition moves, fleet values from the other owners.
+ */
+export interface PartitionedDetect<R = unknown> extends DatapointSink<R> {
+  /** Things that just became this node's: their state is read again from the shared store. */
+  adopt(owned: (thingName: string) => boolean): Promise<void>;
+  /** Things that are no longer this node's: their alarm counters are saved, then their state dropped (nothing is invalidated). */
+  release(lost: (thingName: string) => boolean): Promise<void>;
+  /** Fleet values the other owners added. */
+  fleetIn(values: readonly FleetValue[]): void;
+}

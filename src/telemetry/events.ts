@@ -25,6 +25,9 @@ export const EVENTS = {
   cluster_node: { level: 'info', labels: ['state'], help: 'Another cluster node was first heard from (joined) or not heard from for node_timeout_secs (gone).' },
   cluster_mqtt_messages: { level: 'debug', labels: ['direction'], help: 'MQTT messages this node forwarded to the other nodes (out: NATS delivers them only to nodes with a matching subscription) or delivered from another node to its own subscribers (in).' },
   cluster_session_takeover: { level: 'info', labels: ['direction'], help: 'A client id moved between nodes: out = this node closed its connection or ended its session because the client connected to another node; in = a persistent session was carried here from another node.' },
+  cluster_detect_routed: { level: 'debug', labels: ['result'], help: 'Detect datapoints of things owned by another node: sent to the owner and acknowledged (sent), received from another node (received), sent again after no answer (retried), dropped after retrying for cluster.detect_route_retry_secs (failed).' },
+  cluster_detect_failed: { level: 'warn', labels: [], help: 'A batch of detect datapoints could not reach its owner node within the retry time and was dropped (the log line says how many and why).' },
+  cluster_detect_partitions_moved: { level: 'info', labels: ['direction'], help: 'Detect partitions that moved to this node (in: their things\' state read again from the store) or away from it (out: alarm counters saved, state dropped).' },
   cluster_registry_change: { level: 'debug', labels: ['direction', 'kind'], help: 'A registry change was sent to the other nodes (out) or applied from another node (in).' },
   unit_disabled: { level: 'error', labels: ['component', 'reason'], help: 'A user-defined unit (a topic rule, a stream) was disabled: reason failures (it threw on that many inputs in a row) or invalid (its stored definition failed validation at start; loaded disabled).' },
   limit_hit: { level: 'warn', labels: ['component', 'limit'], help: 'An input, time or connection limit refused or closed something; limit is the config key (e.g. api.max_json_depth, hec.body_timeout_secs).' },
@@ -106,6 +109,7 @@ export const GAUGES = {
   stream_data_freshness_seconds: { labels: ['stream'], help: 'Age of the oldest record of a stream not yet delivered or backed up (Firehose DataFreshness).' },
   stream_ack_latency_seconds: { labels: ['stream'], help: 'Time from send to HEC acknowledgement of the latest batch (Firehose DataAckLatency).' },
   stream_outbox_bytes: { labels: [], help: 'Bytes held in the stream outbox.' },
+  cluster_detect_partitions_owned: { labels: [], help: 'Detect partitions this node owns now (cluster mode).' },
   cluster_nodes: { labels: [], help: 'Cluster nodes heard from within node_timeout_secs, this one included (cluster mode).' },
 } as const satisfies Record<string, { labels: readonly string[]; help: string }>;
 

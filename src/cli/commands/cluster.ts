@@ -8,7 +8,7 @@ import { renderTable } from '../output.js';
 export function registerCluster(program: Command, context: CliContext): void {
   const cluster = program.command('cluster').description('cluster mode: several nodes on one PostgreSQL registry and NATS (docs/cluster.md)');
   withServerOptions(cluster.command('status'))
-    .description('list the cluster\'s nodes as the server asked hears them: state, roles, device connections, last heartbeat')
+    .description('list the cluster\'s nodes as the server asked hears them: state, roles, device connections, detect partitions owned, last heartbeat; and detect routing counts')
     .option('--json', 'print JSON')
     .action(async (options: ServerOptions & { json?: boolean }) => {
       const status = await clusterClient(clientFor(options, context)).status();
@@ -21,10 +21,13 @@ export function registerCluster(program: Command, context: CliContext): void {
         node.connections,
         node.endpoints['mqtt'] ?? '',
         node.natsConnected ? 'yes' : status.mode === 'single' ? '-' : 'no',
+        node.partitions ?? '-',
         node.self ? 'now' : `${Math.max(0, Math.round((now - Date.parse(node.lastSeen)) / 1000))} s ago`,
         node.version,
       ]);
       const title = status.mode === 'single' ? 'single node (cluster mode is off: cluster.nats.urls is empty)' : `cluster of ${status.nodes.filter((n) => n.state === 'up').length} node(s) up; answered by ${status.nodeId} (*)`;
-      context.io.out(`${title}\n${renderTable(['node', 'state', 'roles', 'devices', 'mqtt', 'nats', 'last heard', 'version'], rows)}\n`);
+      context.io.out(`${title}\n${renderTable(['node', 'state', 'roles', 'devices', 'mqtt', 'nats', 'partitions', 'last heard', 'version'], rows)}\n`);
+      const d = status.detect;
+      if (d !== undefined) context.io.out(`detect: ${d.partitions} partitions, ${d.adopting} moving here; datapoints routed: ${d.routed.sent} sent, ${d.routed.received} received, ${d.routed.retried} retried, ${d.routed.failed} failed, ${d.pending} pending${d.routeLatencyMs === undefined ? '' : `; route latency p50 ${d.routeLatencyMs.p50} ms, max ${d.routeLatencyMs.max} ms`}\n`);
     });
 }
