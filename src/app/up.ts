@@ -147,6 +147,8 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const stream = await wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry, clusterOutbox: clusterOutbox(config, clusterLink, clock, systemTimer, telemetry) });
     cleanups.push(stream.close);
     components.push(stream.engine);
+    // A stream created, updated or deleted through any node runs on every node.
+    clusterLink?.relayStreams(stream.engine);
     const mqtt = deferredPublisher();
     const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
     components.push(...notifyRules.components);

@@ -103,7 +103,6 @@ export class JetStreamOutbox implements Outbox {
 
   async append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean | readonly boolean[]; replayMark?: string } = {}): Promise<Result<OutboxAppended>> {
     if (this.closed) return err(new VigilError('stream.unavailable', 'the stream outbox is closed'));
-    this.ensureConsumer(stream);
     const arrival = this.options.clock.now();
     const subject = this.subject(stream);
     let acks: Array<{ seq: number }>;
@@ -152,9 +151,6 @@ export class JetStreamOutbox implements Outbox {
   }
 
   stats(stream: string, afterSeq = 0): { records: number; bytes: number; oldest: number | undefined } {
-    // The stream engine asks for a stream's stats when it sets up its pipeline (at start, on create
-    // and update): from then on this node fetches the stream's records, wherever they were put.
-    this.ensureConsumer(stream);
     let records = 0;
     let bytes = 0;
     let oldest: number | undefined;
@@ -173,6 +169,7 @@ export class JetStreamOutbox implements Outbox {
   }
 
   dropStream(stream: string): void {
+    this.wanted.delete(stream);
     this.consumers.get(stream)?.stop();
     this.consumers.delete(stream);
     for (const held of this.held.get(stream)?.values() ?? []) {
@@ -209,8 +206,33 @@ export class JetStreamOutbox implements Outbox {
     return this.options.local.interruptedReplays();
   }
 
-  /** Starts fetching a delivery stream's records (idempotent): every node does, for every stream it knows. */
-  ensureConsumer(stream: string): void {
+  /**
+   * The delivery streams that exist (told by the stream engine at start and after each definition
+   * change, wherever it was made): this node fetches the records of each of them, and stops fetching
+   * those of a stream that is gone (the records in its hands go back to JetStream).
+   */
+  streams(names: readonly string[]): void {
+    this.wanted = new Set(names);
+    for (const name of this.wanted) this.ensureConsumer(name);
+    for (const name of [...this.consumers.keys()]) {
+      if (this.wanted.has(name)) continue;
+      this.consumers.get(name)?.stop();
+      this.consumers.delete(name);
+      this.release(name);
+    }
+  }
+
+  /** Hands the records of `stream` in this node's hands back to JetStream. */
+  private release(stream: string): void {
+    for (const held of this.held.get(stream)?.values() ?? []) {
+      held.message.nak();
+      this.heldBytes -= held.bytes;
+    }
+    this.held.delete(stream);
+  }
+
+  /** Starts fetching a delivery stream's records (idempotent). */
+  private ensureConsumer(stream: string): void {
     if (this.closed || this.consumers.has(stream) || this.starting.has(stream)) return;
     this.starting.add(stream);
     void this.startConsumer(stream)
@@ -219,6 +241,7 @@ export class JetStreamOutbox implements Outbox {
   }
 
   private readonly starting = new Set<string>();
+  private wanted = new Set<string>();
 
   private async startConsumer(stream: string): Promise<void> {
     const durable = this.durable(stream);
@@ -230,7 +253,8 @@ export class JetStreamOutbox implements Outbox {
     });
     const consumer = await this.client.consumers.get(this.streamName, durable);
     const messages = await consumer.consume({ max_messages: 1000 });
-    if (this.closed) return void messages.stop();
+    // Closed, or the stream was deleted while its consumer was starting.
+    if (this.closed || !this.wanted.has(stream)) return void messages.stop();
     this.consumers.set(stream, messages);
     for await (const message of messages) this.accept(stream, message);
   }
