@@ -148,13 +148,16 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     cleanups.push(stream.close);
     components.push(stream.engine);
     // A stream created, updated or deleted through any node runs on every node.
-    clusterLink?.relayStreams(stream.engine);
+    clusterLink?.relayDefinitions('streams', stream.engine);
     const mqtt = deferredPublisher();
     const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
     components.push(...notifyRules.components);
     const detect = await wireDetect({ config, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry });
     cleanups.push(detect.close);
     components.push(detect.detect);
+    // Topic rules and security profiles changed through any node take effect on every node.
+    clusterLink?.relayDefinitions('rules', notifyRules.rules);
+    clusterLink?.relayDefinitions('profiles', detect.detect);
     const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: detect.detect.engine });
     mqtt.bind(ingress.publisher);
     components.push(ingress);

@@ -6,7 +6,7 @@ import { connectBus, type ClusterBus } from './bus.js';
 import type { ClusterConfig } from './config.js';
 import { startMembership, type ClusterNode, type NodeAnnouncement } from './membership.js';
 import { relayRegistryChanges } from './registry-relay.js';
-import { relayStreamChanges, type StreamDefinitions } from './stream-relay.js';
+import { relayDefinitionChanges, type DefinitionSource } from './definition-relay.js';
 
 /** This node's part in the cluster: the NATS link, registry changes in and out, membership. */
 export interface Cluster {
@@ -18,8 +18,8 @@ export interface Cluster {
   connected(): boolean;
   /** Waits until everything sent so far reached NATS. */
   flush(): Promise<void>;
-  /** Relays delivery-stream definition changes to and from the other nodes (until `stop`). */
-  relayStreams(streams: StreamDefinitions): void;
+  /** Relays changes of one kind of definition (`streams`, `rules`, `profiles`) to and from the other nodes (until `stop`). */
+  relayDefinitions(kind: string, source: DefinitionSource): void;
   stop(): Promise<void>;
 }
 
@@ -60,8 +60,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     nodes: () => membership.nodes(),
     connected: () => bus.connected(),
     flush: () => bus.flush(),
-    relayStreams(streams) {
-      stops.push(relayStreamChanges({ bus, subject: `${prefix}.streams.changes`, nodeId, streams, telemetry }));
+    relayDefinitions(kind, source) {
+      stops.push(relayDefinitionChanges({ bus, subject: `${prefix}.definitions.changes`, nodeId, kind, source, telemetry }));
     },
     async stop() {
       membership.stop();

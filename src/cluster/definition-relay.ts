@@ -1,39 +1,44 @@
 import type { Telemetry } from '../telemetry/index.js';
 import type { ClusterBus } from './bus.js';
 
-/** What the relay needs of the stream engine. */
-export interface StreamDefinitions {
-  /** Calls `listener` after each definition created, updated or deleted on this node. */
+/**
+ * A kind of definition a node caches (delivery streams, topic rules, security profiles): it says
+ * when one changed through this node, and re-reads them from the shared registry when told.
+ */
+export interface DefinitionSource {
+  /** Calls `listener` after each definition created, updated or deleted through this node; returns the unsubscribe function. */
   onDefinitionChanged(listener: (name: string) => void): () => void;
-  /** Re-reads the stored definitions (shared in PostgreSQL) and starts, restarts or stops pipelines to match. */
+  /** Re-reads the stored definitions (shared in PostgreSQL) and brings this node's running copies in line. */
   resync(): Promise<void>;
 }
 
-interface StreamChangeMessage {
+interface DefinitionChangeMessage {
   readonly origin: string;
-  readonly stream: string;
+  readonly kind: string;
+  readonly name: string;
 }
 
 /**
- * Carries delivery-stream definition changes between nodes: a stream created, updated or deleted
- * through one node's Firehose API runs on every node at once (each re-reads the definitions from the
- * shared registry). After a NATS reconnect the node re-reads them too, in case it missed a change.
+ * Carries definition changes between nodes: a delivery stream, topic rule or security profile
+ * created, updated or deleted through one node takes effect on every node at once (each re-reads
+ * that kind of definition from the shared registry). After a NATS reconnect the node re-reads them
+ * too, in case it missed a change.
  */
-export function relayStreamChanges(options: { readonly bus: ClusterBus; readonly subject: string; readonly nodeId: string; readonly streams: StreamDefinitions; readonly telemetry: Telemetry }): () => void {
-  const { bus, subject, nodeId, streams, telemetry } = options;
+export function relayDefinitionChanges(options: { readonly bus: ClusterBus; readonly subject: string; readonly nodeId: string; readonly kind: string; readonly source: DefinitionSource; readonly telemetry: Telemetry }): () => void {
+  const { bus, subject, nodeId, kind, source, telemetry } = options;
   const resync = (origin: string): void =>
-    void streams.resync().catch((error: unknown) => telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'stream_change' }, { err: error, origin }));
-  const stopLocal = streams.onDefinitionChanged((stream) => {
-    bus.publish(subject, { origin: nodeId, stream } satisfies StreamChangeMessage);
-    telemetry.count('cluster_stream_change', { direction: 'out' });
+    void source.resync().catch((error: unknown) => telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'definition_change' }, { err: error, origin, kind }));
+  const stopLocal = source.onDefinitionChanged((name) => {
+    bus.publish(subject, { origin: nodeId, kind, name } satisfies DefinitionChangeMessage);
+    telemetry.count('cluster_definition_change', { direction: 'out', kind });
   });
   const stopRemote = bus.subscribe(subject, (body) => {
-    const message = body as Partial<StreamChangeMessage>;
-    if (message.origin === nodeId) return;
-    if (typeof message.stream !== 'string') {
-      return void telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'stream_change' }, { origin: message.origin, detail: 'not a stream change' });
+    const message = body as Partial<DefinitionChangeMessage>;
+    if (message.origin === nodeId || message.kind !== kind) return;
+    if (typeof message.name !== 'string') {
+      return void telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'definition_change' }, { origin: message.origin, kind, detail: 'not a definition change' });
     }
-    telemetry.count('cluster_stream_change', { direction: 'in' });
+    telemetry.count('cluster_definition_change', { direction: 'in', kind });
     resync(String(message.origin));
   });
   const stopReconnect = bus.onReconnect(() => resync(nodeId));

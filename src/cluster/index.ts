@@ -9,6 +9,6 @@ export { startCluster, nodeIdOf, type Cluster, type ClusterOptions } from './clu
 export { syncClusterCa, clusterKey, sealCa, openCa } from './cluster-ca.js';
 export { secretFile, type ClusterBus } from './bus.js';
 export { relayRegistryChanges } from './registry-relay.js';
-export { relayStreamChanges, type StreamDefinitions } from './stream-relay.js';
+export { relayDefinitionChanges, type DefinitionSource } from './definition-relay.js';
 export { JetStreamOutbox, type JetStreamOutboxOptions } from './jetstream-outbox.js';
 export { startMembership, type ClusterNode, type NodeAnnouncement, type Membership } from './membership.js';

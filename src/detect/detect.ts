@@ -39,6 +39,10 @@ export interface Detect extends Component {
   /** ARNs in the configured region and account. */
   readonly arns: Arns;
   readonly ml: MlDetect | undefined;
+  /** Calls `listener` after profiles, targets, custom metrics or dimensions changed through this node. */
+  onDefinitionChanged(listener: (name: string) => void): () => void;
+  /** Re-reads them after they changed on another cluster node. */
+  resync(): Promise<void>;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
 }
@@ -67,10 +71,15 @@ export function createDetect(options: DetectOptions): Detect {
     disconnects: options.disconnects,
   });
   let started = false;
+  const reload = async (): Promise<void> => {
+    if (!started) return;
+    await engine.reload();
+    await ml?.sync();
+  };
+  const changeListeners = new Set<(name: string) => void>();
   const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {
-      if (!started) return;
-      await engine.reload();
-      await ml?.sync();
+      await reload();
+      for (const listener of [...changeListeners]) listener('profiles');
     } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
   const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere });
@@ -83,6 +92,13 @@ export function createDetect(options: DetectOptions): Detect {
     mitigation,
     arns: arnsHere,
     ml,
+    // Security profiles, targets, custom metrics and dimensions changed through this node (a cluster
+    // relays it), and re-read after they changed on another node.
+    onDefinitionChanged(listener) {
+      changeListeners.add(listener);
+      return () => void changeListeners.delete(listener);
+    },
+    resync: reload,
     async start() {
       await engine.start();
       await ml?.start();
