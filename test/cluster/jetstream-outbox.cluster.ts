@@ -7,6 +7,7 @@ import { systemClock, systemTimer } from '../../src/core/index.js';
 import { JetStreamOutbox } from '../../src/cluster/index.js';
 import { SqliteOutbox } from '../../src/store/index.js';
 import { Telemetry, createLogger } from '../../src/telemetry/index.js';
+import { until } from '../support/vigil-process.js';
 import { startNatsCluster, type NatsServer } from './infra.js';
 
 /**
@@ -47,16 +48,6 @@ async function node(name: string, server: number, ackWaitMs = 2000): Promise<{ o
   return { outbox, connection };
 }
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const text = (r: { data: Uint8Array }): string => Buffer.from(r.data).toString();
 
 describe('delivery streams on JetStream (cluster mode)', () => {
@@ -67,9 +58,13 @@ describe('delivery streams on JetStream (cluster mode)', () => {
     expect(put.ok && put.value.seqs.length).toBe(200);
     expect(put.ok && new Set(put.value.seqs).size).toBe(200);
 
-    // Node A starts delivering: it holds all 200 and delivers (removes) the first 50.
-    a.outbox.stats('siem');
-    await until(() => a.outbox.stats('siem').records === 200, 'node A to hold 200 records');
+    // Node A is told the stream exists (as the stream engine does at start): it fetches all 200
+    // and delivers (removes) the first 50. Asking for stats alone starts nothing.
+    expect(a.outbox.stats('siem').records).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(a.outbox.stats('siem').records).toBe(0);
+    a.outbox.streams(['siem']);
+    await until(() => a.outbox.stats('siem').records === 200, 'node A to hold 200 records', 20_000);
     const firstBatch = a.outbox.read('siem', 0, 1 << 30, 50);
     a.outbox.remove('siem', firstBatch);
     const delivered = firstBatch.map(text);
@@ -79,8 +74,8 @@ describe('delivery streams on JetStream (cluster mode)', () => {
 
     // Node B, on another NATS server, gets them after the ack wait and delivers them.
     const b = await node('b', 2);
-    b.outbox.stats('siem');
-    await until(() => b.outbox.stats('siem').records === 150, 'node B to hold the 150 records node A left');
+    b.outbox.streams(['siem']);
+    await until(() => b.outbox.stats('siem').records === 150, 'node B to hold the 150 records node A left', 20_000);
     const rest = b.outbox.read('siem', 0, 1 << 30);
     b.outbox.remove('siem', rest);
     delivered.push(...rest.map(text));
@@ -88,7 +83,7 @@ describe('delivery streams on JetStream (cluster mode)', () => {
 
     // Acknowledged records are gone from JetStream: a third node finds nothing to deliver.
     const c = await node('c', 1);
-    c.outbox.stats('siem');
+    c.outbox.streams(['siem']);
     await new Promise((r) => setTimeout(r, 3000));
     expect(c.outbox.stats('siem').records).toBe(0);
     b.outbox.close();
@@ -96,17 +91,28 @@ describe('delivery streams on JetStream (cluster mode)', () => {
   });
 
   it('records put on two nodes are delivered once in all, split between the nodes that fetch', async () => {
-    const a = await node('a2', 0, 30_000);
-    const b = await node('b2', 1, 30_000);
-    a.outbox.stats('alerts');
-    b.outbox.stats('alerts');
+    const a = await node('a2', 0, 10_000);
+    const b = await node('b2', 1, 10_000);
+    a.outbox.streams(['alerts']);
+    b.outbox.streams(['alerts']);
     const fromA = Array.from({ length: 100 }, (_, i) => `a-${i}`);
     const fromB = Array.from({ length: 100 }, (_, i) => `b-${i}`);
     await a.outbox.append('alerts', fromA.map((s) => Buffer.from(s)));
     await b.outbox.append('alerts', fromB.map((s) => Buffer.from(s)));
-    await until(() => a.outbox.stats('alerts').records + b.outbox.stats('alerts').records === 200, 'the 200 records to be fetched');
+    await until(() => a.outbox.stats('alerts').records + b.outbox.stats('alerts').records === 200, 'the 200 records to be fetched', 20_000);
     const all = [...a.outbox.read('alerts', 0, 1 << 30), ...b.outbox.read('alerts', 0, 1 << 30)].map(text);
     expect(all.sort()).toEqual([...fromA, ...fromB].sort());
+    // Node A told the stream no longer exists stops fetching it: it holds none of the records put
+    // afterwards, while B goes on receiving them (JetStream may still hand some to A's last pull
+    // request; those come back to B after the ack wait).
+    a.outbox.streams([]);
+    expect(a.outbox.stats('alerts').records).toBe(0);
+    const later = Array.from({ length: 50 }, (_, i) => `later-${i}`);
+    await a.outbox.append('alerts', later.map((s) => Buffer.from(s)));
+    const held = (): string[] => b.outbox.read('alerts', 0, 1 << 30).map(text).filter((s) => s.startsWith('later-'));
+    await until(() => held().length >= 10, 'node B to receive the later records', 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(a.outbox.stats('alerts').records).toBe(0);
     a.outbox.close();
     b.outbox.close();
   });
