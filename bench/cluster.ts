@@ -203,11 +203,13 @@ export default async function cluster(context: BenchContext): Promise<BenchRepor
       try {
         await until(`${options.devices} connected devices`, 10 * 60_000, async () => ((await Promise.all(active.map(metrics))).reduce((s, m) => s + connected(m), 0) >= options.devices ? true : undefined));
         await new Promise((r) => setTimeout(r, Math.max(10, 2 * intervalSecs) * 1000));
-        const windows: Array<{ accepted: number; indexed: number; cpu: number; simCpu: number }> = [];
+        const windows: Array<{ accepted: number; indexed: number; cpu: number; simCpu: number; natsCpu: number }> = [];
+        const natsCpu = (): number => infra.nats.reduce((s, n) => s + cpuSecs(n.process().pid), 0);
         for (let w = 0; w < options.windows; w++) {
           const m0 = await Promise.all(active.map(metrics));
           const c0 = active.reduce((s, n) => s + cpuSecs(n.process?.pid), 0);
           const s0 = sims.reduce((s, p) => s + cpuSecs(p.pid), 0);
+          const n0 = natsCpu();
           const t0 = Date.now();
           await new Promise((r) => setTimeout(r, options.windowSecs * 1000));
           const m1 = await Promise.all(active.map(metrics));
@@ -217,12 +219,12 @@ export default async function cluster(context: BenchContext): Promise<BenchRepor
           // Reports indexed in the window, counted once the pipeline had time to carry them (export interval + buffering).
           await new Promise((r) => setTimeout(r, 1000));
           const indexed = await indexedReports(active[0] as Node, t0, t1);
-          windows.push({ accepted: acceptedCount / seconds, indexed: indexed / seconds, cpu: (active.reduce((s, n) => s + cpuSecs(n.process?.pid), 0) - c0) / seconds, simCpu: (sims.reduce((s, p) => s + cpuSecs(p.pid), 0) - s0) / seconds });
+          windows.push({ accepted: acceptedCount / seconds, indexed: indexed / seconds, cpu: (active.reduce((s, n) => s + cpuSecs(n.process?.pid), 0) - c0) / seconds, simCpu: (sims.reduce((s, p) => s + cpuSecs(p.pid), 0) - s0) / seconds, natsCpu: (natsCpu() - n0) / seconds });
         }
         const med = (f: (w: (typeof windows)[number]) => number): number => median(windows.map(f));
         const cpuPerReport = (med((w) => w.cpu) * 1e6) / Math.max(1, med((w) => w.accepted));
         baseCpu ??= cpuPerReport;
-        rows.push([count, options.devices, options.rate, fmt(med((w) => w.accepted)), fmt(med((w) => w.indexed)), med((w) => w.cpu).toFixed(2), fmt(cpuPerReport), `${(cpuPerReport / baseCpu).toFixed(2)}×`, fmt((1e6 / cpuPerReport) * count), med((w) => w.simCpu).toFixed(2)]);
+        rows.push([count, options.devices, options.rate, fmt(med((w) => w.accepted)), fmt(med((w) => w.indexed)), med((w) => w.cpu).toFixed(2), fmt(cpuPerReport), `${(cpuPerReport / baseCpu).toFixed(2)}×`, fmt((1e6 / cpuPerReport) * count), fmt((med((w) => w.natsCpu) * 1e6) / Math.max(1, med((w) => w.accepted))), med((w) => w.simCpu).toFixed(2)]);
       } finally {
         await Promise.all(sims.map(stopped));
         await Promise.all(active.map((n) => stopped(n.process)));
@@ -231,7 +233,7 @@ export default async function cluster(context: BenchContext): Promise<BenchRepor
     context.progress('routing hop: NATS request/reply between two servers');
     const hop = await routingHop(infra, 2000);
     return {
-      columns: ['nodes', 'devices', 'offered reports/s', 'accepted/s', 'indexed in SIEM/s', 'Vigil cores (all nodes)', 'Vigil CPU µs/report', 'vs 1 node', 'reports/s at 1 core per node', 'simulator cores'],
+      columns: ['nodes', 'devices', 'offered reports/s', 'accepted/s', 'indexed in SIEM/s', 'Vigil cores (all nodes)', 'Vigil CPU µs/report', 'vs 1 node', 'reports/s at 1 core per node', 'NATS CPU µs/report (3 servers)', 'simulator cores'],
       rows,
       notes: [
         `Nodes: \`vigil up\` with one cluster config (PostgreSQL registry, 3 NATS servers with JetStream, delivery-stream buffer R3), each in its own process; the fleet: one \`vigil simulate\` process per node. Medians of ${options.windows} windows of ${options.windowSecs} s after every device reported twice. Everything (PostgreSQL, NATS, nodes, simulators) shares this machine's cores.`,
