@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { Outbox, OutboxAppended, OutboxRecord, ReplayRun } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 
 type JetStreamModule = typeof import('@nats-io/jetstream');
+
+/** How long a put keeps retrying its JetStream publish (a NATS server dying, a stream leader moving) before it is refused. */
+const PUBLISH_RETRY_MS = 20_000;
 type JsMsg = import('@nats-io/jetstream').JsMsg;
 type ConsumerMessages = import('@nats-io/jetstream').ConsumerMessages;
 
@@ -89,6 +93,29 @@ export class JetStreamOutbox implements Outbox {
     return outbox;
   }
 
+  /** Ids that make a retried publish a duplicate JetStream drops (within its 2 min duplicate window). */
+  private readonly instance = randomUUID();
+  private published = 0;
+
+  /**
+   * Publishes one record and waits for JetStream's acknowledgement. While a NATS server dies, its
+   * clients move and the stream elects a new leader: a publish fails or times out for a few seconds.
+   * It is retried under the same message id (so a publish that was stored but not acknowledged is
+   * not stored twice) for up to PUBLISH_RETRY_MS; only then is the put refused.
+   */
+  private async store(subject: string, data: Uint8Array, headers: import('@nats-io/transport-node').MsgHdrs, msgID: string): Promise<{ seq: number }> {
+    const deadline = this.options.clock.now() + PUBLISH_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.client.publish(subject, data, { headers, msgID, timeout: 5000 });
+      } catch (error) {
+        if (this.closed || this.options.clock.now() >= deadline) throw error;
+        if (attempt === 0) this.options.telemetry.count('cluster_publish_retried', {});
+        await this.options.timer.sleep(Math.min(1000, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   get streamName(): string {
     return `${this.options.prefix.toUpperCase()}_OUTBOX`;
   }
@@ -113,7 +140,7 @@ export class JetStreamOutbox implements Outbox {
           headers.set('Vigil-Arrival', String(arrival));
           const flag = Array.isArray(options.pretransformed) ? options.pretransformed[i] === true : options.pretransformed === true;
           if (flag) headers.set('Vigil-Pretransformed', '1');
-          return this.client.publish(subject, data, { headers });
+          return this.store(subject, data, headers, `${this.instance}-${++this.published}`);
         }),
       );
     } catch (error) {

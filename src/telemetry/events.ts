@@ -23,6 +23,7 @@ export const EVENTS = {
   cluster_link: { level: 'info', labels: ['state'], help: 'This node\'s NATS connection connected, dropped or came back (cluster mode).' },
   cluster_node: { level: 'info', labels: ['state'], help: 'Another cluster node was first heard from (joined) or not heard from for node_timeout_secs (gone).' },
   cluster_registry_change: { level: 'debug', labels: ['direction', 'kind'], help: 'A registry change was sent to the other nodes (out) or applied from another node (in).' },
+  cluster_publish_retried: { level: 'debug', labels: [], help: 'A delivery-stream put to JetStream failed or timed out once and was retried under the same message id (a NATS server or stream leader moving).' },
   cluster_definition_change: { level: 'debug', labels: ['direction', 'kind'], help: 'A definition change (kind: streams, rules, profiles) was sent to the other nodes (out) or made this node re-read that kind of definition (in).' },
   unit_disabled: { level: 'error', labels: ['component', 'reason'], help: 'A user-defined unit (a topic rule, a stream) was disabled: reason failures (it threw on that many inputs in a row) or invalid (its stored definition failed validation at start; loaded disabled).' },
   limit_hit: { level: 'warn', labels: ['component', 'limit'], help: 'An input, time or connection limit refused or closed something; limit is the config key (e.g. api.max_json_depth, hec.body_timeout_secs).' },
