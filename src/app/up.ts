@@ -152,6 +152,8 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const stream = await wireStream({ config, layout, registry, clock, timer: systemTimer, telemetry, clusterOutbox: clusterOutbox(config, clusterLink, clock, systemTimer, telemetry) });
     cleanups.push(stream.close);
     components.push(stream.engine);
+    // A stream created, updated or deleted through any node runs on every node.
+    clusterLink?.relayDefinitions('streams', stream.engine);
     const mqtt = deferredPublisher();
     const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
     components.push(...notifyRules.components);
@@ -160,7 +162,10 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     cleanups.push(detect.close);
     components.push(detect.detect);
     // Cluster mode: datapoints go to the node that owns their thing (docs/cluster.md).
-    if (partitions !== undefined) components.push({ name: 'detect-partitions', start: () => partitions.start(detect.detect.engine, () => detect.detect.reloadProfiles()), stop: () => partitions.stop() });
+    if (partitions !== undefined) components.push({ name: 'detect-partitions', start: () => partitions.start(detect.detect.engine), stop: () => partitions.stop() });
+    // Topic rules and security profiles changed through any node take effect on every node.
+    clusterLink?.relayDefinitions('rules', notifyRules.rules);
+    clusterLink?.relayDefinitions('profiles', detect.detect);
     const ingress = wireIngress({ config, registry, registryEngine, rules: notifyRules.rules, clock, timer: systemTimer, telemetry, datapoints: partitions ?? detect.detect.engine });
     mqtt.bind(ingress.publisher);
     components.push(ingress);

@@ -12,7 +12,7 @@ import type { VigilConfig } from './config-schema.js';
  * broker's publisher (metrics export) and the stores (profiles and violations in the registry
  * database, retained metric values in DuckDB). Its engine is the ingress's datapoint sink.
  */
-export async function wireDetect(input: { config: VigilConfig; registry: RegistryDb; events: EventsDb; registryEngine: Registry; notifier: Notifier; publisher: MqttPublisher; clock: Clock; timer: Timer; telemetry: Telemetry; partitions?: Pick<DetectPartitions, 'owns' | 'fleetOut' | 'profilesChanged'> | undefined }): Promise<{ detect: Detect; close: () => Promise<void> }> {
+export async function wireDetect(input: { config: VigilConfig; registry: RegistryDb; events: EventsDb; registryEngine: Registry; notifier: Notifier; publisher: MqttPublisher; clock: Clock; timer: Timer; telemetry: Telemetry; partitions?: Pick<DetectPartitions, 'owns' | 'fleetOut'> | undefined }): Promise<{ detect: Detect; close: () => Promise<void> }> {
   const history = await detectMetricHistory(input.events);
   const detect = createDetect({
     stores: { profiles: detectProfileRepository(input.registry), violations: detectViolationRepository(input.registry), mitigation: detectMitigationRepository(input.registry), history },
@@ -28,7 +28,7 @@ export async function wireDetect(input: { config: VigilConfig; registry: Registr
     accountId: input.config.account_id,
     ml: { store: detectMlModelRepository(input.registry), source: detectMlTrainingSource(input.events), config: input.config.ml },
     disconnects: connectionHistoryRepository(input.registry),
-    partitioned: input.partitions === undefined ? undefined : { owns: input.partitions.owns, fleetOut: input.partitions.fleetOut, profilesChanged: input.partitions.profilesChanged },
+    partitioned: input.partitions === undefined ? undefined : { owns: input.partitions.owns, fleetOut: input.partitions.fleetOut },
   });
   return { detect, close: async () => history.close() };
 }

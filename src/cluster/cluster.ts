@@ -6,6 +6,7 @@ import { connectBus, type ClusterBus } from './bus.js';
 import type { ClusterConfig } from './config.js';
 import { startMembership, type ClusterNode, type NodeAnnouncement } from './membership.js';
 import { relayRegistryChanges } from './registry-relay.js';
+import { relayDefinitionChanges, type DefinitionSource } from './definition-relay.js';
 
 /** This node's part in the cluster: the NATS link, registry changes in and out, membership. */
 export interface Cluster {
@@ -17,6 +18,8 @@ export interface Cluster {
   connected(): boolean;
   /** Waits until everything sent so far reached NATS. */
   flush(): Promise<void>;
+  /** Relays changes of one kind of definition (`streams`, `rules`, `profiles`) to and from the other nodes (until `stop`). */
+  relayDefinitions(kind: string, source: DefinitionSource): void;
   stop(): Promise<void>;
 }
 
@@ -50,15 +53,20 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     timer: options.timer,
     telemetry,
   });
+  const stops: Array<() => void> = [];
   return {
     nodeId,
     connection: bus.connection,
     nodes: () => membership.nodes(),
     connected: () => bus.connected(),
     flush: () => bus.flush(),
+    relayDefinitions(kind, source) {
+      stops.push(relayDefinitionChanges({ bus, subject: `${prefix}.definitions.changes`, nodeId, kind, source, telemetry }));
+    },
     async stop() {
       membership.stop();
       stopRelay();
+      for (const stopOne of stops.splice(0)) stopOne();
       await bus.close();
     },
   };

@@ -33,13 +33,8 @@ export interface DetectPartitions {
   fleetOut(value: FleetValue): void;
   /** Waits until membership has heard the other nodes, so ownership is known before detect starts. */
   settle(): Promise<void>;
-  /** Tells the other nodes that profiles, targets, custom metrics or dimensions changed here. */
-  profilesChanged(): void;
-  /**
-   * Takes datapoints from other nodes into `local` (after the engine started), follows membership,
-   * and calls `reloadProfiles` when profiles changed on another node.
-   */
-  start(local: PartitionedDetect, reloadProfiles: () => Promise<void>): Promise<void>;
+  /** Takes datapoints from other nodes into `local` (after the engine started) and follows membership. */
+  start(local: PartitionedDetect): Promise<void>;
   stop(): Promise<void>;
   status(): DetectPartitionStatus;
 }
@@ -77,7 +72,6 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
   const { connection, nodeId, partitions: count, telemetry, clock, timer } = o;
   const inSubject = (node: string) => `${o.prefix}.detect.in.${node}`;
   const fleetSubject = `${o.prefix}.detect.fleet`;
-  const profilesSubject = `${o.prefix}.detect.profiles`;
   let owners = assignPartitions([nodeId], count);
   let local: PartitionedDetect | undefined;
   /** Partitions being adopted: their datapoints wait here until the engine read their state. */
@@ -234,27 +228,8 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
       owners = assignPartitions(o.liveNodes(), count);
       telemetry.setGauge('cluster_detect_partitions_owned', {}, owners.filter((n) => n === nodeId).length);
     },
-    profilesChanged() {
-      connection.publish(profilesSubject, encoder.encode(JSON.stringify({ from: nodeId })));
-    },
-    async start(engine, reloadProfiles) {
+    async start(engine) {
       local = engine;
-      const profilesSubscription = connection.subscribe(profilesSubject, {
-        callback: (error, message) => {
-          if (error !== null) return;
-          let from: unknown;
-          try {
-            from = (JSON.parse(decoder.decode(message.data)) as { from?: unknown }).from;
-          } catch {
-            return;
-          }
-          if (from === nodeId) return;
-          reloadProfiles().catch((reloadError: unknown) => {
-            telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'detect_profiles' }, { err: reloadError instanceof Error ? reloadError.message : String(reloadError) });
-          });
-        },
-      });
-      unsubscribes.push(() => profilesSubscription.unsubscribe());
       const subscription = connection.subscribe(inSubject(nodeId), {
         callback: (error, message) => {
           if (error !== null) return;

@@ -9,6 +9,7 @@ export { startCluster, nodeIdOf, type Cluster, type ClusterOptions } from './clu
 export { syncClusterCa, clusterKey, sealCa, openCa } from './cluster-ca.js';
 export { secretFile, type ClusterBus } from './bus.js';
 export { relayRegistryChanges } from './registry-relay.js';
+export { relayDefinitionChanges, type DefinitionSource } from './definition-relay.js';
 export { JetStreamOutbox, type JetStreamOutboxOptions } from './jetstream-outbox.js';
 export { startMqttBridge, type MqttBridge, type MqttBridgeOptions } from './mqtt-bridge.js';
 export { topicToSubject, subjectToTopic, filterToSubjects } from './mqtt-subject.js';

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { Outbox, OutboxAppended, OutboxRecord, ReplayRun } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 
 type JetStreamModule = typeof import('@nats-io/jetstream');
+
+/** How long a put keeps retrying its JetStream publish (a NATS server dying, a stream leader moving) before it is refused. */
+const PUBLISH_RETRY_MS = 20_000;
 type JsMsg = import('@nats-io/jetstream').JsMsg;
 type ConsumerMessages = import('@nats-io/jetstream').ConsumerMessages;
 
@@ -89,6 +93,29 @@ export class JetStreamOutbox implements Outbox {
     return outbox;
   }
 
+  /** Ids that make a retried publish a duplicate JetStream drops (within its 2 min duplicate window). */
+  private readonly instance = randomUUID();
+  private published = 0;
+
+  /**
+   * Publishes one record and waits for JetStream's acknowledgement. While a NATS server dies, its
+   * clients move and the stream elects a new leader: a publish fails or times out for a few seconds.
+   * It is retried under the same message id (so a publish that was stored but not acknowledged is
+   * not stored twice) for up to PUBLISH_RETRY_MS; only then is the put refused.
+   */
+  private async store(subject: string, data: Uint8Array, headers: import('@nats-io/transport-node').MsgHdrs, msgID: string): Promise<{ seq: number }> {
+    const deadline = this.options.clock.now() + PUBLISH_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.client.publish(subject, data, { headers, msgID, timeout: 5000 });
+      } catch (error) {
+        if (this.closed || this.options.clock.now() >= deadline) throw error;
+        if (attempt === 0) this.options.telemetry.count('cluster_publish_retried', {});
+        await this.options.timer.sleep(Math.min(1000, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   get streamName(): string {
     return `${this.options.prefix.toUpperCase()}_OUTBOX`;
   }
@@ -103,7 +130,6 @@ export class JetStreamOutbox implements Outbox {
 
   async append(stream: string, records: readonly Uint8Array[], options: { pretransformed?: boolean | readonly boolean[]; replayMark?: string } = {}): Promise<Result<OutboxAppended>> {
     if (this.closed) return err(new VigilError('stream.unavailable', 'the stream outbox is closed'));
-    this.ensureConsumer(stream);
     const arrival = this.options.clock.now();
     const subject = this.subject(stream);
     let acks: Array<{ seq: number }>;
@@ -114,7 +140,7 @@ export class JetStreamOutbox implements Outbox {
           headers.set('Vigil-Arrival', String(arrival));
           const flag = Array.isArray(options.pretransformed) ? options.pretransformed[i] === true : options.pretransformed === true;
           if (flag) headers.set('Vigil-Pretransformed', '1');
-          return this.client.publish(subject, data, { headers });
+          return this.store(subject, data, headers, `${this.instance}-${++this.published}`);
         }),
       );
     } catch (error) {
@@ -152,9 +178,6 @@ export class JetStreamOutbox implements Outbox {
   }
 
   stats(stream: string, afterSeq = 0): { records: number; bytes: number; oldest: number | undefined } {
-    // The stream engine asks for a stream's stats when it sets up its pipeline (at start, on create
-    // and update): from then on this node fetches the stream's records, wherever they were put.
-    this.ensureConsumer(stream);
     let records = 0;
     let bytes = 0;
     let oldest: number | undefined;
@@ -173,6 +196,7 @@ export class JetStreamOutbox implements Outbox {
   }
 
   dropStream(stream: string): void {
+    this.wanted.delete(stream);
     this.consumers.get(stream)?.stop();
     this.consumers.delete(stream);
     for (const held of this.held.get(stream)?.values() ?? []) {
@@ -209,8 +233,33 @@ export class JetStreamOutbox implements Outbox {
     return this.options.local.interruptedReplays();
   }
 
-  /** Starts fetching a delivery stream's records (idempotent): every node does, for every stream it knows. */
-  ensureConsumer(stream: string): void {
+  /**
+   * The delivery streams that exist (told by the stream engine at start and after each definition
+   * change, wherever it was made): this node fetches the records of each of them, and stops fetching
+   * those of a stream that is gone (the records in its hands go back to JetStream).
+   */
+  streams(names: readonly string[]): void {
+    this.wanted = new Set(names);
+    for (const name of this.wanted) this.ensureConsumer(name);
+    for (const name of [...this.consumers.keys()]) {
+      if (this.wanted.has(name)) continue;
+      this.consumers.get(name)?.stop();
+      this.consumers.delete(name);
+      this.release(name);
+    }
+  }
+
+  /** Hands the records of `stream` in this node's hands back to JetStream. */
+  private release(stream: string): void {
+    for (const held of this.held.get(stream)?.values() ?? []) {
+      held.message.nak();
+      this.heldBytes -= held.bytes;
+    }
+    this.held.delete(stream);
+  }
+
+  /** Starts fetching a delivery stream's records (idempotent). */
+  private ensureConsumer(stream: string): void {
     if (this.closed || this.consumers.has(stream) || this.starting.has(stream)) return;
     this.starting.add(stream);
     void this.startConsumer(stream)
@@ -219,6 +268,7 @@ export class JetStreamOutbox implements Outbox {
   }
 
   private readonly starting = new Set<string>();
+  private wanted = new Set<string>();
 
   private async startConsumer(stream: string): Promise<void> {
     const durable = this.durable(stream);
@@ -230,7 +280,8 @@ export class JetStreamOutbox implements Outbox {
     });
     const consumer = await this.client.consumers.get(this.streamName, durable);
     const messages = await consumer.consume({ max_messages: 1000 });
-    if (this.closed) return void messages.stop();
+    // Closed, or the stream was deleted while its consumer was starting.
+    if (this.closed || !this.wanted.has(stream)) return void messages.stop();
     this.consumers.set(stream, messages);
     for await (const message of messages) this.accept(stream, message);
   }

@@ -52,7 +52,7 @@ export function relayRegistryChanges(options: {
   const stopReconnect = bus.onReconnect(() => {
     replaying = true;
     try {
-      options.replay({ kind: 'policy', policyName: '*' });
+      options.replay({ kind: 'resync' });
     } finally {
       replaying = false;
     }

@@ -28,7 +28,7 @@ export interface DetectOptions {
   /** Connection history: things offline at start keep their disconnect-duration series. */
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
   /** Cluster mode: which things this node owns, and where its fleet values go (docs/cluster.md). */
-  readonly partitioned?: (Pick<DetectEngineOptions, 'owns' | 'fleetOut'> & { readonly profilesChanged: () => void }) | undefined;
+  readonly partitioned?: Pick<DetectEngineOptions, 'owns' | 'fleetOut'> | undefined;
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -41,10 +41,12 @@ export interface Detect extends Component {
   /** ARNs in the configured region and account. */
   readonly arns: Arns;
   readonly ml: MlDetect | undefined;
+  /** Calls `listener` after profiles, targets, custom metrics or dimensions changed through this node. */
+  onDefinitionChanged(listener: (name: string) => void): () => void;
+  /** Re-reads them after they changed on another cluster node. */
+  resync(): Promise<void>;
   /** Resolves once queued evaluation, writes and mitigation tasks have finished (tests). */
   idle(): Promise<void>;
-  /** Profiles, targets, custom metrics or dimensions were changed through another node: read them again. */
-  reloadProfiles(): Promise<void>;
 }
 
 export function createDetect(options: DetectOptions): Detect {
@@ -73,11 +75,15 @@ export function createDetect(options: DetectOptions): Detect {
     fleetOut: options.partitioned?.fleetOut,
   });
   let started = false;
+  const reload = async (): Promise<void> => {
+    if (!started) return;
+    await engine.reload();
+    await ml?.sync();
+  };
+  const changeListeners = new Set<(name: string) => void>();
   const profiles = profilesService({ store: options.stores.profiles, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere, changed: async () => {
-      if (!started) return;
-      await engine.reload();
-      await ml?.sync();
-      options.partitioned?.profilesChanged();
+      await reload();
+      for (const listener of [...changeListeners]) listener('profiles');
     } });
   const violations = violationsService({ store: options.stores.violations, history, flush: () => engine.flush() });
   const mitigation = mitigationService({ store: options.stores.mitigation, violations: options.stores.violations, directory: options.directory, clock: options.clock, telemetry, arns: arnsHere });
@@ -90,6 +96,13 @@ export function createDetect(options: DetectOptions): Detect {
     mitigation,
     arns: arnsHere,
     ml,
+    // Security profiles, targets, custom metrics and dimensions changed through this node (a cluster
+    // relays it), and re-read after they changed on another node.
+    onDefinitionChanged(listener) {
+      changeListeners.add(listener);
+      return () => void changeListeners.delete(listener);
+    },
+    resync: reload,
     async start() {
       await engine.start();
       await ml?.start();
@@ -105,11 +118,6 @@ export function createDetect(options: DetectOptions): Detect {
     async idle() {
       await mitigation.idle();
       await engine.idle();
-    },
-    async reloadProfiles() {
-      if (!started) return;
-      await engine.reload();
-      await ml?.sync();
     },
   };
 }

@@ -80,7 +80,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     await this.idle();
     await this.rebuild(this.owns);
     this.unsubscribe = this.o.registryEvents?.subscribe((change) => {
-      if (change.kind === 'membership' || change.kind === 'thing') {
+      if (change.kind === 'membership' || change.kind === 'thing' || change.kind === 'resync') {
         const name = 'thingName' in change ? change.thingName : undefined;
         if (name !== undefined) this.refreshThing(name);
         else for (const thing of this.things.keys()) this.refreshThing(thing);

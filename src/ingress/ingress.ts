@@ -188,6 +188,9 @@ export function createIngress(options: IngressOptions): Ingress {
         return void recheck(change.thingName === undefined ? all : all.filter((c) => c.name === change.thingName || c.clientId === change.thingName));
       case 'policy':
         return void recheck(all);
+      case 'resync':
+        void refreshTrustedCas();
+        return void recheck(all);
     }
   }
 

@@ -7,7 +7,9 @@ export type RegistryChange =
   | { readonly kind: 'policy'; readonly policyName: string }
   | { readonly kind: 'attachment'; readonly policyName?: string; readonly certificateId?: string; readonly thingName?: string; readonly groupName?: string }
   | { readonly kind: 'membership'; readonly thingName?: string; readonly groupName: string }
-  | { readonly kind: 'thing'; readonly thingName: string };
+  | { readonly kind: 'thing'; readonly thingName: string }
+  /** Anything may have changed (e.g. a cluster node missed changes while cut off from the others): drop every cache, re-check every connection. */
+  | { readonly kind: 'resync' };
 
 /**
  * Registry change notifications, so the broker can drop a connection whose certificate was

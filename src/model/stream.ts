@@ -120,6 +120,12 @@ export interface Outbox {
   replayRun(stream: string): ReplayRun | undefined;
   /** Streams whose last replay did not finish (the process stopped or died during it). */
   interruptedReplays(): string[];
+  /**
+   * The delivery streams that exist now: the stream engine says so at start and after every
+   * definition change (made on this node or, in cluster mode, on another). A shared buffer fetches
+   * the records of exactly these streams; a local one needs nothing of it.
+   */
+  streams?(names: readonly string[]): void;
   /** Tells `listener` what each commit appended, per stream (one listener: the stream engine). */
   onAppended(listener: (stream: string, appended: OutboxAppended) => void): void;
   /** Commits what is queued, then closes. */

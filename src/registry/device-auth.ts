@@ -38,6 +38,7 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
   const cacheSize = deps.config.policy_cache_size;
   let evaluations = 0;
   deps.events.subscribe((change) => {
+    if (change.kind === 'resync') return void compiled.clear();
     if (change.kind !== 'policy') return;
     const prefix = `${change.policyName}\n`;
     for (const key of compiled.keys()) if (key.startsWith(prefix)) compiled.delete(key);

@@ -92,21 +92,52 @@ export class RulesEngine implements RulesSink, Component {
    * cannot stop the start or crash the process on the next message.
    */
   async start(): Promise<void> {
-    for (const rule of await this.deps.store.list()) {
-      let compiled: Result<CompiledRule>;
-      try {
-        compiled = compileRule(rule, this.limits);
-      } catch (error) {
-        compiled = err(new VigilError('rules.invalid_request', `the stored rule could not be read: ${error instanceof Error ? error.message : String(error)}`));
-      }
-      if (compiled.ok) {
-        this.rules.set(rule.ruleName, compiled.value);
-        continue;
-      }
-      this.invalid.set(rule.ruleName, compiled.error);
-      this.deps.telemetry.emit('component_error', { component: 'rules', code: compiled.error.code, stage: 'load' }, { rule: rule.ruleName, message: compiled.error.message });
-      this.deps.telemetry.emit('unit_disabled', { component: 'rules', reason: 'invalid' }, { rule: rule.ruleName, message: compiled.error.message, hint: 'fix it with ReplaceTopicRule or delete it' });
+    for (const rule of await this.deps.store.list()) this.load(rule);
+  }
+
+  private readonly changeListeners = new Set<(name: string) => void>();
+
+  /** Calls `listener` after each rule created, replaced, deleted, enabled or disabled through this engine. */
+  onDefinitionChanged(listener: (name: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => void this.changeListeners.delete(listener);
+  }
+
+  private changed(name: string): void {
+    for (const listener of [...this.changeListeners]) listener(name);
+  }
+
+  /** Re-reads the stored rules after they changed elsewhere (another cluster node): changed ones are loaded again, deleted ones dropped. */
+  async resync(): Promise<void> {
+    const stored = await this.deps.store.list();
+    const names = new Set(stored.map((r) => r.ruleName));
+    for (const name of [...this.rules.keys(), ...this.invalid.keys()]) if (!names.has(name)) this.unload(name);
+    for (const rule of stored) {
+      const running = this.rules.get(rule.ruleName)?.rule;
+      if (running !== undefined && running.updatedAt === rule.updatedAt && running.ruleDisabled === rule.ruleDisabled) continue;
+      this.unload(rule.ruleName);
+      this.load(rule);
     }
+  }
+
+  private unload(name: string): void {
+    this.rules.delete(name);
+    this.invalid.delete(name);
+    this.records.delete(name);
+  }
+
+  /** Compiles a stored rule; one that no longer validates is loaded disabled and reported. */
+  private load(rule: TopicRule): void {
+    let compiled: Result<CompiledRule>;
+    try {
+      compiled = compileRule(rule, this.limits);
+    } catch (error) {
+      compiled = err(new VigilError('rules.invalid_request', `the stored rule could not be read: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    if (compiled.ok) return void this.rules.set(rule.ruleName, compiled.value);
+    this.invalid.set(rule.ruleName, compiled.error);
+    this.deps.telemetry.emit('component_error', { component: 'rules', code: compiled.error.code, stage: 'load' }, { rule: rule.ruleName, message: compiled.error.message });
+    this.deps.telemetry.emit('unit_disabled', { component: 'rules', reason: 'invalid' }, { rule: rule.ruleName, message: compiled.error.message, hint: 'fix it with ReplaceTopicRule or delete it' });
   }
 
   /** Every stored rule's state, failure counts and last error, by name. */
@@ -142,6 +173,7 @@ export class RulesEngine implements RulesSink, Component {
     if (!(await this.deps.store.create(built.value.rule))) return err(new VigilError('rules.already_exists', `rule ${ruleName} already exists`, { hint: 'use ReplaceTopicRule to change it' }));
     this.install(built.value);
     this.deps.telemetry.emit('rule_changed', { action: 'created' }, { rule: ruleName });
+    this.changed(ruleName);
     return ok(built.value.rule);
   }
 
@@ -153,6 +185,7 @@ export class RulesEngine implements RulesSink, Component {
     if (!(await this.deps.store.replace(built.value.rule))) return err(notFound(ruleName));
     this.install(built.value);
     this.deps.telemetry.emit('rule_changed', { action: 'replaced' }, { rule: ruleName });
+    this.changed(ruleName);
     return ok(built.value.rule);
   }
 
@@ -172,6 +205,7 @@ export class RulesEngine implements RulesSink, Component {
     this.records.delete(ruleName);
     this.deps.telemetry.forget('rule_matched', { rule: ruleName });
     this.deps.telemetry.emit('rule_changed', { action: 'deleted' }, { rule: ruleName });
+    this.changed(ruleName);
     return ok(undefined);
   }
 
@@ -184,6 +218,7 @@ export class RulesEngine implements RulesSink, Component {
     if (!(await this.deps.store.replace(rule))) return err(notFound(ruleName));
     this.install(compiled.value);
     this.deps.telemetry.emit('rule_changed', { action: enabled ? 'enabled' : 'disabled' }, { rule: ruleName });
+    this.changed(ruleName);
     return ok(undefined);
   }
 

@@ -1,74 +1,20 @@
 import { join, relative } from 'node:path';
 import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
-import type { Component, Outbox, StreamDefinition, StreamPutter, StreamStore } from '../model/index.js';
+import type { Component, Outbox, StreamDefinition, StreamStore } from '../model/index.js';
 import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { BackupWriter, findFailedObjects, markReplayed } from './backup.js';
 import type { StreamConfig } from './config.js';
 import { buildDefinition, redactDefinition } from './definition.js';
 import { emptyStats, StreamPipeline, type StreamStats } from './pipeline.js';
+import type { ReplayResult, ReplayStatus, StreamService, StreamStatus } from './stream-service.js';
 import { sinkKind } from './sinks/index.js';
 import { transformKind } from './transforms/index.js';
 
+export type { ReplayResult, ReplayStatus, StreamService, StreamStatus } from './stream-service.js';
+
 /** Firehose's per-record size limit (before base64). */
 export const MAX_RECORD_BYTES = 1_024_000;
-
-/** What `vigil stream status` and the API show for one stream. */
-export interface StreamStatus {
-  readonly name: string;
-  readonly version: number;
-  readonly sink: string;
-  readonly incomingRecords: number;
-  readonly incomingBytes: number;
-  readonly deliveredRecords: number;
-  readonly deliveredBytes: number;
-  readonly droppedRecords: number;
-  readonly retries: number;
-  readonly backedUpRecords: Readonly<Record<string, number>>;
-  readonly outboxRecords: number;
-  readonly outboxBytes: number;
-  readonly inFlightBatches: number;
-  readonly dataFreshnessSecs: number;
-  readonly lastAckLatencyMs: number | null;
-  /** The error of an outage still going on (null once a delivery succeeded again). */
-  readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
-  /** The last error of the previous outage and when delivery recovered from it. */
-  readonly recoveredError: { readonly code: string; readonly message: string; readonly at: string; readonly recoveredAt: string } | null;
-  readonly probe: { readonly ok: boolean; readonly detail: string } | null;
-  /** ACTIVE; INVALID (its stored definition failed validation at start: not running); PAUSED_AFTER_FAILURES. */
-  readonly state: 'ACTIVE' | 'INVALID' | 'PAUSED_AFTER_FAILURES';
-  readonly replay: ReplayStatus | null;
-}
-
-export interface ReplayResult {
-  readonly objects: number;
-  readonly records: number;
-  /** Objects an interrupted run of this replay had already queued: moved to replayed/, not put again. */
-  readonly resumedObjects: number;
-  /** How many times this replay was resumed after the process stopped or died during it. */
-  readonly resumes: number;
-}
-
-/** A stream's current or last replay, in the status. */
-export interface ReplayStatus extends ReplayResult {
-  readonly state: 'running' | 'done';
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-}
-
-/** The stream engine as the API sees it. */
-export interface StreamService extends StreamPutter {
-  create(input: unknown): Promise<StreamDefinition>;
-  update(name: string, input: unknown, expectedVersion?: number): Promise<StreamDefinition>;
-  get(name: string): Promise<StreamDefinition>;
-  list(): Promise<StreamDefinition[]>;
-  delete(name: string): Promise<void>;
-  status(name: string): Promise<StreamStatus>;
-  replay(name: string): Promise<ReplayResult>;
-  arn(name: string): string;
-  /** Definition without secrets. */
-  redact(definition: StreamDefinition): StreamDefinition;
-}
 
 export interface StreamEngineDeps {
   readonly store: StreamStore;
@@ -97,6 +43,10 @@ export class StreamEngine implements Component, StreamService {
   /** Replays running in this process, with their progress; one per stream at a time. */
   private readonly replays = new Map<string, { resumedObjects: number; done: Promise<unknown> }>();
   private stopping = false;
+  /** The stored version each stream runs (or was found invalid) at. */
+  private readonly loaded = new Map<string, number>();
+  private readonly changeListeners = new Set<(name: string) => void>();
+  private started = false;
 
   constructor(private readonly deps: StreamEngineDeps) {
     deps.outbox.onAppended((stream, appended) => this.pipelines.get(stream)?.appended(appended));
@@ -109,19 +59,14 @@ export class StreamEngine implements Component, StreamService {
    */
   async start(): Promise<void> {
     this.stopping = false;
-    const definitions = await this.deps.store.list();
-    for (const definition of definitions) {
-      try {
-        const { version: _v, createdAt: _c, updatedAt: _u, ...input } = definition;
-        const checked = buildDefinition(input, definition.updatedAt);
-        if (!checked.ok) throw checked.error;
-        this.startPipeline(definition);
-      } catch (error) {
-        const reason = error instanceof VigilError ? error : new VigilError('stream.invalid_definition', error instanceof Error ? error.message : String(error));
-        this.invalid.set(definition.name, reason);
-        this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'invalid' }, { stream: definition.name, message: reason.message, hint: 'fix it with `vigil stream update` or delete it' });
-      }
-    }
+    // Under the lock, so that a resync (a change made on another node) waits for the pipelines.
+    const definitions = await this.exclusive(async () => {
+      const stored = await this.deps.store.list();
+      for (const definition of stored) this.startStored(definition);
+      this.started = true;
+      this.announce();
+      return stored;
+    });
     // A replay the previous process did not finish continues where it stopped.
     const names = new Set(definitions.map((d) => d.name));
     for (const stream of this.deps.outbox.interruptedReplays()) {
@@ -134,13 +79,70 @@ export class StreamEngine implements Component, StreamService {
     this.gauges = this.deps.timer.setInterval(() => this.refreshGauges(), this.deps.config.metrics_interval_secs * 1000);
   }
 
+  /** Starts a stored definition's pipeline; one that no longer validates is loaded disabled and reported. */
+  private startStored(definition: StreamDefinition): void {
+    try {
+      const { version: _v, createdAt: _c, updatedAt: _u, ...input } = definition;
+      const checked = buildDefinition(input, definition.updatedAt);
+      if (!checked.ok) throw checked.error;
+      this.startPipeline(definition);
+    } catch (error) {
+      const reason = error instanceof VigilError ? error : new VigilError('stream.invalid_definition', error instanceof Error ? error.message : String(error));
+      this.invalid.set(definition.name, reason);
+      this.loaded.set(definition.name, definition.version);
+      this.deps.telemetry.emit('unit_disabled', { component: 'stream', reason: 'invalid' }, { stream: definition.name, message: reason.message, hint: 'fix it with `vigil stream update` or delete it' });
+    }
+  }
+
+  /** Tells the outbox which streams run (a shared buffer fetches exactly their records). */
+  private announce(): void {
+    this.deps.outbox.streams?.([...this.pipelines.keys()]);
+  }
+
+  /** Calls `listener` after each definition created, updated or deleted through this engine; returns the unsubscribe function. */
+  onDefinitionChanged(listener: (name: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => void this.changeListeners.delete(listener);
+  }
+
+  private changed(name: string): void {
+    this.announce();
+    for (const listener of [...this.changeListeners]) listener(name);
+  }
+
+  /**
+   * Brings the pipelines in line with the stored definitions after they changed elsewhere (another
+   * node of a cluster): a new stream starts, a changed one restarts at its new version, a deleted one
+   * stops. Records are not touched: the node that deleted a stream dropped its buffer.
+   */
+  resync(): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.started || this.stopping) return;
+      const stored = new Map((await this.deps.store.list()).map((d) => [d.name, d]));
+      for (const name of new Set([...this.loaded.keys(), ...stored.keys()])) {
+        const definition = stored.get(name);
+        if (definition !== undefined && this.loaded.get(name) === definition.version) continue;
+        await this.pipelines.get(name)?.stop();
+        this.pipelines.delete(name);
+        this.invalid.delete(name);
+        this.loaded.delete(name);
+        if (definition === undefined) this.stats.delete(name);
+        else this.startStored(definition);
+        this.deps.telemetry.emit('stream_changed', { stream: name, action: definition === undefined ? 'deleted' : 'synced' }, { origin: 'cluster' });
+      }
+      this.announce();
+    });
+  }
+
   async stop(): Promise<void> {
     this.gauges?.cancel();
     // Running replays stop after their current object and resume at the next start.
     this.stopping = true;
+    this.started = false;
     await Promise.all([...this.replays.values()].map((r) => r.done.catch(() => undefined)));
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
+    this.loaded.clear();
   }
 
   arn(name: string): string {
@@ -167,6 +169,7 @@ export class StreamEngine implements Component, StreamService {
       }
       this.deps.telemetry.emit('stream_changed', { stream: built.value.name, action: 'created' }, { sink: built.value.sink.type });
       this.startPipeline(built.value);
+      this.changed(built.value.name);
       return built.value;
     });
   }
@@ -193,6 +196,7 @@ export class StreamEngine implements Component, StreamService {
       this.invalid.delete(name);
       this.startPipeline(built.value);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'updated' }, { version: built.value.version });
+      this.changed(name);
       return built.value;
     });
   }
@@ -214,8 +218,10 @@ export class StreamEngine implements Component, StreamService {
       this.pipelines.delete(name);
       this.stats.delete(name);
       this.invalid.delete(name);
+      this.loaded.delete(name);
       this.deps.outbox.dropStream(name);
       this.deps.telemetry.emit('stream_changed', { stream: name, action: 'deleted' });
+      this.changed(name);
     });
   }
 
@@ -366,6 +372,7 @@ export class StreamEngine implements Component, StreamService {
       accountId: this.deps.accountId,
     });
     this.pipelines.set(definition.name, pipeline);
+    this.loaded.set(definition.name, definition.version);
     pipeline.start();
   }
 

@@ -133,4 +133,55 @@ describe('cluster: one registry, one CA, changes on every node at once', () => {
       await hec.stop();
     }
   });
+
+  it('a delivery stream created, updated and deleted through node A does so on B and C at once; every record put on any node reaches the sink once', async () => {
+    const first = new FaultHec();
+    const second = new FaultHec();
+    await Promise.all([first.start(), second.start()]);
+    const [a, b, c] = nodes as [VigilProcess, VigilProcess, VigilProcess];
+    let next = 0;
+    /** Puts `count` records through `node`; returns their ids, or undefined when the stream is unknown there. */
+    const put = async (node: VigilProcess, count: number): Promise<number[] | undefined> => {
+      const ids = Array.from({ length: count }, () => next++);
+      try {
+        const answer = await node.firehose('PutRecordBatch', { DeliveryStreamName: 'cluster-spread', Records: ids.map((id) => ({ Data: Buffer.from(JSON.stringify({ event: { id } })).toString('base64') })) });
+        expect(answer['FailedPutCount']).toBe(0);
+        return ids;
+      } catch (error) {
+        if ((error as { status?: number }).status === 404 && JSON.stringify((error as { body?: unknown }).body).includes('ResourceNotFound')) return undefined;
+        throw error;
+      }
+    };
+    try {
+      await a.firehose('CreateDeliveryStream', {
+        DeliveryStreamName: 'cluster-spread',
+        SplunkDestinationConfiguration: { HECEndpoint: first.url, HECEndpointType: 'Event', HECToken: first.token, BufferingHints: { IntervalInSeconds: 1, SizeInMBs: 1 }, S3Configuration: { RoleARN: 'r', BucketARN: 'b' } },
+      });
+      // B and C run it without a restart: their puts are accepted once the change reached them.
+      const accepted: number[] = [];
+      for (const node of [b, c]) {
+        let ids: number[] | undefined;
+        await until(async () => (ids = await put(node, 1)) !== undefined, `node ${node.dir} to know the new stream`, 5000);
+        accepted.push(...(ids as number[]));
+      }
+      for (const node of [a, b, c]) accepted.push(...((await put(node, 100)) as number[]));
+      await until(() => new Set(first.ids()).size === accepted.length, `the sink to receive all ${accepted.length} records`, 30_000);
+      expect([...first.ids()].sort((x, y) => x - y)).toEqual(accepted.sort((x, y) => x - y));
+
+      // Updated through A (another sink): C delivers what it is given to the new sink.
+      const described = await api<Record<string, unknown>>(a, 'GET', '/api/v1/streams/cluster-spread');
+      const sink = described['sink'] as Record<string, unknown>;
+      await api(a, 'PUT', '/api/v1/streams/cluster-spread', { ...described, sink: { ...sink, endpoint: second.url, token: second.token } });
+      await until(async () => {
+        await put(c, 1);
+        return second.ids().length > 0;
+      }, 'node C to deliver to the new sink', 10_000);
+
+      // Deleted through A: B and C refuse puts to it.
+      await a.firehose('DeleteDeliveryStream', { DeliveryStreamName: 'cluster-spread' });
+      for (const node of [b, c]) await until(async () => (await put(node, 1)) === undefined, 'the deleted stream to be refused', 5000);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
 });
