@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, type BenchContext, type BenchReport } from './types.js';
@@ -28,6 +28,7 @@ const REPORT_INTERVAL_SECS = 300;
 const DEVICES_PER_SIM_PROCESS = 2500;
 /** The quickest level's devices report at this multiple of the broker's minimum interval (issue 24: 0 rejections at 1.1 ×). */
 const MIN_INTERVAL_MARGIN = 1.1;
+const CONNECT_STALL_MS = 60_000;
 
 interface Options {
   readonly devices: number[];
@@ -256,6 +257,23 @@ function startFleet(checkout: string, server: Server, devices: number, speed: nu
   return { processes, stop: async () => void (await Promise.all(processes.map(stopped))) };
 }
 
+/**
+ * Waits until `want` clients are connected; on a loaded machine some devices can keep timing out
+ * their handshakes, so once the count has not grown for CONNECT_STALL_MS the level goes on with
+ * the devices connected (the row says so).
+ */
+async function connectedFleet(server: Server, want: number): Promise<{ all: boolean; count: number }> {
+  let best = 0;
+  let grewAt = Date.now();
+  for (;;) {
+    const count = connected(await metrics(server));
+    if (count >= want) return { all: true, count };
+    if (count > best) (best = count), (grewAt = Date.now());
+    if (Date.now() - grewAt > CONNECT_STALL_MS) return { all: false, count };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 interface Window {
   accepted: number;
   rejected: Map<string, number>;
@@ -268,6 +286,8 @@ interface Window {
   outboxStart: number;
   outboxEnd: number;
   seconds: number;
+  /** The machine's 1-minute load average at the window's end (the machine is shared). */
+  load: number;
 }
 
 async function measureWindow(server: Server, fleet: Fleet, seconds: number): Promise<Window> {
@@ -299,6 +319,7 @@ async function measureWindow(server: Server, fleet: Fleet, seconds: number): Pro
     outboxStart: m0.get('vigil_stream_outbox_bytes') ?? 0,
     outboxEnd: m1.get('vigil_stream_outbox_bytes') ?? 0,
     seconds: elapsed,
+    load: loadavg()[0] as number,
   };
 }
 
@@ -324,7 +345,7 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
           const fleet = startFleet(checkout, server, devices, speed, procs, certsRoot);
           try {
             const started = Date.now();
-            await until(`${devices} connected devices`, 30 * 60_000, async () => connected(await metrics(server)) >= devices + 1 || undefined);
+            const connect = await connectedFleet(server, devices + 1);
             const connectSecs = (Date.now() - started) / 1000;
             // Warm-up: every device has reported at least twice.
             await new Promise((r) => setTimeout(r, Math.max(5, (2 * devices) / rate) * 1000));
@@ -337,10 +358,11 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
               label,
               devices,
               rate,
-              fmt(connectSecs),
+              connect.all ? fmt(connectSecs) : `not all: ${connect.count - 1} after ${fmt(connectSecs)}`,
               fmt(med((w) => w.accepted / w.seconds)),
               rejected === '' ? '0' : rejected,
               fmt(med((w) => (w.vigilCpuSecs * 1e6) / Math.max(1, w.accepted))),
+              fmt(med((w) => (w.vigilCpuSecs * 1e6) / Math.max(1, w.accepted + [...w.rejected.values()].reduce((a, b) => a + b, 0)))),
               med((w) => w.vigilCpuSecs / w.seconds).toFixed(2),
               med((w) => w.simCpuSecs / w.seconds).toFixed(2),
               fmt(med((w) => w.rssBytes) / 2 ** 20),
@@ -348,6 +370,7 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
               `${med((w) => w.lagP50).toFixed(1)} / ${med((w) => w.lagP99).toFixed(1)}`,
               med((w) => w.newestAge).toFixed(1),
               `${fmt((windows[0]?.outboxStart ?? 0) / 2 ** 20)} → ${fmt((windows.at(-1)?.outboxEnd ?? 0) / 2 ** 20)}`,
+              med((w) => w.load).toFixed(1),
             ]);
           } finally {
             await fleet.stop();
@@ -362,11 +385,11 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
     }
   }
   return {
-    columns: ['vigil', 'devices', 'target reports/s', 'connect all (s)', 'accepted/s', 'rejected/s by reason', 'Vigil CPU µs/report', 'Vigil cores', 'simulator cores', 'Vigil RSS MiB', 'RSS KiB/device (over idle)', 'indexed lag p50 / p99 (s)', 'newest event age (s)', 'outbox MiB start → end'],
+    columns: ['vigil', 'devices', 'target reports/s', 'connect all (s)', 'accepted/s', 'rejected/s by reason', 'Vigil CPU µs/report', 'Vigil CPU µs/answer (accepted + rejected)', 'Vigil cores', 'simulator cores', 'Vigil RSS MiB', 'RSS KiB/device (over idle)', 'indexed lag p50 / p99 (s)', 'newest event age (s)', 'outbox MiB start → end', 'load avg 1 min'],
     rows,
     notes: [
       `Vigil: \`vigil up --demo --devices 1\` in its own process; the fleet: \`vigil simulate\` in ${DEVICES_PER_SIM_PROCESS.toLocaleString('en')} devices per process (one mTLS client per device). Medians of ${options.windows} windows of ${options.windowSecs} s after every device reported twice.`,
-      'CPU per report: Vigil process tree CPU (user + system, /proc) over accepted reports in the window. RSS per device: RSS during the level minus RSS before its fleet connected, over the devices.',
+      'CPU per report: Vigil process tree CPU (user + system, /proc) over accepted reports in the window (per answer: over accepted and rejected ones). RSS per device: RSS during the level minus RSS before its fleet connected, over the devices.',
       'Indexed lag: `_indextime - _time` of the events of the window in the embedded SIEM (time in the event to time stored); newest event age: now minus the newest event\'s `_time` when searched.',
       'Targets (issue 24): CPU per report ≤ 0.5 × the code before the issue at the same level; RSS per connected device ≤ 64 KiB at 10,000 devices.',
     ],
