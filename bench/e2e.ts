@@ -142,6 +142,12 @@ function knows(checkout: string, key: string): boolean {
   return readdirSync(src, { recursive: true, encoding: 'utf8' }).some((f) => /(^|\/)config\.ts$/.test(f) && readFileSync(join(src, f), 'utf8').includes(key));
 }
 
+/** Whether a checkout's CLI (`src/cli`) has an option. */
+function knowsOption(checkout: string, option: string): boolean {
+  const cli = join(checkout, 'src', 'cli');
+  return readdirSync(cli, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.ts') && readFileSync(join(cli, f), 'utf8').includes(`'${option}`));
+}
+
 /** Whether `bin/vigil.mjs` of a checkout can run: built, or one that runs its sources through tsx. */
 function runnable(checkout: string): boolean {
   const bin = join(checkout, 'bin', 'vigil.mjs');
@@ -171,10 +177,10 @@ async function startServer(checkout: string, dataDir: string, maxSpeed: number, 
   );
   const endpoints = join(dataDir, 'run', 'endpoints.json');
   rmSync(endpoints, { force: true });
-  const child = vigil(checkout, ['up', '-c', config, '--demo', '--devices', '1', '--speed', String((maxSpeed * MIN_INTERVAL_MARGIN) / 2), '--log-format', 'json'], {
+  const child = vigil(checkout, ['up', '-c', config, '--demo', '--devices', '1', '--speed', String((maxSpeed * MIN_INTERVAL_MARGIN) / 2), ...(knowsOption(checkout, '--log-format') ? ['--log-format', 'json'] : [])], {
     nodeArgs: cpuProf === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProf],
   });
-  const api = await until('the API endpoint', 120_000, () => {
+  const api = await until('the API endpoint', 300_000, () => {
     if (child.exitCode !== null) throw new Error(`vigil up exited ${child.exitCode}`);
     if (!existsSync(endpoints)) return undefined;
     const parsed = JSON.parse(readFileSync(endpoints, 'utf8')) as Record<string, string>;
@@ -183,7 +189,7 @@ async function startServer(checkout: string, dataDir: string, maxSpeed: number, 
   const token = readFileSync(join(dataDir, 'secrets', 'admin-token'), 'utf8').trim();
   const server: Server = { process: child, api, token, config, dataDir, stop: () => stopped(child) };
   // The demo applied its pipeline once the fleet's thing group exists.
-  await until('the reference pipeline', 120_000, async () => connected(await metrics(server)) >= 1 || undefined);
+  await until('the reference pipeline', 300_000, async () => connected(await metrics(server)) >= 1 || undefined);
   return server;
 }
 
