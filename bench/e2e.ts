@@ -247,11 +247,18 @@ interface Fleet {
   stop(): Promise<void>;
 }
 
-function startFleet(checkout: string, server: Server, devices: number, speed: number, procs: number, certsRoot: string): Fleet {
-  const processes: ChildProcess[] = [];
+/**
+ * Starts the simulator processes one after another, each once the devices of the ones before it
+ * are connected (or stopped growing): a whole fleet's mTLS handshakes at once on a loaded machine
+ * time out and retry without end. Resolves with how many connected.
+ */
+async function startFleet(checkout: string, server: Server, devices: number, speed: number, procs: number, certsRoot: string, fleet: Fleet): Promise<{ all: boolean; count: number }> {
+  const processes = fleet.processes;
   const per = Math.ceil(devices / procs);
-  for (let p = 0, left = devices; left > 0; p++, left -= per) {
+  let connect = { all: true, count: 1 };
+  for (let p = 0, left = devices, started = 0; left > 0; p++, left -= per) {
     const count = Math.min(per, left);
+    started += count;
     processes.push(
       vigil(checkout, [
         'simulate', '-c', server.config, '--server', server.api, '--token', server.token,
@@ -259,7 +266,14 @@ function startFleet(checkout: string, server: Server, devices: number, speed: nu
         '--certs', join(certsRoot, `p${p}`), '--policy', 'DeviceDefenderAgentPolicy', '--thing-group', 'DeviceDefenderFleet',
       ], { quiet: true }),
     );
+    // The demo's own device is connected too.
+    connect = await connectedFleet(server, started + 1);
   }
+  return connect;
+}
+
+function newFleet(): Fleet {
+  const processes: ChildProcess[] = [];
   return { processes, stop: async () => void (await Promise.all(processes.map(stopped))) };
 }
 
@@ -348,10 +362,10 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
           const procs = options.simProcs ?? Math.max(1, Math.ceil(devices / DEVICES_PER_SIM_PROCESS));
           const idle = usage(server.process.pid as number).rssBytes;
           context.progress(`${label}: ${devices} devices at ${rate} reports/s (a report every ${fmt(devices / rate)} s, ${procs} simulator processes)`);
-          const fleet = startFleet(checkout, server, devices, speed, procs, certsRoot);
+          const fleet = newFleet();
           try {
             const started = Date.now();
-            const connect = await connectedFleet(server, devices + 1);
+            const connect = await startFleet(checkout, server, devices, speed, procs, certsRoot, fleet);
             const connectSecs = (Date.now() - started) / 1000;
             // Warm-up: every device has reported at least twice.
             await new Promise((r) => setTimeout(r, Math.max(5, (2 * devices) / rate) * 1000));
