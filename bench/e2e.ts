@@ -105,10 +105,21 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The last output of each process started, for the reason a server failed. */
+const tails = new WeakMap<ChildProcess, string>();
+
+/** The first error line (`SomethingError: …`) in a process's last output. */
+function failure(child: ChildProcess): string {
+  return /^\w*Error: .*$/m.exec(tails.get(child) ?? '')?.[0] ?? 'no error printed';
+}
+
 function vigil(checkout: string, args: readonly string[], options: { quiet?: boolean; nodeArgs?: readonly string[] } = {}): ChildProcess {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(checkout, 'bin', 'vigil.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
-  const keep = (chunk: Buffer): void => void (tail = (tail + chunk.toString()).slice(-4000));
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString()).slice(-4000);
+    tails.set(child, tail);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.once('exit', (code, signal) => {
@@ -354,7 +365,7 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
     const certsRoot = join(dataDir, 'fleet-certs');
     mkdirSync(certsRoot, { recursive: true });
     context.progress(`${label}: starting vigil up --demo (data ${dataDir})`);
-    const server = await startServer(checkout, dataDir, maxSpeed, options.cpuProf);
+    let server = await startServer(checkout, dataDir, maxSpeed, options.cpuProf);
     try {
       for (const devices of options.devices) {
         for (const rate of options.rates) {
@@ -363,6 +374,7 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
           const idle = usage(server.process.pid as number).rssBytes;
           context.progress(`${label}: ${devices} devices at ${rate} reports/s (a report every ${fmt(devices / rate)} s, ${procs} simulator processes)`);
           const fleet = newFleet();
+          const exited = new Promise<string>((resolve) => server.process.once('exit', (code, signal) => resolve(`vigil up exited (${signal ?? code}): ${failure(server.process)}`)));
           try {
             const started = Date.now();
             const connect = await startFleet(checkout, server, devices, speed, procs, certsRoot, fleet);
@@ -392,6 +404,17 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
               `${fmt((windows[0]?.outboxStart ?? 0) / 2 ** 20)} → ${fmt((windows.at(-1)?.outboxEnd ?? 0) / 2 ** 20)}`,
               med((w) => w.load).toFixed(1),
             ]);
+            context.progress(`${label}: ${rows.at(-1)?.join(' | ')}`);
+          } catch (error) {
+            // A server that failed under a level is a result of that level; the next one gets a new
+            // process on the same data directory (its registry still knows the fleet's certificates).
+            const why = server.process.exitCode !== null || server.process.signalCode !== null ? await exited : error instanceof Error ? error.message : String(error);
+            rows.push([label, devices, rate, `failed: ${why}`, ...new Array<string>(12).fill('')]);
+            context.progress(`${label}: ${devices} devices at ${rate} reports/s failed: ${why}`);
+            await fleet.stop();
+            await server.stop();
+            server = await startServer(checkout, dataDir, maxSpeed, options.cpuProf);
+            continue;
           } finally {
             await fleet.stop();
           }
