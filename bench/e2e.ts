@@ -431,7 +431,7 @@ export default async function e2e(context: BenchContext): Promise<BenchReport> {
     columns: ['vigil', 'devices', 'target reports/s', 'connect all (s)', 'accepted/s', 'rejected/s by reason', 'Vigil CPU µs/report', 'Vigil CPU µs/answer (accepted + rejected)', 'Vigil cores', 'simulator cores', 'Vigil RSS MiB', 'RSS KiB/device (over idle)', 'indexed lag p50 / p99 (s)', 'newest event age (s)', 'outbox MiB start → end', 'load avg 1 min'],
     rows,
     notes: [
-      `Vigil: \`vigil up --demo --devices 1\` in its own process; the fleet: \`vigil simulate\` in ${DEVICES_PER_SIM_PROCESS.toLocaleString('en')} devices per process (one mTLS client per device). Medians of ${options.windows} windows of ${options.windowSecs} s after every device reported twice.`,
+      `Vigil: \`vigil up --demo --devices 1\` in its own process; the fleet: \`vigil simulate\` in ${options.simProcs === undefined ? `${DEVICES_PER_SIM_PROCESS.toLocaleString('en')} devices per process` : `${options.simProcs} processes`} started one after another (one mTLS client per device). Medians of ${options.windows} windows of ${options.windowSecs} s after every device reported twice.`,
       'CPU per report: Vigil process tree CPU (user + system, /proc) over accepted reports in the window (per answer: over accepted and rejected ones). RSS per device: RSS during the level minus RSS before its fleet connected, over the devices.',
       'Indexed lag: `_indextime - _time` of the events of the window in the embedded SIEM (time in the event to time stored); newest event age: now minus the newest event\'s `_time` when searched.',
       'Targets (issue 24): CPU per report ≤ 0.5 × the code before the issue at the same level; RSS per connected device ≤ 64 KiB at 10,000 devices.',
