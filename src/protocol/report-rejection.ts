@@ -42,11 +42,19 @@ export class ReportRejection extends VigilError {
     const code = REJECTION_REASONS[reason];
     const row = REJECTION_ANSWERS[code];
     const message = init.path === undefined || init.path === '' ? detail : `${init.path}: ${detail}`;
-    super(code, message, {
-      ...(init.hint === undefined ? {} : { hint: init.hint }),
-      ...(init.path === undefined ? {} : { span: { path: init.path } }),
-      details: { awsCode: row.awsCode, awsMessage: row.awsMessage, reportId: init.reportId },
-    });
+    // An expected answer, not a fault: no stack trace (capturing one was most of a rejection's cost
+    // when a fleet was being throttled; issue 24).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(code, message, {
+        ...(init.hint === undefined ? {} : { hint: init.hint }),
+        ...(init.path === undefined ? {} : { span: { path: init.path } }),
+        details: { awsCode: row.awsCode, awsMessage: row.awsMessage, reportId: init.reportId },
+      });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = 'ReportRejection';
     this.reason = reason;
     this.awsCode = row.awsCode;

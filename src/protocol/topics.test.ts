@@ -104,6 +104,17 @@ describe('rate rules (§1.6)', () => {
     expect(!early.ok && early.error.message).toBe('the report came 0.44 s after the last accepted one; the minimum interval is 0.5 s (tolerance 0.05 s)');
   });
 
+  it('issue 24: devices on a schedule of 1.1 × the minimum, arriving up to a tenth of the minimum early or late, are never throttled', () => {
+    for (const minimum of [300, 1, 0.5]) {
+      const limits = protocolLimits({ min_report_interval_secs: minimum });
+      const next = jitter(minimum * 100);
+      const arrivals = Array.from({ length: 5000 }, (_, n) => t0 + n * minimum * 1100 + next());
+      expect(throttledCount(arrivals, limits)).toBe(0);
+      // Without the tolerance the same arrivals lose reports: the test would catch its loss.
+      expect(throttledCount(arrivals, protocolLimits({ min_report_interval_secs: minimum, report_interval_tolerance: 0 }))).toBeGreaterThan(0);
+    }
+  });
+
   it('the tolerance cannot be used to report faster than the minimum: early reports do not move the schedule forward', () => {
     // Every 0.95 × the minimum: within the tolerance each time, but the slots fall behind the arrivals.
     const arrivals = Array.from({ length: 100 }, (_, n) => t0 + n * 285_000);

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { RegistryDb } from './dialect.js';
 import type { RegistryDatabase } from './schema.js';
 
@@ -21,10 +21,35 @@ export function openSqliteFile(path: string, options: SqliteOptions = {}): Datab
   return database;
 }
 
+/** Distinct SQL texts whose prepared statements are kept (the registry's queries are a few hundred shapes). */
+const STATEMENT_CACHE_MAX = 1000;
+
+/**
+ * The handle Kysely's SQLite dialect runs on, keeping each SQL text's prepared statement: the
+ * dialect prepares on every query, and SQLite compiling the same statement again was a measurable
+ * share of CPU under load (issue 24). Kysely runs one query at a time on its one connection and
+ * never leaves an iteration open across queries here, so sharing a statement is safe.
+ */
+export function cachedStatements(database: Database.Database, max = STATEMENT_CACHE_MAX): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => void database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= max) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** The registry store on SQLite through Kysely. */
 export function openSqliteRegistry(path: string, options: SqliteOptions = {}): RegistryDb {
   const database = openSqliteFile(path, options);
-  const db = new Kysely<RegistryDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<RegistryDatabase>({ dialect: new SqliteDialect({ database: cachedStatements(database) }) });
   let closed = false;
   return {
     db,

@@ -38,14 +38,13 @@ export class Telemetry {
   /** Counts one `name` event with its labels and writes its log line with any extra fields. */
   emit<N extends EventName>(name: N, labels: EventLabels<N>, fields: Readonly<Record<string, unknown>> = {}, count = 1): void {
     const spec = EVENTS[name];
-    const stringLabels = toStrings(labels as Record<string, string | number>);
-    bump(this.store.counters, name, stringLabels, count);
-    if (this.log.isLevelEnabled(spec.level)) this.log[spec.level](lineObject({ ...this.bindings, event: name, ...stringLabels, ...fields }), name.replace(/_/g, ' '));
+    bump(this.store.counters, name, labels as Record<string, string | number>, count);
+    if (this.log.isLevelEnabled(spec.level)) this.log[spec.level](lineObject({ ...this.bindings, event: name, ...toStrings(labels as Record<string, string | number>), ...fields }), name.replace(/_/g, ' '));
   }
 
   /** Counts without a log line: for hot paths where the line would be noise (use sparingly). */
   count<N extends EventName>(name: N, labels: EventLabels<N>, count = 1): void {
-    bump(this.store.counters, name, toStrings(labels as Record<string, string | number>), count);
+    bump(this.store.counters, name, labels as Record<string, string | number>, count);
   }
 
   setGauge<N extends GaugeName>(name: N, labels: GaugeLabels<N>, value: number): void {
@@ -56,12 +55,11 @@ export class Telemetry {
 
   /** Records one duration in a histogram. */
   observe<N extends HistogramName>(name: N, labels: HistogramLabels<N>, seconds: number): void {
-    const stringLabels = toStrings(labels as Record<string, string | number>);
     let byName = this.store.histograms.get(name);
     if (byName === undefined) this.store.histograms.set(name, (byName = new Map()));
-    const key = labelKey(stringLabels);
+    const key = labelKey(labels as Record<string, string | number>);
     let series = byName.get(key);
-    if (series === undefined) byName.set(key, (series = { labels: stringLabels, buckets: new Array<number>(LATENCY_BUCKETS_SECONDS.length + 1).fill(0), sum: 0, count: 0 }));
+    if (series === undefined) byName.set(key, (series = { labels: toStrings(labels as Record<string, string | number>), buckets: new Array<number>(LATENCY_BUCKETS_SECONDS.length + 1).fill(0), sum: 0, count: 0 }));
     for (let i = 0; i < LATENCY_BUCKETS_SECONDS.length; i++) if (seconds <= (LATENCY_BUCKETS_SECONDS[i] as number)) (series.buckets[i] as number)++;
     (series.buckets[LATENCY_BUCKETS_SECONDS.length] as number)++;
     series.sum += seconds;
@@ -142,11 +140,13 @@ function lineObject(fields: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function bump(store: Map<string, Map<string, Series>>, name: string, labels: Record<string, string>, count: number): void {
+// Hot path (several counts per report): the series key is built from the labels as given, and the
+// string copy of the labels is made only when a series is new.
+function bump(store: Map<string, Map<string, Series>>, name: string, labels: Record<string, string | number>, count: number): void {
   const series = seriesOf(store, name);
   const key = labelKey(labels);
   const existing = series.get(key);
-  if (existing === undefined) series.set(key, { labels, value: count });
+  if (existing === undefined) series.set(key, { labels: toStrings(labels), value: count });
   else existing.value += count;
 }
 
@@ -165,11 +165,15 @@ function toStrings(labels: Record<string, string | number>): Record<string, stri
   return out;
 }
 
-function labelKey(labels: Record<string, string>): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join(',');
+function labelKey(labels: Record<string, string | number>): string {
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let key = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    key += `${i === 0 ? '' : ','}${k}=${String(labels[k])}`;
+  }
+  return key;
 }
 
 function renderLabels(labels: Readonly<Record<string, string>>): string {
