@@ -115,20 +115,46 @@ describe('ConnectionLimiter: connections beyond the pending cap wait for a slot 
     expect(hits).toEqual(['pending_handshakes']);
   });
 
-  it('closes a connection that waited longer than max_wait when its turn comes, and starts the next', async () => {
+  it('serves the newest waiting connection first (an older one\'s client is the likeliest to have given up)', async () => {
+    const { instance, started, admit } = limiter();
+    const a = await admit('127.0.0.1');
+    const b = await admit('127.0.0.1');
+    const older = await admit('127.0.0.1');
+    const newer = await admit('127.0.0.1');
+    instance.authenticated(a.socket, true);
+    expect(started.at(-1)).toBe(newer.socket);
+    instance.authenticated(b.socket, true);
+    expect(started.at(-1)).toBe(older.socket);
+  });
+
+  it('closes a connection that waited longer than max_wait, and starts the others', async () => {
     const { instance, clock, hits, started, admit } = limiter();
     const a = await admit('127.0.0.1');
     await admit('127.0.0.1');
     const old = await admit('127.0.0.1');
-    clock.t += 20_000;
+    clock.t += 35_000;
     const fresh = await admit('127.0.0.1');
-    clock.t += 15_000;
+    await closed(old.socket);
+    expect(hits).toEqual(['pending_handshakes']);
+    expect(instance.waitingConnections).toBe(1);
+    instance.authenticated(a.socket, true);
+    expect(started).not.toContain(old.socket);
+    expect(started.at(-1)).toBe(fresh.socket);
+    expect(instance.waitingConnections).toBe(0);
+  });
+
+  it('closes a connection that waited longer than max_wait when its turn comes', async () => {
+    const { instance, clock, hits, started, admit } = limiter();
+    const a = await admit('127.0.0.1');
+    await admit('127.0.0.1');
+    const old = await admit('127.0.0.1');
+    clock.t += 35_000;
     instance.authenticated(a.socket, true);
     await closed(old.socket);
     expect(hits).toEqual(['pending_handshakes']);
     expect(started).not.toContain(old.socket);
-    expect(started.at(-1)).toBe(fresh.socket);
     expect(instance.waitingConnections).toBe(0);
+    expect(instance.pendingConnections).toBe(1);
   });
 
   it('forgets a waiting connection its client closed, without counting it as pending', async () => {

@@ -57,8 +57,10 @@ const MAX_SOURCES = 100_000;
  * When the global pending cap is reached a connection that passed the per-address checks waits,
  * its TLS not started, in one of two queues (known addresses first) until a pending slot frees up:
  * a reconnect storm after a restart is served at the rate the handshakes allow instead of being
- * refused. Only a full queue (`maxWaiting`) refuses; a connection that waited longer than
- * `maxWaitMs` is closed when its turn comes, and one its client closed leaves the queue.
+ * refused. The newest waiting connection is served first: under overload an older one's client is
+ * the likeliest to have timed out (and to come back as a new connection), so a handshake started
+ * for it would be wasted. Only a full queue (`maxWaiting`) refuses; a connection that waited longer
+ * than `maxWaitMs` is closed, and one its client closed leaves the queue.
  */
 export class ConnectionLimiter {
   private open = 0;
@@ -129,6 +131,7 @@ export class ConnectionLimiter {
       const queue = this.waiting[known ? 0 : 1];
       // Entries whose clients closed while waiting leave the queue lazily; keep it bounded.
       if (queue.length > 2 * (this.limits.maxWaiting ?? 0) + 16) this.waiting[known ? 0 : 1] = queue.filter((e) => e.start !== undefined);
+      this.expire(this.waiting[known ? 0 : 1], now);
       this.waiting[known ? 0 : 1].push(entry);
       this.waitingTotal++;
       this.next();
@@ -144,28 +147,43 @@ export class ConnectionLimiter {
     return this.limits.maxPending + (known ? Math.ceil(this.limits.maxPending / 4) : 0);
   }
 
-  /** Starts waiting connections while pending slots are free (known addresses first). */
+  /** Starts waiting connections, newest first, while pending slots are free (known addresses first). */
   private next(): void {
     const now = this.clock.now();
     for (;;) {
       const queue = this.waiting[0].length > 0 && this.pendingTotal < this.capacity(true) ? this.waiting[0] : this.waiting[1].length > 0 && this.pendingTotal < this.capacity(false) ? this.waiting[1] : undefined;
-      const entry = queue?.shift();
+      const entry = queue?.pop();
       if (entry === undefined) return;
       const start = entry.start;
       if (start === undefined) continue;
-      entry.start = undefined;
-      this.waitingTotal--;
       if (now - entry.since > (this.limits.maxWaitMs ?? Number.POSITIVE_INFINITY)) {
-        // Never counted as pending: it only gives its address's allowance back.
-        entry.pending = false;
-        const source = entry.ip === undefined ? undefined : this.sources.get(entry.ip);
-        if (source !== undefined) source.pending = Math.max(0, source.pending - 1);
-        this.refuse(entry.socket, 'pending_handshakes', entry.ip);
+        this.drop(entry);
         continue;
       }
+      entry.start = undefined;
+      this.waitingTotal--;
       this.pendingTotal++;
       start(entry.socket);
     }
+  }
+
+  /** Closes the oldest waiting connections that waited too long (and forgets closed ones) at the queue's far end. */
+  private expire(queue: Admitted[], now: number): void {
+    const maxWaitMs = this.limits.maxWaitMs ?? Number.POSITIVE_INFINITY;
+    for (let head = queue[0]; head !== undefined && (head.start === undefined || now - head.since > maxWaitMs); head = queue[0]) {
+      queue.shift();
+      if (head.start !== undefined) this.drop(head);
+    }
+  }
+
+  /** A waiting connection that waited too long: closed; never counted as pending, it only gives its address's allowance back. */
+  private drop(entry: Admitted): void {
+    entry.start = undefined;
+    entry.pending = false;
+    this.waitingTotal--;
+    const source = entry.ip === undefined ? undefined : this.sources.get(entry.ip);
+    if (source !== undefined) source.pending = Math.max(0, source.pending - 1);
+    this.refuse(entry.socket, 'pending_handshakes', entry.ip);
   }
 
   /**
