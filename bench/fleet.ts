@@ -93,7 +93,7 @@ async function startNode(checkout: string, dataDir: string, config: string): Pro
 const connected = async (node: Node): Promise<number> => (await metrics(node)).get('vigil_mqtt_connected_clients') ?? 0;
 
 /** Connections the limits refused or closed, and CONNECTs refused, since the node started. */
-async function refusals(node: Node): Promise<{ limits: string; refused: number; total: number }> {
+async function refusals(node: Node): Promise<{ limits: string; refused: string; total: number }> {
   const values = await metrics(node);
   const byLimit: string[] = [];
   let total = 0;
@@ -103,7 +103,8 @@ async function refusals(node: Node): Promise<{ limits: string; refused: number; 
     total += n;
   }
   const refused = sumMatching(values, 'vigil_mqtt_connect_refused_total');
-  return { limits: byLimit.join(', ') || '0', refused, total: total + refused };
+  const reasons = [...values].filter(([key, n]) => key.startsWith('vigil_mqtt_connect_refused_total') && n > 0).map(([key, n]) => `${/reason="([^"]*)"/.exec(key)?.[1] ?? '?'} ${n}`);
+  return { limits: byLimit.join(', ') || '0', refused: reasons.join(', ') || '0', total: total + refused };
 }
 
 function startFleet(node: Node, config: string, options: Options, certsRoot: string, port: number): ChildProcess[] {
@@ -182,7 +183,7 @@ export default async function fleet(context: BenchContext): Promise<BenchReport>
         const back = await until(`${options.devices} devices back`, 30 * 60_000, async () => ((await connected(node)) >= options.devices + 1 ? performance.now() : undefined));
         const storm = await refusals(node);
         await new Promise((r) => setTimeout(r, 10_000));
-        row.push(fmt((back - node.listeningAt) / 1000), storm.limits, fmt(storm.refused), fmt(usage(node.process.pid as number).rssBytes / 2 ** 20));
+        row.push(fmt((back - node.listeningAt) / 1000), storm.limits, storm.refused, fmt(usage(node.process.pid as number).rssBytes / 2 ** 20));
       } else {
         row.push('-', '-', '-', '-');
       }
@@ -194,12 +195,12 @@ export default async function fleet(context: BenchContext): Promise<BenchReport>
     }
   }
   return {
-    columns: ['vigil', 'devices', 'connect all (s, incl. provisioning)', 'limit hits while connecting', `reports accepted / rejected in ${options.holdSecs} s`, 'Vigil RSS idle (MiB)', 'Vigil RSS with the fleet (MiB)', 'RSS KiB/device (over idle)', 'V8 heap KiB/device', 'storm: all back (s)', 'storm: limit hits', 'storm: CONNECTs refused', 'RSS after storm (MiB)'],
+    columns: ['vigil', 'devices', 'connect all (s, incl. provisioning)', 'limit hits while connecting', `reports accepted / rejected in ${options.holdSecs} s`, 'Vigil RSS idle (MiB)', 'Vigil RSS with the fleet (MiB)', 'RSS KiB/device (over idle)', 'V8 heap KiB/device', 'storm: all back (s)', 'storm: limit hits', 'storm: CONNECTs refused by reason', 'RSS after storm (MiB)'],
     rows,
     notes: [
       `Vigil: \`vigil up --demo --devices 1\` (reference pipeline; MQTT limits at their defaults); the fleet: this checkout's \`vigil simulate\`, ${DEVICES_PER_SIM_PROCESS.toLocaleString('en')} devices per process, one mTLS client per device reporting every 300 s (QoS 1), bound in turn to 127.0.0.1 … 127.0.0.${options.sourceAddresses}.`,
       `RSS: the Vigil process (/proc), sampled every ${SAMPLE_MS / 1000} s over ${options.holdSecs} s once every device was connected; per device: the last sample minus the RSS before the fleet, over the devices connected. V8 heap: \`nodejs_heap_size_used_bytes\` from /metrics, same difference.`,
-      'Storm: Vigil stopped (SIGTERM) and started again on the same data and port; the devices reconnect every second (mqtt.js); "all back" counts from the new listener being up to every device connected again. Limit hits: `vigil_mqtt_limit_hit_total` by limit in the new process; refused: `vigil_mqtt_connect_refused_total`.',
+      'Storm: Vigil stopped (SIGTERM) and started again on the same data and port; the devices reconnect every second (mqtt.js); "all back" counts from the new listener being up to every device connected again. Limit hits: `vigil_mqtt_limit_hit_total` by limit in the new process; refused: `vigil_mqtt_connect_refused_total` by reason (`tls_handshake`: a handshake that failed, e.g. one its client gave up).',
       'Targets (issue 24): RSS per connected device ≤ 64 KiB and ≤ 900 MiB in all with 10,000 devices; the storm: all 10,000 back in ≤ 60 s, none refused.',
     ],
   };
