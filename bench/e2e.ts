@@ -64,7 +64,7 @@ function parseOptions(args: readonly string[]): Options {
 }
 
 /** CPU seconds (user + system) and RSS bytes of a process and its descendants, from /proc. */
-function usage(rootPid: number): { cpuSecs: number; rssBytes: number } {
+export function usage(rootPid: number): { cpuSecs: number; rssBytes: number } {
   const ticks = 100;
   const parents = new Map<number, number>();
   const stats = new Map<number, string[]>();
@@ -113,7 +113,7 @@ function failure(child: ChildProcess): string {
   return /^\w*Error: .*$/m.exec(tails.get(child) ?? '')?.[0] ?? 'no error printed';
 }
 
-function vigil(checkout: string, args: readonly string[], options: { quiet?: boolean; nodeArgs?: readonly string[] } = {}): ChildProcess {
+export function vigil(checkout: string, args: readonly string[], options: { quiet?: boolean; nodeArgs?: readonly string[] } = {}): ChildProcess {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(checkout, 'bin', 'vigil.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer): void => {
@@ -128,7 +128,7 @@ function vigil(checkout: string, args: readonly string[], options: { quiet?: boo
   return child;
 }
 
-function stopped(child: ChildProcess): Promise<void> {
+export function stopped(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -137,7 +137,7 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -205,7 +205,7 @@ async function startServer(checkout: string, dataDir: string, maxSpeed: number, 
 }
 
 /** Prometheus text of `/metrics` as `name{labels}` → value. */
-async function metrics(server: Pick<Server, 'api' | 'token'>): Promise<Map<string, number>> {
+export async function metrics(server: Pick<Server, 'api' | 'token'>): Promise<Map<string, number>> {
   const response = await fetch(new URL('/metrics', server.api), { headers: { authorization: `Bearer ${server.token}` } });
   const text = await response.text();
   const values = new Map<string, number>();
@@ -222,7 +222,7 @@ function connected(values: Map<string, number>): number {
   return values.get('vigil_mqtt_connected_clients') ?? sumMatching(values, 'vigil_mqtt_client_connected_total') - sumMatching(values, 'vigil_mqtt_client_disconnected_total');
 }
 
-function sumMatching(values: Map<string, number>, prefix: string, label?: string): number {
+export function sumMatching(values: Map<string, number>, prefix: string, label?: string): number {
   let sum = 0;
   for (const [key, value] of values) if (key.startsWith(prefix) && (label === undefined || key.includes(label))) sum += value;
   return sum;

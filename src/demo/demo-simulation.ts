@@ -22,6 +22,8 @@ export interface SimulationOptions {
   readonly onProvisionProgress?: (done: number, total: number) => void;
   /** Also run one misconfigured device (the fleet's last, never the target) that causes authorization failures. */
   readonly misconfiguredDevice?: boolean;
+  /** Local addresses the devices bind to in turn (see `SimulatorOptions.sourceAddresses`). */
+  readonly sourceAddresses?: readonly string[];
 }
 
 /** Provisions the fleet through the API and starts the simulator (resolves once devices are connected). */
@@ -52,6 +54,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     ...(twin === undefined ? {} : { twin }),
     ...(misconfigured === undefined ? {} : { misconfigured }),
     speed: options.speed,
+    ...(options.sourceAddresses === undefined ? {} : { sourceAddresses: options.sourceAddresses }),
     clock: options.clock,
     timer: options.timer,
     ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),

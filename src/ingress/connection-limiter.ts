@@ -16,6 +16,10 @@ export interface ConnectionLimits {
   readonly trustMs: number;
   /** Addresses (NAT gateways, load balancers) the per-address limits do not apply to. */
   readonly exempt?: readonly string[];
+  /** Connections that wait (no TLS work yet) for a pending slot when `maxPending` is reached; beyond it they are refused. */
+  readonly maxWaiting?: number;
+  /** A connection that waited longer than this for a pending slot is closed instead of started. */
+  readonly maxWaitMs?: number;
 }
 
 interface Source {
@@ -33,6 +37,10 @@ interface Admitted {
   readonly exempt: boolean;
   pending: boolean;
   device: boolean;
+  /** Waiting for a pending slot: its TLS has not started (the continuation to start it). */
+  start: ((socket: Socket) => void) | undefined;
+  readonly socket: Socket;
+  readonly since: number;
 }
 
 const MAX_SOURCES = 100_000;
@@ -45,6 +53,14 @@ const MAX_SOURCES = 100_000;
  * Addresses where devices authenticated recently are "known": their pending and rate allowances
  * grow with the devices connected from them, and they keep a reserve when the global pending cap
  * is reached, so registered devices are served first during a flood from elsewhere.
+ *
+ * When the global pending cap is reached a connection that passed the per-address checks waits,
+ * its TLS not started, in one of two queues (known addresses first) until a pending slot frees up:
+ * a reconnect storm after a restart is served at the rate the handshakes allow instead of being
+ * refused. The newest waiting connection is served first: under overload an older one's client is
+ * the likeliest to have timed out (and to come back as a new connection), so a handshake started
+ * for it would be wasted. Only a full queue (`maxWaiting`) refuses; a connection that waited longer
+ * than `maxWaitMs` is closed, and one its client closed leaves the queue.
  */
 export class ConnectionLimiter {
   private open = 0;
@@ -52,6 +68,9 @@ export class ConnectionLimiter {
   private readonly sources = new Map<string, Source>();
   private readonly admitted = new Map<string, Admitted>();
   private readonly exempt: BlockList | undefined;
+  /** Connections waiting for a pending slot: [known addresses, others], oldest first. */
+  private waiting: [Admitted[], Admitted[]] = [[], []];
+  private waitingTotal = 0;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -69,16 +88,24 @@ export class ConnectionLimiter {
     return this.pendingTotal;
   }
 
-  /** Admits or destroys a new socket; an admitted socket is counted until it closes. */
-  admit(socket: Socket): boolean {
+  get waitingConnections(): number {
+    return this.waitingTotal;
+  }
+
+  /**
+   * Admits, queues or destroys a new socket; `start` runs once it may begin its TLS handshake (at
+   * once, or when a pending slot frees up). An admitted or waiting socket is counted until it closes.
+   * False when it was refused (and destroyed).
+   */
+  admit(socket: Socket, start: (socket: Socket) => void): boolean {
     const ip = sourceIpOf(socket);
     if (this.open >= this.limits.maxConnections) return this.refuse(socket, 'max_connections', ip);
     const now = this.clock.now();
     const exempt = ip !== undefined && this.exempt?.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4') === true;
     const source = ip === undefined ? undefined : this.source(ip, now);
     const known = source !== undefined && source.trustedUntil > now;
-    const reserve = known ? Math.ceil(this.limits.maxPending / 4) : 0;
-    if (this.pendingTotal >= this.limits.maxPending + reserve) return this.refuse(socket, 'pending_handshakes', ip);
+    const full = this.pendingTotal >= this.capacity(known) || this.waiting[known ? 0 : 1].length > 0;
+    if (full && this.waitingTotal >= (this.limits.maxWaiting ?? 0)) return this.refuse(socket, 'pending_handshakes', ip);
     if (source !== undefined && !exempt) {
       const extra = known ? source.devices : 0;
       if (source.pending >= this.limits.maxPendingPerIp + extra) return this.refuse(socket, 'handshakes_per_ip', ip);
@@ -86,11 +113,10 @@ export class ConnectionLimiter {
       if (source.tokens < 1) return this.refuse(socket, 'connect_rate', ip);
       source.tokens -= 1;
     }
-    const entry: Admitted = { ip, exempt, pending: true, device: false };
+    const entry: Admitted = { ip, exempt, pending: true, device: false, start: full ? start : undefined, socket, since: now };
     const key = keyOf(socket);
     this.admitted.set(key, entry);
     this.open++;
-    this.pendingTotal++;
     if (source !== undefined) source.pending++;
     socket.once('close', () => {
       this.open--;
@@ -101,7 +127,63 @@ export class ConnectionLimiter {
         if (s !== undefined) s.devices = Math.max(0, s.devices - 1);
       }
     });
+    if (full) {
+      const queue = this.waiting[known ? 0 : 1];
+      // Entries whose clients closed while waiting leave the queue lazily; keep it bounded.
+      if (queue.length > 2 * (this.limits.maxWaiting ?? 0) + 16) this.waiting[known ? 0 : 1] = queue.filter((e) => e.start !== undefined);
+      this.expire(this.waiting[known ? 0 : 1], now);
+      this.waiting[known ? 0 : 1].push(entry);
+      this.waitingTotal++;
+      this.next();
+    } else {
+      this.pendingTotal++;
+      start(socket);
+    }
     return true;
+  }
+
+  /** Unauthenticated connections at once: `maxPending`, and a quarter more for known addresses. */
+  private capacity(known: boolean): number {
+    return this.limits.maxPending + (known ? Math.ceil(this.limits.maxPending / 4) : 0);
+  }
+
+  /** Starts waiting connections, newest first, while pending slots are free (known addresses first). */
+  private next(): void {
+    const now = this.clock.now();
+    for (;;) {
+      const queue = this.waiting[0].length > 0 && this.pendingTotal < this.capacity(true) ? this.waiting[0] : this.waiting[1].length > 0 && this.pendingTotal < this.capacity(false) ? this.waiting[1] : undefined;
+      const entry = queue?.pop();
+      if (entry === undefined) return;
+      const start = entry.start;
+      if (start === undefined) continue;
+      if (now - entry.since > (this.limits.maxWaitMs ?? Number.POSITIVE_INFINITY)) {
+        this.drop(entry);
+        continue;
+      }
+      entry.start = undefined;
+      this.waitingTotal--;
+      this.pendingTotal++;
+      start(entry.socket);
+    }
+  }
+
+  /** Closes the oldest waiting connections that waited too long (and forgets closed ones) at the queue's far end. */
+  private expire(queue: Admitted[], now: number): void {
+    const maxWaitMs = this.limits.maxWaitMs ?? Number.POSITIVE_INFINITY;
+    for (let head = queue[0]; head !== undefined && (head.start === undefined || now - head.since > maxWaitMs); head = queue[0]) {
+      queue.shift();
+      if (head.start !== undefined) this.drop(head);
+    }
+  }
+
+  /** A waiting connection that waited too long: closed; never counted as pending, it only gives its address's allowance back. */
+  private drop(entry: Admitted): void {
+    entry.start = undefined;
+    entry.pending = false;
+    this.waitingTotal--;
+    const source = entry.ip === undefined ? undefined : this.sources.get(entry.ip);
+    if (source !== undefined) source.pending = Math.max(0, source.pending - 1);
+    this.refuse(entry.socket, 'pending_handshakes', entry.ip);
   }
 
   /**
@@ -123,9 +205,16 @@ export class ConnectionLimiter {
   private release(entry: Admitted): void {
     if (!entry.pending) return;
     entry.pending = false;
-    this.pendingTotal--;
     const source = entry.ip === undefined ? undefined : this.sources.get(entry.ip);
     if (source !== undefined) source.pending = Math.max(0, source.pending - 1);
+    if (entry.start !== undefined) {
+      // Closed while waiting: it leaves its queue when its turn comes.
+      entry.start = undefined;
+      this.waitingTotal--;
+      return;
+    }
+    this.pendingTotal--;
+    this.next();
   }
 
   private source(ip: string, now: number): Source {

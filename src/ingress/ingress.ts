@@ -89,6 +89,8 @@ export function createIngress(options: IngressOptions): Ingress {
       windowMs: config.connect_window_secs * 1000,
       trustMs: config.trusted_source_secs * 1000,
       exempt: config.limit_exempt_cidrs,
+      maxWaiting: config.max_waiting_connections,
+      maxWaitMs: config.max_wait_secs * 1000,
     },
     clock,
     (limit) => telemetry.count('mqtt_limit_hit', { limit }),
@@ -275,12 +277,12 @@ export function createIngress(options: IngressOptions): Ingress {
 
       const server = createTlsServer({ ...tlsContext(await options.server.trustedCaPems()), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: config.tls_handshake_timeout_secs * 1000 }, accept);
       const front = createNetServer((socket) => {
-        if (!limiter.admit(socket)) return;
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
         // MQTT is small request/answer packets: Nagle's delay would hold each answer ~40 ms.
         socket.setNoDelay(true);
-        server.emit('connection', socket);
+        // Admitted sockets start TLS at once, or once a pending slot is free (they wait untouched until then).
+        if (!limiter.admit(socket, (admitted) => server.emit('connection', admitted))) return;
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
       });
       server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
         // Node reports a failed or timed-out handshake here but leaves the socket open: close it.
@@ -295,12 +297,11 @@ export function createIngress(options: IngressOptions): Ingress {
 
       if (config.plain_listen !== undefined) {
         const plain = createNetServer((socket) => {
-          if (!limiter.admit(socket)) return;
+          plainSockets.add(socket);
+          socket.setNoDelay(true);
+          if (!limiter.admit(socket, accept)) return;
           sockets.add(socket);
           socket.once('close', () => sockets.delete(socket));
-          socket.setNoDelay(true);
-          plainSockets.add(socket);
-          accept(socket);
         });
         plainServer = plain;
         plainBound = { name: 'mqtt_plain', url: `mqtt://${await listen(plain, config.plain_listen)}` };

@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   /** Simulated seconds between two reports of a device (default 300, the Device Defender minimum). */
   readonly reportIntervalSecs?: number;
   readonly format?: ReportFormat;
+  /** Local addresses the devices' connections are bound to in turn (default: the system's choice). */
+  readonly sourceAddresses?: readonly string[];
   readonly clock: Clock;
   readonly timer: Timer;
   readonly telemetry?: Telemetry;
@@ -113,7 +115,7 @@ export class Simulator implements Component {
     for (const device of this.options.fleet) {
       const identity = this.options.identities.get(device.thingName);
       if (identity === undefined) throw new Error(`no certificate for ${device.thingName}`);
-      const runner: Runner = { device, client: this.connectDevice(device.thingName, identity, RECONNECT_MS), subscribed: false, lastReportId: undefined, handle: undefined };
+      const runner: Runner = { device, client: this.connectDevice(device.thingName, identity, RECONNECT_MS, this.runners.length), subscribed: false, lastReportId: undefined, handle: undefined };
       this.watchAnswers(runner);
       this.runners.push(runner);
     }
@@ -165,8 +167,11 @@ export class Simulator implements Component {
     return (simSecs * 1000) / this.speed;
   }
 
-  private connectDevice(clientId: string, identity: DeviceIdentity, reconnectMs: number): MqttClient {
+  private connectDevice(clientId: string, identity: DeviceIdentity, reconnectMs: number, index = 0): MqttClient {
+    const addresses = this.options.sourceAddresses ?? [];
+    const localAddress = addresses.length === 0 ? undefined : addresses[index % addresses.length];
     return connect(this.options.endpoint, {
+      ...(localAddress === undefined ? {} : { localAddress }),
       clientId,
       protocolVersion: 4,
       clean: true,

@@ -19,6 +19,7 @@ interface SimulateOptions extends ServerOptions {
   readonly policy?: string;
   readonly thingGroup?: string;
   readonly duration?: string;
+  readonly sourceAddresses?: string;
 }
 
 export function registerSimulate(program: Command, context: CliContext): void {
@@ -33,12 +34,15 @@ export function registerSimulate(program: Command, context: CliContext): void {
     .option('--prefix <p>', 'thing name prefix', 'sim')
     .option('--policy <name>', 'policy attached to new certificates (default: the built-in device policy)')
     .option('--thing-group <name>', 'thing group the devices join')
+    .option('--source-addresses <n>', 'bind the devices in turn to 127.0.0.1 … 127.0.0.N (a loopback endpoint): the fleet then comes from N addresses, as a real one does, and the per-address connection limits apply as they would (max 254)')
     .option('--duration <secs>', 'stop after this many real seconds (default: until Ctrl-C)')
     .action(async (options: SimulateOptions) => {
       const devices = Number(options.devices);
       const speed = Number(options.speed);
       if (!Number.isInteger(devices) || devices < 1) throw new UsageError('--devices must be a positive integer');
       if (!(speed > 0)) throw new UsageError('--speed must be a positive number');
+      const sources = options.sourceAddresses === undefined ? undefined : Number(options.sourceAddresses);
+      if (sources !== undefined && !(Number.isInteger(sources) && sources >= 1 && sources <= 254)) throw new UsageError('--source-addresses must be an integer from 1 to 254');
       const loaded = loadConfigOrThrow(options, context);
       const layout = dataDirLayout(loaded.dataDir);
       const endpoint = options.endpoint ?? mqttEndpoint(layout.endpointsPath);
@@ -56,6 +60,7 @@ export function registerSimulate(program: Command, context: CliContext): void {
         prefix: options.prefix,
         ...(options.policy === undefined ? {} : { policyName: options.policy }),
         ...(options.thingGroup === undefined ? {} : { thingGroup: options.thingGroup }),
+        ...(sources === undefined ? {} : { sourceAddresses: Array.from({ length: sources }, (_v, i) => `127.0.0.${i + 1}`) }),
         clock: systemClock,
         timer: systemTimer,
         onProvisionProgress: (done, total) => {
