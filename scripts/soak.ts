@@ -61,6 +61,16 @@ function rssMb(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
+/** Where reports can leave the pipeline besides the SIEM: the server's counters, from /metrics. */
+const ACCOUNTING = ['vigil_detect_export_published_total', 'vigil_rule_message_dropped_total', 'vigil_stream_put_refused_total', 'vigil_stream_delivery_failed_total', 'vigil_stream_records_backed_up_total', 'vigil_stream_transform_failed_total', 'vigil_limit_hit_total', 'vigil_component_error_total'];
+
+async function accounting(vigil: VigilProcess): Promise<string> {
+  const response = await fetch(`${vigil.api}/metrics`, { headers: { authorization: `Bearer ${vigil.adminToken}` } }).catch(() => undefined);
+  if (response === undefined || !response.ok) return `/metrics unavailable (${response?.status ?? 'no answer'})`;
+  const lines = (await response.text()).split('\n').filter((line) => ACCOUNTING.some((name) => line.startsWith(name)));
+  return lines.length === 0 ? 'no export errors, drops, refusals, backups or limit hits counted' : lines.join('; ');
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   // Each device reports every 300/speed real seconds: D devices at R reports/s in total.
@@ -117,9 +127,13 @@ async function main(): Promise<void> {
 
     const after = samples.filter((s) => s.minute >= options.warmupMinutes && s.minute <= options.minutes);
     const windowMinutes = Math.min(10, (options.minutes - options.warmupMinutes) / 5);
-    const level = (from: number, to: number): number => median(after.filter((s) => s.minute >= from && s.minute <= to).map((s) => s.rss));
-    const base = level(options.warmupMinutes, options.warmupMinutes + windowMinutes);
-    const end = level(options.minutes - windowMinutes, options.minutes);
+    // A window shorter than the 15 s sampling period holds no sample: the nearest one stands in.
+    const level = (from: number, to: number, nearest: { rss: number } | undefined): number => {
+      const inside = after.filter((s) => s.minute >= from && s.minute <= to).map((s) => s.rss);
+      return inside.length > 0 ? median(inside) : (nearest?.rss ?? NaN);
+    };
+    const base = level(options.warmupMinutes, options.warmupMinutes + windowMinutes, after[0]);
+    const end = level(options.minutes - windowMinutes, options.minutes, after[after.length - 1]);
     const max = Math.max(...after.map((s) => s.rss));
     const min = Math.min(...after.map((s) => s.rss));
     const drift = Math.abs(end - base) / base;
@@ -128,6 +142,7 @@ async function main(): Promise<void> {
       `${options.minutes} min, ${options.devices} devices: published ${published}, accepted ${accepted} (${rateSeen.toFixed(0)}/s), rejected ${rejected}; ` +
         `indexed ${indexed} → ${Math.max(0, accepted - indexed)} lost; RSS median ${base.toFixed(0)} MB in the first ${windowMinutes.toFixed(1)} min after warm-up, ${end.toFixed(0)} MB in the last (drift ${(100 * drift).toFixed(1)} %); samples after warm-up ${min.toFixed(0)}–${max.toFixed(0)} MB; after the run ${rssNow.toFixed(0)} MB`,
     );
+    log(`accounting: ${await accounting(vigil)}`);
     const failures: string[] = [];
     if (!(accepted > 0)) failures.push('no report was accepted');
     if (indexed < accepted) failures.push(`${accepted - indexed} accepted reports missing from the SIEM`);
@@ -139,7 +154,9 @@ async function main(): Promise<void> {
     } else log('ok');
   } finally {
     await vigil.stop().catch(() => vigil.kill());
-    dir.remove();
+    // A failed run keeps its data directory (the stream's backup, the event store) for a look.
+    if (process.exitCode === 1) log(`data directory kept: ${dir.path}`);
+    else dir.remove();
   }
 }
 
