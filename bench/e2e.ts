@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportSearch } from '../test/support/splunk-export.js';
 import { fmt, median, type BenchContext, type BenchReport } from './types.js';
 
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -238,19 +239,8 @@ function rejectedByReason(values: Map<string, number>): Map<string, number> {
   return out;
 }
 
-async function search(server: Server, query: string): Promise<Array<Record<string, unknown>>> {
-  const response = await fetch(new URL('/services/search/jobs/export', server.api), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ search: `search ${query}`, output_mode: 'json' }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`search answered ${response.status}: ${text.slice(0, 300)}`);
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { result?: Record<string, unknown> })
-    .flatMap((l) => (l.result === undefined ? [] : [l.result]));
+function search(server: Server, query: string): Promise<Array<Record<string, unknown>>> {
+  return exportSearch(server.api, server.token, query);
 }
 
 interface Fleet {
