@@ -1,3 +1,5 @@
+import { select } from './ml/detector/math.js';
+
 /** Populations up to this size are ranked exactly, without the evaluated thing, at every datapoint. */
 const EXACT_MAX = 200;
 
@@ -61,7 +63,7 @@ export class FleetPercentile {
     for (let i = 0; i < this.size; i++) {
       if (i !== skip && (this.times[i] as number) > from) this.scratch[n++] = this.values[i] as number;
     }
-    return n === 0 ? undefined : select(this.scratch, n, rankIndex(this.quantile, n));
+    return n === 0 ? undefined : select(this.scratch, rankIndex(this.quantile, n), n);
   }
 
   /** The exact percentile (tests compare the sketch with it). */
@@ -81,7 +83,7 @@ export class FleetPercentile {
     }
     this.changes = 0;
     this.computedAt = now;
-    this.cached = n === 0 ? undefined : select(this.scratch, n, rankIndex(this.quantile, n));
+    this.cached = n === 0 ? undefined : select(this.scratch, rankIndex(this.quantile, n), n);
   }
 
   private grow(): void {
@@ -99,32 +101,6 @@ export class FleetPercentile {
 /** Nearest rank: the smallest value with at least `q` of the values at or below it. */
 function rankIndex(q: number, n: number): number {
   return Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-}
-
-/** Hoare quickselect over the first `n` entries of `a` (reorders them); returns the k-th smallest. */
-function select(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i] = a[j] as number;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k] as number;
 }
 
 /** `p90` → 0.9, `p99.9` → 0.999. */

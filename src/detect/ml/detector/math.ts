@@ -124,10 +124,10 @@ export function madOf(values: ArrayLike<number>, center: number, n = values.leng
   return medianOf(d);
 }
 
-/** The k-th smallest value; partially reorders `a`. */
-export function select(a: Float64Array, k: number): number {
+/** The k-th smallest of the first `n` values (Hoare quickselect); partially reorders them. */
+export function select(a: Float64Array, k: number, n = a.length): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = n - 1;
   while (hi > lo) {
     const pivot = a[(lo + hi) >> 1] as number;
     let i = lo;
