@@ -158,7 +158,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const notifyRules = wireNotifyRules({ config, registry, clock, timer: systemTimer, telemetry, putter: stream.engine, publisher: mqtt.publisher });
     components.push(...notifyRules.components);
     const partitions = cluster.detect();
-    const detect = await wireDetect({ config, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry, partitions });
+    const detect = await wireDetect({ config, layout, registry, events, registryEngine, notifier: notifyRules.notify, publisher: mqtt.publisher, clock, timer: systemTimer, telemetry, partitions });
     cleanups.push(detect.close);
     components.push(detect.detect);
     // Cluster mode: datapoints go to the node that owns their thing (docs/cluster.md).

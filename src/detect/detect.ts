@@ -29,6 +29,8 @@ export interface DetectOptions {
   readonly disconnects?: Pick<ConnectionHistoryStore, 'lastDisconnects'> | undefined;
   /** Cluster mode: which things this node owns, and where its fleet values go (docs/cluster.md). */
   readonly partitioned?: Pick<DetectEngineOptions, 'owns' | 'fleetOut'> | undefined;
+  /** Makes each accepted report's exported metrics durable before it is answered (docs/detect.md). */
+  readonly journal?: DetectEngineOptions['journal'];
 }
 
 /** Detect as the rest of the process sees it: the engine (datapoint sink) and the control-plane services. */
@@ -73,6 +75,7 @@ export function createDetect(options: DetectOptions): Detect {
     disconnects: options.disconnects,
     owns: options.partitioned?.owns,
     fleetOut: options.partitioned?.fleetOut,
+    journal: options.journal,
   });
   let started = false;
   const reload = async (): Promise<void> => {

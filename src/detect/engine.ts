@@ -1,5 +1,5 @@
 import { pages, type Clock, type Timer, type TimerHandle } from '../core/index.js';
-import type { CloudDatapoint, ConnectionHistoryStore, DeviceDatapoint, Dimension, FleetValue, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, PartitionedDetect, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
+import type { CloudDatapoint, ConnectionHistoryStore, DeviceDatapoint, Dimension, ExportJournal, FleetValue, MetricDatum, MqttPublisher, ProfileStore, RegistryEvents, PartitionedDetect, ThingDirectory, Violation, ViolationStore } from '../model/index.js';
 import type { MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { attachOpenViolations, dirtyAlarmRecords, restoreAlarms } from './alarm-records.js';
@@ -7,7 +7,7 @@ import type { AlarmState } from './alarms.js';
 import { compileProfile, DEFAULT_COUNTER_WINDOW_MS, type CompiledProfile } from './compile.js';
 import { MAX_WINDOW_MS } from './datapoints.js';
 import type { DetectConfig } from './config.js';
-import { ExportBuffer, exportPayloads } from './export.js';
+import { ExportBuffer, exportPayloads, type ExportItem } from './export.js';
 import type { MlJudge } from './ml/trainer.js';
 import { newEvent, ViolationRecorder } from './recorder.js';
 import { TargetIndex } from './targets.js';
@@ -39,6 +39,8 @@ export interface DetectEngineOptions {
   readonly owns?: ((thingName: string) => boolean) | undefined;
   /** Cluster mode: each value this node adds to a fleet population, for the other owners. */
   readonly fleetOut?: ((value: FleetValue) => void) | undefined;
+  /** Makes each report's exported metrics durable before it is answered; absent = kept in memory only. */
+  readonly journal?: ExportJournal | undefined;
 }
 
 const everyThing = (): boolean => true;
@@ -54,6 +56,8 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   private version = 0;
   private readonly things = new Map<string, ThingState>();
   private readonly exports = new ExportBuffer();
+  /** The export running now (exports never overlap: the journal is released in order). */
+  private exporting: Promise<void> = Promise.resolve();
   private readonly evaluator: ThingEvaluator;
   private timers: TimerHandle[] = [];
   private unsubscribe: (() => void) | undefined;
@@ -75,6 +79,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   }
 
   async start(): Promise<void> {
+    this.replayJournal();
     await this.reload();
     await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name), this.owns);
     await this.idle();
@@ -125,14 +130,23 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     for (const state of this.things.values()) if (state.loaded) this.resolveProfiles(state, now);
   }
 
-  /** DatapointSink: one accepted report from the broker. */
-  device(datapoint: DeviceDatapoint<MetricReport>): void {
+  /** DatapointSink: one accepted report from the broker; resolves once its exported metrics are journaled. */
+  device(datapoint: DeviceDatapoint<MetricReport>): Promise<void> | undefined {
     this.ingestReport(datapoint.thingName, datapoint.timestamp, datapoint.report);
+    return this.journalFresh();
   }
 
   /** DatapointSink: one cloud-side datapoint from the broker. */
   cloud(datapoint: CloudDatapoint): void {
     this.ingestCloud(datapoint);
+    this.journalFresh()?.catch((error: unknown) => this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'journal' }, { err: error instanceof Error ? error.message : String(error) }));
+  }
+
+  /** Journals the export items the last datapoint added (none: nothing to wait for). */
+  private journalFresh(): Promise<void> | undefined {
+    const fresh = this.exports.takeFresh();
+    if (fresh.length === 0 || this.o.journal === undefined) return undefined;
+    return this.o.journal.append(JSON.stringify(fresh)).then(() => undefined);
   }
 
   /** Device-side datapoints of one accepted report. */
@@ -199,20 +213,59 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   }
 
   /** Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. */
-  async exportNow(): Promise<number> {
+  /**
+   * Publishes what each profile has to export. Exports run one at a time; the journal forgets the
+   * reports of an export once its publishes settled (the topic rules' actions done), and a profile
+   * whose publish failed keeps its items for the next export.
+   */
+  exportNow(): Promise<number> {
+    const run = this.exporting.then(() => this.exportOnce());
+    this.exporting = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async exportOnce(): Promise<number> {
     const now = this.o.clock.now();
+    const journaled = this.o.journal?.lastSeq ?? 0;
     const drained = this.exports.drain(now);
     let published = 0;
+    let failed = false;
     for (const [profileName, items] of drained) {
       const topic = this.compiled.get(profileName)?.exportTopic;
       if (topic === undefined || items.length === 0 || this.o.publisher === undefined) continue;
+      let profileFailed = false;
       for (const payload of exportPayloads(items, this.o.config.max_export_payload_bytes)) {
-        const result = await this.o.publisher.publish(topic, Buffer.from(payload), { qos: 1 });
+        const result = await this.o.publisher.publish(topic, Buffer.from(payload), { qos: 1, awaitRules: this.o.journal !== undefined });
         this.o.telemetry.count('detect_export_published', { result: result.ok ? 'ok' : 'error' });
         if (result.ok) published += 1;
+        else profileFailed = true;
+      }
+      if (profileFailed) {
+        failed = true;
+        for (const item of items) this.exports.restore(profileName, item);
       }
     }
+    if (!failed) this.o.journal?.release(journaled);
     return published;
+  }
+
+  /** Puts back what the journal holds from a previous run: it goes out with the next export. */
+  private replayJournal(): void {
+    const journal = this.o.journal;
+    if (journal === undefined) return;
+    let entries = 0;
+    for (const { seq, entry } of journal.leftover()) {
+      try {
+        for (const [profile, item] of JSON.parse(entry) as Array<[string, ExportItem]>) this.exports.restore(profile, item);
+        entries += 1;
+      } catch (error) {
+        this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'journal' }, { seq, err: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (entries > 0) this.o.telemetry.emit('detect_export_replayed', {}, { reports: entries });
   }
 
   /** Writes dirty alarm counters, changed violations and buffered retained values. */

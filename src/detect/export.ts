@@ -29,11 +29,27 @@ interface Sum {
 export class ExportBuffer {
   private readonly items = new Map<string, ExportItem[]>();
   private readonly sums = new Map<string, Sum>();
+  /** Items added since `takeFresh` last ran: one report's, for the export journal. */
+  private fresh: Array<[string, ExportItem]> = [];
 
   add(profile: string, item: ExportItem): void {
+    this.restore(profile, item);
+    this.fresh.push([profile, item]);
+  }
+
+  /** Adds an item the journal already holds (left by a previous run). */
+  restore(profile: string, item: ExportItem): void {
     const list = this.items.get(profile);
     if (list === undefined) this.items.set(profile, [item]);
     else list.push(item);
+  }
+
+  /** The `[profile, item]` pairs added since the last call. */
+  takeFresh(): ReadonlyArray<readonly [string, ExportItem]> {
+    if (this.fresh.length === 0) return NONE;
+    const fresh = this.fresh;
+    this.fresh = [];
+    return fresh;
   }
 
   addCount(profile: string, thing: string, metric: string, dimension: ExportItem['dimension'], value: number, perMessage: boolean): void {
@@ -51,6 +67,7 @@ export class ExportBuffer {
   drain(now: number): Map<string, ExportItem[]> {
     const out = new Map(this.items);
     this.items.clear();
+    this.fresh = [];
     for (const sum of this.sums.values()) {
       // §5 leaves the encoding of min/max/total open: count = total, numbers = [min, max, total] (docs/detect.md).
       const value: MetricValue = sum.perMessage ? { count: sum.total, numbers: [sum.min, sum.max, sum.total] } : { count: sum.total };
@@ -69,6 +86,8 @@ export class ExportBuffer {
     for (const [key, sum] of this.sums) if (sum.profile === profile) this.sums.delete(key);
   }
 }
+
+const NONE: ReadonlyArray<readonly [string, ExportItem]> = [];
 
 const HEAD = '{"version":"1.0","metrics":[';
 const TAIL = ']}';

@@ -9,7 +9,7 @@ import { parseDefenderTopic, type MetricReport } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { inferredReason, DECISION_CACHE_MAX, type Connection } from './connection.js';
 import { sourceIpOf } from './connection-limiter.js';
-import type { ReportHandler } from './report-handler.js';
+import type { ReportAnswer, ReportHandler } from './report-handler.js';
 
 export interface HookDeps {
   readonly deviceAuth: DeviceAuth;
@@ -242,11 +242,15 @@ export class BrokerHooks implements CoreHooks {
       this.cloud(connection.name, connection.registered, 'aws:message-byte-size', payload.length, now, topic);
       if (defender !== undefined) {
         message.retain = false;
-        const answer = this.deps.reports.handle(defender, payload, connection.clientId);
-        this.deps.publish(answer.topic, answer.payload, 1);
-        // MQTT 5 request/response: the answer also goes to the request's Response Topic, with its Correlation Data.
         const { responseTopic, correlationData } = message.properties;
-        if (responseTopic !== undefined) this.deps.publish(responseTopic, answer.payload, 1, correlationData === undefined ? {} : { correlationData });
+        const send = (answer: ReportAnswer): void => {
+          this.deps.publish(answer.topic, answer.payload, 1);
+          // MQTT 5 request/response: the answer also goes to the request's Response Topic, with its Correlation Data.
+          if (responseTopic !== undefined) this.deps.publish(responseTopic, answer.payload, 1, correlationData === undefined ? {} : { correlationData });
+        };
+        const answer = this.deps.reports.handle(defender, payload, connection.clientId);
+        if (answer instanceof Promise) answer.then(send, (error: unknown) => this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.publish_failed', stage: 'report_answer' }, { err: error }));
+        else send(answer);
       } else if (topic.startsWith(RULES_PREFIX)) {
         message.retain = false;
       }
@@ -335,14 +339,15 @@ export class BrokerHooks implements CoreHooks {
     }
   }
 
-  published(message: Message, client: BrokerClient | undefined): void {
+  /** Runs the topic rules on a message; the promise settles when their actions finished (never rejects). */
+  published(message: Message, client: BrokerClient | undefined): Promise<void> | undefined {
     const topic = message.topic;
-    if (topic.startsWith('$SYS/')) return;
+    if (topic.startsWith('$SYS/')) return undefined;
     // Reports are answered by the broker; the answers are the broker's own and reach no rule.
-    if (topic.startsWith(THINGS_PREFIX) && parseDefenderTopic(topic) !== undefined) return;
+    if (topic.startsWith(THINGS_PREFIX) && parseDefenderTopic(topic) !== undefined) return undefined;
     const receivedAt = this.deps.clock.now();
     const out: MqttMessage = client === undefined ? { topic, payload: message.payload, receivedAt } : { topic, payload: message.payload, clientId: client.id, receivedAt };
-    this.deps.rules.onMessage(out).catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.rules_failed', stage: 'rules' }, { err: error }));
+    return this.deps.rules.onMessage(out).catch((error: unknown) => this.deps.telemetry.emit('component_error', { component: 'ingress', code: 'ingress.rules_failed', stage: 'rules' }, { err: error }));
   }
 
   /** One `aws:num-authorization-failures` datapoint and counter. */

@@ -29,10 +29,17 @@ export function recordingDatapointSink<R = unknown>(): RecordingDatapointSink<R>
   };
 }
 
-/** Hands every datapoint to each sink (app: the detect engine and the counter). */
+/** Hands every datapoint to each sink (app: the detect engine and the counter); a report is durable once every sink says so. */
 export function fanOutDatapointSink<R>(...sinks: readonly DatapointSink<R>[]): DatapointSink<R> {
   return {
-    device: (datapoint) => sinks.forEach((s) => s.device(datapoint)),
+    device(datapoint) {
+      let durable: Array<Promise<void>> | undefined;
+      for (const sink of sinks) {
+        const result = sink.device(datapoint);
+        if (result instanceof Promise) (durable ??= []).push(result);
+      }
+      return durable === undefined ? undefined : Promise.all(durable).then(() => undefined);
+    },
     cloud: (datapoint) => sinks.forEach((s) => s.cloud(datapoint)),
   };
 }

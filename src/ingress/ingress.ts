@@ -229,8 +229,11 @@ export function createIngress(options: IngressOptions): Ingress {
 
   const publisher: MqttPublisher = {
     async publish(topic, payload, publishOptions) {
-      const error = brokerPublish(topic, payload, publishOptions.qos);
-      return error === undefined ? ok(undefined) : err(new VigilError('mqtt.unavailable', `publish to ${topic} failed: ${error.message}`));
+      if (broker === undefined || broker.stopped) return err(new VigilError('mqtt.unavailable', `publish to ${topic} failed: the broker is not running`));
+      const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      const settled = broker.publish(messageOf({ topic, payload: buffer, qos: publishOptions.qos, retain: false, properties: {} }, clock.now()), undefined);
+      if (publishOptions.awaitRules === true) await settled;
+      return ok(undefined);
     },
   };
 

@@ -49,11 +49,38 @@ export interface DeviceDatapoint<R = unknown> {
 
 /**
  * Where the ingress hands datapoints (detect consumes them). Calls are synchronous and must not
- * block: a sink queues or aggregates and returns.
+ * block: a sink queues or aggregates and returns. `device` may return a promise that resolves once
+ * what the report feeds onward (its exported metrics) is durable, so a process killed after it
+ * loses nothing; the broker answers `/accepted` only then, and `/rejected` if it rejects.
  */
 export interface DatapointSink<R = unknown> {
-  device(datapoint: DeviceDatapoint<R>): void;
+  device(datapoint: DeviceDatapoint<R>): void | Promise<void>;
   cloud(datapoint: CloudDatapoint): void;
+}
+
+/** One journaled report's exported metrics: what detect will publish at its next export. */
+export interface JournaledExport {
+  readonly seq: number;
+  /** `[profileName, exportItem]` pairs, as JSON. */
+  readonly entry: string;
+}
+
+/**
+ * Detect's export journal (docs/detect.md, "Export durability"): the exported metrics of each
+ * accepted report are stored before the report is answered, and forgotten once the export that
+ * carried them settled (its topic rules' actions done), so a kill -9 between the two loses nothing:
+ * the next start exports what is left.
+ */
+export interface ExportJournal {
+  /** Stores one report's entry; resolves with its sequence number once durable (rejects if it could not be stored). */
+  append(entry: string): Promise<number>;
+  /** The newest sequence number handed out (appends in flight included). */
+  readonly lastSeq: number;
+  /** Entries a previous run left, oldest first. */
+  leftover(): readonly JournaledExport[];
+  /** Forgets entries up to `seq` (after appends queued before it committed). */
+  release(seq: number): void;
+  close(): void;
 }
 
 /**

@@ -21,9 +21,13 @@ export interface RulesSink {
   onBasicIngest(ruleName: string, message: MqttMessage): Promise<void>;
 }
 
-/** Publishes a message to MQTT subscribers (the broker implements it; rules republish and notify's mqtt protocol use it). */
+/**
+ * Publishes a message to MQTT subscribers (the broker implements it; rules republish and notify's
+ * mqtt protocol use it). `awaitRules`: resolve only once the topic rules the message matched
+ * finished their actions (detect's export forgets journaled metrics only then).
+ */
 export interface MqttPublisher {
-  publish(topic: string, payload: Uint8Array, options: { readonly qos: 0 | 1 }): Promise<Result<void>>;
+  publish(topic: string, payload: Uint8Array, options: { readonly qos: 0 | 1; readonly awaitRules?: boolean }): Promise<Result<void>>;
 }
 
 /**

@@ -13,6 +13,8 @@ export const REJECTION_ANSWERS = {
   'report.invalid_thing_name': { awsCode: 'InvalidPayload', awsMessage: 'Malformed metrics report' },
   'report.stale_report_id': { awsCode: 'InvalidPayload', awsMessage: 'Report id is not greater than the last accepted report id' },
   'report.throttled': { awsCode: 'InvalidPayload', awsMessage: 'Metrics report throttled' },
+  // [INFER] AWS publishes no code for a service-side failure; `InternalError` tells an agent to send again.
+  'report.unavailable': { awsCode: 'InternalError', awsMessage: 'The report could not be stored; send it again' },
 } as const satisfies Record<ReportRejectionCode, { readonly awsCode: string; readonly awsMessage: string }>;
 
 /** Why a report is rejected, one row per cause, and the code it is rejected with. */
@@ -22,6 +24,7 @@ export const REJECTION_REASONS = {
   invalid_thing_name: 'report.invalid_thing_name',
   stale_report_id: 'report.stale_report_id',
   throttled: 'report.throttled',
+  unavailable: 'report.unavailable',
 } as const satisfies Record<string, ReportRejectionCode>;
 
 export type RejectionReason = keyof typeof REJECTION_REASONS;

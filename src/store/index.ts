@@ -6,6 +6,7 @@
  */
 export { openSqliteRegistry, openSqliteFile, type SqliteOptions } from './sqlite.js';
 export { SqliteOutbox, type SqliteOutboxRecord } from './sqlite-outbox.js';
+export { SqliteExportJournal } from './export-journal.js';
 export { openPostgresRegistry, dropPostgresSchema, type PostgresOptions } from './postgres.js';
 export { migrateRegistry } from './migrate.js';
 export { REGISTRY_MIGRATIONS, type RegistryMigration } from './migrations/index.js';

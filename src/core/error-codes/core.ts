@@ -48,6 +48,7 @@ export const REPORT_REJECTION_ERRORS = {
   'report.invalid_thing_name': 'invalid',
   'report.stale_report_id': 'conflict',
   'report.throttled': 'throttled',
+  'report.unavailable': 'unavailable',
 } as const satisfies CodeTable;
 
 export const PROTOCOL_ERRORS = {

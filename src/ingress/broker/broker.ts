@@ -135,12 +135,16 @@ export class BrokerCore implements ClientHost<BrokerClient> {
     }
   }
 
-  /** Routes a message to every matching subscription (and keeps or clears it as retained). */
-  publish(message: Message, from: BrokerClient | undefined): void {
-    this.hooks.published(message, from);
+  /**
+   * Routes a message to every matching subscription (and keeps or clears it as retained). Returns
+   * what the hooks' `published` returned: the message's processing settling, when they track it.
+   */
+  publish(message: Message, from: BrokerClient | undefined): void | Promise<void> {
+    const settled = this.hooks.published(message, from);
     if (message.retain) this.retain(message);
     this.remote?.published(message);
     this.route(message, from?.session);
+    return settled;
   }
 
   /** A message another node accepted (its hooks ran there): to the matching subscribers here. */

@@ -18,8 +18,11 @@ export interface CoreHooks<C> {
   authorizeSubscribe(client: C, filter: string): Promise<boolean>;
   /** Synchronous: deliver this message (at this QoS, with this RETAIN flag) to this client now? (`client.deliver` sends one later.) */
   authorizeForward(client: C, message: Message, qos: 0 | 1, retain: boolean): boolean;
-  /** A message was accepted for routing (from a client, or from the broker itself when `client` is undefined). */
-  published(message: Message, client: C | undefined): void;
+  /**
+   * A message was accepted for routing (from a client, or from the broker itself when `client` is
+   * undefined). May return a promise of the message's processing (the topic rules it ran) settling.
+   */
+  published(message: Message, client: C | undefined): void | Promise<void>;
 }
 
 export interface BrokerCoreOptions<C> {
