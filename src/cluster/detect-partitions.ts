@@ -22,10 +22,12 @@ export interface DetectPartitionStatus {
  * Detect partitioned by thing (docs/cluster.md): the datapoint sink the ingress calls in cluster
  * mode. A datapoint of a thing this node owns goes to the local engine; any other is sent to its
  * owner with NATS request/reply, in small batches, retried (to the owner of the moment) until the
- * owner acknowledges or `retryMs` passed.
+ * owner acknowledges or `retryMs` passed. The owner acknowledges a report once its engine made it
+ * durable (the export journal), and `device` resolves then: the broker answers `/accepted` only
+ * after that, and `/rejected` (`report.unavailable`) when no owner confirmed in time.
  */
 export interface DetectPartitions {
-  device(datapoint: DeviceDatapoint): void;
+  device(datapoint: DeviceDatapoint): void | Promise<void>;
   cloud(datapoint: CloudDatapoint): void;
   /** True when this node owns the thing's state (the engine's `owns`). */
   owns(thingName: string): boolean;
@@ -55,15 +57,25 @@ export interface DetectPartitionsOptions {
 }
 
 type Item = { readonly k: 'd'; readonly dp: DeviceDatapoint } | { readonly k: 'c'; readonly dp: CloudDatapoint };
+/** How a report's sender learns that its owner made it durable (cloud datapoints are not awaited). */
+interface Settle {
+  resolve(): void;
+  reject(error: Error): void;
+}
+interface Routed {
+  readonly item: Item;
+  readonly settle: Settle | undefined;
+}
 interface Batch {
-  items: Item[];
+  items: Routed[];
   readonly firstAt: number;
   attempts: number;
 }
 
 const BATCH_MS = 5;
 const BATCH_MAX = 256;
-const REQUEST_TIMEOUT_MS = 2000;
+/** An owner answers once its journal committed, or after adopting the partition (a heartbeat and a half, then a read). */
+const REQUEST_TIMEOUT_MS = 5000;
 const FLEET_INTERVAL_MS = 1000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -75,7 +87,7 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
   let owners = assignPartitions([nodeId], count);
   let local: PartitionedDetect | undefined;
   /** Partitions being adopted: their datapoints wait here until the engine read their state. */
-  const adopting = new Map<number, Item[]>();
+  const adopting = new Map<number, Routed[]>();
   const outgoing = new Map<string, Batch>();
   let flushHandle: TimerHandle | undefined;
   let inFlight = 0;
@@ -89,23 +101,27 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
 
   const ownerOf = (thingName: string) => owners[partitionOf(thingName, count)];
 
-  function deliverLocal(item: Item): void {
+  function deliverLocal(routed: Routed): void {
+    const { item, settle } = routed;
     const held = adopting.get(partitionOf(item.dp.thingName, count));
-    if (held !== undefined) return void held.push(item);
-    if (local === undefined) return;
-    if (item.k === 'd') local.device(item.dp);
-    else local.cloud(item.dp);
+    if (held !== undefined) return void held.push(routed);
+    if (local === undefined) return settle?.reject(new Error('detect has not started on this node'));
+    if (item.k === 'c') return local.cloud(item.dp);
+    const durable = local.device(item.dp);
+    if (settle === undefined) return;
+    if (durable instanceof Promise) durable.then(settle.resolve, settle.reject);
+    else settle.resolve();
   }
 
-  function route(item: Item): void {
-    const owner = ownerOf(item.dp.thingName);
-    if (owner === nodeId || owner === undefined) return deliverLocal(item);
+  function route(routed: Routed): void {
+    const owner = ownerOf(routed.item.dp.thingName);
+    if (owner === nodeId || owner === undefined) return deliverLocal(routed);
     let batch = outgoing.get(owner);
     if (batch === undefined) {
       batch = { items: [], firstAt: clock.now(), attempts: 0 };
       outgoing.set(owner, batch);
     }
-    batch.items.push(item);
+    batch.items.push(routed);
     if (batch.items.length >= BATCH_MAX) sendBatches();
     else flushHandle ??= timer.setTimeout(sendBatches, BATCH_MS);
   }
@@ -122,9 +138,10 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
     inFlight += batch.items.length;
     const sentAt = clock.now();
     try {
-      const reply = await connection.request(inSubject(owner), encoder.encode(JSON.stringify({ from: nodeId, items: batch.items })), { timeout: REQUEST_TIMEOUT_MS });
+      const reply = await connection.request(inSubject(owner), encoder.encode(JSON.stringify({ from: nodeId, items: batch.items.map((r) => r.item) })), { timeout: REQUEST_TIMEOUT_MS });
       const answer = JSON.parse(decoder.decode(reply.data)) as { ok?: boolean };
       if (answer.ok !== true) throw new Error('the owner refused the batch');
+      for (const r of batch.items) r.settle?.resolve();
       routed.sent += batch.items.length;
       telemetry.count('cluster_detect_routed', { result: 'sent' }, batch.items.length);
       latencies.push(clock.now() - batch.firstAt);
@@ -132,7 +149,9 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
     } catch (error) {
       if (stopped || clock.now() - batch.firstAt > o.retryMs) {
         routed.failed += batch.items.length;
-        telemetry.emit('cluster_detect_failed', {}, { owner, datapoints: batch.items.length, err: error instanceof Error ? error.message : String(error) });
+        const reason = error instanceof Error ? error.message : String(error);
+        for (const r of batch.items) r.settle?.reject(new Error(`the owner node ${owner} did not confirm within ${o.retryMs} ms: ${reason}`));
+        telemetry.emit('cluster_detect_failed', {}, { owner, datapoints: batch.items.length, err: reason });
         telemetry.count('cluster_detect_routed', { result: 'failed' }, batch.items.length);
       } else {
         // No responder (the owner died or has not started detect yet) or no answer: wait, then send
@@ -149,24 +168,28 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
   }
 
   function retry(batch: Batch): void {
-    const byOwner = new Map<string, Item[]>();
-    for (const item of batch.items) {
-      const owner = ownerOf(item.dp.thingName);
-      if (owner === nodeId || owner === undefined) deliverLocal(item);
-      else byOwner.set(owner, [...(byOwner.get(owner) ?? []), item]);
+    const byOwner = new Map<string, Routed[]>();
+    for (const r of batch.items) {
+      const owner = ownerOf(r.item.dp.thingName);
+      if (owner === nodeId || owner === undefined) deliverLocal(r);
+      else byOwner.set(owner, [...(byOwner.get(owner) ?? []), r]);
     }
     for (const [owner, items] of byOwner) void send(owner, { items, firstAt: batch.firstAt, attempts: batch.attempts + 1 });
   }
 
-  function received(body: unknown): boolean {
+  /** Another node's batch: true once every report in it is durable here (the sender answers `/accepted` then). */
+  async function received(body: unknown): Promise<boolean> {
     const items = (body as { items?: unknown } | null)?.items;
     if (!Array.isArray(items)) return false;
+    const durable: Array<Promise<void>> = [];
     for (const item of items as Item[]) {
       if (typeof item?.dp?.thingName !== 'string' || (item.k !== 'd' && item.k !== 'c')) continue;
-      deliverLocal(item);
+      if (item.k === 'c') deliverLocal({ item, settle: undefined });
+      else durable.push(new Promise((resolve, reject) => deliverLocal({ item, settle: { resolve, reject } })));
     }
     routed.received += items.length;
     telemetry.count('cluster_detect_routed', { result: 'received' }, items.length);
+    await Promise.all(durable);
     return true;
   }
 
@@ -204,7 +227,7 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
       for (const p of gained) {
         const held = adopting.get(p) ?? [];
         adopting.delete(p);
-        for (const item of held) route(item);
+        for (const r of held) route(r);
       }
     });
   }
@@ -217,8 +240,12 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
   }
 
   return {
-    device: (dp) => route({ k: 'd', dp }),
-    cloud: (dp) => route({ k: 'c', dp }),
+    device(dp) {
+      // A thing this node owns, its partition settled: the engine's own answer, without a wrapper.
+      if (local !== undefined && ownerOf(dp.thingName) === nodeId && !adopting.has(partitionOf(dp.thingName, count))) return local.device(dp);
+      return new Promise<void>((resolve, reject) => route({ item: { k: 'd', dp }, settle: { resolve, reject } }));
+    },
+    cloud: (dp) => route({ item: { k: 'c', dp }, settle: undefined }),
     owns: (thingName) => ownerOf(thingName) === nodeId,
     fleetOut(value) {
       fleet.set(`${value.profile}\u0000${value.behavior}\u0000${value.dimension}\u0000${value.thing}`, value);
@@ -233,13 +260,18 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
       const subscription = connection.subscribe(inSubject(nodeId), {
         callback: (error, message) => {
           if (error !== null) return;
-          let ok = false;
+          const answer = (ok: boolean): void => void message.respond(encoder.encode(JSON.stringify({ ok })));
+          let body: unknown;
           try {
-            ok = received(JSON.parse(decoder.decode(message.data)));
+            body = JSON.parse(decoder.decode(message.data));
           } catch (parseError) {
             telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'detect_in' }, { err: parseError instanceof Error ? parseError.message : String(parseError) });
+            return answer(false);
           }
-          message.respond(encoder.encode(JSON.stringify({ ok })));
+          received(body).then(answer, (storeError: unknown) => {
+            telemetry.emit('component_error', { component: 'cluster', code: 'cluster.relay_failed', stage: 'detect_in' }, { err: storeError instanceof Error ? storeError.message : String(storeError) });
+            answer(false);
+          });
         },
       });
       unsubscribes.push(() => subscription.unsubscribe());
