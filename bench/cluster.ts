@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { freePort, startClusterInfra, writeClusterKey, type ClusterInfra } from '../test/cluster/infra.js';
+import { stopped, until } from './e2e.js';
 import { fmt, median, percentile, type BenchContext, type BenchReport } from './types.js';
 
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -66,25 +67,6 @@ function vigil(args: readonly string[]): ChildProcess {
     if (code !== 0 && signal === null) process.stderr.write(`[cluster] vigil ${args[0]} exited ${code}:\n${tail}\n`);
   });
   return child;
-}
-
-function stopped(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', () => (clearTimeout(kill), done()));
-    child.kill('SIGTERM');
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function makeNode(root: string, index: number, infra: ClusterInfra, key: string, minIntervalSecs: number): Promise<Node> {

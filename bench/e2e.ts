@@ -129,8 +129,9 @@ export function vigil(checkout: string, args: readonly string[], options: { quie
   return child;
 }
 
-export function stopped(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+/** SIGTERM, then SIGKILL after 30 s; resolves once the process is gone (at once if it never started or already exited). */
+export function stopped(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', () => (clearTimeout(kill), resolve()));

@@ -170,7 +170,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     mqtt.bind(ingress.publisher);
     components.push(ingress);
     ingressRef = ingress;
-    cleanups.push(await clusterBroker(config, clusterLink, ingress.clustered, clock, telemetry));
+    cleanups.push(await clusterBroker(config, clusterLink, ingress.clustered, clock, systemTimer, telemetry));
     const audit = wireAudit({ config, registry, engine: registryEngine, notifier: notifyRules.notify, connections: connectionHistoryRepository(registry), clock, timer: systemTimer, telemetry });
     components.push(...audit.components);
     // The alert engine tells playbooks of its firings; the playbook engine is built after it.

@@ -123,7 +123,7 @@ export function clusterOutbox(config: VigilConfig, cluster: Cluster | undefined,
 }
 
 /** In cluster mode the broker joins the others (src/cluster/mqtt-bridge.ts); returns how to leave. */
-export async function clusterBroker(config: VigilConfig, cluster: Cluster | undefined, broker: ClusteredBroker, clock: Clock, telemetry: Telemetry): Promise<() => Promise<void>> {
+export async function clusterBroker(config: VigilConfig, cluster: Cluster | undefined, broker: ClusteredBroker, clock: Clock, timer: Timer, telemetry: Telemetry): Promise<() => Promise<void>> {
   if (cluster === undefined) return async () => undefined;
   const bridge = await startMqttBridge({
     connection: cluster.connection,
@@ -133,6 +133,7 @@ export async function clusterBroker(config: VigilConfig, cluster: Cluster | unde
     claimWaitMs: config.cluster.session_claim_secs * 1000,
     replicas: config.cluster.stream_replicas,
     clock,
+    timer,
     telemetry: telemetry.child('cluster'),
   });
   return () => bridge.stop();

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { VigilError, err, ok, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
+import { VigilError, err, ok, type BackoffPolicy, type Clock, type Result, type Timer, type TimerHandle } from '../core/index.js';
 import type { Outbox, OutboxAppended, OutboxRecord, ReplayRun } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { ensureStream, retryJetStream } from './jetstream-streams.js';
 
 type JetStreamModule = typeof import('@nats-io/jetstream');
 
 /** How long a put keeps retrying its JetStream publish (a NATS server dying, a stream leader moving) before it is refused. */
 const PUBLISH_RETRY_MS = 20_000;
+/** The waits between a put's publish attempts: 100 ms doubling to 1 s. */
+const PUBLISH_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0 };
 type JsMsg = import('@nats-io/jetstream').JsMsg;
 type ConsumerMessages = import('@nats-io/jetstream').ConsumerMessages;
 
@@ -68,27 +71,20 @@ export class JetStreamOutbox implements Outbox {
   static async open(options: JetStreamOutboxOptions): Promise<JetStreamOutbox> {
     const js = await import('@nats-io/jetstream');
     const { headers } = await import('@nats-io/transport-node');
-    // A NATS cluster that has just started elects its JetStream leader first: retry until it answers.
-    const manager = await retrying(() => js.jetstreamManager(options.connection), 30_000);
+    const manager = await ensureStream(
+      options.connection,
+      {
+        name: outboxStreamName(options.prefix),
+        subjects: [`${options.prefix}.outbox.>`],
+        retention: js.RetentionPolicy.Workqueue,
+        storage: js.StorageType.File,
+        num_replicas: options.replicas,
+        max_bytes: options.maxBytes,
+        discard: js.DiscardPolicy.New,
+      },
+      options,
+    );
     const outbox = new JetStreamOutbox(options, js, headers, js.jetstream(options.connection), manager);
-    const config = {
-      name: outbox.streamName,
-      subjects: [`${options.prefix}.outbox.>`],
-      retention: js.RetentionPolicy.Workqueue,
-      storage: js.StorageType.File,
-      num_replicas: options.replicas,
-      max_bytes: options.maxBytes,
-      discard: js.DiscardPolicy.New,
-    };
-    await retrying(async () => {
-      try {
-        await manager.streams.add(config);
-      } catch (error) {
-        // It exists (made by another node, or by this one before): bring its settings up to date.
-        if (!(error instanceof js.JetStreamApiError)) throw error;
-        await manager.streams.update(outbox.streamName, config);
-      }
-    }, 30_000);
     outbox.keepAlive = options.timer.setInterval(() => outbox.touch(), Math.max(500, options.ackWaitMs / 2));
     return outbox;
   }
@@ -103,21 +99,23 @@ export class JetStreamOutbox implements Outbox {
    * It is retried under the same message id (so a publish that was stored but not acknowledged is
    * not stored twice) for up to PUBLISH_RETRY_MS; only then is the put refused.
    */
-  private async store(subject: string, data: Uint8Array, headers: import('@nats-io/transport-node').MsgHdrs, msgID: string): Promise<{ seq: number }> {
-    const deadline = this.options.clock.now() + PUBLISH_RETRY_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.client.publish(subject, data, { headers, msgID, timeout: 5000 });
-      } catch (error) {
-        if (this.closed || this.options.clock.now() >= deadline) throw error;
-        if (attempt === 0) this.options.telemetry.count('cluster_publish_retried', {});
-        await this.options.timer.sleep(Math.min(1000, 100 * 2 ** attempt));
-      }
-    }
+  private store(subject: string, data: Uint8Array, headers: import('@nats-io/transport-node').MsgHdrs, msgID: string): Promise<{ seq: number }> {
+    const { clock, timer, telemetry } = this.options;
+    return retryJetStream(() => this.client.publish(subject, data, { headers, msgID, timeout: 5000 }), {
+      clock,
+      timer,
+      budgetMs: PUBLISH_RETRY_MS,
+      backoff: PUBLISH_BACKOFF,
+      retryable: () => !this.closed,
+      // One count per put that needed a retry, however many it took.
+      onRetry: (attempt) => {
+        if (attempt === 1) telemetry.count('cluster_publish_retried', {});
+      },
+    });
   }
 
   get streamName(): string {
-    return `${this.options.prefix.toUpperCase()}_OUTBOX`;
+    return outboxStreamName(this.options.prefix);
   }
 
   get bytes(): number {
@@ -324,15 +322,6 @@ export class JetStreamOutbox implements Outbox {
   }
 }
 
-/** Runs `attempt` until it succeeds or `timeoutMs` has passed (then its last error is thrown). */
-export async function retrying<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+function outboxStreamName(prefix: string): string {
+  return `${prefix.toUpperCase()}_OUTBOX`;
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../core/index.js';
+import type { Clock, Timer, TimerHandle } from '../core/index.js';
 import type { BridgedMessage, BrokerRemote, ClusteredBroker } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { decodeFrame, decodeSession, encodeFrame, encodeSession } from './mqtt-frame.js';
-import { retrying } from './jetstream-outbox.js';
+import { ensureStream } from './jetstream-streams.js';
 import { filterToSubjects, levelToken, subjectToTopic, topicToSubject } from './mqtt-subject.js';
 
 type NatsConnection = import('@nats-io/transport-node').NatsConnection;
@@ -21,6 +21,7 @@ export interface MqttBridgeOptions {
   /** Replicas of the retained-message stream (`cluster.stream_replicas`). */
   readonly replicas: number;
   readonly clock: Clock;
+  readonly timer: Timer;
   readonly telemetry: Telemetry;
 }
 
@@ -205,18 +206,7 @@ async function openRetained(options: MqttBridgeOptions, instance: string, apply:
   const js = await import('@nats-io/jetstream');
   const base = `${options.prefix}.retained`;
   const name = `${options.prefix.toUpperCase()}_RETAINED`;
-  // A NATS cluster that has just started elects its JetStream leader first: retry until it answers.
-  const manager = await retrying(() => js.jetstreamManager(options.connection), 30_000);
-  const config = { name, subjects: [`${base}.>`], max_msgs_per_subject: 1, num_replicas: options.replicas, storage: js.StorageType.File, discard: js.DiscardPolicy.Old };
-  await retrying(async () => {
-    try {
-      await manager.streams.add(config);
-    } catch (error) {
-      // It exists (made by another node, or by this one before): bring its settings up to date.
-      if (!(error instanceof js.JetStreamApiError)) throw error;
-      await manager.streams.update(name, config);
-    }
-  }, 30_000);
+  const manager = await ensureStream(options.connection, { name, subjects: [`${base}.>`], max_msgs_per_subject: 1, num_replicas: options.replicas, storage: js.StorageType.File, discard: js.DiscardPolicy.Old }, options);
   const client = js.jetstream(options.connection);
   let stopped = false;
   // The node takes devices only once it holds every retained message stored so far.
@@ -240,9 +230,9 @@ async function openRetained(options: MqttBridgeOptions, instance: string, apply:
   })().catch((error: unknown) => {
     if (!stopped) failed('retained_consume', error);
   });
-  let waited: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = await Promise.race([loaded.then(() => false), new Promise<boolean>((resolve) => (waited = setTimeout(() => resolve(true), RETAINED_LOAD_MS)))]);
-  clearTimeout(waited);
+  let waited: TimerHandle | undefined;
+  const timedOut = await Promise.race([loaded.then(() => false), new Promise<boolean>((resolve) => (waited = options.timer.setTimeout(() => resolve(true), RETAINED_LOAD_MS)))]);
+  waited?.cancel();
   if (timedOut) failed('retained_load', new Error(`the retained messages were not all read within ${RETAINED_LOAD_MS} ms; the rest arrive in the background`));
   return {
     put(message, now) {

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilProcess, until } from '../support/vigil-process.js';
-import { startClusterInfra, writeClusterKey, type ClusterInfra } from './infra.js';
+import { startClusterInfra, startClusterNodes, type ClusterInfra } from './infra.js';
 
 /**
  * The broker nodes as one broker: three `vigil up` processes, each on its own NATS server, with
@@ -16,26 +16,13 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   infra = await startClusterInfra();
-  const key = writeClusterKey(infra.dir);
-  nodes = ['a', 'b', 'c'].map((name, i) => {
-    const dir = join(infra.dir, `node-${name}`);
-    mkdirSync(dir);
-    return new VigilProcess(dir, {
-      store: { registry: { type: 'postgres', url: infra.postgresUrl } },
-      cluster: { node_id: `node-${name}`, nats: { urls: [infra.natsUrls[i]] }, secret_key_file: key, heartbeat_secs: 0.5, node_timeout_secs: 3 },
-    });
-  });
-  await nodes[0]!.start();
-  await Promise.all(nodes.slice(1).map((n) => n.start()));
+  // Persistent-session claims wait for the nodes heard from: let every node hear the others.
+  nodes = await startClusterNodes(infra, {}, { allUp: true });
   // One certificate for every test client, with a policy that lets it do anything.
   await api(nodes[0]!, 'POST', '/policies/cluster-open', { policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }] }) });
   const issued = await api<{ certificateArn: string; certificatePem: string; keyPair: { PrivateKey: string } }>(nodes[0]!, 'POST', '/keys-and-certificate?setAsActive=true');
   await api(nodes[0]!, 'PUT', '/target-policies/cluster-open', { target: issued.certificateArn });
   device = { certPem: issued.certificatePem, keyPem: issued.keyPair.PrivateKey };
-  // Persistent-session claims wait for the nodes heard from: let every node hear the others.
-  for (const node of nodes) {
-    await until(async () => (await api<{ nodes: Array<{ state: string }> }>(node, 'GET', '/api/v1/cluster')).nodes.filter((n) => n.state === 'up').length === 3, 'three nodes up', 20_000);
-  }
 });
 
 afterAll(async () => {

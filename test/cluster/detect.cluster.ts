@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignPartitions, partitionOf } from '../../src/cluster/partitions.js';
 import { VigilProcess, until } from '../support/vigil-process.js';
-import { startClusterInfra, writeClusterKey, type ClusterInfra } from './infra.js';
+import { startClusterInfra, startClusterNodes, type ClusterInfra } from './infra.js';
 
 /**
  * Detect partitioned by thing across three `vigil up` nodes: a thing's datapoints are evaluated by
@@ -20,20 +20,8 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   infra = await startClusterInfra();
-  const key = writeClusterKey(infra.dir);
-  nodes = ['a', 'b', 'c'].map((name, i) => {
-    const dir = join(infra.dir, `node-${name}`);
-    mkdirSync(dir);
-    return new VigilProcess(dir, {
-      store: { registry: { type: 'postgres', url: infra.postgresUrl } },
-      mqtt: { reports: { min_report_interval_secs: 0 } },
-      detect: { tick_interval_secs: 1, export_interval_secs: 1 },
-      cluster: { node_id: NODE_IDS[i], nats: { urls: [infra.natsUrls[i]] }, secret_key_file: key, heartbeat_secs: 0.5, node_timeout_secs: 3 },
-    });
-  });
-  await nodes[0]!.start();
-  await Promise.all(nodes.slice(1).map((n) => n.start()));
-  for (const node of nodes) await until(async () => (await status(node)).nodes.filter((n) => n.state === 'up').length === 3, 'three nodes up', 20_000);
+  // Nodes node-a, node-b and node-c (NODE_IDS).
+  nodes = await startClusterNodes(infra, { mqtt: { reports: { min_report_interval_secs: 0 } }, detect: { tick_interval_secs: 1, export_interval_secs: 1 } }, { allUp: true });
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { VigilProcess, merge, until } from '../support/vigil-process.js';
 
 /**
  * What the cluster suite runs against, all on loopback: a PostgreSQL (the one CI started, named by
@@ -154,4 +155,40 @@ export function writeClusterKey(dir: string): string {
   const path = join(dir, 'cluster.key');
   writeFileSync(path, `${randomBytes(48).toString('base64')}\n`, { mode: 0o600 });
   return path;
+}
+
+/**
+ * Three `vigil up` nodes (node-a, node-b, node-c) of one cluster: the PostgreSQL registry, one shared
+ * cluster key, and each node on its own NATS server, so that whatever crosses nodes crosses the NATS
+ * cluster's routes too. `config` is merged into every node's config. Node A starts first (it creates
+ * the cluster CA), then B and C together (they take it). With `allUp`, it returns once every node
+ * lists all three as up. A node that fails to start stops the others before the error is thrown.
+ */
+export async function startClusterNodes(infra: ClusterInfra, config: Readonly<Record<string, unknown>> = {}, options: { allUp?: boolean } = {}): Promise<VigilProcess[]> {
+  const key = writeClusterKey(infra.dir);
+  const nodes = ['a', 'b', 'c'].map((name, i) => {
+    const dir = join(infra.dir, `node-${name}`);
+    mkdirSync(dir);
+    const own = {
+      store: { registry: { type: 'postgres', url: infra.postgresUrl } },
+      cluster: { node_id: `node-${name}`, nats: { urls: [infra.natsUrls[i]] }, secret_key_file: key, heartbeat_secs: 0.5, node_timeout_secs: 3 },
+    };
+    return new VigilProcess(dir, merge(own, config));
+  });
+  try {
+    await nodes[0]!.start();
+    await Promise.all(nodes.slice(1).map((n) => n.start()));
+    if (options.allUp === true) for (const node of nodes) await until(async () => (await upNodes(node)) === 3, 'three nodes up', 20_000);
+  } catch (error) {
+    await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
+    throw error;
+  }
+  return nodes;
+}
+
+/** How many nodes `node` lists as up (`GET /api/v1/cluster`). */
+async function upNodes(node: VigilProcess): Promise<number> {
+  const response = await node.fetchApi('/api/v1/cluster');
+  if (!response.ok) throw new Error(`GET /api/v1/cluster: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { nodes: Array<{ state: string }> }).nodes.filter((n) => n.state === 'up').length;
 }

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultHec } from '../support/fault-hec.js';
 import { VigilProcess, until } from '../support/vigil-process.js';
-import { startClusterInfra, writeClusterKey, type ClusterInfra } from './infra.js';
+import { startClusterInfra, startClusterNodes, type ClusterInfra } from './infra.js';
 
 /**
  * Three `vigil up` processes with one cluster config (PostgreSQL registry, 3-node NATS): one CA, one
@@ -15,19 +15,8 @@ let nodes: VigilProcess[];
 
 beforeAll(async () => {
   infra = await startClusterInfra();
-  const key = writeClusterKey(infra.dir);
-  nodes = ['a', 'b', 'c'].map((name, i) => {
-    const dir = join(infra.dir, `node-${name}`);
-    mkdirSync(dir);
-    return new VigilProcess(dir, {
-        store: { registry: { type: 'postgres', url: infra.postgresUrl } },
-        // Each node talks to its own NATS server: a change crosses the NATS cluster's routes too.
-      cluster: { node_id: `node-${name}`, nats: { urls: [infra.natsUrls[i]] }, secret_key_file: key, heartbeat_secs: 0.5, node_timeout_secs: 3 },
-    });
-  });
-  // The first node creates the cluster CA; the others start together and take it.
-  await nodes[0]!.start();
-  await Promise.all(nodes.slice(1).map((n) => n.start()));
+  // Not waiting for the nodes to hear each other: the first test proves they do.
+  nodes = await startClusterNodes(infra);
 });
 
 afterAll(async () => {

@@ -96,7 +96,8 @@ export class VigilProcess {
   }
 }
 
-function merge(base: Record<string, unknown>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/** `over` merged into `base`, objects key by key (a config file's sections). */
+export function merge(base: Record<string, unknown>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const existing = out[key];
