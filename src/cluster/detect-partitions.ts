@@ -1,4 +1,4 @@
-import type { Clock, Timer, TimerHandle } from '../core/index.js';
+import { backoffDelay, type BackoffPolicy, type Clock, type Timer, type TimerHandle } from '../core/index.js';
 import type { CloudDatapoint, DeviceDatapoint, FleetValue, PartitionedDetect } from '../model/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { assignPartitions, partitionOf } from './partitions.js';
@@ -76,6 +76,8 @@ const BATCH_MS = 5;
 const BATCH_MAX = 256;
 /** An owner answers once its journal committed, or after adopting the partition (a heartbeat and a half, then a read). */
 const REQUEST_TIMEOUT_MS = 5000;
+/** Between sends of an unanswered batch (each datapoint to the owner of that moment): 0.1 s doubling to 2 s. */
+const ROUTE_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2000, multiplier: 2, jitter: 0 };
 const FLEET_INTERVAL_MS = 1000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -158,7 +160,7 @@ export function detectPartitions(o: DetectPartitionsOptions): DetectPartitions {
         // each datapoint to the owner of that moment (membership may have moved its partition).
         routed.retried += batch.items.length;
         telemetry.count('cluster_detect_routed', { result: 'retried' }, batch.items.length);
-        const wait = Math.min(2000, 100 * 2 ** batch.attempts) - (clock.now() - sentAt);
+        const wait = backoffDelay(batch.attempts + 1, ROUTE_BACKOFF) - (clock.now() - sentAt);
         if (wait > 0) await timer.sleep(wait);
         retry(batch);
       }
