@@ -35,6 +35,8 @@ export interface CompiledProfile {
   readonly mlSlots: readonly Slot[];
   readonly alertTarget: string | undefined;
   readonly exportTopic: string | undefined;
+  /** The longest `durationSeconds` of its network-stat delta behaviors: how long a thing's samples are needed (0: not kept). */
+  readonly netWindowMs: number;
 }
 
 /** Placeholder criterion of ML slots: the engine asks the behavior's model instead. */
@@ -117,5 +119,6 @@ export function compileProfile(profile: SecurityProfile, context: ValidationCont
     mlSlots: slots.filter((s) => s.criteriaType === 'MACHINE_LEARNING'),
     alertTarget: profile.alertTargets['SNS']?.alertTargetArn,
     exportTopic: profile.metricsExportConfig?.mqttTopic,
+    netWindowMs: Math.max(0, ...slots.map((s) => (s.spec.aggregation === 'delta' ? (s.durationMs ?? 0) : 0))),
   };
 }

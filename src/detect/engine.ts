@@ -431,6 +431,10 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   private resolveProfiles(state: ThingState, now: number): void {
     state.profiles = this.targets.profilesFor(state.groups);
     state.profilesVersion = this.version;
+    // Samples are kept only as long as a behavior sums over them: a thing reporting every second
+    // would otherwise hold an hour of them whether or not anything reads them.
+    state.netWindowMs = Math.min(MAX_WINDOW_MS, Math.max(0, ...state.profiles.map((p) => p.netWindowMs)));
+    if (state.netWindowMs === 0) state.net = [];
     state.slotAlarms = new Map();
     const live = new Set<string>();
     for (const p of state.profiles) for (const s of p.slots) if (s.behavior !== undefined) live.add(alarmKey(p.profile.name, s.key, s.dimensionKey));

@@ -4,7 +4,7 @@ import type { Telemetry } from '../telemetry/index.js';
 import { newAlarm, stepAlarm, type AlarmState } from './alarms.js';
 import { DEFAULT_COUNTER_WINDOW_MS, type Slot } from './compile.js';
 import { toMetricValue, topicMatches, type DatapointValue } from './criteria.js';
-import { deltaField, deviceValue, MAX_WINDOW_MS, netSample, type NetSample } from './datapoints.js';
+import { deltaField, deviceValue, netSample, type NetSample } from './datapoints.js';
 import type { ExportBuffer } from './export.js';
 import type { MlJudge } from './ml/trainer.js';
 import { newEvent, type ViolationRecorder } from './recorder.js';
@@ -43,9 +43,9 @@ export class ThingEvaluator {
   report(state: ThingState, time: number, report: MetricReport): void {
     state.lastSeen = time;
     const sample = netSample(report, time);
-    if (sample !== undefined) {
+    if (sample !== undefined && state.netWindowMs > 0) {
       state.net.push(sample);
-      while (state.net.length > 0 && (state.net[0] as NetSample).time <= time - MAX_WINDOW_MS) state.net.shift();
+      while (state.net.length > 0 && (state.net[0] as NetSample).time <= time - state.netWindowMs) state.net.shift();
     }
     let evaluated = 0;
     let retainedKeys: Set<string> | undefined;
@@ -152,7 +152,7 @@ export class ThingEvaluator {
     const own = datum.value.count ?? datum.value.number;
     if (own === undefined) return;
     const field = datum.dimensionName === undefined ? deltaField(datum.metric) : undefined;
-    if (field !== undefined) {
+    if (field !== undefined && state.netWindowMs > 0) {
       const last = state.net[state.net.length - 1];
       if (last !== undefined && last.time === datum.time) state.net[state.net.length - 1] = { ...last, [field]: own };
       else state.net.push({ time: datum.time, bytesIn: undefined, bytesOut: undefined, packetsIn: undefined, packetsOut: undefined, [field]: own });

@@ -17,7 +17,9 @@ export interface ThingState {
   pending: Array<() => void> | undefined;
   profiles: readonly CompiledProfile[];
   profilesVersion: number;
+  /** Network-stat samples of the last `netWindowMs` (the longest delta window its profiles sum over), oldest first. */
   net: NetSample[];
+  netWindowMs: number;
   /** By `profile \0 slot key \0 dimension`. */
   readonly alarms: Map<string, AlarmState>;
   /** Fast path: this compilation's slots → their alarm. */
@@ -30,7 +32,7 @@ export interface ThingState {
 
 /** A thing whose groups are still to be looked up. */
 export function newThingState(name: string, now: number): ThingState {
-  return { name, groups: undefined, loaded: false, pending: [], profiles: [], profilesVersion: -1, net: [], alarms: new Map(), slotAlarms: new Map(), counters: new Map(), lastSeen: now, offlineSince: undefined };
+  return { name, groups: undefined, loaded: false, pending: [], profiles: [], profilesVersion: -1, net: [], netWindowMs: 0, alarms: new Map(), slotAlarms: new Map(), counters: new Map(), lastSeen: now, offlineSince: undefined };
 }
 
 export const alarmKey = (profile: string, key: string, dimension: string): string => `${profile}\u0000${key}\u0000${dimension}`;

@@ -54,4 +54,28 @@ describe('detect end to end through the broker', () => {
     expect(events.violationEvents?.map((e) => e.violationEventType)).toEqual(['alarm-cleared', 'in-alarm']);
     expect(events.violationEvents?.[0]).toMatchObject({ verificationState: 'TRUE_POSITIVE', verificationStateDescription: 'ftp server installed', metricValue: { count: 3 } });
   });
+
+  it('a durationSeconds behavior on aws:all-bytes-out sums the reports of its window: 600 + 600 bytes pass "less-than 1000", the same reports against a behavior without a window do not', async () => {
+    const { iot } = fixture;
+    await iot.send(new CreateThingGroupCommand({ thingGroupName: 'uplinks' }));
+    await iot.send(new CreateSecurityProfileCommand({
+      securityProfileName: 'bytes-out',
+      behaviors: [
+        { name: 'bytes-out-5min', metric: 'aws:all-bytes-out', criteria: { comparisonOperator: 'less-than', value: { count: 1000 }, durationSeconds: 300 } },
+        { name: 'bytes-out-report', metric: 'aws:all-bytes-out', criteria: { comparisonOperator: 'less-than', value: { count: 1000 } } },
+      ],
+    }));
+    await iot.send(new AttachSecurityProfileCommand({ securityProfileName: 'bytes-out', securityProfileTargetArn: `${ARN}:thinggroup/uplinks` }));
+    const client = await fixture.device('up-1');
+    await iot.send(new AddThingToThingGroupCommand({ thingGroupName: 'uplinks', thingName: 'up-1' }));
+    const stats = { network_stats: { bytes_in: 10, bytes_out: 600, packets_in: 1, packets_out: 2 } };
+    await fixture.report(client, 'up-1', 1, stats);
+    await fixture.report(client, 'up-1', 2, stats);
+    const active = await until(async () => {
+      const listed = await iot.send(new ListActiveViolationsCommand({ thingName: 'up-1' }));
+      return (listed.activeViolations ?? []).length > 0 ? listed.activeViolations : undefined;
+    }, 'an active violation of the windowed behavior');
+    expect(active.map((v) => v.behavior?.name)).toEqual(['bytes-out-5min']);
+    expect(active[0]?.lastViolationValue).toEqual({ count: 1200 });
+  });
 });
