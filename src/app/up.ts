@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { VigilError, newSecret, packageVersion, systemClock, systemTimer, type Clock } from '../core/index.js';
+import { VigilError, newSecret, packageVersion, systemClock, systemTimer, type Clock, type Timer } from '../core/index.js';
 import type { Component, Endpoint } from '../model/index.js';
 import { createApiServer, createSessionStore, type SessionStore } from '../api/index.js';
 import {
   accessKeyRepository,
   dashboardRepository,
+  duckdbMemoryBytes,
   ensureDataDir,
   migrateDuckDb,
   migrateRegistry,
@@ -133,6 +134,7 @@ export async function startVigil(options: UpOptions): Promise<RunningVigil> {
     const duckMigrated = await migrateDuckDb(events);
     if (!duckMigrated.ok) throw duckMigrated.error;
     for (const name of duckMigrated.value) telemetry.emit('store_migrated', { store: 'events' }, { migration: name });
+    cleanups.push(await sampleDuckDbMemory(events, systemTimer, telemetry));
 
     const apiTls = resolveTls('api', config.api.tls, registryEngine.server, configDir);
     const hecTls = resolveTls('hec', config.hec.tls, registryEngine.server, configDir);
@@ -284,4 +286,20 @@ export function deviceEndpointAddress(sans: readonly string[], listenerUrl: stri
   const host = sans[0] ?? (bound === '0.0.0.0' || bound === '::' ? hostname() : bound);
   const port = url.port === '' || url.port === '8883' ? '' : `:${url.port}`;
   return `${host.includes(':') ? `[${host}]` : host}${port}`;
+}
+
+/** `vigil_store_duckdb_memory_bytes` every 15 s, on a connection of its own (ingest and searches keep theirs). */
+async function sampleDuckDbMemory(events: EventsDb, timer: Timer, telemetry: Telemetry): Promise<() => Promise<void>> {
+  const connection = await events.connect();
+  const sample = (): void =>
+    void duckdbMemoryBytes(connection).then(
+      (bytes) => telemetry.setGauge('store_duckdb_memory_bytes', {}, bytes),
+      () => undefined,
+    );
+  sample();
+  const handle = timer.setInterval(sample, 15_000);
+  return async () => {
+    handle.cancel();
+    connection.closeSync();
+  };
 }

@@ -26,6 +26,12 @@ export interface EventsDb {
   close(): Promise<void>;
 }
 
+/** Memory DuckDB holds now, all tags of `duckdb_memory()` (block cache, query memory), in bytes. */
+export async function duckdbMemoryBytes(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll('select coalesce(sum(memory_usage_bytes), 0) as bytes from duckdb_memory()');
+  return Number(reader.getRowObjects()[0]?.['bytes'] ?? 0);
+}
+
 export async function openDuckDb(path: string, options: { threads?: number; memoryLimitMb?: number } = {}): Promise<Result<EventsDb>> {
   const isNew = path !== ':memory:' && !existsSync(path);
   let instance: DuckDBInstance;

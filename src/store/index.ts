@@ -10,7 +10,7 @@ export { SqliteExportJournal } from './export-journal.js';
 export { openPostgresRegistry, dropPostgresSchema, type PostgresOptions } from './postgres.js';
 export { migrateRegistry } from './migrate.js';
 export { REGISTRY_MIGRATIONS, type RegistryMigration } from './migrations/index.js';
-export { openDuckDb, migrateDuckDb, DUCK_MIGRATIONS, type EventsDb, type DuckMigration } from './duckdb.js';
+export { openDuckDb, duckdbMemoryBytes, migrateDuckDb, DUCK_MIGRATIONS, type EventsDb, type DuckMigration } from './duckdb.js';
 export { toNumber, toJson, fromJson, type RegistryDb, type DialectName } from './dialect.js';
 export { dataDirLayout, ensureDataDir, readOrCreateSecret, writeSecret, type DataDir, type SecretFile } from './data-dir.js';
 export { accessKeyRepository } from './repositories/access-keys.js';

@@ -112,6 +112,7 @@ export const GAUGES = {
   stream_data_freshness_seconds: { labels: ['stream'], help: 'Age of the oldest record of a stream not yet delivered or backed up (Firehose DataFreshness).' },
   stream_ack_latency_seconds: { labels: ['stream'], help: 'Time from send to HEC acknowledgement of the latest batch (Firehose DataAckLatency).' },
   stream_outbox_bytes: { labels: [], help: 'Bytes held in the stream outbox.' },
+  store_duckdb_memory_bytes: { labels: [], help: 'Memory DuckDB holds for the event store (its block cache and query memory, capped by store.duckdb_memory_limit_mb), sampled every 15 s.' },
   cluster_detect_partitions_owned: { labels: [], help: 'Detect partitions this node owns now (cluster mode).' },
   cluster_nodes: { labels: [], help: 'Cluster nodes heard from within node_timeout_secs, this one included (cluster mode).' },
 } as const satisfies Record<string, { labels: readonly string[]; help: string }>;

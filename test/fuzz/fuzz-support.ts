@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import type { EventsDb } from '../../src/store/index.js';
+import { duckdbMemoryBytes, type EventsDb } from '../../src/store/index.js';
 
 /**
  * Shared machinery of the fuzz suites. Case count and seed come from `VIGIL_FUZZ_CASES` and
@@ -193,6 +193,5 @@ export function hostileJson(): fc.Arbitrary<unknown> {
 
 /** Memory DuckDB holds now (all tags of duckdb_memory()), in MB. */
 export async function duckdbMemoryMb(events: EventsDb): Promise<number> {
-  const reader = await events.connection.runAndReadAll('select coalesce(sum(memory_usage_bytes), 0) as bytes from duckdb_memory()');
-  return Number(reader.getRowObjects()[0]?.['bytes'] ?? 0) / 1_048_576;
+  return (await duckdbMemoryBytes(events.connection)) / 1_048_576;
 }

@@ -117,6 +117,10 @@ describe('/metrics the way Prometheus users expect', () => {
     expect(value(samples, 'nodejs_eventloop_lag_seconds_count')).toBeGreaterThan(0);
     expect(types.get('nodejs_gc_duration_seconds')).toBe('histogram');
     expect(value(samples, 'process_open_fds')).toBeGreaterThan(3);
+    // DuckDB's own memory, sampled by the server (the soak judges RSS outside it), within its cap.
+    const duck = value(samples, 'vigil_store_duckdb_memory_bytes');
+    expect(duck).toBeGreaterThanOrEqual(0);
+    expect(duck).toBeLessThanOrEqual(validateVigilConfig({}).config.store.duckdb_memory_limit_mb * 1_048_576);
 
     // Devices connected now: the demo's two plus its misconfigured one (reconnecting after each denied publish: 2 or 3).
     expect(value(samples, 'vigil_mqtt_connected_clients')).toBeGreaterThanOrEqual(2);
