@@ -116,15 +116,27 @@ export class OutboxWriter {
   closeSync(): void {
     if (this.failure !== undefined) return;
     const id = this.nextId++;
-    let closed = false;
-    this.waiting.set(id, () => (closed = true));
+    this.waiting.set(id, () => undefined);
     this.port.postMessage({ op: 'close', id } satisfies Request);
-    while (!closed && this.failure === undefined) {
-      // Shutdown only: blocks until the writer has answered (it answers every write it was sent).
-      if (Atomics.wait(this.flag, 0, this.replies, 30_000) === 'timed-out') break;
-      for (let message = receiveMessageOnPort(this.port); message !== undefined; message = receiveMessageOnPort(this.port)) this.settle(message.message as Reply);
-    }
+    this.idleSync();
     this.port.close();
+  }
+
+  /**
+   * Blocks until the writer has answered every write posted (their promises settle on the next
+   * turns), so that a write on another connection does not wait on its lock: for the outbox's rare
+   * writes of its own (replay progress). Returns false if the writer did not answer in time.
+   */
+  idleSync(timeoutMs = 30_000): boolean {
+    const deadline = Date.now() + timeoutMs;
+    while (this.waiting.size > 0 && this.failure === undefined) {
+      for (let message = receiveMessageOnPort(this.port); message !== undefined; message = receiveMessageOnPort(this.port)) this.settle(message.message as Reply);
+      if (this.waiting.size === 0) break;
+      const left = deadline - Date.now();
+      // The writer counts every reply in `flag`: wake when it moves past what was received here.
+      if (left <= 0 || Atomics.wait(this.flag, 0, this.replies, left) === 'timed-out') return false;
+    }
+    return true;
   }
 
   private send(request: Request): Promise<Extract<Reply, { ok: true }>> {

@@ -209,12 +209,14 @@ export class SqliteOutbox implements Outbox {
 
   /** Records that a replay of `stream` started (or resumed, keeping its marks and counting the resume). */
   beginReplay(stream: string, resumed: boolean): void {
+    this.writer.idleSync();
     if (resumed) this.db.prepare('update replay_runs set resumes = resumes + 1 where stream = ?').run(stream);
     else this.db.prepare(`insert or replace into replay_runs (stream, state, started) values (?, 'running', ?)`).run(stream, this.clock.now());
   }
 
   /** Records a finished replay and forgets its marks (the objects are in replayed/ now). */
   finishReplay(stream: string, resumedObjects: number): ReplayRun {
+    this.writer.idleSync();
     this.db.transaction(() => {
       const totals = this.replayTotals(stream);
       this.db.prepare(`update replay_runs set state = 'done', finished = ?, objects = ?, records = ?, resumed_objects = resumed_objects + ? where stream = ?`).run(this.clock.now(), totals.objects, totals.records, resumedObjects, stream);
