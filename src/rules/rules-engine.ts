@@ -4,10 +4,10 @@ import type { Component, MqttMessage, RulesSink, TopicRule, TopicRuleStore } fro
 import { arns } from '../protocol/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { ActionInput, ActionPorts, CompiledAction } from './actions/index.js';
-import { MAX_PAYLOAD_DEPTH, evaluateRule, parsePayload, type ParsedPayload } from './sql/evaluate.js';
+import { MAX_PAYLOAD_DEPTH, evaluateRule, parsePayload, type ParsedPayload, type RuleOutput } from './sql/evaluate.js';
 import { DEFAULT_SQL_LIMITS, type SqlLimits } from './sql/limits.js';
 import type { SqlContext } from './sql/functions.js';
-import type { SqlValue } from './sql/ast.js';
+import type { RuleStatement, SqlValue } from './sql/ast.js';
 import { buildRule, compileRule, type CompiledRule } from './topic-rule.js';
 
 export interface RulesEngineDeps {
@@ -321,10 +321,29 @@ export class RulesEngine implements RulesSink, Component {
     if (list.length === 0) this.published.delete(key);
   }
 
+  /**
+   * The payload parsed on first use: a `SELECT *` rule without WHERE whose actions pass the message
+   * on as it is (the reference pipeline's export rule, ~128 KiB messages) never parses it.
+   */
   private parse(payload: Uint8Array): ParsedPayload {
-    const parsed = parsePayload(payload, this.maxPayloadDepth);
-    if (parsed.tooDeep === true) this.deps.telemetry.count('limit_hit', { component: 'rules', limit: 'rules.max_payload_depth' });
-    return parsed;
+    let parsed: ParsedPayload | undefined;
+    const get = (): ParsedPayload => {
+      if (parsed !== undefined) return parsed;
+      parsed = parsePayload(payload, this.maxPayloadDepth);
+      if (parsed.tooDeep === true) this.deps.telemetry.count('limit_hit', { component: 'rules', limit: 'rules.max_payload_depth' });
+      return parsed;
+    };
+    return {
+      get json() {
+        return get().json;
+      },
+      get isJson() {
+        return get().isJson;
+      },
+      get tooDeep() {
+        return get().tooDeep;
+      },
+    };
   }
 
   private track(started: Promise<void>): Promise<void> {
@@ -340,7 +359,7 @@ export class RulesEngine implements RulesSink, Component {
     const context: SqlContext = { topic: message.topic, clientId: message.clientId, now: () => this.deps.clock.now(), uuid: this.uuid };
     let output: ReturnType<typeof evaluateRule>;
     try {
-      output = evaluateRule(compiled.statement, message.payload, parsed, context);
+      output = passesThrough(compiled.statement) ? passThrough(message.payload, parsed) : evaluateRule(compiled.statement, message.payload, parsed, context);
     } catch (error) {
       // A bug or an input the evaluator did not foresee: contained to this rule and this message.
       const failure: Failure = { failedAction: 'RuleEvaluation', failedResource: compiled.rule.ruleName, errorMessage: `rules.evaluation_failed: ${errorText(error)}` };
@@ -351,7 +370,13 @@ export class RulesEngine implements RulesSink, Component {
     if (output === undefined) return this.succeeded(compiled);
     const ruleName = compiled.rule.ruleName;
     this.deps.telemetry.count('rule_matched', { rule: ruleName });
-    const input: ActionInput = { output, scope: parsed.json, context };
+    const input: ActionInput = {
+      output,
+      get scope() {
+        return parsed.json;
+      },
+      context,
+    };
     const results = await Promise.all(compiled.actions.map((action) => this.runAction(action, input, ports)));
     const failures = results.filter((f): f is Failure & { thrown?: unknown } => f !== undefined);
     const crash = failures.find((f) => f.thrown !== undefined);
@@ -454,4 +479,27 @@ interface Failure {
 
 function notFound(ruleName: string): VigilError {
   return new VigilError('rules.not_found', `no topic rule ${ruleName}`, { hint: 'list rules with GET /rules' });
+}
+
+/** `SELECT * FROM …` without WHERE: the output is the message itself. */
+function passesThrough(statement: RuleStatement): boolean {
+  return statement.where === undefined && statement.select.length === 1 && statement.select[0]?.kind === 'star';
+}
+
+/**
+ * What `evaluateRule` answers for such a rule (JSON with the payload as its source, or the bytes of
+ * a non-JSON payload), with `kind` and `value` read from the payload only when an action asks:
+ * `outputBytes` takes `source`, the same bytes either way.
+ */
+function passThrough(payload: Uint8Array, parsed: ParsedPayload): RuleOutput {
+  return {
+    source: payload,
+    bytes: payload,
+    get kind() {
+      return parsed.isJson ? 'json' : 'bytes';
+    },
+    get value() {
+      return parsed.json;
+    },
+  } as unknown as RuleOutput;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeTime } from '../core/index.js';
+import Database from 'better-sqlite3';
+import { FakeTime, storageFailure } from '../core/index.js';
 import { tempDir } from '../../test/support/temp.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 
@@ -45,6 +46,45 @@ describe('outbox', () => {
     expect(reopened.interruptedReplays()).toEqual([]);
     reopened.close();
   });
+
+  it('hides removed records from reads and stats at once, while their delete is still on the writer thread', async () => {
+    const outbox = new SqliteOutbox(join(dir.path, 'pending-remove.sqlite'), 1024 * 1024, new FakeTime(9000));
+    await outbox.append('s', ['a', 'b', 'c', 'd'].map(bytes));
+    const all = outbox.read('s', 0, 1024);
+    outbox.remove('s', all.slice(1, 3));
+    // No await: the writer has not answered yet, but a pipeline restarting now must not see b and c.
+    expect(outbox.read('s', 0, 1024).map((r) => r.data.toString())).toEqual(['a', 'd']);
+    expect(outbox.stats('s')).toEqual({ records: 2, bytes: 2, oldest: 9000 });
+    expect(outbox.firstArrivalAfter('s', (all[0] as { seq: number }).seq)).toBe(9000);
+    expect(outbox.bytes).toBe(2);
+    outbox.close();
+    const reopened = new SqliteOutbox(join(dir.path, 'pending-remove.sqlite'), 1024 * 1024, new FakeTime());
+    expect(reopened.read('s', 0, 1024).map((r) => r.data.toString())).toEqual(['a', 'd']);
+    reopened.close();
+  });
+
+  it('answers an append the writer thread could not commit with stream.unavailable, the store\'s reason kept as its cause', async () => {
+    const path = join(dir.path, 'locked.sqlite');
+    const outbox = new SqliteOutbox(path, 1024 * 1024, new FakeTime());
+    const intruder = new Database(path);
+    intruder.pragma('busy_timeout = 0');
+    intruder.exec('BEGIN EXCLUSIVE');
+    try {
+      // The writer waits busy_timeout (5 s) for the lock, then gives up.
+      const refused = await outbox.append('s', [bytes('x')]);
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) {
+        expect(refused.error.code).toBe('stream.unavailable');
+        expect(storageFailure(refused.error)).toBe('busy');
+      }
+    } finally {
+      intruder.exec('ROLLBACK');
+      intruder.close();
+    }
+    expect((await outbox.append('s', [bytes('y')])).ok).toBe(true);
+    expect(outbox.read('s', 0, 1024).map((r) => r.data.toString())).toEqual(['y']);
+    outbox.close();
+  }, 20_000);
 
   it('reads batches up to a byte size, at least one record', async () => {
     const outbox = new SqliteOutbox(join(dir.path, 'b.sqlite'), 1024 * 1024, new FakeTime());

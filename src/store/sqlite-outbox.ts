@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { VigilError, err, ok, type Clock, type Result } from '../core/index.js';
 import type { Outbox, OutboxAppended, OutboxRecord, ReplayRun } from '../model/index.js';
 import { snapshotSqliteFile } from './snapshot.js';
+import { OutboxWriter } from './outbox-writer.js';
 import { openSqliteFile } from './sqlite.js';
+
+type Range = [first: number, last: number];
+
+function isRemoving(ranges: readonly Range[], seq: number): boolean {
+  for (const [first, last] of ranges) if (seq >= first && seq <= last) return true;
+  return false;
+}
 
 /** A record as stored here: its data is a Buffer. */
 export type SqliteOutboxRecord = OutboxRecord & { readonly data: Buffer };
@@ -21,21 +29,25 @@ interface Pending {
 /**
  * The stream outbox on one SQLite file in WAL mode with `synchronous=FULL` (its table and every
  * statement on it live here). Concurrent appends are group-committed in one transaction (one fsync)
- * and each resolves only after that commit.
+ * and each resolves only after that commit. Commits and deletes run on a writer thread
+ * (`OutboxWriter`), so the event loop never waits for the disk; reads run here on their own connection.
  */
 export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
   private readonly readAfter: Database.Statement;
-  private readonly removeRange: Database.Statement;
   private readonly statsOf: Database.Statement;
-  private readonly firstAfter: Database.Statement;
-  private readonly insertMark: Database.Statement;
+  private readonly sizesAfter: Database.Statement;
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
   private storedBytes: number;
   private closed = false;
+  private readonly writer: OutboxWriter;
+  /** Per stream: seq ranges removed here whose delete the writer has not run yet. */
+  private readonly removing = new Map<string, Range[]>();
+  /** Deletes that failed in the writer (their records stay, and are delivered again after a restart). */
+  removeFailures = 0;
+  lastRemoveError: string | undefined;
   private appendedListener: (stream: string, appended: OutboxAppended) => void = () => undefined;
 
   constructor(path: string, private readonly maxBytes: number, private readonly clock: Clock) {
@@ -49,13 +61,12 @@ export class SqliteOutbox implements Outbox {
     this.db.exec('create table if not exists replay_marks (stream text not null, object text not null, records integer not null, primary key (stream, object))');
     this.db.exec(`create table if not exists replay_runs (stream text primary key, state text not null, started integer not null, finished integer,
       objects integer not null default 0, records integer not null default 0, resumed_objects integer not null default 0, resumes integer not null default 0)`);
-    this.insertMark = this.db.prepare('insert or ignore into replay_marks (stream, object, records) values (?, ?, ?)');
-    this.insert = this.db.prepare('insert into records (stream, data, arrival, bytes, pretransformed) values (?, ?, ?, ?, ?)');
     this.readAfter = this.db.prepare('select seq, data, arrival, pretransformed from records where stream = ? and seq > ? order by seq limit ?');
-    this.removeRange = this.db.prepare('delete from records where stream = ? and seq >= ? and seq <= ?');
     this.statsOf = this.db.prepare('select count(*) as records, coalesce(sum(bytes), 0) as bytes, min(arrival) as oldest from records where stream = ? and seq > ?');
-    this.firstAfter = this.db.prepare('select arrival from records where stream = ? and seq > ? order by seq limit 1');
+    this.sizesAfter = this.db.prepare('select seq, bytes, arrival from records where stream = ? and seq > ? order by seq');
     this.storedBytes = Number((this.db.prepare('select coalesce(sum(bytes), 0) as b from records').get() as { b: number }).b);
+    // Opened after the tables exist: the writer's connection prepares its statements on them.
+    this.writer = new OutboxWriter(path);
   }
 
   onAppended(listener: (stream: string, appended: OutboxAppended) => void): void {
@@ -94,41 +105,33 @@ export class SqliteOutbox implements Outbox {
     this.pending = [];
     if (batch.length === 0) return;
     const arrival = this.clock.now();
-    const results: OutboxAppended[] = [];
-    try {
-      this.db.transaction(() => {
+    const items = batch.map((item) => ({ stream: item.stream, records: item.records, pretransformed: item.pretransformed, replayMark: item.replayMark }));
+    this.writer.append(items, arrival).then(
+      (seqs) => {
+        batch.forEach((item, index) => {
+          const appended: OutboxAppended = { seqs: seqs[index] ?? [], arrival, bytes: item.bytes };
+          this.pendingBytes -= item.bytes;
+          this.storedBytes += item.bytes;
+          this.appendedListener(item.stream, appended);
+          item.resolve(ok(appended));
+        });
+      },
+      (error: unknown) => {
         for (const item of batch) {
-          const seqs: number[] = [];
-          item.records.forEach((record, index) => {
-            const pretransformed = typeof item.pretransformed === 'boolean' ? item.pretransformed : item.pretransformed[index] === true;
-            const info = this.insert.run(item.stream, Buffer.from(record.buffer, record.byteOffset, record.byteLength), arrival, record.byteLength, pretransformed ? 1 : 0);
-            seqs.push(Number(info.lastInsertRowid));
-          });
-          if (item.replayMark !== undefined) this.insertMark.run(item.stream, item.replayMark, item.records.length);
-          results.push({ seqs, arrival, bytes: item.bytes });
+          this.pendingBytes -= item.bytes;
+          item.resolve(err(new VigilError('stream.unavailable', `the stream outbox could not store the records: ${error instanceof Error ? error.message : String(error)}`, { cause: error })));
         }
-      })();
-    } catch (error) {
-      for (const item of batch) {
-        this.pendingBytes -= item.bytes;
-        item.resolve(err(new VigilError('stream.unavailable', `the stream outbox could not store the records: ${error instanceof Error ? error.message : String(error)}`, { cause: error })));
-      }
-      return;
-    }
-    batch.forEach((item, index) => {
-      const appended = results[index] as OutboxAppended;
-      this.pendingBytes -= item.bytes;
-      this.storedBytes += item.bytes;
-      this.appendedListener(item.stream, appended);
-      item.resolve(ok(appended));
-    });
+      },
+    );
   }
 
   /** Up to `maxRecords` records after `afterSeq`, stopping once `maxBytes` are gathered (at least one record). */
   read(stream: string, afterSeq: number, maxBytes: number, maxRecords = 100_000): SqliteOutboxRecord[] {
     const out: SqliteOutboxRecord[] = [];
+    const removing = this.removing.get(stream);
     let bytes = 0;
     for (const row of this.readAfter.iterate(stream, afterSeq, maxRecords) as IterableIterator<{ seq: number; data: Buffer; arrival: number; pretransformed: number }>) {
+      if (removing !== undefined && isRemoving(removing, row.seq)) continue;
       if (out.length > 0 && bytes + row.data.length > maxBytes) break;
       out.push({ seq: row.seq, data: row.data, arrival: row.arrival, pretransformed: row.pretransformed === 1 });
       bytes += row.data.length;
@@ -137,27 +140,60 @@ export class SqliteOutbox implements Outbox {
     return out;
   }
 
-  /** Removes a delivered (or backed-up) batch: its records are a contiguous range of the stream's seqs. */
+  /**
+   * Removes a delivered (or backed-up) batch: its records are a contiguous range of the stream's
+   * seqs. The delete runs on the writer thread; until it has, reads here skip the range.
+   */
   remove(stream: string, records: readonly OutboxRecord[]): void {
-    if (records.length === 0) return;
+    if (records.length === 0 || this.closed) return;
     let bytes = 0;
     for (const record of records) bytes += record.data.byteLength;
-    const first = records[0] as OutboxRecord;
-    const last = records[records.length - 1] as OutboxRecord;
-    this.removeRange.run(stream, first.seq, last.seq);
+    const range: Range = [(records[0] as OutboxRecord).seq, (records[records.length - 1] as OutboxRecord).seq];
+    let removing = this.removing.get(stream);
+    if (removing === undefined) this.removing.set(stream, (removing = []));
+    removing.push(range);
     this.storedBytes = Math.max(0, this.storedBytes - bytes);
+    const done = (): void => {
+      const list = this.removing.get(stream);
+      const at = list?.indexOf(range) ?? -1;
+      if (list !== undefined && at >= 0) list.splice(at, 1);
+      if (list?.length === 0) this.removing.delete(stream);
+    };
+    this.writer.remove(stream, range[0], range[1]).then(done, (error: unknown) => {
+      // The records are still stored: counted again, and read again after a restart (delivered twice, never lost).
+      this.storedBytes += bytes;
+      this.removeFailures++;
+      this.lastRemoveError = error instanceof Error ? error.message : String(error);
+      done();
+    });
   }
 
   /** Records, bytes and oldest arrival after `afterSeq` (0 = the whole stream). */
   stats(stream: string, afterSeq = 0): { records: number; bytes: number; oldest: number | undefined } {
+    const removing = this.removing.get(stream);
+    if (removing !== undefined) {
+      let records = 0;
+      let bytes = 0;
+      let oldest: number | undefined;
+      for (const row of this.sizesAfter.iterate(stream, afterSeq) as IterableIterator<{ seq: number; bytes: number; arrival: number }>) {
+        if (isRemoving(removing, row.seq)) continue;
+        records++;
+        bytes += row.bytes;
+        oldest = oldest === undefined ? row.arrival : Math.min(oldest, row.arrival);
+      }
+      return { records, bytes, oldest };
+    }
     const row = this.statsOf.get(stream, afterSeq) as { records: number; bytes: number; oldest: number | null };
     return { records: Number(row.records), bytes: Number(row.bytes), oldest: row.oldest ?? undefined };
   }
 
   /** Arrival time of the first record after `afterSeq`, if any. */
   firstArrivalAfter(stream: string, afterSeq: number): number | undefined {
-    const row = this.firstAfter.get(stream, afterSeq) as { arrival: number } | undefined;
-    return row?.arrival;
+    const removing = this.removing.get(stream);
+    for (const row of this.sizesAfter.iterate(stream, afterSeq) as IterableIterator<{ seq: number; arrival: number }>) {
+      if (removing === undefined || !isRemoving(removing, row.seq)) return row.arrival;
+    }
+    return undefined;
   }
 
   /** Backup objects (relative paths) whose records a replay of `stream` already committed. */
@@ -173,12 +209,14 @@ export class SqliteOutbox implements Outbox {
 
   /** Records that a replay of `stream` started (or resumed, keeping its marks and counting the resume). */
   beginReplay(stream: string, resumed: boolean): void {
+    this.writer.idleSync();
     if (resumed) this.db.prepare('update replay_runs set resumes = resumes + 1 where stream = ?').run(stream);
     else this.db.prepare(`insert or replace into replay_runs (stream, state, started) values (?, 'running', ?)`).run(stream, this.clock.now());
   }
 
   /** Records a finished replay and forgets its marks (the objects are in replayed/ now). */
   finishReplay(stream: string, resumedObjects: number): ReplayRun {
+    this.writer.idleSync();
     this.db.transaction(() => {
       const totals = this.replayTotals(stream);
       this.db.prepare(`update replay_runs set state = 'done', finished = ?, objects = ?, records = ?, resumed_objects = resumed_objects + ? where stream = ?`).run(this.clock.now(), totals.objects, totals.records, resumedObjects, stream);
@@ -198,26 +236,29 @@ export class SqliteOutbox implements Outbox {
     return (this.db.prepare(`select stream from replay_runs where state = 'running' order by stream`).all() as Array<{ stream: string }>).map((r) => r.stream);
   }
 
-  /** Drops every record of a deleted stream. */
+  /** Drops every record of a deleted stream (on the writer thread, after the writes posted before). */
   dropStream(stream: string): void {
     const { bytes } = this.stats(stream);
-    this.db.prepare('delete from replay_marks where stream = ?').run(stream);
-    this.db.prepare('delete from replay_runs where stream = ?').run(stream);
-    this.db.prepare('delete from records where stream = ?').run(stream);
     this.storedBytes = Math.max(0, this.storedBytes - bytes);
+    this.removing.delete(stream);
+    this.writer.drop(stream).catch((error: unknown) => {
+      this.removeFailures++;
+      this.lastRemoveError = error instanceof Error ? error.message : String(error);
+    });
   }
 
-  /** Commits what is queued, then closes the file. */
   /** A consistent copy of the outbox at `path` (backup): every committed record, none half-written. */
   snapshot(path: string): void {
     if (this.closed) throw new VigilError('stream.outbox_closed', 'the outbox is closed');
     snapshotSqliteFile(this.db, path);
   }
 
+  /** Commits what is queued and waits for every write posted, then closes the file. */
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.writer.closeSync();
     this.db.close();
   }
 }

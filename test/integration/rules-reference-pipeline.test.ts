@@ -48,6 +48,20 @@ describe('reference pipeline (reference-pipeline.md §3-4) at the engine level',
     expect(records.map((r) => JSON.parse(r) as unknown)).toEqual([first, second]);
   });
 
+  it('a SELECT * rule without WHERE passes each message to the stream byte for byte without parsing it; a rule that reads a field parses it', async () => {
+    expect((await h.rules.createRule('PassThrough', { sql: "SELECT * FROM 'vigil/defender/export'", actions: [{ firehose: { roleArn: ROLE, deliveryStreamName: 'siem' } }] })).ok).toBe(true);
+    // Deeper than rules.max_payload_depth (512): a parse would count a limit hit and call it "not JSON".
+    const deep = new TextEncoder().encode(`{"metrics":${'['.repeat(600)}1${']'.repeat(600)}}`);
+    const tooDeep = () => h.telemetry.counter('limit_hit', { component: 'rules', limit: 'rules.max_payload_depth' });
+    await h.rules.onMessage({ topic: '$aws/rules/PassThrough', payload: deep, receivedAt: h.time.now() });
+    expect(h.putter.texts('siem')).toEqual([new TextDecoder().decode(deep)]);
+    expect(tooDeep()).toBe(0);
+    expect((await h.rules.createRule('Filtered', { sql: "SELECT * FROM 'vigil/defender/export' WHERE version = '1.0'", actions: [{ firehose: { roleArn: ROLE, deliveryStreamName: 'siem' } }] })).ok).toBe(true);
+    await h.rules.onMessage({ topic: '$aws/rules/Filtered', payload: deep, receivedAt: h.time.now() });
+    expect(tooDeep()).toBe(1);
+    expect(h.putter.texts('siem')).toHaveLength(1);
+  });
+
   it('an audit notification published to the audit topic reaches the same stream as one SNS envelope record', async () => {
     const topic = await h.notify.createTopic('AuditNotifications');
     if (!topic.ok) throw topic.error;

@@ -36,6 +36,8 @@ const encoder = new TextEncoder();
 
 /** The bytes an action sends: JSON text of the output, or the raw payload passed through. */
 export function outputBytes(output: RuleOutput): Uint8Array {
+  // `source` first: a pass-through output (rules-engine.ts) knows its kind only once it is parsed.
+  if ('source' in output && output.source !== undefined) return output.source;
   if (output.kind === 'bytes') return output.bytes;
-  return output.source ?? encoder.encode(JSON.stringify(output.value ?? null));
+  return encoder.encode(JSON.stringify(output.value ?? null));
 }

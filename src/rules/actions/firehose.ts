@@ -1,5 +1,5 @@
 import { VigilError, err, ok } from '../../core/index.js';
-import { compileTemplate } from '../sql/template.js';
+import { compileTemplate, renderTemplate } from '../sql/template.js';
 import { outputBytes, type RuleActionType } from './action.js';
 
 // B.7: the separators the IoT Firehose action accepts.
@@ -29,9 +29,9 @@ export const firehoseAction: RuleActionType = {
     };
     return ok({
       failedAction: 'FirehoseAction',
-      resource: (input) => template.value(input.scope, input.context),
+      resource: (input) => renderTemplate(template.value, input),
       async run(input, ports) {
-        const stream = template.value(input.scope, input.context);
+        const stream = renderTemplate(template.value, input);
         let records: Uint8Array[];
         if (batchMode && input.output.kind === 'json' && Array.isArray(input.output.value)) {
           const items = input.output.value;

@@ -1,5 +1,5 @@
 import { VigilError, err, ok } from '../../core/index.js';
-import { compileTemplate } from '../sql/template.js';
+import { compileTemplate, renderTemplate } from '../sql/template.js';
 import { outputBytes, type RuleActionType } from './action.js';
 
 /** `republish`: publishes the rule output to an MQTT topic (substitution templates allowed). */
@@ -13,9 +13,9 @@ export const republishAction: RuleActionType = {
     if (!template.ok) return template;
     return ok({
       failedAction: 'RepublishAction',
-      resource: (input) => template.value(input.scope, input.context),
+      resource: (input) => renderTemplate(template.value, input),
       async run(input, ports) {
-        const target = template.value(input.scope, input.context);
+        const target = renderTemplate(template.value, input);
         if (target === '' || target.includes('+') || target.includes('#')) return err(new VigilError('rules.invalid_topic', `republish topic "${target}" is not a valid topic name`));
         return ports.publisher.publish(target, outputBytes(input.output), { qos });
       },

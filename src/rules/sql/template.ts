@@ -5,12 +5,17 @@ import type { SqlContext } from './functions.js';
 import { parseSqlExpression } from './parser.js';
 import { sqlError } from './lexer.js';
 
-/** A compiled AWS substitution template (`alerts/${topic(2)}/${clientid()}`). */
-export type Template = (scope: SqlValue, context: SqlContext) => string;
+/** A compiled AWS substitution template (`alerts/${topic(2)}/${clientid()}`); `constant` when it has no placeholder. */
+export type Template = ((scope: SqlValue, context: SqlContext) => string) & { readonly constant?: string };
+
+/** The template's text for a rule hit; the message is not looked at (nor parsed) when the text is constant. */
+export function renderTemplate(template: Template, input: { readonly scope: SqlValue; readonly context: SqlContext }): string {
+  return template.constant ?? template(input.scope, input.context);
+}
 
 /** Compiles `${expr}` placeholders; text without them is returned as is. Undefined values render as empty. */
 export function compileTemplate(text: string): Result<Template> {
-  if (!text.includes('${')) return ok(() => text);
+  if (!text.includes('${')) return ok(Object.assign(() => text, { constant: text }));
   const parts: Array<string | Expr> = [];
   let i = 0;
   while (i < text.length) {

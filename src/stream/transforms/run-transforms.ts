@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkTransformOutput, type TransformCheck, type TransformOutputRecord } from '../../protocol/index.js';
-import type { Transform } from './transform.js';
+import type { ByteResult, Transform } from './transform.js';
 import { TransformInvocationError } from './javascript.js';
 
 export interface TransformInput {
@@ -39,6 +39,18 @@ export async function runTransforms(
   let dropped = 0;
   for (const { transform, retries } of transforms) {
     if (current.length === 0) break;
+    const bytes = transform.transformBytes === undefined ? undefined : byteResults(transform.transformBytes.bind(transform), current);
+    if (bytes !== undefined) {
+      const next: TransformInput[] = [];
+      current.forEach((r, index) => {
+        const out = bytes[index] as ByteResult;
+        if (out.result === 'Ok') next.push({ id: r.id, arrival: r.arrival, data: out.data });
+        else if (out.result === 'Dropped') dropped++;
+        else failed.push({ ...r, data: originals.get(r.id) ?? r.data, errorCode: out.errorCode, errorMessage: out.errorMessage, attempts: 1, functionName: transform.functionName });
+      });
+      current = next;
+      continue;
+    }
     const event = {
       invocationId: randomUUID(),
       deliveryStreamArn: context.streamArn,
@@ -82,4 +94,14 @@ export async function runTransforms(
     current = next;
   }
   return { ok: current, failed, dropped };
+}
+
+/** A built-in transform's results on bytes; undefined (run it through `invoke`) if it threw or miscounted. */
+function byteResults(run: (records: readonly TransformInput[]) => ByteResult[], records: readonly TransformInput[]): ByteResult[] | undefined {
+  try {
+    const out = run(records);
+    return out.length === records.length ? out : undefined;
+  } catch {
+    return undefined;
+  }
 }

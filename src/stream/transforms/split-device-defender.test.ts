@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitDeviceDefender } from './split-device-defender.js';
+import { splitDeviceDefender, splitDeviceDefenderTransform } from './split-device-defender.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/stream/${name}`, import.meta.url), 'utf8');
 const options = { sourcetype: 'aws-iot-device-defender', auditTopicArn: 'arn:aws:sns:local:000000000000:vigil-audit', index: '' };
@@ -41,5 +41,16 @@ describe('split-device-defender (reference-pipeline.md §6, corrected)', () => {
 
   it('drops an export with no metrics (nothing to deliver)', () => {
     expect(run('{"version":"1.0","metrics":[]}').result).toBe('Dropped');
+  });
+
+  it('gives on bytes (transformBytes, no base64) exactly what it gives through the Firehose contract', async () => {
+    const transform = splitDeviceDefenderTransform.create(options, { timeoutMs: 1000, memoryMb: 64 });
+    const texts = [fixture('export-message.json'), fixture('audit-envelope.json'), '{"version":"1.0","metrics":[]}', 'not JSON', '{"metrics":5}'];
+    const viaContract = (await transform.invoke({ invocationId: 'i', deliveryStreamArn: 'a', region: 'local', records: texts.map((t, i) => ({ recordId: String(i), approximateArrivalTimestamp: 0, data: Buffer.from(t).toString('base64') })) })) as { records: Array<{ result: string; data: string; errorCode?: string; errorMessage?: string }> };
+    const viaBytes = transform.transformBytes?.(texts.map((t, i) => ({ id: String(i), data: Buffer.from(t) }))) ?? [];
+    expect(viaBytes.map((r) => (r.result === 'Ok' ? { result: r.result, data: Buffer.from(r.data).toString('utf8') } : r.result === 'Dropped' ? { result: r.result } : { result: r.result, errorCode: r.errorCode, errorMessage: r.errorMessage }))).toEqual(
+      viaContract.records.map((r) => (r.result === 'Ok' ? { result: r.result, data: decoded(r.data) } : r.result === 'Dropped' ? { result: r.result } : { result: r.result, errorCode: r.errorCode, errorMessage: r.errorMessage })),
+    );
+    expect(viaBytes.map((r) => r.result)).toEqual(['Ok', 'Ok', 'Dropped', 'ProcessingFailed', 'ProcessingFailed']);
   });
 });

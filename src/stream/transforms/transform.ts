@@ -5,8 +5,23 @@ export interface Transform {
   /** Shown as `lambdaArn` in processing-failed records. */
   readonly functionName: string;
   invoke(event: TransformEvent): Promise<unknown>;
+  /**
+   * Built-in transforms: the same result as `invoke` on the records' bytes, without the Firehose
+   * contract's base64 on the way in and out (four passes over every batch). Used when present.
+   */
+  transformBytes?(records: readonly ByteRecord[]): ByteResult[];
   close(): Promise<void>;
 }
+
+export interface ByteRecord {
+  readonly id: string;
+  readonly data: Uint8Array;
+}
+
+export type ByteResult =
+  | { readonly result: 'Ok'; readonly data: Uint8Array }
+  | { readonly result: 'Dropped' }
+  | { readonly result: 'ProcessingFailed'; readonly errorCode: string; readonly errorMessage: string };
 
 export interface TransformContext {
   readonly timeoutMs: number;
