@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { EventsDb } from '../../src/store/index.js';
@@ -80,7 +80,10 @@ async function sampleMemory(done: number, duckMb: () => Promise<number>): Promis
  * run test:fuzz`) appends one JSON line per memory sample with V8's spaces (used, resident) and
  * /proc/self/smaps_rollup; `VIGIL_FUZZ_MALLOC_ADDON=path` loads `malloc-diag.cc` built as a Node
  * addon (build line in that file) and adds glibc's mallinfo2 (arena, in use, free), and with
- * `VIGIL_FUZZ_MALLOC_TRIM=1` RSS again after malloc_trim(0).
+ * `VIGIL_FUZZ_MALLOC_TRIM=1` RSS again after malloc_trim(0). `VIGIL_FUZZ_HEAPSNAP=dir` writes V8
+ * heap snapshots after the warm-up and at the end (to diff what the heap gained; writing one grows
+ * RSS by ~150 MB, so such a run says nothing about RSS). `VIGIL_FUZZ_SAMPLE_EVERY=n` samples every n
+ * cases instead of every twentieth.
  */
 const MEMLOG = process.env['VIGIL_FUZZ_MEMLOG'];
 const mallocDiag = process.env['VIGIL_FUZZ_MALLOC_ADDON'] === undefined ? undefined : (createRequire(import.meta.url)(process.env['VIGIL_FUZZ_MALLOC_ADDON']) as { info(): Record<string, number>; trim(): number });
@@ -213,6 +216,8 @@ export async function runFuzz<T>(surface: string, arbitrary: fc.Arbitrary<T>, ch
     const taken = await sampleMemory(at, duckMb);
     samples.push(taken);
     memlog(surface, taken);
+    const snapshots = process.env['VIGIL_FUZZ_HEAPSNAP'];
+    if (snapshots !== undefined && (at === 0 || at === cases)) writeHeapSnapshot(`${snapshots}/${surface}-${at}.heapsnapshot`);
     return taken;
   };
   const first = await sample(0);
