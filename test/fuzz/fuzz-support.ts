@@ -174,17 +174,19 @@ export function memoryLevels(s: FuzzSummary): MemoryLevels {
 }
 
 /**
- * The suites' memory bound, or why it is broken. Two things must stay within 10 % (or
- * `floorMb`, whichever is more) of their level after the warm-up:
+ * The suites' memory bound, or why it is broken. Two levels must stay within 10 % of their level
+ * after the warm-up (or `floorMb` above it, whichever allows more; 40 MB unless given):
  * - RSS minus DuckDB's block cache (which fills up to store.duckdb_memory_limit_mb by design), and
  * - the V8 heap in use plus external memory, which is where a retained object (a cache or map that
  *   never shrinks, a per-request series) shows first and exactly.
- * Levels, not single readings: RSS after a forced GC still moves by 20-30 MB from one reading to the
- * next, because glibc keeps freed native memory (Buffers, SQLite, parser zones) for reuse, and V8
- * hands pages back lazily. In the 25,000-case diagnostic runs of 2026-12-07 glibc's free-but-kept
- * memory swung between 27 and 62 MB while its memory in use stayed at 11-14 MB, and RSS after
- * malloc_trim(0) stayed within 299-308 MB (bench/RESULTS.md, reliability notes). A median of the
- * samples of a quarter of the run is steady against that; a leak still moves it.
+ * A level is the median of the samples in the first or last quarter of the run, not one reading:
+ * RSS after a forced GC still moves by 20-35 MB from one reading to the next, because glibc keeps
+ * freed native memory (Buffers, parser and compiler zones) for reuse and V8 hands pages back
+ * lazily. Measured on 2026-12-07 over 25,000 cases each (bench/RESULTS.md, reliability notes):
+ * glibc's memory in use stayed at 11-14 MB while the free memory it kept swung between 17 and 62
+ * MB; RSS after malloc_trim(0) stayed within 299-308 MB (rule SQL); with a fixed mmap threshold
+ * (MALLOC_MMAP_THRESHOLD_) the routes run's RSS rose only with V8's committed heap (JIT code and
+ * feedback of newly hot functions: +4.9 MB of the +5.2 MB the heap gained, by heap snapshot diff).
  */
 export function memoryProblem(s: FuzzSummary, options: { floorMb?: number } = {}): string | undefined {
   const floor = options.floorMb ?? 40;
