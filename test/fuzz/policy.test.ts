@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../support/vigil.js';
-import { FUZZ, describeProblems, hostileJson, hostileString, nestedJson, ownMemory, runFuzz, timeoutFor, type CaseResult } from './fuzz-support.js';
+import { FUZZ, describeProblems, duckdbMemoryMb, hostileJson, hostileString, nestedJson, memoryProblem, runFuzz, timeoutFor, type CaseResult } from './fuzz-support.js';
 
 /**
  * IoT policy documents from outside: CreatePolicy (AWS REST) with documents from the IAM grammar
@@ -106,6 +106,7 @@ async function check(c: typeof policyCase extends fc.Arbitrary<infer T> ? T : ne
 describe(`policy document fuzz (${FUZZ.cases} documents, seed ${FUZZ.seed})`, () => {
   it('answers every generated CreatePolicy below 500 with a message, and evaluates each accepted policy without throwing', async () => {
     const summary = await runFuzz('policy', policyCase, check, {
+      duckMb: () => duckdbMemoryMb(vigil.running.stores.events),
       show: (c) => JSON.stringify({ ...c, document: c.document.length > 400 ? `${c.document.slice(0, 400)}…(${c.document.length})` : c.document }),
       warmup: async () => {
         for (const c of fc.sample(policyCase, { numRuns: Math.min(1000, Math.max(50, FUZZ.cases / 10)), seed: FUZZ.seed + 1 })) await check(c);
@@ -113,6 +114,6 @@ describe(`policy document fuzz (${FUZZ.cases} documents, seed ${FUZZ.seed})`, ()
     });
     expect(summary.problems, describeProblems(summary)).toEqual([]);
     expect(Object.keys(summary.outcomes).some((o) => o.startsWith('created'))).toBe(true);
-    expect(ownMemory(summary, 'end')).toBeLessThanOrEqual(Math.max(ownMemory(summary, 'start') * 1.1, ownMemory(summary, 'start') + 40));
+    expect(memoryProblem(summary)).toBeUndefined();
   }, timeoutFor(10));
 });
