@@ -1,7 +1,7 @@
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock, systemTimer } from '../../core/index.js';
+import { FakeTime, systemClock, systemTimer } from '../../core/index.js';
 import { BrokerCore, type BrokerCoreOptions, type CoreHooks } from './broker.js';
 import { ReasonCode, type Message } from './message.js';
 
@@ -194,6 +194,41 @@ describe('BrokerCore', () => {
     v5.send({ cmd: 'publish', topic: 'x', payload: Buffer.from('c'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } }, 5);
     await v5.until('DISCONNECT', () => v5.of('disconnect').length === 1);
     expect(v5.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.topicAliasInvalid);
+  });
+
+  it('enforces the connect timeout and 1.5 × keep-alive with one sweep on the injected timer: never early, and any packet counts as activity', async () => {
+    const time = new FakeTime();
+    const { port, limits } = await start({ clock: time, timer: time, connectTimeoutMs: 5000 });
+    const quiet = await peer(port, 'quiet', 5);
+    const chatty = await peer(port, 'chatty', 4);
+    const silentSocket = createConnection(port, '127.0.0.1');
+    await new Promise((resolve) => silentSocket.once('connect', resolve));
+    const silent = new RawPeer(silentSocket, 4);
+    peers.push(silent);
+    // The broker takes the silent socket once its accept has run (no packet says so): give it that turn.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await time.advance(4000);
+    expect(silent.closed).toBe(false);
+    await time.advance(2000);
+    await silent.until('connect timeout', () => silent.closed);
+    expect(limits).toEqual(['connect_timeout']);
+    const ping = async (): Promise<void> => {
+      const before = chatty.of('pingresp').length;
+      chatty.send({ cmd: 'pingreq' }, 4);
+      await chatty.until('PINGRESP', () => chatty.of('pingresp').length === before + 1);
+    };
+    // keepalive 60 s: nothing heard from `quiet` for 90 s closes it; `chatty` pings every 20 s.
+    for (let elapsed = 6000; elapsed < 86_000; elapsed += 20_000) {
+      await ping();
+      await time.advance(20_000);
+    }
+    expect(quiet.of('disconnect')).toEqual([]);
+    await ping();
+    await time.advance(8000);
+    await quiet.until('keep-alive DISCONNECT', () => quiet.of('disconnect').length === 1);
+    expect(quiet.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.keepAliveTimeout);
+    await ping();
+    expect(chatty.closed).toBe(false);
   });
 
   it('keeps retained messages for new subscribers (not for shared ones) and clears one with an empty payload', async () => {
