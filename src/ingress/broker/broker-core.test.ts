@@ -231,6 +231,29 @@ describe('BrokerCore', () => {
     expect(chatty.closed).toBe(false);
   });
 
+  it('parses every connection with one parser: v5 and 3.1.1 packets in turn keep their own versions, and a malformed packet closes only its sender', async () => {
+    const routed: Message[] = [];
+    const { port } = await start({ hooks: { published: (m) => void routed.push(m) } });
+    const v5 = await peer(port, 'v5', 5);
+    const v4 = await peer(port, 'v4', 4);
+    const round = async (i: number): Promise<void> => {
+      v5.send({ cmd: 'publish', topic: `five/${i}`, payload: Buffer.from('x'), qos: 1, retain: false, dup: false, messageId: i, properties: { contentType: 'text/plain' } }, 5);
+      v4.send(publishPacket(`four/${i}`, i), 4);
+      await v5.until(`PUBACK ${i} (v5)`, () => v5.of('puback').length === i);
+      await v4.until(`PUBACK ${i} (3.1.1)`, () => v4.of('puback').length === i);
+    };
+    await round(1);
+    await round(2);
+    const bad = await peer(port, 'bad', 4);
+    // PUBLISH whose topic claims 5 bytes where 1 follows.
+    bad.socket.write(Buffer.from([0x30, 0x03, 0x00, 0x05, 0x61]));
+    await bad.until('close', () => bad.closed);
+    await round(3);
+    expect(routed.map((m) => m.topic)).toEqual(['five/1', 'four/1', 'five/2', 'four/2', 'five/3', 'four/3']);
+    expect(routed.filter((m) => m.topic.startsWith('five/')).map((m) => m.properties.contentType)).toEqual(['text/plain', 'text/plain', 'text/plain']);
+    expect(routed.filter((m) => m.topic.startsWith('four/')).map((m) => m.payload.toString())).toEqual(['m1', 'm2', 'm3']);
+  });
+
   it('keeps retained messages for new subscribers (not for shared ones) and clears one with an empty payload', async () => {
     const { port } = await start();
     const pub = await peer(port, 'pub', 5);

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import mqttPacket, { type IConnectPacket, type IPublishPacket, type ISubscribePacket, type IUnsubscribePacket, type Packet } from 'mqtt-packet';
 import { Framer } from './framer.js';
+import { parseFrame } from './shared-parser.js';
 import { NO_PROPERTIES, ReasonCode, connackReturnCode, messageOf, type Message } from './message.js';
 import type { Outgoing, Session, SessionLink } from './session.js';
 import { validFilter, validTopic, parseShared, type SubscriptionOptions } from './topic-tree.js';
@@ -55,7 +56,6 @@ export class BrokerClient implements SessionLink {
   private aliases: Map<number, string> | undefined;
   private readonly framer: Framer;
   private readonly settings: { protocolVersion: number } = { protocolVersion: 4 };
-  private readonly parser = mqttPacket.parser(this.settings);
   private readonly queue: Packet[] = [];
   private busy = false;
   /** Inbound QoS 1 publishes not yet acknowledged (the server's Receive Maximum). */
@@ -67,8 +67,6 @@ export class BrokerClient implements SessionLink {
   ) {
     this.framer = new Framer(broker.options.maxRemainingLength);
     this.openedAt = this.lastSeen = broker.tick;
-    this.parser.on('packet', (packet: Packet) => this.enqueue(packet));
-    this.parser.on('error', () => this.fail(ReasonCode.malformedPacket));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {
       this.ending ??= 'error';
@@ -155,7 +153,7 @@ export class BrokerClient implements SessionLink {
     if (frames === 'malformed') return this.fail(ReasonCode.malformedPacket);
     for (const frame of frames) {
       if (this.closed) return;
-      this.parser.parse(frame);
+      parseFrame(this, this.settings, frame);
     }
   }
 
@@ -186,13 +184,15 @@ export class BrokerClient implements SessionLink {
     this.close(reason);
   }
 
-  private enqueue(packet: Packet): void {
+  /** The parser found a malformed packet in this client's frame. */
+  malformed(): void {
+    this.fail(ReasonCode.malformedPacket);
+  }
+
+  enqueue(packet: Packet): void {
     if (packet.cmd === 'connect') {
-      // Packets after CONNECT in the same read are parsed with the version it names. mqtt-packet's
-      // parser takes the CONNECT packet as its settings: give it back the small object, or every
-      // connection keeps its CONNECT (will payload, properties, credentials) for its whole life.
+      // Packets after CONNECT in the same read are parsed with the version it names.
       this.settings.protocolVersion = packet.protocolVersion ?? 4;
-      (this.parser as unknown as { settings: object }).settings = this.settings;
     }
     if (packet.cmd === 'publish' && packet.qos === 1 && ++this.unacknowledged > this.broker.options.receiveMaximum && this.protocolVersion === 5) {
       return this.fail(ReasonCode.receiveMaximumExceeded);
