@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- fleet [--devices 10000] [--hold-secs 300] [--source-addresses 200] [--storm]
- *   [--sim-procs N] [--vigil DIR[,DIR…]]`: one node holding a whole fleet, and the connect storm.
+ *   [--sim-procs N] [--vigil DIR[,DIR…]] [--vigil-env NAME=VALUE[,NAME=VALUE…]]`: one node holding a
+ *   whole fleet, and the connect storm.
  *
  * Vigil runs as `vigil up --demo --devices 1` (the reference pipeline) with the MQTT limits at their
  * defaults; the fleet runs as `vigil simulate` of this checkout in other processes (one real mTLS
@@ -12,7 +13,8 @@
  * until every device is connected again is measured, with the connections refused by the limits.
  *
  * `--vigil DIR,DIR` measures each checkout in turn (each must be built); the simulator is always
- * this checkout's. The fleet needs about 2 file descriptors per device across the processes: raise
+ * this checkout's. `--vigil-env` sets environment variables of the Vigil process only (e.g. glibc's
+ * `MALLOC_MMAP_THRESHOLD_=65536`, see bench/RESULTS.md `## fleet`). The fleet needs about 2 file descriptors per device across the processes: raise
  * `ulimit -n` if it is below 2 × devices + 1,000.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -35,6 +37,8 @@ interface Options {
   readonly storm: boolean;
   readonly simProcs: number | undefined;
   readonly checkouts: string[];
+  /** Extra environment of the Vigil process (not of the simulators). */
+  readonly vigilEnv: Readonly<Record<string, string>>;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -56,6 +60,16 @@ function parseOptions(args: readonly string[]): Options {
     storm: args.includes('--storm'),
     simProcs: procs === undefined ? undefined : count('sim-procs', 1),
     checkouts: (value('vigil') ?? here).split(',').map((d) => resolve(d)),
+    vigilEnv: Object.fromEntries(
+      (value('vigil-env') ?? '')
+        .split(',')
+        .filter((pair) => pair.length > 0)
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new Error(`--vigil-env takes NAME=VALUE pairs, got "${pair}"`);
+          return [pair.slice(0, eq), pair.slice(eq + 1)];
+        }),
+    ),
   };
 }
 
@@ -76,10 +90,21 @@ interface Node {
   readonly listeningAt: number;
 }
 
-async function startNode(checkout: string, dataDir: string, config: string): Promise<Node> {
+async function startNode(checkout: string, dataDir: string, config: string, env: Readonly<Record<string, string>>): Promise<Node> {
   const endpoints = join(dataDir, 'run', 'endpoints.json');
   rmSync(endpoints, { force: true });
-  const child = vigil(checkout, ['up', '-c', config, '--demo', '--devices', '1', '--log-format', 'json']);
+  // vigil() spawns with this process's environment: set the extra variables for that spawn only.
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let child: ChildProcess;
+  try {
+    child = vigil(checkout, ['up', '-c', config, '--demo', '--devices', '1', '--log-format', 'json']);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
   const api = await until('the API endpoint', 180_000, () => {
     if (child.exitCode !== null) throw new Error(`vigil up exited ${child.exitCode}`);
     if (!existsSync(endpoints)) return undefined;
@@ -130,7 +155,8 @@ export default async function fleet(context: BenchContext): Promise<BenchReport>
   const rows: Array<Array<string | number>> = [];
   for (const checkout of options.checkouts) {
     if (!existsSync(join(checkout, 'dist', 'vigil.js'))) throw new Error(`${checkout} is not built: run \`npm run build\` there`);
-    const label = checkout === here ? 'this checkout' : checkout;
+    const envLabel = Object.entries(options.vigilEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+    const label = `${checkout === here ? 'this checkout' : checkout}${envLabel === '' ? '' : ` (${envLabel})`}`;
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-fleet-'));
     const certsRoot = join(dataDir, 'fleet-certs');
     mkdirSync(certsRoot, { recursive: true });
@@ -138,7 +164,7 @@ export default async function fleet(context: BenchContext): Promise<BenchReport>
     const config = join(dataDir, 'vigil.yaml');
     writeFileSync(config, [`data_dir: ${JSON.stringify(dataDir)}`, 'log: { level: warn }', 'api: { listen: "127.0.0.1:0" }', 'hec: { listen: "127.0.0.1:0" }', `mqtt: { listen: "127.0.0.1:${port}" }`, ''].join('\n'));
     context.progress(`${label}: starting vigil up --demo (data ${dataDir}, MQTT port ${port})`);
-    let node = await startNode(checkout, dataDir, config);
+    let node = await startNode(checkout, dataDir, config, options.vigilEnv);
     let sims: ChildProcess[] = [];
     try {
       await until('the reference pipeline', 180_000, async () => (await connected(node)) >= 1 || undefined);
@@ -179,7 +205,7 @@ export default async function fleet(context: BenchContext): Promise<BenchReport>
       if (options.storm) {
         context.progress(`${label}: restarting Vigil under ${fmt(stillConnected)} devices`);
         await stopped(node.process);
-        node = await startNode(checkout, dataDir, config);
+        node = await startNode(checkout, dataDir, config, options.vigilEnv);
         const back = await until(`${options.devices} devices back`, 30 * 60_000, async () => ((await connected(node)) >= options.devices + 1 ? performance.now() : undefined));
         const storm = await refusals(node);
         await new Promise((r) => setTimeout(r, 10_000));

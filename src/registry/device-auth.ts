@@ -30,6 +30,98 @@ export type RegistryDeviceAuth = DeviceAuth & {
   cachedPolicies(): number;
 };
 
+/** A policy document that names `iot:Certificate.*` (a variable or a condition key) needs the certificate's fields. */
+const CERTIFICATE_VARIABLE = /iot:certificate\./i;
+/** Compiled policies whose documents name `iot:Certificate.*` (compiled versions are shared and immutable). */
+const certificateAware = new WeakSet<CompiledPolicy>();
+
+/** What every connection's authorizer shares. */
+interface Shared {
+  readonly deps: RegistryDeps;
+  load(context: ConnectionContext): Promise<Loaded>;
+  iot(resource: string): string;
+  evaluated(): void;
+}
+
+/**
+ * One connection's IoT-policy decisions, cached until the registry changes. A class, not a set of
+ * closures: a broker holding 10,000 connections keeps only these few fields per connection.
+ */
+class ConnectionPolicy implements ConnectionAuthorizer {
+  lastDenial: string | undefined;
+  private decisions: Map<string, boolean> | undefined;
+  private loading: Promise<Loaded> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly context: ConnectionContext,
+    private loaded: Loaded,
+    private readonly shared: Shared,
+  ) {}
+
+  get thingName(): string | undefined {
+    return this.loaded.thingName;
+  }
+
+  canConnect(): Promise<boolean> {
+    return this.authorize('iot:Connect', this.shared.iot(`client/${this.context.clientId}`));
+  }
+
+  async canPublish(topic: string, retain = false): Promise<boolean> {
+    const publish = await this.authorize('iot:Publish', this.shared.iot(`topic/${topic}`));
+    return publish && (!retain || (await this.authorize('iot:RetainPublish', this.shared.iot(`topic/${topic}`))));
+  }
+
+  canSubscribe(filter: string): Promise<boolean> {
+    return this.authorize('iot:Subscribe', this.shared.iot(`topicfilter/${filter}`));
+  }
+
+  canReceive(topic: string): Promise<boolean> {
+    return this.authorize('iot:Receive', this.shared.iot(`topic/${topic}`));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.decisions = undefined;
+  }
+
+  async authorize(action: string, resource: string): Promise<boolean> {
+    if (this.closed) return false;
+    const { deps } = this.shared;
+    const key = `${action}\n${resource}`;
+    if (this.loaded.generation === deps.events.generation) {
+      const cached = this.decisions?.get(key);
+      if (cached !== undefined) {
+        deps.telemetry.count('policy_decision', { action, decision: cached ? 'allow' : 'deny', cached: 'true' });
+        return cached;
+      }
+    }
+    const state = await this.current();
+    this.shared.evaluated();
+    const decision = state.active ? evaluatePolicies(state.policies, action, resource, state.context) : { allowed: false, reason: 'implicit_deny' as const };
+    if (state.generation === deps.events.generation && !this.closed) (this.decisions ??= new Map()).set(key, decision.allowed);
+    deps.telemetry.count('policy_decision', { action, decision: decision.reason, cached: 'false' });
+    if (!decision.allowed) {
+      // Explained once per connection and request (later ones hit the cache): which statement denied, or which failed to match.
+      this.lastDenial = state.active ? explainPolicies(state.policies, action, resource, state.context, { region: deps.region, accountId: deps.accountId }).message : `${action} on ${resource} denied: the certificate or its CA is not ACTIVE`;
+      deps.telemetry.emit('policy_denied', { action, decision: decision.reason }, { clientId: this.context.clientId, resource, why: this.lastDenial });
+    }
+    return decision.allowed;
+  }
+
+  private async current(): Promise<Loaded> {
+    const { deps } = this.shared;
+    if (this.loaded.generation === deps.events.generation) return this.loaded;
+    this.loading ??= this.shared.load(this.context).finally(() => (this.loading = undefined));
+    const fresh = await this.loading;
+    if (fresh.generation >= this.loaded.generation) {
+      this.loaded = fresh;
+      this.decisions?.clear();
+    }
+    return this.loaded;
+  }
+}
+
 export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
   // Compiled policy versions are immutable, so they are shared by every connection. Least recently
   // used first out, bounded by `registry.policy_cache_size`; a changed or deleted policy leaves at once
@@ -62,12 +154,15 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
       deps.telemetry.count('policy_cache', { result: 'evicted' });
     }
     compiled.set(key, result.value);
+    if (CERTIFICATE_VARIABLE.test(document)) certificateAware.add(result.value);
     return result.value;
   }
 
   const cachedPolicies = (): number => compiled.size;
+  const shared: Shared = { deps, load: (context) => load(context), iot: arns(deps.region, deps.accountId).iot, evaluated: () => evaluations++ };
 
-  async function load(context: ConnectionContext): Promise<Loaded> {
+  /** `withCertificate`: the certificate's fields even when no policy in force names them (TestAuthorization may add one that does). */
+  async function load(context: ConnectionContext, withCertificate = false): Promise<Loaded> {
     const generation = deps.events.generation;
     const certificate = await deps.certificates.get(context.certificateId);
     if (certificate === undefined) return { generation, policies: [], context: { clientId: context.clientId }, active: false, thingName: undefined };
@@ -83,7 +178,8 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
       clientId: context.clientId,
       sourceIp: context.sourceIp,
       thing: thing === undefined ? undefined : { thingName: thing.thingName, thingTypeName: thing.thingTypeName, attributes: thing.attributes },
-      certificate: certificateFacts(certificate.certificatePem).fields,
+      // Parsed only for policies that can name it: kept per connection, it is ~1 KiB of objects each.
+      certificate: withCertificate || policies.some((p) => certificateAware.has(p)) ? certificateFacts(certificate.certificatePem).fields : undefined,
       connectAttributes: context.connectAttributes,
       lastWillTopic: context.lastWillTopic,
     };
@@ -93,7 +189,7 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
   return {
     events: deps.events,
     evaluations: () => evaluations,
-    policyState: load,
+    policyState: (context) => load(context, true),
     compiledVersion,
     cachedPolicies,
 
@@ -107,68 +203,7 @@ export function deviceAuth(deps: RegistryDeps): RegistryDeviceAuth {
     },
 
     async openConnection(context): Promise<ConnectionAuthorizer> {
-      const iot = arns(deps.region, deps.accountId).iot;
-      const decisions = new Map<string, boolean>();
-      let loaded = await load(context);
-      let loading: Promise<Loaded> | undefined;
-      let closed = false;
-      let lastDenial: string | undefined;
-
-      async function current(): Promise<Loaded> {
-        if (loaded.generation === deps.events.generation) return loaded;
-        loading ??= load(context).finally(() => (loading = undefined));
-        const fresh = await loading;
-        if (fresh.generation >= loaded.generation) {
-          loaded = fresh;
-          decisions.clear();
-        }
-        return loaded;
-      }
-
-      async function authorize(action: string, resource: string): Promise<boolean> {
-        if (closed) return false;
-        const key = `${action}\n${resource}`;
-        if (loaded.generation === deps.events.generation) {
-          const cached = decisions.get(key);
-          if (cached !== undefined) {
-            deps.telemetry.count('policy_decision', { action, decision: cached ? 'allow' : 'deny', cached: 'true' });
-            return cached;
-          }
-        }
-        const state = await current();
-        evaluations++;
-        const decision = state.active ? evaluatePolicies(state.policies, action, resource, state.context) : { allowed: false, reason: 'implicit_deny' as const };
-        if (state.generation === deps.events.generation) decisions.set(key, decision.allowed);
-        deps.telemetry.count('policy_decision', { action, decision: decision.reason, cached: 'false' });
-        if (!decision.allowed) {
-          // Explained once per connection and request (later ones hit the cache): which statement denied, or which failed to match.
-          lastDenial = state.active ? explainPolicies(state.policies, action, resource, state.context, { region: deps.region, accountId: deps.accountId }).message : `${action} on ${resource} denied: the certificate or its CA is not ACTIVE`;
-          deps.telemetry.emit('policy_denied', { action, decision: decision.reason }, { clientId: context.clientId, resource, why: lastDenial });
-        }
-        return decision.allowed;
-      }
-
-      return {
-        context,
-        get thingName() {
-          return loaded.thingName;
-        },
-        get lastDenial() {
-          return lastDenial;
-        },
-        authorize,
-        canConnect: () => authorize('iot:Connect', iot(`client/${context.clientId}`)),
-        async canPublish(topic, retain = false) {
-          const publish = await authorize('iot:Publish', iot(`topic/${topic}`));
-          return publish && (!retain || (await authorize('iot:RetainPublish', iot(`topic/${topic}`))));
-        },
-        canSubscribe: (filter) => authorize('iot:Subscribe', iot(`topicfilter/${filter}`)),
-        canReceive: (topic) => authorize('iot:Receive', iot(`topic/${topic}`)),
-        close() {
-          closed = true;
-          decisions.clear();
-        },
-      };
+      return new ConnectionPolicy(context, await load(context), shared);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock, systemTimer } from '../../core/index.js';
+import { FakeTime, systemClock, systemTimer } from '../../core/index.js';
 import { BrokerCore, type BrokerCoreOptions, type CoreHooks } from './broker.js';
 import { ReasonCode, type Message } from './message.js';
 
@@ -194,6 +194,64 @@ describe('BrokerCore', () => {
     v5.send({ cmd: 'publish', topic: 'x', payload: Buffer.from('c'), qos: 0, retain: false, dup: false, properties: { topicAlias: 3 } }, 5);
     await v5.until('DISCONNECT', () => v5.of('disconnect').length === 1);
     expect(v5.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.topicAliasInvalid);
+  });
+
+  it('enforces the connect timeout and 1.5 × keep-alive with one sweep on the injected timer: never early, and any packet counts as activity', async () => {
+    const time = new FakeTime();
+    const { port, limits } = await start({ clock: time, timer: time, connectTimeoutMs: 5000 });
+    const quiet = await peer(port, 'quiet', 5);
+    const chatty = await peer(port, 'chatty', 4);
+    const silentSocket = createConnection(port, '127.0.0.1');
+    await new Promise((resolve) => silentSocket.once('connect', resolve));
+    const silent = new RawPeer(silentSocket, 4);
+    peers.push(silent);
+    // The broker takes the silent socket once its accept has run (no packet says so): give it that turn.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await time.advance(4000);
+    expect(silent.closed).toBe(false);
+    await time.advance(2000);
+    await silent.until('connect timeout', () => silent.closed);
+    expect(limits).toEqual(['connect_timeout']);
+    const ping = async (): Promise<void> => {
+      const before = chatty.of('pingresp').length;
+      chatty.send({ cmd: 'pingreq' }, 4);
+      await chatty.until('PINGRESP', () => chatty.of('pingresp').length === before + 1);
+    };
+    // keepalive 60 s: nothing heard from `quiet` for 90 s closes it; `chatty` pings every 20 s.
+    for (let elapsed = 6000; elapsed < 86_000; elapsed += 20_000) {
+      await ping();
+      await time.advance(20_000);
+    }
+    expect(quiet.of('disconnect')).toEqual([]);
+    await ping();
+    await time.advance(8000);
+    await quiet.until('keep-alive DISCONNECT', () => quiet.of('disconnect').length === 1);
+    expect(quiet.of('disconnect')[0]?.reasonCode).toBe(ReasonCode.keepAliveTimeout);
+    await ping();
+    expect(chatty.closed).toBe(false);
+  });
+
+  it('parses every connection with one parser: v5 and 3.1.1 packets in turn keep their own versions, and a malformed packet closes only its sender', async () => {
+    const routed: Message[] = [];
+    const { port } = await start({ hooks: { published: (m) => void routed.push(m) } });
+    const v5 = await peer(port, 'v5', 5);
+    const v4 = await peer(port, 'v4', 4);
+    const round = async (i: number): Promise<void> => {
+      v5.send({ cmd: 'publish', topic: `five/${i}`, payload: Buffer.from('x'), qos: 1, retain: false, dup: false, messageId: i, properties: { contentType: 'text/plain' } }, 5);
+      v4.send(publishPacket(`four/${i}`, i), 4);
+      await v5.until(`PUBACK ${i} (v5)`, () => v5.of('puback').length === i);
+      await v4.until(`PUBACK ${i} (3.1.1)`, () => v4.of('puback').length === i);
+    };
+    await round(1);
+    await round(2);
+    const bad = await peer(port, 'bad', 4);
+    // PUBLISH whose topic claims 5 bytes where 1 follows.
+    bad.socket.write(Buffer.from([0x30, 0x03, 0x00, 0x05, 0x61]));
+    await bad.until('close', () => bad.closed);
+    await round(3);
+    expect(routed.map((m) => m.topic)).toEqual(['five/1', 'four/1', 'five/2', 'four/2', 'five/3', 'four/3']);
+    expect(routed.filter((m) => m.topic.startsWith('five/')).map((m) => m.properties.contentType)).toEqual(['text/plain', 'text/plain', 'text/plain']);
+    expect(routed.filter((m) => m.topic.startsWith('four/')).map((m) => m.payload.toString())).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('keeps retained messages for new subscribers (not for shared ones) and clears one with an empty payload', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { TimerHandle } from '../../core/index.js';
 import { BrokerClient } from './client.js';
 import type { BrokerCoreOptions as Options, ClientHost, CoreHooks as Hooks, RemoteLink } from './hooks.js';
 import { ReasonCode, type Message } from './message.js';
@@ -8,6 +9,13 @@ import { TopicTree, matches, parseShared, type SubscriptionOptions } from './top
 
 export type CoreHooks = Hooks<BrokerClient>;
 export type BrokerCoreOptions = Options<BrokerClient>;
+
+/**
+ * How often the idle sweep runs: connect timeouts and keep-alives are enforced to within one to two
+ * of these. One interval for every connection instead of a timer per socket (re-armed on every read
+ * and write) keeps each connection a few hundred bytes and a timer-list update per packet lighter.
+ */
+export const SWEEP_MS = 1000;
 
 /**
  * The broker core: live clients by id, sessions, the subscription tree, retained messages, routing.
@@ -24,9 +32,32 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   stopped = false;
   /** Cluster mode: the other nodes (undefined on a single node: nothing else on the hot path). */
   remote: RemoteLink | undefined;
+  /** Idle sweeps so far: the broker's coarse clock for connect timeouts and keep-alives. */
+  tick = 0;
+  private readonly sweeper: TimerHandle;
 
   constructor(readonly options: BrokerCoreOptions) {
     this.hooks = options.hooks;
+    this.sweeper = options.timer.setInterval(() => this.sweep(), SWEEP_MS);
+  }
+
+  /**
+   * Closes connections that sent no CONNECT within the connect timeout, and connected ones that sent
+   * nothing for 1.5 × their keep-alive (MQTT-3.1.2-24). A client stamped with tick t was last heard
+   * from after the sweep t began, so at sweep n at least (n − t − 1) intervals have passed: a
+   * deadline of k intervals is passed once n − t > k (never early, at most two intervals late).
+   */
+  private sweep(): void {
+    const tick = ++this.tick;
+    const connectTicks = Math.ceil(this.options.connectTimeoutMs / SWEEP_MS);
+    for (const client of this.sockets) {
+      if (client.closed) continue;
+      if (!client.connectSeen) {
+        if (tick - client.openedAt > connectTicks) client.connectTimedOut();
+      } else if (client.connected && tick - client.lastSeen > Math.ceil((client.keepalive * 1500) / SWEEP_MS)) {
+        client.keepaliveExpired();
+      }
+    }
   }
 
   /** Takes a connected socket (TLS already done). */
@@ -204,6 +235,7 @@ export class BrokerCore implements ClientHost<BrokerClient> {
   /** Closes every connection (v5: DISCONNECT 0x8B), forgets the sessions, and resolves once every connection has ended. */
   close(): Promise<void> {
     this.stopped = true;
+    this.sweeper.cancel();
     const done = new Promise<void>((resolve) => (this.sockets.size === 0 ? resolve() : this.drained.push(resolve)));
     for (const client of [...this.sockets]) {
       client.ending ??= 'server';

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import mqttPacket, { type IConnectPacket, type IPublishPacket, type ISubscribePacket, type IUnsubscribePacket, type Packet } from 'mqtt-packet';
 import { Framer } from './framer.js';
+import { parseFrame } from './shared-parser.js';
 import { NO_PROPERTIES, ReasonCode, connackReturnCode, messageOf, type Message } from './message.js';
 import type { Outgoing, Session, SessionLink } from './session.js';
 import { validFilter, validTopic, parseShared, type SubscriptionOptions } from './topic-tree.js';
@@ -13,6 +14,12 @@ export type Ending = 'client' | 'takeover' | 'keepalive' | 'error' | 'server' | 
 const MAX_QUEUED_PACKETS = 1000;
 /** A server DISCONNECT is given this long to flush before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+
+/** Ends the write batch a connection opened in this turn (one TLS record and one syscall for all of it). */
+function flush(client: BrokerClient): void {
+  client.corked = false;
+  client.socket.uncork();
+}
 
 /**
  * One network connection: framing with the size cap, CONNECT → authenticate → CONNACK, then
@@ -36,32 +43,36 @@ export class BrokerClient implements SessionLink {
   closed = false;
   ending: Ending | undefined;
   receiveMaximum = 65_535;
+  /** The idle sweep's tick when the connection was taken (connect timeout). */
+  readonly openedAt: number;
+  /** The idle sweep's tick when the client last sent bytes (keep-alive). */
+  lastSeen: number;
+  /** Writes of this turn are being gathered (socket corked until the next tick). */
+  corked = false;
+  connectSeen = false;
   /** The largest packet the client accepts (v5 Maximum Packet Size). */
   private maxPacketSize = Number.POSITIVE_INFINITY;
-  private readonly aliases = new Map<number, string>();
+  /** Client topic aliases (v5), made on the first one: most clients never set one. */
+  private aliases: Map<number, string> | undefined;
   private readonly framer: Framer;
   private readonly settings: { protocolVersion: number } = { protocolVersion: 4 };
-  private readonly parser = mqttPacket.parser(this.settings);
   private readonly queue: Packet[] = [];
   private busy = false;
   /** Inbound QoS 1 publishes not yet acknowledged (the server's Receive Maximum). */
   private unacknowledged = 0;
-  private connectSeen = false;
 
   constructor(
     readonly socket: Socket,
     private readonly broker: ClientHost<BrokerClient>,
   ) {
     this.framer = new Framer(broker.options.maxRemainingLength);
-    this.parser.on('packet', (packet: Packet) => this.enqueue(packet));
-    this.parser.on('error', () => this.fail(ReasonCode.malformedPacket));
+    this.openedAt = this.lastSeen = broker.tick;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {
       this.ending ??= 'error';
     });
     socket.on('close', () => this.onClose());
-    socket.setTimeout(broker.options.connectTimeoutMs);
-    socket.on('timeout', () => this.onTimeout());
+    // No timer per socket: the broker's idle sweep enforces the connect timeout and keep-alive.
   }
 
   /** Closes from the server side; on v5 after CONNACK, a DISCONNECT carries the reason first. */
@@ -99,13 +110,27 @@ export class BrokerClient implements SessionLink {
     const bytes = this.encode(packet);
     // MQTT-3.1.2-25: a packet larger than the client's Maximum Packet Size is not sent.
     if (bytes === undefined || bytes.length > this.maxPacketSize) return false;
-    this.socket.write(bytes);
+    this.out(bytes);
     return true;
   }
 
   write(packet: Packet): void {
     const bytes = this.encode(packet);
-    if (bytes !== undefined && !this.socket.destroyed) this.socket.write(bytes);
+    if (bytes !== undefined && !this.socket.destroyed) this.out(bytes);
+  }
+
+  /**
+   * Everything written to one client in one turn of the event loop (a PUBACK and the answer to the
+   * report it acknowledges, a SUBACK and the retained messages behind it) leaves as one write: over
+   * TLS one record, one encryption and one syscall instead of one each per packet.
+   */
+  private out(bytes: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(flush, this);
+    }
+    this.socket.write(bytes);
   }
 
   /** mqtt-packet throws on a packet it cannot encode (e.g. a broker-side topic over 65,535 bytes): that packet is dropped. */
@@ -119,6 +144,7 @@ export class BrokerClient implements SessionLink {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.lastSeen = this.broker.tick;
     const frames = this.framer.push(chunk);
     if (frames === 'too_large') {
       this.broker.options.onLimit('max_payload');
@@ -127,18 +153,21 @@ export class BrokerClient implements SessionLink {
     if (frames === 'malformed') return this.fail(ReasonCode.malformedPacket);
     for (const frame of frames) {
       if (this.closed) return;
-      this.parser.parse(frame);
+      parseFrame(this, this.settings, frame);
     }
   }
 
-  private onTimeout(): void {
+  /** The idle sweep found no CONNECT within the connect timeout. */
+  connectTimedOut(): void {
     if (this.closed) return;
-    if (!this.connectSeen) {
-      this.broker.options.onLimit('connect_timeout');
-      this.ending = 'error';
-      return this.close();
-    }
-    if (!this.connected) return;
+    this.broker.options.onLimit('connect_timeout');
+    this.ending = 'error';
+    this.close();
+  }
+
+  /** The idle sweep found nothing received for 1.5 × the keep-alive (MQTT-3.1.2-24). */
+  keepaliveExpired(): void {
+    if (this.closed) return;
     this.ending ??= 'keepalive';
     this.close(ReasonCode.keepAliveTimeout);
   }
@@ -155,7 +184,12 @@ export class BrokerClient implements SessionLink {
     this.close(reason);
   }
 
-  private enqueue(packet: Packet): void {
+  /** The parser found a malformed packet in this client's frame. */
+  malformed(): void {
+    this.fail(ReasonCode.malformedPacket);
+  }
+
+  enqueue(packet: Packet): void {
     if (packet.cmd === 'connect') {
       // Packets after CONNECT in the same read are parsed with the version it names.
       this.settings.protocolVersion = packet.protocolVersion ?? 4;
@@ -262,7 +296,6 @@ export class BrokerClient implements SessionLink {
     if (reason !== ReasonCode.success) return this.refuse(reason);
     const sessionPresent = this.broker.connect(this, expirySecs);
     this.connected = true;
-    this.socket.setTimeout(this.keepalive * 1500);
     const connack: Packet = { cmd: 'connack', sessionPresent, returnCode: 0 };
     if (v5) {
       connack.reasonCode = ReasonCode.success;
@@ -282,6 +315,9 @@ export class BrokerClient implements SessionLink {
       };
     }
     this.write(connack);
+    // CONNACK leaves on its own: clients (mqtt.js) resolve their connect on it and attach message
+    // handlers then; a queued message in the same read would reach the client before its handler.
+    if (this.corked) flush(this);
     this.broker.ready(this);
   }
 
@@ -301,15 +337,15 @@ export class BrokerClient implements SessionLink {
     const alias = packet.properties?.topicAlias;
     if (alias !== undefined) {
       if (alias === 0 || alias > this.broker.options.topicAliasMaximum) return void this.fail(ReasonCode.topicAliasInvalid);
-      if (topic.length > 0) this.aliases.set(alias, topic);
+      if (topic.length > 0) (this.aliases ??= new Map()).set(alias, topic);
       else {
-        const known = this.aliases.get(alias);
+        const known = this.aliases?.get(alias);
         if (known === undefined) return void this.fail(ReasonCode.protocolError);
         topic = known;
       }
     }
     if (!validTopic(topic)) return void this.fail(ReasonCode.topicNameInvalid);
-    const message = messageOf({ ...packet, topic }, this.broker.options.clock.now());
+    const message = messageOf(topic === packet.topic ? packet : { ...packet, topic }, this.broker.options.clock.now());
     const verdict = this.broker.hooks.authorizePublish(this, message);
     if (typeof verdict === 'number') return void this.published(packet, message, verdict);
     return verdict.then((reason) => this.published(packet, message, reason));

@@ -46,6 +46,8 @@ export interface BrokerCoreOptions<C> {
 export interface ClientHost<C> {
   readonly options: BrokerCoreOptions<C>;
   readonly hooks: CoreHooks<C>;
+  /** The idle sweep's count of intervals so far (a connection's activity is stamped with it). */
+  readonly tick: number;
   assignClientId(): string;
   connect(client: C, expirySecs: number): boolean;
   ready(client: C): void;
