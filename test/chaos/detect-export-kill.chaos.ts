@@ -48,6 +48,8 @@ describe('detect export across kill -9 before the export interval', () => {
     const simulated = await run(process.execPath, [cli, 'simulate', '--devices', String(DEVICES), '--scenario', 'baseline', '--thing-group', 'DeviceDefenderFleet', '--speed', '300', '--duration', String(SECONDS), ...config], { cwd: root });
     const last = simulated.stdout.trim().split('\n').pop() ?? '';
     const accepted = Number(/accepted (\d+)/.exec(last)?.[1]);
+    // A report published just before the simulator stopped may be accepted after it stopped reading.
+    const published = Number(/published (\d+)/.exec(last)?.[1]);
     expect(accepted, last).toBeGreaterThanOrEqual(DEVICES * 2);
     await first.kill();
 
@@ -62,7 +64,9 @@ describe('detect export across kill -9 before the export interval', () => {
     // Give a duplicate the time to show up: another export and delivery round.
     await new Promise((r) => setTimeout(r, 3000));
     indexed = await count();
-    process.stdout.write(`chaos detect export kill: ${accepted} reports accepted before kill -9, ${indexed} exported to the SIEM after the restart\n`);
-    expect(indexed).toBe(accepted);
+    process.stdout.write(`chaos detect export kill: ${published} reports published, ${accepted} answered accepted before kill -9; ${indexed} exported to the SIEM after the restart\n`);
+    // Every accepted report, each once: none was exported before the kill, so nothing can come twice.
+    expect(indexed).toBeGreaterThanOrEqual(accepted);
+    expect(indexed).toBeLessThanOrEqual(published);
   });
 });
