@@ -188,7 +188,10 @@ describe('the posture dashboard, the fleet and lists at scale, in Chromium on `v
     await pager.getByRole('button', { name: 'Last page of things' }).click();
     await pager.getByRole('status').filter({ hasText: '9,001–10,000 of 10,000 things' }).waitFor();
     const table = page.getByRole('table', { name: 'Things' });
-    expect(await table.locator('tbody tr').last().locator('td').first().textContent()).toBe('zz-seeded-10000');
+    // The pager's status can change a render before the rows: wait for the last page's last row.
+    const lastRow = table.locator('tbody tr').last().locator('td').first();
+    await lastRow.filter({ hasText: 'zz-seeded-10000' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    expect(await lastRow.textContent()).toBe('zz-seeded-10000');
     // Keyboard: ↓ moves between rows.
     await table.getByRole('link').first().focus();
     await page.keyboard.press('ArrowDown');
