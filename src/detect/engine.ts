@@ -212,9 +212,8 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     for (const name of strays) if (!this.owns(name)) this.things.delete(name);
   }
 
-  /** Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. */
   /**
-   * Publishes what each profile has to export. Exports run one at a time; the journal forgets the
+   * Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. Exports run one at a time; the journal forgets the
    * reports of an export once its publishes settled (the topic rules' actions done), and a profile
    * whose publish failed keeps its items for the next export.
    */
