@@ -7,7 +7,7 @@ import type { AlarmState } from './alarms.js';
 import { compileProfile, DEFAULT_COUNTER_WINDOW_MS, type CompiledProfile } from './compile.js';
 import { MAX_WINDOW_MS } from './datapoints.js';
 import type { DetectConfig } from './config.js';
-import { ExportBuffer, exportPayloads, type ExportItem } from './export.js';
+import { MetricsExporter } from './exporter.js';
 import type { MlJudge } from './ml/trainer.js';
 import { newEvent, ViolationRecorder } from './recorder.js';
 import { TargetIndex } from './targets.js';
@@ -55,9 +55,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   private targets = new TargetIndex();
   private version = 0;
   private readonly things = new Map<string, ThingState>();
-  private readonly exports = new ExportBuffer();
-  /** The export running now (exports never overlap: the journal is released in order). */
-  private exporting: Promise<void> = Promise.resolve();
+  private readonly exporter: MetricsExporter;
   private readonly evaluator: ThingEvaluator;
   private timers: TimerHandle[] = [];
   private unsubscribe: (() => void) | undefined;
@@ -75,11 +73,12 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     this.targets = new TargetIndex();
     this.owns = o.owns ?? everyThing;
     if (o.disconnects !== undefined) this.offlinePending.push(this.owns);
-    this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exports, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget, fleetOut: o.fleetOut });
+    this.exporter = new MetricsExporter({ journal: o.journal, publisher: o.publisher, clock: o.clock, telemetry: o.telemetry, maxPayloadBytes: o.config.max_export_payload_bytes, topicOf: (profileName) => this.compiled.get(profileName)?.exportTopic });
+    this.evaluator = new ThingEvaluator({ recorder: o.recorder, exports: this.exporter.buffer, telemetry: o.telemetry, ml: o.ml, alertTarget: (profileName) => this.compiled.get(profileName)?.alertTarget, fleetOut: o.fleetOut });
   }
 
   async start(): Promise<void> {
-    this.replayJournal();
+    this.exporter.replayJournal();
     await this.reload();
     await restoreAlarms(this.o.violations, this.things, (name) => this.thing(name), this.owns);
     await this.idle();
@@ -122,7 +121,7 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
       }
     }
     this.invalidProfiles = invalid;
-    for (const name of this.compiled.keys()) if (!next.has(name)) this.exports.forget(name);
+    for (const name of this.compiled.keys()) if (!next.has(name)) this.exporter.buffer.forget(name);
     this.compiled = next;
     this.targets = new TargetIndex(targets, next);
     this.version += 1;
@@ -133,20 +132,13 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
   /** DatapointSink: one accepted report from the broker; resolves once its exported metrics are journaled. */
   device(datapoint: DeviceDatapoint<MetricReport>): Promise<void> | undefined {
     this.ingestReport(datapoint.thingName, datapoint.timestamp, datapoint.report);
-    return this.journalFresh();
+    return this.exporter.journalFresh();
   }
 
   /** DatapointSink: one cloud-side datapoint from the broker. */
   cloud(datapoint: CloudDatapoint): void {
     this.ingestCloud(datapoint);
-    this.journalFresh()?.catch((error: unknown) => this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'journal' }, { err: error instanceof Error ? error.message : String(error) }));
-  }
-
-  /** Journals the export items the last datapoint added (none: nothing to wait for). */
-  private journalFresh(): Promise<void> | undefined {
-    const fresh = this.exports.takeFresh();
-    if (fresh.length === 0 || this.o.journal === undefined) return undefined;
-    return this.o.journal.append(JSON.stringify(fresh)).then(() => undefined);
+    this.exporter.journalFresh()?.catch((error: unknown) => this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'journal' }, { err: error instanceof Error ? error.message : String(error) }));
   }
 
   /** Device-side datapoints of one accepted report. */
@@ -212,59 +204,9 @@ export class DetectEngine implements PartitionedDetect<MetricReport> {
     for (const name of strays) if (!this.owns(name)) this.things.delete(name);
   }
 
-  /**
-   * Publishes each profile's pending export items to its `metricsExportConfig.mqttTopic`. Exports run one at a time; the journal forgets the
-   * reports of an export once its publishes settled (the topic rules' actions done), and a profile
-   * whose publish failed keeps its items for the next export.
-   */
+  /** Publishes each profile's pending export items (docs/detect.md, "Export durability"). */
   exportNow(): Promise<number> {
-    const run = this.exporting.then(() => this.exportOnce());
-    this.exporting = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  private async exportOnce(): Promise<number> {
-    const now = this.o.clock.now();
-    const journaled = this.o.journal?.lastSeq ?? 0;
-    const drained = this.exports.drain(now);
-    let published = 0;
-    let failed = false;
-    for (const [profileName, items] of drained) {
-      const topic = this.compiled.get(profileName)?.exportTopic;
-      if (topic === undefined || items.length === 0 || this.o.publisher === undefined) continue;
-      let profileFailed = false;
-      for (const payload of exportPayloads(items, this.o.config.max_export_payload_bytes)) {
-        const result = await this.o.publisher.publish(topic, Buffer.from(payload), { qos: 1, awaitRules: this.o.journal !== undefined });
-        this.o.telemetry.count('detect_export_published', { result: result.ok ? 'ok' : 'error' });
-        if (result.ok) published += 1;
-        else profileFailed = true;
-      }
-      if (profileFailed) {
-        failed = true;
-        for (const item of items) this.exports.restore(profileName, item);
-      }
-    }
-    if (!failed) this.o.journal?.release(journaled);
-    return published;
-  }
-
-  /** Puts back what the journal holds from a previous run: it goes out with the next export. */
-  private replayJournal(): void {
-    const journal = this.o.journal;
-    if (journal === undefined) return;
-    let entries = 0;
-    for (const { seq, entry } of journal.leftover()) {
-      try {
-        for (const [profile, item] of JSON.parse(entry) as Array<[string, ExportItem]>) this.exports.restore(profile, item);
-        entries += 1;
-      } catch (error) {
-        this.o.telemetry.emit('component_error', { component: 'detect', code: 'detect.store_failed', stage: 'journal' }, { seq, err: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    if (entries > 0) this.o.telemetry.emit('detect_export_replayed', {}, { reports: entries });
+    return this.exporter.exportNow();
   }
 
   /** Writes dirty alarm counters, changed violations and buffered retained values. */
